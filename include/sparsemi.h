@@ -1,0 +1,221 @@
+/* libsparsemi: sparse modeling for materials science and physics.
+ *
+ * The one public header. Conventions (see doc/api.md):
+ *  - every function that can fail returns an int status: SMI_OK (0) or a negative code;
+ *    objects come back through an out-parameter that is NULL after a failure;
+ *  - smi_last_error() then names the cause (file, line and column where they apply);
+ *  - handles are opaque; smi_*_free(NULL) is a no-op;
+ *  - arrays cross the API as row-major double (n rows, p columns), as in C and numpy;
+ *    the library copies what it keeps;
+ *  - accessors copy into caller buffers (capacity in, count out) or return pointers that
+ *    stay valid until the handle is freed, as documented per function;
+ *  - different handles may be used from different threads at once, one handle from one
+ *    thread at a time; the library has no global mutable state, never prints, never aborts.
+ *
+ * Copyright (c) The libsparsemi authors. MIT licence: see COPYING. */
+#ifndef SPARSEMI_H
+#define SPARSEMI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(SMI_BUILDING_LIBRARY) && defined(__GNUC__)
+#define SMI_API __attribute__((visibility("default")))
+#else
+#define SMI_API
+#endif
+
+/* ------------------------------------------------------------------------------------
+ * Version
+ * ------------------------------------------------------------------------------------ */
+
+#define SMI_VERSION_MAJOR 0
+#define SMI_VERSION_MINOR 1
+#define SMI_VERSION_PATCH 0
+/* SMI_VERSION_NUMBER: MAJOR * 10000 + MINOR * 100 + PATCH, e.g. 100 for 0.1.0. */
+#define SMI_VERSION_NUMBER (SMI_VERSION_MAJOR * 10000 + SMI_VERSION_MINOR * 100 + SMI_VERSION_PATCH)
+
+/* smi_version_string: the version of the library loaded at run time, "MAJOR.MINOR.PATCH".
+ * Returns a static string; never NULL. */
+SMI_API const char *smi_version_string(void);
+
+/* smi_version_number: the run-time version as MAJOR * 10000 + MINOR * 100 + PATCH.
+ * Compare with SMI_VERSION_NUMBER to detect a header/library mismatch. */
+SMI_API int smi_version_number(void);
+
+/* ------------------------------------------------------------------------------------
+ * Status codes and errors
+ * Values never change; new codes are appended with new (more negative) numbers.
+ * ------------------------------------------------------------------------------------ */
+
+#define SMI_OK 0          /* success */
+#define SMI_EINVAL (-1)   /* invalid argument (NULL pointer, out-of-range value, small buffer) */
+#define SMI_ENOMEM (-2)   /* out of memory */
+#define SMI_EIO (-3)      /* a file could not be opened, read or written */
+#define SMI_EPARSE (-4)   /* malformed text: a field that is not a number, a bad quote */
+#define SMI_ENONFINITE (-5) /* a value is NaN or infinite */
+#define SMI_ERAGGED (-6)  /* rows of a table have different numbers of fields */
+#define SMI_EEMPTY (-7)   /* no data: no rows, or no feature columns */
+#define SMI_ETOOFEW (-8)  /* too few samples (fewer than 2, or fewer than a method needs) */
+#define SMI_ENOTFOUND (-9) /* an unknown name (column, criterion, subcommand) */
+#define SMI_ECONSTANT (-10) /* a column is constant */
+#define SMI_EDUPLICATE (-11) /* two columns (or two column names) are identical */
+#define SMI_ESINGULAR (-12) /* a matrix is singular to working precision */
+#define SMI_ENOCONV (-13) /* an iteration did not converge */
+#define SMI_ECANCELED (-14) /* the progress callback asked to stop */
+#define SMI_ETOOLARGE (-15) /* a size is too large (to enumerate, to allocate, to index) */
+
+/* smi_strerror: a short English name of `status`, e.g. "invalid argument".
+ * Returns a static string; "unknown status" for a value that is no status. Never NULL. */
+SMI_API const char *smi_strerror(int status);
+
+/* smi_last_error: the detailed message of the last failure in the calling thread, e.g.
+ * "data.csv:17:4: 'n/a' is not a number in column 'IP_A'". Each thread has its own
+ * message; a successful call does not clear it. Returns "" before any failure.
+ * The pointer stays valid until the next libsparsemi call in this thread. Never NULL. */
+SMI_API const char *smi_last_error(void);
+
+/* Progress callback for long computations: `fraction` runs from 0 to 1. A nonzero return
+ * value cancels the computation, which then returns SMI_ECANCELED and leaves its handles
+ * usable. Called from the thread that started the computation. */
+typedef int (*smi_progress_fn)(void *user, double fraction);
+
+/* ------------------------------------------------------------------------------------
+ * Data sets: a design matrix X (n samples x p features), a target y, names, optional
+ * row labels, and a fold assignment for cross-validation.
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct smi_dataset smi_dataset;
+
+/* smi_dataset_create: a data set from row-major arrays.
+ * Needs: n >= 2, p >= 1; X holds n*p finite values (row i, column j at X[i*p + j]), y holds
+ * n finite values; feature_names NULL (names x1..xp) or p distinct non-empty strings;
+ * target_name NULL (name "y") or a non-empty string. Everything is copied.
+ * Returns SMI_OK and a new data set in *out (free with smi_dataset_free), or SMI_EINVAL,
+ * SMI_ETOOFEW (n < 2), SMI_EEMPTY (p == 0), SMI_ENONFINITE (naming row and column),
+ * SMI_EDUPLICATE (repeated name), SMI_ETOOLARGE or SMI_ENOMEM; *out is then NULL.
+ * The fold assignment starts as none (smi_dataset_n_folds() == 0). */
+SMI_API int smi_dataset_create(smi_dataset **out, size_t n, size_t p, const double *X,
+                               const double *y, const char *const *feature_names,
+                               const char *target_name);
+
+/* Options for smi_dataset_read_csv. Initialise with smi_csv_options_init(), then set the
+ * fields you need; struct_size lets later versions add fields at the end. */
+typedef struct smi_csv_options {
+    size_t struct_size;          /* sizeof(smi_csv_options), set by smi_csv_options_init */
+    char delimiter;              /* 0: detect among ',', ';', '\t' and runs of blanks */
+    const char *target;          /* target column; NULL: the first numeric column */
+    const char *const *features; /* feature columns in this order; NULL: every other numeric */
+    size_t n_features;           /* length of `features` */
+    const char *label_column;    /* column of row labels; NULL: the first non-numeric column */
+    const char *fold_column;     /* column of integer fold ids (not a feature); NULL: none */
+} smi_csv_options;
+
+/* smi_csv_options_init: fill *opt with the defaults above. opt NULL is a no-op. */
+SMI_API void smi_csv_options_init(smi_csv_options *opt);
+
+/* smi_dataset_read_csv: read a delimited text file with a header row of column names.
+ * Accepts: a UTF-8 byte-order mark, CRLF or LF line ends, '#' comment lines and blank
+ * lines, fields quoted with '"' (a doubled "" inside is one quote), surrounding blanks.
+ * A column is numeric when every field parses completely as a finite number; at most one
+ * non-numeric column may be present (the row labels, e.g. the compound name), unless
+ * features are named explicitly, in which case other columns are ignored.
+ * Needs: path; opt NULL (defaults) or initialised by smi_csv_options_init.
+ * Returns SMI_OK and a new data set in *out, or a status with smi_last_error() naming
+ * file, line and column: SMI_EIO (cannot read), SMI_EEMPTY (no header, no rows, no
+ * features), SMI_ERAGGED (a row with a different number of fields), SMI_EPARSE (a field
+ * that is not a number in a numeric column, an unterminated quote, two non-numeric
+ * columns), SMI_ENONFINITE ('nan', 'inf'), SMI_ENOTFOUND (an unknown column name),
+ * SMI_EDUPLICATE (a column name twice), SMI_ETOOFEW (fewer than 2 rows), SMI_EINVAL
+ * (a fold id that is not an integer, a fold left with fewer than 2 training rows).
+ * *out is NULL after a failure. */
+SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
+                                 const smi_csv_options *opt);
+
+/* smi_dataset_free: release ds. NULL is a no-op. */
+SMI_API void smi_dataset_free(smi_dataset *ds);
+
+/* smi_dataset_n, smi_dataset_p: number of samples and of features (0 for NULL). */
+SMI_API size_t smi_dataset_n(const smi_dataset *ds);
+SMI_API size_t smi_dataset_p(const smi_dataset *ds);
+
+/* smi_dataset_feature_name: the name of feature j (0-based), valid until ds is freed;
+ * NULL when j >= p. smi_dataset_target_name: the target's name. */
+SMI_API const char *smi_dataset_feature_name(const smi_dataset *ds, size_t j);
+SMI_API const char *smi_dataset_target_name(const smi_dataset *ds);
+
+/* smi_dataset_feature_index: the index of the feature called `name` in *index.
+ * Returns SMI_OK, or SMI_ENOTFOUND with a message naming the unknown name. */
+SMI_API int smi_dataset_feature_index(const smi_dataset *ds, const char *name, size_t *index);
+
+/* smi_dataset_has_labels: 1 when the rows carry labels (from a CSV label column), else 0.
+ * smi_dataset_label: the label of row i, valid until ds is freed; NULL when there are no
+ * labels or i >= n. smi_dataset_label_column: the label column's name, or NULL. */
+SMI_API int smi_dataset_has_labels(const smi_dataset *ds);
+SMI_API const char *smi_dataset_label(const smi_dataset *ds, size_t i);
+SMI_API const char *smi_dataset_label_column(const smi_dataset *ds);
+
+/* smi_dataset_get_X: copy X (row-major, n*p values) into out, which holds `capacity`
+ * values. smi_dataset_get_y: copy y (n values). smi_dataset_get_column: copy feature j
+ * (n values).
+ * Returns SMI_OK, or SMI_EINVAL when capacity is too small (the message gives the size
+ * needed) or j >= p. */
+SMI_API int smi_dataset_get_X(const smi_dataset *ds, double *out, size_t capacity);
+SMI_API int smi_dataset_get_y(const smi_dataset *ds, double *out, size_t capacity);
+SMI_API int smi_dataset_get_column(const smi_dataset *ds, size_t j, double *out,
+                                   size_t capacity);
+
+/* smi_dataset_feature_stats: mean, standard deviation (divisor n, as used for
+ * standardisation), minimum and maximum of feature j; any output pointer may be NULL.
+ * smi_dataset_target_stats: the same for y.
+ * Returns SMI_OK or SMI_EINVAL (j >= p). */
+SMI_API int smi_dataset_feature_stats(const smi_dataset *ds, size_t j, double *mean,
+                                      double *sd, double *min, double *max);
+SMI_API int smi_dataset_target_stats(const smi_dataset *ds, double *mean, double *sd,
+                                     double *min, double *max);
+
+/* smi_dataset_check: look for columns that a regression cannot use: a constant feature
+ * or target (SMI_ECONSTANT) and a feature equal to an earlier one (SMI_EDUPLICATE;
+ * `others` holds the earlier column). Problems are listed in column order; for the target
+ * the column index is p. Up to `capacity` problems are written to kinds, columns and
+ * others (each may be NULL when capacity is 0); *count (may be NULL) gets the total.
+ * Returns SMI_OK when there is no problem, else the kind of the first problem with
+ * smi_last_error() naming every problem found. */
+SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds,
+                              size_t *columns, size_t *others, size_t *count);
+
+/* smi_dataset_condition_number: the 2-norm condition number (largest over smallest
+ * singular value) of the standardised design: every feature centred and scaled to unit
+ * standard deviation. *cond is INFINITY when a column is constant or the columns are
+ * linearly dependent to working precision.
+ * Returns SMI_OK, SMI_ENOMEM, or SMI_ENOCONV when the SVD does not converge. */
+SMI_API int smi_dataset_condition_number(const smi_dataset *ds, double *cond);
+
+/* Folds for K-fold cross-validation.
+ * smi_dataset_set_kfold: sample i goes to fold perm[i] mod k, where perm is a permutation
+ * of 0..n-1 drawn from `seed` (shuffle != 0; see doc/api.md for the generator) or the
+ * identity (shuffle == 0). Needs 2 <= k <= n.
+ * smi_dataset_set_fold_ids: explicit fold ids, n integers; the distinct values, sorted
+ * ascending, become folds 0..K-1. Needs K >= 2 and every training set (all rows outside
+ * one fold) with at least 2 rows.
+ * smi_dataset_clear_folds: back to no folds.
+ * Return SMI_OK or SMI_EINVAL with a message. */
+SMI_API int smi_dataset_set_kfold(smi_dataset *ds, size_t k, int shuffle, uint64_t seed);
+SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids);
+SMI_API void smi_dataset_clear_folds(smi_dataset *ds);
+
+/* smi_dataset_n_folds: the number of folds K, 0 when none is set.
+ * smi_dataset_get_folds: copy the fold of each sample (n values in 0..K-1).
+ * Returns SMI_OK, or SMI_EINVAL when no folds are set or capacity < n. */
+SMI_API size_t smi_dataset_n_folds(const smi_dataset *ds);
+SMI_API int smi_dataset_get_folds(const smi_dataset *ds, int *out, size_t capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPARSEMI_H */
