@@ -1,0 +1,187 @@
+/* Core: version, status names, per-thread last error, the random generator. */
+#include <check.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/core.h"
+
+START_TEST(version_matches_macros)
+{
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", SMI_VERSION_MAJOR, SMI_VERSION_MINOR,
+             SMI_VERSION_PATCH);
+    ck_assert_str_eq(smi_version_string(), expected);
+    ck_assert_int_eq(smi_version_number(), SMI_VERSION_MAJOR * 10000 + SMI_VERSION_MINOR * 100
+                                               + SMI_VERSION_PATCH);
+}
+END_TEST
+
+START_TEST(every_status_has_its_own_name)
+{
+    static const int codes[] = { SMI_OK, SMI_EINVAL, SMI_ENOMEM, SMI_EIO, SMI_EPARSE,
+                                 SMI_ENONFINITE, SMI_ERAGGED, SMI_EEMPTY, SMI_ETOOFEW,
+                                 SMI_ENOTFOUND, SMI_ECONSTANT, SMI_EDUPLICATE, SMI_ESINGULAR,
+                                 SMI_ENOCONV, SMI_ECANCELED, SMI_ETOOLARGE };
+    size_t count = sizeof codes / sizeof codes[0];
+    for (size_t i = 0; i < count; i++) {
+        ck_assert_int_eq(codes[i], -(int)i); /* codes are dense and never renumbered */
+        const char *name = smi_strerror(codes[i]);
+        ck_assert_ptr_nonnull(name);
+        ck_assert_str_ne(name, "unknown status");
+        for (size_t j = 0; j < i; j++)
+            ck_assert_str_ne(name, smi_strerror(codes[j]));
+    }
+    ck_assert_str_eq(smi_strerror(1), "unknown status");
+    ck_assert_str_eq(smi_strerror(-(int)count), "unknown status");
+    ck_assert_str_eq(smi_strerror(-2147483647 - 1), "unknown status");
+}
+END_TEST
+
+START_TEST(long_messages_are_cut_not_overrun)
+{
+    char big[4096];
+    memset(big, 'a', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    ck_assert_int_eq(smi_error_set(SMI_EINVAL, "%s", big), SMI_EINVAL);
+    size_t len = strlen(smi_last_error());
+    ck_assert_uint_gt(len, 500);
+    ck_assert_uint_lt(len, sizeof big - 1);
+}
+END_TEST
+
+/* Two threads set and read their messages in lock step; each must always see its own. */
+enum { ROUNDS = 2000 };
+static pthread_barrier_t barrier;
+
+static void *error_worker(void *arg)
+{
+    int id = *(int *)arg, *failures = malloc(sizeof *failures);
+    *failures = 0;
+    char mine[64];
+    for (int round = 0; round < ROUNDS; round++) {
+        snprintf(mine, sizeof mine, "thread %d round %d", id, round);
+        smi_error_set(SMI_EINVAL, "thread %d round %d", id, round);
+        pthread_barrier_wait(&barrier); /* both have written */
+        *failures += strcmp(smi_last_error(), mine) != 0;
+        pthread_barrier_wait(&barrier); /* both have read */
+    }
+    return failures;
+}
+
+START_TEST(last_error_is_per_thread)
+{
+    pthread_t threads[2];
+    int ids[2] = { 1, 2 };
+    ck_assert_int_eq(pthread_barrier_init(&barrier, NULL, 2), 0);
+    for (int t = 0; t < 2; t++)
+        ck_assert_int_eq(pthread_create(&threads[t], NULL, error_worker, &ids[t]), 0);
+    for (int t = 0; t < 2; t++) {
+        void *result;
+        pthread_join(threads[t], &result);
+        ck_assert_int_eq(*(int *)result, 0);
+        free(result);
+    }
+    pthread_barrier_destroy(&barrier);
+}
+END_TEST
+
+START_TEST(rng_matches_the_reference_outputs)
+{
+    /* Outputs of the reference xoshiro256** from the state {1, 2, 3, 4}, as published with
+     * the reference code and reproduced by independent ports. */
+    static const uint64_t expected[] = {
+        UINT64_C(11520), UINT64_C(0), UINT64_C(1509978240), UINT64_C(1215971899390074240),
+        UINT64_C(1216172134540287360), UINT64_C(607988272756665600),
+        UINT64_C(16172922978634559625), UINT64_C(8476171486693032832),
+        UINT64_C(10595114339597558777), UINT64_C(2904607092377533576),
+    };
+    smi_rng rng = { { 1, 2, 3, 4 } };
+    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
+        ck_assert_uint_eq(smi_rng_next(&rng), expected[i]);
+}
+END_TEST
+
+START_TEST(rng_seeding_is_splitmix64)
+{
+    /* splitmix64 from state 0 gives 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4,
+     * 0x06c45d188009454f, 0xf88bb8a8724c81ec (Vigna's reference splitmix64.c). */
+    smi_rng rng;
+    smi_rng_seed(&rng, 0);
+    ck_assert_uint_eq(rng.s[0], UINT64_C(0xe220a8397b1dcdaf));
+    ck_assert_uint_eq(rng.s[1], UINT64_C(0x6e789e6aa1b965f4));
+    ck_assert_uint_eq(rng.s[2], UINT64_C(0x06c45d188009454f));
+    ck_assert_uint_eq(rng.s[3], UINT64_C(0xf88bb8a8724c81ec));
+}
+END_TEST
+
+START_TEST(rng_bounded_integers_are_uniform)
+{
+    /* Chi-square over 7 cells with 70 000 draws: 6 degrees of freedom, and 22.46 is the
+     * 0.999 quantile. The seed is fixed, so the test is deterministic. */
+    enum { CELLS = 7, DRAWS = 70000 };
+    size_t count[CELLS] = { 0 };
+    smi_rng rng;
+    smi_rng_seed(&rng, 42);
+    for (int i = 0; i < DRAWS; i++) {
+        uint64_t v = smi_rng_below(&rng, CELLS);
+        ck_assert_uint_lt(v, CELLS);
+        count[v]++;
+    }
+    double expected = (double)DRAWS / CELLS, chi2 = 0.0;
+    for (int c = 0; c < CELLS; c++)
+        chi2 += (count[c] - expected) * (count[c] - expected) / expected;
+    ck_assert_double_lt(chi2, 22.46);
+    for (int i = 0; i < 1000; i++) {
+        double u = smi_rng_uniform(&rng);
+        ck_assert(u >= 0.0 && u < 1.0);
+    }
+    ck_assert_uint_eq(smi_rng_below(&rng, 1), 0);
+}
+END_TEST
+
+START_TEST(rng_permutation_is_a_permutation)
+{
+    enum { N = 1000 };
+    size_t perm[N];
+    int seen[N] = { 0 };
+    smi_rng rng;
+    smi_rng_seed(&rng, 7);
+    smi_rng_permutation(&rng, perm, N);
+    size_t fixed = 0;
+    for (size_t i = 0; i < N; i++) {
+        ck_assert_uint_lt(perm[i], N);
+        seen[perm[i]]++;
+        fixed += perm[i] == i;
+    }
+    for (size_t i = 0; i < N; i++)
+        ck_assert_int_eq(seen[i], 1);
+    ck_assert_uint_lt(fixed, 10); /* a random permutation has 1 fixed point on average */
+}
+END_TEST
+
+static Suite *core_suite(void)
+{
+    Suite *s = suite_create("core");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, version_matches_macros);
+    tcase_add_test(tc, every_status_has_its_own_name);
+    tcase_add_test(tc, long_messages_are_cut_not_overrun);
+    tcase_add_test(tc, last_error_is_per_thread);
+    tcase_add_test(tc, rng_matches_the_reference_outputs);
+    tcase_add_test(tc, rng_seeding_is_splitmix64);
+    tcase_add_test(tc, rng_bounded_integers_are_uniform);
+    tcase_add_test(tc, rng_permutation_is_a_permutation);
+    suite_add_tcase(s, tc);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *runner = srunner_create(core_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,608 @@
+/* Data sets: construction from arrays, statistics, checks, condition number, folds, and
+ * the CSV reader with every accepted form and every bad input. Public API only. */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sparsemi.h"
+
+static char tmpdir[] = "/tmp/smi-dataset-XXXXXX";
+
+static int make_tmpdir(void)
+{
+    if (mkdtemp(tmpdir))
+        return 0;
+    perror(tmpdir);
+    return -1;
+}
+
+/* Write `text` (length len, may contain NUL) to a file in the temp dir; return its path. */
+static const char *write_file_n(const char *name, const char *text, size_t len)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s/%s", tmpdir, name);
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return path;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+    return write_file_n(name, text, strlen(text));
+}
+
+static double rel_err(double a, double b)
+{
+    return fabs(a - b) / fmax(fabs(b), 1e-300);
+}
+
+/* ---------- from arrays ---------- */
+
+START_TEST(arrays_round_trip_with_default_names)
+{
+    const double X[] = { 1, 10, 2, 20, 3, 30, 4, 40 }; /* 4 x 2 */
+    const double y[] = { 0.5, 1.5, 2.5, 3.5 };
+    smi_dataset *ds = NULL;
+    ck_assert_int_eq(smi_dataset_create(&ds, 4, 2, X, y, NULL, NULL), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_n(ds), 4);
+    ck_assert_uint_eq(smi_dataset_p(ds), 2);
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 0), "x1");
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 1), "x2");
+    ck_assert_ptr_null(smi_dataset_feature_name(ds, 2));
+    ck_assert_str_eq(smi_dataset_target_name(ds), "y");
+    ck_assert_int_eq(smi_dataset_has_labels(ds), 0);
+    ck_assert_ptr_null(smi_dataset_label(ds, 0));
+    double Xc[8], yc[4], col[4];
+    ck_assert_int_eq(smi_dataset_get_X(ds, Xc, 8), SMI_OK);
+    ck_assert_mem_eq(Xc, X, sizeof X);
+    ck_assert_int_eq(smi_dataset_get_y(ds, yc, 4), SMI_OK);
+    ck_assert_mem_eq(yc, y, sizeof y);
+    ck_assert_int_eq(smi_dataset_get_column(ds, 1, col, 4), SMI_OK);
+    ck_assert_double_eq(col[2], 30.0);
+    ck_assert_int_eq(smi_dataset_get_X(ds, Xc, 7), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "8 needed"));
+    ck_assert_int_eq(smi_dataset_get_column(ds, 2, col, 4), SMI_EINVAL);
+    /* mean of 1..4 is 2.5; population variance of 1..4 is (16 - 1) / 12 = 1.25 */
+    double mean, sd, lo, hi;
+    ck_assert_int_eq(smi_dataset_feature_stats(ds, 0, &mean, &sd, &lo, &hi), SMI_OK);
+    ck_assert_double_eq_tol(mean, 2.5, 1e-15);
+    ck_assert_double_eq_tol(sd, sqrt(1.25), 1e-15);
+    ck_assert_double_eq(lo, 1.0);
+    ck_assert_double_eq(hi, 4.0);
+    ck_assert_int_eq(smi_dataset_feature_stats(ds, 1, &mean, &sd, NULL, NULL), SMI_OK);
+    ck_assert_double_eq_tol(sd, 10 * sqrt(1.25), 1e-13);
+    ck_assert_int_eq(smi_dataset_target_stats(ds, &mean, &sd, &lo, &hi), SMI_OK);
+    ck_assert_double_eq_tol(mean, 2.0, 1e-15);
+    ck_assert_double_eq_tol(sd, sqrt(1.25), 1e-15);
+    ck_assert_int_eq(smi_dataset_feature_stats(ds, 2, &mean, NULL, NULL, NULL), SMI_EINVAL);
+    size_t index;
+    ck_assert_int_eq(smi_dataset_feature_index(ds, "x2", &index), SMI_OK);
+    ck_assert_uint_eq(index, 1);
+    ck_assert_int_eq(smi_dataset_feature_index(ds, "x9", &index), SMI_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "'x9'"));
+    smi_dataset_free(ds);
+    smi_dataset_free(NULL);
+}
+END_TEST
+
+START_TEST(large_offset_keeps_full_accuracy)
+{
+    /* 1e9 + {1, 2, 3, 4}: the naive sum-of-squares formula loses every digit here;
+     * the exact population sd is sqrt(1.25). */
+    const double X[] = { 1e9 + 1, 1e9 + 2, 1e9 + 3, 1e9 + 4 };
+    const double y[] = { 1, 2, 3, 5 };
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, 4, 1, X, y, NULL, NULL), SMI_OK);
+    double sd;
+    smi_dataset_feature_stats(ds, 0, NULL, &sd, NULL, NULL);
+    ck_assert_double_eq_tol(sd, sqrt(1.25), 1e-12);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(arrays_bad_input)
+{
+    const double X[] = { 1, 2, 3, 4, 5, 6 };
+    const double y[] = { 1, 2, 3 };
+    const char *names[] = { "a", "b" };
+    const char *dup[] = { "a", "a" };
+    const char *null_name[] = { "a", NULL };
+    const char *target_clash[] = { "a", "t" };
+    smi_dataset *ds = (smi_dataset *)1;
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, NULL, y, NULL, NULL), SMI_EINVAL);
+    ck_assert_ptr_null(ds);
+    ck_assert_int_eq(smi_dataset_create(NULL, 3, 2, X, y, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_create(&ds, 1, 2, X, y, NULL, NULL), SMI_ETOOFEW);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "at least 2"));
+    ck_assert_int_eq(smi_dataset_create(&ds, 0, 2, X, y, NULL, NULL), SMI_ETOOFEW);
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 0, X, y, NULL, NULL), SMI_EEMPTY);
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, y, dup, NULL), SMI_EDUPLICATE);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "'a'"));
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, y, null_name, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, y, target_clash, "t"), SMI_EDUPLICATE);
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, y, names, ""), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_create(&ds, SIZE_MAX / 4, 3, X, y, NULL, NULL), SMI_ETOOLARGE);
+    double bad[6];
+    memcpy(bad, X, sizeof X);
+    bad[3] = NAN;
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, bad, y, names, NULL), SMI_ENONFINITE);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "row 2, feature 'b'"));
+    bad[3] = -INFINITY;
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, bad, y, names, NULL), SMI_ENONFINITE);
+    double bad_y[] = { 1, INFINITY, 3 };
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, bad_y, names, "t"), SMI_ENONFINITE);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "target 't'"));
+    ck_assert_ptr_null(ds);
+}
+END_TEST
+
+/* ---------- checks and condition number ---------- */
+
+START_TEST(check_finds_constant_and_duplicate_columns)
+{
+    /* columns: a, c (constant), b, a2 (= a), c2 (constant); constant target */
+    const double X[] = { 1, 5, 2, 1, 0, 2, 5, 1, 2, 0, 3, 5, 7, 3, 0 };
+    const double y[] = { 4, 4, 4 };
+    const char *names[] = { "a", "c", "b", "a2", "c2" };
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, 3, 5, X, y, names, NULL), SMI_OK);
+    int kinds[8];
+    size_t cols[8], others[8], count = 0;
+    ck_assert_int_eq(smi_dataset_check(ds, 8, kinds, cols, others, &count), SMI_ECONSTANT);
+    ck_assert_uint_eq(count, 4);
+    ck_assert_int_eq(kinds[0], SMI_ECONSTANT);
+    ck_assert_uint_eq(cols[0], 1);
+    ck_assert_int_eq(kinds[1], SMI_EDUPLICATE);
+    ck_assert_uint_eq(cols[1], 3);
+    ck_assert_uint_eq(others[1], 0);
+    ck_assert_int_eq(kinds[2], SMI_ECONSTANT); /* c2 is constant, not a duplicate of c */
+    ck_assert_uint_eq(cols[2], 4);
+    ck_assert_int_eq(kinds[3], SMI_ECONSTANT);
+    ck_assert_uint_eq(cols[3], 5); /* the target is column p */
+    const char *msg = smi_last_error();
+    ck_assert_ptr_nonnull(strstr(msg, "feature 'c' is constant"));
+    ck_assert_ptr_nonnull(strstr(msg, "feature 'a2' duplicates feature 'a'"));
+    ck_assert_ptr_nonnull(strstr(msg, "target 'y' is constant"));
+    /* a short buffer still counts all problems */
+    ck_assert_int_eq(smi_dataset_check(ds, 1, kinds, cols, others, &count), SMI_ECONSTANT);
+    ck_assert_uint_eq(count, 4);
+    ck_assert_int_eq(smi_dataset_check(ds, 0, NULL, NULL, NULL, NULL), SMI_ECONSTANT);
+    ck_assert_int_eq(smi_dataset_check(ds, 2, NULL, cols, others, NULL), SMI_EINVAL);
+    double cond;
+    ck_assert_int_eq(smi_dataset_condition_number(ds, &cond), SMI_OK);
+    ck_assert(isinf(cond));
+    smi_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(condition_number_closed_forms)
+{
+    /* Two standardised columns with correlation r: Z'Z = n [[1, r], [r, 1]], whose singular
+     * values give cond(Z) = sqrt((1 + r) / (1 - r)). r is computed here by Pearson's formula. */
+    const double a[] = { 1, 2, 4, 7, 11 }, b[] = { 2, 1, 5, 6, 13 };
+    double X[10], y[5] = { 1, 2, 3, 4, 6 };
+    for (int i = 0; i < 5; i++)
+        X[2 * i] = a[i], X[2 * i + 1] = b[i];
+    double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
+    for (int i = 0; i < 5; i++)
+        ma += a[i] / 5, mb += b[i] / 5;
+    for (int i = 0; i < 5; i++) {
+        sab += (a[i] - ma) * (b[i] - mb);
+        saa += (a[i] - ma) * (a[i] - ma);
+        sbb += (b[i] - mb) * (b[i] - mb);
+    }
+    double r = sab / sqrt(saa * sbb);
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, 5, 2, X, y, NULL, NULL), SMI_OK);
+    double cond;
+    ck_assert_int_eq(smi_dataset_condition_number(ds, &cond), SMI_OK);
+    ck_assert_double_le(rel_err(cond, sqrt((1 + r) / (1 - r))), 1e-12);
+    smi_dataset_free(ds);
+
+    /* Orthogonal +-1 design: cond 1. */
+    const double H[] = { 1, 1, 1, -1, -1, 1, -1, -1 };
+    ck_assert_int_eq(smi_dataset_create(&ds, 4, 2, H, y, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_dataset_condition_number(ds, &cond), SMI_OK);
+    ck_assert_double_le(fabs(cond - 1.0), 1e-14);
+    smi_dataset_free(ds);
+
+    /* A column that is a linear combination of two others: rank deficient, infinite. */
+    const double L[] = { 1, 0, 1, 2, 1, 3, 0, 5, 5, 3, 3, 6, 4, 1, 5 };
+    ck_assert_int_eq(smi_dataset_create(&ds, 5, 3, L, y, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_dataset_condition_number(ds, &cond), SMI_OK);
+    ck_assert(isinf(cond));
+    smi_dataset_free(ds);
+}
+END_TEST
+
+/* ---------- folds ---------- */
+
+START_TEST(kfold_rules)
+{
+    enum { N = 23 };
+    double X[N], y[N];
+    for (int i = 0; i < N; i++)
+        X[i] = i, y[i] = i * i;
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, N, 1, X, y, NULL, NULL), SMI_OK);
+    int folds[N], again[N];
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 0, 0), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 5);
+    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N), SMI_OK);
+    for (int i = 0; i < N; i++)
+        ck_assert_int_eq(folds[i], i % 5); /* no shuffle: sample i in fold i mod K */
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 12345), SMI_OK);
+    smi_dataset_get_folds(ds, folds, N);
+    int size[5] = { 0 }, moved = 0;
+    for (int i = 0; i < N; i++) {
+        size[folds[i]]++;
+        moved += folds[i] != i % 5;
+    }
+    for (int f = 0; f < 5; f++)
+        ck_assert(size[f] == 4 || size[f] == 5); /* 23 = 3 * 5 + 2 * 4 */
+    ck_assert_int_gt(moved, 0);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 12345), SMI_OK);
+    smi_dataset_get_folds(ds, again, N);
+    ck_assert_mem_eq(folds, again, sizeof folds);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 54321), SMI_OK);
+    smi_dataset_get_folds(ds, again, N);
+    ck_assert(memcmp(folds, again, sizeof folds) != 0);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, N, 1, 1), SMI_OK); /* leave-one-out */
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 1, 0, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, N + 1, 0, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N - 1), SMI_EINVAL);
+    smi_dataset_clear_folds(ds);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(explicit_fold_ids)
+{
+    const double X[] = { 1, 2, 3, 4, 5 }, y[] = { 1, 4, 9, 16, 25 };
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, 5, 1, X, y, NULL, NULL), SMI_OK);
+    const int ids[] = { 7, -3, 7, -3, 5 };
+    int folds[5];
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 3);
+    smi_dataset_get_folds(ds, folds, 5);
+    const int expected[] = { 2, 0, 2, 0, 1 }; /* sorted distinct ids -3, 5, 7 */
+    ck_assert_mem_eq(folds, expected, sizeof expected);
+    const int one_fold[] = { 4, 4, 4, 4, 4 };
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, one_fold), SMI_EINVAL);
+    const int starving[] = { 0, 0, 0, 0, 1 }; /* fold 0 leaves 1 row to train on */
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, starving), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "fewer than 2"));
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 3); /* a failed call changes nothing */
+    smi_dataset_free(ds);
+}
+END_TEST
+
+/* ---------- CSV: accepted forms ---------- */
+
+typedef struct csv_case {
+    const char *name, *text;
+    char delimiter;
+    const char *target;
+} csv_case;
+
+/* Every form holds the same table: features a, b; target t; labels "r1".."r3". */
+static const csv_case good_cases[] = {
+    { "comma", "name,a,b,t\nr1,1,2,3\nr2,4,5,6.5\nr3,7,8,-1e1\n", 0, "t" },
+    { "semicolon", "name;a;b;t\nr1;1;2;3\nr2;4;5;6.5\nr3;7;8;-1e1\n", 0, "t" },
+    { "tab", "name\ta\tb\tt\nr1\t1\t2\t3\nr2\t4\t5\t6.5\nr3\t7\t8\t-1e1\n", 0, "t" },
+    { "blanks", "  name  a   b t\n r1 1 2 3\nr2\t4 5   6.5\nr3 7 8 -1e1  \n", 0, "t" },
+    { "crlf_bom", "\xEF\xBB\xBFname,a,b,t\r\nr1,1,2,3\r\nr2,4,5,6.5\r\nr3,7,8,-1e1\r\n", 0, "t" },
+    { "comments", "# made by hand\n\nname,a,b,t\n# a comment\nr1,1,2,3\n\n  \nr2,4,5,6.5\n"
+                  "   # indented comment\nr3,7,8,-1e1", 0, "t" },
+    { "quoted", "\"name\",\"a\",\"b\",\"t\"\n\"r1\", \"1\" ,2,3\nr2,4,\"5\",6.5\n"
+                "r3,7,8,\"-1e1\"\n", 0, "t" },
+    { "spaces", "name , a , b , t\nr1 , 1 , 2 , 3\nr2,4,5,6.5\nr3,7,8,-1e1\n", 0, "t" },
+    { "forced", "name;a;b;t\nr1;1;2;3\nr2;4;5;6.5\nr3;7;8;-1e1\n", ';', "t" },
+    { "target_first", "t,name,a,b\n3,r1,1,2\n6.5,r2,4,5\n-1e1,r3,7,8\n", 0, NULL },
+};
+
+START_TEST(csv_accepted_forms)
+{
+    const csv_case *c = &good_cases[_i];
+    const char *path = write_file(c->name, c->text);
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.delimiter = c->delimiter;
+    opt.target = c->target;
+    smi_dataset *ds = NULL;
+    int rc = smi_dataset_read_csv(&ds, path, &opt);
+    ck_assert_msg(rc == SMI_OK, "%s: %s", c->name, smi_last_error());
+    ck_assert_uint_eq(smi_dataset_n(ds), 3);
+    ck_assert_uint_eq(smi_dataset_p(ds), 2);
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 0), "a");
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 1), "b");
+    ck_assert_str_eq(smi_dataset_target_name(ds), "t");
+    ck_assert_int_eq(smi_dataset_has_labels(ds), 1);
+    ck_assert_str_eq(smi_dataset_label_column(ds), "name");
+    ck_assert_str_eq(smi_dataset_label(ds, 2), "r3");
+    double X[6], y[3];
+    const double eX[] = { 1, 2, 4, 5, 7, 8 }, ey[] = { 3, 6.5, -10 };
+    smi_dataset_get_X(ds, X, 6);
+    smi_dataset_get_y(ds, y, 3);
+    ck_assert_mem_eq(X, eX, sizeof eX);
+    ck_assert_mem_eq(y, ey, sizeof ey);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(csv_quoted_text_and_choices)
+{
+    const char *text = "id,\"comp, name\",x,fold,y,z\n"
+                       "1,\"Ag\"\"Br\",0.5,1,10,7\n"
+                       "2,\"two\nlines\",1.5,2,20,8\n"
+                       "3,GaAs,2.5,1,30,9\n"
+                       "4,ZnO,3.5,2,40,1\n";
+    const char *path = write_file("choices.csv", text);
+    const char *features[] = { "z", "id" };
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = "y";
+    opt.features = features;
+    opt.n_features = 2;
+    opt.fold_column = "fold";
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_p(ds), 2);
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 0), "z"); /* the order asked for */
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 1), "id");
+    ck_assert_str_eq(smi_dataset_label_column(ds), "comp, name");
+    ck_assert_str_eq(smi_dataset_label(ds, 0), "Ag\"Br");
+    ck_assert_str_eq(smi_dataset_label(ds, 1), "two\nlines");
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 2);
+    int folds[4];
+    const int expected[] = { 0, 1, 0, 1 };
+    smi_dataset_get_folds(ds, folds, 4);
+    ck_assert_mem_eq(folds, expected, sizeof expected);
+    double X[8];
+    smi_dataset_get_X(ds, X, 8);
+    ck_assert_double_eq(X[6], 1.0);
+    ck_assert_double_eq(X[7], 4.0);
+    smi_dataset_free(ds);
+
+    /* Defaults: target = first numeric column (id); features = every other numeric column,
+     * the fold column excluded when named. */
+    smi_csv_options_init(&opt);
+    opt.fold_column = "fold";
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_OK);
+    ck_assert_str_eq(smi_dataset_target_name(ds), "id");
+    ck_assert_uint_eq(smi_dataset_p(ds), 3);
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 2), "z");
+    smi_dataset_free(ds);
+    /* NULL options: every default; the fold column is then a feature. */
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, NULL), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_p(ds), 4);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    smi_dataset_free(ds);
+    /* An unnamed first column (as pandas writes an index) gets a generated name. */
+    path = write_file("unnamed.csv", ",a,t\nr1,1,2\nr2,3,5\n");
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, NULL), SMI_OK);
+    ck_assert_str_eq(smi_dataset_label_column(ds), "column1");
+    smi_dataset_free(ds);
+}
+END_TEST
+
+/* ---------- CSV: bad input ---------- */
+
+typedef struct bad_case {
+    const char *name, *text;
+    size_t len; /* 0: strlen(text) */
+    const char *target, *fold;
+    int status;
+    const char *message; /* a fragment the message must hold; %s is the file's path */
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    { "empty.csv", "", 0, NULL, NULL, SMI_EEMPTY, "%s: no header" },
+    { "comments_only.csv", "# nothing\n\n", 0, NULL, NULL, SMI_EEMPTY, "no header" },
+    { "header_only.csv", "a,b,t\n", 0, NULL, NULL, SMI_EEMPTY, "%s: no data rows" },
+    { "one_row.csv", "a,b,t\n1,2,3\n", 0, NULL, NULL, SMI_ETOOFEW, "1 data row" },
+    { "ragged.csv", "a,b,t\n1,2,3\n4,5\n6,7,8\n", 0, NULL, NULL, SMI_ERAGGED,
+      "%s:3: 2 fields where the header (line 1) has 3" },
+    { "ragged_long.csv", "a,b,t\n1,2,3\n4,5,6,\n", 0, NULL, NULL, SMI_ERAGGED, "%s:3: 4 fields" },
+    { "na.csv", "name,IP_A,t\nx,1,2\ny,2,3\nz,n/a,4\n", 0, NULL, NULL, SMI_EPARSE,
+      "%s:4:3: 'n/a' is not a number in column 'IP_A'" },
+    { "empty_field.csv", "a,b,t\n1,2,3\n4,,6\n7,8,9\n", 0, NULL, NULL, SMI_EPARSE,
+      "%s:3:3: '' is not a number in column 'b'" },
+    { "nan.csv", "a,b,t\n1,2,3\n4,nan,6\n7,8,9\n", 0, NULL, NULL, SMI_ENONFINITE,
+      "%s:3:3: 'nan' is not a finite number in column 'b'" },
+    { "inf.csv", "a,b,t\n1,2,3\n4,5,6\n7,8,-Inf\n", 0, "t", NULL, SMI_ENONFINITE,
+      "%s:4:5: '-Inf' is not a finite number in column 't'" },
+    { "overflow.csv", "a,b,t\n1,2,3\n4,1e999,6\n7,8,9\n", 0, NULL, NULL, SMI_ENONFINITE,
+      "'1e999' is not a finite number" },
+    { "unknown_target.csv", "a,b,t\n1,2,3\n4,5,6\n", 0, "IP_Z", NULL, SMI_ENOTFOUND,
+      "no column named 'IP_Z' (asked for as the target)" },
+    { "unknown_fold.csv", "a,b,t\n1,2,3\n4,5,6\n", 0, NULL, "folds", SMI_ENOTFOUND,
+      "no column named 'folds'" },
+    { "dup_name.csv", "a,b,a\n1,2,3\n4,5,6\n", 0, NULL, NULL, SMI_EDUPLICATE,
+      "%s:1:5: column name 'a' appears twice" },
+    { "quote.csv", "a,b,t\n1,\"2,3\n4,5,6\n", 0, NULL, NULL, SMI_EPARSE,
+      "%s:2:3: unterminated quoted field" },
+    { "after_quote.csv", "a,b,t\n1,\"2\"x,3\n4,5,6\n", 0, NULL, NULL, SMI_EPARSE,
+      "%s:2:6: unexpected 'x' after a closing quote" },
+    { "two_text.csv", "name,a,kind,t\nx,1,metal,2\ny,2,oxide,3\nz,3,metal,5\n", 0, NULL, NULL,
+      SMI_EPARSE, "%s:2:5: 'metal' is not a number in column 'kind' (a second text column" },
+    { "fold_frac.csv", "a,f,t\n1,0,2\n2,1.5,3\n3,0,4\n4,1,6\n", 0, NULL, "f", SMI_EINVAL,
+      "%s:3:3: fold id '1.5' is not an integer" },
+    { "fold_one.csv", "a,f,t\n1,3,2\n2,3,3\n3,3,4\n", 0, NULL, "f", SMI_EINVAL,
+      "need at least 2 folds" },
+    { "target_is_label.csv", "name,a,t\nx,1,2\ny,2,3\n", 0, "name", NULL, SMI_EINVAL,
+      "the target 'name' is also the label column" },
+    { "only_target.csv", "t\n1\n2\n", 0, NULL, NULL, SMI_EEMPTY,
+      "no feature columns besides the target 't'" },
+    { "nul.csv", "a,b,t\n1,2,3\n4,5\0,6\n", 18, NULL, NULL, SMI_EPARSE, "NUL byte" },
+    { "no_number.csv", "name,kind\nx,a\ny,b\n", 0, NULL, NULL, SMI_EEMPTY,
+      "no numeric column for the target" },
+};
+
+START_TEST(csv_bad_input)
+{
+    const bad_case *c = &bad_cases[_i];
+    const char *path = write_file_n(c->name, c->text, c->len ? c->len : strlen(c->text));
+    char where[600], expected[800];
+    snprintf(where, sizeof where, "%s", path);
+    snprintf(expected, sizeof expected, c->message, where);
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = c->target;
+    opt.fold_column = c->fold;
+    smi_dataset *ds = (smi_dataset *)1;
+    int rc = smi_dataset_read_csv(&ds, where, &opt);
+    ck_assert_msg(rc == c->status, "%s: status %d (%s), expected %d; message: %s", c->name, rc,
+                  smi_strerror(rc), c->status, smi_last_error());
+    ck_assert_ptr_null(ds);
+    ck_assert_msg(strstr(smi_last_error(), expected) != NULL, "%s: message '%s' lacks '%s'",
+                  c->name, smi_last_error(), expected);
+}
+END_TEST
+
+START_TEST(csv_bad_feature_lists_and_options)
+{
+    const char *path = write_file("features.csv", "a,b,t\n1,2,3\n4,5,6\n7,8,10\n");
+    smi_dataset *ds;
+    smi_csv_options opt;
+    const char *unknown[] = { "a", "zz" }, *twice[] = { "a", "a" }, *target[] = { "t" };
+    smi_csv_options_init(&opt);
+    opt.target = "t";
+    opt.features = unknown;
+    opt.n_features = 2;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_ENOTFOUND);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "no column named 'zz' (asked for as the feature)"));
+    opt.features = twice;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EDUPLICATE);
+    opt.features = target;
+    opt.n_features = 1;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EDUPLICATE);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "already in the target"));
+    opt.features = NULL;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EINVAL);
+    opt.struct_size = 3;
+    opt.n_features = 0;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "smi_csv_options_init"));
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, "/nonexistent/dir/data.csv", NULL), SMI_EIO);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "/nonexistent/dir/data.csv: cannot open"));
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, tmpdir, NULL), SMI_EIO); /* a directory */
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_read_csv(NULL, path, NULL), SMI_EINVAL);
+}
+END_TEST
+
+/* ---------- CSV: real and large files ---------- */
+
+START_TEST(csv_octet_binaries)
+{
+    char path[512];
+    const char *dir = getenv("SMI_TEST_DATA");
+    snprintf(path, sizeof path, "%s/octet_binaries.csv", dir ? dir : "examples/data");
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = "dE_RS_ZB";
+    smi_dataset *ds;
+    ck_assert_msg(smi_dataset_read_csv(&ds, path, &opt) == SMI_OK, "%s", smi_last_error());
+    ck_assert_uint_eq(smi_dataset_n(ds), 82);
+    ck_assert_uint_eq(smi_dataset_p(ds), 14);
+    ck_assert_str_eq(smi_dataset_label_column(ds), "compound");
+    ck_assert_str_eq(smi_dataset_label(ds, 0), "AgBr");
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 0), "IP_A");
+    ck_assert_str_eq(smi_dataset_feature_name(ds, 13), "r_d_B");
+    double X[82 * 14], y[82];
+    smi_dataset_get_X(ds, X, 82 * 14);
+    smi_dataset_get_y(ds, y, 82);
+    /* Values as written in the file's first row (AgBr). */
+    ck_assert_double_eq(X[0], -8.0580997467);
+    ck_assert_double_eq(X[13], 1.87000000477);
+    ck_assert_double_eq(y[0], -0.03003341671137605);
+    ck_assert_int_eq(smi_dataset_check(ds, 0, NULL, NULL, NULL, NULL), SMI_OK);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+START_TEST(csv_hundred_thousand_rows)
+{
+    /* x1 = i, x2 = i mod 7, y = 2 i + 1 for i = 0..N-1: the mean of i is (N - 1) / 2 and
+     * its population variance (N^2 - 1) / 12. */
+    enum { N = 100000 };
+    char path[512];
+    snprintf(path, sizeof path, "%s/big.csv", tmpdir);
+    FILE *f = fopen(path, "w");
+    ck_assert_ptr_nonnull(f);
+    fprintf(f, "x1,x2,y\n");
+    for (int i = 0; i < N; i++)
+        fprintf(f, "%d,%d,%d\n", i, i % 7, 2 * i + 1);
+    fclose(f);
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = "y";
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_n(ds), N);
+    double mean, sd, lo, hi;
+    smi_dataset_feature_stats(ds, 0, &mean, &sd, &lo, &hi);
+    ck_assert_double_eq_tol(mean, (N - 1) / 2.0, 1e-9);
+    ck_assert_double_le(rel_err(sd, sqrt(((double)N * N - 1) / 12.0)), 1e-12);
+    ck_assert_double_eq(hi, N - 1);
+    smi_dataset_target_stats(ds, &mean, NULL, NULL, &hi);
+    ck_assert_double_eq_tol(mean, (double)N, 1e-8);
+    ck_assert_double_eq(hi, 2.0 * N - 1);
+    smi_dataset_free(ds);
+    unlink(path);
+}
+END_TEST
+
+static void remove_tmpdir(void)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "could not remove %s\n", tmpdir);
+}
+
+static Suite *dataset_suite(void)
+{
+    Suite *s = suite_create("dataset");
+    TCase *arrays = tcase_create("arrays");
+    tcase_add_test(arrays, arrays_round_trip_with_default_names);
+    tcase_add_test(arrays, large_offset_keeps_full_accuracy);
+    tcase_add_test(arrays, arrays_bad_input);
+    tcase_add_test(arrays, check_finds_constant_and_duplicate_columns);
+    tcase_add_test(arrays, condition_number_closed_forms);
+    tcase_add_test(arrays, kfold_rules);
+    tcase_add_test(arrays, explicit_fold_ids);
+    suite_add_tcase(s, arrays);
+    TCase *csv = tcase_create("csv");
+    tcase_add_loop_test(csv, csv_accepted_forms, 0, sizeof good_cases / sizeof good_cases[0]);
+    tcase_add_test(csv, csv_quoted_text_and_choices);
+    tcase_add_loop_test(csv, csv_bad_input, 0, sizeof bad_cases / sizeof bad_cases[0]);
+    tcase_add_test(csv, csv_bad_feature_lists_and_options);
+    tcase_add_test(csv, csv_octet_binaries);
+    tcase_add_test(csv, csv_hundred_thousand_rows);
+    tcase_set_timeout(csv, 120);
+    suite_add_tcase(s, csv);
+    return s;
+}
+
+int main(void)
+{
+    if (make_tmpdir() != 0)
+        return EXIT_FAILURE;
+    SRunner *runner = srunner_create(dataset_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    remove_tmpdir();
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
