@@ -74,7 +74,8 @@ SMI_API int smi_version_number(void);
 SMI_API const char *smi_strerror(int status);
 
 /* smi_last_error: the detailed message of the last failure in the calling thread, e.g.
- * "data.csv:17:4: 'n/a' is not a number in column 'IP_A'". Each thread has its own
+ * "data.csv:17:4: 'n/a' is not a number in column 'IP_A'" (file, line, and the byte
+ * position of the field in that line, all 1-based). Each thread has its own
  * message; a successful call does not clear it. Returns "" before any failure.
  * The pointer stays valid until the next libsparsemi call in this thread. Never NULL. */
 SMI_API const char *smi_last_error(void);
@@ -107,7 +108,7 @@ SMI_API int smi_dataset_create(smi_dataset **out, size_t n, size_t p, const doub
  * fields you need; struct_size lets later versions add fields at the end. */
 typedef struct smi_csv_options {
     size_t struct_size;          /* sizeof(smi_csv_options), set by smi_csv_options_init */
-    char delimiter;              /* 0: detect among ',', ';', '\t' and runs of blanks */
+    char delimiter;              /* 0: detect; ',', ';', '\t'; ' ' means runs of blanks */
     const char *target;          /* target column; NULL: the first numeric column */
     const char *const *features; /* feature columns in this order; NULL: every other numeric */
     size_t n_features;           /* length of `features` */
@@ -180,18 +181,21 @@ SMI_API int smi_dataset_target_stats(const smi_dataset *ds, double *mean, double
 
 /* smi_dataset_check: look for columns that a regression cannot use: a constant feature
  * or target (SMI_ECONSTANT) and a feature equal to an earlier one (SMI_EDUPLICATE;
- * `others` holds the earlier column). Problems are listed in column order; for the target
+ * `others` holds the earlier column; for a constant column, the column itself). Problems
+ * are listed in column order; for the target
  * the column index is p. Up to `capacity` problems are written to kinds, columns and
  * others (each may be NULL when capacity is 0); *count (may be NULL) gets the total.
- * Returns SMI_OK when there is no problem, else the kind of the first problem with
- * smi_last_error() naming every problem found. */
+ * Returns SMI_OK when there is no problem, else the kind of the first problem
+ * (SMI_ECONSTANT or SMI_EDUPLICATE) with smi_last_error() naming every problem found;
+ * any other status (SMI_EINVAL) means the call itself failed. */
 SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds,
                               size_t *columns, size_t *others, size_t *count);
 
 /* smi_dataset_condition_number: the 2-norm condition number (largest over smallest
  * singular value) of the standardised design: every feature centred and scaled to unit
  * standard deviation. *cond is INFINITY when a column is constant or the columns are
- * linearly dependent to working precision.
+ * linearly dependent to working precision: the smallest singular value is at most
+ * max(n, p) * DBL_EPSILON times the largest (the tolerance of LAPACK's and numpy's rank).
  * Returns SMI_OK, SMI_ENOMEM, or SMI_ENOCONV when the SVD does not converge. */
 SMI_API int smi_dataset_condition_number(const smi_dataset *ds, double *cond);
 
@@ -199,13 +203,13 @@ SMI_API int smi_dataset_condition_number(const smi_dataset *ds, double *cond);
  * smi_dataset_set_kfold: sample i goes to fold perm[i] mod k, where perm is a permutation
  * of 0..n-1 drawn from `seed` (shuffle != 0; see doc/api.md for the generator) or the
  * identity (shuffle == 0). Needs 2 <= k <= n.
- * smi_dataset_set_fold_ids: explicit fold ids, n integers; the distinct values, sorted
- * ascending, become folds 0..K-1. Needs K >= 2 and every training set (all rows outside
+ * smi_dataset_set_fold_ids: explicit fold ids, n_ids == n integers; the distinct values,
+ * sorted ascending, become folds 0..K-1. Needs K >= 2 and every training set (all rows outside
  * one fold) with at least 2 rows.
  * smi_dataset_clear_folds: back to no folds.
  * Return SMI_OK or SMI_EINVAL with a message. */
 SMI_API int smi_dataset_set_kfold(smi_dataset *ds, size_t k, int shuffle, uint64_t seed);
-SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids);
+SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids, size_t n_ids);
 SMI_API void smi_dataset_clear_folds(smi_dataset *ds);
 
 /* smi_dataset_n_folds: the number of folds K, 0 when none is set.

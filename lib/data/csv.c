@@ -23,6 +23,8 @@ typedef struct reader {
     char **names;           /* header names (owned by the table's buffer or `generated`) */
     char *generated;        /* "column<j>" names for empty header fields */
     size_t *n_bad;          /* per column: fields that are not numbers */
+    double *values;         /* n x n_cols: each field parsed once; NAN where it is no number */
+    unsigned char *parsed;  /* n x n_cols: 1 where the field is a number */
     size_t label, target, fold;
     size_t *features, p;
 } reader;
@@ -87,16 +89,22 @@ static int check_rows(const reader *r)
     return SMI_OK;
 }
 
-static int count_non_numbers(reader *r)
+/* Parse every field once: the counts decide which columns are text, the values are
+ * then copied out without a second strtod. */
+static int parse_fields(reader *r)
 {
     r->n_bad = smi_calloc_array(r->n_cols, sizeof *r->n_bad, "column types");
-    if (!r->n_bad)
+    r->values = smi_alloc_array(r->n, r->n_cols * sizeof *r->values, "parsed values");
+    r->parsed = smi_alloc_array(r->n, r->n_cols, "parsed flags");
+    if (!r->n_bad || !r->values || !r->parsed)
         return SMI_ENOMEM;
     for (size_t i = 0; i < r->n; i++) {
         const smi_csv_field *row = cell(r, i, 0);
+        double *v = r->values + i * r->n_cols;
+        unsigned char *ok = r->parsed + i * r->n_cols;
         for (size_t j = 0; j < r->n_cols; j++) {
-            double v;
-            r->n_bad[j] += !parse_number(row[j].text, &v);
+            ok[j] = (unsigned char)parse_number(row[j].text, &v[j]);
+            r->n_bad[j] += !ok[j];
         }
     }
     return SMI_OK;
@@ -192,7 +200,8 @@ static int choose_features(reader *r)
 static int value_at(const reader *r, size_t row, size_t col, double *v)
 {
     const smi_csv_field *f = cell(r, row, col);
-    if (!parse_number(f->text, v)) {
+    *v = r->values[row * r->n_cols + col];
+    if (!r->parsed[row * r->n_cols + col]) {
         int text_col = is_text(r, col);
         return smi_error_set(SMI_EPARSE, "%s:%zu:%zu: '%s' is not a number in column '%s'%s",
                              r->path, f->line, f->col, f->text, r->names[col],
@@ -267,7 +276,7 @@ static int build(reader *r, smi_dataset **out)
     }
     rc = smi_dataset_adopt(out, r->n, r->p, X, y, names, target, labels, label_col);
     if (rc == SMI_OK && folds) {
-        rc = smi_dataset_set_fold_ids(*out, folds);
+        rc = smi_dataset_set_fold_ids(*out, folds, r->n);
         if (rc != SMI_OK) {
             smi_dataset_free(*out);
             *out = NULL;
@@ -282,7 +291,7 @@ static int read_csv(reader *r, smi_dataset **out)
     SMI_TRY(smi_csv_lex(&r->table, r->path, r->opt->delimiter));
     SMI_TRY(read_header(r));
     SMI_TRY(check_rows(r));
-    SMI_TRY(count_non_numbers(r));
+    SMI_TRY(parse_fields(r));
     SMI_TRY(choose_roles(r));
     SMI_TRY(choose_features(r));
     return build(r, out);
@@ -320,6 +329,8 @@ SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
     free(r.names);
     free(r.generated);
     free(r.n_bad);
+    free(r.values);
+    free(r.parsed);
     free(r.features);
     return rc;
 }

@@ -88,9 +88,10 @@ static int rank_of(const int *distinct, size_t k, int value)
     return (int)lo;
 }
 
-SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids)
+SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids, size_t n_ids)
 {
     SMI_FAIL_IF(!ds || !ids, SMI_EINVAL, "smi_dataset_set_fold_ids: NULL argument");
+    SMI_FAIL_IF(n_ids != ds->n, SMI_EINVAL, "%zu fold ids for %zu samples", n_ids, ds->n);
     int *sorted = smi_alloc_array(ds->n, sizeof *sorted, "fold ids");
     if (!sorted)
         return SMI_ENOMEM;

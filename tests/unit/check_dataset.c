@@ -271,16 +271,18 @@ START_TEST(explicit_fold_ids)
     ck_assert_int_eq(smi_dataset_create(&ds, 5, 1, X, y, NULL, NULL), SMI_OK);
     const int ids[] = { 7, -3, 7, -3, 5 };
     int folds[5];
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids), SMI_OK);
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids, 5), SMI_OK);
     ck_assert_uint_eq(smi_dataset_n_folds(ds), 3);
     smi_dataset_get_folds(ds, folds, 5);
     const int expected[] = { 2, 0, 2, 0, 1 }; /* sorted distinct ids -3, 5, 7 */
     ck_assert_mem_eq(folds, expected, sizeof expected);
     const int one_fold[] = { 4, 4, 4, 4, 4 };
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, one_fold), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, one_fold, 5), SMI_EINVAL);
     const int starving[] = { 0, 0, 0, 0, 1 }; /* fold 0 leaves 1 row to train on */
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, starving), SMI_EINVAL);
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, starving, 5), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "fewer than 2"));
+    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids, 4), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "4 fold ids for 5 samples"));
     ck_assert_uint_eq(smi_dataset_n_folds(ds), 3); /* a failed call changes nothing */
     smi_dataset_free(ds);
 }

@@ -1,0 +1,23 @@
+"""sparsemi: Python bindings of libsparsemi, sparse modeling for materials science.
+
+A thin numpy layer over the C library (include/sparsemi.h), which is found through the
+environment variable SPARSEMI_LIBRARY, then a meson build tree, then its soname. Every
+failure of a C call raises sparsemi.Error carrying the status and the library's message.
+The status codes are module constants: sparsemi.SMI_OK, sparsemi.SMI_EINVAL, ...
+"""
+
+from . import _capi
+from ._lib import Error, lib
+from .dataset import Dataset, Problem
+
+__version__ = lib.smi_version_string().decode('ascii')
+
+if lib.smi_version_number() // 10000 != _capi.SMI_VERSION_MAJOR:
+    raise ImportError('libsparsemi %s loaded, but these bindings were generated for '
+                      'major version %d' % (__version__, _capi.SMI_VERSION_MAJOR))
+
+# The C constants (SMI_OK, SMI_E*, SMI_VERSION_*) as module attributes.
+globals().update({k: v for k, v in vars(_capi).items() if k.startswith('SMI_')})
+
+__all__ = ['Dataset', 'Error', 'Problem', '__version__']
+__all__ += sorted(k for k in vars(_capi) if k.startswith('SMI_'))

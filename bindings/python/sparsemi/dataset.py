@@ -1,0 +1,255 @@
+"""Dataset: a design matrix X (n x p), a target y, names, labels and folds."""
+
+import collections
+import ctypes
+import operator
+import os
+
+import numpy as np
+
+from . import _capi
+from ._lib import Error, call, decode, encode, last_error, lib, string_array
+
+Problem = collections.namedtuple('Problem', 'kind column other')
+Problem.__doc__ = """A column that a regression cannot use, found by Dataset.check().
+
+kind: SMI_ECONSTANT or SMI_EDUPLICATE; column: the feature index (p for the target);
+other: for a duplicate, the earlier column it equals, else None."""
+
+_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
+_INT_P = ctypes.POINTER(ctypes.c_int)
+
+
+def _dptr(array):
+    return array.ctypes.data_as(_DOUBLE_P)
+
+
+class Dataset:
+    """A libsparsemi data set (smi_dataset), owned by this object.
+
+    Dataset(X, y, names=None, target=None) copies the arrays; Dataset.from_csv reads a
+    file. Free it with close() or a `with` block; otherwise it is freed when collected.
+    """
+
+    def __init__(self, X, y, names=None, target=None):
+        X = np.ascontiguousarray(X, dtype=np.float64)
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        if X.ndim != 2:
+            raise ValueError('X must be a 2-d array (n samples x p features)')
+        if y.shape != (X.shape[0],):
+            raise ValueError('y must hold one value per row of X (%d), not shape %s'
+                             % (X.shape[0], y.shape))
+        n, p = X.shape
+        c_names = None
+        if names is not None:
+            names = list(names)
+            if len(names) != p:
+                raise ValueError('%d names given for %d features' % (len(names), p))
+            c_names = string_array(names)
+        handle = ctypes.c_void_p()
+        call(lib.smi_dataset_create, ctypes.byref(handle), n, p, _dptr(X), _dptr(y),
+             c_names, encode(target))
+        self._handle = handle
+
+    @classmethod
+    def from_csv(cls, path, target=None, features=None, delimiter=None,
+                 label_column=None, fold_column=None):
+        """Read a delimited text file with a header row (smi_dataset_read_csv).
+
+        target: the target column (default: the first numeric one); features: the
+        feature columns in order (default: every other numeric column); delimiter: one
+        character (default: detected); label_column: row labels (default: the
+        non-numeric column, if any); fold_column: integer fold ids (default: none).
+        """
+        opt = _capi.smi_csv_options()
+        lib.smi_csv_options_init(ctypes.byref(opt))
+        if delimiter is not None:
+            if len(delimiter) != 1:
+                raise ValueError('delimiter must be one character, not %r' % delimiter)
+            opt.delimiter = encode(delimiter)
+        if target is not None:
+            opt.target = encode(target)
+        if label_column is not None:
+            opt.label_column = encode(label_column)
+        if fold_column is not None:
+            opt.fold_column = encode(fold_column)
+        c_features = None
+        if features is not None:
+            c_features = string_array(list(features))
+            opt.features = ctypes.cast(c_features, ctypes.POINTER(ctypes.c_char_p))
+            opt.n_features = len(c_features)
+        handle = ctypes.c_void_p()
+        call(lib.smi_dataset_read_csv, ctypes.byref(handle), os.fsencode(path),
+             ctypes.byref(opt))
+        ds = cls.__new__(cls)
+        ds._handle = handle
+        return ds
+
+    # -- lifetime ---------------------------------------------------------------
+
+    def close(self):
+        """Free the C data set now; the object is unusable afterwards. Idempotent."""
+        handle, self._handle = getattr(self, '_handle', None), None
+        if handle and lib is not None:
+            lib.smi_dataset_free(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def _h(self):
+        if not self._handle:
+            raise ValueError('the Dataset is closed')
+        return self._handle
+
+    def __repr__(self):
+        if not self._handle:
+            return '<sparsemi.Dataset (closed)>'
+        return '<sparsemi.Dataset n=%d p=%d target=%r folds=%d>' % (
+            self.n, self.p, self.target, self.n_folds)
+
+    # -- contents ----------------------------------------------------------------
+
+    @property
+    def n(self):
+        """Number of samples (rows)."""
+        return lib.smi_dataset_n(self._h)
+
+    @property
+    def p(self):
+        """Number of features (columns of X)."""
+        return lib.smi_dataset_p(self._h)
+
+    @property
+    def names(self):
+        """Feature names, a list of p str."""
+        return [decode(lib.smi_dataset_feature_name(self._h, j)) for j in range(self.p)]
+
+    @property
+    def target(self):
+        """The target's name."""
+        return decode(lib.smi_dataset_target_name(self._h))
+
+    def index(self, name):
+        """The index of the feature called `name` (Error SMI_ENOTFOUND if none)."""
+        index = ctypes.c_size_t()
+        call(lib.smi_dataset_feature_index, self._h, encode(name), ctypes.byref(index))
+        return index.value
+
+    @property
+    def X(self):
+        """A copy of the design matrix, n x p float64."""
+        out = np.empty((self.n, self.p))
+        call(lib.smi_dataset_get_X, self._h, _dptr(out), out.size)
+        return out
+
+    @property
+    def y(self):
+        """A copy of the target, n float64."""
+        out = np.empty(self.n)
+        call(lib.smi_dataset_get_y, self._h, _dptr(out), out.size)
+        return out
+
+    @property
+    def labels(self):
+        """Row labels (list of n str) from a CSV label column, or None."""
+        if not lib.smi_dataset_has_labels(self._h):
+            return None
+        return [decode(lib.smi_dataset_label(self._h, i)) for i in range(self.n)]
+
+    @property
+    def label_column(self):
+        """The name of the CSV column the labels came from, or None."""
+        return decode(lib.smi_dataset_label_column(self._h))
+
+    def _feature_stats(self):
+        stats = np.empty((4, self.p))
+        values = [ctypes.c_double() for _ in range(4)]
+        for j in range(self.p):
+            call(lib.smi_dataset_feature_stats, self._h, j,
+                 *[ctypes.byref(v) for v in values])
+            stats[:, j] = [v.value for v in values]
+        return stats
+
+    @property
+    def mean(self):
+        """Mean of each feature (p values)."""
+        return self._feature_stats()[0]
+
+    @property
+    def sd(self):
+        """Standard deviation of each feature, divisor n (p values)."""
+        return self._feature_stats()[1]
+
+    # -- diagnostics -------------------------------------------------------------
+
+    def check(self):
+        """Columns a regression cannot use: a list of Problem, empty when all is well."""
+        # smi_dataset_check returns the kind of the first problem; only other negative
+        # statuses are failures. The first call counts, the second fills.
+        found = (_capi.SMI_OK, _capi.SMI_ECONSTANT, _capi.SMI_EDUPLICATE)
+        count = ctypes.c_size_t()
+        status = lib.smi_dataset_check(self._h, 0, None, None, None, ctypes.byref(count))
+        size = count.value if status in found else 0
+        kinds = (ctypes.c_int * size)()
+        columns = (ctypes.c_size_t * size)()
+        others = (ctypes.c_size_t * size)()
+        if status in found:
+            status = lib.smi_dataset_check(self._h, size, kinds, columns, others,
+                                           ctypes.byref(count))
+        if status not in found:
+            raise Error(status, last_error())
+        return [Problem(kinds[i], columns[i],
+                        others[i] if kinds[i] == _capi.SMI_EDUPLICATE else None)
+                for i in range(size)]
+
+    def condition_number(self):
+        """2-norm condition number of the standardised X (inf when rank-deficient)."""
+        cond = ctypes.c_double()
+        call(lib.smi_dataset_condition_number, self._h, ctypes.byref(cond))
+        return cond.value
+
+    # -- folds -------------------------------------------------------------------
+
+    def set_kfold(self, k, seed=None):
+        """K folds: sample i goes to fold perm[i] % k; perm is drawn from `seed`, or is
+        the identity when seed is None (then sample i is in fold i % k)."""
+        shuffle = seed is not None
+        seed = operator.index(seed) if shuffle else 0
+        if not 0 <= seed < 2**64:
+            raise ValueError('seed must be None or an integer in [0, 2**64)')
+        call(lib.smi_dataset_set_kfold, self._h, operator.index(k), shuffle, seed)
+
+    def set_fold_ids(self, ids):
+        """Explicit fold ids, one integer per sample; the distinct values in ascending
+        order become folds 0..K-1."""
+        ids = np.asarray(ids)
+        if ids.shape != (self.n,) or ids.dtype.kind not in 'iu':
+            raise ValueError('fold ids must be %d integers' % self.n)
+        c_ids = np.ascontiguousarray(ids, dtype=np.intc)
+        if not np.array_equal(c_ids, ids):
+            raise ValueError('fold ids do not fit in a C int')
+        call(lib.smi_dataset_set_fold_ids, self._h, c_ids.ctypes.data_as(_INT_P), c_ids.size)
+
+    def clear_folds(self):
+        lib.smi_dataset_clear_folds(self._h)
+
+    @property
+    def n_folds(self):
+        """The number of folds K, 0 when none is set."""
+        return lib.smi_dataset_n_folds(self._h)
+
+    @property
+    def folds(self):
+        """The fold of each sample (n ints in 0..K-1), or None when no folds are set."""
+        if self.n_folds == 0:
+            return None
+        out = np.empty(self.n, dtype=np.intc)
+        call(lib.smi_dataset_get_folds, self._h, out.ctypes.data_as(_INT_P), out.size)
+        return out

@@ -1,0 +1,207 @@
+/* The pieces shared by the subcommands of the `sparsemi` program: exit statuses and
+ * messages, option parsing, a JSON writer, atomic output files and a progress bar.
+ * The program uses only the public header sparsemi.h, like any user of the library.
+ * Nothing here is thread-safe: the program is single-threaded outside the library. */
+#ifndef SPARSEMI_CLI_H
+#define SPARSEMI_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#if defined(__GNUC__)
+#define CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define CLI_PRINTF(fmt, args)
+#endif
+
+/* ------------------------------------------------------------------------------------
+ * Exit statuses (DESIGN.md 5) and messages: messages.c
+ * ------------------------------------------------------------------------------------ */
+
+enum {
+    CLI_EXIT_OK = 0,    /* success */
+    CLI_EXIT_INPUT = 1, /* bad input: data, files, numerical failure */
+    CLI_EXIT_USAGE = 2  /* bad command line */
+};
+
+/* cli_fail_library: print "sparsemi: " and smi_last_error() (or the name of `status`
+ * when the library left no message) to stderr. Returns CLI_EXIT_INPUT. */
+int cli_fail_library(int status);
+
+/* cli_fail: print "sparsemi: " and the formatted message to stderr.
+ * Returns CLI_EXIT_INPUT. */
+int cli_fail(const char *fmt, ...) CLI_PRINTF(1, 2);
+
+/* cli_usage_error: print "sparsemi COMMAND: " and the formatted message, then a hint
+ * naming `sparsemi help COMMAND`, to stderr. Returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) CLI_PRINTF(2, 3);
+
+/* ------------------------------------------------------------------------------------
+ * Options: options.c
+ * Long options only: `--name VALUE` or `--name=VALUE`; flags take no value; `--` ends
+ * the options; `-h` and `--help` print the command's help. Anything else that does not
+ * begin with '-' (and a lone "-") is a positional argument.
+ * ------------------------------------------------------------------------------------ */
+
+typedef enum cli_opt_type {
+    CLI_OPT_FLAG,   /* int *: set to 1 */
+    CLI_OPT_STRING, /* const char **: points into argv */
+    CLI_OPT_DOUBLE, /* double *: a finite number */
+    CLI_OPT_SIZE,   /* size_t *: a non-negative integer */
+    CLI_OPT_LIST    /* cli_list *: a comma-separated list; "\," is a literal comma */
+} cli_opt_type;
+
+/* A list of strings from `a,b,c`: count items, one allocation each for the pointers and
+ * the characters. Zero-initialise, free with cli_list_free. */
+typedef struct cli_list {
+    size_t count;
+    char **items;
+} cli_list;
+
+void cli_list_free(cli_list *list);
+
+/* cli_list_split: split `text` at unescaped commas into *list (freed first).
+ * Returns 0, or -1 for an empty item (",a", "a,,b", "a,") or when memory runs out. */
+int cli_list_split(cli_list *list, const char *text);
+
+typedef struct cli_option {
+    const char *name;    /* without the leading "--" */
+    cli_opt_type type;
+    void *value;         /* where the value goes; see cli_opt_type */
+    const char *metavar; /* the value's name in the help, e.g. "FILE"; NULL for flags */
+    const char *help;    /* one line */
+} cli_option;
+
+/* What a subcommand accepts, for the parser and for its help text. */
+typedef struct cli_spec {
+    const char *command;       /* "info" */
+    const char *synopsis;      /* after "sparsemi info ", e.g. "DATA [options]" */
+    const char *description;   /* a paragraph, lines ending in '\n' */
+    const cli_option *options;
+    size_t n_options;
+    const char *positional;    /* the positional arguments' name in messages, e.g. "DATA" */
+    size_t min_positional;     /* positional arguments required */
+    size_t max_positional;     /* and allowed */
+} cli_spec;
+
+/* Returned by cli_parse when the command should go on. */
+#define CLI_CONTINUE (-1)
+
+/* cli_parse: parse argv[1..argc-1] (argv[0] is the subcommand's name) against spec.
+ * Positional arguments go to positional[0..max_positional-1], their count to *n_positional.
+ * Returns CLI_CONTINUE; or CLI_EXIT_OK after printing the help for -h/--help; or
+ * CLI_EXIT_USAGE after a message that names the option at fault (unknown option, missing
+ * value, bad number, bad list, value given to a flag, wrong number of positionals).
+ * Lists already filled stay allocated on every return: free them. */
+int cli_parse(const cli_spec *spec, int argc, char **argv, const char **positional,
+              size_t *n_positional);
+
+/* cli_print_help: the usage line, description and option table of spec. */
+void cli_print_help(const cli_spec *spec, FILE *out);
+
+/* cli_parse_delimiter: map a --delimiter value to the character smi_csv_options wants:
+ * "auto" -> 0, "tab" or "\t" -> '\t', "space" -> ' ', "comma", "semicolon", or any one
+ * printable character other than '"' and '#'. Returns 0, or -1 for anything else. */
+int cli_parse_delimiter(const char *text, char *delimiter);
+
+/* ------------------------------------------------------------------------------------
+ * JSON writer: json.c
+ * Pretty-printed with two-space indentation. Strings are escaped per RFC 8259; valid
+ * UTF-8 passes through unchanged and invalid bytes become U+FFFD, so the output is
+ * always valid JSON. Numbers are written with %.17g (exact round trip); NaN and
+ * infinities, which JSON cannot express, are written as null.
+ * ------------------------------------------------------------------------------------ */
+
+#define CLI_JSON_MAX_DEPTH 32
+
+typedef struct cli_json {
+    FILE *out;
+    int depth;       /* open containers */
+    int after_key;   /* a key was written and its value is due */
+    int misuse;      /* nesting too deep, unbalanced, or a key outside an object */
+    unsigned char has_items[CLI_JSON_MAX_DEPTH]; /* the container at each depth is non-empty */
+    unsigned char is_object[CLI_JSON_MAX_DEPTH];
+} cli_json;
+
+void cli_json_init(cli_json *j, FILE *out);
+void cli_json_begin_object(cli_json *j);
+void cli_json_end_object(cli_json *j);
+void cli_json_begin_array(cli_json *j);
+void cli_json_end_array(cli_json *j);
+/* cli_json_key: the key of the next member of the enclosing object. */
+void cli_json_key(cli_json *j, const char *key);
+/* cli_json_string: s, or null when s is NULL. */
+void cli_json_string(cli_json *j, const char *s);
+void cli_json_number(cli_json *j, double x);
+void cli_json_uint(cli_json *j, unsigned long long x);
+void cli_json_int(cli_json *j, long long x);
+void cli_json_bool(cli_json *j, int b);
+void cli_json_null(cli_json *j);
+/* cli_json_finish: end the document with a newline.
+ * Returns 0, or -1 when containers are left open or the writer was misused. Write
+ * errors are the stream's: see ferror, or cli_output_commit. */
+int cli_json_finish(cli_json *j);
+
+/* ------------------------------------------------------------------------------------
+ * Atomic output files: output.c
+ * A file is written to PATH.tmp.XXXXXX in PATH's directory (mkstemp), flushed, fsync'd
+ * and renamed over PATH, so PATH is either the old file or the complete new one. On any
+ * failure, and on SIGINT, SIGTERM, SIGHUP or SIGPIPE, the temporary file is removed.
+ * The path "-" means standard output, written directly.
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct cli_output {
+    FILE *stream;   /* write here */
+    const char *path;
+    char *tmp_path; /* NULL for standard output or when closed */
+    int slot;       /* index in the signal handler's table of temporary files */
+} cli_output;
+
+/* cli_output_open: create the temporary file for `path` (not copied: keep it alive).
+ * Returns 0, or CLI_EXIT_INPUT after a message naming path. */
+int cli_output_open(cli_output *out, const char *path);
+
+/* cli_output_commit: flush, fsync, close and rename the temporary file over the path;
+ * for "-", flush standard output. Returns 0, or CLI_EXIT_INPUT after a message (the
+ * temporary file is then removed). */
+int cli_output_commit(cli_output *out);
+
+/* cli_output_discard: close and remove the temporary file. A no-op after commit, for
+ * standard output, and on a zero-initialised cli_output. */
+void cli_output_discard(cli_output *out);
+
+/* ------------------------------------------------------------------------------------
+ * Progress bar on stderr: progress.c
+ * "[#####.....] 42% 1.2e6/s ETA 0:12", redrawn at most ten times a second, only when
+ * stderr is a terminal and the user did not ask for --quiet.
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct cli_progress {
+    int enabled;
+    double total;   /* work units in the whole job (for the rate); 0: show no rate */
+    double start;   /* monotonic seconds */
+    double last_draw;
+    int drawn;      /* something is on the line and must be cleared */
+} cli_progress;
+
+void cli_progress_start(cli_progress *p, int quiet, double total);
+
+/* cli_progress_update: an smi_progress_fn (user = the cli_progress). Returns 0. */
+int cli_progress_update(void *user, double fraction);
+
+/* cli_progress_finish: clear the bar's line. */
+void cli_progress_finish(cli_progress *p);
+
+/* cli_progress_format: the bar's text for `fraction` done (0..1), a rate in units per
+ * second (< 0: unknown) and an estimated time left in seconds (< 0: unknown) into buf.
+ * Returns the length written (truncated to cap - 1). Pure, for tests. */
+size_t cli_progress_format(char *buf, size_t cap, double fraction, double rate, double eta);
+
+/* ------------------------------------------------------------------------------------
+ * Subcommands: one file each, cmd_NAME.c. argv[0] is the subcommand's name.
+ * Each returns an exit status.
+ * ------------------------------------------------------------------------------------ */
+
+int cmd_info(int argc, char **argv);
+
+#endif /* SPARSEMI_CLI_H */
