@@ -218,6 +218,122 @@ SMI_API void smi_dataset_clear_folds(smi_dataset *ds);
 SMI_API size_t smi_dataset_n_folds(const smi_dataset *ds);
 SMI_API int smi_dataset_get_folds(const smi_dataset *ds, int *out, size_t capacity);
 
+/* ------------------------------------------------------------------------------------
+ * Exhaustive search (ES-K): every subset of the features, or every subset in a size range,
+ * fitted by least squares and scored by a criterion; ranking, best model per size, and the
+ * density of states (DOS) of the criterion. See doc/api.md, "Exhaustive search".
+ * ------------------------------------------------------------------------------------ */
+
+/* Criteria, all "smaller is better" (DESIGN.md 4.2); n samples, k features in the model,
+ * RSS the residual sum of squares of the least-squares fit (intercept included unless
+ * turned off, and then counted as a parameter in AIC and BIC). Values never change. */
+typedef enum smi_criterion {
+    SMI_CRIT_RSS = 0, /* RSS itself: compares models of one size only */
+    SMI_CRIT_AIC = 1, /* n ln(RSS/n) + 2 (k + 1) */
+    SMI_CRIT_BIC = 2, /* n ln(RSS/n) + (k + 1) ln n */
+    SMI_CRIT_FE = 3   /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
+} smi_criterion;
+
+/* smi_criterion_name: "rss", "aic", "bic", "fe"; NULL for an unknown value.
+ * smi_criterion_from_name: the reverse; SMI_ENOTFOUND (naming it) for an unknown name. */
+SMI_API const char *smi_criterion_name(int criterion);
+SMI_API int smi_criterion_from_name(const char *name, int *criterion);
+
+typedef struct smi_search smi_search;
+typedef struct smi_result smi_result;
+
+/* smi_search_create: a search configuration with the defaults: criterion BIC, sizes 1 to p,
+ * no forced features, top 100 models, 64 DOS bins, 1 thread, intercept on,
+ * standardisation on (it matters for FE only), FE alpha = 1e-2 and beta = 1.
+ * Free with smi_search_free (NULL is a no-op). */
+SMI_API int smi_search_create(smi_search **out);
+SMI_API void smi_search_free(smi_search *cfg);
+
+/* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
+ * set_fe_hyper: alpha > 0, beta > 0, finite.
+ * set_size_range: models with min_size <= k <= max_size features, forced ones included;
+ *   max_size 0 means p. The empty model (k = 0) is scored only when min_size is 0.
+ * set_keep: features (indices into the data set) forced into every model.
+ * set_top: the number M >= 1 of best models kept and refitted.
+ * set_bins: DOS with at most `bins` bins of equal width, a power of two, placed on
+ *   multiples of that width (so that counts are exact in one pass over the subsets).
+ * set_bin_edges: DOS on the given edges instead, n_edges >= 2 increasing finite values;
+ *   scores outside [edges[0], edges[n_edges-1]) are counted as below or above.
+ * set_threads: 0 means every core. The result does not depend on the thread count.
+ * set_progress: called with the fraction done; a nonzero return cancels the run.
+ * set_intercept, set_standardize: on != 0 turns them on. */
+SMI_API int smi_search_set_criterion(smi_search *cfg, int criterion);
+SMI_API int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta);
+SMI_API int smi_search_set_size_range(smi_search *cfg, size_t min_size, size_t max_size);
+SMI_API int smi_search_set_keep(smi_search *cfg, const size_t *features, size_t count);
+SMI_API int smi_search_set_top(smi_search *cfg, size_t m);
+SMI_API int smi_search_set_bins(smi_search *cfg, size_t bins);
+SMI_API int smi_search_set_bin_edges(smi_search *cfg, const double *edges, size_t n_edges);
+SMI_API int smi_search_set_threads(smi_search *cfg, size_t threads);
+SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user);
+SMI_API int smi_search_set_intercept(smi_search *cfg, int on);
+SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
+
+/* smi_search_run: score every subset allowed by cfg on ds.
+ * Needs: cfg's forced features and size range valid for ds (the message says which is not).
+ * Returns SMI_OK and a new result in *out (free with smi_result_free), or SMI_EINVAL,
+ * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ENOMEM, SMI_ECANCELED;
+ * *out is then NULL. A subset whose least-squares problem is singular to a relative
+ * tolerance (a pivot below 1e-10 of its column's norm squared) is counted, not scored.
+ * Ties in the ranking are broken by the subsets' lexicographic order of feature indices.
+ * Thread safety: ds and cfg are only read; several runs may share them. */
+SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out);
+
+/* smi_score_subset: the criterion of one subset (k feature indices, any order), computed
+ * directly by QR with the same definitions as the search.
+ * Returns SMI_OK, SMI_EINVAL, or SMI_ESINGULAR for a rank-deficient subset. */
+SMI_API int smi_score_subset(const smi_dataset *ds, const smi_search *cfg,
+                             const size_t *subset, size_t k, double *value);
+
+SMI_API void smi_result_free(smi_result *res);
+
+/* Counts: subsets scored, and subsets skipped as singular. */
+SMI_API uint64_t smi_result_n_models(const smi_result *res);
+SMI_API uint64_t smi_result_n_singular(const smi_result *res);
+/* The criterion, the number of features p of the data set, the largest model size. */
+SMI_API int smi_result_criterion(const smi_result *res);
+SMI_API size_t smi_result_p(const smi_result *res);
+SMI_API size_t smi_result_max_size(const smi_result *res);
+
+/* smi_result_n_top: the number of models kept (at most M).
+ * smi_result_model: model `rank` (0 = best): its k features (indices, ascending) in
+ * features[0..k-1] and their coefficients in coefficients[0..k-1] (original units; either
+ * array may be NULL), *size = k, and criterion, intercept and training RMSE sqrt(RSS/n)
+ * (each pointer may be NULL). Values come from a QR refit on the original data.
+ * Returns SMI_OK, or SMI_EINVAL when rank >= n_top or capacity < k. */
+SMI_API size_t smi_result_n_top(const smi_result *res);
+SMI_API int smi_result_model(const smi_result *res, size_t rank, size_t capacity,
+                             size_t *features, double *coefficients, size_t *size,
+                             double *criterion, double *intercept, double *rmse);
+
+/* smi_result_best_of_size: the best model with k features, as for smi_result_model.
+ * Returns SMI_OK, SMI_ENOTFOUND when no model of that size was scored, or SMI_EINVAL. */
+SMI_API int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity,
+                                    size_t *features, double *coefficients,
+                                    double *criterion, double *intercept, double *rmse);
+
+/* smi_result_n_bins: the number of DOS bins B.
+ * smi_result_dos: edges (B + 1 values) and counts (B values) of the criterion over every
+ * scored subset; below and above (may be NULL) count scores outside the edges, which only
+ * given edges can leave. counts + below + above sum to smi_result_n_models().
+ * Returns SMI_OK or SMI_EINVAL when capacity < B + 1. */
+SMI_API size_t smi_result_n_bins(const smi_result *res);
+SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges,
+                           uint64_t *counts, uint64_t *below, uint64_t *above);
+
+/* smi_result_feature_frequency: per feature, the fraction of the top models containing it
+ * (p values). smi_result_weight_diagram: n_top x p row-major, the coefficient of feature j
+ * in model r (original units), 0 where the model does not use it.
+ * Return SMI_OK or SMI_EINVAL when capacity is too small. */
+SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
+                                         double *frequency);
+SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights);
+
 #ifdef __cplusplus
 }
 #endif

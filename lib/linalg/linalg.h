@@ -14,9 +14,32 @@ void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, do
              const int *ldvt, double *work, const int *lwork, int *info, size_t jobu_len,
              size_t jobvt_len);
 
+/* Least squares by QR (dgels), QR factorisation (dgeqrf), triangular solve (dtrtrs),
+ * symmetric rank-k update C = alpha A'A + beta C (dsyrk). */
+void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
+            const int *lda, double *b, const int *ldb, double *work, const int *lwork, int *info,
+            size_t trans_len);
+void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau, double *work,
+             const int *lwork, int *info);
+void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n,
+             const int *nrhs, const double *a, const int *lda, double *b, const int *ldb,
+             int *info, size_t uplo_len, size_t trans_len, size_t diag_len);
+void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
+            const double *a, const int *lda, const double *beta, double *c, const int *ldc,
+            size_t uplo_len, size_t trans_len);
+
 /* smi_linalg_singular_values: the min(rows, cols) singular values, descending, of the
  * column-major rows x cols matrix `a` (overwritten). Returns SMI_OK, SMI_ENOMEM,
  * SMI_ETOOLARGE (a dimension beyond LAPACK's int) or SMI_ENOCONV. */
 int smi_linalg_singular_values(double *a, size_t rows, size_t cols, double *s);
+
+/* smi_linalg_gram: C = A'A for the column-major rows x cols matrix A, all of C (cols x cols,
+ * column-major) filled. Returns SMI_OK or SMI_ETOOLARGE. */
+int smi_linalg_gram(const double *a, size_t rows, size_t cols, double *c);
+
+/* smi_linalg_qr_upper: the QR factorisation of the column-major rows x cols matrix a
+ * (rows >= cols), overwritten so that its upper triangle holds R. tau needs cols entries.
+ * Returns SMI_OK, SMI_ENOMEM or SMI_ETOOLARGE. */
+int smi_linalg_qr_upper(double *a, size_t rows, size_t cols, double *tau);
 
 #endif /* SMI_LINALG_H */

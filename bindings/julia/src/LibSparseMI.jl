@@ -24,6 +24,10 @@ const SMI_ESINGULAR = -12  # a matrix is singular to working precision
 const SMI_ENOCONV = -13  # an iteration did not converge
 const SMI_ECANCELED = -14  # the progress callback asked to stop
 const SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+const SMI_CRIT_RSS = 0
+const SMI_CRIT_AIC = 1
+const SMI_CRIT_BIC = 2
+const SMI_CRIT_FE = 3
 
 # Types
 
@@ -40,6 +44,9 @@ struct smi_csv_options
     label_column::Ptr{Cchar}  # const char *label_column
     fold_column::Ptr{Cchar}  # const char *fold_column
 end
+
+# typedef enum smi_criterion smi_criterion
+const smi_criterion = Cint
 
 # Functions, in header order: one ccall wrapper each.
 
@@ -231,4 +238,214 @@ function smi_dataset_get_folds(ds, out, capacity)
     ccall((:smi_dataset_get_folds, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cint}, Csize_t,),
           ds, out, capacity)
+end
+
+# const char *smi_criterion_name(int criterion)
+function smi_criterion_name(criterion)
+    ccall((:smi_criterion_name, libsparsemi), Ptr{Cchar},
+          (Cint,),
+          criterion)
+end
+
+# int smi_criterion_from_name(const char *name, int *criterion)
+function smi_criterion_from_name(name, criterion)
+    ccall((:smi_criterion_from_name, libsparsemi), Cint,
+          (Ptr{Cchar}, Ptr{Cint},),
+          name, criterion)
+end
+
+# int smi_search_create(smi_search **out)
+function smi_search_create(out)
+    ccall((:smi_search_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# void smi_search_free(smi_search *cfg)
+function smi_search_free(cfg)
+    ccall((:smi_search_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_search_set_criterion(smi_search *cfg, int criterion)
+function smi_search_set_criterion(cfg, criterion)
+    ccall((:smi_search_set_criterion, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, criterion)
+end
+
+# int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta)
+function smi_search_set_fe_hyper(cfg, alpha, beta)
+    ccall((:smi_search_set_fe_hyper, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble,),
+          cfg, alpha, beta)
+end
+
+# int smi_search_set_size_range(smi_search *cfg, size_t min_size, size_t max_size)
+function smi_search_set_size_range(cfg, min_size, max_size)
+    ccall((:smi_search_set_size_range, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t,),
+          cfg, min_size, max_size)
+end
+
+# int smi_search_set_keep(smi_search *cfg, const size_t *features, size_t count)
+function smi_search_set_keep(cfg, features, count)
+    ccall((:smi_search_set_keep, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Csize_t,),
+          cfg, features, count)
+end
+
+# int smi_search_set_top(smi_search *cfg, size_t m)
+function smi_search_set_top(cfg, m)
+    ccall((:smi_search_set_top, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, m)
+end
+
+# int smi_search_set_bins(smi_search *cfg, size_t bins)
+function smi_search_set_bins(cfg, bins)
+    ccall((:smi_search_set_bins, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, bins)
+end
+
+# int smi_search_set_bin_edges(smi_search *cfg, const double *edges, size_t n_edges)
+function smi_search_set_bin_edges(cfg, edges, n_edges)
+    ccall((:smi_search_set_bin_edges, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
+          cfg, edges, n_edges)
+end
+
+# int smi_search_set_threads(smi_search *cfg, size_t threads)
+function smi_search_set_threads(cfg, threads)
+    ccall((:smi_search_set_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, threads)
+end
+
+# int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user)
+function smi_search_set_progress(cfg, fn, user)
+    ccall((:smi_search_set_progress, libsparsemi), Cint,
+          (Ptr{Cvoid}, smi_progress_fn, Ptr{Cvoid},),
+          cfg, fn, user)
+end
+
+# int smi_search_set_intercept(smi_search *cfg, int on)
+function smi_search_set_intercept(cfg, on)
+    ccall((:smi_search_set_intercept, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_search_set_standardize(smi_search *cfg, int on)
+function smi_search_set_standardize(cfg, on)
+    ccall((:smi_search_set_standardize, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out)
+function smi_search_run(ds, cfg, out)
+    ccall((:smi_search_run, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, cfg, out)
+end
+
+# int smi_score_subset(const smi_dataset *ds, const smi_search *cfg, const size_t *subset, size_t k, double *value)
+function smi_score_subset(ds, cfg, subset, k, value)
+    ccall((:smi_score_subset, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Csize_t}, Csize_t, Ptr{Cdouble},),
+          ds, cfg, subset, k, value)
+end
+
+# void smi_result_free(smi_result *res)
+function smi_result_free(res)
+    ccall((:smi_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# uint64_t smi_result_n_models(const smi_result *res)
+function smi_result_n_models(res)
+    ccall((:smi_result_n_models, libsparsemi), UInt64,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# uint64_t smi_result_n_singular(const smi_result *res)
+function smi_result_n_singular(res)
+    ccall((:smi_result_n_singular, libsparsemi), UInt64,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_result_criterion(const smi_result *res)
+function smi_result_criterion(res)
+    ccall((:smi_result_criterion, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_result_p(const smi_result *res)
+function smi_result_p(res)
+    ccall((:smi_result_p, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_result_max_size(const smi_result *res)
+function smi_result_max_size(res)
+    ccall((:smi_result_max_size, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_result_n_top(const smi_result *res)
+function smi_result_n_top(res)
+    ccall((:smi_result_n_top, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_result_model(const smi_result *res, size_t rank, size_t capacity, size_t *features, double *coefficients, size_t *size, double *criterion, double *intercept, double *rmse)
+function smi_result_model(res, rank, capacity, features, coefficients, size, criterion, intercept, rmse)
+    ccall((:smi_result_model, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          res, rank, capacity, features, coefficients, size, criterion, intercept, rmse)
+end
+
+# int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity, size_t *features, double *coefficients, double *criterion, double *intercept, double *rmse)
+function smi_result_best_of_size(res, k, capacity, features, coefficients, criterion, intercept, rmse)
+    ccall((:smi_result_best_of_size, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          res, k, capacity, features, coefficients, criterion, intercept, rmse)
+end
+
+# size_t smi_result_n_bins(const smi_result *res)
+function smi_result_n_bins(res)
+    ccall((:smi_result_n_bins, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_result_dos(const smi_result *res, size_t capacity, double *edges, uint64_t *counts, uint64_t *below, uint64_t *above)
+function smi_result_dos(res, capacity, edges, counts, below, above)
+    ccall((:smi_result_dos, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{UInt64}, Ptr{UInt64}, Ptr{UInt64},),
+          res, capacity, edges, counts, below, above)
+end
+
+# int smi_result_feature_frequency(const smi_result *res, size_t capacity, double *frequency)
+function smi_result_feature_frequency(res, capacity, frequency)
+    ccall((:smi_result_feature_frequency, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, frequency)
+end
+
+# int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights)
+function smi_result_weight_diagram(res, capacity, weights)
+    ccall((:smi_result_weight_diagram, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, weights)
 end

@@ -25,6 +25,10 @@ SMI_ESINGULAR = -12  # a matrix is singular to working precision
 SMI_ENOCONV = -13  # an iteration did not converge
 SMI_ECANCELED = -14  # the progress callback asked to stop
 SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+SMI_CRIT_RSS = 0
+SMI_CRIT_AIC = 1
+SMI_CRIT_BIC = 2
+SMI_CRIT_FE = 3
 
 # Types
 
@@ -35,6 +39,9 @@ smi_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_doubl
 class smi_csv_options(ctypes.Structure):
     """C: struct smi_csv_options."""
 
+
+# typedef enum smi_criterion smi_criterion
+smi_criterion = ctypes.c_int
 
 smi_csv_options._fields_ = [
     ('struct_size', ctypes.c_size_t),  # size_t struct_size
@@ -166,6 +173,143 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_int),  # int *out
         ctypes.c_size_t,  # size_t capacity
+    )),
+    ('smi_criterion_name', ctypes.c_char_p, (  # const char *smi_criterion_name(...)
+        ctypes.c_int,  # int criterion
+    )),
+    ('smi_criterion_from_name', ctypes.c_int, (  # int smi_criterion_from_name(...)
+        ctypes.c_char_p,  # const char *name
+        ctypes.POINTER(ctypes.c_int),  # int *criterion
+    )),
+    ('smi_search_create', ctypes.c_int, (  # int smi_search_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_search **out
+    )),
+    ('smi_search_free', None, (  # void smi_search_free(...)
+        ctypes.c_void_p,  # smi_search *cfg
+    )),
+    ('smi_search_set_criterion', ctypes.c_int, (  # int smi_search_set_criterion(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_int,  # int criterion
+    )),
+    ('smi_search_set_fe_hyper', ctypes.c_int, (  # int smi_search_set_fe_hyper(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_double,  # double alpha
+        ctypes.c_double,  # double beta
+    )),
+    ('smi_search_set_size_range', ctypes.c_int, (  # int smi_search_set_size_range(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t min_size
+        ctypes.c_size_t,  # size_t max_size
+    )),
+    ('smi_search_set_keep', ctypes.c_int, (  # int smi_search_set_keep(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # const size_t *features
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_search_set_top', ctypes.c_int, (  # int smi_search_set_top(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t m
+    )),
+    ('smi_search_set_bins', ctypes.c_int, (  # int smi_search_set_bins(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t bins
+    )),
+    ('smi_search_set_bin_edges', ctypes.c_int, (  # int smi_search_set_bin_edges(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # const double *edges
+        ctypes.c_size_t,  # size_t n_edges
+    )),
+    ('smi_search_set_threads', ctypes.c_int, (  # int smi_search_set_threads(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t threads
+    )),
+    ('smi_search_set_progress', ctypes.c_int, (  # int smi_search_set_progress(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        smi_progress_fn,  # smi_progress_fn fn
+        ctypes.c_void_p,  # void *user
+    )),
+    ('smi_search_set_intercept', ctypes.c_int, (  # int smi_search_set_intercept(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_search_set_standardize', ctypes.c_int, (  # int smi_search_set_standardize(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
+    )),
+    ('smi_score_subset', ctypes.c_int, (  # int smi_score_subset(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
+        ctypes.c_size_t,  # size_t k
+        ctypes.POINTER(ctypes.c_double),  # double *value
+    )),
+    ('smi_result_free', None, (  # void smi_result_free(...)
+        ctypes.c_void_p,  # smi_result *res
+    )),
+    ('smi_result_n_models', ctypes.c_uint64, (  # uint64_t smi_result_n_models(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_n_singular', ctypes.c_uint64, (  # uint64_t smi_result_n_singular(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_criterion', ctypes.c_int, (  # int smi_result_criterion(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_p', ctypes.c_size_t, (  # size_t smi_result_p(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_max_size', ctypes.c_size_t, (  # size_t smi_result_max_size(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_n_top', ctypes.c_size_t, (  # size_t smi_result_n_top(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_model', ctypes.c_int, (  # int smi_result_model(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t rank
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_double),  # double *coefficients
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *size
+        ctypes.POINTER(ctypes.c_double),  # double *criterion
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+        ctypes.POINTER(ctypes.c_double),  # double *rmse
+    )),
+    ('smi_result_best_of_size', ctypes.c_int, (  # int smi_result_best_of_size(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t k
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_double),  # double *coefficients
+        ctypes.POINTER(ctypes.c_double),  # double *criterion
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+        ctypes.POINTER(ctypes.c_double),  # double *rmse
+    )),
+    ('smi_result_n_bins', ctypes.c_size_t, (  # size_t smi_result_n_bins(...)
+        ctypes.c_void_p,  # const smi_result *res
+    )),
+    ('smi_result_dos', ctypes.c_int, (  # int smi_result_dos(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *edges
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *below
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *above
+    )),
+    ('smi_result_feature_frequency', ctypes.c_int, (  # int smi_result_feature_frequency(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *frequency
+    )),
+    ('smi_result_weight_diagram', ctypes.c_int, (  # int smi_result_weight_diagram(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *weights
     )),
 )
 

@@ -1,0 +1,172 @@
+/* smi_search: the configuration handle, its defaults and checked setters, criterion names. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+static const char *const criterion_names[] = {
+    [SMI_CRIT_RSS] = "rss",
+    [SMI_CRIT_AIC] = "aic",
+    [SMI_CRIT_BIC] = "bic",
+    [SMI_CRIT_FE] = "fe",
+};
+#define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
+
+SMI_API const char *smi_criterion_name(int criterion)
+{
+    return criterion >= 0 && (size_t)criterion < N_CRITERIA ? criterion_names[criterion] : NULL;
+}
+
+SMI_API int smi_criterion_from_name(const char *name, int *criterion)
+{
+    SMI_FAIL_IF(!name || !criterion, SMI_EINVAL, "smi_criterion_from_name: NULL argument");
+    for (size_t c = 0; c < N_CRITERIA; c++) {
+        if (strcmp(name, criterion_names[c]) == 0) {
+            *criterion = (int)c;
+            return SMI_OK;
+        }
+    }
+    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe)", name);
+}
+
+SMI_API int smi_search_create(smi_search **out)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_create: out is NULL");
+    smi_search *cfg = smi_calloc_array(1, sizeof *cfg, "search configuration");
+    *out = cfg;
+    if (!cfg)
+        return SMI_ENOMEM;
+    *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0, .min_size = 1,
+                         .top = 100, .bins = 64, .threads = 1, .intercept = 1,
+                         .standardize = 1 };
+    return SMI_OK;
+}
+
+SMI_API void smi_search_free(smi_search *cfg)
+{
+    if (!cfg)
+        return;
+    free(cfg->keep);
+    free(cfg->edges);
+    free(cfg);
+}
+
+#define CHECK_CFG(cfg) SMI_FAIL_IF(!(cfg), SMI_EINVAL, "%s: cfg is NULL", __func__)
+
+SMI_API int smi_search_set_criterion(smi_search *cfg, int criterion)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!smi_criterion_name(criterion), SMI_EINVAL, "unknown criterion %d", criterion);
+    cfg->criterion = criterion;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!(alpha > 0.0 && isfinite(alpha) && beta > 0.0 && isfinite(beta)), SMI_EINVAL,
+                "alpha = %g and beta = %g: both must be positive and finite", alpha, beta);
+    cfg->alpha = alpha;
+    cfg->beta = beta;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_size_range(smi_search *cfg, size_t min_size, size_t max_size)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(max_size != 0 && min_size > max_size, SMI_EINVAL,
+                "minimum model size %zu exceeds the maximum %zu", min_size, max_size);
+    cfg->min_size = min_size;
+    cfg->max_size = max_size;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_keep(smi_search *cfg, const size_t *features, size_t count)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(count > 0 && !features, SMI_EINVAL, "smi_search_set_keep: features is NULL");
+    size_t *copy = NULL;
+    if (count > 0) {
+        copy = smi_alloc_array(count, sizeof *copy, "forced features");
+        if (!copy)
+            return SMI_ENOMEM;
+        memcpy(copy, features, count * sizeof *copy);
+    }
+    free(cfg->keep);
+    cfg->keep = copy;
+    cfg->n_keep = count;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_top(smi_search *cfg, size_t m)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(m == 0 || m > (size_t)1 << 24, SMI_EINVAL,
+                "top %zu models: must be between 1 and 2^24", m);
+    cfg->top = m;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_bins(smi_search *cfg, size_t bins)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(bins < 1 || bins > (size_t)1 << 24, SMI_EINVAL,
+                "%zu DOS bins: must be between 1 and 2^24", bins);
+    cfg->bins = bins;
+    free(cfg->edges);
+    cfg->edges = NULL;
+    cfg->n_edges = 0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_bin_edges(smi_search *cfg, const double *edges, size_t n_edges)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!edges || n_edges < 2 || n_edges > ((size_t)1 << 24) + 1, SMI_EINVAL,
+                "%zu bin edges: need between 2 and 2^24 + 1", n_edges);
+    for (size_t i = 0; i < n_edges; i++) {
+        SMI_FAIL_IF(!isfinite(edges[i]), SMI_EINVAL, "bin edge %zu is not finite", i);
+        SMI_FAIL_IF(i > 0 && !(edges[i] > edges[i - 1]), SMI_EINVAL,
+                    "bin edges %zu and %zu are not increasing (%g, %g)", i - 1, i, edges[i - 1],
+                    edges[i]);
+    }
+    double *copy = smi_alloc_array(n_edges, sizeof *copy, "bin edges");
+    if (!copy)
+        return SMI_ENOMEM;
+    memcpy(copy, edges, n_edges * sizeof *copy);
+    free(cfg->edges);
+    cfg->edges = copy;
+    cfg->n_edges = n_edges;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_threads(smi_search *cfg, size_t threads)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(threads > 1024, SMI_EINVAL, "%zu threads: at most 1024", threads);
+    cfg->threads = threads;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user)
+{
+    CHECK_CFG(cfg);
+    cfg->progress = fn;
+    cfg->progress_user = user;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_intercept(smi_search *cfg, int on)
+{
+    CHECK_CFG(cfg);
+    cfg->intercept = on != 0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_standardize(smi_search *cfg, int on)
+{
+    CHECK_CFG(cfg);
+    cfg->standardize = on != 0;
+    return SMI_OK;
+}

@@ -1,0 +1,166 @@
+/* The density of states of the criterion in one pass, with exact counts.
+ * Equal bins: bin i covers [i w, (i + 1) w) with w = 2^exponent, and a window of `capacity`
+ * consecutive bins from `base` holds the counts. When a value falls outside the window the
+ * width doubles (adjacent bins merge exactly, since the grid is anchored at 0) as often as
+ * needed for [lo, hi] to fit, and the window is re-centred. Each thread keeps its own; at
+ * the end all are brought to the smallest width that fits the global range, which does
+ * not depend on how the values were shared among threads.
+ * Given edges: a binary search per value, with counts below and above. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+#define MANTISSA_GUARD 50 /* bin indices stay below 2^51: exact in a double */
+
+static int64_t floor_shift(int64_t i, int shift)
+{
+    if (shift >= 62) /* |i| < 2^51: the quotient is 0 or -1 */
+        return i < 0 ? -1 : 0;
+    int64_t d = (int64_t)1 << shift;
+    int64_t q = i / d;
+    return (i % d != 0 && i < 0) ? q - 1 : q;
+}
+
+static double bin_of(double v, int exponent)
+{
+    return floor(ldexp(v, -exponent));
+}
+
+static int min_exponent(double lo, double hi)
+{
+    double big = fmax(fabs(lo), fabs(hi));
+    return big > 0.0 ? ilogb(big) - MANTISSA_GUARD : -1000;
+}
+
+/* The smallest exponent >= `from` for which [lo, hi] spans at most `capacity` bins. */
+static int fitting_exponent(double lo, double hi, size_t capacity, int from)
+{
+    int e = from > min_exponent(lo, hi) ? from : min_exponent(lo, hi);
+    while (bin_of(hi, e) - bin_of(lo, e) + 1.0 > (double)capacity)
+        e++;
+    return e;
+}
+
+static void rebin(smi_hist *h)
+{
+    int e = fitting_exponent(h->lo, h->hi, h->capacity, h->exponent);
+    int64_t lo = (int64_t)bin_of(h->lo, e), hi = (int64_t)bin_of(h->hi, e);
+    int64_t base = lo - ((int64_t)h->capacity - (hi - lo + 1)) / 2;
+    memset(h->scratch, 0, h->capacity * sizeof *h->scratch);
+    for (size_t t = 0; t < h->capacity; t++)
+        if (h->counts[t])
+            h->scratch[floor_shift(h->base + (int64_t)t, e - h->exponent) - base] += h->counts[t];
+    uint64_t *swap = h->counts;
+    h->counts = h->scratch;
+    h->scratch = swap;
+    h->exponent = e;
+    h->base = base;
+}
+
+static void add_to_edges(smi_hist *h, double v)
+{
+    const double *e = h->edges;
+    size_t nb = h->n_edges - 1;
+    if (v < e[0]) {
+        h->below++;
+        return;
+    }
+    if (!(v < e[nb])) {
+        h->above++;
+        return;
+    }
+    size_t lo = 0, hi = nb; /* e[lo] <= v < e[hi] */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    h->counts[lo]++;
+}
+
+void smi_hist_add(smi_hist *h, double v)
+{
+    if (v < h->lo)
+        h->lo = v;
+    if (v > h->hi)
+        h->hi = v;
+    if (h->edges) {
+        h->n++;
+        add_to_edges(h, v);
+        return;
+    }
+    if (h->n++ == 0) {
+        h->exponent = min_exponent(v, v);
+        h->base = (int64_t)bin_of(v, h->exponent) - (int64_t)h->capacity / 2;
+    }
+    double bin = bin_of(v, h->exponent);
+    if (bin < (double)h->base || bin >= (double)h->base + (double)h->capacity) {
+        rebin(h);
+        bin = bin_of(v, h->exponent);
+    }
+    h->counts[(int64_t)bin - h->base]++;
+}
+
+static int finish_edges(const smi_hist *const *parts, size_t n_parts, double **edges,
+                        uint64_t **counts, size_t *n_bins, uint64_t *below, uint64_t *above)
+{
+    size_t nb = parts[0]->n_edges - 1;
+    *edges = smi_alloc_array(nb + 1, sizeof **edges, "DOS edges");
+    *counts = smi_calloc_array(nb, sizeof **counts, "DOS counts");
+    if (!*edges || !*counts)
+        return SMI_ENOMEM;
+    memcpy(*edges, parts[0]->edges, (nb + 1) * sizeof **edges);
+    *below = *above = 0;
+    for (size_t i = 0; i < n_parts; i++) {
+        for (size_t b = 0; b < nb; b++)
+            (*counts)[b] += parts[i]->counts[b];
+        *below += parts[i]->below;
+        *above += parts[i]->above;
+    }
+    *n_bins = nb;
+    return SMI_OK;
+}
+
+int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacity,
+                    double **edges, uint64_t **counts, size_t *n_bins, uint64_t *below,
+                    uint64_t *above)
+{
+    *edges = NULL;
+    *counts = NULL;
+    *n_bins = 0;
+    *below = *above = 0;
+    if (parts[0]->edges)
+        return finish_edges(parts, n_parts, edges, counts, n_bins, below, above);
+    double lo = INFINITY, hi = -INFINITY;
+    int e = -1000000;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (parts[i]->n == 0)
+            continue;
+        lo = fmin(lo, parts[i]->lo);
+        hi = fmax(hi, parts[i]->hi);
+        e = parts[i]->exponent > e ? parts[i]->exponent : e;
+    }
+    if (lo > hi)
+        return SMI_OK; /* nothing was scored */
+    e = fitting_exponent(lo, hi, capacity, e);
+    int64_t base = (int64_t)bin_of(lo, e);
+    size_t nb = (size_t)((int64_t)bin_of(hi, e) - base + 1);
+    *edges = smi_alloc_array(nb + 1, sizeof **edges, "DOS edges");
+    *counts = smi_calloc_array(nb, sizeof **counts, "DOS counts");
+    if (!*edges || !*counts)
+        return SMI_ENOMEM;
+    for (size_t b = 0; b <= nb; b++)
+        (*edges)[b] = ldexp((double)(base + (int64_t)b), e);
+    for (size_t i = 0; i < n_parts; i++) {
+        const smi_hist *h = parts[i];
+        for (size_t t = 0; h->n && t < h->capacity; t++)
+            if (h->counts[t])
+                (*counts)[floor_shift(h->base + (int64_t)t, e - h->exponent) - base] += h->counts[t];
+    }
+    *n_bins = nb;
+    return SMI_OK;
+}

@@ -1,0 +1,283 @@
+/* Preparing a search: checks of the configuration against the data, the centred and
+ * scaled augmented Gram matrix, the forced features swept out, subset counts; and the
+ * fixed plan of tasks that splits the tree. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg/linalg.h"
+#include "search/search.h"
+
+#define TASK_TARGET 4096
+#define TASK_MAX_DEPTH 8
+
+void smi_problem_free(smi_problem *pb)
+{
+    free(pb->cand);
+    free(pb->keep);
+    free(pb->root);
+    free(pb->diag0);
+    if (pb->binom_prefix)
+        for (size_t m = 0; m <= pb->q; m++)
+            free(pb->binom_prefix[m]);
+    free(pb->binom_prefix);
+    memset(pb, 0, sizeof *pb);
+}
+
+static int compare_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int choose_features(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg)
+{
+    pb->n_keep = cfg->n_keep;
+    pb->keep = smi_alloc_array(cfg->n_keep + 1, sizeof *pb->keep, "forced features");
+    pb->cand = smi_alloc_array(pb->p + 1, sizeof *pb->cand, "candidate features");
+    if (!pb->keep || !pb->cand)
+        return SMI_ENOMEM;
+    if (cfg->n_keep)
+        memcpy(pb->keep, cfg->keep, cfg->n_keep * sizeof *pb->keep);
+    qsort(pb->keep, pb->n_keep, sizeof *pb->keep, compare_size);
+    for (size_t i = 0; i < pb->n_keep; i++) {
+        SMI_FAIL_IF(pb->keep[i] >= pb->p, SMI_EINVAL,
+                    "forced feature index %zu: the data set has %zu features", pb->keep[i], pb->p);
+        SMI_FAIL_IF(i > 0 && pb->keep[i] == pb->keep[i - 1], SMI_EINVAL,
+                    "feature '%s' is forced twice", ds->feature_names[pb->keep[i]]);
+    }
+    for (size_t j = 0, i = 0; j < pb->p; j++) {
+        if (i < pb->n_keep && pb->keep[i] == j)
+            i++;
+        else
+            pb->cand[pb->q++] = j;
+    }
+    pb->kmax = cfg->max_size ? cfg->max_size : pb->p;
+    pb->kmin = cfg->min_size > pb->n_keep ? cfg->min_size : pb->n_keep;
+    SMI_FAIL_IF(pb->kmax > pb->p, SMI_EINVAL, "maximum model size %zu exceeds the %zu features",
+                pb->kmax, pb->p);
+    SMI_FAIL_IF(cfg->min_size > pb->kmax, SMI_EINVAL, "minimum model size %zu exceeds the maximum %zu",
+                cfg->min_size, pb->kmax);
+    SMI_FAIL_IF(pb->n_keep > pb->kmax, SMI_EINVAL, "%zu forced features exceed the maximum model size %zu",
+                pb->n_keep, pb->kmax);
+    SMI_FAIL_IF(pb->kmax - pb->n_keep > 500, SMI_ETOOLARGE,
+                "models of up to %zu free features are too many to enumerate", pb->kmax - pb->n_keep);
+    return SMI_OK;
+}
+
+/* binom_prefix[m][s] = sum_{t <= s} C(m, t) for s <= kmax, after checking in floating
+ * point that the number of subsets fits a 64-bit count (then every entry used does). */
+static int count_subsets(smi_problem *pb)
+{
+    size_t lo = pb->kmin - pb->n_keep, hi = pb->kmax - pb->n_keep, q = pb->q;
+    double total = 0.0;
+    for (size_t s = lo; s <= hi && s <= q; s++)
+        total += exp(lgamma((double)q + 1) - lgamma((double)s + 1) - lgamma((double)(q - s) + 1));
+    SMI_FAIL_IF(total > 9.0e18, SMI_ETOOLARGE,
+                "%.3g subsets are too many to enumerate: limit the model size", total);
+    size_t cols = pb->kmax + 1;
+    pb->binom_prefix = smi_calloc_array(q + 1, sizeof *pb->binom_prefix, "subset counts");
+    if (!pb->binom_prefix)
+        return SMI_ENOMEM;
+    uint64_t *row = NULL, *prev_c = smi_calloc_array(cols, sizeof *prev_c, "subset counts");
+    uint64_t *cur_c = smi_calloc_array(cols, sizeof *cur_c, "subset counts");
+    int rc = prev_c && cur_c ? SMI_OK : SMI_ENOMEM;
+    for (size_t m = 0; rc == SMI_OK && m <= q; m++) {
+        for (size_t s = 0; s < cols; s++) /* C(m, s) by Pascal's rule, saturating */
+            cur_c[s] = s == 0 ? 1 : (m == 0 ? 0 : (prev_c[s] > UINT64_MAX - prev_c[s - 1]
+                                                       ? UINT64_MAX : prev_c[s] + prev_c[s - 1]));
+        row = smi_alloc_array(cols, sizeof *row, "subset counts");
+        if (!row) {
+            rc = SMI_ENOMEM;
+            break;
+        }
+        uint64_t sum = 0;
+        for (size_t s = 0; s < cols; s++) {
+            sum = cur_c[s] > UINT64_MAX - sum ? UINT64_MAX : sum + cur_c[s];
+            row[s] = sum;
+        }
+        pb->binom_prefix[m] = row;
+        uint64_t *t = prev_c;
+        prev_c = cur_c;
+        cur_c = t;
+    }
+    free(prev_c);
+    free(cur_c);
+    return rc;
+}
+
+uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k)
+{
+    if (k > pb->kmax)
+        return 0;
+    size_t lo = pb->kmin > k ? pb->kmin - k : 0, hi = pb->kmax - k;
+    if (hi > m)
+        hi = m;
+    if (lo > hi)
+        return 0;
+    const uint64_t *row = pb->binom_prefix[m];
+    return row[hi] - (lo > 0 ? row[lo - 1] : 0);
+}
+
+/* Column j of the design as the search sees it: centred when there is an intercept; for FE
+ * divided by the standard deviation when standardising; for the least-squares criteria
+ * scaled to unit norm, which changes no fit and evens out the pivots. y is only centred. */
+static void fill_design(const smi_dataset *ds, const struct smi_search *cfg,
+                        const size_t *order, size_t m, double *Z)
+{
+    size_t n = ds->n;
+    for (size_t t = 0; t < m; t++) {
+        size_t j = order[t];
+        double *z = Z + t * n, mean = cfg->intercept ? ds->mean[j] : 0.0, ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            z[i] = ds->X[i * ds->p + j] - mean;
+            ss += z[i] * z[i];
+        }
+        double scale = 1.0;
+        if (cfg->criterion == SMI_CRIT_FE)
+            scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
+        else if (ss > 0.0)
+            scale = 1.0 / sqrt(ss);
+        for (size_t i = 0; i < n; i++)
+            z[i] *= scale;
+    }
+    double *zy = Z + m * n, ymean = cfg->intercept ? ds->mean[ds->p] : 0.0;
+    for (size_t i = 0; i < n; i++)
+        zy[i] = ds->y[i] - ymean;
+}
+
+/* Sweep the forced features (the first n_keep rows of G) out of G, dimension d. */
+static int sweep_forced(smi_problem *pb, const smi_dataset *ds, double *G, size_t d)
+{
+    double *work = smi_alloc_array(d * d, sizeof *work, "Gram matrix");
+    if (!work)
+        return SMI_ENOMEM;
+    for (size_t i = 0; i < pb->n_keep; i++) {
+        size_t dim = d - i;
+        double pivot = G[0], norm = pb->diag0[pb->q + i];
+        if (!(pivot > SMI_PIVOT_TOLERANCE * norm)) {
+            free(work);
+            return smi_error_set(SMI_ESINGULAR, "forced feature '%s' is collinear with the "
+                                 "other forced features", ds->feature_names[pb->keep[i]]);
+        }
+        if (pb->cfg->criterion == SMI_CRIT_FE)
+            pb->logdet_keep += log(pivot);
+        for (size_t a = 0; a + 1 < dim; a++)
+            for (size_t b = a; b + 1 < dim; b++)
+                work[a * (dim - 1) + b] = G[(a + 1) * dim + b + 1] - G[a + 1] * (G[b + 1] / pivot);
+        memcpy(G, work, (dim - 1) * (dim - 1) * sizeof *G);
+    }
+    free(work);
+    return SMI_OK;
+}
+
+static int build_root(smi_problem *pb, const smi_dataset *ds)
+{
+    const struct smi_search *cfg = pb->cfg;
+    size_t m = pb->n_keep + pb->q, d = m + 1, n = pb->n;
+    size_t *order = smi_alloc_array(m + 1, sizeof *order, "column order");
+    double *Z = smi_alloc_array(d, n * sizeof *Z, "scaled design");
+    pb->root = smi_alloc_array(d, d * sizeof *pb->root, "Gram matrix");
+    pb->diag0 = smi_alloc_array(m + 1, sizeof *pb->diag0, "Gram diagonal");
+    int rc = order && Z && pb->root && pb->diag0 ? SMI_OK : SMI_ENOMEM;
+    if (rc == SMI_OK) {
+        memcpy(order, pb->keep, pb->n_keep * sizeof *order);
+        memcpy(order + pb->n_keep, pb->cand, pb->q * sizeof *order);
+        fill_design(ds, cfg, order, m, Z);
+        rc = smi_linalg_gram(Z, n, d, pb->root);
+    }
+    if (rc == SMI_OK) {
+        int fe = cfg->criterion == SMI_CRIT_FE;
+        for (size_t a = 0; a < d * d; a++)
+            pb->root[a] *= fe ? cfg->beta : 1.0;
+        for (size_t t = 0; fe && t < m; t++)
+            pb->root[t * d + t] += cfg->alpha;
+        /* diag0: candidates first, then the forced features, as sweep_forced reads them */
+        for (size_t t = 0; t < pb->q; t++)
+            pb->diag0[t] = pb->root[(pb->n_keep + t) * d + pb->n_keep + t];
+        for (size_t t = 0; t < pb->n_keep; t++)
+            pb->diag0[pb->q + t] = pb->root[t * d + t];
+        rc = sweep_forced(pb, ds, pb->root, d);
+    }
+    free(order);
+    free(Z);
+    return rc;
+}
+
+int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg)
+{
+    memset(pb, 0, sizeof *pb);
+    pb->cfg = cfg;
+    pb->n = ds->n;
+    pb->p = ds->p;
+    int rc = choose_features(pb, ds, cfg);
+    if (rc == SMI_OK)
+        rc = count_subsets(pb);
+    if (rc == SMI_OK)
+        rc = build_root(pb, ds);
+    if (rc != SMI_OK)
+        smi_problem_free(pb);
+    return rc;
+}
+
+/* ---------- the plan ---------- */
+
+static uint64_t full_weight(const smi_problem *pb, const smi_task *t)
+{
+    size_t k = pb->n_keep + t->depth;
+    size_t m = t->depth ? pb->q - 1 - t->path[t->depth - 1] : pb->q;
+    return smi_problem_subtree_count(pb, m, k);
+}
+
+/* A task is split when its children still need full matrices below them (k + 2 < kmax),
+ * so that splitting never costs more matrix work than the walk itself would do. */
+static int splittable(const smi_problem *pb, const smi_task *t)
+{
+    size_t last = t->depth ? t->path[t->depth - 1] + 1 : 0;
+    return !t->self_only && t->depth < TASK_MAX_DEPTH && last < pb->q
+           && pb->n_keep + t->depth + 2 < pb->kmax;
+}
+
+int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks)
+{
+    size_t cap = 64, count = 1;
+    smi_task *list = smi_calloc_array(cap, sizeof *list, "task plan");
+    if (!list)
+        return SMI_ENOMEM;
+    list[0].weight = full_weight(pb, &list[0]);
+    uint64_t total = list[0].weight;
+    for (;;) {
+        size_t big = count;
+        for (size_t i = 0; i < count; i++)
+            if (splittable(pb, &list[i]) && (big == count || list[i].weight > list[big].weight))
+                big = i;
+        if (big == count || count >= TASK_TARGET || list[big].weight <= total / TASK_TARGET)
+            break;
+        smi_task parent = list[big];
+        size_t first = parent.depth ? parent.path[parent.depth - 1] + 1 : 0;
+        size_t need = count + (pb->q - first) + 1;
+        if (need > cap) {
+            while (cap < need)
+                cap *= 2;
+            smi_task *bigger = realloc(list, cap * sizeof *list);
+            if (!bigger) {
+                free(list);
+                return smi_error_set(SMI_ENOMEM, "task plan: cannot allocate %zu tasks", cap);
+            }
+            list = bigger;
+        }
+        list[big].self_only = 1; /* the parent itself stays as a one-subset task */
+        size_t k = pb->n_keep + parent.depth;
+        list[big].weight = k >= pb->kmin && k <= pb->kmax ? 1 : 0;
+        for (size_t j = first; j < pb->q; j++) {
+            smi_task child = parent;
+            child.path[child.depth++] = j;
+            child.weight = full_weight(pb, &child);
+            if (child.weight > 0)
+                list[count++] = child;
+        }
+    }
+    *tasks = list;
+    *n_tasks = count;
+    return SMI_OK;
+}

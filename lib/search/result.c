@@ -1,0 +1,273 @@
+/* smi_result: built from the merged collectors, with every kept model refitted by QR on
+ * the original data; and its accessors, which copy into the caller's buffers. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+SMI_API void smi_result_free(smi_result *res)
+{
+    if (!res)
+        return;
+    free(res->top_size);
+    free(res->top_features);
+    free(res->top_value);
+    free(res->top_coef);
+    free(res->top_intercept);
+    free(res->top_rmse);
+    free(res->best_present);
+    free(res->best_features);
+    free(res->best_value);
+    free(res->best_coef);
+    free(res->best_intercept);
+    free(res->best_rmse);
+    free(res->edges);
+    free(res->counts);
+    free(res);
+}
+
+static int compare_models(const void *a, const void *b)
+{
+    return smi_model_compare(a, b);
+}
+
+/* Refit model m by QR and store it in slot i of the arrays (stride kmax). A refit that
+ * finds the subset singular after all keeps the sweep's value, with NaN coefficients. */
+static int store_refit(const smi_dataset *ds, const smi_problem *pb, const smi_model *m,
+                       size_t w, size_t i, size_t *features, double *value, double *coef,
+                       double *intercept, double *rmse)
+{
+    memcpy(features + i * w, m->features, m->size * sizeof *features);
+    smi_fit fit = { .coef = coef + i * w };
+    int rc = smi_refit(ds, pb->cfg, m->features, m->size, &fit);
+    if (rc == SMI_ESINGULAR) {
+        for (size_t t = 0; t < m->size; t++)
+            fit.coef[t] = NAN;
+        fit.value = m->value;
+        fit.intercept = fit.rmse = NAN;
+        rc = SMI_OK;
+    }
+    value[i] = fit.value;
+    intercept[i] = fit.intercept;
+    rmse[i] = fit.rmse;
+    return rc;
+}
+
+static int alloc_result(smi_result *r)
+{
+    size_t w = r->kmax ? r->kmax : 1, nt = r->n_top ? r->n_top : 1, nb = r->kmax + 1;
+    r->top_size = smi_alloc_array(nt, sizeof *r->top_size, "result");
+    r->top_features = smi_alloc_array(nt, w * sizeof *r->top_features, "result");
+    r->top_value = smi_alloc_array(nt, sizeof *r->top_value, "result");
+    r->top_coef = smi_alloc_array(nt, w * sizeof *r->top_coef, "result");
+    r->top_intercept = smi_alloc_array(nt, sizeof *r->top_intercept, "result");
+    r->top_rmse = smi_alloc_array(nt, sizeof *r->top_rmse, "result");
+    r->best_present = smi_calloc_array(nb, sizeof *r->best_present, "result");
+    r->best_features = smi_alloc_array(nb, w * sizeof *r->best_features, "result");
+    r->best_value = smi_alloc_array(nb, sizeof *r->best_value, "result");
+    r->best_coef = smi_alloc_array(nb, w * sizeof *r->best_coef, "result");
+    r->best_intercept = smi_alloc_array(nb, sizeof *r->best_intercept, "result");
+    r->best_rmse = smi_alloc_array(nb, sizeof *r->best_rmse, "result");
+    int ok = r->top_size && r->top_features && r->top_value && r->top_coef && r->top_intercept
+             && r->top_rmse && r->best_present && r->best_features && r->best_value
+             && r->best_coef && r->best_intercept && r->best_rmse;
+    return ok ? SMI_OK : SMI_ENOMEM;
+}
+
+/* Ranks by the refitted values (ties: subset order), as the kept models are reported. */
+static int rerank(smi_result *r)
+{
+    size_t w = r->kmax ? r->kmax : 1;
+    smi_model *order = smi_alloc_array(r->n_top ? r->n_top : 1, sizeof *order, "ranking");
+    size_t *features = smi_alloc_array(r->n_top ? r->n_top : 1, w * sizeof *features, "ranking");
+    double *buf = smi_alloc_array(r->n_top ? r->n_top : 1, (w + 3) * sizeof *buf, "ranking");
+    if (!order || !features || !buf) {
+        free(order), free(features), free(buf);
+        return SMI_ENOMEM;
+    }
+    memcpy(features, r->top_features, r->n_top * w * sizeof *features);
+    for (size_t i = 0; i < r->n_top; i++) /* value, size, features; slot index rides in size */
+        order[i] = (smi_model){ .value = r->top_value[i], .size = r->top_size[i],
+                                .features = features + i * w };
+    qsort(order, r->n_top, sizeof *order, compare_models);
+    for (size_t i = 0; i < r->n_top; i++) {
+        size_t from = (size_t)(order[i].features - features) / w;
+        memcpy(buf + i * (w + 3), r->top_coef + from * w, w * sizeof *buf);
+        buf[i * (w + 3) + w] = r->top_value[from];
+        buf[i * (w + 3) + w + 1] = r->top_intercept[from];
+        buf[i * (w + 3) + w + 2] = r->top_rmse[from];
+    }
+    for (size_t i = 0; i < r->n_top; i++) {
+        size_t from = (size_t)(order[i].features - features) / w;
+        r->top_size[i] = order[i].size;
+        memcpy(r->top_features + i * w, features + from * w, w * sizeof *features);
+        memcpy(r->top_coef + i * w, buf + i * (w + 3), w * sizeof *buf);
+        r->top_value[i] = buf[i * (w + 3) + w];
+        r->top_intercept[i] = buf[i * (w + 3) + w + 1];
+        r->top_rmse[i] = buf[i * (w + 3) + w + 2];
+    }
+    free(order), free(features), free(buf);
+    return SMI_OK;
+}
+
+static int fill_models(smi_result *r, const smi_dataset *ds, const smi_problem *pb,
+                       const smi_collector *c)
+{
+    size_t w = r->kmax ? r->kmax : 1;
+    qsort(c->heap, c->heap_size, sizeof *c->heap, compare_models);
+    for (size_t i = 0; i < r->n_top; i++) {
+        r->top_size[i] = c->heap[i].size;
+        SMI_TRY(store_refit(ds, pb, &c->heap[i], w, i, r->top_features, r->top_value,
+                            r->top_coef, r->top_intercept, r->top_rmse));
+    }
+    for (size_t k = 0; k <= r->kmax; k++) {
+        if (isnan(c->best[k].value))
+            continue;
+        r->best_present[k] = 1;
+        SMI_TRY(store_refit(ds, pb, &c->best[k], w, k, r->best_features, r->best_value,
+                            r->best_coef, r->best_intercept, r->best_rmse));
+    }
+    return rerank(r);
+}
+
+int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
+                     size_t n, smi_result **out)
+{
+    for (size_t i = 1; i < n; i++)
+        SMI_TRY(smi_collector_merge(cols[0], cols[i]));
+    const smi_collector *c = cols[0];
+    smi_result *r = smi_calloc_array(1, sizeof *r, "search result");
+    if (!r)
+        return SMI_ENOMEM;
+    *r = (smi_result){ .criterion = pb->cfg->criterion, .p = pb->p, .kmax = pb->kmax,
+                       .n_top = c->heap_size, .n_models = c->n_models,
+                       .n_singular = c->n_singular };
+    int rc = alloc_result(r);
+    if (rc == SMI_OK)
+        rc = fill_models(r, ds, pb, c);
+    const smi_hist **parts = smi_alloc_array(n, sizeof *parts, "DOS");
+    if (rc == SMI_OK && !parts)
+        rc = SMI_ENOMEM;
+    for (size_t i = 0; rc == SMI_OK && i < n; i++)
+        parts[i] = &cols[i]->hist;
+    if (rc == SMI_OK)
+        rc = smi_hist_finish(parts, n, c->hist.capacity, &r->edges, &r->counts, &r->n_bins,
+                             &r->below, &r->above);
+    free(parts);
+    if (rc != SMI_OK) {
+        smi_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return SMI_OK;
+}
+
+/* ---------- accessors ---------- */
+
+SMI_API uint64_t smi_result_n_models(const smi_result *res) { return res ? res->n_models : 0; }
+SMI_API uint64_t smi_result_n_singular(const smi_result *res) { return res ? res->n_singular : 0; }
+SMI_API int smi_result_criterion(const smi_result *res) { return res ? res->criterion : -1; }
+SMI_API size_t smi_result_p(const smi_result *res) { return res ? res->p : 0; }
+SMI_API size_t smi_result_max_size(const smi_result *res) { return res ? res->kmax : 0; }
+SMI_API size_t smi_result_n_top(const smi_result *res) { return res ? res->n_top : 0; }
+SMI_API size_t smi_result_n_bins(const smi_result *res) { return res ? res->n_bins : 0; }
+
+static void put_d(double *dst, double v)
+{
+    if (dst)
+        *dst = v;
+}
+
+static int copy_model(const smi_result *r, size_t slot, size_t k, const size_t *all_features,
+                      const double *all_coef, size_t capacity, size_t *features, double *coef)
+{
+    size_t w = r->kmax ? r->kmax : 1;
+    SMI_FAIL_IF(capacity < k && (features || coef), SMI_EINVAL,
+                "the buffers hold %zu values, the model has %zu features", capacity, k);
+    if (features)
+        memcpy(features, all_features + slot * w, k * sizeof *features);
+    if (coef)
+        memcpy(coef, all_coef + slot * w, k * sizeof *coef);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_model(const smi_result *res, size_t rank, size_t capacity,
+                             size_t *features, double *coefficients, size_t *size,
+                             double *criterion, double *intercept, double *rmse)
+{
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_model: res is NULL");
+    SMI_FAIL_IF(rank >= res->n_top, SMI_EINVAL, "rank %zu: the result keeps %zu models", rank,
+                res->n_top);
+    size_t k = res->top_size[rank];
+    SMI_TRY(copy_model(res, rank, k, res->top_features, res->top_coef, capacity, features,
+                       coefficients));
+    if (size)
+        *size = k;
+    put_d(criterion, res->top_value[rank]);
+    put_d(intercept, res->top_intercept[rank]);
+    put_d(rmse, res->top_rmse[rank]);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity,
+                                    size_t *features, double *coefficients,
+                                    double *criterion, double *intercept, double *rmse)
+{
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_best_of_size: res is NULL");
+    SMI_FAIL_IF(k > res->kmax || !res->best_present[k], SMI_ENOTFOUND,
+                "no model with %zu features was scored", k);
+    SMI_TRY(copy_model(res, k, k, res->best_features, res->best_coef, capacity, features,
+                       coefficients));
+    put_d(criterion, res->best_value[k]);
+    put_d(intercept, res->best_intercept[k]);
+    put_d(rmse, res->best_rmse[k]);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges,
+                           uint64_t *counts, uint64_t *below, uint64_t *above)
+{
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_dos: res is NULL");
+    SMI_FAIL_IF(res->n_bins > 0 && (capacity < res->n_bins + 1 || !edges || !counts), SMI_EINVAL,
+                "smi_result_dos: the buffers hold %zu values, %zu needed", capacity,
+                res->n_bins + 1);
+    if (res->n_bins > 0) {
+        memcpy(edges, res->edges, (res->n_bins + 1) * sizeof *edges);
+        memcpy(counts, res->counts, res->n_bins * sizeof *counts);
+    }
+    if (below)
+        *below = res->below;
+    if (above)
+        *above = res->above;
+    return SMI_OK;
+}
+
+SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
+                                         double *frequency)
+{
+    SMI_FAIL_IF(!res || !frequency, SMI_EINVAL, "smi_result_feature_frequency: NULL argument");
+    SMI_FAIL_IF(capacity < res->p, SMI_EINVAL, "the buffer holds %zu values, %zu needed",
+                capacity, res->p);
+    size_t w = res->kmax ? res->kmax : 1;
+    memset(frequency, 0, res->p * sizeof *frequency);
+    for (size_t i = 0; i < res->n_top; i++)
+        for (size_t t = 0; t < res->top_size[i]; t++)
+            frequency[res->top_features[i * w + t]] += 1.0;
+    for (size_t j = 0; res->n_top && j < res->p; j++)
+        frequency[j] /= (double)res->n_top;
+    return SMI_OK;
+}
+
+SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights)
+{
+    SMI_FAIL_IF(!res || !weights, SMI_EINVAL, "smi_result_weight_diagram: NULL argument");
+    SMI_FAIL_IF(capacity / (res->p ? res->p : 1) < res->n_top, SMI_EINVAL,
+                "the buffer holds %zu values, %zu needed", capacity, res->n_top * res->p);
+    size_t w = res->kmax ? res->kmax : 1;
+    memset(weights, 0, res->n_top * res->p * sizeof *weights);
+    for (size_t i = 0; i < res->n_top; i++)
+        for (size_t t = 0; t < res->top_size[i]; t++)
+            weights[i * res->p + res->top_features[i * w + t]] = res->top_coef[i * w + t];
+    return SMI_OK;
+}

@@ -1,0 +1,218 @@
+/* Depth-first sweep tree over subsets (DESIGN.md 4.3).
+ * The tree: node S (its candidates in ascending order, last one l) has the children
+ * S + {j} for every candidate j > l, so every subset is visited once.
+ * At node S with m candidates after l, the node matrix W is (m + 1) x (m + 1), row-major,
+ * upper triangle valid, y last:
+ *   (1) W is the Schur complement of the augmented Gram matrix [X y]'[X y] (centred, scaled;
+ *       for FE: beta [X y]'[X y] + alpha on the feature diagonal) with respect to S and the
+ *       forced features, restricted to the candidates after l and y;
+ *   (2) W[y][y] == RSS(S) (for FE: beta (y'y - beta b'A^-1 b)); the sum of ln pivots along
+ *       the path == ln|X_S'X_S| (for FE: ln|A|).
+ * Including the candidate at local index c costs O((m - c)^2) to form the child's matrix,
+ * but the child's score needs only W[c][c], W[c][y] and W[y][y]: O(1). A node whose
+ * children are leaves forms only its diagonal and y column, O(m). Over all 2^p subsets that
+ * is a few multiply-adds per subset, whatever n is.
+ * Every entry is updated by one formula, W'[a][b] = W[a][b] - W[c][a] * (W[c][b] / P), in
+ * every code path, so a subset's score is the same bits whichever task reaches it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg/linalg.h"
+#include "search/search.h"
+
+struct smi_workspace {
+    double **level;  /* level[t]: matrix buffer for a node with t candidates */
+    size_t n_levels;
+    double *diag, *ycol; /* the last level: diagonal and y column only */
+    size_t path[512];
+};
+
+/* The candidate's pivot is too small against its original squared norm: singular. */
+static int is_singular(const smi_problem *pb, size_t cand, double pivot)
+{
+    return !(pivot > SMI_PIVOT_TOLERANCE * pb->diag0[cand]);
+}
+
+double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
+{
+    const struct smi_search *cfg = pb->cfg;
+    double n = (double)pb->n, params = (double)k + (cfg->intercept ? 1.0 : 0.0);
+    switch (cfg->criterion) {
+    case SMI_CRIT_RSS:
+        return rss;
+    case SMI_CRIT_AIC:
+        return n * log(rss / n) + 2.0 * params;
+    case SMI_CRIT_BIC:
+        return n * log(rss / n) + params * log(n);
+    default: /* SMI_CRIT_FE */
+        return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(cfg->beta)
+               - 0.5 * (double)k * log(cfg->alpha) + 0.5 * logdet + 0.5 * rss;
+    }
+}
+
+/* A score is defined: AIC and BIC need a residual degree of freedom and RSS > 0. */
+static int scorable(const smi_problem *pb, size_t k, double rss)
+{
+    int crit = pb->cfg->criterion;
+    if (crit != SMI_CRIT_AIC && crit != SMI_CRIT_BIC)
+        return 1;
+    return k + (pb->cfg->intercept ? 1u : 0u) < pb->n && rss > 0.0;
+}
+
+/* Child matrix of W (dimension d) on pivot c: dimension d - 1 - c. */
+static void form_child(const double *W, size_t d, size_t c, double *child)
+{
+    size_t dc = d - 1 - c;
+    const double *row_c = W + c * d + c + 1; /* W[c][c+1..d-1] */
+    double pivot = W[c * d + c];
+    for (size_t a = 0; a < dc; a++) {
+        const double *src = W + (c + 1 + a) * d + c + 1;
+        double *dst = child + a * dc;
+        double wa = row_c[a];
+        for (size_t b = a; b < dc; b++)
+            dst[b] = src[b] - wa * (row_c[b] / pivot);
+    }
+}
+
+static void record(const smi_problem *pb, smi_collector *c, const size_t *path, size_t depth,
+                   double rss, double logdet)
+{
+    size_t k = pb->n_keep + depth;
+    if (k < pb->kmin)
+        return;
+    if (!scorable(pb, k, rss)) {
+        c->n_singular++;
+        return;
+    }
+    smi_collector_add(c, pb, smi_criterion_value(pb, k, rss, logdet), path, depth);
+}
+
+/* Node given by the child at local c of W: its children are leaves. Score them from the
+ * node's diagonal and y column alone. */
+static void visit_leaves(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
+                         const double *W, size_t d, size_t c, size_t first, size_t depth,
+                         double yy, double logdet)
+{
+    size_t r = d - 1, m = r - 1 - c; /* the node's remaining candidates */
+    const double *row_c = W + c * d + c + 1;
+    double pivot = W[c * d + c], fy = row_c[m] / pivot;
+    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    for (size_t a = 0; a < m; a++) {
+        const double *src = W + (c + 1 + a) * d + c + 1; /* W[c+1+a][c+1..] */
+        ws->diag[a] = src[a] - row_c[a] * (row_c[a] / pivot);
+        ws->ycol[a] = src[m] - row_c[a] * fy;
+    }
+    size_t cand0 = first + c + 1;
+    for (size_t a = 0; a < m; a++) {
+        double p2 = ws->diag[a];
+        if (is_singular(pb, cand0 + a, p2)) {
+            col->n_singular += smi_problem_subtree_count(pb, 0, pb->n_keep + depth + 1);
+            continue;
+        }
+        double rss = yy - ws->ycol[a] * (ws->ycol[a] / p2);
+        ws->path[depth] = cand0 + a;
+        record(pb, col, ws->path, depth + 1, rss, fe ? logdet + log(p2) : 0.0);
+    }
+}
+
+/* Score every descendant of the node with matrix W (dimension d), whose candidates start
+ * at `first`, with `depth` candidates included and the given ln-determinant. */
+static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
+                  const double *W, size_t d, size_t first, size_t depth, double logdet)
+{
+    size_t r = d - 1, k = pb->n_keep + depth;
+    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    for (size_t c = 0; c < r; c++) {
+        size_t cand = first + c;
+        double pivot = W[c * d + c];
+        if (is_singular(pb, cand, pivot)) {
+            col->n_singular += smi_problem_subtree_count(pb, pb->q - 1 - cand, k + 1);
+            continue;
+        }
+        double wy = W[c * d + r];
+        double rss = W[r * d + r] - wy * (wy / pivot);
+        double child_logdet = fe ? logdet + log(pivot) : 0.0;
+        ws->path[depth] = cand;
+        record(pb, col, ws->path, depth + 1, rss, child_logdet);
+        if (k + 1 >= pb->kmax || c + 1 >= r)
+            continue; /* the child has no children */
+        if (k + 2 == pb->kmax) {
+            visit_leaves(pb, ws, col, W, d, c, first, depth + 1, rss, child_logdet);
+        } else {
+            double *child = ws->level[depth + 1];
+            form_child(W, d, c, child);
+            visit(pb, ws, col, child, d - 1 - c, cand + 1, depth + 1, child_logdet);
+        }
+    }
+}
+
+void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws,
+                  smi_collector *col)
+{
+    const double *W = pb->root;
+    size_t d = pb->q + 1, first = 0;
+    double logdet = pb->logdet_keep;
+    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    for (size_t i = 0; i < task->depth; i++) {
+        size_t c = task->path[i] - first;
+        double pivot = W[c * d + c];
+        if (is_singular(pb, task->path[i], pivot)) {
+            col->n_singular += task->weight;
+            return;
+        }
+        if (fe)
+            logdet += log(pivot);
+        form_child(W, d, c, ws->level[i + 1]);
+        W = ws->level[i + 1];
+        d -= 1 + c;
+        first = task->path[i] + 1;
+        ws->path[i] = task->path[i];
+    }
+    size_t k = pb->n_keep + task->depth;
+    if (k >= pb->kmin && k <= pb->kmax)
+        record(pb, col, ws->path, task->depth, W[(d - 1) * d + d - 1], logdet);
+    if (!task->self_only && k < pb->kmax)
+        visit(pb, ws, col, W, d, first, task->depth, logdet);
+}
+
+int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
+{
+    smi_workspace *ws = smi_calloc_array(1, sizeof *ws, "search workspace");
+    if (!ws)
+        return SMI_ENOMEM;
+    /* Full matrices are needed for nodes with up to kmax - 2 candidates beyond the forced
+     * ones (deeper nodes have only leaves below); task paths never go deeper (task.c). */
+    size_t deepest = pb->kmax >= pb->n_keep + 2 ? pb->kmax - pb->n_keep - 2 : 0;
+    if (deepest > pb->q)
+        deepest = pb->q;
+    ws->n_levels = deepest + 1;
+    ws->level = smi_calloc_array(ws->n_levels, sizeof *ws->level, "search workspace");
+    ws->diag = smi_alloc_array(pb->q + 1, sizeof *ws->diag, "search workspace");
+    ws->ycol = smi_alloc_array(pb->q + 1, sizeof *ws->ycol, "search workspace");
+    int rc = ws->level && ws->diag && ws->ycol ? SMI_OK : SMI_ENOMEM;
+    for (size_t t = 1; rc == SMI_OK && t < ws->n_levels; t++) {
+        size_t dim = pb->q + 1 - t;
+        ws->level[t] = smi_alloc_array(dim * dim, sizeof(double), "search workspace");
+        if (!ws->level[t])
+            rc = SMI_ENOMEM;
+    }
+    if (rc != SMI_OK) {
+        smi_workspace_free(ws);
+        return rc;
+    }
+    *out = ws;
+    return SMI_OK;
+}
+
+void smi_workspace_free(smi_workspace *ws)
+{
+    if (!ws)
+        return;
+    for (size_t t = 0; ws->level && t < ws->n_levels; t++)
+        free(ws->level[t]);
+    free(ws->level);
+    free(ws->diag);
+    free(ws->ycol);
+    free(ws);
+}
