@@ -142,6 +142,10 @@ void cli_json_null(cli_json *j);
  * errors are the stream's: see ferror, or cli_output_commit. */
 int cli_json_finish(cli_json *j);
 
+/* cli_utf8_length: the length (2 to 4) of the well-formed multi-byte UTF-8 sequence at s,
+ * or 0 when there is none (an ASCII byte, a stray or truncated sequence). */
+int cli_utf8_length(const unsigned char *s);
+
 /* ------------------------------------------------------------------------------------
  * Atomic output files: output.c
  * A file is written to PATH.tmp.XXXXXX in PATH's directory (mkstemp), flushed, fsync'd
@@ -197,11 +201,69 @@ void cli_progress_finish(cli_progress *p);
  * Returns the length written (truncated to cap - 1). Pure, for tests. */
 size_t cli_progress_format(char *buf, size_t cap, double fraction, double rate, double eta);
 
+/* cli_seconds: a monotonic clock in seconds, for elapsed times. */
+double cli_seconds(void);
+
+/* ------------------------------------------------------------------------------------
+ * SVG pictures: svg.c
+ * Plain SVG 1.1 written by hand, so that --plot needs no library: a document, rectangles,
+ * lines and text (escaped for XML), plus the arithmetic of axes and colour scales.
+ * Coordinates are in pixels, y downwards, as in SVG.
+ * ------------------------------------------------------------------------------------ */
+
+/* How a text is drawn: size in pixels; anchor "start", "middle" or "end" (NULL: start);
+ * angle in degrees, clockwise, about (x, y); fill a colour (NULL: black); bold. */
+typedef struct cli_svg_font {
+    double size;
+    const char *anchor;
+    double angle;
+    const char *fill;
+    int bold;
+} cli_svg_font;
+
+/* cli_svg_begin: the XML declaration, the <svg> element of width x height pixels with a
+ * white background, and a <title> (escaped). cli_svg_end closes the document. */
+void cli_svg_begin(FILE *out, double width, double height, const char *title);
+void cli_svg_end(FILE *out);
+
+/* cli_svg_rect: a rectangle filled with `fill` (a colour), outlined with `stroke` (NULL:
+ * none); `tooltip` (NULL: none) becomes its <title>, shown by browsers on hover. */
+void cli_svg_rect(FILE *out, double x, double y, double w, double h, const char *fill,
+                  const char *stroke, const char *tooltip);
+
+/* cli_svg_line: a line of the given colour and width; dashed != 0 draws it dashed. */
+void cli_svg_line(FILE *out, double x1, double y1, double x2, double y2, const char *stroke,
+                  double width, int dashed);
+
+/* cli_svg_text: printf-formatted text at (x, y) (the baseline), escaped for XML. */
+void cli_svg_text(FILE *out, const cli_svg_font *font, double x, double y, const char *fmt,
+                  ...) CLI_PRINTF(5, 6);
+
+/* cli_svg_escape: text as XML character data: & < > " ' as entities, bytes that are no
+ * valid UTF-8 and control characters (which XML 1.0 forbids) as U+FFFD. */
+void cli_svg_escape(FILE *out, const char *text);
+
+/* cli_svg_ticks: "nice" axis ticks (1, 2 or 5 times a power of ten apart) inside
+ * [lo, hi], about `target` of them; at most cap are written to ticks. Returns the count
+ * and the spacing in *step. lo < hi, both finite. */
+size_t cli_svg_ticks(double lo, double hi, size_t target, double *ticks, size_t cap,
+                     double *step);
+
+/* cli_svg_tick_label: value as text with as many decimals as `step` needs ("0.25",
+ * "1500", "-2e+06" for large magnitudes), never "-0". */
+void cli_svg_tick_label(char *buf, size_t cap, double value, double step);
+
+/* cli_svg_diverging: "#rrggbb" for v in [-1, 1] on a blue-white-red scale (ColorBrewer
+ * RdBu): blue below 0, red above; even a tiny |v| is visibly tinted, so that a coloured
+ * cell is never mistaken for an empty one. v outside [-1, 1] is clamped. */
+void cli_svg_diverging(double v, char buf[8]);
+
 /* ------------------------------------------------------------------------------------
  * Subcommands: one file each, cmd_NAME.c. argv[0] is the subcommand's name.
  * Each returns an exit status.
  * ------------------------------------------------------------------------------------ */
 
 int cmd_info(int argc, char **argv);
+int cmd_es(int argc, char **argv);
 
 #endif /* SPARSEMI_CLI_H */

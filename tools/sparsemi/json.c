@@ -70,9 +70,8 @@ void cli_json_end_object(cli_json *j) { end(j, 1); }
 void cli_json_begin_array(cli_json *j) { begin(j, 0); }
 void cli_json_end_array(cli_json *j) { end(j, 0); }
 
-/* The length of the well-formed UTF-8 sequence at s (Unicode 15, table 3-7: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0 when it is not one. */
-static int utf8_length(const unsigned char *s)
+/* Unicode 15, table 3-7: no overlong forms, no surrogates, nothing above U+10FFFF. */
+int cli_utf8_length(const unsigned char *s)
 {
     unsigned char c = s[0], lo = 0x80, hi = 0xBF;
     int n;
@@ -120,7 +119,7 @@ static void write_escaped(FILE *out, const char *text)
             write_control(out, *s);
         } else if (*s < 0x80) {
             fputc(*s, out);
-        } else if ((n = utf8_length(s)) > 0) {
+        } else if ((n = cli_utf8_length(s)) > 0) {
             fwrite(s, 1, (size_t)n, out);
         } else {
             fputs("\\ufffd", out); /* one replacement character per bad byte */

@@ -14,7 +14,7 @@
 /* Before this much time has passed the rate, and so the time left, is mostly noise. */
 #define ETA_AFTER_SECONDS 0.5
 
-static double now(void)
+double cli_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -24,7 +24,7 @@ static double now(void)
 void cli_progress_start(cli_progress *p, int quiet, double total)
 {
     *p = (cli_progress){ .enabled = !quiet && isatty(STDERR_FILENO), .total = total };
-    p->start = now();
+    p->start = cli_seconds();
     p->last_draw = p->start - REDRAW_SECONDS;
 }
 
@@ -82,7 +82,7 @@ int cli_progress_update(void *user, double fraction)
     cli_progress *p = user;
     if (!p->enabled)
         return 0;
-    double t = now();
+    double t = cli_seconds();
     if (t - p->last_draw < REDRAW_SECONDS && fraction < 1.0)
         return 0;
     p->last_draw = t;

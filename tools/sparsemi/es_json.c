@@ -1,0 +1,111 @@
+/* `sparsemi es --json`: the whole report as one JSON object. Features are given by name
+ * everywhere, so that a reader needs no index table; the schema is in doc/sparsemi.1. */
+#include <assert.h>
+#include <math.h>
+#include <stdint.h>
+
+#include "cli.h"
+#include "es.h"
+#include "sparsemi.h"
+
+static void names(cli_json *j, const es_report *r, const size_t *features, size_t count)
+{
+    cli_json_begin_array(j);
+    for (size_t k = 0; k < count; k++)
+        cli_json_string(j, es_feature_name(r, features[k]));
+    cli_json_end_array(j);
+}
+
+/* rank 0: a model of best_by_size, which has a size instead of a rank. */
+static void model(cli_json *j, const es_report *r, const es_model *m, size_t rank)
+{
+    cli_json_begin_object(j);
+    if (rank > 0)
+        cli_json_key(j, "rank"), cli_json_uint(j, rank);
+    cli_json_key(j, "size"), cli_json_uint(j, m->size);
+    cli_json_key(j, "features"), names(j, r, m->features, m->size);
+    cli_json_key(j, "criterion"), cli_json_number(j, m->criterion);
+    cli_json_key(j, "rmse"), cli_json_number(j, m->rmse);
+    cli_json_key(j, "intercept");
+    if (r->intercept)
+        cli_json_number(j, m->intercept);
+    else
+        cli_json_null(j);
+    cli_json_key(j, "coefficients"), cli_json_begin_object(j);
+    for (size_t k = 0; k < m->size; k++)
+        cli_json_key(j, es_feature_name(r, m->features[k])), cli_json_number(j, m->coefficients[k]);
+    cli_json_end_object(j);
+    cli_json_end_object(j);
+}
+
+static void request(cli_json *j, const es_report *r)
+{
+    cli_json_key(j, "file"), cli_json_string(j, r->data_path);
+    cli_json_key(j, "criterion"), cli_json_string(j, smi_criterion_name(r->criterion));
+    cli_json_key(j, "n_samples"), cli_json_uint(j, r->n);
+    cli_json_key(j, "n_features"), cli_json_uint(j, r->p);
+    cli_json_key(j, "features"), cli_json_begin_array(j);
+    for (size_t col = 0; col < r->p; col++)
+        cli_json_string(j, es_feature_name(r, col));
+    cli_json_end_array(j);
+    cli_json_key(j, "target"), cli_json_string(j, smi_dataset_target_name(r->ds));
+    cli_json_key(j, "fit_intercept"), cli_json_bool(j, r->intercept);
+    cli_json_key(j, "min_size"), cli_json_uint(j, r->min_size);
+    cli_json_key(j, "max_size"), cli_json_uint(j, r->max_size);
+    cli_json_key(j, "keep"), names(j, r, r->keep, r->n_keep);
+    cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not FE */
+    cli_json_key(j, "beta"), cli_json_number(j, r->beta);
+}
+
+static void dos(cli_json *j, const es_report *r)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "edges"), cli_json_begin_array(j);
+    for (size_t b = 0; b <= r->n_bins; b++)
+        cli_json_number(j, r->edges[b]);
+    cli_json_end_array(j);
+    cli_json_key(j, "counts"), cli_json_begin_array(j);
+    for (size_t b = 0; b < r->n_bins; b++)
+        cli_json_uint(j, r->counts[b]);
+    cli_json_end_array(j);
+    cli_json_key(j, "below"), cli_json_uint(j, r->below);
+    cli_json_key(j, "above"), cli_json_uint(j, r->above);
+    cli_json_end_object(j);
+}
+
+static void results(cli_json *j, const es_report *r)
+{
+    cli_json_key(j, "n_models"), cli_json_uint(j, r->n_models);
+    cli_json_key(j, "n_singular"), cli_json_uint(j, r->n_singular);
+    cli_json_key(j, "models"), cli_json_begin_array(j);
+    for (size_t k = 0; k < r->n_top; k++)
+        model(j, r, &r->top[k], k + 1);
+    cli_json_end_array(j);
+    cli_json_key(j, "best_by_size"), cli_json_begin_array(j);
+    for (size_t k = 0; k <= r->max_size; k++)
+        if (r->by_size[k].size != SIZE_MAX)
+            model(j, r, &r->by_size[k], 0);
+    cli_json_end_array(j);
+    cli_json_key(j, "dos"), dos(j, r);
+    cli_json_key(j, "feature_frequency"), cli_json_begin_object(j);
+    for (size_t col = 0; col < r->p; col++)
+        cli_json_key(j, es_feature_name(r, col)), cli_json_number(j, r->frequency[col]);
+    cli_json_end_object(j);
+}
+
+void es_write_json(FILE *out, const es_report *r)
+{
+    cli_json j;
+    cli_json_init(&j, out);
+    cli_json_begin_object(&j);
+    cli_json_key(&j, "command"), cli_json_string(&j, "es");
+    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    request(&j, r);
+    results(&j, r);
+    cli_json_key(&j, "elapsed_s"), cli_json_number(&j, r->elapsed_s);
+    cli_json_key(&j, "threads"), cli_json_uint(&j, r->threads);
+    cli_json_end_object(&j);
+    int balanced = cli_json_finish(&j);
+    assert(balanced == 0 && "es_write_json opens and closes the same containers");
+    (void)balanced;
+}
