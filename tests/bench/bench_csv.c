@@ -8,28 +8,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "sparsemi.h"
 
 enum { ROWS = 200000, COLS = 16, RUNS = 5 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare_doubles);
-    return v[n / 2];
-}
 
 static void write_data(const char *path)
 {
@@ -86,21 +69,21 @@ int main(void)
     smi_csv_options_init(&opt);
     opt.target = "y";
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         smi_dataset *ds;
         if (smi_dataset_read_csv(&ds, path, &opt) != SMI_OK) {
             fprintf(stderr, "%s\n", smi_last_error());
             return 1;
         }
-        t_lib[r] = now() - t0;
+        t_lib[r] = bench_now() - t0;
         smi_dataset_free(ds);
-        t0 = now();
+        t0 = bench_now();
         if (naive_read(path) != (size_t)ROWS * (COLS + 1))
             return 1;
-        t_naive[r] = now() - t0;
+        t_naive[r] = bench_now() - t0;
     }
     unlink(path);
-    double lib = median(t_lib, RUNS), naive = median(t_naive, RUNS);
+    double lib = bench_median(t_lib, RUNS), naive = bench_median(t_naive, RUNS);
     double values = (double)ROWS * (COLS + 1);
     printf("csv read %d x %d: libsparsemi %.3f s (%.3g values/s), naive strtok %.3f s "
            "(%.3g values/s), ratio naive/lib %.2f (median of %d)\n",

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench.h"
 #include "sparsemi.h"
 
 void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
@@ -17,31 +18,13 @@ void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, doub
 
 enum { N = 100, P = 22, RUNS = 3, NAIVE_SUBSETS = 20000 };
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int compare_doubles(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, compare_doubles);
-    return v[n / 2];
-}
 
 /* BIC of every subset with a bit pattern 1..count, by one dgels each. */
 static double naive_rate(const double *X, const double *y, unsigned long count)
 {
     double A[N * (P + 1)], b[N], work[4096], best = INFINITY;
     int lwork = 4096, one = 1, m = N, info;
-    double t0 = now();
+    double t0 = bench_now();
     for (unsigned long mask = 1; mask <= count; mask++) {
         int k = 0;
         for (int i = 0; i < N; i++)
@@ -61,7 +44,7 @@ static double naive_rate(const double *X, const double *y, unsigned long count)
         double bic = N * log(rss / N) + cols * log((double)N);
         best = bic < best ? bic : best;
     }
-    double t = now() - t0;
+    double t = bench_now() - t0;
     if (!(best < INFINITY))
         return 0.0;
     return (double)count / t;
@@ -76,16 +59,16 @@ static double library_rate(const smi_dataset *ds, int criterion, size_t threads)
     smi_search_set_criterion(cfg, criterion);
     smi_search_set_threads(cfg, threads);
     for (int r = 0; r < RUNS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         if (smi_search_run(ds, cfg, &res) != SMI_OK) {
             fprintf(stderr, "%s\n", smi_last_error());
             exit(1);
         }
-        t[r] = now() - t0;
+        t[r] = bench_now() - t0;
         smi_result_free(res);
     }
     smi_search_free(cfg);
-    return (double)((1UL << P) - 1) / median(t, RUNS);
+    return (double)((1UL << P) - 1) / bench_median(t, RUNS);
 }
 
 int main(void)
