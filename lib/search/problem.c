@@ -134,7 +134,9 @@ static void fill_design(const smi_dataset *ds, const struct smi_search *cfg,
             ss += z[i] * z[i];
         }
         double scale = 1.0;
-        if (cfg->criterion == SMI_CRIT_FE)
+        if (cfg->intercept && smi_column_is_constant(ds, j))
+            scale = ss = 0.0; /* exactly zero: every subset with it is singular */
+        else if (cfg->criterion == SMI_CRIT_FE)
             scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
         else if (ss > 0.0)
             scale = 1.0 / sqrt(ss);

@@ -34,6 +34,11 @@ static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
     }
     norms[0] = sqrt((double)n);
     for (size_t t = 0; t < k; t++) {
+        if (icpt && smi_column_is_constant(ds, features[t])) {
+            free(A), free(b), free(norms);
+            return smi_error_set(SMI_ESINGULAR, "feature '%s' is constant",
+                                 ds->feature_names[features[t]]);
+        }
         double mean = icpt ? ds->mean[features[t]] : 0.0, ss = 0.0;
         for (size_t i = 0; i < n; i++)
             ss += (A[(icpt + t) * n + i] - mean) * (A[(icpt + t) * n + i] - mean);

@@ -12,6 +12,14 @@
  * 1 - R^2 of that column on the subset's others is below 1e-10. */
 #define SMI_PIVOT_TOLERANCE 1e-10
 
+/* With an intercept, a column whose standard deviation is below this fraction of its
+ * mean's magnitude is constant: centring leaves only rounding noise, never a regressor. */
+#define SMI_CONSTANT_TOLERANCE 1e-13
+static inline int smi_column_is_constant(const smi_dataset *ds, size_t j)
+{
+    return ds->sd[j] <= SMI_CONSTANT_TOLERANCE * (ds->mean[j] < 0 ? -ds->mean[j] : ds->mean[j]);
+}
+
 #define SMI_LN_2PI 1.8378770664093454835606594728112353 /* ln(2 pi) */
 
 struct smi_search {
