@@ -255,7 +255,7 @@ SMI_API void smi_search_free(smi_search *cfg);
  *   max_size 0 means p. The empty model (k = 0) is scored only when min_size is 0.
  * set_keep: features (indices into the data set) forced into every model.
  * set_top: the number M >= 1 of best models kept and refitted.
- * set_bins: DOS with at most `bins` bins of equal width, a power of two, placed on
+ * set_bins: DOS with at most `bins` (2 to 2^24) bins of equal width, a power of two, placed on
  *   multiples of that width (so that counts are exact in one pass over the subsets).
  * set_bin_edges: DOS on the given edges instead, n_edges >= 2 increasing finite values;
  *   scores outside [edges[0], edges[n_edges-1]) are counted as below or above.
@@ -277,9 +277,13 @@ SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
  * Returns SMI_OK and a new result in *out (free with smi_result_free), or SMI_EINVAL,
- * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ENOMEM, SMI_ECANCELED;
- * *out is then NULL. A subset whose least-squares problem is singular to a relative
- * tolerance (a pivot below 1e-10 of its column's norm squared) is counted, not scored.
+ * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ESINGULAR (the forced
+ * features are collinear), SMI_ENOMEM, SMI_ECANCELED; *out is then NULL.
+ * A subset whose least-squares problem is singular to a relative tolerance is counted as
+ * singular, not scored: a pivot below 1e-10 of its column's squared norm, or within 1e3
+ * times the rounding noise that earlier small pivots leave (eps over the smallest earlier
+ * pivot ratio); so is a kept model whose QR refit finds it rank deficient. With AIC and
+ * BIC, a model with no residual degree of freedom is counted as singular too.
  * Ties in the ranking are broken by the subsets' lexicographic order of feature indices.
  * Thread safety: ds and cfg are only read; several runs may share them. */
 SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out);

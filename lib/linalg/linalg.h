@@ -24,6 +24,9 @@ void dgeqrf_(const int *m, const int *n, double *a, const int *lda, double *tau,
 void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n,
              const int *nrhs, const double *a, const int *lda, double *b, const int *ldb,
              int *info, size_t uplo_len, size_t trans_len, size_t diag_len);
+void dormqr_(const char *side, const char *trans, const int *m, const int *n, const int *k,
+             const double *a, const int *lda, const double *tau, double *c, const int *ldc,
+             double *work, const int *lwork, int *info, size_t side_len, size_t trans_len);
 void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
             const double *a, const int *lda, const double *beta, double *c, const int *ldc,
             size_t uplo_len, size_t trans_len);
@@ -41,5 +44,15 @@ int smi_linalg_gram(const double *a, size_t rows, size_t cols, double *c);
  * (rows >= cols), overwritten so that its upper triangle holds R. tau needs cols entries.
  * Returns SMI_OK, SMI_ENOMEM or SMI_ETOOLARGE. */
 int smi_linalg_qr_upper(double *a, size_t rows, size_t cols, double *tau);
+
+/* smi_linalg_lstsq: the least-squares solution x (cols values) of min |b - A x| for the
+ * column-major rows x cols matrix A (rows >= cols >= 1), with *rss = |b - A x|^2.
+ * QR by LAPACK, then iterative refinement of the augmented system [I A; A' 0] with its
+ * residuals accumulated in extended precision (Bjorck 1967), which recovers full
+ * accuracy when cond(A) eps < 1 even with a large residual (NIST's Wampler5).
+ * A column whose |R_jj| is at most rel_tol times scale[j] makes A rank deficient:
+ * SMI_ESINGULAR naming its index. Returns SMI_OK, SMI_ESINGULAR, SMI_ENOMEM, SMI_ETOOLARGE. */
+int smi_linalg_lstsq(const double *A, size_t rows, size_t cols, const double *b,
+                     const double *scale, double rel_tol, double *x, double *rss);
 
 #endif /* SMI_LINALG_H */

@@ -111,8 +111,9 @@ SMI_API int smi_search_set_top(smi_search *cfg, size_t m)
 SMI_API int smi_search_set_bins(smi_search *cfg, size_t bins)
 {
     CHECK_CFG(cfg);
-    SMI_FAIL_IF(bins < 1 || bins > (size_t)1 << 24, SMI_EINVAL,
-                "%zu DOS bins: must be between 1 and 2^24", bins);
+    /* Two bins at least: one bin on a grid anchored at 0 cannot hold scores of both signs. */
+    SMI_FAIL_IF(bins < 2 || bins > (size_t)1 << 24, SMI_EINVAL,
+                "%zu DOS bins: must be between 2 and 2^24", bins);
     cfg->bins = bins;
     free(cfg->edges);
     cfg->edges = NULL;

@@ -17,6 +17,7 @@ void smi_problem_free(smi_problem *pb)
     free(pb->keep);
     free(pb->root);
     free(pb->diag0);
+    free(pb->inv_diag0);
     if (pb->binom_prefix)
         for (size_t m = 0; m <= pb->q; m++)
             free(pb->binom_prefix[m]);
@@ -157,13 +158,15 @@ static int sweep_forced(smi_problem *pb, const smi_dataset *ds, double *G, size_
     for (size_t i = 0; i < pb->n_keep; i++) {
         size_t dim = d - i;
         double pivot = G[0], norm = pb->diag0[pb->q + i];
-        if (!(pivot > SMI_PIVOT_TOLERANCE * norm)) {
+        if (!(pivot > SMI_PIVOT_TOLERANCE * norm) || pivot / norm * pb->minrel_keep <= SMI_NOISE_MARGIN) {
             free(work);
             return smi_error_set(SMI_ESINGULAR, "forced feature '%s' is collinear with the "
                                  "other forced features", ds->feature_names[pb->keep[i]]);
         }
         if (pb->cfg->criterion == SMI_CRIT_FE)
             pb->logdet_keep += log(pivot);
+        if (pivot / norm < pb->minrel_keep)
+            pb->minrel_keep = pivot / norm;
         for (size_t a = 0; a + 1 < dim; a++)
             for (size_t b = a; b + 1 < dim; b++)
                 work[a * (dim - 1) + b] = G[(a + 1) * dim + b + 1] - G[a + 1] * (G[b + 1] / pivot);
@@ -181,7 +184,9 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
     double *Z = smi_alloc_array(d, n * sizeof *Z, "scaled design");
     pb->root = smi_alloc_array(d, d * sizeof *pb->root, "Gram matrix");
     pb->diag0 = smi_alloc_array(m + 1, sizeof *pb->diag0, "Gram diagonal");
-    int rc = order && Z && pb->root && pb->diag0 ? SMI_OK : SMI_ENOMEM;
+    pb->inv_diag0 = smi_alloc_array(m + 1, sizeof *pb->inv_diag0, "Gram diagonal");
+    pb->minrel_keep = 1.0;
+    int rc = order && Z && pb->root && pb->diag0 && pb->inv_diag0 ? SMI_OK : SMI_ENOMEM;
     if (rc == SMI_OK) {
         memcpy(order, pb->keep, pb->n_keep * sizeof *order);
         memcpy(order + pb->n_keep, pb->cand, pb->q * sizeof *order);
@@ -199,6 +204,8 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
             pb->diag0[t] = pb->root[(pb->n_keep + t) * d + pb->n_keep + t];
         for (size_t t = 0; t < pb->n_keep; t++)
             pb->diag0[pb->q + t] = pb->root[t * d + t];
+        for (size_t t = 0; t < m; t++)
+            pb->inv_diag0[t] = pb->diag0[t] > 0.0 ? 1.0 / pb->diag0[t] : 0.0;
         rc = sweep_forced(pb, ds, pb->root, d);
     }
     free(order);

@@ -1,4 +1,4 @@
-/* Refitting one subset directly on the original data: least squares by QR (LAPACK dgels),
+/* Refitting one subset directly on the original data: least squares by QR with refinement,
  * and for FE the evidence terms from the QR factor of [sqrt(beta) Z; sqrt(alpha) I], whose
  * R'R is A = alpha I + beta Z'Z, so that A is never formed or inverted. Used for the top
  * models of a search (accurate even where the Gram matrix is ill-conditioned) and for
@@ -11,77 +11,58 @@
 #include "linalg/linalg.h"
 #include "search/search.h"
 
-/* Least squares of y on [1, X_S] (or X_S): coefficients, intercept and RSS; SMI_ESINGULAR
- * when a diagonal entry of R is below sqrt(tolerance) of its (centred) column norm. */
+/* The design [1, X_S] (or X_S), column-major, and each column's scale for the rank test:
+ * its centred norm (raw norm without an intercept). A constant column is singular. */
+static int build_design(const smi_dataset *ds, const struct smi_search *cfg,
+                        const size_t *features, size_t k, double *A, double *scale)
+{
+    size_t n = ds->n, icpt = cfg->intercept ? 1 : 0;
+    for (size_t i = 0; icpt && i < n; i++)
+        A[i] = 1.0;
+    if (icpt)
+        scale[0] = sqrt((double)n);
+    for (size_t t = 0; t < k; t++) {
+        size_t j = features[t];
+        SMI_FAIL_IF(icpt && smi_column_is_constant(ds, j), SMI_ESINGULAR,
+                    "feature '%s' is constant", ds->feature_names[j]);
+        double *col = A + (icpt + t) * n, mean = icpt ? ds->mean[j] : 0.0, ss = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            col[i] = ds->X[i * ds->p + j];
+            ss += (col[i] - mean) * (col[i] - mean);
+        }
+        scale[icpt + t] = sqrt(ss);
+    }
+    return SMI_OK;
+}
+
+/* Least squares of y on the design: coefficients, intercept and RSS. The empty design
+ * (no intercept, no feature) leaves RSS = y'y. */
 static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
                          const size_t *features, size_t k, smi_fit *fit)
 {
     size_t n = ds->n, icpt = cfg->intercept ? 1 : 0, cols = k + icpt;
     SMI_FAIL_IF(cols > n, SMI_ESINGULAR, "%zu parameters for %zu samples", cols, n);
-    double *A = smi_alloc_array(cols ? cols : 1, n * sizeof *A, "least squares");
-    double *b = smi_alloc_array(n, sizeof *b, "least squares");
-    double *norms = smi_alloc_array(cols + 1, sizeof *norms, "least squares");
-    if (!A || !b || !norms) {
-        free(A), free(b), free(norms);
-        return SMI_ENOMEM;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (icpt)
-            A[i] = 1.0;
-        for (size_t t = 0; t < k; t++)
-            A[(icpt + t) * n + i] = ds->X[i * ds->p + features[t]];
-        b[i] = ds->y[i];
-    }
-    norms[0] = sqrt((double)n);
-    for (size_t t = 0; t < k; t++) {
-        if (icpt && smi_column_is_constant(ds, features[t])) {
-            free(A), free(b), free(norms);
-            return smi_error_set(SMI_ESINGULAR, "feature '%s' is constant",
-                                 ds->feature_names[features[t]]);
-        }
-        double mean = icpt ? ds->mean[features[t]] : 0.0, ss = 0.0;
+    fit->intercept = 0.0;
+    if (cols == 0) {
+        double yy = 0.0;
         for (size_t i = 0; i < n; i++)
-            ss += (A[(icpt + t) * n + i] - mean) * (A[(icpt + t) * n + i] - mean);
-        norms[icpt + t] = sqrt(ss);
+            yy += ds->y[i] * ds->y[i];
+        fit->rss = yy;
+        fit->rmse = sqrt(yy / (double)n);
+        return SMI_OK;
     }
-    int m = (int)n, nc = (int)cols, one = 1, info = 0, query = -1, lwork;
-    double optimal = 0.0;
-    dgels_("N", &m, &nc, &one, A, &m, b, &m, &optimal, &query, &info, 1);
-    lwork = optimal > 1.0 ? (int)optimal : 1;
-    double *work = smi_alloc_array((size_t)lwork, sizeof *work, "least squares");
-    int rc = work ? SMI_OK : SMI_ENOMEM;
-    if (rc == SMI_OK) { /* dgels assumes full rank: check the diagonal of R first */
-        double *R = smi_alloc_array(cols ? cols : 1, n * sizeof *R, "least squares");
-        double *tau = smi_alloc_array(cols + 1, sizeof *tau, "least squares");
-        if (!R || !tau)
-            rc = SMI_ENOMEM;
-        if (rc == SMI_OK) {
-            memcpy(R, A, cols * n * sizeof *R);
-            rc = smi_linalg_qr_upper(R, n, cols, tau);
-        }
-        for (size_t t = 0; rc == SMI_OK && t < cols; t++)
-            if (!(fabs(R[t * n + t]) > sqrt(SMI_PIVOT_TOLERANCE) * norms[t]))
-                rc = smi_error_set(SMI_ESINGULAR, "feature '%s' is collinear with the others "
-                                   "in this subset", t < icpt ? "(intercept)"
-                                                              : ds->feature_names[features[t - icpt]]);
-        free(R);
-        free(tau);
-    }
+    double *A = smi_alloc_array(cols, n * sizeof *A, "least squares");
+    double *scale = smi_alloc_array(cols, sizeof *scale, "least squares");
+    double *x = smi_alloc_array(cols, sizeof *x, "least squares");
+    int rc = A && scale && x ? build_design(ds, cfg, features, k, A, scale) : SMI_ENOMEM;
+    if (rc == SMI_OK)
+        rc = smi_linalg_lstsq(A, n, cols, ds->y, scale, sqrt(SMI_PIVOT_TOLERANCE), x, &fit->rss);
     if (rc == SMI_OK) {
-        dgels_("N", &m, &nc, &one, A, &m, b, &m, work, &lwork, &info, 1);
-        if (info != 0)
-            rc = smi_error_set(SMI_ESINGULAR, "least squares failed (dgels info %d)", info);
+        fit->intercept = icpt ? x[0] : 0.0;
+        memcpy(fit->coef, x + icpt, k * sizeof *fit->coef);
+        fit->rmse = sqrt(fit->rss / (double)n);
     }
-    if (rc == SMI_OK) {
-        double rss = 0.0;
-        for (size_t i = cols; i < n; i++)
-            rss += b[i] * b[i];
-        fit->rss = rss;
-        fit->intercept = icpt ? b[0] : 0.0;
-        memcpy(fit->coef, b + icpt, k * sizeof *fit->coef);
-        fit->rmse = sqrt(rss / (double)n);
-    }
-    free(A), free(b), free(norms), free(work);
+    free(A), free(scale), free(x);
     return rc;
 }
 

@@ -32,8 +32,8 @@ static int compare_models(const void *a, const void *b)
     return smi_model_compare(a, b);
 }
 
-/* Refit model m by QR and store it in slot i of the arrays (stride kmax). A refit that
- * finds the subset singular after all keeps the sweep's value, with NaN coefficients. */
+/* Refit model m by QR and store it in slot i of the arrays (stride kmax). Returns
+ * SMI_ESINGULAR when the refit finds the subset rank deficient after all. */
 static int store_refit(const smi_dataset *ds, const smi_problem *pb, const smi_model *m,
                        size_t w, size_t i, size_t *features, double *value, double *coef,
                        double *intercept, double *rmse)
@@ -41,13 +41,8 @@ static int store_refit(const smi_dataset *ds, const smi_problem *pb, const smi_m
     memcpy(features + i * w, m->features, m->size * sizeof *features);
     smi_fit fit = { .coef = coef + i * w };
     int rc = smi_refit(ds, pb->cfg, m->features, m->size, &fit);
-    if (rc == SMI_ESINGULAR) {
-        for (size_t t = 0; t < m->size; t++)
-            fit.coef[t] = NAN;
-        fit.value = m->value;
-        fit.intercept = fit.rmse = NAN;
-        rc = SMI_OK;
-    }
+    if (rc != SMI_OK)
+        return rc;
     value[i] = fit.value;
     intercept[i] = fit.intercept;
     rmse[i] = fit.rmse;
@@ -111,24 +106,71 @@ static int rerank(smi_result *r)
     return SMI_OK;
 }
 
-static int fill_models(smi_result *r, const smi_dataset *ds, const smi_problem *pb,
-                       const smi_collector *c)
+static int in_heap(const smi_collector *c, const smi_model *m)
 {
-    size_t w = r->kmax ? r->kmax : 1;
+    for (size_t i = 0; i < c->heap_size; i++)
+        if (smi_model_compare(&c->heap[i], m) == 0)
+            return 1;
+    return 0;
+}
+
+/* Refit the kept models. A model that the sweep scored but whose QR refit finds rank
+ * deficient (a borderline subset) is not reported: its sweep value goes to `dropped`, to
+ * be moved from the scored count to the singular count. */
+static int fill_models(smi_result *r, const smi_dataset *ds, const smi_problem *pb,
+                       const smi_collector *c, double *dropped, size_t *n_dropped)
+{
+    size_t w = r->kmax ? r->kmax : 1, kept = 0;
     qsort(c->heap, c->heap_size, sizeof *c->heap, compare_models);
-    for (size_t i = 0; i < r->n_top; i++) {
-        r->top_size[i] = c->heap[i].size;
-        SMI_TRY(store_refit(ds, pb, &c->heap[i], w, i, r->top_features, r->top_value,
-                            r->top_coef, r->top_intercept, r->top_rmse));
+    for (size_t i = 0; i < c->heap_size; i++) {
+        int rc = store_refit(ds, pb, &c->heap[i], w, kept, r->top_features, r->top_value,
+                             r->top_coef, r->top_intercept, r->top_rmse);
+        if (rc == SMI_ESINGULAR) {
+            dropped[(*n_dropped)++] = c->heap[i].value;
+            continue;
+        }
+        SMI_TRY(rc);
+        r->top_size[kept++] = c->heap[i].size;
     }
+    r->n_top = kept;
     for (size_t k = 0; k <= r->kmax; k++) {
         if (isnan(c->best[k].value))
             continue;
+        int rc = store_refit(ds, pb, &c->best[k], w, k, r->best_features, r->best_value,
+                             r->best_coef, r->best_intercept, r->best_rmse);
+        if (rc == SMI_ESINGULAR) {
+            if (!in_heap(c, &c->best[k]))
+                dropped[(*n_dropped)++] = c->best[k].value;
+            continue;
+        }
+        SMI_TRY(rc);
         r->best_present[k] = 1;
-        SMI_TRY(store_refit(ds, pb, &c->best[k], w, k, r->best_features, r->best_value,
-                            r->best_coef, r->best_intercept, r->best_rmse));
     }
     return rerank(r);
+}
+
+/* Take one score out of the finished DOS. */
+static void remove_from_dos(smi_result *r, double v)
+{
+    if (r->n_bins == 0)
+        return;
+    if (v < r->edges[0]) {
+        r->below--;
+        return;
+    }
+    if (!(v < r->edges[r->n_bins])) {
+        r->above--;
+        return;
+    }
+    size_t lo = 0, hi = r->n_bins;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (r->edges[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    r->counts[lo]--;
 }
 
 int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
@@ -143,9 +185,11 @@ int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector
     *r = (smi_result){ .criterion = pb->cfg->criterion, .p = pb->p, .kmax = pb->kmax,
                        .n_top = c->heap_size, .n_models = c->n_models,
                        .n_singular = c->n_singular };
-    int rc = alloc_result(r);
+    size_t n_dropped = 0;
+    double *dropped = smi_alloc_array(c->heap_size + r->kmax + 1, sizeof *dropped, "result");
+    int rc = dropped ? alloc_result(r) : SMI_ENOMEM;
     if (rc == SMI_OK)
-        rc = fill_models(r, ds, pb, c);
+        rc = fill_models(r, ds, pb, c, dropped, &n_dropped);
     const smi_hist **parts = smi_alloc_array(n, sizeof *parts, "DOS");
     if (rc == SMI_OK && !parts)
         rc = SMI_ENOMEM;
@@ -155,6 +199,12 @@ int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector
         rc = smi_hist_finish(parts, n, c->hist.capacity, &r->edges, &r->counts, &r->n_bins,
                              &r->below, &r->above);
     free(parts);
+    for (size_t i = 0; rc == SMI_OK && i < n_dropped; i++) {
+        remove_from_dos(r, dropped[i]);
+        r->n_models--;
+        r->n_singular++;
+    }
+    free(dropped);
     if (rc != SMI_OK) {
         smi_result_free(r);
         return rc;

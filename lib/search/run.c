@@ -20,6 +20,7 @@ typedef struct run_state {
     atomic_size_t next;
     atomic_uint_fast64_t done;
     atomic_int cancel;
+    double reported; /* the last fraction given to the progress callback (caller only) */
 } run_state;
 
 typedef struct worker {
@@ -40,9 +41,11 @@ static void work(worker *w)
             break;
         smi_task_run(&st->tasks[i], st->pb, w->ws, &w->col);
         uint64_t done = atomic_fetch_add(&st->done, st->tasks[i].weight) + st->tasks[i].weight;
-        if (w->is_caller && cfg->progress
-            && cfg->progress(cfg->progress_user, st->total ? (double)done / (double)st->total : 1.0))
-            atomic_store(&st->cancel, 1);
+        if (w->is_caller && cfg->progress) {
+            st->reported = st->total ? (double)done / (double)st->total : 1.0;
+            if (cfg->progress(cfg->progress_user, st->reported))
+                atomic_store(&st->cancel, 1);
+        }
     }
 }
 
@@ -101,6 +104,9 @@ static int run_workers(run_state *st, worker *w, size_t n)
         pthread_join(w[i].thread, NULL);
     if (rc == SMI_OK && atomic_load(&st->cancel))
         rc = smi_error_set(SMI_ECANCELED, "the search was canceled by its progress callback");
+    const struct smi_search *cfg = st->pb->cfg;
+    if (rc == SMI_OK && cfg->progress && st->reported < 1.0)
+        cfg->progress(cfg->progress_user, 1.0); /* other threads ran the last tasks */
     return rc;
 }
 
@@ -147,8 +153,6 @@ SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_res
     SMI_TRY(smi_problem_prepare(&pb, ds, cfg));
     int rc = search(ds, &pb, out);
     smi_problem_free(&pb);
-    if (rc == SMI_OK && cfg->progress)
-        cfg->progress(cfg->progress_user, 1.0);
     return rc;
 }
 

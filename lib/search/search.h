@@ -11,6 +11,9 @@
 /* A pivot below this fraction of its column's squared norm marks a singular subset:
  * 1 - R^2 of that column on the subset's others is below 1e-10. */
 #define SMI_PIVOT_TOLERANCE 1e-10
+/* Pivots after small pivots carry rounding noise of about eps / (smallest earlier pivot
+ * ratio); a pivot ratio within 1e3 times that noise is treated as singular (sweep.c). */
+#define SMI_NOISE_MARGIN (1e3 * 2.220446049250313e-16)
 
 /* With an intercept, a column whose standard deviation is below this fraction of its
  * mean's magnitude is constant: centring leaves only rounding noise, never a regressor. */
@@ -48,8 +51,11 @@ typedef struct smi_problem {
     size_t n_keep;
     size_t kmin, kmax;        /* model sizes, forced features included */
     double *root;             /* (q+1) x (q+1), row-major, upper triangle valid */
-    double *diag0;            /* q: each candidate's diagonal before any pivot */
+    double *diag0;            /* q: each candidate's diagonal before any pivot, then the
+                                 forced features' */
+    double *inv_diag0;        /* q: 1 / diag0, 0 for a column of norm 0 */
     double logdet_keep;       /* sum of ln pivots of the forced features */
+    double minrel_keep;       /* smallest pivot ratio among the forced features (1 if none) */
     uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
 } smi_problem;
 

@@ -14,6 +14,7 @@
  * is a few multiply-adds per subset, whatever n is.
  * Every entry is updated by one formula, W'[a][b] = W[a][b] - W[c][a] * (W[c][b] / P), in
  * every code path, so a subset's score is the same bits whichever task reaches it. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,10 +29,21 @@ struct smi_workspace {
     size_t path[512];
 };
 
-/* The candidate's pivot is too small against its original squared norm: singular. */
-static int is_singular(const smi_problem *pb, size_t cand, double pivot)
+/* A node of the tree: candidates from `first` on are undecided, `depth` are included;
+ * logdet sums the ln pivots (FE only), minrel is the smallest pivot ratio on the path. */
+typedef struct node {
+    size_t first, depth;
+    double logdet, minrel;
+} node;
+
+/* The pivot ratio of a candidate (its pivot over its squared norm before any pivot), or 0
+ * when the subset is singular: the ratio is below the tolerance, or below the rounding
+ * noise that earlier small pivots leave in it (about eps / minrel; a margin of 1e3 keeps
+ * three correct digits). Constant columns have norm 0 and ratio 0. */
+static double pivot_ratio(const smi_problem *pb, size_t cand, double pivot, double minrel)
 {
-    return !(pivot > SMI_PIVOT_TOLERANCE * pb->diag0[cand]);
+    double rel = pivot * pb->inv_diag0[cand];
+    return rel > SMI_PIVOT_TOLERANCE && rel * minrel > SMI_NOISE_MARGIN ? rel : 0.0;
 }
 
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
@@ -88,11 +100,10 @@ static void record(const smi_problem *pb, smi_collector *c, const size_t *path, 
     smi_collector_add(c, pb, smi_criterion_value(pb, k, rss, logdet), path, depth);
 }
 
-/* Node given by the child at local c of W: its children are leaves. Score them from the
- * node's diagonal and y column alone. */
+/* The child at local c of W is a node whose children are leaves: score them from the
+ * node's diagonal and y column alone. `nd` describes that node, yy is its RSS term. */
 static void visit_leaves(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
-                         const double *W, size_t d, size_t c, size_t first, size_t depth,
-                         double yy, double logdet)
+                         const double *W, size_t d, size_t c, const node *nd, double yy)
 {
     size_t r = d - 1, m = r - 1 - c; /* the node's remaining candidates */
     const double *row_c = W + c * d + c + 1;
@@ -103,46 +114,46 @@ static void visit_leaves(const smi_problem *pb, smi_workspace *ws, smi_collector
         ws->diag[a] = src[a] - row_c[a] * (row_c[a] / pivot);
         ws->ycol[a] = src[m] - row_c[a] * fy;
     }
-    size_t cand0 = first + c + 1;
     for (size_t a = 0; a < m; a++) {
         double p2 = ws->diag[a];
-        if (is_singular(pb, cand0 + a, p2)) {
-            col->n_singular += smi_problem_subtree_count(pb, 0, pb->n_keep + depth + 1);
+        if (pivot_ratio(pb, nd->first + a, p2, nd->minrel) == 0.0) {
+            col->n_singular += smi_problem_subtree_count(pb, 0, pb->n_keep + nd->depth + 1);
             continue;
         }
         double rss = yy - ws->ycol[a] * (ws->ycol[a] / p2);
-        ws->path[depth] = cand0 + a;
-        record(pb, col, ws->path, depth + 1, rss, fe ? logdet + log(p2) : 0.0);
+        ws->path[nd->depth] = nd->first + a;
+        record(pb, col, ws->path, nd->depth + 1, rss, fe ? nd->logdet + log(p2) : 0.0);
     }
 }
 
-/* Score every descendant of the node with matrix W (dimension d), whose candidates start
- * at `first`, with `depth` candidates included and the given ln-determinant. */
+/* Score every descendant of node nd, whose matrix W has dimension d. */
 static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
-                  const double *W, size_t d, size_t first, size_t depth, double logdet)
+                  const double *W, size_t d, const node *nd)
 {
-    size_t r = d - 1, k = pb->n_keep + depth;
+    size_t r = d - 1, k = pb->n_keep + nd->depth;
     int fe = pb->cfg->criterion == SMI_CRIT_FE;
     for (size_t c = 0; c < r; c++) {
-        size_t cand = first + c;
-        double pivot = W[c * d + c];
-        if (is_singular(pb, cand, pivot)) {
+        size_t cand = nd->first + c;
+        double pivot = W[c * d + c], rel = pivot_ratio(pb, cand, pivot, nd->minrel);
+        if (rel == 0.0) {
             col->n_singular += smi_problem_subtree_count(pb, pb->q - 1 - cand, k + 1);
             continue;
         }
         double wy = W[c * d + r];
         double rss = W[r * d + r] - wy * (wy / pivot);
-        double child_logdet = fe ? logdet + log(pivot) : 0.0;
-        ws->path[depth] = cand;
-        record(pb, col, ws->path, depth + 1, rss, child_logdet);
+        node child = { .first = cand + 1, .depth = nd->depth + 1,
+                       .logdet = fe ? nd->logdet + log(pivot) : 0.0,
+                       .minrel = rel < nd->minrel ? rel : nd->minrel };
+        ws->path[nd->depth] = cand;
+        record(pb, col, ws->path, child.depth, rss, child.logdet);
         if (k + 1 >= pb->kmax || c + 1 >= r)
             continue; /* the child has no children */
         if (k + 2 == pb->kmax) {
-            visit_leaves(pb, ws, col, W, d, c, first, depth + 1, rss, child_logdet);
+            visit_leaves(pb, ws, col, W, d, c, &child, rss);
         } else {
-            double *child = ws->level[depth + 1];
-            form_child(W, d, c, child);
-            visit(pb, ws, col, child, d - 1 - c, cand + 1, depth + 1, child_logdet);
+            double *matrix = ws->level[child.depth];
+            form_child(W, d, c, matrix);
+            visit(pb, ws, col, matrix, d - 1 - c, &child);
         }
     }
 }
@@ -151,29 +162,31 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
                   smi_collector *col)
 {
     const double *W = pb->root;
-    size_t d = pb->q + 1, first = 0;
-    double logdet = pb->logdet_keep;
+    size_t d = pb->q + 1;
+    node nd = { .first = 0, .depth = 0, .logdet = pb->logdet_keep, .minrel = pb->minrel_keep };
     int fe = pb->cfg->criterion == SMI_CRIT_FE;
     for (size_t i = 0; i < task->depth; i++) {
-        size_t c = task->path[i] - first;
-        double pivot = W[c * d + c];
-        if (is_singular(pb, task->path[i], pivot)) {
+        size_t cand = task->path[i], c = cand - nd.first;
+        double pivot = W[c * d + c], rel = pivot_ratio(pb, cand, pivot, nd.minrel);
+        if (rel == 0.0) {
             col->n_singular += task->weight;
             return;
         }
         if (fe)
-            logdet += log(pivot);
+            nd.logdet += log(pivot);
+        nd.minrel = rel < nd.minrel ? rel : nd.minrel;
         form_child(W, d, c, ws->level[i + 1]);
         W = ws->level[i + 1];
         d -= 1 + c;
-        first = task->path[i] + 1;
-        ws->path[i] = task->path[i];
+        nd.first = cand + 1;
+        nd.depth = i + 1;
+        ws->path[i] = cand;
     }
     size_t k = pb->n_keep + task->depth;
     if (k >= pb->kmin && k <= pb->kmax)
-        record(pb, col, ws->path, task->depth, W[(d - 1) * d + d - 1], logdet);
+        record(pb, col, ws->path, task->depth, W[(d - 1) * d + d - 1], nd.logdet);
     if (!task->self_only && k < pb->kmax)
-        visit(pb, ws, col, W, d, first, task->depth, logdet);
+        visit(pb, ws, col, W, d, &nd);
 }
 
 int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
