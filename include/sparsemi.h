@@ -231,10 +231,12 @@ typedef enum smi_criterion {
     SMI_CRIT_RSS = 0, /* RSS itself: compares models of one size only */
     SMI_CRIT_AIC = 1, /* n ln(RSS/n) + 2 (k + 1) */
     SMI_CRIT_BIC = 2, /* n ln(RSS/n) + (k + 1) ln n */
-    SMI_CRIT_FE = 3   /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
+    SMI_CRIT_FE = 3,  /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
+    SMI_CRIT_CV = 4,  /* K-fold cross-validation mean squared error, the data set's folds */
+    SMI_CRIT_LOO = 5  /* leave-one-out mean squared error (closed form from the leverages) */
 } smi_criterion;
 
-/* smi_criterion_name: "rss", "aic", "bic", "fe"; NULL for an unknown value.
+/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo"; NULL for an unknown value.
  * smi_criterion_from_name: the reverse; SMI_ENOTFOUND (naming it) for an unknown name. */
 SMI_API const char *smi_criterion_name(int criterion);
 SMI_API int smi_criterion_from_name(const char *name, int *criterion);
@@ -261,7 +263,14 @@ SMI_API void smi_search_free(smi_search *cfg);
  *   scores outside [edges[0], edges[n_edges-1]) are counted as below or above.
  * set_threads: 0 means every core. The result does not depend on the thread count.
  * set_progress: called with the fraction done; a nonzero return cancels the run.
- * set_intercept, set_standardize: on != 0 turns them on. */
+ * set_intercept, set_standardize: on != 0 turns them on.
+ * set_shard: score only shard `index` of `count` (0 <= index < count): a fixed split of
+ *   the tree into tasks, the same for every count; the results of all shards of one count,
+ *   merged with smi_result_merge, equal the result of the whole search. count 1: everything.
+ * set_checkpoint: while running, save the progress to `path` every `interval` seconds
+ *   (written to a temporary file, synced, renamed); a run started with the same data,
+ *   configuration and path resumes from the saved progress and gives the same result as an
+ *   uninterrupted run. path NULL: no checkpoint. The file is left in place at the end. */
 SMI_API int smi_search_set_criterion(smi_search *cfg, int criterion);
 SMI_API int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta);
 SMI_API int smi_search_set_size_range(smi_search *cfg, size_t min_size, size_t max_size);
@@ -273,6 +282,8 @@ SMI_API int smi_search_set_threads(smi_search *cfg, size_t threads);
 SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user);
 SMI_API int smi_search_set_intercept(smi_search *cfg, int on);
 SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
+SMI_API int smi_search_set_shard(smi_search *cfg, size_t index, size_t count);
+SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval);
 
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
@@ -337,6 +348,21 @@ SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges
 SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
                                          double *frequency);
 SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights);
+
+/* smi_result_save: write res to `path` in libsparsemi's result format (versioned text with
+ * every number exact), through a temporary file renamed into place.
+ * smi_result_load: read it back; the loaded result answers every accessor as the saved one.
+ * Return SMI_OK, SMI_EIO, SMI_EPARSE (not a result file, or a damaged one, with the line),
+ * SMI_ENOMEM. */
+SMI_API int smi_result_save(const smi_result *res, const char *path);
+SMI_API int smi_result_load(smi_result **out, const char *path);
+
+/* smi_result_merge: one result from the results of searches over disjoint parts of the same
+ * search (shards of one count, same data and configuration): counts and DOS summed, the
+ * top M and the best of each size chosen as the whole search would have chosen them.
+ * Returns SMI_OK and a new result, or SMI_EINVAL when the parts do not belong together
+ * (another data set or configuration, or a shard twice), SMI_ENOMEM. */
+SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts);
 
 #ifdef __cplusplus
 }

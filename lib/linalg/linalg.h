@@ -27,6 +27,8 @@ void dtrtrs_(const char *uplo, const char *trans, const char *diag, const int *n
 void dormqr_(const char *side, const char *trans, const int *m, const int *n, const int *k,
              const double *a, const int *lda, const double *tau, double *c, const int *ldc,
              double *work, const int *lwork, int *info, size_t side_len, size_t trans_len);
+void dorgqr_(const int *m, const int *n, const int *k, double *a, const int *lda,
+             const double *tau, double *work, const int *lwork, int *info);
 void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, const double *alpha,
             const double *a, const int *lda, const double *beta, double *c, const int *ldc,
             size_t uplo_len, size_t trans_len);
@@ -54,5 +56,10 @@ int smi_linalg_qr_upper(double *a, size_t rows, size_t cols, double *tau);
  * SMI_ESINGULAR naming its index. Returns SMI_OK, SMI_ESINGULAR, SMI_ENOMEM, SMI_ETOOLARGE. */
 int smi_linalg_lstsq(const double *A, size_t rows, size_t cols, const double *b,
                      const double *scale, double rel_tol, double *x, double *rss);
+
+/* smi_linalg_leverages: the diagonal of the hat matrix A (A'A)^-1 A', h_i = |row i of Q|^2
+ * from the thin QR factor of the column-major rows x cols matrix A (full column rank).
+ * Returns SMI_OK, SMI_ENOMEM or SMI_ETOOLARGE. */
+int smi_linalg_leverages(const double *A, size_t rows, size_t cols, double *h);
 
 #endif /* SMI_LINALG_H */

@@ -1,6 +1,7 @@
 /* Gram matrices and QR factorisations through BLAS and LAPACK. */
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/core.h"
 #include "linalg/linalg.h"
@@ -33,4 +34,38 @@ int smi_linalg_qr_upper(double *a, size_t rows, size_t cols, double *tau)
     free(work);
     SMI_FAIL_IF(info != 0, SMI_EINVAL, "dgeqrf rejected argument %d", -info);
     return SMI_OK;
+}
+
+int smi_linalg_leverages(const double *A, size_t rows, size_t cols, double *h)
+{
+    SMI_FAIL_IF(rows > INT_MAX || cols > rows, SMI_ETOOLARGE,
+                "leverages of a %zu x %zu matrix", rows, cols);
+    double *Q = smi_alloc_array(cols ? cols : 1, rows * sizeof *Q, "leverages");
+    double *tau = smi_alloc_array(cols + 1, sizeof *tau, "leverages");
+    int rc = Q && tau ? SMI_OK : SMI_ENOMEM;
+    if (rc == SMI_OK && cols > 0) {
+        memcpy(Q, A, rows * cols * sizeof *Q);
+        rc = smi_linalg_qr_upper(Q, rows, cols, tau);
+    }
+    if (rc == SMI_OK && cols > 0) {
+        int m = (int)rows, n = (int)cols, info = 0, query = -1;
+        double optimal = 0.0;
+        dorgqr_(&m, &n, &n, Q, &m, tau, &optimal, &query, &info);
+        int lwork = optimal > (double)n ? (int)optimal : n;
+        double *work = smi_alloc_array((size_t)lwork, sizeof *work, "leverages");
+        if (!work)
+            rc = SMI_ENOMEM;
+        else
+            dorgqr_(&m, &n, &n, Q, &m, tau, work, &lwork, &info);
+        free(work);
+    }
+    for (size_t i = 0; rc == SMI_OK && i < rows; i++) {
+        double s = 0.0;
+        for (size_t j = 0; j < cols; j++)
+            s += Q[j * rows + i] * Q[j * rows + i];
+        h[i] = s;
+    }
+    free(Q);
+    free(tau);
+    return rc;
 }

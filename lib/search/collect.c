@@ -147,7 +147,25 @@ int smi_collector_merge(smi_collector *into, const smi_collector *from)
     for (size_t k = 0; k <= from->kmax; k++)
         if (!isnan(from->best[k].value))
             offer_best(into, &from->best[k]);
+    smi_hist_fold(&into->hist, &from->hist);
     into->n_models += from->n_models;
     into->n_singular += from->n_singular;
     return SMI_OK;
+}
+
+void smi_collector_reset(smi_collector *c)
+{
+    c->heap_size = 0;
+    for (size_t k = 0; k <= c->kmax; k++)
+        c->best[k].value = NAN;
+    smi_hist_reset(&c->hist);
+    c->n_models = c->n_singular = 0;
+}
+
+void smi_collector_offer(smi_collector *c, const smi_model *m, int top, int best)
+{
+    if (top)
+        offer_top(c, m);
+    if (best)
+        offer_best(c, m);
 }

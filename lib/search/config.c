@@ -10,6 +10,8 @@ static const char *const criterion_names[] = {
     [SMI_CRIT_AIC] = "aic",
     [SMI_CRIT_BIC] = "bic",
     [SMI_CRIT_FE] = "fe",
+    [SMI_CRIT_CV] = "cv",
+    [SMI_CRIT_LOO] = "loo",
 };
 #define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
 
@@ -27,7 +29,7 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion)
             return SMI_OK;
         }
     }
-    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe)", name);
+    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo)", name);
 }
 
 SMI_API int smi_search_create(smi_search **out)
@@ -39,7 +41,7 @@ SMI_API int smi_search_create(smi_search **out)
         return SMI_ENOMEM;
     *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0, .min_size = 1,
                          .top = 100, .bins = 64, .threads = 1, .intercept = 1,
-                         .standardize = 1 };
+                         .standardize = 1, .shard_count = 1 };
     return SMI_OK;
 }
 
@@ -49,6 +51,7 @@ SMI_API void smi_search_free(smi_search *cfg)
         return;
     free(cfg->keep);
     free(cfg->edges);
+    free(cfg->checkpoint);
     free(cfg);
 }
 
@@ -169,5 +172,33 @@ SMI_API int smi_search_set_standardize(smi_search *cfg, int on)
 {
     CHECK_CFG(cfg);
     cfg->standardize = on != 0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_shard(smi_search *cfg, size_t index, size_t count)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(count == 0 || index >= count, SMI_EINVAL,
+                "shard %zu of %zu: need 0 <= index < count", index, count);
+    cfg->shard_index = index;
+    cfg->shard_count = count;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval)
+{
+    CHECK_CFG(cfg);
+    char *copy = NULL;
+    if (path) {
+        SMI_FAIL_IF(!*path, SMI_EINVAL, "checkpoint path is empty");
+        SMI_FAIL_IF(!(interval > 0.0 && isfinite(interval)), SMI_EINVAL,
+                    "checkpoint interval %g s: must be positive and finite", interval);
+        copy = smi_strdup(path, "checkpoint path");
+        if (!copy)
+            return SMI_ENOMEM;
+    }
+    free(cfg->checkpoint);
+    cfg->checkpoint = copy;
+    cfg->checkpoint_interval = path ? interval : 0.0;
     return SMI_OK;
 }

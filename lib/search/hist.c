@@ -6,6 +6,7 @@
  * the end all are brought to the smallest width that fits the global range, which does
  * not depend on how the values were shared among threads.
  * Given edges: a binary search per value, with counts below and above. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,4 +164,122 @@ int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacit
     }
     *n_bins = nb;
     return SMI_OK;
+}
+
+void smi_hist_reset(smi_hist *h)
+{
+    memset(h->counts, 0, h->capacity * sizeof *h->counts);
+    h->exponent = 0;
+    h->base = 0;
+    h->lo = INFINITY;
+    h->hi = -INFINITY;
+    h->n = h->below = h->above = 0;
+}
+
+static void copy_hist(smi_hist *into, const smi_hist *from)
+{
+    memcpy(into->counts, from->counts, from->capacity * sizeof *into->counts);
+    into->exponent = from->exponent;
+    into->base = from->base;
+    into->lo = from->lo;
+    into->hi = from->hi;
+    into->n = from->n;
+    into->below = from->below;
+    into->above = from->above;
+}
+
+/* Equal bins: both accumulators are brought to the smallest width that fits the joint range
+ * and is no finer than either (what smi_hist_finish would choose for the two), so folding
+ * first and finishing later gives the same bins as finishing all the parts at once: the
+ * finished width, max(every part's width, the smallest width that fits the range), is the
+ * same for any grouping of the parts, and coarsening is exact on a grid anchored at 0. */
+void smi_hist_fold(smi_hist *into, const smi_hist *from)
+{
+    assert(into->capacity == from->capacity && !into->edges == !from->edges);
+    if (from->n == 0)
+        return;
+    if (into->n == 0) {
+        copy_hist(into, from);
+        return;
+    }
+    into->lo = fmin(into->lo, from->lo);
+    into->hi = fmax(into->hi, from->hi);
+    into->n += from->n;
+    if (into->edges) {
+        for (size_t b = 0; b < into->capacity; b++)
+            into->counts[b] += from->counts[b];
+        into->below += from->below;
+        into->above += from->above;
+        return;
+    }
+    int from_e = into->exponent > from->exponent ? into->exponent : from->exponent;
+    int e = fitting_exponent(into->lo, into->hi, into->capacity, from_e);
+    int64_t lo = (int64_t)bin_of(into->lo, e), hi = (int64_t)bin_of(into->hi, e);
+    int64_t base = lo - ((int64_t)into->capacity - (hi - lo + 1)) / 2;
+    memset(into->scratch, 0, into->capacity * sizeof *into->scratch);
+    const smi_hist *both[2] = { into, from };
+    for (size_t i = 0; i < 2; i++)
+        for (size_t t = 0; t < both[i]->capacity; t++)
+            if (both[i]->counts[t])
+                into->scratch[floor_shift(both[i]->base + (int64_t)t, e - both[i]->exponent)
+                              - base] += both[i]->counts[t];
+    uint64_t *swap = into->counts;
+    into->counts = into->scratch;
+    into->scratch = swap;
+    into->exponent = e;
+    into->base = base;
+}
+
+/* Sum of the counts, or UINT64_MAX when it overflows. */
+static uint64_t count_sum(const smi_hist *h)
+{
+    uint64_t sum = h->below;
+    if (h->above > UINT64_MAX - sum)
+        return UINT64_MAX;
+    sum += h->above;
+    for (size_t t = 0; t < h->capacity; t++) {
+        if (h->counts[t] > UINT64_MAX - sum)
+            return UINT64_MAX;
+        sum += h->counts[t];
+    }
+    return sum;
+}
+
+/* The window invariants of equal bins, which smi_hist_finish and smi_hist_fold rely on to
+ * index their arrays: every count lies in a bin between those of lo and hi, which hold a
+ * count each, inside the window; the width is neither finer than the bin indices allow
+ * nor coarser than any accumulator ever makes it (about 2^(ilogb + 2)). One accumulator may
+ * be one step finer than min_exponent: a value of the next binade can fall in its window
+ * without a rebin; its bin indices still stay below 2^52. */
+static const char *check_bins(const smi_hist *h)
+{
+    int emin = min_exponent(h->lo, h->hi);
+    if (h->exponent < emin - 1 || h->exponent > emin + MANTISSA_GUARD + 8)
+        return "DOS bin width out of range";
+    double blo = bin_of(h->lo, h->exponent), bhi = bin_of(h->hi, h->exponent);
+    double base = (double)h->base;
+    if (fabs(base) > 0x1p52 || blo < base || bhi >= base + (double)h->capacity)
+        return "DOS window does not hold the range of the scores";
+    size_t tlo = (size_t)(blo - base), thi = (size_t)(bhi - base);
+    if (!h->counts[tlo] || !h->counts[thi])
+        return "DOS counts miss the smallest or largest score";
+    for (size_t t = 0; t < h->capacity; t++)
+        if (h->counts[t] && (t < tlo || t > thi))
+            return "DOS count outside the range of the scores";
+    return NULL;
+}
+
+const char *smi_hist_check(const smi_hist *h)
+{
+    if (count_sum(h) != h->n)
+        return "DOS counts do not add up to the number of scores";
+    if (h->n == 0)
+        return NULL;
+    if (!(isfinite(h->lo) && isfinite(h->hi) && h->lo <= h->hi))
+        return "DOS range of the scores is not finite and ordered";
+    if (h->edges)
+        return NULL;
+    if (h->below || h->above)
+        return "DOS on equal bins with scores below or above";
+    return check_bins(h);
 }

@@ -13,6 +13,7 @@
 
 void smi_problem_free(smi_problem *pb)
 {
+    smi_problem_free_held_out(pb);
     free(pb->cand);
     free(pb->keep);
     free(pb->root);
@@ -224,6 +225,8 @@ int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi
         rc = count_subsets(pb);
     if (rc == SMI_OK)
         rc = build_root(pb, ds);
+    if (rc == SMI_OK && (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO))
+        rc = smi_problem_prepare_held_out(pb, ds);
     if (rc != SMI_OK)
         smi_problem_free(pb);
     return rc;

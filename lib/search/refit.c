@@ -11,25 +11,28 @@
 #include "linalg/linalg.h"
 #include "search/search.h"
 
-/* The design [1, X_S] (or X_S), column-major, and each column's scale for the rank test:
- * its centred norm (raw norm without an intercept). A constant column is singular. */
-static int build_design(const smi_dataset *ds, const struct smi_search *cfg,
-                        const size_t *features, size_t k, double *A, double *scale)
+int smi_refit_design(const smi_dataset *ds, const struct smi_search *cfg,
+                     const size_t *features, size_t k, const int *rows, size_t n_rows,
+                     double *A, double *scale)
 {
-    size_t n = ds->n, icpt = cfg->intercept ? 1 : 0;
-    for (size_t i = 0; icpt && i < n; i++)
+    size_t icpt = cfg->intercept ? 1 : 0;
+    for (size_t i = 0; icpt && i < n_rows; i++)
         A[i] = 1.0;
     if (icpt)
-        scale[0] = sqrt((double)n);
+        scale[0] = sqrt((double)n_rows);
     for (size_t t = 0; t < k; t++) {
         size_t j = features[t];
-        SMI_FAIL_IF(icpt && smi_column_is_constant(ds, j), SMI_ESINGULAR,
-                    "feature '%s' is constant", ds->feature_names[j]);
-        double *col = A + (icpt + t) * n, mean = icpt ? ds->mean[j] : 0.0, ss = 0.0;
-        for (size_t i = 0; i < n; i++) {
-            col[i] = ds->X[i * ds->p + j];
-            ss += (col[i] - mean) * (col[i] - mean);
-        }
+        double *col = A + (icpt + t) * n_rows, sum = 0.0, ss = 0.0;
+        for (size_t i = 0, r = 0; i < ds->n; i++)
+            if (!rows || rows[i])
+                sum += col[r++] = ds->X[i * ds->p + j];
+        double mean = icpt ? sum / (double)n_rows : 0.0;
+        for (size_t r = 0; r < n_rows; r++)
+            ss += (col[r] - mean) * (col[r] - mean);
+        /* constant on these rows: the rule of smi_column_is_constant */
+        SMI_FAIL_IF(icpt && sqrt(ss / (double)n_rows) <= SMI_CONSTANT_TOLERANCE * fabs(mean),
+                    SMI_ESINGULAR, "feature '%s' is constant on the rows fitted",
+                    ds->feature_names[j]);
         scale[icpt + t] = sqrt(ss);
     }
     return SMI_OK;
@@ -54,7 +57,8 @@ static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
     double *A = smi_alloc_array(cols, n * sizeof *A, "least squares");
     double *scale = smi_alloc_array(cols, sizeof *scale, "least squares");
     double *x = smi_alloc_array(cols, sizeof *x, "least squares");
-    int rc = A && scale && x ? build_design(ds, cfg, features, k, A, scale) : SMI_ENOMEM;
+    int rc = A && scale && x ? smi_refit_design(ds, cfg, features, k, NULL, n, A, scale)
+                             : SMI_ENOMEM;
     if (rc == SMI_OK)
         rc = smi_linalg_lstsq(A, n, cols, ds->y, scale, sqrt(SMI_PIVOT_TOLERANCE), x, &fit->rss);
     if (rc == SMI_OK) {
@@ -115,7 +119,10 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
     SMI_FAIL_IF(ds->n > INT_MAX, SMI_ETOOLARGE, "%zu samples are too many for LAPACK", ds->n);
     SMI_TRY(least_squares(ds, cfg, features, k, fit));
     smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p };
-    if (cfg->criterion == SMI_CRIT_FE) {
+    if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
+        SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)
+                                             : smi_refit_loo(ds, cfg, features, k, &fit->value));
+    } else if (cfg->criterion == SMI_CRIT_FE) {
         double logdet, resid;
         SMI_TRY(free_energy_terms(ds, cfg, features, k, &logdet, &resid));
         fit->value = smi_criterion_value(&pb, k, resid, logdet);

@@ -1,5 +1,7 @@
-/* smi_result: built from the merged collectors, with every kept model refitted by QR on
- * the original data; and its accessors, which copy into the caller's buffers. */
+/* smi_result: derived from a search state (state.c) whose kept models are refitted by QR
+ * on the original data; and its accessors, which copy into the caller's buffers. A run, a
+ * merge and a loaded file all derive their result here, from the state alone. */
+#include <assert.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,7 @@ SMI_API void smi_result_free(smi_result *res)
     free(res->best_rmse);
     free(res->edges);
     free(res->counts);
+    smi_state_free(&res->state);
     free(res);
 }
 
@@ -32,21 +35,15 @@ static int compare_models(const void *a, const void *b)
     return smi_model_compare(a, b);
 }
 
-/* Refit model m by QR and store it in slot i of the arrays (stride kmax). Returns
- * SMI_ESINGULAR when the refit finds the subset rank deficient after all. */
-static int store_refit(const smi_dataset *ds, const smi_problem *pb, const smi_model *m,
-                       size_t w, size_t i, size_t *features, double *value, double *coef,
-                       double *intercept, double *rmse)
+/* Store refitted model m in slot i of the reported arrays (stride w). */
+static void put_model(const smi_kept *m, size_t w, size_t i, size_t *features, double *value,
+                      double *coef, double *intercept, double *rmse)
 {
     memcpy(features + i * w, m->features, m->size * sizeof *features);
-    smi_fit fit = { .coef = coef + i * w };
-    int rc = smi_refit(ds, pb->cfg, m->features, m->size, &fit);
-    if (rc != SMI_OK)
-        return rc;
-    value[i] = fit.value;
-    intercept[i] = fit.intercept;
-    rmse[i] = fit.rmse;
-    return rc;
+    memcpy(coef + i * w, m->coef, m->size * sizeof *coef);
+    value[i] = m->value;
+    intercept[i] = m->intercept;
+    rmse[i] = m->rmse;
 }
 
 static int alloc_result(smi_result *r)
@@ -106,111 +103,137 @@ static int rerank(smi_result *r)
     return SMI_OK;
 }
 
-static int in_heap(const smi_collector *c, const smi_model *m)
+static int in_kept(const smi_state *s, const smi_kept *m)
 {
-    for (size_t i = 0; i < c->heap_size; i++)
-        if (smi_model_compare(&c->heap[i], m) == 0)
+    smi_model x = { m->sweep, m->size, m->features };
+    for (size_t i = 0; i < s->n_kept; i++) {
+        smi_model y = { s->kept[i].sweep, s->kept[i].size, s->kept[i].features };
+        if (smi_model_compare(&x, &y) == 0)
             return 1;
+    }
     return 0;
 }
 
-/* Refit the kept models. A model that the sweep scored but whose QR refit finds rank
- * deficient (a borderline subset) is not reported: its sweep value goes to `dropped`, to
- * be moved from the scored count to the singular count. */
-static int fill_models(smi_result *r, const smi_dataset *ds, const smi_problem *pb,
-                       const smi_collector *c, double *dropped, size_t *n_dropped)
+/* Report the refitted models. A model that the sweep scored but whose QR refit found it
+ * rank deficient (a borderline subset) is not reported: its sweep value goes to `dropped`,
+ * to be moved from the scored count to the singular count. */
+static int fill_models(smi_result *r, const smi_state *s, double *dropped, size_t *n_dropped)
 {
     size_t w = r->kmax ? r->kmax : 1, kept = 0;
-    qsort(c->heap, c->heap_size, sizeof *c->heap, compare_models);
-    for (size_t i = 0; i < c->heap_size; i++) {
-        int rc = store_refit(ds, pb, &c->heap[i], w, kept, r->top_features, r->top_value,
-                             r->top_coef, r->top_intercept, r->top_rmse);
-        if (rc == SMI_ESINGULAR) {
-            dropped[(*n_dropped)++] = c->heap[i].value;
+    for (size_t i = 0; i < s->n_kept; i++) {
+        const smi_kept *m = &s->kept[i];
+        assert(m->status == SMI_KEPT_OK || m->status == SMI_KEPT_SINGULAR);
+        if (m->status != SMI_KEPT_OK) {
+            dropped[(*n_dropped)++] = m->sweep;
             continue;
         }
-        SMI_TRY(rc);
-        r->top_size[kept++] = c->heap[i].size;
+        put_model(m, w, kept, r->top_features, r->top_value, r->top_coef, r->top_intercept,
+                  r->top_rmse);
+        r->top_size[kept++] = m->size;
     }
     r->n_top = kept;
     for (size_t k = 0; k <= r->kmax; k++) {
-        if (isnan(c->best[k].value))
+        const smi_kept *m = &s->best[k];
+        assert(m->status != SMI_KEPT_PENDING);
+        if (m->status == SMI_KEPT_NONE)
             continue;
-        int rc = store_refit(ds, pb, &c->best[k], w, k, r->best_features, r->best_value,
-                             r->best_coef, r->best_intercept, r->best_rmse);
-        if (rc == SMI_ESINGULAR) {
-            if (!in_heap(c, &c->best[k]))
-                dropped[(*n_dropped)++] = c->best[k].value;
+        if (m->status != SMI_KEPT_OK) {
+            if (!in_kept(s, m))
+                dropped[(*n_dropped)++] = m->sweep;
             continue;
         }
-        SMI_TRY(rc);
+        put_model(m, w, k, r->best_features, r->best_value, r->best_coef, r->best_intercept,
+                  r->best_rmse);
         r->best_present[k] = 1;
     }
     return rerank(r);
 }
 
-/* Take one score out of the finished DOS. */
-static void remove_from_dos(smi_result *r, double v)
+/* Take one score out of the finished DOS and count its model as singular. A state that
+ * does not hold the score (only a forged file can) is refused. */
+static int remove_from_dos(smi_result *r, double v)
 {
-    if (r->n_bins == 0)
-        return;
-    if (v < r->edges[0]) {
-        r->below--;
-        return;
+    uint64_t *slot = NULL;
+    if (r->n_bins == 0 || r->n_models == 0) {
+        slot = NULL;
+    } else if (v < r->edges[0]) {
+        slot = &r->below;
+    } else if (!(v < r->edges[r->n_bins])) {
+        slot = &r->above;
+    } else {
+        size_t lo = 0, hi = r->n_bins;
+        while (hi - lo > 1) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (r->edges[mid] <= v)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        slot = &r->counts[lo];
     }
-    if (!(v < r->edges[r->n_bins])) {
-        r->above--;
-        return;
-    }
-    size_t lo = 0, hi = r->n_bins;
-    while (hi - lo > 1) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (r->edges[mid] <= v)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    r->counts[lo]--;
+    SMI_FAIL_IF(!slot || *slot == 0, SMI_EINVAL,
+                "the score %.17g of a dropped model is not in the DOS", v);
+    (*slot)--;
+    r->n_models--;
+    r->n_singular++;
+    return SMI_OK;
 }
 
-int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
-                     size_t n, smi_result **out)
+static int derive(smi_result *r)
 {
-    for (size_t i = 1; i < n; i++)
-        SMI_TRY(smi_collector_merge(cols[0], cols[i]));
-    const smi_collector *c = cols[0];
-    smi_result *r = smi_calloc_array(1, sizeof *r, "search result");
-    if (!r)
-        return SMI_ENOMEM;
-    *r = (smi_result){ .criterion = pb->cfg->criterion, .p = pb->p, .kmax = pb->kmax,
-                       .n_top = c->heap_size, .n_models = c->n_models,
-                       .n_singular = c->n_singular };
+    const smi_state *s = &r->state;
+    r->criterion = s->criterion;
+    r->p = s->p;
+    r->kmax = s->kmax;
+    r->n_top = s->n_kept;
+    r->n_models = s->n_models;
+    r->n_singular = s->n_singular;
     size_t n_dropped = 0;
-    double *dropped = smi_alloc_array(c->heap_size + r->kmax + 1, sizeof *dropped, "result");
+    double *dropped = smi_alloc_array(s->n_kept + s->kmax + 2, sizeof *dropped, "result");
     int rc = dropped ? alloc_result(r) : SMI_ENOMEM;
     if (rc == SMI_OK)
-        rc = fill_models(r, ds, pb, c, dropped, &n_dropped);
-    const smi_hist **parts = smi_alloc_array(n, sizeof *parts, "DOS");
-    if (rc == SMI_OK && !parts)
-        rc = SMI_ENOMEM;
-    for (size_t i = 0; rc == SMI_OK && i < n; i++)
-        parts[i] = &cols[i]->hist;
+        rc = fill_models(r, s, dropped, &n_dropped);
+    const smi_hist *part = &s->hist;
     if (rc == SMI_OK)
-        rc = smi_hist_finish(parts, n, c->hist.capacity, &r->edges, &r->counts, &r->n_bins,
+        rc = smi_hist_finish(&part, 1, s->hist.capacity, &r->edges, &r->counts, &r->n_bins,
                              &r->below, &r->above);
-    free(parts);
-    for (size_t i = 0; rc == SMI_OK && i < n_dropped; i++) {
-        remove_from_dos(r, dropped[i]);
-        r->n_models--;
-        r->n_singular++;
-    }
+    for (size_t i = 0; rc == SMI_OK && i < n_dropped; i++)
+        rc = remove_from_dos(r, dropped[i]);
     free(dropped);
+    return rc;
+}
+
+int smi_result_from_state(smi_result **out, smi_state *s)
+{
+    smi_result *r = smi_calloc_array(1, sizeof *r, "search result");
+    if (!r) {
+        smi_state_free(s);
+        return SMI_ENOMEM;
+    }
+    r->state = *s;
+    memset(s, 0, sizeof *s);
+    int rc = derive(r);
     if (rc != SMI_OK) {
         smi_result_free(r);
         return rc;
     }
     *out = r;
     return SMI_OK;
+}
+
+int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
+                     size_t n, const smi_run_info *info, smi_result **out)
+{
+    for (size_t i = 1; i < n; i++)
+        SMI_TRY(smi_collector_merge(cols[0], cols[i]));
+    smi_state s;
+    SMI_TRY(smi_state_snapshot(&s, pb, cols[0], info));
+    int rc = smi_state_refit(&s, ds, pb->cfg);
+    if (rc != SMI_OK) {
+        smi_state_free(&s);
+        return rc;
+    }
+    return smi_result_from_state(out, &s);
 }
 
 /* ---------- accessors ---------- */

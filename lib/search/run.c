@@ -1,26 +1,38 @@
-/* smi_search_run: a fixed plan of tasks shared out to threads by an atomic counter; each
+/* smi_search_run: a fixed plan of tasks, sorted; this run's share of it (its shard, less the
+ * tasks a checkpoint already holds) is handed out to threads by an atomic counter; each
  * thread has its own workspace and collector; the collectors are merged (exactly, in any
  * order), and the kept models refitted by QR. The result does not depend on the number of
  * threads: the plan does not, every subset's score is computed by the same operations
- * whichever thread runs its task, and merging is order-free. */
+ * whichever thread runs its task, and merging is order-free.
+ * Shards: shard i of N is the plan positions t with t mod N == i; the plan depends only on
+ * the problem, so the shards of one N cover it once.
+ * Checkpoints: between its tasks the calling thread looks at the clock, and when the
+ * interval has passed it asks every thread to stop claiming tasks. Tasks are claimed in
+ * order and every claimed task is finished, so once the threads are joined exactly a prefix
+ * of the share is done: the caller merges the collectors into the accumulated one, marks
+ * the prefix done, saves both (state.c, store.c) and starts the threads again. A run
+ * without a checkpoint is one such round with nothing saved: no extra cost. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "search/search.h"
 
 typedef struct run_state {
     const smi_problem *pb;
-    const smi_task *tasks;
-    size_t n_tasks;
-    uint64_t total;
-    atomic_size_t next;
+    const smi_task *tasks;   /* the sorted plan */
+    const size_t *todo;      /* the plan positions this run scores, ascending */
+    size_t n_todo;
+    uint64_t total;          /* subsets in the share, those done before included */
+    atomic_size_t next;      /* todo[0..next) are claimed; a claimed task is always finished */
     atomic_uint_fast64_t done;
-    atomic_int cancel;
-    double reported; /* the last fraction given to the progress callback (caller only) */
+    atomic_int cancel, pause;
+    double reported;         /* the last fraction given to the progress callback */
+    double interval, last_save; /* checkpoints: seconds; interval 0 means none */
 } run_state;
 
 typedef struct worker {
@@ -31,21 +43,38 @@ typedef struct worker {
     int is_caller;
 } worker;
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* The caller's duties after each of its tasks: progress, cancel, time for a checkpoint. */
+static void caller_checks(run_state *st, uint64_t done)
+{
+    const struct smi_search *cfg = st->pb->cfg;
+    if (cfg->progress) {
+        st->reported = st->total ? (double)done / (double)st->total : 1.0;
+        if (cfg->progress(cfg->progress_user, st->reported))
+            atomic_store(&st->cancel, 1);
+    }
+    if (st->interval > 0.0 && now() - st->last_save >= st->interval)
+        atomic_store(&st->pause, 1);
+}
+
 static void work(worker *w)
 {
     run_state *st = w->st;
-    const struct smi_search *cfg = st->pb->cfg;
-    while (!atomic_load(&st->cancel)) {
+    while (!atomic_load(&st->cancel) && !atomic_load(&st->pause)) {
         size_t i = atomic_fetch_add(&st->next, 1);
-        if (i >= st->n_tasks)
+        if (i >= st->n_todo)
             break;
-        smi_task_run(&st->tasks[i], st->pb, w->ws, &w->col);
-        uint64_t done = atomic_fetch_add(&st->done, st->tasks[i].weight) + st->tasks[i].weight;
-        if (w->is_caller && cfg->progress) {
-            st->reported = st->total ? (double)done / (double)st->total : 1.0;
-            if (cfg->progress(cfg->progress_user, st->reported))
-                atomic_store(&st->cancel, 1);
-        }
+        const smi_task *task = &st->tasks[st->todo[i]];
+        smi_task_run(task, st->pb, w->ws, &w->col);
+        uint64_t done = atomic_fetch_add(&st->done, task->weight) + task->weight;
+        if (w->is_caller)
+            caller_checks(st, done);
     }
 }
 
@@ -79,16 +108,7 @@ static size_t thread_count(const struct smi_search *cfg, size_t n_tasks)
     return t < n_tasks ? t : (n_tasks ? n_tasks : 1);
 }
 
-static void free_workers(worker *w, size_t n)
-{
-    for (size_t i = 0; w && i < n; i++) {
-        smi_workspace_free(w[i].ws);
-        smi_collector_free(&w[i].col);
-    }
-    free(w);
-}
-
-/* Run the plan on n threads (the caller is one of them). */
+/* Run until the share is done, canceled or paused, on n threads (the caller is one). */
 static int run_workers(run_state *st, worker *w, size_t n)
 {
     size_t started = 1;
@@ -104,43 +124,214 @@ static int run_workers(run_state *st, worker *w, size_t n)
         pthread_join(w[i].thread, NULL);
     if (rc == SMI_OK && atomic_load(&st->cancel))
         rc = smi_error_set(SMI_ECANCELED, "the search was canceled by its progress callback");
-    const struct smi_search *cfg = st->pb->cfg;
-    if (rc == SMI_OK && cfg->progress && st->reported < 1.0)
-        cfg->progress(cfg->progress_user, 1.0); /* other threads ran the last tasks */
     return rc;
+}
+
+/* ---------- one search ---------- */
+
+typedef struct search_ctx {
+    const smi_dataset *ds;
+    const smi_problem *pb;
+    smi_task *tasks;       /* the sorted plan */
+    uint64_t *done;        /* plan positions done */
+    size_t *todo;
+    smi_run_info info;
+    worker *w;
+    size_t n_workers;
+    smi_collector acc;     /* checkpoints: everything done so far */
+    run_state st;
+} search_ctx;
+
+static int make_plan(search_ctx *x)
+{
+    size_t n_tasks = 0;
+    SMI_TRY(smi_task_plan(x->pb, &x->tasks, &n_tasks));
+    qsort(x->tasks, n_tasks, sizeof *x->tasks, compare_tasks);
+    x->done = smi_calloc_array(SMI_DONE_WORDS(n_tasks) + 1, sizeof *x->done, "task list");
+    x->todo = smi_alloc_array(n_tasks, sizeof *x->todo, "task list");
+    if (!x->done || !x->todo)
+        return SMI_ENOMEM;
+    x->info = (smi_run_info){ .shard_count = x->pb->cfg->shard_count, .n_tasks = n_tasks,
+                              .done = x->done };
+    x->info.fingerprint = smi_state_fingerprint(x->ds, x->pb, x->tasks, n_tasks);
+    x->st.pb = x->pb; /* the rest of st is zero (search) */
+    x->st.tasks = x->tasks;
+    x->st.todo = x->todo;
+    x->st.interval = x->pb->cfg->checkpoint ? x->pb->cfg->checkpoint_interval : 0.0;
+    return SMI_OK;
+}
+
+/* The shard's tasks not done yet, in plan order; the progress counts from those done. */
+static void choose_todo(search_ctx *x)
+{
+    const struct smi_search *cfg = x->pb->cfg;
+    uint64_t done = 0;
+    for (size_t t = cfg->shard_index; t < x->info.n_tasks; t += cfg->shard_count) {
+        x->st.total += x->tasks[t].weight;
+        if (SMI_DONE_GET(x->done, t))
+            done += x->tasks[t].weight;
+        else
+            x->todo[x->st.n_todo++] = t;
+    }
+    atomic_store(&x->st.done, done);
+}
+
+static int make_workers(search_ctx *x)
+{
+    size_t n = thread_count(x->pb->cfg, x->st.n_todo);
+    x->w = smi_calloc_array(n, sizeof *x->w, "search threads");
+    if (!x->w)
+        return SMI_ENOMEM;
+    x->n_workers = n;
+    for (size_t i = 0; i < n; i++) {
+        x->w[i].st = &x->st;
+        x->w[i].is_caller = i == 0;
+        SMI_TRY(smi_workspace_create(&x->w[i].ws, x->pb));
+        SMI_TRY(smi_collector_init(&x->w[i].col, x->pb));
+    }
+    return SMI_OK;
+}
+
+static void free_ctx(search_ctx *x)
+{
+    for (size_t i = 0; x->w && i < x->n_workers; i++) {
+        smi_workspace_free(x->w[i].ws);
+        smi_collector_free(&x->w[i].col);
+    }
+    free(x->w);
+    smi_collector_free(&x->acc);
+    free(x->tasks);
+    free(x->done);
+    free(x->todo);
+}
+
+static int build(search_ctx *x, smi_collector **cols, size_t n, smi_result **out)
+{
+    const struct smi_search *cfg = x->pb->cfg;
+    if (cfg->progress && x->st.reported < 1.0)
+        cfg->progress(cfg->progress_user, 1.0); /* other threads ran the last tasks */
+    return smi_result_build(x->ds, x->pb, cols, n, &x->info, out);
+}
+
+/* Without a checkpoint: one round over the share. */
+static int run_plain(search_ctx *x, smi_result **out)
+{
+    choose_todo(x);
+    SMI_TRY(make_workers(x));
+    SMI_TRY(run_workers(&x->st, x->w, x->n_workers));
+    for (size_t i = 0; i < x->st.n_todo; i++)
+        SMI_DONE_SET(x->done, x->todo[i]);
+    smi_collector **cols = smi_alloc_array(x->n_workers, sizeof *cols, "collectors");
+    if (!cols)
+        return SMI_ENOMEM;
+    for (size_t i = 0; i < x->n_workers; i++)
+        cols[i] = &x->w[i].col;
+    int rc = build(x, cols, x->n_workers, out);
+    free(cols);
+    return rc;
+}
+
+/* ---------- checkpoints ---------- */
+
+static int save_checkpoint(search_ctx *x)
+{
+    smi_state s;
+    SMI_TRY(smi_state_snapshot(&s, x->pb, &x->acc, &x->info));
+    int rc = smi_state_save(&s, SMI_STATE_CHECKPOINT, x->pb->cfg->checkpoint);
+    smi_state_free(&s);
+    return rc;
+}
+
+/* A checkpoint is this run's when it was made for the same data, configuration, library
+ * and plan (the fingerprint; the sizes are compared too, so that a forged file cannot make
+ * the restore index past an array) and holds tasks of this shard only. */
+static int check_checkpoint(const search_ctx *x, const smi_state *s)
+{
+    const struct smi_search *cfg = x->pb->cfg;
+    SMI_FAIL_IF(s->fingerprint != x->info.fingerprint || s->shard_count != cfg->shard_count
+                    || s->n_tasks != x->info.n_tasks || s->criterion != cfg->criterion
+                    || s->p != x->pb->p || s->kmax != x->pb->kmax || s->top != cfg->top
+                    || s->hist.capacity != x->acc.hist.capacity || !s->edges != !cfg->edges,
+                SMI_EINVAL, "checkpoint %s belongs to another search (other data, "
+                "configuration or library version): remove it or choose another file",
+                cfg->checkpoint);
+    for (size_t t = 0; t < s->n_tasks; t++)
+        SMI_FAIL_IF(SMI_DONE_GET(s->done, t) && t % cfg->shard_count != cfg->shard_index,
+                    SMI_EINVAL, "checkpoint %s belongs to another shard than %zu of %zu",
+                    cfg->checkpoint, cfg->shard_index, cfg->shard_count);
+    return SMI_OK;
+}
+
+/* Continue from the checkpoint file if there is one; *fresh = 1 when there is none. */
+static int resume(search_ctx *x, int *fresh)
+{
+    smi_state s;
+    int missing = 0;
+    int rc = smi_state_load(&s, SMI_STATE_CHECKPOINT, x->pb->cfg->checkpoint, &missing);
+    *fresh = rc != SMI_OK && missing;
+    if (*fresh)
+        return SMI_OK;
+    SMI_TRY(rc);
+    rc = check_checkpoint(x, &s);
+    if (rc == SMI_OK) {
+        smi_state_restore(&s, &x->acc);
+        memcpy(x->done, s.done, SMI_DONE_WORDS(s.n_tasks) * sizeof *x->done);
+    }
+    smi_state_free(&s);
+    return rc;
+}
+
+/* After a round: todo[*start..claimed) are done; move what the workers found into acc. */
+static void end_round(search_ctx *x, size_t *start)
+{
+    size_t claimed = atomic_load(&x->st.next);
+    if (claimed > x->st.n_todo)
+        claimed = x->st.n_todo;
+    for (size_t i = *start; i < claimed; i++)
+        SMI_DONE_SET(x->done, x->todo[i]);
+    *start = claimed;
+    for (size_t i = 0; i < x->n_workers; i++) {
+        smi_collector_merge(&x->acc, &x->w[i].col);
+        smi_collector_reset(&x->w[i].col);
+    }
+}
+
+/* Rounds of work, each ended by a pause and a saved checkpoint; the last one saves the
+ * finished state, so that a run started again finds all done and only refits. */
+static int run_checkpointed(search_ctx *x, smi_result **out)
+{
+    int fresh;
+    SMI_TRY(smi_collector_init(&x->acc, x->pb));
+    SMI_TRY(resume(x, &fresh));
+    choose_todo(x);
+    SMI_TRY(make_workers(x));
+    if (fresh)
+        SMI_TRY(save_checkpoint(x)); /* a path that cannot be written fails now, not later */
+    for (size_t start = 0;;) {
+        atomic_store(&x->st.pause, 0);
+        x->st.last_save = now();
+        int rc = run_workers(&x->st, x->w, x->n_workers);
+        end_round(x, &start);
+        if (rc != SMI_OK && rc != SMI_ECANCELED)
+            return rc;
+        SMI_TRY(save_checkpoint(x));
+        if (rc == SMI_ECANCELED)
+            return smi_error_set(rc, "the search was canceled by its progress callback; "
+                                 "checkpoint %s holds its progress", x->pb->cfg->checkpoint);
+        if (start == x->st.n_todo)
+            break;
+    }
+    smi_collector *acc = &x->acc;
+    return build(x, &acc, 1, out);
 }
 
 static int search(const smi_dataset *ds, const smi_problem *pb, smi_result **out)
 {
-    smi_task *tasks = NULL;
-    size_t n_tasks = 0;
-    SMI_TRY(smi_task_plan(pb, &tasks, &n_tasks));
-    qsort(tasks, n_tasks, sizeof *tasks, compare_tasks);
-    run_state st = { .pb = pb, .tasks = tasks, .n_tasks = n_tasks };
-    for (size_t i = 0; i < n_tasks; i++)
-        st.total += tasks[i].weight;
-    size_t n = thread_count(pb->cfg, n_tasks);
-    worker *w = smi_calloc_array(n, sizeof *w, "search threads");
-    int rc = w ? SMI_OK : SMI_ENOMEM;
-    for (size_t i = 0; rc == SMI_OK && i < n; i++) {
-        w[i].st = &st;
-        w[i].is_caller = i == 0;
-        rc = smi_workspace_create(&w[i].ws, pb);
-        if (rc == SMI_OK)
-            rc = smi_collector_init(&w[i].col, pb);
-    }
+    search_ctx x = { .ds = ds, .pb = pb };
+    int rc = make_plan(&x);
     if (rc == SMI_OK)
-        rc = run_workers(&st, w, n);
-    smi_collector **cols = rc == SMI_OK ? smi_alloc_array(n, sizeof *cols, "collectors") : NULL;
-    if (rc == SMI_OK && !cols)
-        rc = SMI_ENOMEM;
-    for (size_t i = 0; rc == SMI_OK && i < n; i++)
-        cols[i] = &w[i].col;
-    if (rc == SMI_OK)
-        rc = smi_result_build(ds, pb, cols, n, out);
-    free(cols);
-    free_workers(w, n);
-    free(tasks);
+        rc = pb->cfg->checkpoint ? run_checkpointed(&x, out) : run_plain(&x, out);
+    free_ctx(&x);
     return rc;
 }
 

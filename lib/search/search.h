@@ -39,6 +39,9 @@ struct smi_search {
     smi_progress_fn progress;
     void *progress_user;
     int intercept, standardize;
+    size_t shard_index, shard_count; /* run the plan positions t with t mod count == index */
+    char *checkpoint;                /* checkpoint file, or NULL (state.c, run.c) */
+    double checkpoint_interval;      /* seconds between checkpoint saves */
 };
 
 /* The problem after preparation: the Schur complement of the augmented Gram matrix with
@@ -57,7 +60,25 @@ typedef struct smi_problem {
     double logdet_keep;       /* sum of ln pivots of the forced features */
     double minrel_keep;       /* smallest pivot ratio among the forced features (1 if none) */
     uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
+    /* Held-out criteria (CV, LOO; sweep_cv.c): a node's state is a block of n_mats Gram
+     * Schur complements (one per training set), the held-out residuals E (n rows of the
+     * undecided columns and y, rows grouped by fold) and, for LOO, the leverages h. */
+    int held_out;             /* 1 for CV and LOO */
+    size_t n_mats;            /* CV: the number of folds; LOO: 1 (the full data) */
+    size_t *fold_rows;        /* CV: held-out rows of each fold */
+    double *held_root;        /* the root block, dimension q + 1 */
+    double **mat_inv_diag0;   /* n_mats arrays of q: 1 / each training set's diagonal */
 } smi_problem;
+
+/* Size in doubles of a held-out block of dimension dim (sweep_cv.c). */
+size_t smi_held_block_size(const smi_problem *pb, size_t dim);
+/* The block of the child on local pivot c of a block of dimension dim (sweep_cv.c);
+ * g is scratch for n_mats x dim quotients. */
+void smi_held_form_child(const smi_problem *pb, const double *block, size_t dim, size_t c,
+                         double *child, double *g);
+/* Build held_root, fold_rows and mat_inv_diag0 (problem_cv.c). */
+int smi_problem_prepare_held_out(smi_problem *pb, const smi_dataset *ds);
+void smi_problem_free_held_out(smi_problem *pb);
 
 /* A model in a collector: criterion value and its sorted feature indices. */
 typedef struct smi_model {
@@ -103,6 +124,10 @@ void smi_collector_free(smi_collector *c);
 void smi_collector_add(smi_collector *c, const smi_problem *pb, double value,
                        const size_t *path, size_t depth);
 int smi_collector_merge(smi_collector *into, const smi_collector *from);
+/* Back to nothing collected (the storage is kept). */
+void smi_collector_reset(smi_collector *c);
+/* Offer one model to the top M (top != 0) and to the best of its size (best != 0). */
+void smi_collector_offer(smi_collector *c, const smi_model *m, int top, int best);
 int smi_model_compare(const smi_model *a, const smi_model *b);
 
 void smi_hist_add(smi_hist *h, double v);
@@ -110,6 +135,13 @@ void smi_hist_add(smi_hist *h, double v);
 int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacity,
                     double **edges, uint64_t **counts, size_t *n_bins, uint64_t *below,
                     uint64_t *above);
+/* Fold `from` into `into` (same bins or edges), exactly: smi_hist_finish then gives the same
+ * bins and counts as it gives for the two apart. `into` needs its scratch. */
+void smi_hist_fold(smi_hist *into, const smi_hist *from);
+void smi_hist_reset(smi_hist *h);
+/* NULL when h is consistent (counts add up to n, the window holds [lo, hi]), else why not:
+ * what a loaded accumulator must pass before it is folded or finished. */
+const char *smi_hist_check(const smi_hist *h);
 
 /* Preparation and the sweep tree (sweep.c). */
 int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg);
@@ -131,6 +163,9 @@ int smi_workspace_create(smi_workspace **out, const smi_problem *pb);
 void smi_workspace_free(smi_workspace *ws);
 void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws,
                   smi_collector *c);
+/* smi_task_run for the held-out criteria, with block buffers levels[t] (sweep_cv.c). */
+void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **levels,
+                       size_t *path, double *g, smi_collector *col);
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
 
@@ -144,11 +179,98 @@ typedef struct smi_fit {
 } smi_fit;
 int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
               size_t k, smi_fit *fit);
+/* The design [1, X_S] (or X_S) of the rows with rows[i] != 0 (all when rows is NULL;
+ * n_rows of them), column-major, and each column's scale for the rank test: its norm
+ * after centring on those rows (raw norm without an intercept). A constant column is
+ * singular. */
+int smi_refit_design(const smi_dataset *ds, const struct smi_search *cfg,
+                     const size_t *features, size_t k, const int *rows, size_t n_rows,
+                     double *A, double *scale);
+/* CV and LOO of one subset computed directly (refit_cv.c). */
+int smi_refit_cv(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
+                 size_t k, double *value);
+int smi_refit_loo(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
+                  size_t k, double *value);
+
+/* ---------- the state of a search: shards, merging, files, checkpoints (state.c, store.c) */
+
+/* A model kept for merging: selected by its sweep value (`sweep`) in smi_model_compare's
+ * order, as one run selects, and reported by its QR refit (value, intercept, rmse, coef). */
+enum { SMI_KEPT_NONE, SMI_KEPT_PENDING, SMI_KEPT_OK, SMI_KEPT_SINGULAR };
+typedef struct smi_kept {
+    double sweep;
+    size_t size;
+    size_t *features; /* size, ascending (the state's storage, stride max(kmax, 1)) */
+    int status;       /* NONE: no such model; PENDING: not refitted; OK; SINGULAR (refit) */
+    double value, intercept, rmse;
+    double *coef;     /* size values when OK */
+} smi_kept;
+
+/* Everything a search over a set of tasks found, in a form that merges exactly and is saved
+ * exactly; the reported result is derived from it (smi_result_from_state). Invariants:
+ *   (1) kept[0..n_kept) ascend in sweep order, and n_kept == min(top, n_models);
+ *   (2) best[k] is the first model of size k in sweep order (status NONE when none);
+ *   (3) hist holds the sweep values of the n_models scored subsets (hist.n == n_models);
+ *   (4) n_models and n_singular are the sweep's counts, before refits drop any model;
+ *   (5) done marks the tasks of the sorted plan that the state covers. */
+typedef struct smi_state {
+    uint64_t fingerprint; /* of the data and configuration (smi_state_fingerprint) */
+    int criterion;
+    size_t p, kmax, top;
+    size_t shard_count, n_tasks;
+    uint64_t *done;       /* SMI_DONE_WORDS(n_tasks) words */
+    uint64_t n_models, n_singular;
+    size_t n_kept;
+    smi_kept *kept;       /* top entries */
+    smi_kept *best;       /* kmax + 1 entries */
+    size_t *feature_store;
+    double *coef_store;
+    double *edges;        /* the given DOS edges (hist.n_edges of them), or NULL */
+    smi_hist hist;        /* owns counts and scratch; hist.edges == edges */
+} smi_state;
+
+#define SMI_DONE_WORDS(n_tasks) (((n_tasks) + 63) / 64)
+#define SMI_DONE_GET(done, t) ((done)[(t) / 64] >> ((t) % 64) & 1u)
+#define SMI_DONE_SET(done, t) ((done)[(t) / 64] |= (uint64_t)1 << ((t) % 64))
+
+/* Where a run's state comes from: the plan, the shard, the tasks done. */
+typedef struct smi_run_info {
+    uint64_t fingerprint;
+    size_t shard_count, n_tasks;
+    const uint64_t *done;
+} smi_run_info;
+
+/* Allocate a state whose scalar fields (criterion, p, kmax, top, n_tasks) are set: empty
+ * models, an empty DOS on `bins` equal bins or on the n_edges edges (copied). */
+int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edges);
+void smi_state_free(smi_state *s);
+/* A new state holding what collector c found on the tasks `info` names, models PENDING. */
+int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector *c,
+                       const smi_run_info *info);
+/* Put a state's models, DOS and counts into the empty collector c (made for its problem). */
+void smi_state_restore(const smi_state *s, smi_collector *c);
+/* Refit every PENDING model by QR: status OK or SINGULAR. */
+int smi_state_refit(smi_state *s, const smi_dataset *ds, const struct smi_search *cfg);
+/* The hash of everything that decides a search's result (data, configuration, plan). */
+uint64_t smi_state_fingerprint(const smi_dataset *ds, const smi_problem *pb,
+                               const smi_task *tasks, size_t n_tasks);
+
+/* Files (store.c): versioned text, every double as a C99 hex float, written to a temporary
+ * file that is synced and renamed into place. A result holds refitted models only, a
+ * checkpoint PENDING ones. Load checks every count and range (SMI_EPARSE "path:line: why");
+ * a missing file is SMI_EIO with *missing = 1 (missing may be NULL). */
+enum { SMI_STATE_RESULT, SMI_STATE_CHECKPOINT };
+int smi_state_save(const smi_state *s, int kind, const char *path);
+int smi_state_load(smi_state *s, int kind, const char *path, int *missing);
 
 /* Merge the collectors (into the first), refit the kept models, finish the DOS (result.c). */
 int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
-                     size_t n, smi_result **out);
+                     size_t n, const smi_run_info *info, smi_result **out);
+/* The result derived from a refitted state, which it takes over (also on failure). */
+int smi_result_from_state(smi_result **out, smi_state *s);
 
+/* The reported arrays are derived from `state` alone, so a result rebuilt from a saved or
+ * merged state answers every accessor identically. */
 struct smi_result {
     int criterion;
     size_t p, kmax, n_top;
@@ -163,6 +285,7 @@ struct smi_result {
     double *edges;
     uint64_t *counts;
     uint64_t below, above;
+    smi_state state;
 };
 
 #endif /* SMI_SEARCH_H */

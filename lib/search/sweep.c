@@ -26,6 +26,7 @@ struct smi_workspace {
     double **level;  /* level[t]: matrix buffer for a node with t candidates */
     size_t n_levels;
     double *diag, *ycol; /* the last level: diagonal and y column only */
+    double *g;           /* quotients of a pivot row by its pivot */
     size_t path[512];
 };
 
@@ -73,17 +74,21 @@ static int scorable(const smi_problem *pb, size_t k, double rss)
 }
 
 /* Child matrix of W (dimension d) on pivot c: dimension d - 1 - c. */
-static void form_child(const double *W, size_t d, size_t c, double *child)
+/* Child matrix of W (dimension d) on pivot c: dimension d - 1 - c. The quotients
+ * W[c][b] / P are computed once into g (the same bits as computing them in place). */
+static void form_child(const double *W, size_t d, size_t c, double *child, double *g)
 {
     size_t dc = d - 1 - c;
     const double *row_c = W + c * d + c + 1; /* W[c][c+1..d-1] */
     double pivot = W[c * d + c];
+    for (size_t b = 0; b < dc; b++)
+        g[b] = row_c[b] / pivot;
     for (size_t a = 0; a < dc; a++) {
         const double *src = W + (c + 1 + a) * d + c + 1;
         double *dst = child + a * dc;
         double wa = row_c[a];
         for (size_t b = a; b < dc; b++)
-            dst[b] = src[b] - wa * (row_c[b] / pivot);
+            dst[b] = src[b] - wa * g[b];
     }
 }
 
@@ -152,7 +157,7 @@ static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
             visit_leaves(pb, ws, col, W, d, c, &child, rss);
         } else {
             double *matrix = ws->level[child.depth];
-            form_child(W, d, c, matrix);
+            form_child(W, d, c, matrix, ws->g);
             visit(pb, ws, col, matrix, d - 1 - c, &child);
         }
     }
@@ -161,6 +166,10 @@ static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
 void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws,
                   smi_collector *col)
 {
+    if (pb->held_out) {
+        smi_task_run_held(task, pb, ws->level, ws->path, ws->g, col);
+        return;
+    }
     const double *W = pb->root;
     size_t d = pb->q + 1;
     node nd = { .first = 0, .depth = 0, .logdet = pb->logdet_keep, .minrel = pb->minrel_keep };
@@ -175,7 +184,7 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
         if (fe)
             nd.logdet += log(pivot);
         nd.minrel = rel < nd.minrel ? rel : nd.minrel;
-        form_child(W, d, c, ws->level[i + 1]);
+        form_child(W, d, c, ws->level[i + 1], ws->g);
         W = ws->level[i + 1];
         d -= 1 + c;
         nd.first = cand + 1;
@@ -195,18 +204,25 @@ int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
     if (!ws)
         return SMI_ENOMEM;
     /* Full matrices are needed for nodes with up to kmax - 2 candidates beyond the forced
-     * ones (deeper nodes have only leaves below); task paths never go deeper (task.c). */
-    size_t deepest = pb->kmax >= pb->n_keep + 2 ? pb->kmax - pb->n_keep - 2 : 0;
+     * ones (deeper nodes have only leaves below); task paths never go deeper (problem.c).
+     * The held-out walk has no leaf shortcut: its blocks go one level deeper. */
+    size_t free_max = pb->kmax - pb->n_keep;
+    size_t deepest = free_max >= 2 ? free_max - 2 : 0;
+    if (pb->held_out)
+        deepest = free_max >= 1 ? free_max - 1 : 0;
     if (deepest > pb->q)
         deepest = pb->q;
     ws->n_levels = deepest + 1;
     ws->level = smi_calloc_array(ws->n_levels, sizeof *ws->level, "search workspace");
     ws->diag = smi_alloc_array(pb->q + 1, sizeof *ws->diag, "search workspace");
     ws->ycol = smi_alloc_array(pb->q + 1, sizeof *ws->ycol, "search workspace");
-    int rc = ws->level && ws->diag && ws->ycol ? SMI_OK : SMI_ENOMEM;
+    ws->g = smi_alloc_array(pb->held_out ? pb->n_mats : 1, (pb->q + 1) * sizeof *ws->g,
+                            "search workspace");
+    int rc = ws->level && ws->diag && ws->ycol && ws->g ? SMI_OK : SMI_ENOMEM;
     for (size_t t = 1; rc == SMI_OK && t < ws->n_levels; t++) {
         size_t dim = pb->q + 1 - t;
-        ws->level[t] = smi_alloc_array(dim * dim, sizeof(double), "search workspace");
+        size_t size = pb->held_out ? smi_held_block_size(pb, dim) : dim * dim;
+        ws->level[t] = smi_alloc_array(size ? size : 1, sizeof(double), "search workspace");
         if (!ws->level[t])
             rc = SMI_ENOMEM;
     }
@@ -227,5 +243,6 @@ void smi_workspace_free(smi_workspace *ws)
     free(ws->level);
     free(ws->diag);
     free(ws->ycol);
+    free(ws->g);
     free(ws);
 }

@@ -28,6 +28,8 @@ const SMI_CRIT_RSS = 0
 const SMI_CRIT_AIC = 1
 const SMI_CRIT_BIC = 2
 const SMI_CRIT_FE = 3
+const SMI_CRIT_CV = 4
+const SMI_CRIT_LOO = 5
 
 # Types
 
@@ -345,6 +347,20 @@ function smi_search_set_standardize(cfg, on)
           cfg, on)
 end
 
+# int smi_search_set_shard(smi_search *cfg, size_t index, size_t count)
+function smi_search_set_shard(cfg, index, count)
+    ccall((:smi_search_set_shard, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t,),
+          cfg, index, count)
+end
+
+# int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval)
+function smi_search_set_checkpoint(cfg, path, interval)
+    ccall((:smi_search_set_checkpoint, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cchar}, Cdouble,),
+          cfg, path, interval)
+end
+
 # int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out)
 function smi_search_run(ds, cfg, out)
     ccall((:smi_search_run, libsparsemi), Cint,
@@ -448,4 +464,25 @@ function smi_result_weight_diagram(res, capacity, weights)
     ccall((:smi_result_weight_diagram, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, weights)
+end
+
+# int smi_result_save(const smi_result *res, const char *path)
+function smi_result_save(res, path)
+    ccall((:smi_result_save, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cchar},),
+          res, path)
+end
+
+# int smi_result_load(smi_result **out, const char *path)
+function smi_result_load(out, path)
+    ccall((:smi_result_load, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cchar},),
+          out, path)
+end
+
+# int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts)
+function smi_result_merge(out, parts, n_parts)
+    ccall((:smi_result_merge, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Ptr{Cvoid}}, Csize_t,),
+          out, parts, n_parts)
 end

@@ -29,6 +29,8 @@ SMI_CRIT_RSS = 0
 SMI_CRIT_AIC = 1
 SMI_CRIT_BIC = 2
 SMI_CRIT_FE = 3
+SMI_CRIT_CV = 4
+SMI_CRIT_LOO = 5
 
 # Types
 
@@ -236,6 +238,16 @@ SIGNATURES = (
         ctypes.c_void_p,  # smi_search *cfg
         ctypes.c_int,  # int on
     )),
+    ('smi_search_set_shard', ctypes.c_int, (  # int smi_search_set_shard(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t index
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_search_set_checkpoint', ctypes.c_int, (  # int smi_search_set_checkpoint(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_char_p,  # const char *path
+        ctypes.c_double,  # double interval
+    )),
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_search *cfg
@@ -310,6 +322,19 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *weights
+    )),
+    ('smi_result_save', ctypes.c_int, (  # int smi_result_save(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_char_p,  # const char *path
+    )),
+    ('smi_result_load', ctypes.c_int, (  # int smi_result_load(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
+        ctypes.c_char_p,  # const char *path
+    )),
+    ('smi_result_merge', ctypes.c_int, (  # int smi_result_merge(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
+        ctypes.POINTER(ctypes.c_void_p),  # const smi_result *const *parts
+        ctypes.c_size_t,  # size_t n_parts
     )),
 )
 

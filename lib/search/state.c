@@ -1,0 +1,391 @@
+/* The state of a search (search.h, struct smi_state): what a run over some tasks of the
+ * plan found, kept so that parts merge exactly into what one run over all of them finds.
+ *  - Selection is by the sweep values in smi_model_compare's total order, as in one run:
+ *    the top M of a union of disjoint parts is the top M of the parts' top M; the best of a
+ *    size is the best of the parts' bests.
+ *  - Reporting is by the QR refits, which depend only on the data and the subset, so a part
+ *    carries them along and merging needs no data.
+ *  - The DOS accumulators fold exactly (hist.c), counts add.
+ * A run, a merge and a file all go through this state, and the reported result is derived
+ * from it alone (result.c), so every path gives the same bits. */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+void smi_state_free(smi_state *s)
+{
+    free(s->done);
+    free(s->kept);
+    free(s->best);
+    free(s->feature_store);
+    free(s->coef_store);
+    free(s->edges);
+    free(s->hist.counts);
+    free(s->hist.scratch);
+    memset(s, 0, sizeof *s);
+}
+
+int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edges)
+{
+    size_t w = s->kmax ? s->kmax : 1, slots = s->top + s->kmax + 1;
+    s->done = smi_calloc_array(SMI_DONE_WORDS(s->n_tasks) + 1, sizeof *s->done, "task list");
+    s->kept = smi_calloc_array(s->top, sizeof *s->kept, "kept models");
+    s->best = smi_calloc_array(s->kmax + 1, sizeof *s->best, "best models");
+    s->feature_store = smi_calloc_array(slots, w * sizeof *s->feature_store, "kept models");
+    s->coef_store = smi_calloc_array(slots, w * sizeof *s->coef_store, "kept models");
+    s->hist.capacity = edges ? n_edges - 1 : bins;
+    s->hist.counts = smi_calloc_array(s->hist.capacity, sizeof(uint64_t), "DOS counts");
+    s->hist.scratch = smi_calloc_array(s->hist.capacity, sizeof(uint64_t), "DOS counts");
+    s->edges = edges ? smi_alloc_array(n_edges, sizeof *s->edges, "DOS edges") : NULL;
+    if (!s->done || !s->kept || !s->best || !s->feature_store || !s->coef_store
+        || !s->hist.counts || !s->hist.scratch || (edges && !s->edges)) {
+        smi_state_free(s);
+        return SMI_ENOMEM;
+    }
+    for (size_t i = 0; i < slots; i++) {
+        smi_kept *m = i < s->top ? &s->kept[i] : &s->best[i - s->top];
+        m->features = s->feature_store + i * w;
+        m->coef = s->coef_store + i * w;
+        m->status = SMI_KEPT_NONE;
+    }
+    if (edges)
+        memcpy(s->edges, edges, n_edges * sizeof *s->edges);
+    s->hist.edges = s->edges;
+    s->hist.n_edges = edges ? n_edges : 0;
+    s->hist.lo = INFINITY;
+    s->hist.hi = -INFINITY;
+    return SMI_OK;
+}
+
+/* Copy a kept model's content (not its storage pointers). */
+static void copy_kept(smi_kept *dst, const smi_kept *src)
+{
+    dst->sweep = src->sweep;
+    dst->size = src->size;
+    dst->status = src->status;
+    dst->value = src->value;
+    dst->intercept = src->intercept;
+    dst->rmse = src->rmse;
+    memcpy(dst->features, src->features, src->size * sizeof *dst->features);
+    memcpy(dst->coef, src->coef, src->size * sizeof *dst->coef);
+}
+
+static int compare_kept(const smi_kept *a, const smi_kept *b)
+{
+    smi_model x = { a->sweep, a->size, a->features }, y = { b->sweep, b->size, b->features };
+    return smi_model_compare(&x, &y);
+}
+
+static int compare_kept_void(const void *a, const void *b)
+{
+    return compare_kept(a, b);
+}
+
+static int compare_kept_ptr(const void *a, const void *b)
+{
+    return compare_kept(*(const smi_kept *const *)a, *(const smi_kept *const *)b);
+}
+
+static void kept_from_model(smi_kept *dst, const smi_model *m)
+{
+    dst->sweep = m->value;
+    dst->size = m->size;
+    dst->status = SMI_KEPT_PENDING;
+    memcpy(dst->features, m->features, m->size * sizeof *dst->features);
+}
+
+static void copy_hist_content(smi_hist *dst, const smi_hist *src)
+{
+    memcpy(dst->counts, src->counts, src->capacity * sizeof *dst->counts);
+    dst->exponent = src->exponent;
+    dst->base = src->base;
+    dst->lo = src->lo;
+    dst->hi = src->hi;
+    dst->n = src->n;
+    dst->below = src->below;
+    dst->above = src->above;
+}
+
+int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector *c,
+                       const smi_run_info *info)
+{
+    const struct smi_search *cfg = pb->cfg;
+    *s = (smi_state){ .fingerprint = info->fingerprint, .criterion = cfg->criterion,
+                      .p = pb->p, .kmax = pb->kmax, .top = cfg->top,
+                      .shard_count = info->shard_count, .n_tasks = info->n_tasks };
+    SMI_TRY(smi_state_alloc(s, cfg->bins, cfg->edges, cfg->n_edges));
+    memcpy(s->done, info->done, SMI_DONE_WORDS(s->n_tasks) * sizeof *s->done);
+    for (size_t i = 0; i < c->heap_size; i++)
+        kept_from_model(&s->kept[i], &c->heap[i]);
+    s->n_kept = c->heap_size;
+    /* the structs move with their storage pointers, which stay distinct */
+    qsort(s->kept, s->n_kept, sizeof *s->kept, compare_kept_void);
+    for (size_t k = 0; k <= s->kmax; k++)
+        if (!isnan(c->best[k].value))
+            kept_from_model(&s->best[k], &c->best[k]);
+    copy_hist_content(&s->hist, &c->hist);
+    s->n_models = c->n_models;
+    s->n_singular = c->n_singular;
+    return SMI_OK;
+}
+
+void smi_state_restore(const smi_state *s, smi_collector *c)
+{
+    assert(c->top == s->top && c->kmax == s->kmax && c->hist.capacity == s->hist.capacity);
+    for (size_t i = 0; i < s->n_kept; i++) {
+        smi_model m = { s->kept[i].sweep, s->kept[i].size, s->kept[i].features };
+        smi_collector_offer(c, &m, 1, 0);
+    }
+    for (size_t k = 0; k <= s->kmax; k++) {
+        if (s->best[k].status == SMI_KEPT_NONE)
+            continue;
+        smi_model m = { s->best[k].sweep, s->best[k].size, s->best[k].features };
+        smi_collector_offer(c, &m, 0, 1);
+    }
+    copy_hist_content(&c->hist, &s->hist);
+    c->n_models = s->n_models;
+    c->n_singular = s->n_singular;
+}
+
+/* Refit one model: OK with its values, or SINGULAR when QR finds it rank deficient. */
+static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_search *cfg)
+{
+    if (m->status != SMI_KEPT_PENDING)
+        return SMI_OK;
+    smi_fit fit = { .coef = m->coef };
+    int rc = smi_refit(ds, cfg, m->features, m->size, &fit);
+    if (rc == SMI_ESINGULAR) {
+        m->status = SMI_KEPT_SINGULAR;
+        memset(m->coef, 0, m->size * sizeof *m->coef);
+        return SMI_OK;
+    }
+    SMI_TRY(rc);
+    m->status = SMI_KEPT_OK;
+    m->value = fit.value;
+    m->intercept = fit.intercept;
+    m->rmse = fit.rmse;
+    return SMI_OK;
+}
+
+int smi_state_refit(smi_state *s, const smi_dataset *ds, const struct smi_search *cfg)
+{
+    for (size_t i = 0; i < s->n_kept; i++)
+        SMI_TRY(refit_kept(&s->kept[i], ds, cfg));
+    for (size_t k = 0; k <= s->kmax; k++)
+        SMI_TRY(refit_kept(&s->best[k], ds, cfg));
+    return SMI_OK;
+}
+
+/* ---------- merging ---------- */
+
+/* Parts belong together: one data set, configuration and plan; no task in two parts. The
+ * scalar checks repeat what the fingerprint implies, so that a forged file cannot make the
+ * merge index past its arrays. */
+static int check_parts(const smi_state *const *parts, size_t n_parts, uint64_t *done)
+{
+    const smi_state *a = parts[0];
+    size_t words = SMI_DONE_WORDS(a->n_tasks);
+    for (size_t i = 0; i < n_parts; i++) {
+        const smi_state *b = parts[i];
+        SMI_FAIL_IF(b->shard_count != a->shard_count, SMI_EINVAL,
+                    "parts 1 and %zu are shards of different counts (%zu and %zu)", i + 1,
+                    a->shard_count, b->shard_count);
+        SMI_FAIL_IF(b->fingerprint != a->fingerprint || b->criterion != a->criterion
+                        || b->p != a->p || b->kmax != a->kmax || b->top != a->top
+                        || b->n_tasks != a->n_tasks || b->hist.capacity != a->hist.capacity
+                        || !b->edges != !a->edges,
+                    SMI_EINVAL, "part %zu comes from another data set or configuration than "
+                    "part 1 (fingerprints %016llx and %016llx)", i + 1,
+                    (unsigned long long)b->fingerprint, (unsigned long long)a->fingerprint);
+        for (size_t w = 0; w < words; w++) {
+            uint64_t both = done[w] & b->done[w];
+            size_t bit = 0;
+            while (both && !(both >> bit & 1u))
+                bit++;
+            SMI_FAIL_IF(both, SMI_EINVAL, "part %zu repeats task %zu of an earlier part "
+                        "(the same shard twice?)", i + 1, w * 64 + bit);
+            done[w] |= b->done[w];
+        }
+    }
+    return SMI_OK;
+}
+
+static int add_counts(uint64_t *into, uint64_t more)
+{
+    SMI_FAIL_IF(more > UINT64_MAX - *into, SMI_EINVAL, "merged counts overflow 64 bits");
+    *into += more;
+    return SMI_OK;
+}
+
+/* The top M of the union of the parts' kept models. */
+static int merge_kept(smi_state *out, const smi_state *const *parts, size_t n_parts)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n_parts; i++)
+        total += parts[i]->n_kept;
+    const smi_kept **all = smi_alloc_array(total + 1, sizeof *all, "merged models");
+    if (!all)
+        return SMI_ENOMEM;
+    for (size_t i = 0, t = 0; i < n_parts; i++)
+        for (size_t j = 0; j < parts[i]->n_kept; j++)
+            all[t++] = &parts[i]->kept[j];
+    qsort(all, total, sizeof *all, compare_kept_ptr);
+    out->n_kept = total < out->top ? total : out->top;
+    for (size_t i = 0; i < out->n_kept; i++)
+        copy_kept(&out->kept[i], all[i]);
+    free(all);
+    return SMI_OK;
+}
+
+static void merge_best(smi_state *out, const smi_state *part)
+{
+    for (size_t k = 0; k <= out->kmax; k++) {
+        const smi_kept *m = &part->best[k];
+        if (m->status != SMI_KEPT_NONE
+            && (out->best[k].status == SMI_KEPT_NONE || compare_kept(m, &out->best[k]) < 0))
+            copy_kept(&out->best[k], m);
+    }
+}
+
+static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_parts)
+{
+    const smi_state *a = parts[0];
+    *out = (smi_state){ .fingerprint = a->fingerprint, .criterion = a->criterion, .p = a->p,
+                        .kmax = a->kmax, .top = a->top, .shard_count = a->shard_count,
+                        .n_tasks = a->n_tasks };
+    SMI_TRY(smi_state_alloc(out, a->hist.capacity, a->edges, a->hist.n_edges));
+    int rc = check_parts(parts, n_parts, out->done);
+    for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
+        rc = add_counts(&out->n_models, parts[i]->n_models);
+        if (rc == SMI_OK)
+            rc = add_counts(&out->n_singular, parts[i]->n_singular);
+        merge_best(out, parts[i]);
+        if (rc == SMI_OK)
+            smi_hist_fold(&out->hist, &parts[i]->hist);
+    }
+    if (rc == SMI_OK)
+        rc = merge_kept(out, parts, n_parts);
+    if (rc != SMI_OK)
+        smi_state_free(out);
+    return rc;
+}
+
+SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_result_merge: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!parts || n_parts == 0, SMI_EINVAL, "smi_result_merge: no parts");
+    const smi_state **states = smi_alloc_array(n_parts, sizeof *states, "merge");
+    if (!states)
+        return SMI_ENOMEM;
+    for (size_t i = 0; i < n_parts; i++) {
+        if (!parts[i]) {
+            free(states);
+            return smi_error_set(SMI_EINVAL, "smi_result_merge: part %zu is NULL", i + 1);
+        }
+        states[i] = &parts[i]->state;
+    }
+    smi_state merged;
+    int rc = merge_states(&merged, states, n_parts);
+    free(states);
+    if (rc == SMI_OK)
+        rc = smi_result_from_state(out, &merged);
+    return rc;
+}
+
+/* ---------- fingerprint ---------- */
+
+/* FNV-1a over a canonical byte stream: integers as 8 little-endian bytes, doubles by their
+ * bits, strings with their length; the same on every machine, so shards computed on
+ * different machines merge. */
+typedef struct fnv {
+    uint64_t h;
+} fnv;
+
+static void fnv_byte(fnv *f, unsigned char b)
+{
+    f->h = (f->h ^ b) * 0x100000001b3ULL;
+}
+
+static void fnv_u64(fnv *f, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        fnv_byte(f, (unsigned char)(v >> (8 * i)));
+}
+
+static void fnv_double(fnv *f, double v)
+{
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    fnv_u64(f, bits);
+}
+
+static void fnv_string(fnv *f, const char *s)
+{
+    size_t len = strlen(s);
+    fnv_u64(f, len);
+    for (size_t i = 0; i < len; i++)
+        fnv_byte(f, (unsigned char)s[i]);
+}
+
+static void hash_data(fnv *f, const smi_dataset *ds)
+{
+    fnv_u64(f, ds->n);
+    fnv_u64(f, ds->p);
+    for (size_t i = 0; i < ds->n * ds->p; i++)
+        fnv_double(f, ds->X[i]);
+    for (size_t i = 0; i < ds->n; i++)
+        fnv_double(f, ds->y[i]);
+    for (size_t j = 0; j < ds->p; j++)
+        fnv_string(f, ds->feature_names[j]);
+    fnv_u64(f, ds->n_folds);
+    for (size_t i = 0; ds->folds && i < ds->n; i++)
+        fnv_u64(f, (uint64_t)(int64_t)ds->folds[i]);
+}
+
+/* Everything in the configuration that changes a result; not the threads, the progress
+ * callback, the shard index or the checkpoint. A new setting that changes results must be
+ * hashed here too. */
+static void hash_config(fnv *f, const smi_problem *pb)
+{
+    const struct smi_search *cfg = pb->cfg;
+    fnv_u64(f, (uint64_t)cfg->criterion);
+    fnv_double(f, cfg->alpha);
+    fnv_double(f, cfg->beta);
+    fnv_u64(f, pb->kmin);
+    fnv_u64(f, pb->kmax);
+    fnv_u64(f, pb->n_keep);
+    for (size_t i = 0; i < pb->n_keep; i++)
+        fnv_u64(f, pb->keep[i]);
+    fnv_u64(f, cfg->top);
+    fnv_u64(f, cfg->edges ? 0 : cfg->bins);
+    fnv_u64(f, cfg->n_edges);
+    for (size_t i = 0; cfg->edges && i < cfg->n_edges; i++)
+        fnv_double(f, cfg->edges[i]);
+    fnv_u64(f, (uint64_t)cfg->intercept);
+    fnv_u64(f, (uint64_t)cfg->standardize);
+    fnv_u64(f, cfg->shard_count);
+}
+
+uint64_t smi_state_fingerprint(const smi_dataset *ds, const smi_problem *pb,
+                               const smi_task *tasks, size_t n_tasks)
+{
+    fnv f = { 0xcbf29ce484222325ULL };
+    fnv_string(&f, "libsparsemi search state 1");
+    fnv_string(&f, smi_version_string()); /* another version may score differently */
+    hash_data(&f, ds);
+    hash_config(&f, pb);
+    /* The plan, in its sorted order: task positions name tasks only under one plan. */
+    fnv_u64(&f, n_tasks);
+    for (size_t t = 0; t < n_tasks; t++) {
+        fnv_u64(&f, tasks[t].depth);
+        for (size_t i = 0; i < tasks[t].depth; i++)
+            fnv_u64(&f, tasks[t].path[i]);
+        fnv_u64(&f, (uint64_t)tasks[t].self_only);
+        fnv_u64(&f, tasks[t].weight);
+    }
+    return f.h;
+}

@@ -1,0 +1,201 @@
+/* Result and checkpoint files: a search state (search.h) as versioned, line-oriented text.
+ * Every double is a C99 hex float (%a, read back by strtod), every count a decimal integer,
+ * so a state read back is the state written, bit for bit. Layout (version 1):
+ *
+ *   libsparsemi-result 1            (or libsparsemi-checkpoint 1)
+ *   fingerprint <16 hex digits>
+ *   criterion <name>
+ *   features <p> max-size <kmax> top <M>
+ *   shards <count> tasks <plan size>
+ *   dos-bins <B>                    (or dos-edges <E>, then E lines of one edge each)
+ *   done                            (then the task bitmap: 64-bit hex words, 8 a line)
+ *   models <scored> singular <singular>
+ *   dos n <n> lo <min> hi <max> exponent <e> base <b> below <u> above <u> nonzero <K>
+ *   <bin> <count>                   (K lines, the nonzero counts of the accumulator)
+ *   kept <K>                        (then K model lines, ascending in sweep order)
+ *   best                            (then kmax + 1 lines: "<k> none" or "<k> <model>")
+ *   end
+ *
+ * A model: <sweep value> <size> <features...> <status>, and after status "ok" the refit:
+ * <criterion> <intercept> <rmse> <coefficients...>. Status "pending" (checkpoints: not
+ * refitted yet) or "ok"/"singular" (results).
+ * Files are written to PATH.tmp.XXXXXX in the same directory, flushed, synced and renamed
+ * over PATH, so PATH is at every moment absent, the old file or the new one, never a part.
+ * The parser is store_parse.c. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "search/store.h"
+
+const char *const smi_store_magic[2] = {
+    [SMI_STATE_RESULT] = "libsparsemi-result",
+    [SMI_STATE_CHECKPOINT] = "libsparsemi-checkpoint",
+};
+const char *const smi_store_status[4] = {
+    [SMI_KEPT_NONE] = "none",
+    [SMI_KEPT_PENDING] = "pending",
+    [SMI_KEPT_OK] = "ok",
+    [SMI_KEPT_SINGULAR] = "singular",
+};
+
+static void write_model(FILE *f, const smi_kept *m)
+{
+    fprintf(f, "%a %zu", m->sweep, m->size);
+    for (size_t t = 0; t < m->size; t++)
+        fprintf(f, " %zu", m->features[t]);
+    fprintf(f, " %s", smi_store_status[m->status]);
+    if (m->status == SMI_KEPT_OK) {
+        fprintf(f, " %a %a %a", m->value, m->intercept, m->rmse);
+        for (size_t t = 0; t < m->size; t++)
+            fprintf(f, " %a", m->coef[t]);
+    }
+    fputc('\n', f);
+}
+
+static void write_shape(FILE *f, const smi_state *s, int kind)
+{
+    fprintf(f, "%s %d\n", smi_store_magic[kind], SMI_STORE_VERSION);
+    fprintf(f, "fingerprint %016" PRIx64 "\n", s->fingerprint);
+    fprintf(f, "criterion %s\n", smi_criterion_name(s->criterion));
+    fprintf(f, "features %zu max-size %zu top %zu\n", s->p, s->kmax, s->top);
+    fprintf(f, "shards %zu tasks %zu\n", s->shard_count, s->n_tasks);
+    if (s->edges) {
+        fprintf(f, "dos-edges %zu\n", s->hist.n_edges);
+        for (size_t i = 0; i < s->hist.n_edges; i++)
+            fprintf(f, "%a\n", s->edges[i]);
+    } else {
+        fprintf(f, "dos-bins %zu\n", s->hist.capacity);
+    }
+}
+
+static void write_counts(FILE *f, const smi_state *s)
+{
+    const smi_hist *h = &s->hist;
+    fputs("done\n", f);
+    size_t words = SMI_DONE_WORDS(s->n_tasks);
+    for (size_t w = 0; w < words; w++)
+        fprintf(f, "%016" PRIx64 "%c", s->done[w], w % 8 == 7 || w + 1 == words ? '\n' : ' ');
+    fprintf(f, "models %" PRIu64 " singular %" PRIu64 "\n", s->n_models, s->n_singular);
+    size_t nonzero = 0;
+    for (size_t t = 0; t < h->capacity; t++)
+        nonzero += h->counts[t] != 0;
+    fprintf(f, "dos n %" PRIu64 " lo %a hi %a exponent %d base %" PRId64 " below %" PRIu64
+            " above %" PRIu64 " nonzero %zu\n", h->n, h->lo, h->hi, h->exponent, h->base,
+            h->below, h->above, nonzero);
+    for (size_t t = 0; t < h->capacity; t++)
+        if (h->counts[t])
+            fprintf(f, "%zu %" PRIu64 "\n", t, h->counts[t]);
+}
+
+static void write_models(FILE *f, const smi_state *s)
+{
+    fprintf(f, "kept %zu\n", s->n_kept);
+    for (size_t i = 0; i < s->n_kept; i++)
+        write_model(f, &s->kept[i]);
+    fputs("best\n", f);
+    for (size_t k = 0; k <= s->kmax; k++) {
+        fprintf(f, "%zu ", k);
+        if (s->best[k].status == SMI_KEPT_NONE)
+            fputs("none\n", f);
+        else
+            write_model(f, &s->best[k]);
+    }
+    fputs("end\n", f);
+}
+
+/* Make the rename itself durable: sync the directory that holds `path` (best effort: some
+ * file systems refuse to sync a directory, and the data are already safe in the file). */
+static void sync_directory(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? smi_alloc_array((size_t)(slash - path) + 2, 1, "directory") : NULL;
+    if (slash && !dir)
+        return;
+    if (dir) {
+        memcpy(dir, path, (size_t)(slash - path) + 1);
+        dir[slash - path + 1] = '\0';
+    }
+    int fd = open(dir ? dir : ".", O_RDONLY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
+/* Write the state to tmp (already created as fd) and sync it; closes fd. */
+static int write_temporary(int fd, const char *tmp, const smi_state *s, int kind)
+{
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        int err = errno;
+        close(fd);
+        return smi_error_set(SMI_EIO, "%s: cannot write: %s", tmp, strerror(err));
+    }
+    write_shape(f, s, kind);
+    write_counts(f, s);
+    write_models(f, s);
+    int failed = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int err = errno;
+    if (fclose(f) != 0 && !failed) {
+        failed = 1;
+        err = errno;
+    }
+    return failed ? smi_error_set(SMI_EIO, "%s: cannot write: %s", tmp, strerror(err)) : SMI_OK;
+}
+
+int smi_state_save(const smi_state *s, int kind, const char *path)
+{
+    size_t len = strlen(path);
+    char *tmp = smi_alloc_array(len + sizeof ".tmp.XXXXXX", 1, "file name");
+    if (!tmp)
+        return SMI_ENOMEM;
+    memcpy(tmp, path, len);
+    memcpy(tmp + len, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+    int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = smi_error_set(SMI_EIO, "%s: cannot create a temporary file next to it: %s",
+                               path, strerror(errno));
+        free(tmp);
+        return rc;
+    }
+    int rc = write_temporary(fd, tmp, s, kind);
+    if (rc == SMI_OK && rename(tmp, path) != 0)
+        rc = smi_error_set(SMI_EIO, "%s: cannot rename %s over it: %s", path, tmp,
+                           strerror(errno));
+    if (rc != SMI_OK)
+        unlink(tmp); /* never leave a partial file behind */
+    else
+        sync_directory(path);
+    free(tmp);
+    return rc;
+}
+
+SMI_API int smi_result_save(const smi_result *res, const char *path)
+{
+    SMI_FAIL_IF(!res || !path, SMI_EINVAL, "smi_result_save: NULL argument");
+    SMI_FAIL_IF(!*path, SMI_EINVAL, "smi_result_save: the path is empty");
+    return smi_state_save(&res->state, SMI_STATE_RESULT, path);
+}
+
+SMI_API int smi_result_load(smi_result **out, const char *path)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_result_load: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!path, SMI_EINVAL, "smi_result_load: path is NULL");
+    smi_state s;
+    SMI_TRY(smi_state_load(&s, SMI_STATE_RESULT, path, NULL));
+    int rc = smi_result_from_state(out, &s);
+    /* The parser checked every range; what is left is a state that contradicts itself. */
+    if (rc != SMI_OK && rc != SMI_ENOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", smi_last_error());
+        rc = smi_error_set(SMI_EPARSE, "%s: inconsistent result: %s", path, why);
+    }
+    return rc;
+}

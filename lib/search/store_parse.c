@@ -1,0 +1,485 @@
+/* Reading result and checkpoint files (layout: store.c). Nothing in a file is trusted: every
+ * count and index is range-checked before it sizes or indexes an array, and the state must
+ * agree with itself (counts add up, models lie in the DOS range, the kept models ascend and
+ * the best of each size is no worse than a kept one), so that a damaged file is refused
+ * with SMI_EPARSE "path:line: what" instead of giving a wrong or crashing result. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/store.h"
+
+#define MAX_FEATURES ((size_t)1 << 31)
+#define MAX_TOP ((size_t)1 << 24)
+#define MAX_TASKS ((size_t)1 << 26)
+#define MAX_BINS ((size_t)1 << 24)
+
+typedef struct reader {
+    const char *path;
+    char *next;  /* first byte of the next line */
+    char *cur;   /* read position in the current line */
+    size_t line; /* the current line, 1-based */
+} reader;
+
+static int bad(const reader *r, const char *fmt, ...) SMI_PRINTF(2, 3);
+static int bad(const reader *r, const char *fmt, ...)
+{
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return smi_error_set(SMI_EPARSE, "%s:%zu: %s", r->path, r->line, what);
+}
+
+/* Every line the writer makes ends with '\n': a last line without one is a cut file. */
+static int next_line(reader *r)
+{
+    r->line++;
+    if (!*r->next)
+        return bad(r, "unexpected end of file");
+    char *nl = strchr(r->next, '\n');
+    if (!nl)
+        return bad(r, "unexpected end of file (the line is cut)");
+    *nl = '\0';
+    r->cur = r->next;
+    r->next = nl + 1;
+    return SMI_OK;
+}
+
+static int is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next blank-separated token of the current line, or NULL at its end. */
+static char *token(reader *r)
+{
+    while (is_space(*r->cur))
+        r->cur++;
+    if (!*r->cur)
+        return NULL;
+    char *t = r->cur;
+    while (*r->cur && !is_space(*r->cur))
+        r->cur++;
+    if (*r->cur)
+        *r->cur++ = '\0';
+    return t;
+}
+
+/* Whether the next token is `word` (nothing is consumed). */
+static int at_word(reader *r, const char *word)
+{
+    while (is_space(*r->cur))
+        r->cur++;
+    size_t len = strlen(word);
+    return strncmp(r->cur, word, len) == 0 && (!r->cur[len] || is_space(r->cur[len]));
+}
+
+static int end_line(reader *r)
+{
+    char *t = token(r);
+    return t ? bad(r, "unexpected '%s' at the end of the line", t) : SMI_OK;
+}
+
+static int get_word(reader *r, const char *word)
+{
+    char *t = token(r);
+    if (!t || strcmp(t, word) != 0)
+        return bad(r, "expected '%s', found '%s'", word, t ? t : "");
+    return SMI_OK;
+}
+
+static int get_u64(reader *r, const char *what, uint64_t *v)
+{
+    char *t = token(r);
+    if (!t)
+        return bad(r, "%s is missing", what);
+    uint64_t x = 0;
+    for (const char *c = t; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return bad(r, "%s: '%s' is not a count", what, t);
+        unsigned d = (unsigned)(*c - '0');
+        if (x > (UINT64_MAX - d) / 10)
+            return bad(r, "%s: %s is too large", what, t);
+        x = x * 10 + d;
+    }
+    *v = x;
+    return SMI_OK;
+}
+
+static int get_size(reader *r, const char *what, size_t lo, size_t hi, size_t *v)
+{
+    uint64_t x;
+    SMI_TRY(get_u64(r, what, &x));
+    if (x < lo || x > hi)
+        return bad(r, "%s %llu is out of range (%zu to %zu)", what, (unsigned long long)x, lo,
+                   hi);
+    *v = (size_t)x;
+    return SMI_OK;
+}
+
+static int get_i64(reader *r, const char *what, int64_t lim, int64_t *v)
+{
+    char *t = token(r), *end;
+    if (!t)
+        return bad(r, "%s is missing", what);
+    errno = 0;
+    long long x = strtoll(t, &end, 10);
+    if (*end || end == t || errno || x < -lim || x > lim)
+        return bad(r, "%s: '%s' is not an integer in range", what, t);
+    *v = x;
+    return SMI_OK;
+}
+
+static int get_hex64(reader *r, const char *what, uint64_t *v)
+{
+    char *t = token(r);
+    size_t len = t ? strlen(t) : 0;
+    if (len == 0 || len > 16 || strspn(t, "0123456789abcdefABCDEF") != len)
+        return bad(r, "%s: '%s' is not a 64-bit hexadecimal word", what, t ? t : "");
+    *v = (uint64_t)strtoull(t, NULL, 16);
+    return SMI_OK;
+}
+
+/* A double as the writer prints it (%a), or inf and nan: strtod reads them all exactly. */
+static int get_double(reader *r, const char *what, double *v)
+{
+    char *t = token(r), *end;
+    if (!t)
+        return bad(r, "%s is missing", what);
+    *v = strtod(t, &end);
+    if (*end || end == t)
+        return bad(r, "%s: '%s' is not a number", what, t);
+    return SMI_OK;
+}
+
+static int get_finite(reader *r, const char *what, double *v)
+{
+    SMI_TRY(get_double(r, what, v));
+    return isfinite(*v) ? SMI_OK : bad(r, "%s is not finite", what);
+}
+
+/* ---------- sections ---------- */
+
+static int parse_header(reader *r, int kind)
+{
+    SMI_TRY(next_line(r));
+    char *magic = token(r), *version = token(r);
+    if (magic && strcmp(magic, smi_store_magic[!kind]) == 0)
+        return bad(r, kind == SMI_STATE_RESULT ? "a checkpoint of a search, not a result"
+                                               : "a search result, not a checkpoint");
+    if (!magic || strcmp(magic, smi_store_magic[kind]) != 0)
+        return bad(r, "not a libsparsemi %s file", kind == SMI_STATE_RESULT ? "result"
+                                                                            : "checkpoint");
+    if (!version || strcmp(version, "1") != 0)
+        return bad(r, "format version '%s' is not supported (this library reads 1)",
+                   version ? version : "");
+    return end_line(r);
+}
+
+static int parse_edges(reader *r, size_t n_edges, double *edges)
+{
+    for (size_t i = 0; i < n_edges; i++) {
+        SMI_TRY(next_line(r));
+        SMI_TRY(get_finite(r, "bin edge", &edges[i]));
+        if (i > 0 && !(edges[i] > edges[i - 1]))
+            return bad(r, "bin edges do not increase");
+        SMI_TRY(end_line(r));
+    }
+    return SMI_OK;
+}
+
+/* The scalar fields, the DOS layout, then the state's arrays. */
+static int parse_shape(reader *r, smi_state *s)
+{
+    char *name;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "fingerprint"));
+    SMI_TRY(get_hex64(r, "fingerprint", &s->fingerprint));
+    SMI_TRY(end_line(r));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "criterion"));
+    name = token(r);
+    if (!name || smi_criterion_from_name(name, &s->criterion) != SMI_OK)
+        return bad(r, "unknown criterion '%s'", name ? name : "");
+    SMI_TRY(end_line(r));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "features"));
+    SMI_TRY(get_size(r, "features", 1, MAX_FEATURES, &s->p));
+    SMI_TRY(get_word(r, "max-size"));
+    SMI_TRY(get_size(r, "max-size", 0, s->p, &s->kmax));
+    SMI_TRY(get_word(r, "top"));
+    SMI_TRY(get_size(r, "top", 1, MAX_TOP, &s->top));
+    SMI_TRY(end_line(r));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "shards"));
+    SMI_TRY(get_size(r, "shards", 1, SIZE_MAX, &s->shard_count));
+    SMI_TRY(get_word(r, "tasks"));
+    SMI_TRY(get_size(r, "tasks", 1, MAX_TASKS, &s->n_tasks));
+    SMI_TRY(end_line(r));
+    SMI_TRY(next_line(r));
+    name = token(r);
+    size_t count;
+    int given = name && strcmp(name, "dos-edges") == 0;
+    if (!name || (!given && strcmp(name, "dos-bins") != 0))
+        return bad(r, "expected 'dos-bins' or 'dos-edges'");
+    SMI_TRY(get_size(r, given ? "edges" : "bins", 2, MAX_BINS + (given ? 1 : 0), &count));
+    SMI_TRY(end_line(r));
+    double *edges = given ? smi_alloc_array(count, sizeof *edges, "DOS edges") : NULL;
+    if (given && !edges)
+        return SMI_ENOMEM;
+    int rc = given ? parse_edges(r, count, edges) : SMI_OK;
+    if (rc == SMI_OK)
+        rc = smi_state_alloc(s, count, edges, count);
+    free(edges);
+    return rc;
+}
+
+static int parse_done(reader *r, smi_state *s)
+{
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "done"));
+    SMI_TRY(end_line(r));
+    size_t words = SMI_DONE_WORDS(s->n_tasks);
+    for (size_t w = 0; w < words; w++) {
+        if (w % 8 == 0)
+            SMI_TRY(next_line(r));
+        SMI_TRY(get_hex64(r, "task bitmap", &s->done[w]));
+        if (w % 8 == 7 || w + 1 == words)
+            SMI_TRY(end_line(r));
+    }
+    size_t spare = words * 64 - s->n_tasks;
+    if (spare && s->done[words - 1] >> (64 - spare))
+        return bad(r, "task bitmap marks tasks beyond the %zu of the plan", s->n_tasks);
+    return SMI_OK;
+}
+
+static int parse_dos_counts(reader *r, smi_hist *h, size_t nonzero)
+{
+    size_t previous = 0;
+    for (size_t i = 0; i < nonzero; i++) {
+        size_t t = 0;
+        SMI_TRY(next_line(r));
+        SMI_TRY(get_size(r, "bin", 0, h->capacity - 1, &t));
+        if (i > 0 && t <= previous)
+            return bad(r, "DOS bins are not in increasing order");
+        SMI_TRY(get_u64(r, "DOS count", &h->counts[t]));
+        if (h->counts[t] == 0)
+            return bad(r, "a DOS count listed as nonzero is 0");
+        SMI_TRY(end_line(r));
+        previous = t;
+    }
+    return SMI_OK;
+}
+
+static int parse_counts(reader *r, smi_state *s)
+{
+    smi_hist *h = &s->hist;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "models"));
+    SMI_TRY(get_u64(r, "models", &s->n_models));
+    SMI_TRY(get_word(r, "singular"));
+    SMI_TRY(get_u64(r, "singular", &s->n_singular));
+    SMI_TRY(end_line(r));
+    SMI_TRY(next_line(r));
+    size_t line = r->line, nonzero;
+    int64_t e, base;
+    SMI_TRY(get_word(r, "dos"));
+    SMI_TRY(get_word(r, "n"));
+    SMI_TRY(get_u64(r, "DOS n", &h->n));
+    SMI_TRY(get_word(r, "lo"));
+    SMI_TRY(get_double(r, "DOS lo", &h->lo));
+    SMI_TRY(get_word(r, "hi"));
+    SMI_TRY(get_double(r, "DOS hi", &h->hi));
+    SMI_TRY(get_word(r, "exponent"));
+    SMI_TRY(get_i64(r, "DOS exponent", 1 << 20, &e));
+    SMI_TRY(get_word(r, "base"));
+    SMI_TRY(get_i64(r, "DOS base", INT64_MAX / 4, &base));
+    SMI_TRY(get_word(r, "below"));
+    SMI_TRY(get_u64(r, "DOS below", &h->below));
+    SMI_TRY(get_word(r, "above"));
+    SMI_TRY(get_u64(r, "DOS above", &h->above));
+    SMI_TRY(get_word(r, "nonzero"));
+    SMI_TRY(get_size(r, "nonzero DOS bins", 0, h->capacity, &nonzero));
+    SMI_TRY(end_line(r));
+    h->exponent = (int)e;
+    h->base = base;
+    SMI_TRY(parse_dos_counts(r, h, nonzero));
+    reader at = { .path = r->path, .line = line };
+    if (h->n != s->n_models)
+        return bad(&at, "the DOS holds %llu scores, the search scored %llu",
+                   (unsigned long long)h->n, (unsigned long long)s->n_models);
+    const char *why = smi_hist_check(h);
+    return why ? bad(&at, "%s", why) : SMI_OK;
+}
+
+/* ---------- models ---------- */
+
+static int parse_status(reader *r, int kind, int *status)
+{
+    char *t = token(r);
+    for (int st = SMI_KEPT_PENDING; t && st <= SMI_KEPT_SINGULAR; st++) {
+        if (strcmp(t, smi_store_status[st]) != 0)
+            continue;
+        if ((kind == SMI_STATE_CHECKPOINT) != (st == SMI_KEPT_PENDING))
+            return bad(r, "status '%s' in a %s file", t,
+                       kind == SMI_STATE_RESULT ? "result" : "checkpoint");
+        *status = st;
+        return SMI_OK;
+    }
+    return bad(r, "unknown model status '%s'", t ? t : "");
+}
+
+/* One model after its line's leading fields; `size` is SIZE_MAX for any size. */
+static int parse_model(reader *r, const smi_state *s, int kind, size_t size, smi_kept *m)
+{
+    SMI_TRY(get_finite(r, "sweep value", &m->sweep));
+    if (s->hist.n == 0 || m->sweep < s->hist.lo || m->sweep > s->hist.hi)
+        return bad(r, "a model's score lies outside the DOS range");
+    SMI_TRY(get_size(r, "model size", 0, s->kmax, &m->size));
+    if (size != SIZE_MAX && m->size != size)
+        return bad(r, "the best model of size %zu has %zu features", size, m->size);
+    for (size_t t = 0; t < m->size; t++) {
+        SMI_TRY(get_size(r, "feature", 0, s->p - 1, &m->features[t]));
+        if (t > 0 && m->features[t] <= m->features[t - 1])
+            return bad(r, "features of a model are not in increasing order");
+    }
+    SMI_TRY(parse_status(r, kind, &m->status));
+    if (m->status == SMI_KEPT_OK) {
+        SMI_TRY(get_double(r, "criterion", &m->value));
+        SMI_TRY(get_double(r, "intercept", &m->intercept));
+        SMI_TRY(get_double(r, "rmse", &m->rmse));
+        for (size_t t = 0; t < m->size; t++)
+            SMI_TRY(get_double(r, "coefficient", &m->coef[t]));
+    }
+    return end_line(r);
+}
+
+static int compare(const smi_kept *a, const smi_kept *b)
+{
+    smi_model x = { a->sweep, a->size, a->features }, y = { b->sweep, b->size, b->features };
+    return smi_model_compare(&x, &y);
+}
+
+static int parse_kept(reader *r, smi_state *s, int kind)
+{
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "kept"));
+    SMI_TRY(get_size(r, "kept models", 0, s->top, &s->n_kept));
+    uint64_t expect = s->n_models < s->top ? s->n_models : s->top;
+    if (s->n_kept != expect)
+        return bad(r, "%zu models kept of %llu scored with top %zu", s->n_kept,
+                   (unsigned long long)s->n_models, s->top);
+    SMI_TRY(end_line(r));
+    for (size_t i = 0; i < s->n_kept; i++) {
+        SMI_TRY(next_line(r));
+        SMI_TRY(parse_model(r, s, kind, SIZE_MAX, &s->kept[i]));
+        if (i > 0 && compare(&s->kept[i - 1], &s->kept[i]) >= 0)
+            return bad(r, "kept models are not in increasing order");
+    }
+    return SMI_OK;
+}
+
+/* The best of size k: present when a kept model has size k, and no worse than any. */
+static int check_best(reader *r, const smi_state *s, size_t k)
+{
+    const smi_kept *b = &s->best[k];
+    for (size_t i = 0; i < s->n_kept; i++) {
+        if (s->kept[i].size != k)
+            continue;
+        if (b->status == SMI_KEPT_NONE)
+            return bad(r, "no best model of size %zu, but a kept one", k);
+        if (compare(b, &s->kept[i]) > 0)
+            return bad(r, "the best model of size %zu is worse than a kept one", k);
+    }
+    return SMI_OK;
+}
+
+static int parse_best(reader *r, smi_state *s, int kind)
+{
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "best"));
+    SMI_TRY(end_line(r));
+    for (size_t k = 0; k <= s->kmax; k++) {
+        size_t at;
+        SMI_TRY(next_line(r));
+        SMI_TRY(get_size(r, "size", k, k, &at));
+        if (at_word(r, "none")) {
+            token(r);
+            SMI_TRY(end_line(r));
+        } else {
+            SMI_TRY(parse_model(r, s, kind, k, &s->best[k]));
+        }
+        SMI_TRY(check_best(r, s, k));
+    }
+    return SMI_OK;
+}
+
+static int parse_state(reader *r, smi_state *s, int kind)
+{
+    SMI_TRY(parse_header(r, kind));
+    SMI_TRY(parse_shape(r, s));
+    SMI_TRY(parse_done(r, s));
+    SMI_TRY(parse_counts(r, s));
+    SMI_TRY(parse_kept(r, s, kind));
+    SMI_TRY(parse_best(r, s, kind));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "end"));
+    SMI_TRY(end_line(r));
+    r->line++;
+    return *r->next ? bad(r, "text after the end") : SMI_OK;
+}
+
+static int read_file(const char *path, char **out, int *missing)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f && missing)
+        *missing = errno == ENOENT;
+    SMI_FAIL_IF(!f, SMI_EIO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = malloc(cap);
+    int rc = buf ? SMI_OK : smi_error_set(SMI_ENOMEM, "%s: cannot allocate a read buffer", path);
+    while (rc == SMI_OK) {
+        len += fread(buf + len, 1, cap - len - 1, f);
+        if (ferror(f)) {
+            rc = smi_error_set(SMI_EIO, "%s: read error: %s", path, strerror(errno));
+        } else if (feof(f)) {
+            break;
+        } else if (len + 1 == cap) {
+            char *bigger = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+            if (!bigger)
+                rc = smi_error_set(SMI_ENOMEM, "%s: file too large to hold in memory", path);
+            else
+                buf = bigger, cap *= 2;
+        }
+    }
+    fclose(f);
+    if (rc == SMI_OK && memchr(buf, '\0', len))
+        rc = smi_error_set(SMI_EPARSE, "%s: contains a NUL byte: not a text file", path);
+    if (rc != SMI_OK) {
+        free(buf);
+        return rc;
+    }
+    buf[len] = '\0';
+    *out = buf;
+    return SMI_OK;
+}
+
+int smi_state_load(smi_state *s, int kind, const char *path, int *missing)
+{
+    memset(s, 0, sizeof *s);
+    if (missing)
+        *missing = 0;
+    char *buf = NULL;
+    SMI_TRY(read_file(path, &buf, missing));
+    reader r = { .path = path, .next = buf };
+    int rc = parse_state(&r, s, kind);
+    free(buf);
+    if (rc != SMI_OK)
+        smi_state_free(s);
+    return rc;
+}
