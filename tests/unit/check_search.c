@@ -1,8 +1,9 @@
 /* Exhaustive search (lib/search) against independent oracles, through the public header only.
- *  - Brute force: every subset is refitted in this file with LAPACK (dgels for least squares
- *    on the original data, dgesvd for the rank, dpotrf/dpotrs for the free energy), never
- *    with the library's sweep. Criteria per DESIGN.md 4.2 and the header: AIC and BIC count
- *    the intercept as a parameter when it is on, and k parameters when it is off.
+ *  - Brute force (search_oracle.c): every subset is refitted with LAPACK (dgels for least
+ *    squares on the original data, dgesvd for the rank, dpotrf/dpotrs for the free energy),
+ *    never with the library's sweep. Criteria per DESIGN.md 4.2 and the header: AIC and BIC
+ *    count the intercept as a parameter when it is on, and k parameters when it is off; CV
+ *    refits every training set and predicts its held-out fold; LOO refits n times.
  *  - Properties: DOS counts sum to the number scored, ranking order with lexicographic ties,
  *    the same bytes for any thread count, cancellation.
  *  - Published numbers: best-subset RMSEs on the octet binaries (NOMAD tutorial; SISSO data).
@@ -18,100 +19,22 @@
 
 #include "sparsemi.h"
 
-/* LAPACK (Fortran) prototypes, with the hidden string-length arguments at the end. */
-void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
-            const int *lda, double *b, const int *ldb, double *work, const int *lwork,
-            int *info, size_t trans_len);
-void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, double *a,
-             const int *lda, double *s, double *u, const int *ldu, double *vt,
-             const int *ldvt, double *work, const int *lwork, int *info, size_t jobu_len,
-             size_t jobvt_len);
-void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
-             size_t uplo_len);
-void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
-             const int *lda, double *b, const int *ldb, int *info, size_t uplo_len);
-
-#define MAX_P 20 /* random problems: a subset is a bit mask in uint32_t */
-#define MAX_K 16 /* the largest model the oracle fits or a test reads back */
-
-/* Criteria, coefficients and RMSE must agree with brute force to this relative error. */
-static const double REL_TOL = 1e-9;
-
-/* The library calls a subset singular when a pivot falls below 1e-10 of its column's squared
- * norm: roughly, when the sine of the angle between a (centred) column and the span of the
- * others is below 1e-5; the exact verdict depends on the pivot order. The oracle looks at
- * r = smallest / largest singular value of the centred, unit-norm columns: singular below
- * 1e-6, regular above 1e-3, and in between borderline, where either verdict is accepted.
- * Exact dependencies give r < 1.2e-7 here (~1e-16 for the constructed ones, up to 1.2e-7 for
- * the float32-derived octet features); the random problems have no borderline subset. */
-static const double SV_RATIO_SINGULAR = 1e-6;
-static const double SV_RATIO_REGULAR = 1e-3;
-
-static const double PI = 3.14159265358979323846;
+#include "search_oracle.h"
 
 /* ------------------------------------------------------------------------------------
- * Small helpers: random numbers, subsets, comparisons
+ * Comparisons
  * ------------------------------------------------------------------------------------ */
 
-/* 64-bit LCG (Knuth's MMIX constants); the top 53 bits make a uniform double in (0, 1). */
-static uint64_t rng_next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s;
-}
-
-static double rng_uniform(uint64_t *s)
-{
-    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-static double rng_normal(uint64_t *s)
-{
-    double u = rng_uniform(s), v = rng_uniform(s);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * PI * v);
-}
-
-static size_t popcount32(uint32_t m)
-{
-    size_t c = 0;
-    for (; m; m &= m - 1)
-        c++;
-    return c;
-}
-
-static size_t mask_to_indices(uint32_t mask, size_t *idx)
-{
-    size_t k = 0;
-    for (size_t j = 0; j < 32; j++)
-        if (mask & (UINT32_C(1) << j))
-            idx[k++] = j;
-    return k;
-}
-
-static uint32_t indices_to_mask(const size_t *idx, size_t k)
-{
-    uint32_t m = 0;
-    for (size_t t = 0; t < k; t++) {
-        ck_assert_uint_lt(idx[t], 32);
-        m |= UINT32_C(1) << idx[t];
-    }
-    return m;
-}
-
-/* Lexicographic order of ascending index lists; a proper prefix comes first. */
-static int compare_subsets(const size_t *a, size_t ka, const size_t *b, size_t kb)
-{
-    for (size_t t = 0; t < ka && t < kb; t++)
-        if (a[t] != b[t])
-            return a[t] < b[t] ? -1 : 1;
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
 /* AIC, BIC and FE are a logarithm plus a count and may cross zero: their error scales with
- * max(|value|, 1). RSS is positive and compared relative to itself. */
+ * max(|value|, 1). RSS, CV and LOO are sums of squares, compared relative to themselves. */
+static int criterion_is_mse(int criterion)
+{
+    return criterion == SMI_CRIT_RSS || criterion == SMI_CRIT_CV || criterion == SMI_CRIT_LOO;
+}
+
 static double criterion_tol(int criterion, double want)
 {
-    return REL_TOL * (criterion == SMI_CRIT_RSS ? fabs(want) : fmax(fabs(want), 1.0));
+    return REL_TOL * (criterion_is_mse(criterion) ? fabs(want) : fmax(fabs(want), 1.0));
 }
 
 static void assert_criterion_close(int criterion, double got, double want, const char *what)
@@ -127,299 +50,6 @@ static void assert_rel_close(double got, double want, double rel, const char *wh
                   what, got, want, fabs(got - want) / fabs(want));
 }
 
-static double binomial(size_t n, size_t k)
-{
-    double c = 1;
-    for (size_t t = 0; t < k; t++)
-        c = c * (double)(n - t) / (double)(t + 1);
-    return c;
-}
-
-/* ------------------------------------------------------------------------------------
- * Problems: X, y and the column statistics the free energy needs
- * ------------------------------------------------------------------------------------ */
-
-typedef struct {
-    size_t n, p;
-    double *X;    /* row-major n x p */
-    double *y;    /* n */
-    double *mean; /* column means, two-pass */
-    double *sd;   /* population standard deviations (ddof 0) */
-    double y_mean;
-} problem;
-
-static void problem_alloc(problem *pr, size_t n, size_t p)
-{
-    pr->n = n;
-    pr->p = p;
-    pr->X = calloc(n * p, sizeof(double));
-    pr->y = calloc(n, sizeof(double));
-    pr->mean = calloc(p, sizeof(double));
-    pr->sd = calloc(p, sizeof(double));
-    ck_assert(pr->X && pr->y && pr->mean && pr->sd);
-}
-
-static void problem_stats(problem *pr)
-{
-    size_t n = pr->n, p = pr->p;
-    for (size_t j = 0; j < p; j++) {
-        double s = 0, ss = 0;
-        for (size_t i = 0; i < n; i++)
-            s += pr->X[i * p + j];
-        pr->mean[j] = s / (double)n;
-        for (size_t i = 0; i < n; i++) {
-            double d = pr->X[i * p + j] - pr->mean[j];
-            ss += d * d;
-        }
-        pr->sd[j] = sqrt(ss / (double)n);
-    }
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += pr->y[i];
-    pr->y_mean = s / (double)n;
-}
-
-/* Columns with different offsets and scales (0.1, 1, 10); y depends on every other column
- * plus noise of standard deviation 0.5. */
-static void problem_random(problem *pr, uint64_t seed, size_t n, size_t p)
-{
-    ck_assert_uint_le(p, MAX_P);
-    problem_alloc(pr, n, p);
-    uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 12345;
-    double w[MAX_P];
-    for (size_t j = 0; j < p; j++)
-        w[j] = j % 2 == 0 ? 1.0 + rng_normal(&s) : 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double yi = 0.7;
-        for (size_t j = 0; j < p; j++) {
-            double scale = pow(10.0, (double)(j % 3) - 1.0), z = rng_normal(&s);
-            pr->X[i * p + j] = ((double)(j % 5) - 2.0 + z) * scale;
-            yi += w[j] * z;
-        }
-        pr->y[i] = yi + 0.5 * rng_normal(&s);
-    }
-    problem_stats(pr);
-}
-
-static void problem_from_dataset(problem *pr, const smi_dataset *ds)
-{
-    problem_alloc(pr, smi_dataset_n(ds), smi_dataset_p(ds));
-    ck_assert_int_eq(smi_dataset_get_X(ds, pr->X, pr->n * pr->p), SMI_OK);
-    ck_assert_int_eq(smi_dataset_get_y(ds, pr->y, pr->n), SMI_OK);
-    problem_stats(pr);
-}
-
-static void problem_free(problem *pr)
-{
-    free(pr->X);
-    free(pr->y);
-    free(pr->mean);
-    free(pr->sd);
-}
-
-static smi_dataset *problem_dataset(const problem *pr)
-{
-    smi_dataset *ds = NULL;
-    ck_assert_int_eq(smi_dataset_create(&ds, pr->n, pr->p, pr->X, pr->y, NULL, NULL), SMI_OK);
-    return ds;
-}
-
-/* ------------------------------------------------------------------------------------
- * The oracle: one subset, fitted from scratch with LAPACK
- * ------------------------------------------------------------------------------------ */
-
-typedef struct {
-    int criterion;
-    int intercept;
-    int standardize;
-    double alpha, beta; /* FE; alpha 0 means the defaults 1e-2 and 1 (not set in the config) */
-} scoring;
-
-static double scoring_alpha(const scoring *sc) { return sc->alpha > 0 ? sc->alpha : 1e-2; }
-static double scoring_beta(const scoring *sc) { return sc->alpha > 0 ? sc->beta : 1.0; }
-
-typedef struct {
-    int singular;   /* r < SV_RATIO_SINGULAR: not fitted */
-    int borderline; /* SV_RATIO_SINGULAR <= r < SV_RATIO_REGULAR: fitted, either verdict */
-    size_t k;
-    size_t idx[MAX_K];
-    double rss, value, intercept;
-    double coef[MAX_K];
-} fit;
-
-/* Rank measure r (see SV_RATIO_SINGULAR): columns centred when the intercept is on, each
- * scaled to unit norm; a column that centring leaves at (near) zero is constant: r = 0. */
-static double oracle_sv_ratio(const problem *pr, const size_t *idx, size_t k, int intercept)
-{
-    if (k == 0)
-        return 1.0;
-    size_t n = pr->n, p = pr->p;
-    double *A = malloc(n * k * sizeof(double)), s[MAX_K];
-    ck_assert_ptr_nonnull(A);
-    double ratio = 1.0;
-    for (size_t t = 0; t < k; t++) {
-        double raw = 0, norm = 0;
-        for (size_t i = 0; i < n; i++) {
-            double x = pr->X[i * p + idx[t]];
-            raw += x * x;
-            A[t * n + i] = intercept ? x - pr->mean[idx[t]] : x;
-            norm += A[t * n + i] * A[t * n + i];
-        }
-        if (!(norm > 1e-24 * raw))
-            ratio = 0.0;
-        for (size_t i = 0; i < n; i++)
-            A[t * n + i] /= sqrt(norm);
-    }
-    if (ratio > 0.0) {
-        int m = (int)n, q = (int)k, one = 1, lwork = -1, info;
-        double query;
-        dgesvd_("N", "N", &m, &q, A, &m, s, NULL, &one, NULL, &one, &query, &lwork, &info, 1,
-                1);
-        lwork = (int)query;
-        double *work = malloc((size_t)lwork * sizeof(double));
-        ck_assert_ptr_nonnull(work);
-        dgesvd_("N", "N", &m, &q, A, &m, s, NULL, &one, NULL, &one, work, &lwork, &info, 1, 1);
-        ck_assert_int_eq(info, 0);
-        free(work);
-        ratio = s[k - 1] / s[0];
-    }
-    free(A);
-    return ratio;
-}
-
-/* OLS on the original data: dgels on [1, X_S] (or X_S), RSS from the residual rows. */
-static void oracle_least_squares(const problem *pr, fit *f, int intercept)
-{
-    size_t n = pr->n, p = pr->p, k = f->k, q = k + (intercept ? 1 : 0);
-    double *A = malloc((n * q + 1) * sizeof(double)), *b = malloc(n * sizeof(double));
-    ck_assert(A && b);
-    memcpy(b, pr->y, n * sizeof(double));
-    f->intercept = 0;
-    if (q == 0) {
-        f->rss = 0;
-        for (size_t i = 0; i < n; i++)
-            f->rss += b[i] * b[i];
-        free(A);
-        free(b);
-        return;
-    }
-    size_t col = 0;
-    if (intercept)
-        for (size_t i = 0; i < n; i++)
-            A[col * n + i] = 1.0;
-    col += intercept ? 1 : 0;
-    for (size_t t = 0; t < k; t++, col++)
-        for (size_t i = 0; i < n; i++)
-            A[col * n + i] = pr->X[i * p + f->idx[t]];
-    int m = (int)n, nq = (int)q, one = 1, lwork = -1, info;
-    double query;
-    dgels_("N", &m, &nq, &one, A, &m, b, &m, &query, &lwork, &info, 1);
-    lwork = (int)query;
-    double *work = malloc((size_t)lwork * sizeof(double));
-    ck_assert_ptr_nonnull(work);
-    dgels_("N", &m, &nq, &one, A, &m, b, &m, work, &lwork, &info, 1);
-    ck_assert_int_eq(info, 0);
-    f->rss = 0;
-    for (size_t i = q; i < n; i++)
-        f->rss += b[i] * b[i];
-    if (intercept)
-        f->intercept = b[0];
-    for (size_t t = 0; t < k; t++)
-        f->coef[t] = b[(intercept ? 1 : 0) + t];
-    free(work);
-    free(A);
-    free(b);
-}
-
-/* DESIGN.md 4.2 on centred data (X columns divided by their population sd when
- * standardising; y only centred): A = alpha I + beta Xs'Xs, b = Xs'yc,
- * F = (n/2) ln 2pi - (n/2) ln beta - (k/2) ln alpha + (1/2) ln|A| + (beta/2)(yc'yc - beta b'A^-1 b),
- * with ln|A| and A^-1 b from a Cholesky factorisation. */
-static double oracle_free_energy(const problem *pr, const scoring *sc, const size_t *idx,
-                                 size_t k)
-{
-    size_t n = pr->n, p = pr->p;
-    double alpha = scoring_alpha(sc), beta = scoring_beta(sc);
-    double *Xs = malloc((n * k + 1) * sizeof(double)), *yc = malloc(n * sizeof(double));
-    ck_assert(Xs && yc);
-    double yy = 0;
-    for (size_t i = 0; i < n; i++) {
-        yc[i] = pr->y[i] - pr->y_mean;
-        yy += yc[i] * yc[i];
-    }
-    for (size_t t = 0; t < k; t++) {
-        double scale = sc->standardize ? pr->sd[idx[t]] : 1.0;
-        for (size_t i = 0; i < n; i++)
-            Xs[t * n + i] = (pr->X[i * p + idx[t]] - pr->mean[idx[t]]) / scale;
-    }
-    double A[MAX_K * MAX_K], b[MAX_K], z[MAX_K], logdet = 0, btz = 0;
-    for (size_t r = 0; r < k; r++) {
-        b[r] = 0;
-        for (size_t i = 0; i < n; i++)
-            b[r] += Xs[r * n + i] * yc[i];
-        for (size_t c = 0; c < k; c++) {
-            double g = 0;
-            for (size_t i = 0; i < n; i++)
-                g += Xs[r * n + i] * Xs[c * n + i];
-            A[c * k + r] = beta * g + (r == c ? alpha : 0.0);
-        }
-    }
-    if (k > 0) {
-        int kk = (int)k, one = 1, info;
-        dpotrf_("L", &kk, A, &kk, &info, 1);
-        ck_assert_int_eq(info, 0);
-        memcpy(z, b, k * sizeof(double));
-        dpotrs_("L", &kk, &one, A, &kk, z, &kk, &info, 1);
-        ck_assert_int_eq(info, 0);
-        for (size_t r = 0; r < k; r++) {
-            logdet += 2.0 * log(A[r * k + r]);
-            btz += b[r] * z[r];
-        }
-    }
-    free(Xs);
-    free(yc);
-    double dn = (double)n;
-    return 0.5 * dn * log(2.0 * PI) - 0.5 * dn * log(beta) - 0.5 * (double)k * log(alpha) +
-           0.5 * logdet + 0.5 * beta * (yy - beta * btz);
-}
-
-static double oracle_criterion(const problem *pr, const scoring *sc, const fit *f)
-{
-    double n = (double)pr->n, params = (double)f->k + (sc->intercept ? 1.0 : 0.0);
-    switch (sc->criterion) {
-    case SMI_CRIT_RSS:
-        return f->rss;
-    case SMI_CRIT_AIC:
-        return n * log(f->rss / n) + 2.0 * params;
-    case SMI_CRIT_BIC:
-        return n * log(f->rss / n) + params * log(n);
-    case SMI_CRIT_FE:
-        return oracle_free_energy(pr, sc, f->idx, f->k);
-    }
-    ck_abort_msg("unknown criterion %d", sc->criterion);
-    return NAN;
-}
-
-/* The oracle's fit of one subset (ascending indices). */
-static fit oracle_fit(const problem *pr, const scoring *sc, const size_t *idx, size_t k)
-{
-    fit f;
-    memset(&f, 0, sizeof f);
-    ck_assert_uint_le(k, MAX_K);
-    f.k = k;
-    memcpy(f.idx, idx, k * sizeof(size_t));
-    double ratio = oracle_sv_ratio(pr, idx, k, sc->intercept);
-    f.singular = ratio < SV_RATIO_SINGULAR;
-    f.borderline = !f.singular && ratio < SV_RATIO_REGULAR;
-    if (f.singular) {
-        f.value = NAN;
-        return f;
-    }
-    oracle_least_squares(pr, &f, sc->intercept);
-    f.value = oracle_criterion(pr, sc, &f);
-    return f;
-}
-
 /* ------------------------------------------------------------------------------------
  * A problem with its data set and the oracle's fit of every subset (indexed by mask)
  * ------------------------------------------------------------------------------------ */
@@ -431,8 +61,10 @@ typedef struct {
     fit *fits; /* 2^p */
 } truth;
 
+/* The data set (with the problem's folds) and the oracle's fit of every subset. */
 static void truth_fit_all(truth *t)
 {
+    t->ds = problem_dataset(&t->pr);
     size_t count = (size_t)1 << t->pr.p;
     t->fits = malloc(count * sizeof(fit));
     ck_assert_ptr_nonnull(t->fits);
@@ -441,7 +73,6 @@ static void truth_fit_all(truth *t)
         size_t k = mask_to_indices(mask, idx);
         t->fits[mask] = oracle_fit(&t->pr, &t->sc, idx, k);
     }
-    t->ds = problem_dataset(&t->pr);
 }
 
 static void truth_open(truth *t, uint64_t seed, size_t n, size_t p, const scoring *sc)
@@ -828,41 +459,106 @@ typedef struct {
     size_t n, p;
     scoring sc;
     size_t min_size; /* 0: the empty model is scored too */
+    fold_spec folds; /* the data set's folds (CV needs them; the others ignore them) */
+    size_t max_size; /* 0: p */
+    size_t keep[4];  /* forced features */
+    size_t n_keep;
 } oracle_case;
 
+#define CV_ON { SMI_CRIT_CV, 1, 1, 0, 0 }
+#define CV_OFF { SMI_CRIT_CV, 0, 1, 0, 0 } /* no intercept: no centring, no column of ones */
+#define LOO_ON { SMI_CRIT_LOO, 1, 1, 0, 0 }
+#define LOO_OFF { SMI_CRIT_LOO, 0, 1, 0, 0 }
+#define NO_FOLDS { FOLDS_NONE, 0, 0, 0 }
+#define SHUFFLED(k, seed) { FOLDS_KFOLD, k, 1, seed } /* smi_dataset_set_kfold(ds, k, 1, seed) */
+#define UNSHUFFLED(k) { FOLDS_KFOLD, k, 0, 0 }        /* fold i mod k */
+#define USER_IDS(k, seed) { FOLDS_IDS, k, 0, seed }   /* smi_dataset_set_fold_ids */
+
 static const oracle_case oracle_cases[] = {
-    { "rss, p 4", 1, 20, 4, { SMI_CRIT_RSS, 1, 1, 0, 0 }, 1 },
-    { "aic, p 8", 2, 30, 8, { SMI_CRIT_AIC, 1, 1, 0, 0 }, 1 },
-    { "bic, p 12", 3, 40, 12, { SMI_CRIT_BIC, 1, 1, 0, 0 }, 1 },
-    { "bic with the empty model, p 6", 4, 22, 6, { SMI_CRIT_BIC, 1, 1, 0, 0 }, 0 },
-    { "fe default hyperparameters, p 10", 5, 25, 10, { SMI_CRIT_FE, 1, 1, 0, 0 }, 1 },
-    { "fe alpha 0.5 beta 3, p 9", 6, 35, 9, { SMI_CRIT_FE, 1, 1, 0.5, 3.0 }, 1 },
-    { "fe centred only, p 9", 7, 33, 9, { SMI_CRIT_FE, 1, 0, 0.2, 4.0 }, 1 },
-    { "fe with the empty model, p 5", 8, 21, 5, { SMI_CRIT_FE, 1, 1, 1e-2, 2.0 }, 0 },
-    { "rss no intercept, p 7", 9, 28, 7, { SMI_CRIT_RSS, 0, 1, 0, 0 }, 1 },
-    { "aic no intercept, p 10", 10, 36, 10, { SMI_CRIT_AIC, 0, 1, 0, 0 }, 1 },
-    { "bic no intercept with the empty model, p 5", 11, 24, 5, { SMI_CRIT_BIC, 0, 1, 0, 0 }, 0 },
+    { "rss, p 4", 1, 20, 4, { SMI_CRIT_RSS, 1, 1, 0, 0 }, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "aic, p 8", 2, 30, 8, { SMI_CRIT_AIC, 1, 1, 0, 0 }, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "bic, p 12", 3, 40, 12, { SMI_CRIT_BIC, 1, 1, 0, 0 }, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "bic with the empty model, p 6", 4, 22, 6, { SMI_CRIT_BIC, 1, 1, 0, 0 }, 0, NO_FOLDS, 0,
+      { 0 }, 0 },
+    { "fe default hyperparameters, p 10", 5, 25, 10, { SMI_CRIT_FE, 1, 1, 0, 0 }, 1, NO_FOLDS,
+      0, { 0 }, 0 },
+    { "fe alpha 0.5 beta 3, p 9", 6, 35, 9, { SMI_CRIT_FE, 1, 1, 0.5, 3.0 }, 1, NO_FOLDS, 0,
+      { 0 }, 0 },
+    { "fe centred only, p 9", 7, 33, 9, { SMI_CRIT_FE, 1, 0, 0.2, 4.0 }, 1, NO_FOLDS, 0, { 0 },
+      0 },
+    { "fe with the empty model, p 5", 8, 21, 5, { SMI_CRIT_FE, 1, 1, 1e-2, 2.0 }, 0, NO_FOLDS,
+      0, { 0 }, 0 },
+    { "rss no intercept, p 7", 9, 28, 7, { SMI_CRIT_RSS, 0, 1, 0, 0 }, 1, NO_FOLDS, 0, { 0 },
+      0 },
+    { "aic no intercept, p 10", 10, 36, 10, { SMI_CRIT_AIC, 0, 1, 0, 0 }, 1, NO_FOLDS, 0,
+      { 0 }, 0 },
+    { "bic no intercept with the empty model, p 5", 11, 24, 5, { SMI_CRIT_BIC, 0, 1, 0, 0 }, 0,
+      NO_FOLDS, 0, { 0 }, 0 },
+    /* K-fold CV: seeded shuffled, unshuffled and user-given folds */
+    { "cv 2 shuffled folds, p 6", 101, 20, 6, CV_ON, 1, SHUFFLED(2, 7), 0, { 0 }, 0 },
+    { "cv 5 shuffled folds, p 8", 102, 30, 8, CV_ON, 1, SHUFFLED(5, 12345), 0, { 0 }, 0 },
+    { "cv 10 shuffled folds, p 10", 103, 40, 10, CV_ON, 1, SHUFFLED(10, 99), 0, { 0 }, 0 },
+    { "cv 2 unshuffled folds, p 5", 104, 21, 5, CV_ON, 1, UNSHUFFLED(2), 0, { 0 }, 0 },
+    { "cv 5 unshuffled folds, p 7", 105, 27, 7, CV_ON, 1, UNSHUFFLED(5), 0, { 0 }, 0 },
+    { "cv 10 unshuffled folds, p 9", 106, 33, 9, CV_ON, 1, UNSHUFFLED(10), 0, { 0 }, 0 },
+    { "cv 4 user folds, p 8", 107, 28, 8, CV_ON, 1, USER_IDS(4, 3), 0, { 0 }, 0 },
+    { "cv 7 user folds with the empty model, p 6", 108, 23, 6, CV_ON, 0, USER_IDS(7, 5), 0,
+      { 0 }, 0 },
+    { "cv no intercept, 5 shuffled folds, p 8", 109, 30, 8, CV_OFF, 1, SHUFFLED(5, 1), 0, { 0 },
+      0 },
+    { "cv no intercept, 3 user folds, with the empty model, p 6", 110, 25, 6, CV_OFF, 0,
+      USER_IDS(3, 8), 0, { 0 }, 0 },
+    { "cv 10 shuffled folds, sizes 2 to 5 with 1 and 6 kept, p 9", 111, 36, 9, CV_ON, 2,
+      SHUFFLED(10, 4), 5, { 1, 6 }, 2 },
+    { "cv 5 unshuffled folds, at most 3 (ES-K), p 10", 112, 32, 10, CV_ON, 1, UNSHUFFLED(5), 3,
+      { 0 }, 0 },
+    { "cv no intercept, 2 shuffled folds, size 4 with 0 kept, p 8", 113, 24, 8, CV_OFF, 4,
+      SHUFFLED(2, 77), 4, { 0 }, 1 },
+    { "cv 5 user folds, at most 3 with 3 kept, the empty size allowed, p 7", 114, 26, 7, CV_ON,
+      0, USER_IDS(5, 9), 3, { 3 }, 1 },
+    { "cv no intercept, 10 unshuffled folds, sizes 2 to 3, p 10", 115, 40, 10, CV_OFF, 2,
+      UNSHUFFLED(10), 3, { 0 }, 0 },
+    /* leave-one-out */
+    { "loo, p 4", 121, 20, 4, LOO_ON, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "loo, p 10", 122, 35, 10, LOO_ON, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "loo with the empty model, p 6", 123, 22, 6, LOO_ON, 0, NO_FOLDS, 0, { 0 }, 0 },
+    { "loo no intercept, p 8", 124, 30, 8, LOO_OFF, 1, NO_FOLDS, 0, { 0 }, 0 },
+    { "loo no intercept with the empty model, p 5", 125, 21, 5, LOO_OFF, 0, NO_FOLDS, 0, { 0 },
+      0 },
+    { "loo sizes 2 to 4 with 2 and 5 kept, p 9", 126, 33, 9, LOO_ON, 2, NO_FOLDS, 4, { 2, 5 },
+      2 },
+    { "loo at most 2 (ES-K), p 10", 127, 40, 10, LOO_ON, 1, NO_FOLDS, 2, { 0 }, 0 },
+    { "loo ignores the data set's folds, p 7", 128, 25, 7, LOO_ON, 1, SHUFFLED(5, 2), 0, { 0 },
+      0 },
 };
 
 #define N_ORACLE_CASES (sizeof oracle_cases / sizeof oracle_cases[0])
 
 static size_rule case_rule(const oracle_case *c)
 {
-    size_rule rule = DEFAULT_RULE;
-    rule.min_size = c->min_size;
+    size_rule rule = { c->min_size, c->max_size, { 0 }, c->n_keep };
+    memcpy(rule.keep, c->keep, sizeof rule.keep);
     return rule;
+}
+
+static void truth_open_case(truth *t, const oracle_case *c)
+{
+    problem_random(&t->pr, c->seed, c->n, c->p);
+    problem_set_folds(&t->pr, &c->folds);
+    t->sc = c->sc;
+    truth_fit_all(t);
 }
 
 static smi_result *run_case(const oracle_case *c, const truth *t, size_t top)
 {
     smi_search *cfg = search_config(&c->sc, top);
-    if (c->min_size != 1)
-        ck_assert_int_eq(smi_search_set_size_range(cfg, c->min_size, 0), SMI_OK);
+    size_rule rule = case_rule(c);
+    config_apply_rule(cfg, &rule);
     smi_result *res = search_run(t->ds, cfg);
     smi_search_free(cfg);
     ck_assert_int_eq(smi_result_criterion(res), c->sc.criterion);
     ck_assert_uint_eq(smi_result_p(res), c->p);
-    ck_assert_uint_eq(smi_result_max_size(res), c->p);
+    ck_assert_uint_eq(smi_result_max_size(res), c->max_size ? c->max_size : c->p);
     return res;
 }
 
@@ -872,7 +568,7 @@ START_TEST(every_subset_ranked_with_brute_force_values)
 {
     const oracle_case *c = &oracle_cases[_i];
     truth t;
-    truth_open(&t, c->seed, c->n, c->p, &c->sc);
+    truth_open_case(&t, c);
     size_rule rule = case_rule(c);
     smi_result *res = run_case(c, &t, (size_t)1 << c->p);
     check_every_subset_ranked(&t, res, &rule);
@@ -881,16 +577,24 @@ START_TEST(every_subset_ranked_with_brute_force_values)
 }
 END_TEST
 
-/* (b) Default top 100: counts 2^p - 1 (2^p with the empty model), the top 100 are the best
- * 100, and the DOS recounted from the brute-force scores and from the library's own list. */
+/* (b) Default top 100: counts (2^p - 1 for every size; 2^p with the empty model), the top
+ * 100 are the best 100, and the DOS recounted from the brute-force scores. */
 START_TEST(dos_and_top_models_match_brute_force)
 {
     const oracle_case *c = &oracle_cases[_i];
     truth t;
-    truth_open(&t, c->seed, c->n, c->p, &c->sc);
+    truth_open_case(&t, c);
     size_rule rule = case_rule(c);
     smi_result *res = run_case(c, &t, 0);
-    uint64_t expected = ((uint64_t)1 << c->p) - (c->min_size ? 1 : 0);
+    uint64_t expected = 0, singular;
+    for (uint32_t mask = 0; mask < ((uint32_t)1 << c->p); mask++)
+        expected += (uint64_t)rule_allows(&rule, c->p, mask);
+    if (c->max_size == 0 && c->n_keep == 0)
+        ck_assert_uint_eq(expected, ((uint64_t)1 << c->p) - (c->min_size ? 1 : 0));
+    uint64_t scored;
+    truth_count(&t, &rule, &scored, &singular);
+    ck_assert_uint_eq(singular, 0);
+    ck_assert_uint_eq(scored, expected);
     ck_assert_uint_eq(smi_result_n_models(res), expected);
     ck_assert_uint_eq(smi_result_n_singular(res), 0);
     ck_assert_uint_eq(smi_result_n_top(res), expected < 100 ? expected : 100);
@@ -907,12 +611,76 @@ START_TEST(dos_and_top_models_match_brute_force)
 }
 END_TEST
 
+/* (b, l) The value the search itself computed for every subset (the DOS counts every subset
+ * by its search value, before any refit of the top models) pinned to the oracle's within the
+ * tolerance: given edges [v - tol, v + tol) around every brute-force score v (scores closer
+ * than that share one bin), every bin between them must stay empty. */
+START_TEST(dos_edges_pin_every_search_value)
+{
+    const oracle_case *c = &oracle_cases[_i];
+    truth t;
+    truth_open_case(&t, c);
+    size_rule rule = case_rule(c);
+    size_t count;
+    double *scores = truth_scores(&t, &rule, &count);
+    for (size_t a = 1; a < count; a++) /* insertion sort: at most 4096 values */
+        for (size_t b = a; b > 0 && scores[b - 1] > scores[b]; b--) {
+            double tmp = scores[b];
+            scores[b] = scores[b - 1];
+            scores[b - 1] = tmp;
+        }
+    double *edges = malloc(2 * count * sizeof(double));
+    uint64_t *want = calloc(2 * count, sizeof(uint64_t));
+    ck_assert(edges && want);
+    size_t n_edges = 0;
+    for (size_t s = 0; s < count; s++) {
+        double lo = scores[s] - criterion_tol(c->sc.criterion, scores[s]);
+        double hi = scores[s] + criterion_tol(c->sc.criterion, scores[s]);
+        if (n_edges > 0 && lo <= edges[n_edges - 1]) { /* overlaps the previous window */
+            edges[n_edges - 1] = fmax(edges[n_edges - 1], hi);
+            want[n_edges - 2]++;
+            continue;
+        }
+        edges[n_edges] = lo;
+        edges[n_edges + 1] = hi;
+        want[n_edges] = 1; /* bin n_edges: [lo, hi); bin n_edges + 1: the gap after it */
+        n_edges += 2;
+    }
+    smi_search *cfg = search_config(&c->sc, 1);
+    config_apply_rule(cfg, &rule);
+    ck_assert_int_eq(smi_search_set_bin_edges(cfg, edges, n_edges), SMI_OK);
+    smi_result *res = search_run(t.ds, cfg);
+    size_t B = smi_result_n_bins(res);
+    ck_assert_uint_eq(B, n_edges - 1);
+    double *got_edges = malloc(n_edges * sizeof(double));
+    uint64_t *got = malloc(B * sizeof(uint64_t)), below, above;
+    ck_assert(got_edges && got);
+    ck_assert_int_eq(smi_result_dos(res, n_edges, got_edges, got, &below, &above), SMI_OK);
+    ck_assert_mem_eq(got_edges, edges, n_edges * sizeof(double));
+    ck_assert_msg(below == 0 && above == 0, "%llu search values below every brute-force score "
+                  "and %llu above", (unsigned long long)below, (unsigned long long)above);
+    for (size_t b = 0; b < B; b++)
+        ck_assert_msg(got[b] == want[b], "%s: %llu search values in [%.17g, %.17g), brute force "
+                      "%llu", b % 2 ? "between brute-force scores" : "around a brute-force "
+                      "score", (unsigned long long)got[b], edges[b], edges[b + 1],
+                      (unsigned long long)want[b]);
+    free(got_edges);
+    free(got);
+    smi_result_free(res);
+    smi_search_free(cfg);
+    free(edges);
+    free(want);
+    free(scores);
+    truth_close(&t);
+}
+END_TEST
+
 /* (c) The best model of every size, with its refit. */
 START_TEST(best_of_each_size_matches_brute_force)
 {
     const oracle_case *c = &oracle_cases[_i];
     truth t;
-    truth_open(&t, c->seed, c->n, c->p, &c->sc);
+    truth_open_case(&t, c);
     size_rule rule = case_rule(c);
     smi_result *res = run_case(c, &t, 5);
     check_best_of_size(&t, res, &rule);
@@ -921,13 +689,16 @@ START_TEST(best_of_each_size_matches_brute_force)
 }
 END_TEST
 
-/* (f) smi_score_subset on every subset, indices given in descending order. */
+/* (f) smi_score_subset on every subset (whatever the size range and forced features of the
+ * search, which it does not apply), indices given in descending order. */
 START_TEST(score_subset_matches_brute_force)
 {
     const oracle_case *c = &oracle_cases[_i];
     truth t;
-    truth_open(&t, c->seed, c->n, c->p, &c->sc);
+    truth_open_case(&t, c);
     smi_search *cfg = search_config(&c->sc, 0);
+    size_rule rule = case_rule(c);
+    config_apply_rule(cfg, &rule);
     for (uint32_t mask = c->min_size ? 1 : 0; mask < ((uint32_t)1 << c->p); mask++) {
         const fit *f = &t.fits[mask];
         size_t reversed[MAX_K];
@@ -950,7 +721,7 @@ START_TEST(frequency_and_weight_diagram_follow_top_models)
 {
     const oracle_case *c = &oracle_cases[_i];
     truth t;
-    truth_open(&t, c->seed, c->n, c->p, &c->sc);
+    truth_open_case(&t, c);
     size_t tops[] = { 7, (size_t)1 << c->p };
     for (size_t s = 0; s < 2; s++) {
         smi_result *res = run_case(c, &t, tops[s]);
@@ -1099,15 +870,6 @@ END_TEST
  * (h) Singular and nearly collinear designs
  * ------------------------------------------------------------------------------------ */
 
-typedef enum {
-    COLLINEAR_DUPLICATE,        /* x3 = x1 */
-    COLLINEAR_CONSTANT,         /* x2 = 2.5: its mean is exact, centring gives zeros */
-    COLLINEAR_CONSTANT_INEXACT, /* x2 = 0.1: the mean is off by an ulp, centring leaves dust */
-    COLLINEAR_SUM,              /* x4 = x0 + x1 */
-    COLLINEAR_NEAR_SUM,         /* x4 = x0 + x1 + 0.01 e: full rank everywhere */
-    COLLINEAR_ALL               /* duplicate, constant and sum at once */
-} collinearity;
-
 typedef struct {
     const char *name;
     collinearity kind;
@@ -1137,26 +899,6 @@ static const singular_case singular_cases[] = {
     { "sum forced with its parts, size 3 only", COLLINEAR_SUM, { SMI_CRIT_RSS, 1, 1, 0, 0 },
       { 3, 3, { 0, 1, 4 }, 3 } },
 };
-
-static void problem_make_collinear(problem *pr, collinearity kind)
-{
-    size_t p = pr->p;
-    uint64_t s = 777;
-    for (size_t i = 0; i < pr->n; i++) {
-        double *row = pr->X + i * p;
-        if (kind == COLLINEAR_DUPLICATE || kind == COLLINEAR_ALL)
-            row[3] = row[1];
-        if (kind == COLLINEAR_CONSTANT || kind == COLLINEAR_ALL)
-            row[2] = 2.5;
-        if (kind == COLLINEAR_CONSTANT_INEXACT)
-            row[2] = 0.1;
-        if (kind == COLLINEAR_SUM || kind == COLLINEAR_ALL)
-            row[4] = row[0] + row[1];
-        if (kind == COLLINEAR_NEAR_SUM)
-            row[4] = row[0] + row[1] + 0.01 * rng_normal(&s);
-    }
-    problem_stats(pr);
-}
 
 static void assert_finite_model(const model *m, const char *where)
 {
@@ -1279,12 +1021,26 @@ END_TEST
  * the subset: {1} u J and {3} u J with J in {0, 4, 5} tie exactly, and the tie must be broken
  * by subset order: {1} u J first. (With feature 2 in J the column order differs, and so may
  * the rounding.) */
+typedef struct {
+    scoring sc;
+    fold_spec folds;
+} tie_case;
+
+static const tie_case tie_cases[] = {
+    { { SMI_CRIT_BIC, 1, 1, 0, 0 }, NO_FOLDS },
+    { CV_ON, SHUFFLED(5, 3) },
+    { CV_OFF, USER_IDS(4, 1) },
+    { LOO_ON, NO_FOLDS },
+    { LOO_OFF, NO_FOLDS },
+};
+
 START_TEST(exact_ties_ranked_lexicographically)
 {
-    scoring sc = { SMI_CRIT_BIC, 1, 1, 0, 0 };
+    scoring sc = tie_cases[_i].sc;
     truth t;
     problem_random(&t.pr, 42, 25, 6);
     problem_make_collinear(&t.pr, COLLINEAR_DUPLICATE);
+    problem_set_folds(&t.pr, &tie_cases[_i].folds);
     t.sc = sc;
     truth_fit_all(&t);
     smi_search *cfg = search_config(&sc, 64);
@@ -1317,6 +1073,218 @@ START_TEST(exact_ties_ranked_lexicographically)
     smi_result_free(res);
     smi_search_free(cfg);
     truth_close(&t);
+}
+END_TEST
+
+/* ------------------------------------------------------------------------------------
+ * (h) CV and LOO: subsets singular on a training set only
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct {
+    uint64_t regular, borderline, singular;
+} tally;
+
+/* The oracle's verdicts over the subsets a rule allows. */
+static tally truth_tally(const truth *t, const size_rule *rule)
+{
+    tally c = { 0, 0, 0 };
+    for (uint32_t mask = 0; mask < ((uint32_t)1 << t->pr.p); mask++) {
+        if (!rule_allows(rule, t->pr.p, mask))
+            continue;
+        const fit *f = &t->fits[mask];
+        ++*(f->singular ? &c.singular : f->borderline ? &c.borderline : &c.regular);
+    }
+    return c;
+}
+
+typedef struct {
+    const char *name;
+    train_collinearity kind;
+    uint64_t seed;
+    size_t n, p;
+    scoring sc;
+    fold_spec folds;
+    size_rule rule;
+    int expect_singular; /* the oracle finds singular subsets (1) or none (0) */
+} train_singular_case;
+
+static const train_singular_case train_singular_cases[] = {
+    { "cv, x2 constant on one fold's training rows", TRAIN_CONSTANT, 81, 30, 8, CV_ON,
+      SHUFFLED(5, 3), EVERY_SIZE, 1 },
+    { "cv no intercept, x2 constant on one training set: not singular", TRAIN_CONSTANT, 81, 30,
+      8, CV_OFF, SHUFFLED(5, 3), EVERY_SIZE, 0 },
+    { "cv, x2 = 0.1 on one fold's training rows", TRAIN_CONSTANT_INEXACT, 82, 28, 8, CV_ON,
+      USER_IDS(4, 6), EVERY_SIZE, 1 },
+    { "cv, x3 = x1 on one fold's training rows", TRAIN_TWIN, 83, 27, 8, CV_ON, UNSHUFFLED(3),
+      EVERY_SIZE, 1 },
+    { "cv no intercept, x3 = x1 on one fold's training rows", TRAIN_TWIN, 84, 40, 8, CV_OFF,
+      SHUFFLED(10, 5), EVERY_SIZE, 1 },
+    { "cv, x3 = x1 on a training set, x1 forced", TRAIN_TWIN, 83, 27, 8, CV_ON, UNSHUFFLED(3),
+      { 1, 0, { 1 }, 1 }, 1 },
+    { "cv, x3 = x1 on a training set, both forced, sizes 2 to 4", TRAIN_TWIN, 83, 27, 8, CV_ON,
+      UNSHUFFLED(3), { 2, 4, { 1, 3 }, 2 }, 1 },
+    { "cv, x2 nonzero on one row only", ONE_ROW_FEATURE, 85, 30, 8, CV_ON, SHUFFLED(5, 1),
+      EVERY_SIZE, 1 },
+    { "loo, x2 nonzero on one row only: leverage 1", ONE_ROW_FEATURE, 86, 25, 8, LOO_ON,
+      NO_FOLDS, EVERY_SIZE, 1 },
+    { "loo no intercept, x2 nonzero on one row only: leverage 1", ONE_ROW_FEATURE, 86, 25, 8,
+      LOO_OFF, NO_FOLDS, EVERY_SIZE, 1 },
+    { "loo, x2 constant but on one row: leverage 1", CONSTANT_BUT_ONE_ROW, 87, 24, 8, LOO_ON,
+      NO_FOLDS, EVERY_SIZE, 1 },
+    { "loo no intercept, x2 constant but on one row: not singular", CONSTANT_BUT_ONE_ROW, 87,
+      24, 8, LOO_OFF, NO_FOLDS, EVERY_SIZE, 0 },
+    { "loo, x2 nonzero on one row only, sizes 2 to 3 with 2 forced", ONE_ROW_FEATURE, 86, 25, 8,
+      LOO_ON, NO_FOLDS, { 2, 3, { 2 }, 1 }, 1 },
+    { "cv, 12 rows in 2 folds: 6 training rows", FEW_ROWS, 88, 12, 8, CV_ON, UNSHUFFLED(2),
+      EVERY_SIZE, 1 },
+    { "cv no intercept, 12 rows in 2 shuffled folds", FEW_ROWS, 89, 12, 8, CV_OFF,
+      SHUFFLED(2, 11), EVERY_SIZE, 1 },
+    { "cv, 10 rows in 3 user folds, x0 forced", FEW_ROWS, 90, 10, 8, CV_ON, USER_IDS(3, 2),
+      { 1, 0, { 0 }, 1 }, 1 },
+    { "cv, 9 rows in 9 folds", FEW_ROWS, 91, 9, 8, CV_ON, UNSHUFFLED(9), EVERY_SIZE, 1 },
+    { "loo, 9 rows", FEW_ROWS, 92, 9, 8, LOO_ON, NO_FOLDS, EVERY_SIZE, 1 },
+    { "loo no intercept, 8 rows", FEW_ROWS, 93, 8, 8, LOO_OFF, NO_FOLDS, EVERY_SIZE, 1 },
+};
+
+/* The oracle refits every training set (CV folds, or each row left out) and calls a subset
+ * singular when any of them is rank deficient (r < 1e-6), borderline for 1e-6 <= r < 1e-3.
+ * The library must count the singular ones as singular (never a NaN or garbage score),
+ * score the regular ones as the oracle does, and may do either with the borderline ones;
+ * smi_score_subset must say SMI_ESINGULAR exactly where the search counts singular. When
+ * the forced features alone are singular on a training set, every allowed subset is, and
+ * refusing the run with SMI_ESINGULAR is accepted as well. */
+START_TEST(training_set_singular_subsets_counted_not_scored)
+{
+    const train_singular_case *c = &train_singular_cases[_i];
+    truth t;
+    problem_random(&t.pr, c->seed, c->n, c->p);
+    problem_set_folds(&t.pr, &c->folds);
+    problem_make_train_collinear(&t.pr, c->kind);
+    t.sc = c->sc;
+    truth_fit_all(&t);
+    const size_rule *rule = &c->rule;
+    tally want = truth_tally(&t, rule);
+    ck_assert_msg((want.singular > 0) == c->expect_singular, "the oracle finds %llu singular "
+                  "subsets", (unsigned long long)want.singular);
+    uint64_t total = want.regular + want.borderline + want.singular;
+    size_t all = (size_t)1 << c->p;
+
+    smi_search *cfg = search_config(&c->sc, all);
+    config_apply_rule(cfg, rule);
+    smi_result *res = NULL;
+    int rc = smi_search_run(t.ds, cfg, &res);
+    if (rc != SMI_OK) {
+        ck_assert_msg(rc == SMI_ESINGULAR && rule->n_keep > 0 &&
+                          t.fits[indices_to_mask(rule->keep, rule->n_keep)].singular,
+                      "smi_search_run: %s: %s", smi_strerror(rc), smi_last_error());
+        ck_assert_ptr_null(res);
+        ck_assert_uint_eq(want.regular + want.borderline, 0);
+        ck_assert_str_ne(smi_last_error(), "");
+    } else {
+        uint64_t n_models = smi_result_n_models(res), n_singular = smi_result_n_singular(res);
+        ck_assert_uint_eq(n_models + n_singular, total);
+        ck_assert_msg(n_singular >= want.singular && n_singular <= want.singular +
+                          want.borderline, "%llu singular subsets; the oracle: %llu singular, "
+                      "%llu borderline", (unsigned long long)n_singular,
+                      (unsigned long long)want.singular, (unsigned long long)want.borderline);
+        check_all_finite(res);
+        ck_assert_uint_eq(smi_result_n_top(res), n_models);
+        unsigned char *seen = calloc(all, 1);
+        double *mine = malloc((n_models + 1) * sizeof(double));
+        ck_assert(seen && mine);
+        for (size_t r = 0; r < n_models; r++) {
+            model m = result_model(res, r);
+            uint32_t mask = model_mask(&m);
+            const fit *f = &t.fits[mask];
+            char where[96];
+            snprintf(where, sizeof where, "rank %zu (mask 0x%x, oracle r = %.3g)", r,
+                     (unsigned)mask, f->ratio);
+            ck_assert_msg(rule_allows(rule, c->p, mask), "%s: subset not allowed", where);
+            ck_assert_msg(!seen[mask], "%s: subset listed twice", where);
+            seen[mask] = 1;
+            ck_assert_msg(!f->singular, "%s: the oracle calls it singular", where);
+            if (!f->borderline)
+                assert_model_is_fit(&m, f, &t.pr, &t.sc, where);
+            mine[r] = m.value;
+        }
+        check_ranking_order(want.borderline ? NULL : &t, res);
+        if (n_models > 0)
+            check_dos(res, c->sc.criterion, mine, n_models, 64);
+        if (want.borderline == 0) {
+            check_best_of_size(&t, res, rule);
+            size_t count;
+            double *scores = truth_scores(&t, rule, &count);
+            if (count > 0)
+                check_dos(res, c->sc.criterion, scores, count, 64);
+            free(scores);
+        }
+        free(seen);
+        free(mine);
+        smi_result_free(res);
+    }
+
+    /* smi_score_subset on every subset (it applies no size range or forced feature) */
+    for (uint32_t mask = 1; mask < all; mask++) {
+        const fit *f = &t.fits[mask];
+        double value = NAN;
+        rc = smi_score_subset(t.ds, cfg, f->idx, f->k, &value);
+        char where[96];
+        snprintf(where, sizeof where, "smi_score_subset of 0x%x (oracle r = %.3g)",
+                 (unsigned)mask, f->ratio);
+        if (f->singular) {
+            ck_assert_msg(rc == SMI_ESINGULAR, "%s: status %d, %g, expected singular", where, rc,
+                          value);
+            ck_assert_str_ne(smi_last_error(), "");
+        } else if (f->borderline) {
+            ck_assert_msg(rc == SMI_ESINGULAR || (rc == SMI_OK && isfinite(value)),
+                          "%s: status %d, %g", where, rc, value);
+        } else {
+            ck_assert_msg(rc == SMI_OK, "%s: %s", where, smi_last_error());
+            assert_criterion_close(c->sc.criterion, value, f->value, where);
+        }
+    }
+    smi_search_free(cfg);
+    truth_close(&t);
+}
+END_TEST
+
+/* K-fold CV with one row per fold is leave-one-out: CV on n folds (unshuffled, shuffled, or
+ * n distinct user ids) against the oracle's n leave-one-out refits, like the LOO criterion
+ * itself on the same data set; with and without the intercept. */
+START_TEST(cv_with_one_row_per_fold_is_loo)
+{
+    static const fold_spec specs[] = { UNSHUFFLED(19), SHUFFLED(19, 4), { FOLDS_IDS, 0, 0, 0 } };
+    for (size_t s = 0; s < 3; s++)
+        for (int intercept = 0; intercept <= 1; intercept++) {
+            truth t;
+            problem_random(&t.pr, 72 + s, 19, 6);
+            t.pr.folds = specs[s];
+            if (specs[s].kind == FOLDS_IDS) {
+                t.pr.ids = malloc(19 * sizeof(int));
+                ck_assert_ptr_nonnull(t.pr.ids);
+                for (int i = 0; i < 19; i++)
+                    t.pr.ids[i] = 50 - 7 * i;
+            }
+            scoring loo = { SMI_CRIT_LOO, intercept, 1, 0, 0 }, cv = loo;
+            cv.criterion = SMI_CRIT_CV;
+            t.sc = loo;
+            truth_fit_all(&t);
+            ck_assert_uint_eq(t.pr.n_folds, 19);
+            for (int which = 0; which < 2; which++) {
+                smi_search *cfg = search_config(which ? &cv : &loo, 64);
+                smi_result *res = search_run(t.ds, cfg);
+                check_every_subset_ranked(&t, res, &DEFAULT_RULE);
+                for (uint32_t mask = 1; mask < 64; mask++) {
+                    const fit *f = &t.fits[mask];
+                    double value = NAN;
+                    ck_assert_int_eq(smi_score_subset(t.ds, cfg, f->idx, f->k, &value), SMI_OK);
+                    assert_criterion_close(SMI_CRIT_LOO, value, f->value, "score_subset");
+                }
+                smi_result_free(res);
+                smi_search_free(cfg);
+            }
+            truth_close(&t);
+        }
 }
 END_TEST
 
@@ -1397,15 +1365,32 @@ typedef struct {
     size_rule rule;
     collinearity kind; /* applied when with_collinear */
     int with_collinear;
+    fold_spec folds;
+    train_collinearity train_kind;
 } thread_case;
 
 static const thread_case thread_cases[] = {
-    { "bic, p 14", 51, 40, 14, { SMI_CRIT_BIC, 1, 1, 0, 0 }, { 1, 0, { 0 }, 0 }, 0, 0 },
-    { "fe, p 13", 52, 30, 13, { SMI_CRIT_FE, 1, 1, 0.1, 2.0 }, { 1, 0, { 0 }, 0 }, 0, 0 },
+    { "bic, p 14", 51, 40, 14, { SMI_CRIT_BIC, 1, 1, 0, 0 }, { 1, 0, { 0 }, 0 }, 0, 0,
+      NO_FOLDS, TRAIN_NONE },
+    { "fe, p 13", 52, 30, 13, { SMI_CRIT_FE, 1, 1, 0.1, 2.0 }, { 1, 0, { 0 }, 0 }, 0, 0,
+      NO_FOLDS, TRAIN_NONE },
     { "aic, at most 3 with 2 kept, p 14", 53, 35, 14, { SMI_CRIT_AIC, 1, 1, 0, 0 },
-      { 1, 3, { 2 }, 1 }, 0, 0 },
+      { 1, 3, { 2 }, 1 }, 0, 0, NO_FOLDS, TRAIN_NONE },
     { "rss, singular columns, p 12", 54, 30, 12, { SMI_CRIT_RSS, 1, 1, 0, 0 },
-      { 0, 0, { 0 }, 0 }, COLLINEAR_ALL, 1 },
+      { 0, 0, { 0 }, 0 }, COLLINEAR_ALL, 1, NO_FOLDS, TRAIN_NONE },
+    { "cv 10 shuffled folds, p 12", 55, 40, 12, CV_ON, { 1, 0, { 0 }, 0 }, 0, 0,
+      SHUFFLED(10, 3), TRAIN_NONE },
+    { "cv no intercept, 6 user folds, at most 4 with 1 kept, p 13", 56, 36, 13, CV_OFF,
+      { 1, 4, { 1 }, 1 }, 0, 0, USER_IDS(6, 2), TRAIN_NONE },
+    { "cv 5 unshuffled folds, x3 = x1 on a training set, p 12", 57, 30, 12, CV_ON,
+      { 0, 0, { 0 }, 0 }, 0, 0, UNSHUFFLED(5), TRAIN_TWIN },
+    { "cv 2 shuffled folds of 7 rows, p 12", 58, 14, 12, CV_ON, { 1, 0, { 0 }, 0 }, 0, 0,
+      SHUFFLED(2, 9), FEW_ROWS },
+    { "cv 4 shuffled folds, singular columns, p 12", 61, 30, 12, CV_ON, { 1, 0, { 0 }, 0 },
+      COLLINEAR_ALL, 1, SHUFFLED(4, 8), TRAIN_NONE },
+    { "loo, p 12", 59, 36, 12, LOO_ON, { 1, 0, { 0 }, 0 }, 0, 0, NO_FOLDS, TRAIN_NONE },
+    { "loo no intercept, sizes 2 to 5 with 0 kept, x2 on one row, p 13", 60, 30, 13, LOO_OFF,
+      { 2, 5, { 0 }, 1 }, 0, 0, NO_FOLDS, ONE_ROW_FEATURE },
 };
 
 START_TEST(thread_count_changes_nothing)
@@ -1415,6 +1400,8 @@ START_TEST(thread_count_changes_nothing)
     problem_random(&pr, c->seed, c->n, c->p);
     if (c->with_collinear)
         problem_make_collinear(&pr, c->kind);
+    problem_set_folds(&pr, &c->folds);
+    problem_make_train_collinear(&pr, c->train_kind);
     smi_dataset *ds = problem_dataset(&pr);
     static const size_t threads[] = { 1, 2, 7, 0, 7 };
     digest first = { NULL, 0, 0 };
@@ -1447,15 +1434,15 @@ END_TEST
 
 START_TEST(criterion_names_round_trip)
 {
-    static const char *const names[] = { "rss", "aic", "bic", "fe" };
-    for (int c = 0; c < 4; c++) {
+    static const char *const names[] = { "rss", "aic", "bic", "fe", "cv", "loo" };
+    for (int c = 0; c < 6; c++) {
         ck_assert_str_eq(smi_criterion_name(c), names[c]);
         int back = -1;
         ck_assert_int_eq(smi_criterion_from_name(names[c], &back), SMI_OK);
         ck_assert_int_eq(back, c);
     }
     ck_assert_ptr_null(smi_criterion_name(-1));
-    ck_assert_ptr_null(smi_criterion_name(4));
+    ck_assert_ptr_null(smi_criterion_name(6));
     ck_assert_ptr_null(smi_criterion_name(1000));
     int back = 77;
     ck_assert_int_eq(smi_criterion_from_name("nonsense", &back), SMI_ENOTFOUND);
@@ -1482,7 +1469,7 @@ START_TEST(setters_reject_bad_values_and_leave_config_unchanged)
     smi_search *cfg = NULL;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ASSERT_FAILS(smi_search_set_criterion(cfg, -1), SMI_EINVAL);
-    ASSERT_FAILS(smi_search_set_criterion(cfg, 4), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_set_criterion(cfg, 6), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 0.0, 1.0), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 1.0, 0.0), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, -1.0, 1.0), SMI_EINVAL);
@@ -1558,6 +1545,50 @@ START_TEST(run_rejects_settings_the_data_cannot_meet)
     smi_result *res = (smi_result *)&pr; /* anything not NULL */
     ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_EINVAL);
     ck_assert_ptr_null(res);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+    problem_free(&pr);
+}
+END_TEST
+
+/* CV uses the data set's folds: without them (never set, or cleared) the search and
+ * smi_score_subset refuse with SMI_EINVAL and a message that says so; LOO needs none. */
+START_TEST(cv_needs_folds_on_the_data_set)
+{
+    problem pr;
+    problem_random(&pr, 71, 20, 5);
+    smi_dataset *ds = problem_dataset(&pr);
+    scoring sc = CV_ON;
+    smi_search *cfg = search_config(&sc, 0);
+    const size_t subset[] = { 0, 3 };
+    for (int round = 0; round < 2; round++) {
+        double value = 7.0;
+        smi_result *res = (smi_result *)&pr; /* anything not NULL */
+        ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_EINVAL);
+        ck_assert_ptr_null(res);
+        ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_search_run: '%s' does not mention "
+                      "folds", smi_last_error());
+        ASSERT_FAILS(smi_score_subset(ds, cfg, subset, 2, &value), SMI_EINVAL);
+        ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_score_subset: '%s' does not "
+                      "mention folds", smi_last_error());
+        ck_assert_double_eq(value, 7.0);
+        /* with folds it runs; cleared, it fails again */
+        ck_assert_int_eq(smi_dataset_set_kfold(ds, 4, round, 5), SMI_OK);
+        res = search_run(ds, cfg);
+        ck_assert_uint_eq(smi_result_n_models(res), 31);
+        smi_result_free(res);
+        ck_assert_int_eq(smi_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
+        ck_assert(isfinite(value) && value > 0);
+        smi_dataset_clear_folds(ds);
+        ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    }
+    ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_LOO), SMI_OK);
+    smi_result *res = search_run(ds, cfg);
+    ck_assert_uint_eq(smi_result_n_models(res), 31);
+    smi_result_free(res);
+    double value = NAN;
+    ck_assert_int_eq(smi_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
+    ck_assert(isfinite(value) && value > 0);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     problem_free(&pr);
@@ -1871,6 +1902,7 @@ static Suite *search_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, every_subset_ranked_with_brute_force_values, 0, N_ORACLE_CASES);
     tcase_add_loop_test(tc, dos_and_top_models_match_brute_force, 0, N_ORACLE_CASES);
+    tcase_add_loop_test(tc, dos_edges_pin_every_search_value, 0, N_ORACLE_CASES);
     tcase_add_loop_test(tc, best_of_each_size_matches_brute_force, 0, N_ORACLE_CASES);
     tcase_add_loop_test(tc, score_subset_matches_brute_force, 0, N_ORACLE_CASES);
     tcase_add_loop_test(tc, frequency_and_weight_diagram_follow_top_models, 0, N_ORACLE_CASES);
@@ -1884,7 +1916,11 @@ static Suite *search_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, singular_subsets_counted_not_scored, 0,
                         sizeof singular_cases / sizeof singular_cases[0]);
-    tcase_add_test(tc, exact_ties_ranked_lexicographically);
+    tcase_add_loop_test(tc, exact_ties_ranked_lexicographically, 0,
+                        sizeof tie_cases / sizeof tie_cases[0]);
+    tcase_add_loop_test(tc, training_set_singular_subsets_counted_not_scored, 0,
+                        sizeof train_singular_cases / sizeof train_singular_cases[0]);
+    tcase_add_test(tc, cv_with_one_row_per_fold_is_loo);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("threads");
@@ -1898,6 +1934,7 @@ static Suite *search_suite(void)
     tcase_add_test(tc, setters_reject_bad_values_and_leave_config_unchanged);
     tcase_add_loop_test(tc, run_rejects_settings_the_data_cannot_meet, 0,
                         sizeof bad_run_cases / sizeof bad_run_cases[0]);
+    tcase_add_test(tc, cv_needs_folds_on_the_data_set);
     tcase_add_test(tc, null_pointers_and_bad_subsets);
     tcase_add_test(tc, progress_and_cancel);
     suite_add_tcase(s, tc);
