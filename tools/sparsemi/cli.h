@@ -1,5 +1,6 @@
 /* The pieces shared by the subcommands of the `sparsemi` program: exit statuses and
- * messages, option parsing, a JSON writer, atomic output files and a progress bar.
+ * messages, option parsing, a JSON writer and reader, atomic output files, a progress bar
+ * and SVG drawing.
  * The program uses only the public header sparsemi.h, like any user of the library.
  * Nothing here is thread-safe: the program is single-threaded outside the library. */
 #ifndef SPARSEMI_CLI_H
@@ -147,6 +148,47 @@ int cli_json_finish(cli_json *j);
 int cli_utf8_length(const unsigned char *s);
 
 /* ------------------------------------------------------------------------------------
+ * JSON reader: json_read.c (the parser), json_value.c (files, queries)
+ * For files the program reads back (the sidecar of `es --save`): the whole text becomes
+ * a tree. Strings are UTF-8 without NUL; a number keeps its text in `string` too, so that
+ * large integers read exactly (cli_jv_uint).
+ * ------------------------------------------------------------------------------------ */
+
+typedef enum cli_jv_type {
+    CLI_JV_NULL, CLI_JV_BOOL, CLI_JV_NUMBER, CLI_JV_STRING, CLI_JV_ARRAY, CLI_JV_OBJECT
+} cli_jv_type;
+
+typedef struct cli_jv {
+    cli_jv_type type;
+    int boolean;           /* BOOL */
+    double number;         /* NUMBER (+-HUGE_VAL when out of range) */
+    char *string;          /* STRING: the text; NUMBER: the literal as written */
+    size_t count;          /* ARRAY, OBJECT: the number of items */
+    struct cli_jv *items;  /* ARRAY: the items; OBJECT: the values */
+    char **keys;           /* OBJECT: the keys, in file order */
+} cli_jv;
+
+/* cli_json_parse: parse len bytes of text into a new tree *out (free with cli_jv_free).
+ * Returns 0, or -1 with "line L: what" in err (and *out NULL). */
+int cli_json_parse(const char *text, size_t len, cli_jv **out, char *err, size_t errcap);
+
+/* cli_json_read_file: read and parse the file at path. Returns CLI_EXIT_OK, or
+ * CLI_EXIT_INPUT after a message naming path (and *out NULL). */
+int cli_json_read_file(const char *path, cli_jv **out);
+
+void cli_jv_free(cli_jv *v);
+
+/* cli_jv_get: the value of `key` in obj; NULL when obj is NULL, no object, or lacks it. */
+const cli_jv *cli_jv_get(const cli_jv *obj, const char *key);
+
+/* cli_jv_uint: a number written as a non-negative integer, exactly. Returns 0, or -1 for
+ * NULL, anything else, or one beyond unsigned long long. */
+int cli_jv_uint(const cli_jv *v, unsigned long long *out);
+
+/* cli_jv_equal: 1 when a and b are the same JSON value (objects: same keys, any order). */
+int cli_jv_equal(const cli_jv *a, const cli_jv *b);
+
+/* ------------------------------------------------------------------------------------
  * Atomic output files: output.c
  * A file is written to PATH.tmp.XXXXXX in PATH's directory (mkstemp), flushed, fsync'd
  * and renamed over PATH, so PATH is either the old file or the complete new one. On any
@@ -265,5 +307,6 @@ void cli_svg_diverging(double v, char buf[8]);
 
 int cmd_info(int argc, char **argv);
 int cmd_es(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 #endif /* SPARSEMI_CLI_H */

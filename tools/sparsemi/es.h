@@ -1,7 +1,9 @@
-/* The pieces of `sparsemi es` (exhaustive search): cmd_es.c parses the command line and
- * runs the search; es_report.c copies the result out of the library into an es_report
- * and prints it as a table or JSON; es_plot.c draws it as SVG. The report holds plain
- * arrays, so that printing and drawing need no library calls beyond names. */
+/* The pieces of `sparsemi es` (exhaustive search) and `sparsemi merge`: es_args.c parses
+ * the command line of es and cmd_es.c runs the search; cmd_merge.c merges saved shards;
+ * es_report.c copies a result out of the library into an es_report and prints it as a
+ * table, es_json.c as JSON, es_plot_*.c as SVG; es_meta.c writes and reads the sidecar
+ * that `es --save` puts beside the library's result file. The report holds plain arrays
+ * and names, so that printing and drawing need no data set. */
 #ifndef SPARSEMI_ES_H
 #define SPARSEMI_ES_H
 
@@ -9,7 +11,34 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "cli.h"
 #include "sparsemi.h"
+
+/* Size options not given on the command line. */
+#define ES_UNSET SIZE_MAX
+
+/* ---- es_args.c: the command line of `sparsemi es` ------------------------------------- */
+
+typedef struct es_args {
+    const char *data, *target, *label_column, *delimiter_text, *criterion_text;
+    const char *json, *plot, *save, *checkpoint, *fold_seed_text, *fold_column, *shard_text;
+    cli_list features, keep;
+    size_t min_size, max_size, top, bins, threads, folds; /* ES_UNSET when not given */
+    double alpha, beta, checkpoint_interval;               /* NaN when not given */
+    int no_intercept, quiet;
+    char delimiter;
+    int criterion;
+    int fold_shuffle;                /* --fold-seed other than none (the default) */
+    unsigned long long fold_seed;
+    size_t shard_index, shard_count; /* count 0: no --shard */
+} es_args;
+
+/* es_parse_args: fill *a from argv. Returns CLI_CONTINUE, or an exit status after the
+ * help or a usage error. Free with es_args_free either way. */
+int es_parse_args(es_args *a, int argc, char **argv);
+void es_args_free(es_args *a);
+
+/* ---- The report ------------------------------------------------------------------------ */
 
 /* One model: `size` features (indices into the data set, ascending) and their
  * coefficients in the data's units. */
@@ -21,19 +50,32 @@ typedef struct es_model {
 } es_model;
 
 typedef struct es_report {
-    /* What was asked, filled in by cmd_es.c before es_report_collect. */
-    const smi_dataset *ds;
+    /* What was asked, filled in before es_report_collect: by cmd_es.c from the command
+     * line and the data set, by cmd_merge.c from the sidecars of the saved results. */
+    const char *command;      /* "es" or "merge", for the JSON */
     const char *data_path;
+    const char **names;       /* the p feature names (the array is the report's) */
+    const char *target;
+    size_t n;                 /* samples */
     int intercept;            /* 1 when the models have an intercept */
     size_t min_size;
     size_t *keep;             /* forced features, n_keep indices */
     size_t n_keep;
     double alpha, beta;       /* FE hyperparameters, NaN when not given */
+    size_t n_folds;           /* CV folds K; 0 unless the criterion is cv */
+    int fold_shuffle;         /* folds drawn from fold_seed (else sample i in fold i mod K) */
+    unsigned long long fold_seed;
+    const char *fold_column;  /* folds from this column of the data (else NULL) */
+    size_t shard_count;       /* 0: the whole search; else shards[0..n_shards-1] of it */
+    size_t *shards;           /* ascending (the array is the report's) */
+    size_t n_shards;
+    const char *const *inputs; /* merge: the n_inputs result files merged */
+    size_t n_inputs;
     size_t threads;           /* threads used (0 resolved to the number of cores) */
-    double elapsed_s;         /* wall time of smi_search_run */
+    double elapsed_s;         /* wall time of smi_search_run (merge: summed over parts) */
 
     /* What came back, filled in by es_report_collect. */
-    size_t n, p;
+    size_t p;
     int criterion;
     size_t max_size;
     uint64_t n_models, n_singular;
@@ -63,8 +105,52 @@ const char *es_criterion_label(int criterion);
  * best model of each size and the feature frequencies. */
 void es_print_table(FILE *out, const es_report *r, size_t rows);
 
-/* es_write_json: the full report as one JSON object (schema: doc/sparsemi.1). */
+/* es_write_json: the full report as one JSON object (schema: doc/sparsemi.1).
+ * es_json_request: the members that describe the search (data, criterion, sizes, folds),
+ * the same in every shard of one search, into the object open in j. */
 void es_write_json(FILE *out, const es_report *r);
+void es_json_request(cli_json *j, const es_report *r);
+
+/* ---- es_meta.c: the sidecar FILE.meta.json of a result saved to FILE ------------------- */
+
+#define ES_META_SUFFIX ".meta.json"
+
+/* es_meta_path: FILE ES_META_SUFFIX, malloc'ed (NULL when memory runs out). */
+char *es_meta_path(const char *result_path);
+
+/* es_data_hash: a fingerprint of the data the search saw (n, p, X, y, folds) as 16 hex
+ * digits, so that merge can tell shards of different data apart by content. Returns
+ * CLI_EXIT_OK or CLI_EXIT_INPUT after a message. */
+int es_data_hash(const smi_dataset *ds, char hash[17]);
+
+/* es_write_meta: the sidecar of r saved to result_path (the JSON: doc/sparsemi.1). */
+void es_write_meta(FILE *out, const es_report *r, const char *result_path, const char *hash);
+
+/* One saved result read back for merge: its sidecar's tree and the parts merge uses. */
+typedef struct es_part {
+    const char *path;         /* the result file */
+    cli_jv *meta;             /* the sidecar */
+    const cli_jv *request;    /* its "request" object */
+    size_t shard_count;       /* 1 for a whole search */
+    size_t *shards;           /* the shard indices this result holds, ascending */
+    size_t n_shards;
+    double elapsed_s;
+    size_t threads;
+} es_part;
+
+/* es_part_read: read and check the sidecar of the result file at path. Returns
+ * CLI_EXIT_OK or CLI_EXIT_INPUT after a message; free with es_part_free either way. */
+int es_part_read(es_part *part, const char *path);
+void es_part_free(es_part *part);
+
+/* es_part_compare: CLI_EXIT_OK when b comes from the same search as a (request equal
+ * but for the data file's path, same shard count), else CLI_EXIT_INPUT after a message
+ * naming the first difference. */
+int es_part_compare(const es_part *a, const es_part *b);
+
+/* es_report_from_part: the request fields of r from a part's sidecar (names and strings
+ * point into part->meta, which must outlive r). Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
+int es_report_from_part(es_report *r, const es_part *part);
 
 /* es_plot_dos, es_plot_weights: the DOS histogram and the weight diagram as SVG. */
 void es_plot_dos(FILE *out, const es_report *r);

@@ -38,7 +38,41 @@ static void model(cli_json *j, const es_report *r, const es_model *m, size_t ran
     cli_json_end_object(j);
 }
 
-static void request(cli_json *j, const es_report *r)
+/* null unless the criterion is cv; the seed null unless the folds were shuffled. */
+static void folds(cli_json *j, const es_report *r)
+{
+    if (r->n_folds == 0) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    cli_json_key(j, "k"), cli_json_uint(j, r->n_folds);
+    cli_json_key(j, "seed");
+    if (r->fold_shuffle)
+        cli_json_uint(j, r->fold_seed);
+    else
+        cli_json_null(j);
+    cli_json_key(j, "column"), cli_json_string(j, r->fold_column);
+    cli_json_end_object(j);
+}
+
+/* null for the whole search; else {"count": N, "indices": [the shards in this result]}. */
+static void shards(cli_json *j, const es_report *r)
+{
+    if (r->shard_count == 0) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    cli_json_key(j, "count"), cli_json_uint(j, r->shard_count);
+    cli_json_key(j, "indices"), cli_json_begin_array(j);
+    for (size_t k = 0; k < r->n_shards; k++)
+        cli_json_uint(j, r->shards[k]);
+    cli_json_end_array(j);
+    cli_json_end_object(j);
+}
+
+void es_json_request(cli_json *j, const es_report *r)
 {
     cli_json_key(j, "file"), cli_json_string(j, r->data_path);
     cli_json_key(j, "criterion"), cli_json_string(j, smi_criterion_name(r->criterion));
@@ -48,13 +82,14 @@ static void request(cli_json *j, const es_report *r)
     for (size_t col = 0; col < r->p; col++)
         cli_json_string(j, es_feature_name(r, col));
     cli_json_end_array(j);
-    cli_json_key(j, "target"), cli_json_string(j, smi_dataset_target_name(r->ds));
+    cli_json_key(j, "target"), cli_json_string(j, r->target);
     cli_json_key(j, "fit_intercept"), cli_json_bool(j, r->intercept);
     cli_json_key(j, "min_size"), cli_json_uint(j, r->min_size);
     cli_json_key(j, "max_size"), cli_json_uint(j, r->max_size);
     cli_json_key(j, "keep"), names(j, r, r->keep, r->n_keep);
     cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not FE */
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
+    cli_json_key(j, "folds"), folds(j, r);
 }
 
 static void dos(cli_json *j, const es_report *r)
@@ -98,9 +133,16 @@ void es_write_json(FILE *out, const es_report *r)
     cli_json j;
     cli_json_init(&j, out);
     cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "es");
+    cli_json_key(&j, "command"), cli_json_string(&j, r->command);
     cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
-    request(&j, r);
+    es_json_request(&j, r);
+    cli_json_key(&j, "shard"), shards(&j, r);
+    if (r->inputs) {
+        cli_json_key(&j, "inputs"), cli_json_begin_array(&j);
+        for (size_t k = 0; k < r->n_inputs; k++)
+            cli_json_string(&j, r->inputs[k]);
+        cli_json_end_array(&j);
+    }
     results(&j, r);
     cli_json_key(&j, "elapsed_s"), cli_json_number(&j, r->elapsed_s);
     cli_json_key(&j, "threads"), cli_json_uint(&j, r->threads);

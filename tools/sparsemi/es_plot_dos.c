@@ -188,7 +188,7 @@ static void headings(FILE *out, const es_report *r)
                  "target %s in %s", (unsigned long long)r->n_models,
                  r->n_models == 1 ? "" : "s", r->p, r->min_size,
                  r->max_size, (unsigned long long)r->n_singular,
-                 smi_dataset_target_name(r->ds), file);
+                 r->target, file);
     /* The legend: a bar, a rug tick, the dashed line. */
     double y = 72;
     cli_svg_rect(out, LEFT, y - 10, 14, 12, BAR_COLOUR, NULL, NULL);

@@ -178,7 +178,7 @@ static void headings(FILE *out, const layout *L, const es_report *r)
     cli_svg_text(out, &note, MARGIN, 48,
                  "%zu of %zu models kept and %zu of %zu features shown%s; target %s in %s",
                  L->rows, r->n_top, L->n_cols, r->p, L->n_cols < r->p ? " (those used)" : "",
-                 smi_dataset_target_name(r->ds), file);
+                 r->target, file);
 }
 
 void es_plot_weights(FILE *out, const es_report *r)

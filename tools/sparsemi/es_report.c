@@ -13,7 +13,7 @@
 
 const char *es_feature_name(const es_report *r, size_t j)
 {
-    return smi_dataset_feature_name(r->ds, j);
+    return r->names[j];
 }
 
 const char *es_criterion_label(int criterion)
@@ -23,6 +23,8 @@ const char *es_criterion_label(int criterion)
     case SMI_CRIT_AIC: return "AIC";
     case SMI_CRIT_BIC: return "BIC";
     case SMI_CRIT_FE: return "free energy F";
+    case SMI_CRIT_CV: return "CV mean squared error";
+    case SMI_CRIT_LOO: return "LOO mean squared error";
     }
     const char *name = smi_criterion_name(criterion); /* one added to the library later */
     return name ? name : "criterion";
@@ -94,7 +96,6 @@ static int collect_dos(es_report *r, const smi_result *res)
 
 int es_report_collect(es_report *r, const smi_result *res)
 {
-    r->n = smi_dataset_n(r->ds);
     r->p = smi_result_p(res);
     r->criterion = smi_result_criterion(res);
     r->max_size = smi_result_max_size(res);
@@ -123,6 +124,8 @@ void es_report_free(es_report *r)
     free(r->top);
     free(r->by_size);
     free(r->keep);
+    free(r->names);
+    free(r->shards);
     free(r->edges);
     free(r->counts);
     free(r->frequency);
@@ -139,22 +142,51 @@ static void print_names(FILE *out, const es_report *r, const size_t *features, s
     fputc('\n', out);
 }
 
+static void print_folds(FILE *out, const es_report *r)
+{
+    if (r->n_folds == 0)
+        return;
+    fprintf(out, "folds      %zu", r->n_folds);
+    if (r->fold_column)
+        fprintf(out, " from column %s\n", r->fold_column);
+    else if (r->fold_shuffle)
+        fprintf(out, ", shuffled with seed %llu\n", r->fold_seed);
+    else
+        fputs(", not shuffled (sample i in fold i mod K)\n", out);
+}
+
+/* "shard      1 of 3" for one shard; "shards     0, 1, 2 of 3" for a merge. */
+static void print_shards(FILE *out, const es_report *r)
+{
+    if (r->shard_count == 0)
+        return;
+    fprintf(out, "shard%s     ", r->n_shards == 1 ? " " : "s");
+    for (size_t k = 0; k < r->n_shards; k++)
+        fprintf(out, "%s%zu", k ? ", " : "", r->shards[k]);
+    fprintf(out, " of %zu%s\n", r->shard_count,
+            r->inputs && r->n_shards < r->shard_count ? " (incomplete)" : "");
+}
+
 static void print_header(FILE *out, const es_report *r)
 {
     const char *name = smi_criterion_name(r->criterion);
     fprintf(out, "data       %s\nsamples    %zu\nfeatures   %zu\ntarget     %s\n", r->data_path,
-            r->n, r->p, smi_dataset_target_name(r->ds));
+            r->n, r->p, r->target);
     fprintf(out, "criterion  %s%s\n", name, r->intercept ? "" : " (no intercept)");
+    print_folds(out, r);
     fprintf(out, "sizes      %zu to %zu\n", r->min_size, r->max_size);
     if (r->n_keep > 0) {
         fputs("kept       ", out);
         print_names(out, r, r->keep, r->n_keep);
     }
+    print_shards(out, r);
     fprintf(out, "subsets    %llu scored, %llu singular\n", (unsigned long long)r->n_models,
             (unsigned long long)r->n_singular);
     double visited = (double)r->n_models + (double)r->n_singular;
     fprintf(out, "time       %.3g s with %zu thread%s", r->elapsed_s, r->threads,
             r->threads == 1 ? "" : "s");
+    if (r->n_inputs > 1)
+        fprintf(out, ", summed over %zu results", r->n_inputs);
     if (r->elapsed_s > 0)
         fprintf(out, " (%.3g subsets/s)", visited / r->elapsed_s);
     fputc('\n', out);
@@ -212,7 +244,9 @@ void es_print_table(FILE *out, const es_report *r, size_t rows)
 {
     print_header(out, r);
     if (r->n_models == 0) {
-        fputs("\nNo model: every subset in the size range is singular.\n", out);
+        fputs(r->n_singular > 0 || r->shard_count == 0
+                  ? "\nNo model: every subset in the size range is singular.\n"
+                  : "\nNo model: this shard holds no subset of the size range.\n", out);
         return;
     }
     print_models(out, r, rows);

@@ -1,0 +1,222 @@
+/* The command line of `sparsemi es`: the option table (which is also the help), and the
+ * checks that need more than one option or more than a number. Everything refused here
+ * is a usage error (exit 2); what can only be judged against the data (a fold count
+ * above n, an unknown feature) is left to cmd_es.c and is bad input (exit 1). */
+#include <ctype.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "es.h"
+#include "sparsemi.h"
+
+/* The defaults of --folds (for cv), --fold-seed and --checkpoint-interval. */
+#define DEFAULT_FOLDS 10
+#define DEFAULT_FOLD_SEED 0
+#define DEFAULT_CHECKPOINT_INTERVAL 5.0
+
+static const char description[] =
+    "Fit every subset of the features of DATA in a size range by least squares, score\n"
+    "each by a criterion (smaller is better), and print the best models, the best\n"
+    "model of each size and how often each feature appears among the best. The density\n"
+    "of states (DOS), a histogram of the criterion over every subset scored, goes to\n"
+    "the JSON and to the DOS picture. Subsets whose fit is singular are counted apart.\n"
+    "A large search can run in shards (--shard, --save) merged by 'sparsemi merge',\n"
+    "and resume after an interruption (--checkpoint).\n";
+
+/* "rss, aic, bic, fe, cv, loo": every name the library knows, for messages. */
+static void criterion_names(char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int c = 0; smi_criterion_name(c) && used < cap; c++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", c ? ", " : "",
+                                 smi_criterion_name(c));
+}
+
+/* Digits only, as for --top: no sign, no blanks, no overflow. */
+static int parse_uint(const char *text, size_t len, unsigned long long *value)
+{
+    if (len == 0 || len > 20)
+        return -1;
+    unsigned long long x = 0;
+    for (size_t k = 0; k < len; k++) {
+        if (!isdigit((unsigned char)text[k]))
+            return -1;
+        unsigned d = (unsigned)(text[k] - '0');
+        if (x > (ULLONG_MAX - d) / 10)
+            return -1;
+        x = 10 * x + d;
+    }
+    *value = x;
+    return 0;
+}
+
+static int parse_fold_seed(es_args *a)
+{
+    if (!a->fold_seed_text)
+        return CLI_CONTINUE;
+    if (strcmp(a->fold_seed_text, "none") == 0) {
+        a->fold_shuffle = 0;
+        return CLI_CONTINUE;
+    }
+    if (parse_uint(a->fold_seed_text, strlen(a->fold_seed_text), &a->fold_seed) < 0)
+        return cli_usage_error("es", "option '--fold-seed': '%s' is neither a non-negative "
+                               "integer below 2^64 nor 'none'", a->fold_seed_text);
+    return CLI_CONTINUE;
+}
+
+/* "i/N" with 0 <= i < N. */
+static int parse_shard(es_args *a)
+{
+    if (!a->shard_text)
+        return CLI_CONTINUE;
+    const char *slash = strchr(a->shard_text, '/');
+    unsigned long long index, count;
+    if (!slash || parse_uint(a->shard_text, (size_t)(slash - a->shard_text), &index) < 0 ||
+        parse_uint(slash + 1, strlen(slash + 1), &count) < 0 || count > SIZE_MAX)
+        return cli_usage_error("es", "option '--shard': '%s' is not i/N (shard i of N, "
+                               "0 <= i < N)", a->shard_text);
+    if (index >= count)
+        return cli_usage_error("es", "option '--shard': the shard index %llu is not below "
+                               "the number of shards %llu (shards count from 0)", index, count);
+    a->shard_index = (size_t)index;
+    a->shard_count = (size_t)count;
+    return CLI_CONTINUE;
+}
+
+/* Two options naming one file would overwrite each other's output; the library's files
+ * cannot go to standard output. */
+static int distinct_paths(const es_args *a)
+{
+    if ((a->save && strcmp(a->save, "-") == 0) || (a->checkpoint && !strcmp(a->checkpoint, "-")))
+        return cli_usage_error("es", "option '--%s' needs a file name, not '-'",
+                               a->save && strcmp(a->save, "-") == 0 ? "save" : "checkpoint");
+    const char *paths[] = { a->json, a->save, a->checkpoint };
+    const char *names[] = { "json", "save", "checkpoint" };
+    for (int i = 0; i < 3; i++)
+        for (int k = i + 1; k < 3; k++)
+            if (paths[i] && paths[k] && strcmp(paths[i], paths[k]) == 0)
+                return cli_usage_error("es", "options '--%s' and '--%s' name the same file '%s'",
+                                       names[i], names[k], paths[i]);
+    return CLI_CONTINUE;
+}
+
+static int check_folds(es_args *a)
+{
+    int given = a->folds != ES_UNSET || a->fold_seed_text || a->fold_column;
+    if (given && a->criterion != SMI_CRIT_CV)
+        return cli_usage_error("es", "options '--folds', '--fold-seed' and '--fold-column' "
+                               "need '--criterion cv'");
+    if (a->fold_column && (a->folds != ES_UNSET || a->fold_seed_text))
+        return cli_usage_error("es", "option '--fold-column' takes the folds from the data: "
+                               "'--%s' does not go with it",
+                               a->folds != ES_UNSET ? "folds" : "fold-seed");
+    if (a->folds != ES_UNSET && a->folds < 2)
+        return cli_usage_error("es", "option '--folds': must be at least 2");
+    if (a->folds == ES_UNSET)
+        a->folds = DEFAULT_FOLDS;
+    return parse_fold_seed(a);
+}
+
+static int check_checkpoint(es_args *a)
+{
+    if (!isnan(a->checkpoint_interval) && !a->checkpoint)
+        return cli_usage_error("es", "option '--checkpoint-interval' needs '--checkpoint'");
+    if (!isnan(a->checkpoint_interval) && !(a->checkpoint_interval > 0))
+        return cli_usage_error("es", "option '--checkpoint-interval': must be positive");
+    if (isnan(a->checkpoint_interval))
+        a->checkpoint_interval = DEFAULT_CHECKPOINT_INTERVAL;
+    return CLI_CONTINUE;
+}
+
+static int check_args(es_args *a)
+{
+    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
+        return cli_usage_error("es", "option '--delimiter': '%s' is not one character, "
+                               "tab, space or auto", a->delimiter_text);
+    if (smi_criterion_from_name(a->criterion_text, &a->criterion) < 0) {
+        char names[128];
+        criterion_names(names, sizeof names);
+        return cli_usage_error("es", "option '--criterion': unknown criterion '%s' "
+                               "(known: %s)", a->criterion_text, names);
+    }
+    if (isnan(a->alpha) != isnan(a->beta))
+        return cli_usage_error("es", "options '--alpha' and '--beta' go together");
+    if (!isnan(a->alpha) && a->criterion != SMI_CRIT_FE)
+        return cli_usage_error("es", "options '--alpha' and '--beta' need '--criterion fe'");
+    if (a->max_size == 0)
+        return cli_usage_error("es", "option '--max-size': must be at least 1");
+    if (a->min_size != ES_UNSET && a->max_size != ES_UNSET && a->min_size > a->max_size)
+        return cli_usage_error("es", "option '--min-size' %zu is larger than '--max-size' %zu",
+                               a->min_size, a->max_size);
+    int rc = check_folds(a);
+    if (rc == CLI_CONTINUE)
+        rc = parse_shard(a);
+    if (rc == CLI_CONTINUE)
+        rc = check_checkpoint(a);
+    return rc == CLI_CONTINUE ? distinct_paths(a) : rc;
+}
+
+int es_parse_args(es_args *a, int argc, char **argv)
+{
+    *a = (es_args){ .criterion_text = "bic", .min_size = ES_UNSET, .max_size = ES_UNSET,
+                    .top = ES_UNSET, .bins = ES_UNSET, .folds = ES_UNSET, .threads = 0,
+                    .alpha = NAN, .beta = NAN, .checkpoint_interval = NAN,
+                    .fold_shuffle = 1, .fold_seed = DEFAULT_FOLD_SEED };
+    const cli_option options[] = {
+        { "target", CLI_OPT_STRING, &a->target, "NAME",
+          "the target column (default: the first numeric column)" },
+        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
+          "candidate features, in order (default: all other numeric)" },
+        { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
+          "rss, aic, bic (default), fe, cv or loo; smaller is better" },
+        { "folds", CLI_OPT_SIZE, &a->folds, "K", "cv: the number of folds (default 10)" },
+        { "fold-seed", CLI_OPT_STRING, &a->fold_seed_text, "S",
+          "cv: shuffle the folds with seed S (default 0); none: sample i in fold i mod K" },
+        { "fold-column", CLI_OPT_STRING, &a->fold_column, "NAME",
+          "cv: the folds from a column of integer fold ids" },
+        { "min-size", CLI_OPT_SIZE, &a->min_size, "A",
+          "the smallest model size, forced features included (default 1)" },
+        { "max-size", CLI_OPT_SIZE, &a->max_size, "K",
+          "the largest model size (default: every feature)" },
+        { "keep", CLI_OPT_LIST, &a->keep, "A,B,...", "features forced into every model" },
+        { "top", CLI_OPT_SIZE, &a->top, "M", "the number of best models kept (default 100)" },
+        { "bins", CLI_OPT_SIZE, &a->bins, "B", "the most DOS bins (default 64)" },
+        { "alpha", CLI_OPT_DOUBLE, &a->alpha, "A", "prior precision for fe (default 0.01)" },
+        { "beta", CLI_OPT_DOUBLE, &a->beta, "B", "noise precision for fe (default 1)" },
+        { "threads", CLI_OPT_SIZE, &a->threads, "T", "threads; 0: every core (default)" },
+        { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
+        { "shard", CLI_OPT_STRING, &a->shard_text, "i/N",
+          "search only shard i of N (0 <= i < N); merge the saved shards" },
+        { "checkpoint", CLI_OPT_STRING, &a->checkpoint, "FILE",
+          "save the progress to FILE; a rerun resumes from it" },
+        { "checkpoint-interval", CLI_OPT_DOUBLE, &a->checkpoint_interval, "SECONDS",
+          "between checkpoints (default 5)" },
+        { "save", CLI_OPT_STRING, &a->save, "FILE",
+          "save the result to FILE (and FILE.meta.json) for 'sparsemi merge'" },
+        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
+          "the column of row labels (default: the non-numeric one)" },
+        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
+          "one character, tab, space (blanks), or auto (default)" },
+        { "json", CLI_OPT_STRING, &a->json, "FILE",
+          "write the full result as JSON to FILE; '-': stdout, no table" },
+        { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
+          "write PREFIX-dos.svg and PREFIX-weights.svg" },
+        { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },
+    };
+    const cli_spec spec = { "es", "DATA --target NAME [options]", description, options,
+                            sizeof options / sizeof options[0], "DATA", 1, 1 };
+    size_t n_positional = 0;
+    int rc = cli_parse(&spec, argc, argv, &a->data, &n_positional);
+    return rc == CLI_CONTINUE ? check_args(a) : rc;
+}
+
+void es_args_free(es_args *a)
+{
+    cli_list_free(&a->features);
+    cli_list_free(&a->keep);
+}
