@@ -8,10 +8,12 @@ generated from include/sparsemi.h into LibSparseMI.jl; this file is the thin lay
 
     ds = SparseMI.Dataset("octet_binaries.csv"; target = "dE_RS_ZB")
     SparseMI.n(ds), SparseMI.p(ds), names(ds), SparseMI.X(ds), SparseMI.y(ds)
+    res = exhaustive_search(ds; criterion = "rss", max_size = 3)
+    SparseMI.models(res)[1], SparseMI.best_by_size(res)[2].rmse, SparseMI.dos(res).counts
 """
 module SparseMI
 
-export Dataset, SparseMIError
+export Dataset, SparseMIError, exhaustive_search, score_subset, SearchResult, Model
 
 const libsparsemi = get(ENV, "SPARSEMI_LIBRARY", "libsparsemi.so.0")
 
@@ -190,6 +192,321 @@ function Base.show(io::IO, ds::Dataset)
     else
         print(io, "SparseMI.Dataset(n=", n(ds), ", p=", p(ds), ", target=",
               repr(target(ds)), ")")
+    end
+end
+
+# ----------------------------------------------------------------------------------
+# Exhaustive search
+# ----------------------------------------------------------------------------------
+
+"""
+    Model
+
+One fitted model of an exhaustive search: `rank` (1 = best; `nothing` in `best_by_size`),
+`features` (names) and `indices` (1-based, ascending), `criterion` (smaller is better),
+`intercept` (`nothing` when the search fitted none), `coefficients` (name => value, in
+the data's units) and the training `rmse` = sqrt(RSS/n), all from a QR refit.
+"""
+struct Model
+    rank::Union{Int,Nothing}
+    features::Vector{String}
+    indices::Vector{Int}
+    criterion::Float64
+    intercept::Union{Float64,Nothing}
+    coefficients::Dict{String,Float64}
+    rmse::Float64
+end
+
+"""
+    SearchResult
+
+The result of `exhaustive_search` (an smi_result). Read it with `criterion`, `n_models`,
+`n_singular`, `models`, `best_by_size`, `dos`, `feature_frequency` and `weight_diagram`.
+Freed by the garbage collector, or at once by `close(res)`.
+"""
+mutable struct SearchResult
+    handle::Ptr{Cvoid}
+    names::Vector{String}   # the data set's feature names
+    intercept::Bool
+    min_size::Int
+
+    function SearchResult(handle::Ptr{Cvoid}, names, intercept, min_size)
+        handle == C_NULL && throw(ArgumentError("NULL smi_result handle"))
+        return finalizer(close, new(handle, names, intercept, min_size))
+    end
+end
+
+function Base.close(res::SearchResult)
+    if res.handle != C_NULL
+        smi_result_free(res.handle)
+        res.handle = C_NULL
+    end
+    return nothing
+end
+
+handle(res::SearchResult) =
+    res.handle == C_NULL ? throw(ArgumentError("the SearchResult is closed")) : res.handle
+
+einval(msg) = SparseMIError(SMI_EINVAL, unsafe_string(smi_strerror(SMI_EINVAL)), msg)
+
+# A criterion name ("rss", "aic", "bic", "fe", "cv", "loo") or SMI_CRIT_* value.
+function criterion_code(c)
+    c isa Integer && return Int(c)
+    code = Ref{Cint}(0)
+    check(smi_criterion_from_name(cstring(c), code))
+    return Int(code[])
+end
+
+# A feature name or 1-based index -> the 0-based index the library takes.
+function feature_index(ds::Dataset, f)
+    if f isa Integer
+        f >= 1 || throw(einval("feature index $f: indices start at 1"))
+        return Csize_t(f - 1)
+    end
+    index = Ref{Csize_t}(0)
+    check(smi_dataset_feature_index(handle(ds), cstring(f), index))
+    return index[]
+end
+
+feature_indices(ds::Dataset, fs) =
+    fs === nothing ? Csize_t[] :
+    (fs isa AbstractString || fs isa Integer) ? [feature_index(ds, fs)] :
+    Csize_t[feature_index(ds, f) for f in fs]
+
+# Run f() with the folds asked for (nothing: the data set's own, or for CV on a data set
+# without folds 10 unshuffled ones, as `sparsemi es`; an integer K: K folds, shuffled by
+# fold_seed unless it is nothing; else one fold id per sample), then put the data set's
+# folds back as they were.
+function with_folds(f, ds::Dataset, folds, fold_seed, cv::Bool)
+    if folds === nothing && cv && smi_dataset_n_folds(handle(ds)) == 0
+        folds = min(10, n(ds))
+    end
+    if folds === nothing
+        fold_seed === nothing || throw(ArgumentError("fold_seed needs folds = K"))
+        return f()
+    end
+    h = handle(ds)
+    saved = nothing
+    if smi_dataset_n_folds(h) > 0
+        saved = Vector{Cint}(undef, n(ds))
+        check(smi_dataset_get_folds(h, saved, length(saved)))
+    end
+    if folds isa Integer
+        check(smi_dataset_set_kfold(h, folds, fold_seed === nothing ? 0 : 1,
+                                    fold_seed === nothing ? 0 : fold_seed))
+    else
+        fold_seed === nothing ||
+            throw(ArgumentError("fold_seed applies to folds = K, not to given fold ids"))
+        ids = Vector{Cint}(folds)
+        check(smi_dataset_set_fold_ids(h, ids, length(ids)))
+    end
+    try
+        return f()
+    finally
+        if saved === nothing
+            smi_dataset_clear_folds(h)
+        else
+            check(smi_dataset_set_fold_ids(h, saved, length(saved)))
+        end
+    end
+end
+
+# Run f(cfg) with a new smi_search holding the settings shared with score_subset; freed after.
+function with_config(f, code, alpha, beta, intercept, standardize)
+    out = Ref{Ptr{Cvoid}}(C_NULL)
+    check(smi_search_create(out))
+    cfg = out[]
+    try
+        check(smi_search_set_criterion(cfg, code))
+        if alpha !== nothing || beta !== nothing
+            code == SMI_CRIT_FE || throw(einval("alpha and beta apply to criterion fe only"))
+            check(smi_search_set_fe_hyper(cfg, alpha === nothing ? 1e-2 : alpha,
+                                          beta === nothing ? 1.0 : beta))
+        end
+        check(smi_search_set_intercept(cfg, intercept ? 1 : 0))
+        check(smi_search_set_standardize(cfg, standardize ? 1 : 0))
+        return f(cfg)
+    finally
+        smi_search_free(cfg)
+    end
+end
+
+# The progress callback's state, passed to the C library as its `user` pointer.
+mutable struct ProgressState
+    f::Any
+    error::Any   # nothing, or the exception the callback threw
+end
+
+function progress_trampoline(user::Ptr{Cvoid}, fraction::Cdouble)::Cint
+    state = unsafe_pointer_to_objref(user)::ProgressState
+    state.error === nothing || return Cint(1)
+    try
+        state.f === nothing || state.f(fraction)
+    catch err
+        state.error = err
+        return Cint(1)
+    end
+    return Cint(0)
+end
+
+"""
+    exhaustive_search(ds; criterion="bic", folds=nothing, fold_seed=nothing, min_size=1,
+                      max_size=nothing, keep=nothing, top=100, bins=64, bin_edges=nothing,
+                      alpha=nothing, beta=nothing, threads=1, intercept=true,
+                      standardize=true, progress=nothing) -> SearchResult
+
+Score every subset of the features with `min_size` <= k <= `max_size` (nothing: p),
+`keep` (names or 1-based indices) forced into every model, by `criterion` ("rss", "aic",
+"bic", "fe", "cv", "loo"). `folds`: nothing (the data set's own; 10 unshuffled for "cv"
+when it has none), K, or a fold id per sample; the data set's folds are put back after.
+`progress`: nothing or a function of the fraction done; an exception it throws cancels
+the search and is rethrown.
+"""
+function exhaustive_search(ds::Dataset; criterion="bic", folds=nothing, fold_seed=nothing,
+                           min_size::Integer=1, max_size=nothing, keep=nothing,
+                           top::Integer=100, bins::Integer=64, bin_edges=nothing,
+                           alpha=nothing, beta=nothing, threads::Integer=1,
+                           intercept::Bool=true, standardize::Bool=true, progress=nothing)
+    min_size >= 0 || throw(einval("min_size = $min_size: must be at least 0"))
+    max_size === nothing || max_size >= 1 ||
+        throw(einval("max_size = $max_size: must be at least 1 (nothing: p)"))
+    code = criterion_code(criterion)
+    keep_idx = feature_indices(ds, keep)
+    state = ProgressState(progress, nothing)
+    fn = @cfunction(progress_trampoline, Cint, (Ptr{Cvoid}, Cdouble))
+    out = Ref{Ptr{Cvoid}}(C_NULL)
+    status = with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
+        with_config(code, alpha, beta, intercept, standardize) do cfg
+            check(smi_search_set_size_range(cfg, min_size,
+                                            max_size === nothing ? 0 : max_size))
+            isempty(keep_idx) || check(smi_search_set_keep(cfg, keep_idx, length(keep_idx)))
+            check(smi_search_set_top(cfg, top))
+            if bin_edges === nothing
+                check(smi_search_set_bins(cfg, bins))
+            else
+                edges = Vector{Float64}(bin_edges)
+                check(smi_search_set_bin_edges(cfg, edges, length(edges)))
+            end
+            check(smi_search_set_threads(cfg, threads))
+            GC.@preserve state begin
+                check(smi_search_set_progress(cfg, fn, pointer_from_objref(state)))
+                st = smi_search_run(handle(ds), cfg, out)
+                # Copy the message now: it is valid until the next library call.
+                st < 0 ? (st, unsafe_string(smi_last_error())) : (st, "")
+            end
+        end
+    end
+    if state.error !== nothing
+        out[] == C_NULL || smi_result_free(out[])
+        throw(state.error)
+    end
+    if status[1] < 0
+        throw(SparseMIError(status[1], unsafe_string(smi_strerror(status[1])), status[2]))
+    end
+    return SearchResult(out[], names(ds), intercept, max(Int(min_size), length(keep_idx)))
+end
+
+"""
+    score_subset(ds, features; criterion="bic", folds=nothing, fold_seed=nothing,
+                 alpha=nothing, beta=nothing, intercept=true, standardize=true) -> Float64
+
+The criterion of one subset (names or 1-based indices), by QR, with the definitions of
+`exhaustive_search`. Throws SparseMIError (SMI_ESINGULAR for a rank-deficient subset).
+"""
+function score_subset(ds::Dataset, features; criterion="bic", folds=nothing,
+                      fold_seed=nothing, alpha=nothing, beta=nothing, intercept::Bool=true,
+                      standardize::Bool=true)
+    code = criterion_code(criterion)
+    subset = feature_indices(ds, features)
+    value = Ref{Cdouble}(0.0)
+    with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
+        with_config(code, alpha, beta, intercept, standardize) do cfg
+            check(smi_score_subset(handle(ds), cfg, subset, length(subset), value))
+        end
+    end
+    return value[]
+end
+
+"The criterion's name: \"rss\", \"aic\", \"bic\", \"fe\", \"cv\" or \"loo\"."
+criterion(res::SearchResult) = unsafe_string(smi_criterion_name(smi_result_criterion(handle(res))))
+
+"The number of subsets scored."
+n_models(res::SearchResult) = Int(smi_result_n_models(handle(res)))
+
+"The number of subsets skipped as singular."
+n_singular(res::SearchResult) = Int(smi_result_n_singular(handle(res)))
+
+function make_model(res::SearchResult, rank, k, feats, coefs, crit, icpt, rmse)
+    idx = Int[Int(j) + 1 for j in feats[1:k]]
+    fnames = res.names[idx]
+    return Model(rank, fnames, idx, crit, res.intercept ? icpt : nothing,
+                 Dict{String,Float64}(zip(fnames, coefs[1:k])), rmse)
+end
+
+"The top models, best first (`Vector{Model}`, rank 1, 2, ...)."
+function models(res::SearchResult)
+    h = handle(res)
+    cap = max(Int(smi_result_max_size(h)), 1)
+    feats, coefs = Vector{Csize_t}(undef, cap), Vector{Float64}(undef, cap)
+    k, crit, icpt, rmse = Ref{Csize_t}(0), Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cdouble}(0)
+    out = Model[]
+    for rank in 1:Int(smi_result_n_top(h))
+        check(smi_result_model(h, rank - 1, cap, feats, coefs, k, crit, icpt, rmse))
+        push!(out, make_model(res, rank, Int(k[]), feats, coefs, crit[], icpt[], rmse[]))
+    end
+    return out
+end
+
+"The best model of each size that has a scored subset: `Dict` size => `Model` (rank nothing)."
+function best_by_size(res::SearchResult)
+    h = handle(res)
+    out = Dict{Int,Model}()
+    crit, icpt, rmse = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cdouble}(0)
+    for k in res.min_size:Int(smi_result_max_size(h))
+        feats, coefs = Vector{Csize_t}(undef, max(k, 1)), Vector{Float64}(undef, max(k, 1))
+        status = smi_result_best_of_size(h, k, k, feats, coefs, crit, icpt, rmse)
+        status == SMI_ENOTFOUND && continue
+        check(status)
+        out[k] = make_model(res, nothing, k, feats, coefs, crit[], icpt[], rmse[])
+    end
+    return out
+end
+
+"The density of states: `(edges, counts, below, above)`, B + 1 edges and B counts."
+function dos(res::SearchResult)
+    h = handle(res)
+    nbins = Int(smi_result_n_bins(h))
+    edges = Vector{Float64}(undef, nbins + 1)
+    counts = zeros(UInt64, nbins + 1)   # one capacity for both arrays
+    below, above = Ref{UInt64}(0), Ref{UInt64}(0)
+    check(smi_result_dos(h, nbins + 1, edges, counts, below, above))
+    return (edges = edges, counts = counts[1:nbins], below = Int(below[]), above = Int(above[]))
+end
+
+"Per feature name, the fraction of the top models that use it."
+function feature_frequency(res::SearchResult)
+    h = handle(res)
+    nfeat = Int(smi_result_p(h))
+    freq = Vector{Float64}(undef, max(nfeat, 1))
+    check(smi_result_feature_frequency(h, nfeat, freq))
+    return Dict{String,Float64}(zip(res.names, freq[1:nfeat]))
+end
+
+"Top models x features: model r's coefficient of feature j, 0 where it is not used."
+function weight_diagram(res::SearchResult)
+    h = handle(res)
+    ntop, nfeat = Int(smi_result_n_top(h)), Int(smi_result_p(h))
+    buf = zeros(Float64, nfeat, ntop)   # row-major ntop x nfeat, seen column-major
+    isempty(buf) || check(smi_result_weight_diagram(h, length(buf), buf))
+    return permutedims(buf)
+end
+
+function Base.show(io::IO, res::SearchResult)
+    if res.handle == C_NULL
+        print(io, "SparseMI.SearchResult(closed)")
+    else
+        print(io, "SparseMI.SearchResult(criterion=", repr(criterion(res)), ", n_models=",
+              n_models(res), ", n_singular=", n_singular(res), ")")
     end
 end
 
