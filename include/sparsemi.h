@@ -289,7 +289,10 @@ SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double 
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
  * Returns SMI_OK and a new result in *out (free with smi_result_free), or SMI_EINVAL,
  * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ESINGULAR (the forced
- * features are collinear), SMI_ENOMEM, SMI_ECANCELED; *out is then NULL.
+ * features are collinear), SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
+ * checkpoint is set), and with a checkpoint SMI_EIO (it cannot be written) or SMI_EPARSE
+ * (the file at its path is not a checkpoint, or is damaged) or SMI_EINVAL (it belongs to
+ * another search; it is never overwritten); *out is then NULL.
  * A subset whose least-squares problem is singular to a relative tolerance is counted as
  * singular, not scored: a pivot below 1e-10 of its column's squared norm, or within 1e3
  * times the rounding noise that earlier small pivots leave (eps over the smallest earlier

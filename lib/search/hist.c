@@ -176,7 +176,7 @@ void smi_hist_reset(smi_hist *h)
     h->n = h->below = h->above = 0;
 }
 
-static void copy_hist(smi_hist *into, const smi_hist *from)
+void smi_hist_copy(smi_hist *into, const smi_hist *from)
 {
     memcpy(into->counts, from->counts, from->capacity * sizeof *into->counts);
     into->exponent = from->exponent;
@@ -199,7 +199,7 @@ void smi_hist_fold(smi_hist *into, const smi_hist *from)
     if (from->n == 0)
         return;
     if (into->n == 0) {
-        copy_hist(into, from);
+        smi_hist_copy(into, from);
         return;
     }
     into->lo = fmin(into->lo, from->lo);

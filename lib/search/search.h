@@ -139,6 +139,8 @@ int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacit
  * bins and counts as it gives for the two apart. `into` needs its scratch. */
 void smi_hist_fold(smi_hist *into, const smi_hist *from);
 void smi_hist_reset(smi_hist *h);
+/* Copy the content (counts, window, range, n) of `from` into `into`, of the same layout. */
+void smi_hist_copy(smi_hist *into, const smi_hist *from);
 /* NULL when h is consistent (counts add up to n, the window holds [lo, hi]), else why not:
  * what a loaded accumulator must pass before it is folded or finished. */
 const char *smi_hist_check(const smi_hist *h);

@@ -97,18 +97,6 @@ static void kept_from_model(smi_kept *dst, const smi_model *m)
     memcpy(dst->features, m->features, m->size * sizeof *dst->features);
 }
 
-static void copy_hist_content(smi_hist *dst, const smi_hist *src)
-{
-    memcpy(dst->counts, src->counts, src->capacity * sizeof *dst->counts);
-    dst->exponent = src->exponent;
-    dst->base = src->base;
-    dst->lo = src->lo;
-    dst->hi = src->hi;
-    dst->n = src->n;
-    dst->below = src->below;
-    dst->above = src->above;
-}
-
 int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector *c,
                        const smi_run_info *info)
 {
@@ -126,7 +114,7 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
     for (size_t k = 0; k <= s->kmax; k++)
         if (!isnan(c->best[k].value))
             kept_from_model(&s->best[k], &c->best[k]);
-    copy_hist_content(&s->hist, &c->hist);
+    smi_hist_copy(&s->hist, &c->hist);
     s->n_models = c->n_models;
     s->n_singular = c->n_singular;
     return SMI_OK;
@@ -145,7 +133,7 @@ void smi_state_restore(const smi_state *s, smi_collector *c)
         smi_model m = { s->best[k].sweep, s->best[k].size, s->best[k].features };
         smi_collector_offer(c, &m, 0, 1);
     }
-    copy_hist_content(&c->hist, &s->hist);
+    smi_hist_copy(&c->hist, &s->hist);
     c->n_models = s->n_models;
     c->n_singular = s->n_singular;
 }

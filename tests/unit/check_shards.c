@@ -64,17 +64,20 @@ typedef struct search_case {
     size_t keep;         /* 0: none; else feature keep - 1 is forced */
     size_t min_size, max_size;
     int duplicate;
+    size_t folds;        /* CV: shuffled K-fold from the seed */
 } search_case;
 
 static const int criteria[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE };
 #define N_GRID (5 * 4) /* p = 10..14 times the four criteria */
 
 static const search_case extra_cases[] = {
-    { "bic, given edges, p 11", 71, 30, 11, SMI_CRIT_BIC, 30, 0, 1, 0, 1, 0, 0 },
-    { "aic, one kept, sizes 2-4, p 12", 72, 35, 12, SMI_CRIT_AIC, 15, 32, 0, 3, 2, 4, 0 },
-    { "rss, duplicated column, p 10", 73, 25, 10, SMI_CRIT_RSS, 40, 16, 0, 0, 1, 0, 1 },
-    { "fe, top larger than the subsets, p 5", 74, 20, 5, SMI_CRIT_FE, 100, 8, 0, 0, 1, 0, 0 },
-    { "bic, p 3: most shards empty", 75, 12, 3, SMI_CRIT_BIC, 4, 4, 0, 0, 1, 0, 0 },
+    { "bic, given edges, p 11", 71, 30, 11, SMI_CRIT_BIC, 30, 0, 1, 0, 1, 0, 0, 0 },
+    { "aic, one kept, sizes 2-4, p 12", 72, 35, 12, SMI_CRIT_AIC, 15, 32, 0, 3, 2, 4, 0, 0 },
+    { "rss, duplicated column, p 10", 73, 25, 10, SMI_CRIT_RSS, 40, 16, 0, 0, 1, 0, 1, 0 },
+    { "fe, top larger than the subsets, p 5", 74, 20, 5, SMI_CRIT_FE, 100, 8, 0, 0, 1, 0, 0, 0 },
+    { "bic, p 3: most shards empty", 75, 12, 3, SMI_CRIT_BIC, 4, 4, 0, 0, 1, 0, 0, 0 },
+    { "cv, 5 folds, p 10", 76, 30, 10, SMI_CRIT_CV, 20, 32, 0, 0, 1, 0, 0, 5 },
+    { "loo, at most 4, p 12", 77, 30, 12, SMI_CRIT_LOO, 20, 32, 0, 0, 1, 4, 0, 0 },
 };
 #define N_CASES (N_GRID + sizeof extra_cases / sizeof extra_cases[0])
 
@@ -84,7 +87,15 @@ static search_case case_at(size_t i)
         return extra_cases[i - N_GRID];
     size_t p = 10 + i / 4;
     return (search_case){ "grid", 1000 + i, 20 + 2 * p, p, criteria[i % 4], 25, 64,
-                          0, 0, 1, 0, 0 };
+                          0, 0, 1, 0, 0, 0 };
+}
+
+static smi_dataset *case_dataset(const search_case *c)
+{
+    smi_dataset *ds = random_dataset(c->seed, c->n, c->p, c->duplicate);
+    if (c->folds)
+        ck_assert_int_eq(smi_dataset_set_kfold(ds, c->folds, 1, c->seed), SMI_OK);
+    return ds;
 }
 
 static smi_search *make_config(const search_case *c, size_t threads)
@@ -312,7 +323,7 @@ static smi_result *merge_ok(const smi_result *const *parts, size_t n)
 START_TEST(shards_merged_equal_the_whole)
 {
     search_case c = case_at((size_t)_i);
-    smi_dataset *ds = random_dataset(c.seed, c.n, c.p, c.duplicate);
+    smi_dataset *ds = case_dataset(&c);
     smi_search *cfg = make_config(&c, 1);
     smi_result *whole = run_ok(ds, cfg);
     static const size_t counts[] = { 1, 2, 3, 7 };
@@ -367,6 +378,15 @@ START_TEST(merge_refuses_parts_that_do_not_belong_together)
     ck_assert_int_eq(smi_result_merge(&out, twice, 0), SMI_EINVAL);
     ck_assert_int_eq(smi_result_merge(&out, NULL, 1), SMI_EINVAL);
     ck_assert_int_eq(smi_result_merge(NULL, twice, 1), SMI_EINVAL);
+    /* CV on other folds of the same data is another search */
+    search_case cv = extra_cases[5];
+    smi_dataset *f1 = case_dataset(&cv), *f2 = case_dataset(&cv);
+    ck_assert_int_eq(smi_dataset_set_kfold(f2, cv.folds, 1, cv.seed + 1), SMI_OK);
+    smi_result *cv0 = run_shard(f1, &cv, 0, 2), *cv1 = run_shard(f2, &cv, 1, 2);
+    const smi_result *folds[] = { cv0, cv1 };
+    ck_assert_int_eq(smi_result_merge(&out, folds, 2), SMI_EINVAL);
+    smi_result_free(cv0), smi_result_free(cv1);
+    smi_dataset_free(f1), smi_dataset_free(f2);
     /* a merged result merges on, and still refuses a shard it holds */
     const smi_result *pair[] = { s0, s1 };
     smi_result *m01 = merge_ok(pair, 2);
@@ -424,12 +444,12 @@ static void save_ok(const smi_result *res, const char *path)
 }
 
 static const size_t file_cases[] = { 2, 3 + 4 * 2, N_GRID, N_GRID + 1, N_GRID + 2,
-                                     N_GRID + 3, N_GRID + 4 };
+                                     N_GRID + 3, N_GRID + 4, N_GRID + 5, N_GRID + 6 };
 
 START_TEST(saved_results_load_identical_and_merge)
 {
     search_case c = case_at(file_cases[_i]);
-    smi_dataset *ds = random_dataset(c.seed, c.n, c.p, c.duplicate);
+    smi_dataset *ds = case_dataset(&c);
     smi_search *cfg = make_config(&c, 2);
     smi_result *whole = run_ok(ds, cfg);
     make_test_dir();
@@ -604,7 +624,7 @@ static int log_progress(void *user, double fraction)
 }
 
 static const search_case checkpoint_case = { "bic, p 18", 91, 40, 18, SMI_CRIT_BIC, 30, 64,
-                                             0, 0, 1, 0, 0 };
+                                             0, 0, 1, 0, 0, 0 };
 
 static int starts_with_file(const char *path, const char *prefix)
 {
@@ -766,7 +786,7 @@ static int assert_absent_or_whole(const char *path)
 
 START_TEST(killed_checkpointed_run_resumes_to_the_same_result)
 {
-    const search_case c = { "fe, p 20", 93, 60, 20, SMI_CRIT_FE, 50, 128, 0, 0, 1, 0, 0 };
+    const search_case c = { "fe, p 20", 93, 60, 20, SMI_CRIT_FE, 50, 128, 0, 0, 1, 0, 0, 0 };
     smi_dataset *ds = random_dataset(c.seed, c.n, c.p, 0);
     smi_search *cfg = make_config(&c, 2);
     smi_result *want = run_ok(ds, cfg);
