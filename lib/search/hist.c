@@ -98,7 +98,14 @@ void smi_hist_add(smi_hist *h, double v)
         h->exponent = min_exponent(v, v);
         h->base = (int64_t)bin_of(v, h->exponent) - (int64_t)h->capacity / 2;
     }
-    double bin = bin_of(v, h->exponent);
+    if (h->scale == 0.0 || h->scale_exponent != h->exponent) {
+        /* Multiplying by 2^-e is exactly ldexp(v, -e) while 2^-e and v 2^-e are normal
+         * numbers, which the guard on e and MANTISSA_GUARD ensure; else keep ldexp. */
+        int fast = h->exponent > -1000 && h->exponent < 1000;
+        h->scale = fast ? ldexp(1.0, -h->exponent) : 0.0;
+        h->scale_exponent = h->exponent;
+    }
+    double bin = h->scale != 0.0 ? floor(v * h->scale) : bin_of(v, h->exponent);
     if (bin < (double)h->base || bin >= (double)h->base + (double)h->capacity) {
         rebin(h);
         bin = bin_of(v, h->exponent);

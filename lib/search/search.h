@@ -101,6 +101,10 @@ typedef struct smi_hist {
     const double *edges;
     size_t n_edges;
     uint64_t below, above;
+    /* 2^-exponent for the hot path of smi_hist_add, valid when scale != 0 and
+     * scale_exponent == exponent (a cache: it changes no count). */
+    double scale;
+    int scale_exponent;
 } smi_hist;
 
 /* Everything one thread accumulates: the top-M models (a max-heap on the total order),
