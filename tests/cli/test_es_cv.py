@@ -206,13 +206,6 @@ class TestCvFolds(CliTestCase):
             self.assertEqual(b["features"], [PRIMARIES[j] for j in subset])
             self.assertTrue(base.close(b["criterion"], loo, 1e-9))
 
-    def test_help(self):
-        proc = run("es", "--help")
-        self.assertExit(proc, 0)
-        for option in ("--folds", "--fold-seed", "--fold-column", "--shard", "--checkpoint",
-                       "--checkpoint-interval", "--save", "cv", "loo"):
-            self.assertIn(option, proc.stdout)
-
 
 class TestCvErrors(CliTestCase):
     """Bad calls exit 2 and bad input 1, with a message, leaving no file behind."""
@@ -255,6 +248,13 @@ class TestCvErrors(CliTestCase):
         self.failing(2, "--save", os.path.join(self.dir, "out.json"), contains=["--save"])
         self.failing(2, "--save", "-", contains=["--save", "'-'"])
         self.failing(2, "--checkpoint", "-", contains=["--checkpoint", "'-'"])
+
+    def test_help(self):
+        proc = run("es", "--help")
+        self.assertExit(proc, 0)
+        for option in ("--folds", "--fold-seed", "--fold-column", "--shard", "--checkpoint",
+                       "--checkpoint-interval", "--save", "cv", "loo"):
+            self.assertIn(option, proc.stdout)
 
     def test_fold_input(self):
         self.failing(1, "--criterion", "cv", "--folds", "83", contains=["83"])

@@ -650,7 +650,9 @@ static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const
     ck_assert_int_eq(smi_search_set_progress(cfg, log_progress, &log), SMI_OK);
     smi_result *res = (smi_result *)&res;
     int rc = smi_search_run(ds, cfg, &res);
-    if (rc == SMI_OK && threads > 1 && log.calls == 1 && log.last == 1.0) {
+    /* With several threads on a busy machine, the other threads can finish every task
+     * before the caller's callback asks to stop: then there was nothing to cancel. */
+    if (rc == SMI_OK && threads > 1 && log.last == 1.0) {
         assert_same_result(want, res, "not canceled");
         smi_result_free(res);
         smi_search_free(cfg);
