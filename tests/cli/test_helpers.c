@@ -13,46 +13,9 @@
 #include <unistd.h>
 
 #include "cli.h"
-
-static int n_checks, n_failed;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        n_checks++;                                                           \
-        if (!(cond)) {                                                        \
-            n_failed++;                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                     \
-    } while (0)
-
-#define CHECK_STR(got, want)                                                  \
-    do {                                                                      \
-        n_checks++;                                                           \
-        if (strcmp((got), (want)) != 0) {                                     \
-            n_failed++;                                                       \
-            fprintf(stderr, "%s:%d: got\n%s\nwanted\n%s\n", __FILE__, __LINE__, (got), (want)); \
-        }                                                                     \
-    } while (0)
+#include "minicheck.h"
 
 /* ---- JSON ------------------------------------------------------------------------- */
-
-typedef struct capture {
-    char *text;
-    size_t size;
-    FILE *f;
-} capture;
-
-static FILE *capture_open(capture *c)
-{
-    c->text = NULL;
-    c->f = open_memstream(&c->text, &c->size);
-    return c->f;
-}
-
-static void capture_close(capture *c)
-{
-    fclose(c->f);
-}
 
 static void test_json_layout(void)
 {

@@ -7,52 +7,13 @@
 #include <string.h>
 
 #include "cli.h"
-
-static int n_checks, n_failed;
-
-#define CHECK(cond)                                                           \
-    do {                                                                      \
-        n_checks++;                                                           \
-        if (!(cond)) {                                                        \
-            n_failed++;                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-        }                                                                     \
-    } while (0)
-
-#define CHECK_STR(got, want)                                                  \
-    do {                                                                      \
-        n_checks++;                                                           \
-        if (strcmp((got), (want)) != 0) {                                     \
-            n_failed++;                                                       \
-            fprintf(stderr, "%s:%d: got\n%s\nwanted\n%s\n", __FILE__, __LINE__, (got), (want)); \
-        }                                                                     \
-    } while (0)
-
-/* The output of one writer call, as a malloc'd string. */
-typedef struct capture {
-    char *text;
-    size_t size;
-    FILE *f;
-} capture;
-
-static FILE *begin(capture *c)
-{
-    c->text = NULL;
-    c->f = open_memstream(&c->text, &c->size);
-    return c->f;
-}
-
-static char *end(capture *c)
-{
-    fclose(c->f);
-    return c->text;
-}
+#include "minicheck.h"
 
 static void check_escape(const char *in, const char *want)
 {
     capture c;
-    cli_svg_escape(begin(&c), in);
-    CHECK_STR(end(&c), want);
+    cli_svg_escape(capture_open(&c), in);
+    CHECK_STR(capture_close(&c), want);
     free(c.text);
 }
 
@@ -71,26 +32,26 @@ static void test_escape(void)
 static void test_elements(void)
 {
     capture c;
-    cli_svg_rect(begin(&c), 1, 2.5, 3, 4, "#ff0000", NULL, NULL);
-    CHECK_STR(end(&c), "<rect x=\"1.00\" y=\"2.50\" width=\"3.00\" height=\"4.00\" "
+    cli_svg_rect(capture_open(&c), 1, 2.5, 3, 4, "#ff0000", NULL, NULL);
+    CHECK_STR(capture_close(&c), "<rect x=\"1.00\" y=\"2.50\" width=\"3.00\" height=\"4.00\" "
                        "fill=\"#ff0000\"/>\n");
     free(c.text);
-    cli_svg_rect(begin(&c), 0, 0, 1, 1, "#fff", "#000", "a<b");
-    CHECK_STR(end(&c), "<rect x=\"0.00\" y=\"0.00\" width=\"1.00\" height=\"1.00\" "
+    cli_svg_rect(capture_open(&c), 0, 0, 1, 1, "#fff", "#000", "a<b");
+    CHECK_STR(capture_close(&c), "<rect x=\"0.00\" y=\"0.00\" width=\"1.00\" height=\"1.00\" "
                        "fill=\"#fff\" stroke=\"#000\" stroke-width=\"0.5\">"
                        "<title>a&lt;b</title></rect>\n");
     free(c.text);
-    cli_svg_line(begin(&c), 0, 1, 2, 3, "#123456", 1.5, 1);
-    CHECK_STR(end(&c), "<line x1=\"0.00\" y1=\"1.00\" x2=\"2.00\" y2=\"3.00\" "
+    cli_svg_line(capture_open(&c), 0, 1, 2, 3, "#123456", 1.5, 1);
+    CHECK_STR(capture_close(&c), "<line x1=\"0.00\" y1=\"1.00\" x2=\"2.00\" y2=\"3.00\" "
                        "stroke=\"#123456\" stroke-width=\"1.50\" stroke-dasharray=\"5,3\"/>\n");
     free(c.text);
     const cli_svg_font plain = { 12, NULL, 0, NULL, 0 };
-    cli_svg_text(begin(&c), &plain, 10, 20, "%d & %s", 42, "x");
-    CHECK_STR(end(&c), "<text x=\"10.00\" y=\"20.00\" font-size=\"12.0\">42 &amp; x</text>\n");
+    cli_svg_text(capture_open(&c), &plain, 10, 20, "%d & %s", 42, "x");
+    CHECK_STR(capture_close(&c), "<text x=\"10.00\" y=\"20.00\" font-size=\"12.0\">42 &amp; x</text>\n");
     free(c.text);
     const cli_svg_font fancy = { 11, "end", -45, "#555", 1 };
-    cli_svg_text(begin(&c), &fancy, 5, 6, "%s", "n");
-    CHECK_STR(end(&c), "<text x=\"5.00\" y=\"6.00\" font-size=\"11.0\" text-anchor=\"end\" "
+    cli_svg_text(capture_open(&c), &fancy, 5, 6, "%s", "n");
+    CHECK_STR(capture_close(&c), "<text x=\"5.00\" y=\"6.00\" font-size=\"11.0\" text-anchor=\"end\" "
                        "transform=\"rotate(-45.0 5.00 6.00)\" fill=\"#555\" "
                        "font-weight=\"bold\">n</text>\n");
     free(c.text);
@@ -104,8 +65,8 @@ static void test_long_text(void)
     long_name[sizeof long_name - 1] = '\0';
     capture c;
     const cli_svg_font plain = { 12, NULL, 0, NULL, 0 };
-    cli_svg_text(begin(&c), &plain, 0, 0, "<%s>", long_name);
-    char *text = end(&c);
+    cli_svg_text(capture_open(&c), &plain, 0, 0, "<%s>", long_name);
+    char *text = capture_close(&c);
     CHECK(strstr(text, long_name) != NULL && strstr(text, "&lt;") && strstr(text, "&gt;"));
     free(text);
 }
@@ -113,10 +74,10 @@ static void test_long_text(void)
 static void test_document(void)
 {
     capture c;
-    FILE *f = begin(&c);
+    FILE *f = capture_open(&c);
     cli_svg_begin(f, 200, 100, "T & T");
     cli_svg_end(f);
-    char *text = end(&c);
+    char *text = capture_close(&c);
     CHECK(strncmp(text, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg ", 44) == 0);
     CHECK(strstr(text, "<title>T &amp; T</title>") != NULL);
     CHECK(strstr(text, "viewBox=\"0 0 200 100\"") != NULL);

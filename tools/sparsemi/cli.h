@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sparsemi.h"
+
 #if defined(__GNUC__)
 #define CLI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
@@ -58,6 +60,13 @@ typedef struct cli_list {
     size_t count;
     char **items;
 } cli_list;
+
+/* cli_read_dataset: smi_dataset_read_csv with the options every subcommand takes
+ * (delimiter 0 detects it; NULL names take the library's defaults). Returns its status. */
+int cli_read_dataset(const char *path, char delimiter, const char *target,
+                     const char *label_column, const char *fold_column,
+                     const cli_list *features, smi_dataset **ds);
+
 
 void cli_list_free(cli_list *list);
 

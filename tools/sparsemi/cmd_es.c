@@ -29,17 +29,8 @@ typedef struct es_outputs {
 
 static int load(const es_args *a, smi_dataset **ds)
 {
-    smi_csv_options opt;
-    smi_csv_options_init(&opt);
-    opt.delimiter = a->delimiter;
-    opt.target = a->target;
-    opt.label_column = a->label_column;
-    opt.fold_column = a->fold_column;
-    if (a->features.count > 0) {
-        opt.features = (const char *const *)a->features.items;
-        opt.n_features = a->features.count;
-    }
-    int status = smi_dataset_read_csv(ds, a->data, &opt);
+    int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column,
+                                  a->fold_column, &a->features, ds);
     if (status == SMI_OK && a->criterion == SMI_CRIT_CV && !a->fold_column)
         status = smi_dataset_set_kfold(*ds, a->folds, a->fold_shuffle, a->fold_seed);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;

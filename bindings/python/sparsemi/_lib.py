@@ -104,3 +104,34 @@ def decode(data):
 def string_array(texts):
     """A C array `const char *[len(texts)]` of encoded strings (keep it alive while used)."""
     return (ctypes.c_char_p * len(texts))(*[encode(t) for t in texts])
+
+
+class Handle:
+    """Owner of one C handle: freed by close(), at the end of a `with` block, or when the
+    object is collected. Subclasses set _free_name (the C function that frees it) and
+    _kind (the name used in messages)."""
+
+    _free_name = None
+    _kind = 'object'
+    _handle = None
+
+    def close(self):
+        """Free the C object now; the Python object is unusable afterwards. Idempotent."""
+        handle, self._handle = getattr(self, '_handle', None), None
+        if handle and lib is not None:
+            getattr(lib, self._free_name)(handle)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        self.close()
+
+    @property
+    def _h(self):
+        if not self._handle:
+            raise ValueError('the %s is closed' % self._kind)
+        return self._handle

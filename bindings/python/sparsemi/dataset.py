@@ -8,7 +8,7 @@ import os
 import numpy as np
 
 from . import _capi
-from ._lib import Error, call, decode, encode, last_error, lib, string_array
+from ._lib import Error, Handle, call, decode, encode, last_error, lib, string_array
 
 Problem = collections.namedtuple('Problem', 'kind column other')
 Problem.__doc__ = """A column that a regression cannot use, found by Dataset.check().
@@ -24,12 +24,15 @@ def _dptr(array):
     return array.ctypes.data_as(_DOUBLE_P)
 
 
-class Dataset:
+class Dataset(Handle):
     """A libsparsemi data set (smi_dataset), owned by this object.
 
     Dataset(X, y, names=None, target=None) copies the arrays; Dataset.from_csv reads a
     file. Free it with close() or a `with` block; otherwise it is freed when collected.
     """
+
+    _free_name = 'smi_dataset_free'
+    _kind = 'Dataset'
 
     def __init__(self, X, y, names=None, target=None):
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -84,29 +87,6 @@ class Dataset:
         ds = cls.__new__(cls)
         ds._handle = handle
         return ds
-
-    # -- lifetime ---------------------------------------------------------------
-
-    def close(self):
-        """Free the C data set now; the object is unusable afterwards. Idempotent."""
-        handle, self._handle = getattr(self, '_handle', None), None
-        if handle and lib is not None:
-            lib.smi_dataset_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def _h(self):
-        if not self._handle:
-            raise ValueError('the Dataset is closed')
-        return self._handle
 
     def __repr__(self):
         if not self._handle:

@@ -23,7 +23,7 @@ import time
 import numpy as np
 
 from . import _capi
-from ._lib import Error, call, decode, encode, last_error, lib
+from ._lib import Error, Handle, call, decode, encode, last_error, lib
 
 __all__ = ['DOS', 'Model', 'SearchResult', 'exhaustive_search', 'load_result',
            'merge_results', 'score_subset']
@@ -376,7 +376,7 @@ def _json_number(x):
     return float(x) if math.isfinite(x) else None   # as the CLI: NaN, inf -> null
 
 
-class SearchResult:
+class SearchResult(Handle):
     """The result of exhaustive_search (an smi_result, owned by this object).
 
     Attributes: criterion (its name), n_models (subsets scored), n_singular (skipped as
@@ -388,6 +388,9 @@ class SearchResult:
     was read before close() stays readable.
     """
 
+    _free_name = 'smi_result_free'
+    _kind = 'SearchResult'
+
     def __init__(self):
         raise TypeError('SearchResult objects come from sparsemi.exhaustive_search')
 
@@ -397,29 +400,6 @@ class SearchResult:
         self._handle = handle
         self._request = request
         return self
-
-    # -- lifetime ---------------------------------------------------------------
-
-    def close(self):
-        """Free the C result now. Idempotent."""
-        handle, self._handle = getattr(self, '_handle', None), None
-        if handle and lib is not None:
-            lib.smi_result_free(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def _h(self):
-        if not self._handle:
-            raise ValueError('the SearchResult is closed')
-        return self._handle
 
     def __repr__(self):
         if not self._handle:
