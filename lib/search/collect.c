@@ -76,16 +76,9 @@ static void offer_best(smi_collector *c, const smi_model *m)
         copy_model(best, m);
 }
 
-void smi_collector_add(smi_collector *c, const smi_problem *pb, double value,
-                       const size_t *path, size_t depth)
+void smi_collector_keep(smi_collector *c, const smi_problem *pb, double value,
+                        const size_t *path, size_t depth)
 {
-    c->n_models++;
-    smi_hist_add(&c->hist, value);
-    int wanted = c->heap_size < c->top || value <= c->heap[0].value;
-    smi_model *best = &c->best[pb->n_keep + depth];
-    wanted = wanted || isnan(best->value) || value <= best->value;
-    if (!wanted)
-        return;
     /* Merge the forced features and the path (both ascending) into feature indices. */
     size_t *f = c->scratch_subset, i = 0, j = 0, k = 0;
     while (i < pb->n_keep || j < depth) {
@@ -98,6 +91,12 @@ void smi_collector_add(smi_collector *c, const smi_problem *pb, double value,
     smi_model m = { .value = value, .size = k, .features = f };
     offer_top(c, &m);
     offer_best(c, &m);
+}
+
+void smi_collector_add(smi_collector *c, const smi_problem *pb, double value,
+                       const size_t *path, size_t depth)
+{
+    smi_collector_add_fast(c, pb, value, path, depth);
 }
 
 int smi_collector_init(smi_collector *c, const smi_problem *pb)

@@ -3,6 +3,7 @@
 #ifndef SMI_SEARCH_H
 #define SMI_SEARCH_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "core/core.h"
@@ -128,6 +129,11 @@ void smi_collector_free(smi_collector *c);
 void smi_collector_add(smi_collector *c, const smi_problem *pb, double value,
                        const size_t *path, size_t depth);
 int smi_collector_merge(smi_collector *into, const smi_collector *from);
+/* The part of smi_collector_add that a model which may enter the top M or beat the best
+ * of its size goes on to: its features are assembled and offered to both. */
+void smi_collector_keep(smi_collector *c, const smi_problem *pb, double value,
+                        const size_t *path, size_t depth);
+
 /* Back to nothing collected (the storage is kept). */
 void smi_collector_reset(smi_collector *c);
 /* Offer one model to the top M (top != 0) and to the best of its size (best != 0). */
@@ -135,6 +141,29 @@ void smi_collector_offer(smi_collector *c, const smi_model *m, int top, int best
 int smi_model_compare(const smi_model *a, const smi_model *b);
 
 void smi_hist_add(smi_hist *h, double v);
+
+/* smi_collector_add for the hot loops, inline: most subsets only update the count and a
+ * DOS bin inside the current window, and lose to the worst kept model and to the best of
+ * their size; those need no call at all (measured: about a fifth of the time per subset in
+ * an all-subsets BIC search). The outcome is the same as smi_collector_add's. */
+static inline void smi_collector_add_fast(smi_collector *c, const smi_problem *pb,
+                                          double value, const size_t *path, size_t depth)
+{
+    smi_hist *h = &c->hist;
+    c->n_models++;
+    double bin = h->scale != 0.0 && h->scale_exponent == h->exponent && !h->edges
+                     ? floor(value * h->scale) : -INFINITY;
+    if (h->n > 0 && value >= h->lo && value <= h->hi && bin >= (double)h->base
+        && bin < (double)h->base + (double)h->capacity) {
+        h->n++;
+        h->counts[(int64_t)bin - h->base]++;
+    } else {
+        smi_hist_add(h, value);
+    }
+    const smi_model *best = &c->best[pb->n_keep + depth];
+    if (c->heap_size < c->top || value <= c->heap[0].value || !(value > best->value))
+        smi_collector_keep(c, pb, value, path, depth);
+}
 /* Final bins of the merged accumulators: edges (n_bins + 1) and counts. */
 int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacity,
                     double **edges, uint64_t **counts, size_t *n_bins, uint64_t *below,
