@@ -38,21 +38,21 @@ int main(void)
                                             : "QR per subset, leverages",
                    naive, subsets / naive, max_rel);
             for (size_t threads = 1; threads <= 2; threads++) {
-                double t[RUNS];
+                double t[RUNS], cpu[RUNS];
                 char buf[128];
                 smi_result *res = NULL;
                 smi_search_set_threads(cfg, threads);
                 for (int r = 0; r < RUNS; r++) {
                     smi_result_free(res);
-                    t[r] = bench_run_search(ds, cfg, &res);
+                    t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
                 }
                 double rate = subsets / bench_median(t, RUNS);
                 printf("es %s%s n = %d p = %zu, %.4g subsets (%llu singular), %zu thread%s: %s; "
-                       "%.3g subsets/s, %.3g per thread; %.0fx naive\n",
+                       "%.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive\n",
                        smi_criterion_name(criterion), criterion == SMI_CRIT_CV ? " 10-fold" : "",
                        N, p, subsets, (unsigned long long)smi_result_n_singular(res), threads,
                        threads > 1 ? "s" : "", bench_spread(t, RUNS, buf, sizeof buf), rate,
-                       rate / (double)threads, rate / naive);
+                       rate / (double)threads, subsets / bench_median(cpu, RUNS), rate / naive);
                 fflush(stdout);
                 smi_result_free(res);
             }

@@ -46,25 +46,26 @@ int main(int argc, char **argv)
            bench_rss_phrase(rss, sizeof rss));
     fflush(stdout);
     for (size_t th = threads ? threads : 1; th <= (threads ? threads : 2); th++) {
-        double t[MAX_RUNS];
+        double t[MAX_RUNS], cpu[MAX_RUNS];
         char buf[128];
         smi_result *res = NULL;
         smi_search_set_threads(cfg, th);
         for (int r = 0; r < runs; r++) {
             smi_result_free(res);
-            t[r] = bench_run_search(ds, cfg, &res);
+            t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
         }
         double rate = subsets / bench_median(t, runs);
         double best = NAN;
         size_t best_features[K], best_k = 0;
         smi_result_model(res, 0, K, best_features, NULL, &best_k, &best, NULL, NULL);
+        double cpu_rate = subsets / bench_median(cpu, runs);
         printf("es-%d bic n = %d p = %zu, %.4g subsets (%llu scored, %llu singular), %zu "
-               "thread%s: %s; %.3g subsets/s, %.3g per thread; %.0fx naive; best bic %.6g with "
-               "%zu features; %s\n",
+               "thread%s: %s; %.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive; "
+               "best bic %.6g with %zu features; %s\n",
                K, N, p, subsets, (unsigned long long)smi_result_n_models(res),
                (unsigned long long)smi_result_n_singular(res), th, th > 1 ? "s" : "",
-               bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)th, rate / naive,
-               best, best_k, bench_rss_phrase(rss, sizeof rss));
+               bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)th, cpu_rate,
+               rate / naive, best, best_k, bench_rss_phrase(rss, sizeof rss));
         fflush(stdout);
         smi_result_free(res);
     }

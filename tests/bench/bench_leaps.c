@@ -29,9 +29,11 @@ static const char r_script[] =
     " really.big = TRUE); reps <- 1;"
     " repeat { e <- system.time(for (i in seq_len(reps)) r <- f())[[\"elapsed\"]];"
     " if (e >= 0.3 || reps >= 4096) break; reps <- reps * 2 };"
-    " t <- c(e, replicate(2, system.time(for (i in seq_len(reps)) r <- f())[[\"elapsed\"]])) / reps;"
-    " s <- summary(r); cat(\"TIME\", sprintf(\"%%.6g\", c(median(t), min(t), max(t))), reps, \"\\n\");"
-    " for (k in 1:p) cat(\"SIZE\", k, sprintf(\"%%.17g\", s$rss[k]), which(s$which[k, -1]), \"\\n\")";
+    " t <- c(e, replicate(2, system.time(for (i in seq_len(reps)) r <- f())[[\"elapsed\"]]))"
+    " / reps; s <- summary(r);"
+    " cat(\"TIME\", sprintf(\"%%.6g\", c(median(t), min(t), max(t))), reps, \"\\n\");"
+    " for (k in 1:p)"
+    " cat(\"SIZE\", k, sprintf(\"%%.17g\", s$rss[k]), which(s$which[k, -1]), \"\\n\")";
 
 typedef struct leaps_out {
     int ok;
@@ -106,7 +108,7 @@ static leaps_out run_leaps(const char *csv, size_t p)
 static double library_time(const smi_dataset *ds, size_t threads, smi_result **res)
 {
     smi_search *cfg;
-    double t[RUNS];
+    double t[RUNS], cpu[RUNS];
     smi_search_create(&cfg);
     smi_search_set_criterion(cfg, SMI_CRIT_RSS);
     smi_search_set_top(cfg, 1);
@@ -114,12 +116,13 @@ static double library_time(const smi_dataset *ds, size_t threads, smi_result **r
     *res = NULL;
     for (int r = 0; r < RUNS; r++) {
         smi_result_free(*res);
-        t[r] = bench_run_search(ds, cfg, res);
+        t[r] = bench_run_search(ds, cfg, res, &cpu[r]);
     }
     smi_search_free(cfg);
     char buf[128];
-    printf("  libsparsemi all 2^p - 1 subsets, criterion rss, %zu thread%s: %s\n", threads,
-           threads > 1 ? "s" : "", bench_spread(t, RUNS, buf, sizeof buf));
+    printf("  libsparsemi all 2^p - 1 subsets, criterion rss, %zu thread%s: %s; %.3g CPU-s\n",
+           threads, threads > 1 ? "s" : "", bench_spread(t, RUNS, buf, sizeof buf),
+           bench_median(cpu, RUNS));
     return t[RUNS / 2];
 }
 

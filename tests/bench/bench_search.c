@@ -23,7 +23,7 @@ static void run(const smi_dataset *ds, int criterion, size_t threads, int runs, 
     size_t p = smi_dataset_p(ds);
     smi_search *cfg;
     smi_result *res = NULL;
-    double t[MAX_RUNS], subsets = (double)((1ULL << p) - 1);
+    double t[MAX_RUNS], cpu[MAX_RUNS], subsets = (double)((1ULL << p) - 1);
     char buf[128];
     smi_search_create(&cfg);
     smi_search_set_criterion(cfg, criterion);
@@ -32,18 +32,20 @@ static void run(const smi_dataset *ds, int criterion, size_t threads, int runs, 
     smi_search_set_bins(cfg, 64);
     for (int r = 0; r < runs; r++) {
         smi_result_free(res);
-        t[r] = bench_run_search(ds, cfg, &res);
+        t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
     }
     double med = bench_median(t, runs), rate = subsets / med;
+    double cpu_rate = subsets / bench_median(cpu, runs);
     double best = NAN;
     smi_result_model(res, 0, 0, NULL, NULL, NULL, &best, NULL, NULL);
     printf("es %s n = %d p = %zu, %.4g subsets (%llu scored, %llu singular), %zu thread%s: "
-           "%s; %.3g subsets/s, %.3g per thread; %.0fx naive; best %s %.6g\n",
+           "%s; %.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive; best %s "
+           "%.6g\n",
            smi_criterion_name(criterion), N, p, subsets,
            (unsigned long long)smi_result_n_models(res),
            (unsigned long long)smi_result_n_singular(res), threads, threads > 1 ? "s" : "",
-           bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)threads, rate / naive,
-           smi_criterion_name(criterion), best);
+           bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)threads, cpu_rate,
+           rate / naive, smi_criterion_name(criterion), best);
     fflush(stdout);
     smi_result_free(res);
     smi_search_free(cfg);
