@@ -35,12 +35,16 @@ typedef struct run_state {
     double interval, last_save; /* checkpoints: seconds; interval 0 means none */
 } run_state;
 
+/* The collector is written for every subset: the padding keeps two workers' collectors
+ * off a shared cache line (false sharing between threads). */
 typedef struct worker {
+    char pad_before[128];
     run_state *st;
     smi_workspace *ws;
     smi_collector col;
     pthread_t thread;
     int is_caller;
+    char pad_after[128];
 } worker;
 
 static double now(void)
