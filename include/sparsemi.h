@@ -367,6 +367,122 @@ SMI_API int smi_result_load(smi_result **out, const char *path);
  * (another data set or configuration, or a shard twice), SMI_ENOMEM. */
 SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts);
 
+/* ------------------------------------------------------------------------------------
+ * Bayesian model evidence of one model (DESIGN.md 4.4): Bayesian linear regression
+ * y = X_S w + e, w ~ N(0, alpha^-1 I), e ~ N(0, beta^-1 I), on centred data (intercept on)
+ * with the features standardised (standardisation on). F = -ln p(y | S).
+ * ------------------------------------------------------------------------------------ */
+
+/* How the hyperparameters are treated. Values never change. */
+typedef enum smi_hyper_mode {
+    SMI_HYPER_FIXED = 0,    /* alpha and beta as given */
+    SMI_HYPER_OPTIMIZE = 1, /* type-II maximum likelihood over alpha and beta */
+    SMI_HYPER_MARGINAL = 2, /* integrated over grids of noise and coefficient scales */
+    SMI_HYPER_NG = 3        /* normal-gamma conjugate prior, closed form */
+} smi_hyper_mode;
+
+/* Priors of the scales for SMI_HYPER_MARGINAL (on sigma_noise = beta^-1/2 and
+ * sigma_coef = alpha^-1/2, independently). Values never change. */
+typedef enum smi_scale_prior {
+    SMI_PRIOR_INVERSE = 0, /* p(sigma) proportional to 1 / sigma */
+    SMI_PRIOR_GAMMA = 1,   /* sigma ~ Gamma(shape, scale) */
+    SMI_PRIOR_UNIFORM = 2  /* flat in sigma */
+} smi_scale_prior;
+
+typedef struct smi_evidence_config smi_evidence_config;
+typedef struct smi_evidence smi_evidence;
+
+/* smi_evidence_config_create: defaults: SMI_HYPER_OPTIMIZE starting from alpha = 1,
+ * beta = 1 / var(y) (also the values of SMI_HYPER_FIXED until set_hyper is called); at most
+ * 1000 iterations to a relative tolerance of 1e-10; grids of 20 log-spaced points,
+ * sigma_noise from 1e-3 to 10 and sigma_coef from 1e-2 to 1e2 times sd(y), prior
+ * SMI_PRIOR_INVERSE; normal-gamma lambda = 1, a0 = b0 = 1e-6 (near-flat); intercept and
+ * standardisation on. sd(y) and var(y) are the target's (divisor n).
+ * Free with smi_evidence_config_free (NULL: no-op). */
+SMI_API int smi_evidence_config_create(smi_evidence_config **out);
+SMI_API void smi_evidence_config_free(smi_evidence_config *cfg);
+
+/* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
+ * set_mode: a smi_hyper_mode value.
+ * set_hyper: alpha > 0, beta > 0, finite: the values of SMI_HYPER_FIXED and the start of
+ *   SMI_HYPER_OPTIMIZE.
+ * set_iterations: max_iter >= 1, tolerance > 0: SMI_HYPER_OPTIMIZE stops when the relative
+ *   changes of F, ln alpha and ln beta in one step are all below it (relative to
+ *   max(1, |value|)).
+ * set_grids: sigma_noise in [noise_lo, noise_hi] and sigma_coef in [coef_lo, coef_hi],
+ *   0 < lo < hi, n >= 2 log-spaced points each, both ends included; the ends are multiples
+ *   of sd(y) (the grid runs from lo * sd(y) to hi * sd(y)); integrated with trapezoid
+ *   weights in sigma.
+ * set_prior: a smi_scale_prior; shape > 0 and scale > 0 for SMI_PRIOR_GAMMA (ignored
+ *   otherwise; the scale, like the grids, in units of sd(y)). Each prior density is
+ *   normalised over its grid's range: 1 / (sigma ln(hi/lo)) for SMI_PRIOR_INVERSE,
+ *   1 / (hi - lo) for SMI_PRIOR_UNIFORM, the Gamma density divided by its trapezoid sum on
+ *   the grid for SMI_PRIOR_GAMMA.
+ * set_normal_gamma: w ~ N(0, sigma^2 / lambda I), sigma^-2 ~ Gamma(a0, rate b0);
+ *   lambda > 0, a0 > 0, b0 > 0.
+ * set_intercept, set_standardize: on != 0 turns them on. */
+SMI_API int smi_evidence_set_mode(smi_evidence_config *cfg, int mode);
+SMI_API int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, double beta);
+SMI_API int smi_evidence_set_iterations(smi_evidence_config *cfg, size_t max_iter,
+                                        double tolerance);
+SMI_API int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, double noise_hi,
+                                   size_t noise_n, double coef_lo, double coef_hi,
+                                   size_t coef_n);
+SMI_API int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double shape,
+                                   double scale);
+SMI_API int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambda, double a0,
+                                          double b0);
+SMI_API int smi_evidence_set_intercept(smi_evidence_config *cfg, int on);
+SMI_API int smi_evidence_set_standardize(smi_evidence_config *cfg, int on);
+
+/* smi_evidence_fit: the evidence of the model with the k features subset[0..k-1].
+ * Needs k >= 1, distinct valid indices, n > k (n > k + 1 with an intercept).
+ * Returns SMI_OK and a new result (free with smi_evidence_free), or SMI_EINVAL (bad subset,
+ * n too small, NULL argument, a constant target where sd(y) sets a scale: the marginal
+ * grids, or the default beta = 1 / var(y)), SMI_ESINGULAR (a constant feature with the
+ * intercept on; A = alpha I + beta X'X singular to working precision), SMI_ENOCONV (SMI_HYPER_OPTIMIZE did not converge, or its optimum lies at
+ * alpha or beta = infinity, as the message says: the result at the last iterate is still
+ * returned in *out with smi_evidence_converged() == 0), SMI_ENOMEM; *out is NULL otherwise.
+ * Thread safety: ds and cfg are only read. */
+SMI_API int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t k,
+                             const smi_evidence_config *cfg, smi_evidence **out);
+SMI_API void smi_evidence_free(smi_evidence *ev);
+
+/* Scalars of a fit: F = -ln p(y|S); its two parts, fit = (beta/2)|y - X m|^2 +
+ * (alpha/2)|m|^2 - (n/2) ln beta + (n/2) ln 2pi and complexity = (1/2) ln|A| - (k/2) ln alpha
+ * (F = fit + complexity, at the reported alpha and beta; for the marginal and normal-gamma
+ * modes, fit is taken at their posterior means and complexity = F - fit, which adds the
+ * Occam factor of integrating over the hyperparameters to the expression above), with
+ * X the design after centring and standardisation (as configured), m the posterior mean
+ * on that design and
+ * A = alpha I + beta X'X; alpha, beta (the optimum, the fixed values, or posterior
+ * means on the grid / of the normal-gamma posterior, where beta = a_n / b_n and
+ * alpha = lambda beta); noise_sd = beta^-1/2; gamma_eff =
+ * sum l_i / (alpha + l_i) over the eigenvalues l_i of beta X'X; iterations used; converged
+ * (1, or 0 when the optimisation stopped without converging). NAN / 0 for NULL. */
+SMI_API double smi_evidence_free_energy(const smi_evidence *ev);
+SMI_API double smi_evidence_fit_term(const smi_evidence *ev);
+SMI_API double smi_evidence_complexity_term(const smi_evidence *ev);
+SMI_API double smi_evidence_alpha(const smi_evidence *ev);
+SMI_API double smi_evidence_beta(const smi_evidence *ev);
+SMI_API double smi_evidence_noise_sd(const smi_evidence *ev);
+SMI_API double smi_evidence_gamma_eff(const smi_evidence *ev);
+SMI_API size_t smi_evidence_iterations(const smi_evidence *ev);
+SMI_API int smi_evidence_converged(const smi_evidence *ev);
+
+/* smi_evidence_mean: the posterior mean of w (k values) and smi_evidence_covariance its
+ * covariance (k x k, row-major), both in the original units of the features (the
+ * standardised quantities divided by the features' standard deviations); the intercept
+ * is the mean of y minus the means of the features times the posterior mean (0 with the
+ * intercept off). The covariance is A^-1 at the reported alpha and beta; for
+ * SMI_HYPER_NG that is (b_n / a_n)(lambda I + X'X)^-1, the scale matrix of the Student-t
+ * posterior of w (whose covariance is a_n / (a_n - 1) times it). mean or intercept may be
+ * NULL. Return SMI_OK or SMI_EINVAL when capacity is too small. */
+SMI_API int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *mean,
+                              double *intercept);
+SMI_API int smi_evidence_covariance(const smi_evidence *ev, size_t capacity,
+                                    double *covariance);
+
 #ifdef __cplusplus
 }
 #endif

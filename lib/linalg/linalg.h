@@ -33,6 +33,38 @@ void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, con
             const double *a, const int *lda, const double *beta, double *c, const int *ldc,
             size_t uplo_len, size_t trans_len);
 
+/* Eigenvalues (ascending) and, with jobz "V", eigenvectors of a symmetric n x n matrix by
+ * divide and conquer; lwork >= 1 + 6n + 2n^2 and liwork >= 3 + 5n with eigenvectors. */
+void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,
+             double *w, double *work, const int *lwork, int *iwork, const int *liwork,
+             int *info, size_t jobz_len, size_t uplo_len);
+
+/* Cholesky factorisation (dpotrf), solve (dpotrs) and inverse from the factor (dpotri). */
+void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a, const int *lda,
+             double *b, const int *ldb, int *info, size_t uplo_len);
+void dpotri_(const char *uplo, const int *n, double *a, const int *lda, int *info,
+             size_t uplo_len);
+
+/* Orders up to SMI_LINALG_SMALL are solved in plain C by the two functions below (eigen.c),
+ * larger ones by LAPACK: a multithreaded BLAS costs more in waking its threads than the
+ * arithmetic of a small problem. SMI_LINALG_SPECTRUM_WORK(n): doubles of their work. */
+#define SMI_LINALG_SMALL 32
+#define SMI_LINALG_SPECTRUM_WORK(n) (1 + 6 * (n) + 2 * (n) * (n) + 3 + 5 * (n))
+
+/* smi_linalg_sym_spectrum: the eigenvalues w (n, ascending) of the symmetric n x n matrix a
+ * (every entry filled; destroyed) and b replaced by V'b, its coordinates in the eigenbasis
+ * (V the orthonormal eigenvectors, never formed for small n). work: SPECTRUM_WORK(n).
+ * Returns SMI_OK, SMI_ENOCONV or SMI_ETOOLARGE. */
+int smi_linalg_sym_spectrum(double *a, size_t n, double *w, double *b, double *work);
+
+/* smi_linalg_spd_solve_inverse: for the symmetric positive definite n x n matrix a (every
+ * entry filled), b <- a^-1 b and a <- a^-1 (every entry), by Cholesky. work: n * n doubles.
+ * Returns SMI_OK, SMI_ESINGULAR (not positive definite to working precision, naming the
+ * pivot) or SMI_ETOOLARGE. */
+int smi_linalg_spd_solve_inverse(double *a, size_t n, double *b, double *work);
+
 /* smi_linalg_singular_values: the min(rows, cols) singular values, descending, of the
  * column-major rows x cols matrix `a` (overwritten). Returns SMI_OK, SMI_ENOMEM,
  * SMI_ETOOLARGE (a dimension beyond LAPACK's int) or SMI_ENOCONV. */

@@ -63,7 +63,7 @@ def test_capi_binds_every_header_function_in_order():
 
 def test_argtypes_and_restypes_follow_the_header():
     expected_restype = {'int': ctypes.c_int, 'void': None, 'size_t': ctypes.c_size_t, 'uint64_t': ctypes.c_uint64,
-                        'const char *': ctypes.c_char_p}
+                        'double': ctypes.c_double, 'const char *': ctypes.c_char_p}
     for name, ret, params in header_prototypes():
         func = getattr(lib, name)
         assert len(func.argtypes) == len(params), name

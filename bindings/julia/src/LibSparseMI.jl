@@ -30,6 +30,13 @@ const SMI_CRIT_BIC = 2
 const SMI_CRIT_FE = 3
 const SMI_CRIT_CV = 4
 const SMI_CRIT_LOO = 5
+const SMI_HYPER_FIXED = 0
+const SMI_HYPER_OPTIMIZE = 1
+const SMI_HYPER_MARGINAL = 2
+const SMI_HYPER_NG = 3
+const SMI_PRIOR_INVERSE = 0
+const SMI_PRIOR_GAMMA = 1
+const SMI_PRIOR_UNIFORM = 2
 
 # Types
 
@@ -49,6 +56,12 @@ end
 
 # typedef enum smi_criterion smi_criterion
 const smi_criterion = Cint
+
+# typedef enum smi_hyper_mode smi_hyper_mode
+const smi_hyper_mode = Cint
+
+# typedef enum smi_scale_prior smi_scale_prior
+const smi_scale_prior = Cint
 
 # Functions, in header order: one ccall wrapper each.
 
@@ -485,4 +498,165 @@ function smi_result_merge(out, parts, n_parts)
     ccall((:smi_result_merge, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}}, Ptr{Ptr{Cvoid}}, Csize_t,),
           out, parts, n_parts)
+end
+
+# int smi_evidence_config_create(smi_evidence_config **out)
+function smi_evidence_config_create(out)
+    ccall((:smi_evidence_config_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# void smi_evidence_config_free(smi_evidence_config *cfg)
+function smi_evidence_config_free(cfg)
+    ccall((:smi_evidence_config_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_evidence_set_mode(smi_evidence_config *cfg, int mode)
+function smi_evidence_set_mode(cfg, mode)
+    ccall((:smi_evidence_set_mode, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, mode)
+end
+
+# int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, double beta)
+function smi_evidence_set_hyper(cfg, alpha, beta)
+    ccall((:smi_evidence_set_hyper, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble,),
+          cfg, alpha, beta)
+end
+
+# int smi_evidence_set_iterations(smi_evidence_config *cfg, size_t max_iter, double tolerance)
+function smi_evidence_set_iterations(cfg, max_iter, tolerance)
+    ccall((:smi_evidence_set_iterations, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Cdouble,),
+          cfg, max_iter, tolerance)
+end
+
+# int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, double noise_hi, size_t noise_n, double coef_lo, double coef_hi, size_t coef_n)
+function smi_evidence_set_grids(cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
+    ccall((:smi_evidence_set_grids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t, Cdouble, Cdouble, Csize_t,),
+          cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
+end
+
+# int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double shape, double scale)
+function smi_evidence_set_prior(cfg, prior, shape, scale)
+    ccall((:smi_evidence_set_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint, Cdouble, Cdouble,),
+          cfg, prior, shape, scale)
+end
+
+# int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambda, double a0, double b0)
+function smi_evidence_set_normal_gamma(cfg, lambda, a0, b0)
+    ccall((:smi_evidence_set_normal_gamma, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Cdouble,),
+          cfg, lambda, a0, b0)
+end
+
+# int smi_evidence_set_intercept(smi_evidence_config *cfg, int on)
+function smi_evidence_set_intercept(cfg, on)
+    ccall((:smi_evidence_set_intercept, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_evidence_set_standardize(smi_evidence_config *cfg, int on)
+function smi_evidence_set_standardize(cfg, on)
+    ccall((:smi_evidence_set_standardize, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t k, const smi_evidence_config *cfg, smi_evidence **out)
+function smi_evidence_fit(ds, subset, k, cfg, out)
+    ccall((:smi_evidence_fit, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Csize_t, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, subset, k, cfg, out)
+end
+
+# void smi_evidence_free(smi_evidence *ev)
+function smi_evidence_free(ev)
+    ccall((:smi_evidence_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_free_energy(const smi_evidence *ev)
+function smi_evidence_free_energy(ev)
+    ccall((:smi_evidence_free_energy, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_fit_term(const smi_evidence *ev)
+function smi_evidence_fit_term(ev)
+    ccall((:smi_evidence_fit_term, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_complexity_term(const smi_evidence *ev)
+function smi_evidence_complexity_term(ev)
+    ccall((:smi_evidence_complexity_term, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_alpha(const smi_evidence *ev)
+function smi_evidence_alpha(ev)
+    ccall((:smi_evidence_alpha, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_beta(const smi_evidence *ev)
+function smi_evidence_beta(ev)
+    ccall((:smi_evidence_beta, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_noise_sd(const smi_evidence *ev)
+function smi_evidence_noise_sd(ev)
+    ccall((:smi_evidence_noise_sd, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_gamma_eff(const smi_evidence *ev)
+function smi_evidence_gamma_eff(ev)
+    ccall((:smi_evidence_gamma_eff, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# size_t smi_evidence_iterations(const smi_evidence *ev)
+function smi_evidence_iterations(ev)
+    ccall((:smi_evidence_iterations, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# int smi_evidence_converged(const smi_evidence *ev)
+function smi_evidence_converged(ev)
+    ccall((:smi_evidence_converged, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *mean, double *intercept)
+function smi_evidence_mean(ev, capacity, mean, intercept)
+    ccall((:smi_evidence_mean, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
+          ev, capacity, mean, intercept)
+end
+
+# int smi_evidence_covariance(const smi_evidence *ev, size_t capacity, double *covariance)
+function smi_evidence_covariance(ev, capacity, covariance)
+    ccall((:smi_evidence_covariance, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          ev, capacity, covariance)
 end

@@ -31,6 +31,13 @@ SMI_CRIT_BIC = 2
 SMI_CRIT_FE = 3
 SMI_CRIT_CV = 4
 SMI_CRIT_LOO = 5
+SMI_HYPER_FIXED = 0
+SMI_HYPER_OPTIMIZE = 1
+SMI_HYPER_MARGINAL = 2
+SMI_HYPER_NG = 3
+SMI_PRIOR_INVERSE = 0
+SMI_PRIOR_GAMMA = 1
+SMI_PRIOR_UNIFORM = 2
 
 # Types
 
@@ -44,6 +51,12 @@ class smi_csv_options(ctypes.Structure):
 
 # typedef enum smi_criterion smi_criterion
 smi_criterion = ctypes.c_int
+
+# typedef enum smi_hyper_mode smi_hyper_mode
+smi_hyper_mode = ctypes.c_int
+
+# typedef enum smi_scale_prior smi_scale_prior
+smi_scale_prior = ctypes.c_int
 
 smi_csv_options._fields_ = [
     ('struct_size', ctypes.c_size_t),  # size_t struct_size
@@ -335,6 +348,103 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
         ctypes.POINTER(ctypes.c_void_p),  # const smi_result *const *parts
         ctypes.c_size_t,  # size_t n_parts
+    )),
+    ('smi_evidence_config_create', ctypes.c_int, (  # int smi_evidence_config_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence_config **out
+    )),
+    ('smi_evidence_config_free', None, (  # void smi_evidence_config_free(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+    )),
+    ('smi_evidence_set_mode', ctypes.c_int, (  # int smi_evidence_set_mode(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_int,  # int mode
+    )),
+    ('smi_evidence_set_hyper', ctypes.c_int, (  # int smi_evidence_set_hyper(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_double,  # double alpha
+        ctypes.c_double,  # double beta
+    )),
+    ('smi_evidence_set_iterations', ctypes.c_int, (  # int smi_evidence_set_iterations(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_size_t,  # size_t max_iter
+        ctypes.c_double,  # double tolerance
+    )),
+    ('smi_evidence_set_grids', ctypes.c_int, (  # int smi_evidence_set_grids(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_double,  # double noise_lo
+        ctypes.c_double,  # double noise_hi
+        ctypes.c_size_t,  # size_t noise_n
+        ctypes.c_double,  # double coef_lo
+        ctypes.c_double,  # double coef_hi
+        ctypes.c_size_t,  # size_t coef_n
+    )),
+    ('smi_evidence_set_prior', ctypes.c_int, (  # int smi_evidence_set_prior(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_int,  # int prior
+        ctypes.c_double,  # double shape
+        ctypes.c_double,  # double scale
+    )),
+    ('smi_evidence_set_normal_gamma', ctypes.c_int, (  # int smi_evidence_set_normal_gamma(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_double,  # double lambda
+        ctypes.c_double,  # double a0
+        ctypes.c_double,  # double b0
+    )),
+    ('smi_evidence_set_intercept', ctypes.c_int, (  # int smi_evidence_set_intercept(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_evidence_set_standardize', ctypes.c_int, (  # int smi_evidence_set_standardize(...)
+        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_evidence_fit', ctypes.c_int, (  # int smi_evidence_fit(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
+        ctypes.c_size_t,  # size_t k
+        ctypes.c_void_p,  # const smi_evidence_config *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
+    )),
+    ('smi_evidence_free', None, (  # void smi_evidence_free(...)
+        ctypes.c_void_p,  # smi_evidence *ev
+    )),
+    ('smi_evidence_free_energy', ctypes.c_double, (  # double smi_evidence_free_energy(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_fit_term', ctypes.c_double, (  # double smi_evidence_fit_term(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_complexity_term', ctypes.c_double, (  # double smi_evidence_complexity_term(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_alpha', ctypes.c_double, (  # double smi_evidence_alpha(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_beta', ctypes.c_double, (  # double smi_evidence_beta(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_noise_sd', ctypes.c_double, (  # double smi_evidence_noise_sd(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_gamma_eff', ctypes.c_double, (  # double smi_evidence_gamma_eff(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_iterations', ctypes.c_size_t, (  # size_t smi_evidence_iterations(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_converged', ctypes.c_int, (  # int smi_evidence_converged(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+    )),
+    ('smi_evidence_mean', ctypes.c_int, (  # int smi_evidence_mean(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *mean
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+    )),
+    ('smi_evidence_covariance', ctypes.c_int, (  # int smi_evidence_covariance(...)
+        ctypes.c_void_p,  # const smi_evidence *ev
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *covariance
     )),
 )
 
