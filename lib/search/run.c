@@ -25,10 +25,10 @@
 typedef struct run_state {
     const smi_problem *pb;
     const smi_task *tasks;   /* the sorted plan */
-    const size_t *todo;      /* the plan positions this run scores, ascending */
-    size_t n_todo;
+    const size_t *pending;      /* the plan positions this run scores, ascending */
+    size_t n_pending;
     uint64_t total;          /* subsets in the share, those done before included */
-    atomic_size_t next;      /* todo[0..next) are claimed; a claimed task is always finished */
+    atomic_size_t next;      /* pending[0..next) are claimed; a claimed task is always finished */
     atomic_uint_fast64_t done;
     atomic_int cancel, pause;
     double reported;         /* the last fraction given to the progress callback */
@@ -72,9 +72,9 @@ static void work(worker *w)
     run_state *st = w->st;
     while (!atomic_load(&st->cancel) && !atomic_load(&st->pause)) {
         size_t i = atomic_fetch_add(&st->next, 1);
-        if (i >= st->n_todo)
+        if (i >= st->n_pending)
             break;
-        const smi_task *task = &st->tasks[st->todo[i]];
+        const smi_task *task = &st->tasks[st->pending[i]];
         smi_task_run(task, st->pb, w->ws, &w->col);
         uint64_t done = atomic_fetch_add(&st->done, task->weight) + task->weight;
         if (w->is_caller)
@@ -138,7 +138,7 @@ typedef struct search_ctx {
     const smi_problem *pb;
     smi_task *tasks;       /* the sorted plan */
     uint64_t *done;        /* plan positions done */
-    size_t *todo;
+    size_t *pending;
     smi_run_info info;
     worker *w;
     size_t n_workers;
@@ -152,21 +152,21 @@ static int make_plan(search_ctx *x)
     SMI_TRY(smi_task_plan(x->pb, &x->tasks, &n_tasks));
     qsort(x->tasks, n_tasks, sizeof *x->tasks, compare_tasks);
     x->done = smi_calloc_array(SMI_DONE_WORDS(n_tasks) + 1, sizeof *x->done, "task list");
-    x->todo = smi_alloc_array(n_tasks, sizeof *x->todo, "task list");
-    if (!x->done || !x->todo)
+    x->pending = smi_alloc_array(n_tasks, sizeof *x->pending, "task list");
+    if (!x->done || !x->pending)
         return SMI_ENOMEM;
     x->info = (smi_run_info){ .shard_count = x->pb->cfg->shard_count, .n_tasks = n_tasks,
                               .done = x->done };
     x->info.fingerprint = smi_state_fingerprint(x->ds, x->pb, x->tasks, n_tasks);
     x->st.pb = x->pb; /* the rest of st is zero (search) */
     x->st.tasks = x->tasks;
-    x->st.todo = x->todo;
+    x->st.pending = x->pending;
     x->st.interval = x->pb->cfg->checkpoint ? x->pb->cfg->checkpoint_interval : 0.0;
     return SMI_OK;
 }
 
 /* The shard's tasks not done yet, in plan order; the progress counts from those done. */
-static void choose_todo(search_ctx *x)
+static void choose_pending(search_ctx *x)
 {
     const struct smi_search *cfg = x->pb->cfg;
     uint64_t done = 0;
@@ -175,14 +175,14 @@ static void choose_todo(search_ctx *x)
         if (SMI_DONE_GET(x->done, t))
             done += x->tasks[t].weight;
         else
-            x->todo[x->st.n_todo++] = t;
+            x->pending[x->st.n_pending++] = t;
     }
     atomic_store(&x->st.done, done);
 }
 
 static int make_workers(search_ctx *x)
 {
-    size_t n = thread_count(x->pb->cfg, x->st.n_todo);
+    size_t n = thread_count(x->pb->cfg, x->st.n_pending);
     x->w = smi_calloc_array(n, sizeof *x->w, "search threads");
     if (!x->w)
         return SMI_ENOMEM;
@@ -206,7 +206,7 @@ static void free_ctx(search_ctx *x)
     smi_collector_free(&x->acc);
     free(x->tasks);
     free(x->done);
-    free(x->todo);
+    free(x->pending);
 }
 
 static int build(search_ctx *x, smi_collector **cols, size_t n, smi_result **out)
@@ -220,11 +220,11 @@ static int build(search_ctx *x, smi_collector **cols, size_t n, smi_result **out
 /* Without a checkpoint: one round over the share. */
 static int run_plain(search_ctx *x, smi_result **out)
 {
-    choose_todo(x);
+    choose_pending(x);
     SMI_TRY(make_workers(x));
     SMI_TRY(run_workers(&x->st, x->w, x->n_workers));
-    for (size_t i = 0; i < x->st.n_todo; i++)
-        SMI_DONE_SET(x->done, x->todo[i]);
+    for (size_t i = 0; i < x->st.n_pending; i++)
+        SMI_DONE_SET(x->done, x->pending[i]);
     smi_collector **cols = smi_alloc_array(x->n_workers, sizeof *cols, "collectors");
     if (!cols)
         return SMI_ENOMEM;
@@ -285,14 +285,14 @@ static int resume(search_ctx *x, int *fresh)
     return rc;
 }
 
-/* After a round: todo[*start..claimed) are done; move what the workers found into acc. */
+/* After a round: pending[*start..claimed) are done; move what the workers found into acc. */
 static void end_round(search_ctx *x, size_t *start)
 {
     size_t claimed = atomic_load(&x->st.next);
-    if (claimed > x->st.n_todo)
-        claimed = x->st.n_todo;
+    if (claimed > x->st.n_pending)
+        claimed = x->st.n_pending;
     for (size_t i = *start; i < claimed; i++)
-        SMI_DONE_SET(x->done, x->todo[i]);
+        SMI_DONE_SET(x->done, x->pending[i]);
     *start = claimed;
     for (size_t i = 0; i < x->n_workers; i++) {
         smi_collector_merge(&x->acc, &x->w[i].col);
@@ -307,7 +307,7 @@ static int run_checkpointed(search_ctx *x, smi_result **out)
     int fresh;
     SMI_TRY(smi_collector_init(&x->acc, x->pb));
     SMI_TRY(resume(x, &fresh));
-    choose_todo(x);
+    choose_pending(x);
     SMI_TRY(make_workers(x));
     if (fresh)
         SMI_TRY(save_checkpoint(x)); /* a path that cannot be written fails now, not later */
@@ -322,7 +322,7 @@ static int run_checkpointed(search_ctx *x, smi_result **out)
         if (rc == SMI_ECANCELED)
             return smi_error_set(rc, "the search was canceled by its progress callback; "
                                  "checkpoint %s holds its progress", x->pb->cfg->checkpoint);
-        if (start == x->st.n_todo)
+        if (start == x->st.n_pending)
             break;
     }
     smi_collector *acc = &x->acc;
