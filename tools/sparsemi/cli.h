@@ -317,5 +317,6 @@ void cli_svg_diverging(double v, char buf[8]);
 int cmd_info(int argc, char **argv);
 int cmd_es(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_evidence(int argc, char **argv);
 
 #endif /* SPARSEMI_CLI_H */

@@ -19,6 +19,7 @@ static const cli_command commands[] = {
     { "info", cmd_info, "describe a data set: sizes, statistics, problems, conditioning" },
     { "es", cmd_es, "exhaustive search: every subset of the features, ranked, and its DOS" },
     { "merge", cmd_merge, "merge the saved shards of an exhaustive search into one result" },
+    { "evidence", cmd_evidence, "Bayesian model evidence of one model: F, hyperparameters, posterior" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
