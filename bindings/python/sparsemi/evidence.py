@@ -1,0 +1,262 @@
+"""Bayesian model evidence of one model: free energy F = -ln p(y | S) and the posterior.
+
+    ev = sparsemi.evidence(ds, ['r_s_B', 'r_p_A'], hyper='optimize')
+    ev.free_energy, ev.alpha, ev.beta, ev.coefficients['r_s_B'], ev.covariance
+
+A thin layer over smi_evidence_fit (include/sparsemi.h, "Bayesian model evidence of one
+model"): Bayesian linear regression y = X_S w + e, w ~ N(0, alpha^-1 I), e ~ N(0, beta^-1 I)
+on centred (intercept=True) and standardised (standardize=True) data. The keyword
+arguments become an smi_evidence configuration; everything is copied out of the C result,
+which is freed before evidence() returns.
+"""
+
+import ctypes
+import operator
+import warnings
+
+import numpy as np
+
+from . import _capi
+from ._lib import Error, call, last_error, lib
+from .search import _feature_indices, _size_arg
+
+__all__ = ['Evidence', 'EvidenceWarning', 'evidence']
+
+_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
+
+HYPER_MODES = {
+    'fixed': _capi.SMI_HYPER_FIXED,
+    'optimize': _capi.SMI_HYPER_OPTIMIZE,
+    'marginal': _capi.SMI_HYPER_MARGINAL,
+    'ng': _capi.SMI_HYPER_NG,
+}
+_HYPER_NAMES = {code: name for name, code in HYPER_MODES.items()}
+
+PRIORS = {
+    'inverse': _capi.SMI_PRIOR_INVERSE,
+    'gamma': _capi.SMI_PRIOR_GAMMA,
+    'uniform': _capi.SMI_PRIOR_UNIFORM,
+}
+
+# The library's defaults (smi_evidence_config_create), used to complete partial settings.
+_DEFAULT_ALPHA = 1.0
+_DEFAULT_MAX_ITER = 1000
+_DEFAULT_TOL = 1e-10
+_DEFAULT_NOISE_GRID = (1e-3, 10.0, 20)
+_DEFAULT_COEF_GRID = (1e-2, 1e2, 20)
+
+
+class EvidenceWarning(UserWarning):
+    """The optimisation of the hyperparameters did not converge (SMI_ENOCONV); the result
+    at the last iterate is returned with converged False."""
+
+
+class Evidence:
+    """The evidence of one model, copied out of an smi_evidence.
+
+    Attributes:
+      free_energy      F = -ln p(y | S)
+      log_evidence     -F
+      alpha, beta      the hyperparameters (the optimum, the fixed values, or posterior
+                       means on the grid / of the normal-gamma posterior)
+      noise_sd         beta^-1/2
+      gamma_eff        the effective number of parameters
+      fit_term, complexity_term   F = fit_term + complexity_term (see the header)
+      iterations       optimisation iterations used (0 for the closed forms)
+      converged        False when SMI_HYPER_OPTIMIZE stopped without converging
+      features         the feature names, in the order given
+      indices          their indices into the data set
+      coefficients     dict name -> posterior mean, in the features' original units
+      mean             the posterior mean as a float64 array (same order as features)
+      intercept        mean(y) - mean(X_S) . mean (0.0 with intercept=False)
+      covariance       k x k posterior covariance (A^-1) in original units; for 'ng'
+                       the scale matrix of the Student-t posterior
+      hyper            'fixed', 'optimize', 'marginal' or 'ng'
+      message          the library's message when not converged, else None
+    """
+
+    __slots__ = ('free_energy', 'log_evidence', 'alpha', 'beta', 'noise_sd', 'gamma_eff',
+                 'fit_term', 'complexity_term', 'iterations', 'converged', 'features',
+                 'indices', 'coefficients', 'mean', 'intercept', 'covariance', 'hyper',
+                 'message')
+
+    def __repr__(self):
+        return ('<sparsemi.Evidence hyper=%r features=%r F=%.10g alpha=%.6g beta=%.6g%s>'
+                % (self.hyper, self.features, self.free_energy, self.alpha, self.beta,
+                   '' if self.converged else ' (not converged)'))
+
+    def to_dict(self):
+        """A JSON-ready dict with the keys of `sparsemi evidence --json`."""
+        return {
+            'command': 'evidence', 'hyper': self.hyper, 'features': list(self.features),
+            'free_energy': self.free_energy, 'log_evidence': self.log_evidence,
+            'alpha': self.alpha, 'beta': self.beta, 'noise_sd': self.noise_sd,
+            'gamma_eff': self.gamma_eff, 'fit_term': self.fit_term,
+            'complexity_term': self.complexity_term, 'iterations': self.iterations,
+            'converged': self.converged, 'intercept': self.intercept,
+            'coefficients': dict(self.coefficients),
+            'covariance': self.covariance.tolist(),
+        }
+
+
+def _hyper_code(hyper):
+    """A mode name or SMI_HYPER_* value; ValueError for anything else."""
+    if isinstance(hyper, str):
+        try:
+            return HYPER_MODES[hyper.lower()]
+        except KeyError:
+            raise ValueError('unknown hyper %r: one of %s'
+                             % (hyper, ', '.join(HYPER_MODES))) from None
+    try:
+        code = operator.index(hyper)
+    except TypeError:
+        raise ValueError('hyper must be a mode name or SMI_HYPER_* value, not %r'
+                         % (hyper,)) from None
+    if code not in _HYPER_NAMES:
+        raise ValueError('unknown hyper mode %d' % code)
+    return code
+
+
+def _prior_args(prior):
+    """'inverse', 'uniform', ('gamma', shape, scale) or 'gamma:SHAPE:SCALE' ->
+    (code, shape, scale)."""
+    if isinstance(prior, str) and ':' in prior:
+        prior = tuple(prior.split(':'))
+    if isinstance(prior, str):
+        prior = (prior,)
+    prior = tuple(prior)
+    name = str(prior[0]).lower()
+    if name not in PRIORS:
+        raise ValueError('unknown prior %r: inverse, uniform or (gamma, shape, scale)'
+                         % (prior[0],))
+    if name == 'gamma':
+        if len(prior) != 3:
+            raise ValueError("the gamma prior needs ('gamma', shape, scale)")
+        return PRIORS[name], float(prior[1]), float(prior[2])
+    if len(prior) != 1:
+        raise ValueError('the %s prior takes no parameters' % name)
+    return PRIORS[name], 1.0, 1.0
+
+
+def _grid(grid, default, what):
+    if grid is None:
+        return default
+    try:
+        lo, hi, n = grid
+    except (TypeError, ValueError):
+        raise ValueError('%s must be (lo, hi, n)' % what) from None
+    return float(lo), float(hi), _size_arg(n, what + ' n')
+
+
+def _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
+               sigma_coef_grid, prior, ng, intercept, standardize):
+    call(lib.smi_evidence_set_mode, cfg, mode)
+    call(lib.smi_evidence_set_intercept, cfg, int(bool(intercept)))
+    call(lib.smi_evidence_set_standardize, cfg, int(bool(standardize)))
+    if alpha is not None or beta is not None:
+        if alpha is None:
+            alpha = _DEFAULT_ALPHA
+        if beta is None:
+            var = float(np.var(ds.y))
+            if not var > 0:
+                raise Error(_capi.SMI_EINVAL, 'beta: the default 1 / var(y) needs a '
+                                              'target that is not constant')
+            beta = 1.0 / var
+        call(lib.smi_evidence_set_hyper, cfg, float(alpha), float(beta))
+    if max_iter is not None or tol is not None:
+        call(lib.smi_evidence_set_iterations, cfg,
+             _size_arg(_DEFAULT_MAX_ITER if max_iter is None else max_iter, 'max_iter'),
+             float(_DEFAULT_TOL if tol is None else tol))
+    if sigma_noise_grid is not None or sigma_coef_grid is not None:
+        call(lib.smi_evidence_set_grids, cfg,
+             *_grid(sigma_noise_grid, _DEFAULT_NOISE_GRID, 'sigma_noise_grid'),
+             *_grid(sigma_coef_grid, _DEFAULT_COEF_GRID, 'sigma_coef_grid'))
+    if prior is not None:
+        call(lib.smi_evidence_set_prior, cfg, *_prior_args(prior))
+    if ng is not None:
+        try:
+            lam, a0, b0 = ng
+        except (TypeError, ValueError):
+            raise ValueError('ng must be (lambda, a0, b0)') from None
+        call(lib.smi_evidence_set_normal_gamma, cfg, float(lam), float(a0), float(b0))
+
+
+def _copy_out(ev, ds, indices, mode, message):
+    k = len(indices)
+    out = Evidence()
+    out.free_energy = lib.smi_evidence_free_energy(ev)
+    out.log_evidence = -out.free_energy
+    out.fit_term = lib.smi_evidence_fit_term(ev)
+    out.complexity_term = lib.smi_evidence_complexity_term(ev)
+    out.alpha = lib.smi_evidence_alpha(ev)
+    out.beta = lib.smi_evidence_beta(ev)
+    out.noise_sd = lib.smi_evidence_noise_sd(ev)
+    out.gamma_eff = lib.smi_evidence_gamma_eff(ev)
+    out.iterations = int(lib.smi_evidence_iterations(ev))
+    out.converged = bool(lib.smi_evidence_converged(ev))
+    mean = np.empty(k)
+    intercept = ctypes.c_double()
+    call(lib.smi_evidence_mean, ev, k, mean.ctypes.data_as(_DOUBLE_P), ctypes.byref(intercept))
+    cov = np.empty((k, k))
+    call(lib.smi_evidence_covariance, ev, k * k, cov.ctypes.data_as(_DOUBLE_P))
+    names = ds.names
+    out.indices = tuple(indices)
+    out.features = tuple(names[j] for j in indices)
+    out.mean = mean
+    out.coefficients = dict(zip(out.features, mean.tolist()))
+    out.intercept = intercept.value
+    out.covariance = cov
+    out.hyper = _HYPER_NAMES[mode]
+    out.message = message
+    return out
+
+
+def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=None, tol=None,
+             sigma_noise_grid=None, sigma_coef_grid=None, prior=None, ng=None,
+             intercept=True, standardize=True):
+    """The Bayesian evidence of the model y ~ features of ds (smi_evidence_fit).
+
+    features: names or indices (or one of them), at least one, distinct.
+    hyper: 'fixed' (alpha, beta as given), 'optimize' (type-II maximum likelihood,
+      starting from alpha, beta), 'marginal' (integrated over log-spaced grids of the noise
+      and coefficient scales), 'ng' (normal-gamma conjugate prior), or an SMI_HYPER_*
+      value. An unknown name raises ValueError (before the library is called).
+    alpha, beta: > 0 (defaults alpha = 1, beta = 1 / var(y); giving one completes the
+      other with its default).
+    max_iter, tol: of the optimisation (defaults 1000 and 1e-10).
+    sigma_noise_grid, sigma_coef_grid: (lo, hi, n) in units of sd(y) for 'marginal'
+      (defaults (1e-3, 10, 20) and (1e-2, 1e2, 20)).
+    prior: 'inverse' (default), 'uniform', or ('gamma', shape, scale) ('gamma:2:1' also).
+    ng: (lambda, a0, b0) of the normal-gamma prior (default (1, 1e-6, 1e-6)).
+    intercept, standardize: centre the data / standardise the features (population sd).
+
+    Returns an Evidence. When the optimisation does not converge (SMI_ENOCONV) the result at
+    the last iterate is returned with converged False, and an EvidenceWarning is emitted.
+    Every other failure raises sparsemi.Error (bad values: SMI_EINVAL; unknown feature
+    name: SMI_ENOTFOUND; a constant feature or singular system: SMI_ESINGULAR).
+    """
+    mode = _hyper_code(hyper)
+    indices = _feature_indices(ds, features, 'feature index')
+    h = ds._h
+    cfg = ctypes.c_void_p()
+    call(lib.smi_evidence_config_create, ctypes.byref(cfg))
+    ev = ctypes.c_void_p()
+    try:
+        _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
+                   sigma_coef_grid, prior, ng, intercept, standardize)
+        subset = (ctypes.c_size_t * max(len(indices), 1))(*indices)
+        status = lib.smi_evidence_fit(h, subset, len(indices), cfg, ctypes.byref(ev))
+        message = None
+        if status < 0:
+            message = last_error()
+            if status != _capi.SMI_ENOCONV or not ev.value:
+                raise Error(status, message)
+        result = _copy_out(ev, ds, indices, mode, message)
+        if message is not None:
+            result.converged = False
+    finally:
+        lib.smi_evidence_free(ev)
+        lib.smi_evidence_config_free(cfg)
+    if message is not None:
+        warnings.warn('sparsemi.evidence: %s' % message, EvidenceWarning, stacklevel=2)
+    return result
