@@ -756,7 +756,7 @@ START_TEST(checkpoint_of_another_search_is_left_alone)
 }
 END_TEST
 
-/* Remove the temporary files a killed writer may leave (PATH.tmp.XXXXXX). */
+/* Remove the temporary files a killed writer may leave (PATH.tmp.<random>). */
 static void remove_temporaries(void)
 {
     DIR *d = opendir(test_dir);
