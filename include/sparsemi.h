@@ -233,10 +233,12 @@ typedef enum smi_criterion {
     SMI_CRIT_BIC = 2, /* n ln(RSS/n) + (k + 1) ln n */
     SMI_CRIT_FE = 3,  /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
     SMI_CRIT_CV = 4,  /* K-fold cross-validation mean squared error, the data set's folds */
-    SMI_CRIT_LOO = 5  /* leave-one-out mean squared error (closed form from the leverages) */
+    SMI_CRIT_LOO = 5, /* leave-one-out mean squared error (closed form from the leverages) */
+    SMI_CRIT_FE_NG = 6 /* free energy under the normal-gamma prior (smi_search_set_normal_gamma) */
 } smi_criterion;
 
-/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo"; NULL for an unknown value.
+/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng"; NULL for an unknown
+ * value.
  * smi_criterion_from_name: the reverse; SMI_ENOTFOUND (naming it) for an unknown name. */
 SMI_API const char *smi_criterion_name(int criterion);
 SMI_API int smi_criterion_from_name(const char *name, int *criterion);
@@ -264,6 +266,9 @@ SMI_API void smi_search_free(smi_search *cfg);
  * set_threads: 0 means every core. The result does not depend on the thread count.
  * set_progress: called with the fraction done; a nonzero return cancels the run.
  * set_intercept, set_standardize: on != 0 turns them on.
+ * set_normal_gamma: the prior of SMI_CRIT_FE_NG, as for SMI_HYPER_NG of the evidence
+ *   (w ~ N(0, sigma^2 / lambda I), sigma^-2 ~ Gamma(a0, rate b0), features standardised,
+ *   y centred): lambda > 0, a0 > 0, b0 > 0; defaults 1, 1e-6, 1e-6.
  * set_shard: score only shard `index` of `count` (0 <= index < count): a fixed split of
  *   the tree into tasks, the same for every count; the results of all shards of one count,
  *   merged with smi_result_merge, equal the result of the whole search. count 1: everything.
@@ -282,6 +287,7 @@ SMI_API int smi_search_set_threads(smi_search *cfg, size_t threads);
 SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user);
 SMI_API int smi_search_set_intercept(smi_search *cfg, int on);
 SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
+SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a0, double b0);
 SMI_API int smi_search_set_shard(smi_search *cfg, size_t index, size_t count);
 SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval);
 

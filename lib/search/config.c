@@ -12,6 +12,7 @@ static const char *const criterion_names[] = {
     [SMI_CRIT_FE] = "fe",
     [SMI_CRIT_CV] = "cv",
     [SMI_CRIT_LOO] = "loo",
+    [SMI_CRIT_FE_NG] = "fe-ng",
 };
 #define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
 
@@ -29,7 +30,7 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion)
             return SMI_OK;
         }
     }
-    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo)", name);
+    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo, fe-ng)", name);
 }
 
 SMI_API int smi_search_create(smi_search **out)
@@ -39,7 +40,8 @@ SMI_API int smi_search_create(smi_search **out)
     *out = cfg;
     if (!cfg)
         return SMI_ENOMEM;
-    *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0, .min_size = 1,
+    *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0,
+                         .ng_lambda = 1.0, .ng_a0 = 1e-6, .ng_b0 = 1e-6, .min_size = 1,
                          .top = 100, .bins = 64, .threads = 1, .intercept = 1,
                          .standardize = 1, .shard_count = 1 };
     return SMI_OK;
@@ -72,6 +74,19 @@ SMI_API int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta)
                 "alpha = %g and beta = %g: both must be positive and finite", alpha, beta);
     cfg->alpha = alpha;
     cfg->beta = beta;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a0, double b0)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!(lambda > 0.0 && isfinite(lambda) && a0 > 0.0 && isfinite(a0) && b0 > 0.0
+                  && isfinite(b0)),
+                SMI_EINVAL, "lambda = %g, a0 = %g, b0 = %g: all must be positive and finite",
+                lambda, a0, b0);
+    cfg->ng_lambda = lambda;
+    cfg->ng_a0 = a0;
+    cfg->ng_b0 = b0;
     return SMI_OK;
 }
 

@@ -138,7 +138,7 @@ static void fill_design(const smi_dataset *ds, const struct smi_search *cfg,
         double scale = 1.0;
         if (cfg->intercept && smi_column_is_constant(ds, j))
             scale = ss = 0.0; /* exactly zero: every subset with it is singular */
-        else if (cfg->criterion == SMI_CRIT_FE)
+        else if (smi_is_fe(cfg->criterion))
             scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
         else if (ss > 0.0)
             scale = 1.0 / sqrt(ss);
@@ -164,7 +164,7 @@ static int sweep_forced(smi_problem *pb, const smi_dataset *ds, double *G, size_
             return smi_error_set(SMI_ESINGULAR, "forced feature '%s' is collinear with the "
                                  "other forced features", ds->feature_names[pb->keep[i]]);
         }
-        if (pb->cfg->criterion == SMI_CRIT_FE)
+        if (smi_is_fe(pb->cfg->criterion))
             pb->logdet_keep += log(pivot);
         if (pivot / norm < pb->minrel_keep)
             pb->minrel_keep = pivot / norm;
@@ -195,11 +195,11 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
         rc = smi_linalg_gram(Z, n, d, pb->root);
     }
     if (rc == SMI_OK) {
-        int fe = cfg->criterion == SMI_CRIT_FE;
+        int fe = smi_is_fe(cfg->criterion);
         for (size_t a = 0; a < d * d; a++)
-            pb->root[a] *= fe ? cfg->beta : 1.0;
+            pb->root[a] *= fe ? smi_fe_beta(cfg) : 1.0;
         for (size_t t = 0; fe && t < m; t++)
-            pb->root[t * d + t] += cfg->alpha;
+            pb->root[t * d + t] += smi_fe_alpha(cfg);
         /* diag0: candidates first, then the forced features, as sweep_forced reads them */
         for (size_t t = 0; t < pb->q; t++)
             pb->diag0[t] = pb->root[(pb->n_keep + t) * d + pb->n_keep + t];
@@ -220,6 +220,7 @@ int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi
     pb->cfg = cfg;
     pb->n = ds->n;
     pb->p = ds->p;
+    smi_problem_set_constants(pb);
     int rc = choose_features(pb, ds, cfg);
     if (rc == SMI_OK)
         rc = count_subsets(pb);

@@ -88,10 +88,10 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
         double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0, bt = 0.0;
         for (size_t i = 0; i < n; i++) {
             double z = (ds->X[i * ds->p + j] - mean) * scale;
-            S[t * rows + i] = sqrt(cfg->beta) * z;
+            S[t * rows + i] = sqrt(smi_fe_beta(cfg)) * z;
             bt += z * (ds->y[i] - ymean);
         }
-        S[t * rows + n + t] = sqrt(cfg->alpha);
+        S[t * rows + n + t] = sqrt(smi_fe_alpha(cfg));
         u[t] = bt;
     }
     if (rc == SMI_OK && k > 0)
@@ -108,7 +108,8 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
     double bab = 0.0;
     for (size_t t = 0; rc == SMI_OK && t < k; t++)
         bab += u[t] * u[t];
-    *resid = cfg->beta * yy - cfg->beta * cfg->beta * bab;
+    double beta = smi_fe_beta(cfg);
+    *resid = beta * yy - beta * beta * bab;
     free(S), free(u), free(tau);
     return rc;
 }
@@ -119,10 +120,11 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
     SMI_FAIL_IF(ds->n > INT_MAX, SMI_ETOOLARGE, "%zu samples are too many for LAPACK", ds->n);
     SMI_TRY(least_squares(ds, cfg, features, k, fit));
     smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p };
+    smi_problem_set_constants(&pb);
     if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
         SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)
                                              : smi_refit_loo(ds, cfg, features, k, &fit->value));
-    } else if (cfg->criterion == SMI_CRIT_FE) {
+    } else if (smi_is_fe(cfg->criterion)) {
         double logdet, resid;
         SMI_TRY(free_energy_terms(ds, cfg, features, k, &logdet, &resid));
         fit->value = smi_criterion_value(&pb, k, resid, logdet);

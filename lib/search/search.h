@@ -29,6 +29,7 @@ static inline int smi_column_is_constant(const smi_dataset *ds, size_t j)
 struct smi_search {
     int criterion;
     double alpha, beta;
+    double ng_lambda, ng_a0, ng_b0; /* SMI_CRIT_FE_NG's prior */
     size_t min_size, max_size; /* max_size 0: p */
     size_t *keep;
     size_t n_keep;
@@ -45,6 +46,22 @@ struct smi_search {
     double checkpoint_interval;      /* seconds between checkpoint saves */
 };
 
+/* The free-energy criteria share the sweep of beta [X y]'[X y] + alpha on the diagonal:
+ * SMI_CRIT_FE with its alpha and beta; SMI_CRIT_FE_NG with (lambda, 1), which gives its
+ * ln|lambda I + Z'Z| and y'y - b'(lambda I + Z'Z)^-1 b. */
+static inline int smi_is_fe(int criterion)
+{
+    return criterion == SMI_CRIT_FE || criterion == SMI_CRIT_FE_NG;
+}
+static inline double smi_fe_alpha(const struct smi_search *cfg)
+{
+    return cfg->criterion == SMI_CRIT_FE_NG ? cfg->ng_lambda : cfg->alpha;
+}
+static inline double smi_fe_beta(const struct smi_search *cfg)
+{
+    return cfg->criterion == SMI_CRIT_FE_NG ? 1.0 : cfg->beta;
+}
+
 /* The problem after preparation: the Schur complement of the augmented Gram matrix with
  * respect to the forced features, over the q candidate features and y (last). */
 typedef struct smi_problem {
@@ -60,6 +77,7 @@ typedef struct smi_problem {
     double *inv_diag0;        /* q: 1 / diag0, 0 for a column of norm 0 */
     double logdet_keep;       /* sum of ln pivots of the forced features */
     double minrel_keep;       /* smallest pivot ratio among the forced features (1 if none) */
+    double ng_an, ng_const;   /* SMI_CRIT_FE_NG: a0 + n/2 and the terms that depend on n only */
     uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
     /* Held-out criteria (CV, LOO; sweep_cv.c): a node's state is a block of n_mats Gram
      * Schur complements (one per training set), the held-out residuals E (n rows of the
@@ -203,6 +221,9 @@ void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **lev
                        size_t *path, double *g, smi_collector *col);
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
+
+/* Fill ng_an and ng_const of a problem whose cfg and n are set (sweep.c). */
+void smi_problem_set_constants(smi_problem *pb);
 
 /* Criterion of a subset from its RSS (or FE residual term) and ln-determinant. */
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet);

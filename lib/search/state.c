@@ -343,6 +343,9 @@ static void hash_config(fnv *f, const smi_problem *pb)
     fnv_u64(f, (uint64_t)cfg->criterion);
     fnv_double(f, cfg->alpha);
     fnv_double(f, cfg->beta);
+    fnv_double(f, cfg->ng_lambda);
+    fnv_double(f, cfg->ng_a0);
+    fnv_double(f, cfg->ng_b0);
     fnv_u64(f, pb->kmin);
     fnv_u64(f, pb->kmax);
     fnv_u64(f, pb->n_keep);

@@ -60,10 +60,22 @@ static inline double criterion_of(const smi_problem *pb, size_t k, double rss, d
         return n * log(rss / n) + 2.0 * params;
     case SMI_CRIT_BIC:
         return n * log(rss / n) + params * log(n);
+    case SMI_CRIT_FE_NG: /* -ln of the closed form: rss is y'y - b'(lambda I + Z'Z)^-1 b */
+        return pb->ng_const - 0.5 * (double)k * log(cfg->ng_lambda) + 0.5 * logdet
+               + pb->ng_an * log(cfg->ng_b0 + 0.5 * rss);
     default: /* SMI_CRIT_FE */
         return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(cfg->beta)
                - 0.5 * (double)k * log(cfg->alpha) + 0.5 * logdet + 0.5 * rss;
     }
+}
+
+void smi_problem_set_constants(smi_problem *pb)
+{
+    const struct smi_search *cfg = pb->cfg;
+    double n = (double)pb->n;
+    pb->ng_an = cfg->ng_a0 + 0.5 * n;
+    pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + lgamma(cfg->ng_a0)
+                   - lgamma(pb->ng_an);
 }
 
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
@@ -120,7 +132,7 @@ static void visit_leaves(const smi_problem *pb, smi_workspace *ws, smi_collector
     size_t r = d - 1, m = r - 1 - c; /* the node's remaining candidates */
     const double *row_c = W + c * d + c + 1;
     double pivot = W[c * d + c], fy = row_c[m] / pivot;
-    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    int fe = smi_is_fe(pb->cfg->criterion);
     for (size_t a = 0; a < m; a++) {
         const double *src = W + (c + 1 + a) * d + c + 1; /* W[c+1+a][c+1..] */
         ws->diag[a] = src[a] - row_c[a] * (row_c[a] / pivot);
@@ -143,7 +155,7 @@ static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
                   const double *W, size_t d, const node *nd)
 {
     size_t r = d - 1, k = pb->n_keep + nd->depth;
-    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    int fe = smi_is_fe(pb->cfg->criterion);
     for (size_t c = 0; c < r; c++) {
         size_t cand = nd->first + c;
         double pivot = W[c * d + c], rel = pivot_ratio(pb, cand, pivot, nd->minrel);
@@ -180,7 +192,7 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
     const double *W = pb->root;
     size_t d = pb->q + 1;
     node nd = { .first = 0, .depth = 0, .logdet = pb->logdet_keep, .minrel = pb->minrel_keep };
-    int fe = pb->cfg->criterion == SMI_CRIT_FE;
+    int fe = smi_is_fe(pb->cfg->criterion);
     for (size_t i = 0; i < task->depth; i++) {
         size_t cand = task->path[i], c = cand - nd.first;
         double pivot = W[c * d + c], rel = pivot_ratio(pb, cand, pivot, nd.minrel);

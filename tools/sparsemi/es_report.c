@@ -25,6 +25,7 @@ const char *es_criterion_label(int criterion)
     case SMI_CRIT_FE: return "free energy F";
     case SMI_CRIT_CV: return "CV mean squared error";
     case SMI_CRIT_LOO: return "LOO mean squared error";
+    case SMI_CRIT_FE_NG: return "free energy F (normal-gamma prior)";
     }
     const char *name = smi_criterion_name(criterion); /* one added to the library later */
     return name ? name : "criterion";

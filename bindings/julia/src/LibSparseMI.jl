@@ -30,6 +30,7 @@ const SMI_CRIT_BIC = 2
 const SMI_CRIT_FE = 3
 const SMI_CRIT_CV = 4
 const SMI_CRIT_LOO = 5
+const SMI_CRIT_FE_NG = 6
 const SMI_HYPER_FIXED = 0
 const SMI_HYPER_OPTIMIZE = 1
 const SMI_HYPER_MARGINAL = 2
@@ -358,6 +359,13 @@ function smi_search_set_standardize(cfg, on)
     ccall((:smi_search_set_standardize, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint,),
           cfg, on)
+end
+
+# int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a0, double b0)
+function smi_search_set_normal_gamma(cfg, lambda, a0, b0)
+    ccall((:smi_search_set_normal_gamma, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Cdouble,),
+          cfg, lambda, a0, b0)
 end
 
 # int smi_search_set_shard(smi_search *cfg, size_t index, size_t count)

@@ -31,6 +31,7 @@ SMI_CRIT_BIC = 2
 SMI_CRIT_FE = 3
 SMI_CRIT_CV = 4
 SMI_CRIT_LOO = 5
+SMI_CRIT_FE_NG = 6
 SMI_HYPER_FIXED = 0
 SMI_HYPER_OPTIMIZE = 1
 SMI_HYPER_MARGINAL = 2
@@ -250,6 +251,12 @@ SIGNATURES = (
     ('smi_search_set_standardize', ctypes.c_int, (  # int smi_search_set_standardize(...)
         ctypes.c_void_p,  # smi_search *cfg
         ctypes.c_int,  # int on
+    )),
+    ('smi_search_set_normal_gamma', ctypes.c_int, (  # int smi_search_set_normal_gamma(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_double,  # double lambda
+        ctypes.c_double,  # double a0
+        ctypes.c_double,  # double b0
     )),
     ('smi_search_set_shard', ctypes.c_int, (  # int smi_search_set_shard(...)
         ctypes.c_void_p,  # smi_search *cfg
