@@ -9,7 +9,6 @@ number. SPARSEMI_CLI_WRAPPER (e.g. "valgrind -q --error-exitcode=9 --leak-check=
 runs every call of the program under that command."""
 import csv
 import json
-import math
 import os
 import re
 import shlex
@@ -389,10 +388,12 @@ class TestInfoProblems(CliTestCase):
         self.assertIn("caf\u00e9 \u03b1\u2082", proc.stdout)  # UTF-8 passes through
 
 
-def main():
+def main(usage=__doc__):
+    """Run the tests of the calling script (unittest's __main__) with EXE and ROOT from
+    the command line: SPARSEMI_EXE SOURCE_ROOT [unittest arguments]."""
     global EXE, ROOT
     if len(sys.argv) < 3:
-        sys.exit(__doc__)
+        sys.exit(usage)
     EXE, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     os.chdir(ROOT)  # relative paths such as OCTET are relative to the source tree
     unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)

@@ -363,13 +363,5 @@ class TestEsErrors(CliTestCase):
             svg_root(os.path.join(self.dir, name))
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    base.EXE, base.ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    os.chdir(base.ROOT)
-    unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    base.main(__doc__)

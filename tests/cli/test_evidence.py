@@ -13,7 +13,6 @@ divided by the features' sd."""
 import json
 import math
 import os
-import sys
 import unittest
 
 import test_cli as base
@@ -316,13 +315,5 @@ class TestEvidenceErrors(CliTestCase):
         self.assertIn("evidence", run("--help").stdout)
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    base.EXE, base.ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    os.chdir(base.ROOT)
-    unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    base.main(__doc__)

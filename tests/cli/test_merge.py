@@ -12,9 +12,7 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
-import unittest
 
 import test_cli as base
 from test_cli import CliTestCase, OCTET, OCTET_TARGET, run
@@ -245,13 +243,5 @@ class TestCheckpoint(CliTestCase):
             self.assertEqual(same_search(json.load(f)), same_search(json.loads(whole.stdout)))
 
 
-def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
-    base.EXE, base.ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
-    os.chdir(base.ROOT)
-    unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)
-
-
 if __name__ == "__main__":
-    main()
+    base.main(__doc__)

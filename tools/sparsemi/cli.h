@@ -199,7 +199,7 @@ int cli_jv_equal(const cli_jv *a, const cli_jv *b);
 
 /* ------------------------------------------------------------------------------------
  * Atomic output files: output.c
- * A file is written to PATH.tmp.XXXXXX in PATH's directory (mkstemp), flushed, fsync'd
+ * A file is written to a temporary file (mkstemp) in PATH's directory, flushed, fsync'd
  * and renamed over PATH, so PATH is either the old file or the complete new one. On any
  * failure, and on SIGINT, SIGTERM, SIGHUP or SIGPIPE, the temporary file is removed.
  * The path "-" means standard output, written directly.
