@@ -234,11 +234,24 @@ typedef enum smi_criterion {
     SMI_CRIT_FE = 3,  /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
     SMI_CRIT_CV = 4,  /* K-fold cross-validation mean squared error, the data set's folds */
     SMI_CRIT_LOO = 5, /* leave-one-out mean squared error (closed form from the leverages) */
-    SMI_CRIT_FE_NG = 6 /* free energy under the normal-gamma prior (smi_search_set_normal_gamma) */
+    SMI_CRIT_FE_NG = 6, /* free energy under the normal-gamma prior (smi_search_set_normal_gamma) */
+    SMI_CRIT_FE_OPT = 7, /* free energy at the maximum of the evidence over alpha and beta */
+    SMI_CRIT_FE_MARG = 8 /* free energy with alpha and beta integrated out (see below) */
 } smi_criterion;
 
-/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng"; NULL for an unknown
- * value.
+/* The free-energy criteria over a grid of ratios lambda = alpha / beta
+ * (smi_search_set_ratio_grid: G points log-spaced from lo to hi); every grid point costs
+ * one more sweep of the tree, so these run at about 1/G of the speed of SMI_CRIT_FE.
+ *   SMI_CRIT_FE_OPT: beta at its optimum n / R(lambda) for each lambda, where
+ *     R(lambda) = y'y - b'(lambda I + X'X)^-1 b; the minimum of the resulting F over the grid,
+ *     refined by the parabola in ln lambda through the three grid points around it (the
+ *     exact optimum of one model is smi_evidence_fit's SMI_HYPER_OPTIMIZE).
+ *   SMI_CRIT_FE_MARG: for each lambda, the normal-gamma evidence (beta ~ Gamma(a0, b0) of
+ *     smi_search_set_normal_gamma integrated in closed form), averaged over ln lambda with a
+ *     flat prior on [ln lo, ln hi] and trapezoid weights. */
+
+/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg";
+ * NULL for an unknown value.
  * smi_criterion_from_name: the reverse; SMI_ENOTFOUND (naming it) for an unknown name. */
 SMI_API const char *smi_criterion_name(int criterion);
 SMI_API int smi_criterion_from_name(const char *name, int *criterion);
@@ -290,6 +303,25 @@ SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
 SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a0, double b0);
 SMI_API int smi_search_set_shard(smi_search *cfg, size_t index, size_t count);
 SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval);
+
+/* The model posterior of the free-energy criteria (fe, fe-ng, fe-opt, fe-marg):
+ * p(S | y) proportional to exp(-F(S)) p(S) over the subsets the search scores (singular ones
+ * left out), accumulated exactly during the search (the sums round nothing until they are
+ * read, so they are the same for any thread count, shard split or checkpoint).
+ * set_model_prior: SMI_MODEL_PRIOR_UNIFORM (the default: every scored subset equally
+ *   likely), SMI_MODEL_PRIOR_BERNOULLI (each candidate feature in with probability q,
+ *   0 < q < 1, renormalised over the size range), or SMI_MODEL_PRIOR_NONE (no posterior;
+ *   the search is then faster).
+ * set_ratio_grid: the grid of SMI_CRIT_FE_OPT and SMI_CRIT_FE_MARG, 0 < lo < hi finite,
+ *   2 <= count <= SMI_RATIO_GRID_MAX; default 1e-4 to 1e4 with 20 points. */
+typedef enum smi_model_prior {
+    SMI_MODEL_PRIOR_NONE = 0,
+    SMI_MODEL_PRIOR_UNIFORM = 1,
+    SMI_MODEL_PRIOR_BERNOULLI = 2
+} smi_model_prior;
+#define SMI_RATIO_GRID_MAX 256
+SMI_API int smi_search_set_model_prior(smi_search *cfg, int kind, double q);
+SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, size_t count);
 
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
@@ -363,6 +395,22 @@ SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, do
  * smi_result_load: read it back; the loaded result answers every accessor as the saved one.
  * Return SMI_OK, SMI_EIO, SMI_EPARSE (not a result file, or a damaged one, with the line),
  * SMI_ENOMEM. */
+/* The model posterior of a free-energy search (smi_search_set_model_prior); each returns
+ * SMI_ENOTFOUND when the result has none (another criterion, or SMI_MODEL_PRIOR_NONE).
+ * smi_result_log_evidence_total: ln of sum_S p(y | S) p(S), the evidence of the whole
+ *   family of models.
+ * smi_result_posterior_inclusion: per feature (p values), the posterior probability that
+ *   it is in the model (1 for forced features).
+ * smi_result_size_posterior: the posterior probability of each size k = 0..max_size
+ *   (smi_result_max_size() + 1 values).
+ * smi_result_dos_posterior: the posterior mass of each DOS bin (smi_result_n_bins()
+ *   values; with given edges the mass below and above them is left out).
+ * Return SMI_OK, SMI_ENOTFOUND, or SMI_EINVAL when capacity is too small. */
+SMI_API int smi_result_log_evidence_total(const smi_result *res, double *log_evidence);
+SMI_API int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob);
+SMI_API int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob);
+SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass);
+
 SMI_API int smi_result_save(const smi_result *res, const char *path);
 SMI_API int smi_result_load(smi_result **out, const char *path);
 

@@ -115,6 +115,13 @@ int smi_collector_init(smi_collector *c, const smi_problem *pb)
         smi_collector_free(c);
         return SMI_ENOMEM;
     }
+    if (smi_has_posterior(pb->cfg)) {
+        c->posterior = 1;
+        smi_xbank_init(&c->post_sums, pb->kmax + 1 + pb->p);
+        c->hist.weighted = 1;
+        smi_xbank_init(&c->hist.w, c->hist.capacity + 2);
+        smi_xbank_init(&c->hist.wscratch, c->hist.capacity + 2);
+    }
     c->hist.edges = pb->cfg->edges;
     c->hist.n_edges = pb->cfg->n_edges;
     c->hist.lo = INFINITY;
@@ -136,6 +143,9 @@ void smi_collector_free(smi_collector *c)
     free(c->storage);
     free(c->hist.counts);
     free(c->hist.scratch);
+    smi_xbank_free(&c->hist.w);
+    smi_xbank_free(&c->hist.wscratch);
+    smi_xbank_free(&c->post_sums);
     memset(c, 0, sizeof *c);
 }
 
@@ -149,6 +159,13 @@ int smi_collector_merge(smi_collector *into, const smi_collector *from)
     smi_hist_fold(&into->hist, &from->hist);
     into->n_models += from->n_models;
     into->n_singular += from->n_singular;
+    if (into->posterior) {
+        if (into->post_status == SMI_OK)
+            into->post_status = from->post_status;
+        int rc = smi_xbank_fold_all(&into->post_sums, &from->post_sums);
+        if (rc != SMI_OK && into->post_status == SMI_OK)
+            into->post_status = rc;
+    }
     return SMI_OK;
 }
 
@@ -159,6 +176,8 @@ void smi_collector_reset(smi_collector *c)
         c->best[k].value = NAN;
     smi_hist_reset(&c->hist);
     c->n_models = c->n_singular = 0;
+    smi_xbank_reset(&c->post_sums);
+    c->post_status = SMI_OK;
 }
 
 void smi_collector_offer(smi_collector *c, const smi_model *m, int top, int best)

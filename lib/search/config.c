@@ -13,6 +13,8 @@ static const char *const criterion_names[] = {
     [SMI_CRIT_CV] = "cv",
     [SMI_CRIT_LOO] = "loo",
     [SMI_CRIT_FE_NG] = "fe-ng",
+    [SMI_CRIT_FE_OPT] = "fe-opt",
+    [SMI_CRIT_FE_MARG] = "fe-marg",
 };
 #define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
 
@@ -30,7 +32,7 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion)
             return SMI_OK;
         }
     }
-    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo, fe-ng)", name);
+    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo, fe-ng, fe-opt, fe-marg)", name);
 }
 
 SMI_API int smi_search_create(smi_search **out)
@@ -42,6 +44,8 @@ SMI_API int smi_search_create(smi_search **out)
         return SMI_ENOMEM;
     *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0,
                          .ng_lambda = 1.0, .ng_a0 = 1e-6, .ng_b0 = 1e-6, .min_size = 1,
+                         .ratio_lo = 1e-4, .ratio_hi = 1e4, .ratio_n = 20,
+                         .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
                          .top = 100, .bins = 64, .threads = 1, .intercept = 1,
                          .standardize = 1, .shard_count = 1 };
     return SMI_OK;
@@ -87,6 +91,33 @@ SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a
     cfg->ng_lambda = lambda;
     cfg->ng_a0 = a0;
     cfg->ng_b0 = b0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, size_t count)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!(lo > 0.0 && isfinite(lo) && hi > 0.0 && isfinite(hi)), SMI_EINVAL,
+                "ratio grid %g to %g: both ends must be positive and finite", lo, hi);
+    SMI_FAIL_IF(count < 2 || count > SMI_RATIO_GRID_MAX || !(hi > lo), SMI_EINVAL,
+                "ratio grid %g to %g with %zu points: need lo < hi and 2 to %d points", lo, hi,
+                count, SMI_RATIO_GRID_MAX);
+    cfg->ratio_lo = lo;
+    cfg->ratio_hi = hi;
+    cfg->ratio_n = count;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_model_prior(smi_search *cfg, int kind, double q)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(kind != SMI_MODEL_PRIOR_NONE && kind != SMI_MODEL_PRIOR_UNIFORM
+                    && kind != SMI_MODEL_PRIOR_BERNOULLI,
+                SMI_EINVAL, "unknown model prior %d", kind);
+    SMI_FAIL_IF(kind == SMI_MODEL_PRIOR_BERNOULLI && !(q > 0.0 && q < 1.0), SMI_EINVAL,
+                "Bernoulli model prior q = %g: must lie strictly between 0 and 1", q);
+    cfg->model_prior = kind;
+    cfg->prior_q = kind == SMI_MODEL_PRIOR_BERNOULLI ? q : 0.5;
     return SMI_OK;
 }
 

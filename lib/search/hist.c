@@ -44,18 +44,41 @@ static int fitting_exponent(double lo, double hi, size_t capacity, int from)
     return e;
 }
 
+static void note_status(smi_hist *h, int rc)
+{
+    if (rc != SMI_OK && h->wstatus == SMI_OK)
+        h->wstatus = rc;
+}
+
+static void swap_banks(smi_hist *h)
+{
+    if (h->weighted) {
+        smi_xbank t = h->w;
+        h->w = h->wscratch;
+        h->wscratch = t;
+    }
+}
+
 static void rebin(smi_hist *h)
 {
     int e = fitting_exponent(h->lo, h->hi, h->capacity, h->exponent);
     int64_t lo = (int64_t)bin_of(h->lo, e), hi = (int64_t)bin_of(h->hi, e);
     int64_t base = lo - ((int64_t)h->capacity - (hi - lo + 1)) / 2;
     memset(h->scratch, 0, h->capacity * sizeof *h->scratch);
-    for (size_t t = 0; t < h->capacity; t++)
-        if (h->counts[t])
-            h->scratch[floor_shift(h->base + (int64_t)t, e - h->exponent) - base] += h->counts[t];
+    if (h->weighted)
+        smi_xbank_reset(&h->wscratch);
+    for (size_t t = 0; t < h->capacity; t++) {
+        if (!h->counts[t])
+            continue;
+        size_t to = (size_t)(floor_shift(h->base + (int64_t)t, e - h->exponent) - base);
+        h->scratch[to] += h->counts[t];
+        if (h->weighted)
+            note_status(h, smi_xbank_fold(&h->wscratch, to, &h->w, t));
+    }
     uint64_t *swap = h->counts;
     h->counts = h->scratch;
     h->scratch = swap;
+    swap_banks(h);
     h->exponent = e;
     h->base = base;
 }
@@ -113,6 +136,61 @@ void smi_hist_add(smi_hist *h, double v)
     h->counts[(int64_t)bin - h->base]++;
 }
 
+static size_t edge_slot(const smi_hist *h, double v)
+{
+    const double *e = h->edges;
+    size_t nb = h->n_edges - 1;
+    if (v < e[0])
+        return h->capacity;
+    if (!(v < e[nb]))
+        return h->capacity + 1;
+    size_t lo = 0, hi = nb;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (e[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+size_t smi_hist_slot(const smi_hist *h, double v)
+{
+    if (h->edges)
+        return edge_slot(h, v);
+    double bin = h->scale != 0.0 && h->scale_exponent == h->exponent ? floor(v * h->scale)
+                                                                     : bin_of(v, h->exponent);
+    return (size_t)((int64_t)bin - h->base);
+}
+
+/* ln of the posterior sums of the final bins: each part's slots into their final bin. */
+static int finish_weights(const smi_hist *const *parts, size_t n_parts, size_t nb, int e,
+                          int64_t base, double **wlog)
+{
+    smi_xbank sums;
+    smi_xbank_init(&sums, nb);
+    int rc = SMI_OK;
+    for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
+        const smi_hist *h = parts[i];
+        rc = h->wstatus;
+        for (size_t t = 0; rc == SMI_OK && h->n && t < h->capacity; t++) {
+            if (!h->counts[t])
+                continue;
+            size_t to = h->edges ? t
+                                 : (size_t)(floor_shift(h->base + (int64_t)t, e - h->exponent) - base);
+            rc = smi_xbank_fold(&sums, to, &h->w, t);
+        }
+    }
+    *wlog = rc == SMI_OK ? smi_alloc_array(nb ? nb : 1, sizeof **wlog, "DOS posterior") : NULL;
+    if (rc == SMI_OK && !*wlog)
+        rc = SMI_ENOMEM;
+    for (size_t b = 0; rc == SMI_OK && b < nb; b++)
+        (*wlog)[b] = sums.limbs ? smi_xbank_log(&sums, b) : -INFINITY;
+    smi_xbank_free(&sums);
+    return rc;
+}
+
 static int finish_edges(const smi_hist *const *parts, size_t n_parts, double **edges,
                         uint64_t **counts, size_t *n_bins, uint64_t *below, uint64_t *above)
 {
@@ -135,14 +213,19 @@ static int finish_edges(const smi_hist *const *parts, size_t n_parts, double **e
 
 int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacity,
                     double **edges, uint64_t **counts, size_t *n_bins, uint64_t *below,
-                    uint64_t *above)
+                    uint64_t *above, double **wlog)
 {
     *edges = NULL;
     *counts = NULL;
     *n_bins = 0;
     *below = *above = 0;
-    if (parts[0]->edges)
-        return finish_edges(parts, n_parts, edges, counts, n_bins, below, above);
+    int weighted = wlog && parts[0]->weighted;
+    if (wlog)
+        *wlog = NULL;
+    if (parts[0]->edges) {
+        SMI_TRY(finish_edges(parts, n_parts, edges, counts, n_bins, below, above));
+        return weighted ? finish_weights(parts, n_parts, *n_bins, 0, 0, wlog) : SMI_OK;
+    }
     double lo = INFINITY, hi = -INFINITY;
     int e = -1000000;
     for (size_t i = 0; i < n_parts; i++) {
@@ -152,8 +235,8 @@ int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacit
         hi = fmax(hi, parts[i]->hi);
         e = parts[i]->exponent > e ? parts[i]->exponent : e;
     }
-    if (lo > hi)
-        return SMI_OK; /* nothing was scored */
+    if (lo > hi) /* nothing was scored */
+        return weighted ? finish_weights(parts, n_parts, 0, 0, 0, wlog) : SMI_OK;
     e = fitting_exponent(lo, hi, capacity, e);
     int64_t base = (int64_t)bin_of(lo, e);
     size_t nb = (size_t)((int64_t)bin_of(hi, e) - base + 1);
@@ -170,7 +253,7 @@ int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacit
                 (*counts)[floor_shift(h->base + (int64_t)t, e - h->exponent) - base] += h->counts[t];
     }
     *n_bins = nb;
-    return SMI_OK;
+    return weighted ? finish_weights(parts, n_parts, nb, e, base, wlog) : SMI_OK;
 }
 
 void smi_hist_reset(smi_hist *h)
@@ -181,6 +264,18 @@ void smi_hist_reset(smi_hist *h)
     h->lo = INFINITY;
     h->hi = -INFINITY;
     h->n = h->below = h->above = 0;
+    if (h->weighted)
+        smi_xbank_reset(&h->w);
+    h->wstatus = SMI_OK;
+}
+
+static void copy_bank(smi_hist *into, const smi_hist *from)
+{
+    if (!into->weighted || !from->weighted)
+        return;
+    smi_xbank_reset(&into->w);
+    note_status(into, from->wstatus);
+    note_status(into, smi_xbank_fold_all(&into->w, &from->w));
 }
 
 void smi_hist_copy(smi_hist *into, const smi_hist *from)
@@ -193,6 +288,7 @@ void smi_hist_copy(smi_hist *into, const smi_hist *from)
     into->n = from->n;
     into->below = from->below;
     into->above = from->above;
+    copy_bank(into, from);
 }
 
 /* Equal bins: both accumulators are brought to the smallest width that fits the joint range
@@ -212,11 +308,15 @@ void smi_hist_fold(smi_hist *into, const smi_hist *from)
     into->lo = fmin(into->lo, from->lo);
     into->hi = fmax(into->hi, from->hi);
     into->n += from->n;
+    if (into->weighted && from->weighted)
+        note_status(into, from->wstatus);
     if (into->edges) {
         for (size_t b = 0; b < into->capacity; b++)
             into->counts[b] += from->counts[b];
         into->below += from->below;
         into->above += from->above;
+        if (into->weighted && from->weighted)
+            note_status(into, smi_xbank_fold_all(&into->w, &from->w));
         return;
     }
     int from_e = into->exponent > from->exponent ? into->exponent : from->exponent;
@@ -224,15 +324,25 @@ void smi_hist_fold(smi_hist *into, const smi_hist *from)
     int64_t lo = (int64_t)bin_of(into->lo, e), hi = (int64_t)bin_of(into->hi, e);
     int64_t base = lo - ((int64_t)into->capacity - (hi - lo + 1)) / 2;
     memset(into->scratch, 0, into->capacity * sizeof *into->scratch);
+    int weighted = into->weighted && from->weighted;
+    if (weighted)
+        smi_xbank_reset(&into->wscratch);
     const smi_hist *both[2] = { into, from };
     for (size_t i = 0; i < 2; i++)
-        for (size_t t = 0; t < both[i]->capacity; t++)
-            if (both[i]->counts[t])
-                into->scratch[floor_shift(both[i]->base + (int64_t)t, e - both[i]->exponent)
-                              - base] += both[i]->counts[t];
+        for (size_t t = 0; t < both[i]->capacity; t++) {
+            if (!both[i]->counts[t])
+                continue;
+            size_t to = (size_t)(floor_shift(both[i]->base + (int64_t)t, e - both[i]->exponent)
+                                 - base);
+            into->scratch[to] += both[i]->counts[t];
+            if (weighted)
+                note_status(into, smi_xbank_fold(&into->wscratch, to, &both[i]->w, t));
+        }
     uint64_t *swap = into->counts;
     into->counts = into->scratch;
     into->scratch = swap;
+    if (weighted)
+        swap_banks(into);
     into->exponent = e;
     into->base = base;
 }

@@ -19,6 +19,8 @@ void smi_problem_free(smi_problem *pb)
     free(pb->root);
     free(pb->diag0);
     free(pb->inv_diag0);
+    free(pb->grid_root);
+    free(pb->grid_logdet_keep);
     if (pb->binom_prefix)
         for (size_t m = 0; m <= pb->q; m++)
             free(pb->binom_prefix[m]);
@@ -177,6 +179,35 @@ static int sweep_forced(smi_problem *pb, const smi_dataset *ds, double *G, size_
     return SMI_OK;
 }
 
+/* The grid criteria: the root matrix for every ratio lambda_g from the raw Gram matrix
+ * (dimension d, forced features first): lambda_g on the feature diagonal, the forced
+ * features swept out. pb->root is ratio 0's (the smallest, the most nearly singular:
+ * its pivots decide singularity for every ratio). */
+static int build_grid_roots(smi_problem *pb, const smi_dataset *ds, const double *gram,
+                            size_t d)
+{
+    size_t dq = pb->q + 1, m = d - 1;
+    pb->grid_root = smi_alloc_array(pb->n_grid, dq * dq * sizeof *pb->grid_root, "grid matrices");
+    pb->grid_logdet_keep = smi_alloc_array(pb->n_grid, sizeof *pb->grid_logdet_keep, "grid");
+    double *G = smi_alloc_array(d, d * sizeof *G, "grid matrices");
+    int rc = pb->grid_root && pb->grid_logdet_keep && G ? SMI_OK : SMI_ENOMEM;
+    double logdet0 = pb->logdet_keep, minrel0 = pb->minrel_keep;
+    for (size_t g = 0; rc == SMI_OK && g < pb->n_grid; g++) {
+        memcpy(G, gram, d * d * sizeof *G);
+        for (size_t t = 0; t < m; t++)
+            G[t * d + t] += exp(pb->ln_ratio[g]);
+        pb->logdet_keep = 0.0;
+        pb->minrel_keep = 1.0;
+        rc = sweep_forced(pb, ds, G, d);
+        pb->grid_logdet_keep[g] = pb->logdet_keep;
+        memcpy(pb->grid_root + g * dq * dq, G, dq * dq * sizeof *G);
+    }
+    pb->logdet_keep = logdet0;
+    pb->minrel_keep = minrel0;
+    free(G);
+    return rc;
+}
+
 static int build_root(smi_problem *pb, const smi_dataset *ds)
 {
     const struct smi_search *cfg = pb->cfg;
@@ -194,6 +225,14 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
         fill_design(ds, cfg, order, m, Z);
         rc = smi_linalg_gram(Z, n, d, pb->root);
     }
+    double *gram = NULL;
+    if (rc == SMI_OK && pb->n_grid) {
+        gram = smi_alloc_array(d, d * sizeof *gram, "Gram matrix");
+        if (gram)
+            memcpy(gram, pb->root, d * d * sizeof *gram);
+        else
+            rc = SMI_ENOMEM;
+    }
     if (rc == SMI_OK) {
         int fe = smi_is_fe(cfg->criterion);
         for (size_t a = 0; a < d * d; a++)
@@ -209,6 +248,9 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
             pb->inv_diag0[t] = pb->diag0[t] > 0.0 ? 1.0 / pb->diag0[t] : 0.0;
         rc = sweep_forced(pb, ds, pb->root, d);
     }
+    if (rc == SMI_OK && pb->n_grid)
+        rc = build_grid_roots(pb, ds, gram, d);
+    free(gram);
     free(order);
     free(Z);
     return rc;

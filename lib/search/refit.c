@@ -70,9 +70,10 @@ static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
     return rc;
 }
 
-/* FE terms by QR: ln|A| and the residual term beta y'y - beta^2 b'A^-1 b. */
+/* FE terms by QR at (alpha, beta): ln|A| and the residual term beta y'y - beta^2 b'A^-1 b. */
 static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg,
-                             const size_t *features, size_t k, double *logdet, double *resid)
+                             const size_t *features, size_t k, double alpha, double beta,
+                             double *logdet, double *resid)
 {
     size_t n = ds->n, rows = n + k;
     double *S = smi_calloc_array(k ? k : 1, rows * sizeof *S, "free energy");
@@ -88,10 +89,10 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
         double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0, bt = 0.0;
         for (size_t i = 0; i < n; i++) {
             double z = (ds->X[i * ds->p + j] - mean) * scale;
-            S[t * rows + i] = sqrt(smi_fe_beta(cfg)) * z;
+            S[t * rows + i] = sqrt(beta) * z;
             bt += z * (ds->y[i] - ymean);
         }
-        S[t * rows + n + t] = sqrt(smi_fe_alpha(cfg));
+        S[t * rows + n + t] = sqrt(alpha);
         u[t] = bt;
     }
     if (rc == SMI_OK && k > 0)
@@ -108,7 +109,6 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
     double bab = 0.0;
     for (size_t t = 0; rc == SMI_OK && t < k; t++)
         bab += u[t] * u[t];
-    double beta = smi_fe_beta(cfg);
     *resid = beta * yy - beta * beta * bab;
     free(S), free(u), free(tau);
     return rc;
@@ -124,9 +124,17 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
     if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
         SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)
                                              : smi_refit_loo(ds, cfg, features, k, &fit->value));
+    } else if (smi_is_grid(cfg->criterion)) { /* R and L at every ratio, by QR */
+        double R[SMI_RATIO_GRID_MAX], L[SMI_RATIO_GRID_MAX];
+        for (size_t g = 0; g < pb.n_grid; g++)
+            SMI_TRY(free_energy_terms(ds, cfg, features, k, exp(pb.ln_ratio[g]), 1.0, &L[g],
+                                      &R[g]));
+        fit->value = smi_grid_value(&pb, k, R, L);
+        SMI_FAIL_IF(isnan(fit->value), SMI_ESINGULAR, "the model fits y exactly");
     } else if (smi_is_fe(cfg->criterion)) {
         double logdet, resid;
-        SMI_TRY(free_energy_terms(ds, cfg, features, k, &logdet, &resid));
+        SMI_TRY(free_energy_terms(ds, cfg, features, k, smi_fe_alpha(cfg), smi_fe_beta(cfg),
+                                  &logdet, &resid));
         fit->value = smi_criterion_value(&pb, k, resid, logdet);
     } else {
         SMI_FAIL_IF((cfg->criterion == SMI_CRIT_AIC || cfg->criterion == SMI_CRIT_BIC)

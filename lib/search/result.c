@@ -26,6 +26,9 @@ SMI_API void smi_result_free(smi_result *res)
     free(res->best_rmse);
     free(res->edges);
     free(res->counts);
+    free(res->post_inclusion);
+    free(res->post_size);
+    free(res->post_dos);
     smi_state_free(&res->state);
     free(res);
 }
@@ -196,7 +199,9 @@ static int derive(smi_result *r)
     const smi_hist *part = &s->hist;
     if (rc == SMI_OK)
         rc = smi_hist_finish(&part, 1, s->hist.capacity, &r->edges, &r->counts, &r->n_bins,
-                             &r->below, &r->above);
+                             &r->below, &r->above, &r->post_dos);
+    if (rc == SMI_OK)
+        rc = smi_posterior_report(r, &r->state);
     for (size_t i = 0; rc == SMI_OK && i < n_dropped; i++)
         rc = remove_from_dos(r, dropped[i]);
     free(dropped);
@@ -342,5 +347,47 @@ SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, do
     for (size_t i = 0; i < res->n_top; i++)
         for (size_t t = 0; t < res->top_size[i]; t++)
             weights[i * res->p + res->top_features[i * w + t]] = res->top_coef[i * w + t];
+    return SMI_OK;
+}
+
+/* ---------- the model posterior ---------- */
+
+#define CHECK_POSTERIOR(res, capacity, need)                                                  \
+    SMI_FAIL_IF(!(res), SMI_EINVAL, "%s: res is NULL", __func__);                              \
+    SMI_FAIL_IF(!(res)->has_posterior, SMI_ENOTFOUND, "%s: the result has no model posterior " \
+                "(criterion %s)", __func__, smi_criterion_name((res)->criterion));             \
+    SMI_FAIL_IF((capacity) < (need), SMI_EINVAL, "%s: capacity %zu, need %zu", __func__,      \
+                (size_t)(capacity), (size_t)(need))
+
+SMI_API int smi_result_log_evidence_total(const smi_result *res, double *log_evidence)
+{
+    CHECK_POSTERIOR(res, 1, 1);
+    SMI_FAIL_IF(!log_evidence, SMI_EINVAL, "smi_result_log_evidence_total: NULL argument");
+    *log_evidence = res->log_evidence_total;
+    return SMI_OK;
+}
+
+SMI_API int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob)
+{
+    CHECK_POSTERIOR(res, capacity, res->p);
+    SMI_FAIL_IF(!prob && res->p, SMI_EINVAL, "smi_result_posterior_inclusion: prob is NULL");
+    memcpy(prob, res->post_inclusion, res->p * sizeof *prob);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob)
+{
+    CHECK_POSTERIOR(res, capacity, res->kmax + 1);
+    SMI_FAIL_IF(!prob, SMI_EINVAL, "smi_result_size_posterior: prob is NULL");
+    memcpy(prob, res->post_size, (res->kmax + 1) * sizeof *prob);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass)
+{
+    CHECK_POSTERIOR(res, capacity, res->n_bins);
+    SMI_FAIL_IF(!mass && res->n_bins, SMI_EINVAL, "smi_result_dos_posterior: mass is NULL");
+    for (size_t b = 0; b < res->n_bins; b++)
+        mass[b] = exp(res->post_dos[b] - res->log_total_weight);
     return SMI_OK;
 }

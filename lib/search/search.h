@@ -29,7 +29,11 @@ static inline int smi_column_is_constant(const smi_dataset *ds, size_t j)
 struct smi_search {
     int criterion;
     double alpha, beta;
-    double ng_lambda, ng_a0, ng_b0; /* SMI_CRIT_FE_NG's prior */
+    double ng_lambda, ng_a0, ng_b0; /* SMI_CRIT_FE_NG's prior (also fe-marg's noise prior) */
+    double ratio_lo, ratio_hi;      /* fe-opt, fe-marg: the grid of lambda = alpha / beta */
+    size_t ratio_n;
+    int model_prior;                /* smi_model_prior */
+    double prior_q;                 /* Bernoulli inclusion probability (0.5: uniform) */
     size_t min_size, max_size; /* max_size 0: p */
     size_t *keep;
     size_t n_keep;
@@ -48,19 +52,53 @@ struct smi_search {
 
 /* The free-energy criteria share the sweep of beta [X y]'[X y] + alpha on the diagonal:
  * SMI_CRIT_FE with its alpha and beta; SMI_CRIT_FE_NG with (lambda, 1), which gives its
- * ln|lambda I + Z'Z| and y'y - b'(lambda I + Z'Z)^-1 b. */
+ * ln|lambda I + Z'Z| and y'y - b'(lambda I + Z'Z)^-1 b; the grid criteria (fe-opt, fe-marg)
+ * with (lambda_g, 1) for every ratio of the grid, walked together (sweep_grid.c). */
+static inline int smi_is_grid(int criterion)
+{
+    return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG;
+}
 static inline int smi_is_fe(int criterion)
 {
-    return criterion == SMI_CRIT_FE || criterion == SMI_CRIT_FE_NG;
+    return criterion == SMI_CRIT_FE || criterion == SMI_CRIT_FE_NG || smi_is_grid(criterion);
 }
 static inline double smi_fe_alpha(const struct smi_search *cfg)
 {
+    if (smi_is_grid(cfg->criterion))
+        return cfg->ratio_lo;
     return cfg->criterion == SMI_CRIT_FE_NG ? cfg->ng_lambda : cfg->alpha;
 }
 static inline double smi_fe_beta(const struct smi_search *cfg)
 {
-    return cfg->criterion == SMI_CRIT_FE_NG ? 1.0 : cfg->beta;
+    return cfg->criterion == SMI_CRIT_FE ? cfg->beta : 1.0;
 }
+static inline int smi_has_posterior(const struct smi_search *cfg)
+{
+    return smi_is_fe(cfg->criterion) && cfg->model_prior != SMI_MODEL_PRIOR_NONE;
+}
+
+/* Exact sums of positive numbers (xbank.c): `count` accumulators sharing a range of
+ * base-2^32 limbs (limb i of an accumulator weighs 2^(32 (low + i))). Adding and folding
+ * round nothing, so a sum is the same bits in any order. At most SMI_XBANK_MAX_LIMBS limbs
+ * (a range of about 90 000 in ln): beyond, SMI_ETOOLARGE. */
+#define SMI_XBANK_MAX_LIMBS 4096
+typedef struct smi_xbank {
+    size_t count, limbs;
+    int64_t low;
+    int64_t *d;        /* count x limbs, NULL while nothing was added */
+    uint32_t pending;  /* adds since the carries were last propagated */
+} smi_xbank;
+int smi_xbank_init(smi_xbank *b, size_t count);
+void smi_xbank_free(smi_xbank *b);
+void smi_xbank_reset(smi_xbank *b);
+/* Accumulator a += w 2^shift (w >= 0 finite; 0 adds nothing). */
+int smi_xbank_add(smi_xbank *b, size_t a, double w, int64_t shift);
+/* into[a] += from[c]. */
+int smi_xbank_fold(smi_xbank *into, size_t a, const smi_xbank *from, size_t c);
+int smi_xbank_fold_all(smi_xbank *into, const smi_xbank *from);
+int smi_xbank_normalise(smi_xbank *b);
+/* ln of accumulator a (-INFINITY when empty), to about 1e-16 relative in the sum. */
+double smi_xbank_log(smi_xbank *b, size_t a);
 
 /* The problem after preparation: the Schur complement of the augmented Gram matrix with
  * respect to the forced features, over the q candidate features and y (last). */
@@ -78,6 +116,14 @@ typedef struct smi_problem {
     double logdet_keep;       /* sum of ln pivots of the forced features */
     double minrel_keep;       /* smallest pivot ratio among the forced features (1 if none) */
     double ng_an, ng_const;   /* SMI_CRIT_FE_NG: a0 + n/2 and the terms that depend on n only */
+    /* Grid criteria: G ratios lambda_g (ln_ratio, ascending, step grid_step in ln), the
+     * ln of each one's weight in fe-marg's average (ln_wgrid), and per ratio the root
+     * matrix (grid_root + g (q+1)^2) and ln pivots of the forced features. */
+    size_t n_grid;
+    double grid_step;
+    double ln_ratio[SMI_RATIO_GRID_MAX], ln_wgrid[SMI_RATIO_GRID_MAX];
+    double *grid_root;
+    double *grid_logdet_keep;
     uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
     /* Held-out criteria (CV, LOO; sweep_cv.c): a node's state is a block of n_mats Gram
      * Schur complements (one per training set), the held-out residuals E (n rows of the
@@ -124,6 +170,12 @@ typedef struct smi_hist {
      * scale_exponent == exponent (a cache: it changes no count). */
     double scale;
     int scale_exponent;
+    /* The model posterior's mass per bin (posterior.c) when `weighted`: capacity + 2
+     * exact sums (the last two: below and above the given edges), moved with the counts;
+     * wscratch is the rebinning buffer; wstatus the first failure of a sum. */
+    int weighted;
+    smi_xbank w, wscratch;
+    int wstatus;
 } smi_hist;
 
 /* Everything one thread accumulates: the top-M models (a max-heap on the total order),
@@ -138,7 +190,70 @@ typedef struct smi_collector {
     smi_hist hist;
     uint64_t n_models, n_singular;
     size_t *scratch_subset;
+    /* The model posterior (when pb's configuration has one): exact sums of the weights per
+     * size (kmax + 1) then per feature (p); the DOS bins' in hist.w. post_status: the
+     * first failure of a sum. */
+    int posterior;
+    smi_xbank post_sums;
+    int post_status;
 } smi_collector;
+
+/* ---------- the model posterior (posterior.c) ----------
+ * A task accumulates, in plain doubles and in units of 2^shift, the posterior weight
+ * exp(-F(S)) (q / (1 - q))^(free features of S) of each subset it scores: per size, and
+ * per candidate feature through subtree masses (the subsets containing candidate j are
+ * exactly those below the nodes that include j, so a node adds its subtree's mass to its
+ * last candidate: O(1) per subset). The order within a task is fixed, so these doubles do
+ * not depend on the threads; at the end of the task they go into the collector's exact
+ * sums, whose value does not depend on the order of the tasks. The DOS bin of each subset
+ * gets its weight in the exact sums of the histogram directly. */
+typedef struct smi_post {
+    int on;
+    int started;        /* a weight of this task has fixed the shift */
+    int64_t shift;
+    double log_odds;    /* ln(q / (1 - q)) */
+    size_t n_keep, kmax, q;
+    const size_t *cand, *keep; /* the problem's candidate and forced feature indices */
+    double *size;       /* kmax + 1 */
+    double *incl;       /* q candidates */
+    double *self, *sub; /* per depth: the node's own weight, its descendants' mass */
+} smi_post;
+
+int smi_post_init(smi_post *pt, const smi_problem *pb);
+void smi_post_free(smi_post *pt);
+/* The weight of a subset at `depth` with criterion `value` (0 when the posterior is off),
+ * added to its size and to its DOS bin (the slot smi_collector_add_fast just filled). */
+double smi_post_record(smi_post *pt, smi_collector *c, size_t depth, double value);
+void smi_post_task_begin(smi_post *pt);
+/* Adds the task's mass to the candidates on its path, and everything to c's sums. */
+void smi_post_task_end(smi_post *pt, smi_collector *c, size_t depth, const size_t *path);
+
+/* The walk enters the node at `depth` whose own weight is w ... */
+static inline void smi_post_enter(smi_post *pt, size_t depth, double w)
+{
+    if (pt->on) {
+        pt->self[depth] = w;
+        pt->sub[depth] = 0.0;
+    }
+}
+/* ... and leaves it after its descendants: its mass goes to its last candidate and to its
+ * parent's descendants. */
+static inline void smi_post_leave(smi_post *pt, size_t depth, size_t cand)
+{
+    if (pt->on) {
+        double mass = pt->self[depth] + pt->sub[depth];
+        pt->incl[cand] += mass;
+        pt->sub[depth - 1] += mass;
+    }
+}
+/* A node without descendants: enter and leave at once. */
+static inline void smi_post_leaf(smi_post *pt, size_t depth, size_t cand, double w)
+{
+    if (pt->on) {
+        pt->incl[cand] += w;
+        pt->sub[depth - 1] += w;
+    }
+}
 
 int smi_collector_init(smi_collector *c, const smi_problem *pb);
 void smi_collector_free(smi_collector *c);
@@ -182,10 +297,15 @@ static inline void smi_collector_add_fast(smi_collector *c, const smi_problem *p
     if (c->heap_size < c->top || value <= c->heap[0].value || !(value > best->value))
         smi_collector_keep(c, pb, value, path, depth);
 }
-/* Final bins of the merged accumulators: edges (n_bins + 1) and counts. */
+/* Final bins of the merged accumulators: edges (n_bins + 1) and counts; and when wlog is
+ * not NULL and the parts carry posterior sums, the ln of each final bin's sum (n_bins
+ * values, *wlog NULL otherwise). */
 int smi_hist_finish(const smi_hist *const *parts, size_t n_parts, size_t capacity,
                     double **edges, uint64_t **counts, size_t *n_bins, uint64_t *below,
-                    uint64_t *above);
+                    uint64_t *above, double **wlog);
+/* The window slot of value v just added to h: its bin, or for given edges capacity
+ * (below) or capacity + 1 (above). */
+size_t smi_hist_slot(const smi_hist *h, double v);
 /* Fold `from` into `into` (same bins or edges), exactly: smi_hist_finish then gives the same
  * bins and counts as it gives for the two apart. `into` needs its scratch. */
 void smi_hist_fold(smi_hist *into, const smi_hist *from);
@@ -222,11 +342,22 @@ void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **lev
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
 
+/* The walk of the grid criteria (sweep_grid.c): its workspace, with full matrices for the
+ * depths below n_levels. */
+typedef struct smi_grid_ws smi_grid_ws;
+int smi_grid_ws_create(smi_grid_ws **out, const smi_problem *pb, size_t n_levels);
+void smi_grid_ws_free(smi_grid_ws *ws);
+void smi_task_run_grid(const smi_task *task, const smi_problem *pb, smi_grid_ws *ws,
+                       size_t *path, smi_post *post, smi_collector *col);
+
 /* Fill ng_an and ng_const of a problem whose cfg and n are set (sweep.c). */
 void smi_problem_set_constants(smi_problem *pb);
 
 /* Criterion of a subset from its RSS (or FE residual term) and ln-determinant. */
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet);
+/* Criterion of a subset under a grid criterion from R_g = y'y - b'(lambda_g I + Z'Z)^-1 b
+ * and L_g = ln|lambda_g I + Z'Z| for every ratio g (sweep_grid.c); NAN when some R_g <= 0. */
+double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L);
 
 /* Least squares refit by QR on the original data (refit.c). */
 typedef struct smi_fit {
@@ -283,6 +414,13 @@ typedef struct smi_state {
     double *coef_store;
     double *edges;        /* the given DOS edges (hist.n_edges of them), or NULL */
     smi_hist hist;        /* owns counts and scratch; hist.edges == edges */
+    /* The model posterior, when `posterior`: the exact sums of the weights per size
+     * (kmax + 1) and per feature (p), those of the DOS slots (in hist), and what
+     * normalising the prior needs: the forced features' count, the smallest size, q. */
+    int posterior;
+    size_t n_keep, kmin;
+    double prior_q;
+    smi_xbank post_sums;
 } smi_state;
 
 #define SMI_DONE_WORDS(n_tasks) (((n_tasks) + 63) / 64)
@@ -341,7 +479,13 @@ struct smi_result {
     double *edges;
     uint64_t *counts;
     uint64_t below, above;
+    int has_posterior;
+    double log_evidence_total, log_total_weight; /* the latter: ln of the sum of weights */
+    double *post_inclusion, *post_size, *post_dos; /* p, kmax + 1, n_bins */
     smi_state state;
 };
+
+/* The posterior part of a result from its state's sums (posterior.c). */
+int smi_posterior_report(smi_result *r, smi_state *s);
 
 #endif /* SMI_SEARCH_H */

@@ -25,6 +25,9 @@ void smi_state_free(smi_state *s)
     free(s->edges);
     free(s->hist.counts);
     free(s->hist.scratch);
+    smi_xbank_free(&s->hist.w);
+    smi_xbank_free(&s->hist.wscratch);
+    smi_xbank_free(&s->post_sums);
     memset(s, 0, sizeof *s);
 }
 
@@ -57,6 +60,11 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
     s->hist.n_edges = edges ? n_edges : 0;
     s->hist.lo = INFINITY;
     s->hist.hi = -INFINITY;
+    /* the posterior's sums take no memory until something is added */
+    s->hist.weighted = s->posterior;
+    smi_xbank_init(&s->hist.w, s->hist.capacity + 2);
+    smi_xbank_init(&s->hist.wscratch, s->hist.capacity + 2);
+    smi_xbank_init(&s->post_sums, s->kmax + 1 + s->p);
     return SMI_OK;
 }
 
@@ -103,7 +111,11 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
     const struct smi_search *cfg = pb->cfg;
     *s = (smi_state){ .fingerprint = info->fingerprint, .criterion = cfg->criterion,
                       .p = pb->p, .kmax = pb->kmax, .top = cfg->top,
-                      .shard_count = info->shard_count, .n_tasks = info->n_tasks };
+                      .shard_count = info->shard_count, .n_tasks = info->n_tasks,
+                      .posterior = c->posterior, .n_keep = pb->n_keep, .kmin = pb->kmin,
+                      .prior_q = cfg->prior_q };
+    SMI_TRY(c->post_status);
+    SMI_TRY(c->hist.wstatus);
     SMI_TRY(smi_state_alloc(s, cfg->bins, cfg->edges, cfg->n_edges));
     memcpy(s->done, info->done, SMI_DONE_WORDS(s->n_tasks) * sizeof *s->done);
     for (size_t i = 0; i < c->heap_size; i++)
@@ -117,7 +129,12 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
     smi_hist_copy(&s->hist, &c->hist);
     s->n_models = c->n_models;
     s->n_singular = c->n_singular;
-    return SMI_OK;
+    int rc = s->posterior ? smi_xbank_fold_all(&s->post_sums, &c->post_sums) : SMI_OK;
+    if (rc == SMI_OK)
+        rc = s->hist.wstatus;
+    if (rc != SMI_OK)
+        smi_state_free(s);
+    return rc;
 }
 
 void smi_state_restore(const smi_state *s, smi_collector *c)
@@ -136,6 +153,11 @@ void smi_state_restore(const smi_state *s, smi_collector *c)
     smi_hist_copy(&c->hist, &s->hist);
     c->n_models = s->n_models;
     c->n_singular = s->n_singular;
+    if (c->posterior && s->posterior) {
+        int rc = smi_xbank_fold_all(&c->post_sums, &s->post_sums);
+        if (rc != SMI_OK && c->post_status == SMI_OK)
+            c->post_status = rc;
+    }
 }
 
 /* Refit one model: OK with its values, or SINGULAR when QR finds it rank deficient. */
@@ -184,7 +206,9 @@ static int check_parts(const smi_state *const *parts, size_t n_parts, uint64_t *
         SMI_FAIL_IF(b->fingerprint != a->fingerprint || b->criterion != a->criterion
                         || b->p != a->p || b->kmax != a->kmax || b->top != a->top
                         || b->n_tasks != a->n_tasks || b->hist.capacity != a->hist.capacity
-                        || !b->edges != !a->edges,
+                        || !b->edges != !a->edges || b->posterior != a->posterior
+                        || b->n_keep != a->n_keep || b->kmin != a->kmin
+                        || b->prior_q != a->prior_q,
                     SMI_EINVAL, "part %zu comes from another data set or configuration than "
                     "part 1 (fingerprints %016llx and %016llx)", i + 1,
                     (unsigned long long)b->fingerprint, (unsigned long long)a->fingerprint);
@@ -243,7 +267,8 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
     const smi_state *a = parts[0];
     *out = (smi_state){ .fingerprint = a->fingerprint, .criterion = a->criterion, .p = a->p,
                         .kmax = a->kmax, .top = a->top, .shard_count = a->shard_count,
-                        .n_tasks = a->n_tasks };
+                        .n_tasks = a->n_tasks, .posterior = a->posterior, .n_keep = a->n_keep,
+                        .kmin = a->kmin, .prior_q = a->prior_q };
     SMI_TRY(smi_state_alloc(out, a->hist.capacity, a->edges, a->hist.n_edges));
     int rc = check_parts(parts, n_parts, out->done);
     for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
@@ -253,7 +278,11 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
         merge_best(out, parts[i]);
         if (rc == SMI_OK)
             smi_hist_fold(&out->hist, &parts[i]->hist);
+        if (rc == SMI_OK && out->posterior)
+            rc = smi_xbank_fold_all(&out->post_sums, &parts[i]->post_sums);
     }
+    if (rc == SMI_OK)
+        rc = out->hist.wstatus;
     if (rc == SMI_OK)
         rc = merge_kept(out, parts, n_parts);
     if (rc != SMI_OK)
@@ -346,6 +375,11 @@ static void hash_config(fnv *f, const smi_problem *pb)
     fnv_double(f, cfg->ng_lambda);
     fnv_double(f, cfg->ng_a0);
     fnv_double(f, cfg->ng_b0);
+    fnv_double(f, cfg->ratio_lo);
+    fnv_double(f, cfg->ratio_hi);
+    fnv_u64(f, cfg->ratio_n);
+    fnv_u64(f, (uint64_t)cfg->model_prior);
+    fnv_double(f, cfg->prior_q);
     fnv_u64(f, pb->kmin);
     fnv_u64(f, pb->kmax);
     fnv_u64(f, pb->n_keep);

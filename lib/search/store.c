@@ -12,6 +12,12 @@
  *   models <scored> singular <singular>
  *   dos n <n> lo <min> hi <max> exponent <e> base <b> below <u> above <u> nonzero <K>
  *   <bin> <count>                   (K lines, the nonzero counts of the accumulator)
+ *   posterior none                  (or, for a model posterior:)
+ *   posterior forced <n> min-size <k> q <q>
+ *   sums <count> low <l> limbs <L> nonzero <K>   (the exact sums per size and feature,
+ *   <index> <L limbs, 16 hex digits each>         then those of the DOS slots: xbank.c)
+ *   dos-sums <count> low <l> limbs <L> nonzero <K>
+ *   <index> <L limbs>
  *   kept <K>                        (then K model lines, ascending in sweep order)
  *   best                            (then kmax + 1 lines: "<k> none" or "<k> <model>")
  *   end
@@ -94,6 +100,42 @@ static void write_counts(FILE *f, const smi_state *s)
             fprintf(f, "%zu %" PRIu64 "\n", t, h->counts[t]);
 }
 
+static void write_bank(FILE *f, const char *name, const smi_xbank *b)
+{
+    size_t nonzero = 0;
+    for (size_t a = 0; a < b->count && b->limbs; a++)
+        for (size_t i = 0; i < b->limbs; i++)
+            if (b->d[a * b->limbs + i]) {
+                nonzero++;
+                break;
+            }
+    fprintf(f, "%s %zu low %" PRId64 " limbs %zu nonzero %zu\n", name, b->count, b->low,
+            b->limbs, nonzero);
+    for (size_t a = 0; a < b->count && b->limbs; a++) {
+        const int64_t *x = b->d + a * b->limbs;
+        size_t i = 0;
+        while (i < b->limbs && !x[i])
+            i++;
+        if (i == b->limbs)
+            continue;
+        fprintf(f, "%zu", a);
+        for (i = 0; i < b->limbs; i++)
+            fprintf(f, " %016" PRIx64, (uint64_t)x[i]);
+        fputc('\n', f);
+    }
+}
+
+static void write_posterior(FILE *f, const smi_state *s)
+{
+    if (!s->posterior) {
+        fputs("posterior none\n", f);
+        return;
+    }
+    fprintf(f, "posterior forced %zu min-size %zu q %a\n", s->n_keep, s->kmin, s->prior_q);
+    write_bank(f, "sums", &s->post_sums);
+    write_bank(f, "dos-sums", &s->hist.w);
+}
+
 static void write_models(FILE *f, const smi_state *s)
 {
     fprintf(f, "kept %zu\n", s->n_kept);
@@ -141,6 +183,7 @@ static int write_temporary(int fd, const char *tmp, const smi_state *s, int kind
     }
     write_shape(f, s, kind);
     write_counts(f, s);
+    write_posterior(f, s);
     write_models(f, s);
     int failed = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
     int err = errno;

@@ -317,6 +317,75 @@ static int parse_counts(reader *r, smi_state *s)
     return why ? bad(&at, "%s", why) : SMI_OK;
 }
 
+/* ---------- the model posterior ---------- */
+
+/* Limbs below 2^62 leave room for the carries of later adds (xbank.c). */
+static int parse_bank(reader *r, const char *name, smi_xbank *b)
+{
+    size_t count = 0, limbs = 0, nonzero = 0;
+    int64_t low = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, name));
+    SMI_TRY(get_size(r, "sums", b->count, b->count, &count));
+    SMI_TRY(get_word(r, "low"));
+    SMI_TRY(get_i64(r, "lowest limb", (int64_t)1 << 40, &low));
+    SMI_TRY(get_word(r, "limbs"));
+    SMI_TRY(get_size(r, "limbs", 0, SMI_XBANK_MAX_LIMBS, &limbs));
+    SMI_TRY(get_word(r, "nonzero"));
+    SMI_TRY(get_size(r, "nonzero sums", 0, count, &nonzero));
+    SMI_TRY(end_line(r));
+    if (limbs == 0 && nonzero > 0)
+        return bad(r, "nonzero sums without limbs");
+    if (limbs > 0) {
+        b->d = smi_calloc_array(count ? count : 1, limbs * sizeof *b->d, "posterior sums");
+        if (!b->d)
+            return SMI_ENOMEM;
+        b->low = low;
+        b->limbs = limbs;
+    }
+    size_t previous = 0;
+    for (size_t i = 0; i < nonzero; i++) {
+        size_t a = 0;
+        SMI_TRY(next_line(r));
+        SMI_TRY(get_size(r, "sum", 0, count - 1, &a));
+        if (i > 0 && a <= previous)
+            return bad(r, "sums are not in increasing order");
+        for (size_t t = 0; t < limbs; t++) {
+            uint64_t v;
+            SMI_TRY(get_hex64(r, "limb", &v));
+            if (v >> 62)
+                return bad(r, "a limb of the sums is out of range");
+            b->d[a * limbs + t] = (int64_t)v;
+        }
+        SMI_TRY(end_line(r));
+        previous = a;
+    }
+    return smi_xbank_normalise(b);
+}
+
+static int parse_posterior(reader *r, smi_state *s)
+{
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "posterior"));
+    if (at_word(r, "none")) {
+        token(r);
+        return end_line(r);
+    }
+    SMI_TRY(get_word(r, "forced"));
+    SMI_TRY(get_size(r, "forced features", 0, s->kmax, &s->n_keep));
+    SMI_TRY(get_word(r, "min-size"));
+    SMI_TRY(get_size(r, "minimum size", s->n_keep, s->kmax, &s->kmin));
+    SMI_TRY(get_word(r, "q"));
+    SMI_TRY(get_finite(r, "prior q", &s->prior_q));
+    if (!(s->prior_q > 0.0 && s->prior_q < 1.0))
+        return bad(r, "prior q must lie strictly between 0 and 1");
+    SMI_TRY(end_line(r));
+    s->posterior = 1;
+    s->hist.weighted = 1;
+    SMI_TRY(parse_bank(r, "sums", &s->post_sums));
+    return parse_bank(r, "dos-sums", &s->hist.w);
+}
+
 /* ---------- models ---------- */
 
 static int parse_status(reader *r, int kind, int *status)
@@ -425,6 +494,7 @@ static int parse_state(reader *r, smi_state *s, int kind)
     SMI_TRY(parse_shape(r, s));
     SMI_TRY(parse_done(r, s));
     SMI_TRY(parse_counts(r, s));
+    SMI_TRY(parse_posterior(r, s));
     SMI_TRY(parse_kept(r, s, kind));
     SMI_TRY(parse_best(r, s, kind));
     SMI_TRY(next_line(r));

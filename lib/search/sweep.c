@@ -28,6 +28,8 @@ struct smi_workspace {
     double *diag, *ycol; /* the last level: diagonal and y column only */
     double *g;           /* quotients of a pivot row by its pivot */
     size_t path[512];
+    smi_post post;       /* this thread's posterior partials */
+    smi_grid_ws *grid;   /* the grid criteria's matrices, or NULL */
 };
 
 /* A node of the tree: candidates from `first` on are undecided, `depth` are included;
@@ -76,6 +78,17 @@ void smi_problem_set_constants(smi_problem *pb)
     pb->ng_an = cfg->ng_a0 + 0.5 * n;
     pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + lgamma(cfg->ng_a0)
                    - lgamma(pb->ng_an);
+    pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
+    if (pb->n_grid) {
+        /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */
+        double lo = log(cfg->ratio_lo), span = log(cfg->ratio_hi) - lo;
+        pb->grid_step = span / (double)(pb->n_grid - 1);
+        for (size_t g = 0; g < pb->n_grid; g++) {
+            pb->ln_ratio[g] = g + 1 == pb->n_grid ? log(cfg->ratio_hi) : lo + (double)g * pb->grid_step;
+            double end = g == 0 || g + 1 == pb->n_grid ? 0.5 : 1.0;
+            pb->ln_wgrid[g] = log(end * pb->grid_step / span);
+        }
+    }
 }
 
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
@@ -111,17 +124,20 @@ static void form_child(const double *W, size_t d, size_t c, double *child, doubl
     }
 }
 
-static void record(const smi_problem *pb, smi_collector *c, const size_t *path, size_t depth,
-                   double rss, double logdet)
+/* Score a subset; returns its posterior weight (0 without a posterior). */
+static double record(const smi_problem *pb, smi_workspace *ws, smi_collector *c,
+                     const size_t *path, size_t depth, double rss, double logdet)
 {
     size_t k = pb->n_keep + depth;
     if (k < pb->kmin)
-        return;
+        return 0.0;
     if (!scorable(pb, k, rss)) {
         c->n_singular++;
-        return;
+        return 0.0;
     }
-    smi_collector_add_fast(c, pb, smi_criterion_value(pb, k, rss, logdet), path, depth);
+    double value = criterion_of(pb, k, rss, logdet);
+    smi_collector_add_fast(c, pb, value, path, depth);
+    return ws->post.on ? smi_post_record(&ws->post, c, depth, value) : 0.0;
 }
 
 /* The child at local c of W is a node whose children are leaves: score them from the
@@ -146,7 +162,9 @@ static void visit_leaves(const smi_problem *pb, smi_workspace *ws, smi_collector
         }
         double rss = yy - ws->ycol[a] * (ws->ycol[a] / p2);
         ws->path[nd->depth] = nd->first + a;
-        record(pb, col, ws->path, nd->depth + 1, rss, fe ? nd->logdet + log(p2) : 0.0);
+        double w = record(pb, ws, col, ws->path, nd->depth + 1, rss,
+                          fe ? nd->logdet + log(p2) : 0.0);
+        smi_post_leaf(&ws->post, nd->depth + 1, nd->first + a, w);
     }
 }
 
@@ -169,16 +187,18 @@ static void visit(const smi_problem *pb, smi_workspace *ws, smi_collector *col,
                        .logdet = fe ? nd->logdet + log(pivot) : 0.0,
                        .minrel = rel < nd->minrel ? rel : nd->minrel };
         ws->path[nd->depth] = cand;
-        record(pb, col, ws->path, child.depth, rss, child.logdet);
-        if (k + 1 >= pb->kmax || c + 1 >= r)
-            continue; /* the child has no children */
-        if (k + 2 == pb->kmax) {
-            visit_leaves(pb, ws, col, W, d, c, &child, rss);
-        } else {
-            double *matrix = ws->level[child.depth];
-            form_child(W, d, c, matrix, ws->g);
-            visit(pb, ws, col, matrix, d - 1 - c, &child);
+        smi_post_enter(&ws->post, child.depth,
+                       record(pb, ws, col, ws->path, child.depth, rss, child.logdet));
+        if (k + 1 < pb->kmax && c + 1 < r) { /* else the child has no children */
+            if (k + 2 == pb->kmax) {
+                visit_leaves(pb, ws, col, W, d, c, &child, rss);
+            } else {
+                double *matrix = ws->level[child.depth];
+                form_child(W, d, c, matrix, ws->g);
+                visit(pb, ws, col, matrix, d - 1 - c, &child);
+            }
         }
+        smi_post_leave(&ws->post, child.depth, cand);
     }
 }
 
@@ -187,6 +207,10 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
 {
     if (pb->held_out) {
         smi_task_run_held(task, pb, ws->level, ws->path, ws->g, col);
+        return;
+    }
+    if (ws->grid) {
+        smi_task_run_grid(task, pb, ws->grid, ws->path, &ws->post, col);
         return;
     }
     const double *W = pb->root;
@@ -211,10 +235,14 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
         ws->path[i] = cand;
     }
     size_t k = pb->n_keep + task->depth;
+    smi_post_task_begin(&ws->post);
+    double w = 0.0;
     if (k >= pb->kmin && k <= pb->kmax)
-        record(pb, col, ws->path, task->depth, W[(d - 1) * d + d - 1], nd.logdet);
+        w = record(pb, ws, col, ws->path, task->depth, W[(d - 1) * d + d - 1], nd.logdet);
+    smi_post_enter(&ws->post, task->depth, w);
     if (!task->self_only && k < pb->kmax)
         visit(pb, ws, col, W, d, &nd);
+    smi_post_task_end(&ws->post, col, task->depth, ws->path);
 }
 
 int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
@@ -232,12 +260,21 @@ int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
     if (deepest > pb->q)
         deepest = pb->q;
     ws->n_levels = deepest + 1;
+    int rc = smi_post_init(&ws->post, pb);
+    if (rc == SMI_OK && pb->n_grid) {
+        rc = smi_grid_ws_create(&ws->grid, pb, ws->n_levels);
+        ws->n_levels = 1; /* the grid walk has its own matrices */
+    }
+    if (rc != SMI_OK) {
+        smi_workspace_free(ws);
+        return rc;
+    }
     ws->level = smi_calloc_array(ws->n_levels, sizeof *ws->level, "search workspace");
     ws->diag = smi_alloc_array(pb->q + 1, sizeof *ws->diag, "search workspace");
     ws->ycol = smi_alloc_array(pb->q + 1, sizeof *ws->ycol, "search workspace");
     ws->g = smi_alloc_array(pb->held_out ? pb->n_mats : 1, (pb->q + 1) * sizeof *ws->g,
                             "search workspace");
-    int rc = ws->level && ws->diag && ws->ycol && ws->g ? SMI_OK : SMI_ENOMEM;
+    rc = ws->level && ws->diag && ws->ycol && ws->g ? SMI_OK : SMI_ENOMEM;
     for (size_t t = 1; rc == SMI_OK && t < ws->n_levels; t++) {
         size_t dim = pb->q + 1 - t;
         size_t size = pb->held_out ? smi_held_block_size(pb, dim) : dim * dim;
@@ -263,5 +300,7 @@ void smi_workspace_free(smi_workspace *ws)
     free(ws->diag);
     free(ws->ycol);
     free(ws->g);
+    smi_post_free(&ws->post);
+    smi_grid_ws_free(ws->grid);
     free(ws);
 }

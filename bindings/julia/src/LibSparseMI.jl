@@ -24,6 +24,7 @@ const SMI_ESINGULAR = -12  # a matrix is singular to working precision
 const SMI_ENOCONV = -13  # an iteration did not converge
 const SMI_ECANCELED = -14  # the progress callback asked to stop
 const SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+const SMI_RATIO_GRID_MAX = 256
 const SMI_CRIT_RSS = 0
 const SMI_CRIT_AIC = 1
 const SMI_CRIT_BIC = 2
@@ -31,6 +32,11 @@ const SMI_CRIT_FE = 3
 const SMI_CRIT_CV = 4
 const SMI_CRIT_LOO = 5
 const SMI_CRIT_FE_NG = 6
+const SMI_CRIT_FE_OPT = 7
+const SMI_CRIT_FE_MARG = 8
+const SMI_MODEL_PRIOR_NONE = 0
+const SMI_MODEL_PRIOR_UNIFORM = 1
+const SMI_MODEL_PRIOR_BERNOULLI = 2
 const SMI_HYPER_FIXED = 0
 const SMI_HYPER_OPTIMIZE = 1
 const SMI_HYPER_MARGINAL = 2
@@ -57,6 +63,9 @@ end
 
 # typedef enum smi_criterion smi_criterion
 const smi_criterion = Cint
+
+# typedef enum smi_model_prior smi_model_prior
+const smi_model_prior = Cint
 
 # typedef enum smi_hyper_mode smi_hyper_mode
 const smi_hyper_mode = Cint
@@ -382,6 +391,20 @@ function smi_search_set_checkpoint(cfg, path, interval)
           cfg, path, interval)
 end
 
+# int smi_search_set_model_prior(smi_search *cfg, int kind, double q)
+function smi_search_set_model_prior(cfg, kind, q)
+    ccall((:smi_search_set_model_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint, Cdouble,),
+          cfg, kind, q)
+end
+
+# int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, size_t count)
+function smi_search_set_ratio_grid(cfg, lo, hi, count)
+    ccall((:smi_search_set_ratio_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t,),
+          cfg, lo, hi, count)
+end
+
 # int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out)
 function smi_search_run(ds, cfg, out)
     ccall((:smi_search_run, libsparsemi), Cint,
@@ -485,6 +508,34 @@ function smi_result_weight_diagram(res, capacity, weights)
     ccall((:smi_result_weight_diagram, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, weights)
+end
+
+# int smi_result_log_evidence_total(const smi_result *res, double *log_evidence)
+function smi_result_log_evidence_total(res, log_evidence)
+    ccall((:smi_result_log_evidence_total, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble},),
+          res, log_evidence)
+end
+
+# int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob)
+function smi_result_posterior_inclusion(res, capacity, prob)
+    ccall((:smi_result_posterior_inclusion, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, prob)
+end
+
+# int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob)
+function smi_result_size_posterior(res, capacity, prob)
+    ccall((:smi_result_size_posterior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, prob)
+end
+
+# int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass)
+function smi_result_dos_posterior(res, capacity, mass)
+    ccall((:smi_result_dos_posterior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, mass)
 end
 
 # int smi_result_save(const smi_result *res, const char *path)

@@ -25,6 +25,7 @@ SMI_ESINGULAR = -12  # a matrix is singular to working precision
 SMI_ENOCONV = -13  # an iteration did not converge
 SMI_ECANCELED = -14  # the progress callback asked to stop
 SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+SMI_RATIO_GRID_MAX = 256
 SMI_CRIT_RSS = 0
 SMI_CRIT_AIC = 1
 SMI_CRIT_BIC = 2
@@ -32,6 +33,11 @@ SMI_CRIT_FE = 3
 SMI_CRIT_CV = 4
 SMI_CRIT_LOO = 5
 SMI_CRIT_FE_NG = 6
+SMI_CRIT_FE_OPT = 7
+SMI_CRIT_FE_MARG = 8
+SMI_MODEL_PRIOR_NONE = 0
+SMI_MODEL_PRIOR_UNIFORM = 1
+SMI_MODEL_PRIOR_BERNOULLI = 2
 SMI_HYPER_FIXED = 0
 SMI_HYPER_OPTIMIZE = 1
 SMI_HYPER_MARGINAL = 2
@@ -52,6 +58,9 @@ class smi_csv_options(ctypes.Structure):
 
 # typedef enum smi_criterion smi_criterion
 smi_criterion = ctypes.c_int
+
+# typedef enum smi_model_prior smi_model_prior
+smi_model_prior = ctypes.c_int
 
 # typedef enum smi_hyper_mode smi_hyper_mode
 smi_hyper_mode = ctypes.c_int
@@ -268,6 +277,17 @@ SIGNATURES = (
         ctypes.c_char_p,  # const char *path
         ctypes.c_double,  # double interval
     )),
+    ('smi_search_set_model_prior', ctypes.c_int, (  # int smi_search_set_model_prior(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_int,  # int kind
+        ctypes.c_double,  # double q
+    )),
+    ('smi_search_set_ratio_grid', ctypes.c_int, (  # int smi_search_set_ratio_grid(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_double,  # double lo
+        ctypes.c_double,  # double hi
+        ctypes.c_size_t,  # size_t count
+    )),
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_search *cfg
@@ -342,6 +362,25 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *weights
+    )),
+    ('smi_result_log_evidence_total', ctypes.c_int, (  # int smi_result_log_evidence_total(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.POINTER(ctypes.c_double),  # double *log_evidence
+    )),
+    ('smi_result_posterior_inclusion', ctypes.c_int, (  # int smi_result_posterior_inclusion(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *prob
+    )),
+    ('smi_result_size_posterior', ctypes.c_int, (  # int smi_result_size_posterior(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *prob
+    )),
+    ('smi_result_dos_posterior', ctypes.c_int, (  # int smi_result_dos_posterior(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
     ('smi_result_save', ctypes.c_int, (  # int smi_result_save(...)
         ctypes.c_void_p,  # const smi_result *res

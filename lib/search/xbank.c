@@ -1,0 +1,150 @@
+/* Exact sums of positive numbers (the model posterior of a search, posterior.c).
+ * An accumulator is a fixed-point number in base 2^32 whose digits are int64 limbs: adding
+ * a double M 2^E (M an integer below 2^53) adds at most three parts below 2^32 to three
+ * limbs, with no rounding at all. Sums therefore do not depend on the order of the terms,
+ * which is what makes the posterior of a search the same bits for any number of threads,
+ * shards or checkpoints. A limb takes at most 2^30 adds before its carry must be
+ * propagated (each add is below 2^33; 2^63 / 2^33 = 2^30), so the bank normalises every
+ * SMI_XBANK_NORMALISE adds. All accumulators of a bank share one range of limbs, which
+ * grows when a term falls outside it. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "search/search.h"
+
+#define LIMB_BITS 32
+#define LIMB_MASK 0xffffffffu
+#define SMI_XBANK_NORMALISE (1u << 29)
+#define GROW_MARGIN 4 /* spare limbs on the growing side */
+
+int smi_xbank_init(smi_xbank *b, size_t count)
+{
+    memset(b, 0, sizeof *b);
+    b->count = count;
+    return SMI_OK;
+}
+
+void smi_xbank_free(smi_xbank *b)
+{
+    free(b->d);
+    memset(b, 0, sizeof *b);
+}
+
+void smi_xbank_reset(smi_xbank *b)
+{
+    if (b->d)
+        memset(b->d, 0, b->count * b->limbs * sizeof *b->d);
+    b->pending = 0;
+}
+
+/* Cover limbs [lo, hi) (absolute indices): a new array, the digits moved. */
+static int cover(smi_xbank *b, int64_t lo, int64_t hi)
+{
+    if (b->limbs && lo >= b->low && hi <= b->low + (int64_t)b->limbs)
+        return SMI_OK;
+    int64_t new_lo = lo, new_hi = hi;
+    if (b->limbs) {
+        new_lo = lo < b->low ? lo - GROW_MARGIN : b->low;
+        new_hi = hi > b->low + (int64_t)b->limbs ? hi + GROW_MARGIN : b->low + (int64_t)b->limbs;
+    }
+    SMI_FAIL_IF(new_hi - new_lo > SMI_XBANK_MAX_LIMBS, SMI_ETOOLARGE,
+                "model posterior: the evidence spans more than %d binary orders of magnitude",
+                SMI_XBANK_MAX_LIMBS * LIMB_BITS);
+    size_t limbs = (size_t)(new_hi - new_lo);
+    int64_t *d = smi_calloc_array(b->count ? b->count : 1, limbs * sizeof *d, "posterior sums");
+    if (!d)
+        return SMI_ENOMEM;
+    for (size_t a = 0; b->d && a < b->count; a++)
+        memcpy(d + a * limbs + (b->low - new_lo), b->d + a * b->limbs, b->limbs * sizeof *d);
+    free(b->d);
+    b->d = d;
+    b->low = new_lo;
+    b->limbs = limbs;
+    return SMI_OK;
+}
+
+/* Propagate carries: every limb in [0, 2^32) except the top one of each accumulator, which
+ * holds whatever is left (the range grows when that would not fit in 2^32 either). */
+int smi_xbank_normalise(smi_xbank *b)
+{
+    for (size_t a = 0; a < b->count; a++) {
+        int64_t *x = b->d + a * b->limbs;
+        for (size_t i = 0; i + 1 < b->limbs; i++) {
+            x[i + 1] += x[i] >> LIMB_BITS;
+            x[i] &= (int64_t)LIMB_MASK;
+        }
+        if (b->limbs && x[b->limbs - 1] >> LIMB_BITS) {
+            SMI_TRY(cover(b, b->low, b->low + (int64_t)b->limbs + 1));
+            a--; /* the same accumulator again, in the wider range */
+        }
+    }
+    b->pending = 0;
+    return SMI_OK;
+}
+
+int smi_xbank_add(smi_xbank *b, size_t a, double w, int64_t shift)
+{
+    if (!(w > 0.0))
+        return SMI_OK; /* zero (an underflowed weight) adds nothing */
+    int e;
+    double f = frexp(w, &e); /* w = f 2^e, f in [0.5, 1) */
+    uint64_t m = (uint64_t)ldexp(f, 53);
+    int64_t pos = (int64_t)e - 53 + shift; /* w 2^shift = m 2^pos */
+    int64_t limb = pos >= 0 ? pos / LIMB_BITS : -((-pos + LIMB_BITS - 1) / LIMB_BITS);
+    int offset = (int)(pos - limb * LIMB_BITS);
+    SMI_TRY(cover(b, limb, limb + 3));
+    if (++b->pending >= SMI_XBANK_NORMALISE)
+        SMI_TRY(smi_xbank_normalise(b));
+    int64_t *x = b->d + a * b->limbs + (limb - b->low);
+    uint64_t lo = (m & LIMB_MASK) << offset, hi = (m >> LIMB_BITS) << offset;
+    x[0] += (int64_t)(lo & LIMB_MASK);
+    x[1] += (int64_t)(lo >> LIMB_BITS) + (int64_t)(hi & LIMB_MASK);
+    x[2] += (int64_t)(hi >> LIMB_BITS);
+    return SMI_OK;
+}
+
+int smi_xbank_fold(smi_xbank *into, size_t a, const smi_xbank *from, size_t c)
+{
+    if (!from->limbs)
+        return SMI_OK;
+    /* from's limbs may hold carries (below 2^63): each adds its low digit here and the
+     * rest one limb up, so every target limb gets less than 2^33, as from one add */
+    SMI_TRY(cover(into, from->low, from->low + (int64_t)from->limbs + 1));
+    into->pending += 2;
+    if (into->pending >= SMI_XBANK_NORMALISE)
+        SMI_TRY(smi_xbank_normalise(into));
+    int64_t *x = into->d + a * into->limbs + (from->low - into->low);
+    const int64_t *y = from->d + c * from->limbs;
+    for (size_t i = 0; i < from->limbs; i++) {
+        x[i] += y[i] & (int64_t)LIMB_MASK;
+        x[i + 1] += y[i] >> LIMB_BITS;
+    }
+    return SMI_OK;
+}
+
+int smi_xbank_fold_all(smi_xbank *into, const smi_xbank *from)
+{
+    for (size_t a = 0; a < from->count && a < into->count; a++)
+        SMI_TRY(smi_xbank_fold(into, a, from, a));
+    return SMI_OK;
+}
+
+double smi_xbank_log(smi_xbank *b, size_t a)
+{
+    if (smi_xbank_normalise(b) != SMI_OK)
+        return NAN;
+    const int64_t *x = b->d + a * b->limbs;
+    size_t top = b->limbs;
+    while (top > 0 && x[top - 1] == 0)
+        top--;
+    if (top == 0)
+        return -INFINITY;
+    /* The three top limbs carry at least 65 significant bits: the rest changes the
+     * value by less than 2^-64 of it. */
+    double v = 0.0;
+    size_t first = top >= 3 ? top - 3 : 0;
+    for (size_t i = top; i-- > first;)
+        v = v * 0x1p32 + (double)x[i];
+    return log(v) + (double)(b->low + (int64_t)first) * LIMB_BITS * 0.69314718055994530942;
+}
