@@ -405,11 +405,21 @@ SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, do
  *   (smi_result_max_size() + 1 values).
  * smi_result_dos_posterior: the posterior mass of each DOS bin (smi_result_n_bins()
  *   values; with given edges the mass below and above them is left out).
+ * smi_result_model_average: the posterior mean of each feature's coefficient (p values,
+ *   original units, 0 where a model leaves the feature out) and of the intercept (intercept
+ *   may be NULL), averaged over the models: each model's posterior mean at the criterion's
+ *   hyperparameters (fe-opt: at the grid ratio of its smallest F; fe-marg: averaged over
+ *   the ratios), weighted by p(S | y). Exact, over every scored subset, when the search has
+ *   at most 20 candidate (not forced) features; otherwise over the kept top models,
+ *   normalised by the posterior mass they cover, returned in *mass (may be NULL; 1 when
+ *   exact).
  * Return SMI_OK, SMI_ENOTFOUND, or SMI_EINVAL when capacity is too small. */
 SMI_API int smi_result_log_evidence_total(const smi_result *res, double *log_evidence);
 SMI_API int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob);
 SMI_API int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob);
 SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass);
+SMI_API int smi_result_model_average(const smi_result *res, size_t capacity, double *coef,
+                                     double *intercept, double *mass);
 
 SMI_API int smi_result_save(const smi_result *res, const char *path);
 SMI_API int smi_result_load(smi_result **out, const char *path);

@@ -121,6 +121,9 @@ int smi_collector_init(smi_collector *c, const smi_problem *pb)
         c->hist.weighted = 1;
         smi_xbank_init(&c->hist.w, c->hist.capacity + 2);
         smi_xbank_init(&c->hist.wscratch, c->hist.capacity + 2);
+        c->average = pb->avg_gram != NULL;
+        smi_xbank_init(&c->avg_pos, pb->p + 2);
+        smi_xbank_init(&c->avg_neg, pb->p + 2);
     }
     c->hist.edges = pb->cfg->edges;
     c->hist.n_edges = pb->cfg->n_edges;
@@ -146,6 +149,8 @@ void smi_collector_free(smi_collector *c)
     smi_xbank_free(&c->hist.w);
     smi_xbank_free(&c->hist.wscratch);
     smi_xbank_free(&c->post_sums);
+    smi_xbank_free(&c->avg_pos);
+    smi_xbank_free(&c->avg_neg);
     memset(c, 0, sizeof *c);
 }
 
@@ -163,6 +168,10 @@ int smi_collector_merge(smi_collector *into, const smi_collector *from)
         if (into->post_status == SMI_OK)
             into->post_status = from->post_status;
         int rc = smi_xbank_fold_all(&into->post_sums, &from->post_sums);
+        if (rc == SMI_OK)
+            rc = smi_xbank_fold_all(&into->avg_pos, &from->avg_pos);
+        if (rc == SMI_OK)
+            rc = smi_xbank_fold_all(&into->avg_neg, &from->avg_neg);
         if (rc != SMI_OK && into->post_status == SMI_OK)
             into->post_status = rc;
     }
@@ -177,6 +186,8 @@ void smi_collector_reset(smi_collector *c)
     smi_hist_reset(&c->hist);
     c->n_models = c->n_singular = 0;
     smi_xbank_reset(&c->post_sums);
+    smi_xbank_reset(&c->avg_pos);
+    smi_xbank_reset(&c->avg_neg);
     c->post_status = SMI_OK;
 }
 

@@ -147,6 +147,54 @@ static double log_space_mass(size_t q, size_t smin, size_t smax, double log_odds
     return best + log(sum);
 }
 
+/* Exact: sum_S w_S coef(S) / sum_S w_S from the positive and negative parts. */
+static double exact_part(smi_state *s, size_t j, double log_w)
+{
+    double pos = s->avg_pos.limbs ? smi_xbank_log(&s->avg_pos, j) : -INFINITY;
+    double neg = s->avg_neg.limbs ? smi_xbank_log(&s->avg_neg, j) : -INFINITY;
+    return exp(pos - log_w) - exp(neg - log_w);
+}
+
+/* Over the kept models (refitted, in sweep order): each weighted by its posterior
+ * probability exp(-F + prior - ln sum of weights), normalised by the mass they cover. */
+static void top_average(smi_result *r, const smi_state *s, double log_total)
+{
+    double q = s->prior_q, log_odds = log(q) - log1p(-q), mass = 0.0;
+    memset(r->avg_coef, 0, s->p * sizeof *r->avg_coef);
+    r->avg_intercept = 0.0;
+    for (size_t i = 0; i < s->n_kept; i++) {
+        const smi_kept *m = &s->kept[i];
+        if (m->status != SMI_KEPT_OK)
+            continue;
+        double w = exp(-m->sweep + (double)(m->size - s->n_keep) * log_odds - log_total);
+        mass += w;
+        for (size_t t = 0; t < m->size; t++)
+            r->avg_coef[m->features[t]] += w * m->pmean[t];
+        r->avg_intercept += w * m->pintercept;
+    }
+    for (size_t j = 0; mass > 0.0 && j < s->p; j++)
+        r->avg_coef[j] /= mass;
+    r->avg_intercept = mass > 0.0 ? r->avg_intercept / mass : NAN;
+    r->avg_mass = mass;
+}
+
+static int report_average(smi_result *r, smi_state *s, double log_total)
+{
+    r->avg_coef = smi_alloc_array(s->p ? s->p : 1, sizeof *r->avg_coef, "model average");
+    if (!r->avg_coef)
+        return SMI_ENOMEM;
+    if (!s->average) {
+        top_average(r, s, log_total);
+        return SMI_OK;
+    }
+    double log_w = s->avg_pos.limbs ? smi_xbank_log(&s->avg_pos, s->p + 1) : -INFINITY;
+    for (size_t j = 0; j < s->p; j++)
+        r->avg_coef[j] = exact_part(s, j, log_w);
+    r->avg_intercept = exact_part(s, s->p, log_w);
+    r->avg_mass = 1.0;
+    return SMI_OK;
+}
+
 int smi_posterior_report(smi_result *r, smi_state *s)
 {
     if (!s->posterior)
@@ -176,5 +224,5 @@ int smi_posterior_report(smi_result *r, smi_state *s)
     r->log_total_weight = log_total;
     r->log_evidence_total = log_total - log_space_mass(n_cand, smin, s->kmax - s->n_keep, log_odds);
     r->has_posterior = 1;
-    return SMI_OK;
+    return report_average(r, s, log_total);
 }

@@ -20,6 +20,10 @@ void smi_problem_free(smi_problem *pb)
     free(pb->diag0);
     free(pb->inv_diag0);
     free(pb->grid_root);
+    free(pb->avg_gram);
+    free(pb->avg_feature);
+    free(pb->avg_scale);
+    free(pb->avg_xmean);
     free(pb->grid_logdet_keep);
     if (pb->binom_prefix)
         for (size_t m = 0; m <= pb->q; m++)
@@ -208,6 +212,28 @@ static int build_grid_roots(smi_problem *pb, const smi_dataset *ds, const double
     return rc;
 }
 
+/* What exact model averaging needs (average.c): the Gram matrix of Z (dimension d). */
+static int prepare_average(smi_problem *pb, const smi_dataset *ds, const size_t *order,
+                           const double *Z, size_t d)
+{
+    const struct smi_search *cfg = pb->cfg;
+    pb->avg_gram = smi_alloc_array(d, d * sizeof *pb->avg_gram, "model average");
+    pb->avg_feature = smi_alloc_array(d, sizeof *pb->avg_feature, "model average");
+    pb->avg_scale = smi_alloc_array(d, sizeof *pb->avg_scale, "model average");
+    pb->avg_xmean = smi_alloc_array(d, sizeof *pb->avg_xmean, "model average");
+    if (!pb->avg_gram || !pb->avg_feature || !pb->avg_scale || !pb->avg_xmean)
+        return SMI_ENOMEM;
+    SMI_TRY(smi_linalg_gram(Z, pb->n, d, pb->avg_gram));
+    for (size_t t = 0; t + 1 < d; t++) {
+        size_t j = order[t];
+        pb->avg_feature[t] = j;
+        pb->avg_scale[t] = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
+        pb->avg_xmean[t] = cfg->intercept ? ds->mean[j] : 0.0;
+    }
+    pb->avg_ymean = cfg->intercept ? ds->mean[ds->p] : 0.0;
+    return SMI_OK;
+}
+
 static int build_root(smi_problem *pb, const smi_dataset *ds)
 {
     const struct smi_search *cfg = pb->cfg;
@@ -250,6 +276,8 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
     }
     if (rc == SMI_OK && pb->n_grid)
         rc = build_grid_roots(pb, ds, gram, d);
+    if (rc == SMI_OK && smi_has_posterior(cfg) && pb->q <= SMI_AVERAGE_MAX_FREE)
+        rc = prepare_average(pb, ds, order, Z, d);
     free(gram);
     free(order);
     free(Z);

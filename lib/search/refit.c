@@ -70,10 +70,12 @@ static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
     return rc;
 }
 
-/* FE terms by QR at (alpha, beta): ln|A| and the residual term beta y'y - beta^2 b'A^-1 b. */
+/* FE terms by QR at (alpha, beta): ln|A| and the residual term beta y'y - beta^2 b'A^-1 b;
+ * and when m is not NULL the posterior mean beta A^-1 b in the units of the features as the
+ * search scales them (k values). */
 static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg,
                              const size_t *features, size_t k, double alpha, double beta,
-                             double *logdet, double *resid)
+                             double *logdet, double *resid, double *m)
 {
     size_t n = ds->n, rows = n + k;
     double *S = smi_calloc_array(k ? k : 1, rows * sizeof *S, "free energy");
@@ -110,7 +112,56 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
     for (size_t t = 0; rc == SMI_OK && t < k; t++)
         bab += u[t] * u[t];
     *resid = beta * yy - beta * beta * bab;
+    if (rc == SMI_OK && m && k > 0) { /* A = R'R: m = beta R^-1 (R^-T b) */
+        int nk = (int)k, lda = (int)rows, one = 1, info = 0;
+        dtrtrs_("U", "N", "N", &nk, &one, S, &lda, u, &nk, &info, 1, 1, 1);
+        for (size_t t = 0; t < k; t++)
+            m[t] = beta * u[t];
+    }
     free(S), free(u), free(tau);
+    return rc;
+}
+
+/* The posterior mean of a free-energy criterion into fit->pmean (original units) and
+ * fit->pintercept: at one ratio for fe and fe-ng, weighted over the grid for the others. */
+static int posterior_mean(const smi_dataset *ds, const struct smi_search *cfg,
+                          const smi_problem *pb, const size_t *features, size_t k, smi_fit *fit)
+{
+    double *m = smi_alloc_array(k + 1, sizeof *m, "posterior mean");
+    if (!m)
+        return SMI_ENOMEM;
+    int rc = SMI_OK;
+    memset(fit->pmean, 0, k * sizeof *fit->pmean);
+    if (smi_is_grid(cfg->criterion)) {
+        double R[SMI_RATIO_GRID_MAX], L[SMI_RATIO_GRID_MAX], w[SMI_RATIO_GRID_MAX];
+        for (size_t g = 0; rc == SMI_OK && g < pb->n_grid; g++)
+            rc = free_energy_terms(ds, cfg, features, k, exp(pb->ln_ratio[g]), 1.0, &L[g], &R[g],
+                                   NULL);
+        if (rc == SMI_OK)
+            smi_grid_weights(pb, k, R, L, w);
+        for (size_t g = 0; rc == SMI_OK && g < pb->n_grid; g++) {
+            if (w[g] == 0.0)
+                continue;
+            rc = free_energy_terms(ds, cfg, features, k, exp(pb->ln_ratio[g]), 1.0, &L[g], &R[g],
+                                   m);
+            for (size_t t = 0; rc == SMI_OK && t < k; t++)
+                fit->pmean[t] += w[g] * m[t];
+        }
+    } else {
+        double logdet, resid;
+        rc = free_energy_terms(ds, cfg, features, k, smi_fe_alpha(cfg), smi_fe_beta(cfg), &logdet,
+                               &resid, fit->pmean);
+    }
+    /* back to original units: the search standardises (fill_design) and centres */
+    fit->pintercept = cfg->intercept ? ds->mean[ds->p] : 0.0;
+    for (size_t t = 0; rc == SMI_OK && t < k; t++) {
+        size_t j = features[t];
+        if (cfg->standardize && ds->sd[j] > 0.0)
+            fit->pmean[t] /= ds->sd[j];
+        if (cfg->intercept)
+            fit->pintercept -= fit->pmean[t] * ds->mean[j];
+    }
+    free(m);
     return rc;
 }
 
@@ -128,14 +179,18 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
         double R[SMI_RATIO_GRID_MAX], L[SMI_RATIO_GRID_MAX];
         for (size_t g = 0; g < pb.n_grid; g++)
             SMI_TRY(free_energy_terms(ds, cfg, features, k, exp(pb.ln_ratio[g]), 1.0, &L[g],
-                                      &R[g]));
+                                      &R[g], NULL));
         fit->value = smi_grid_value(&pb, k, R, L);
         SMI_FAIL_IF(isnan(fit->value), SMI_ESINGULAR, "the model fits y exactly");
+        if (fit->pmean)
+            SMI_TRY(posterior_mean(ds, cfg, &pb, features, k, fit));
     } else if (smi_is_fe(cfg->criterion)) {
         double logdet, resid;
         SMI_TRY(free_energy_terms(ds, cfg, features, k, smi_fe_alpha(cfg), smi_fe_beta(cfg),
-                                  &logdet, &resid));
+                                  &logdet, &resid, NULL));
         fit->value = smi_criterion_value(&pb, k, resid, logdet);
+        if (fit->pmean)
+            SMI_TRY(posterior_mean(ds, cfg, &pb, features, k, fit));
     } else {
         SMI_FAIL_IF((cfg->criterion == SMI_CRIT_AIC || cfg->criterion == SMI_CRIT_BIC)
                         && (k + (cfg->intercept ? 1u : 0u) >= ds->n || !(fit->rss > 0.0)),

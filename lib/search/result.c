@@ -29,6 +29,7 @@ SMI_API void smi_result_free(smi_result *res)
     free(res->post_inclusion);
     free(res->post_size);
     free(res->post_dos);
+    free(res->avg_coef);
     smi_state_free(&res->state);
     free(res);
 }
@@ -389,5 +390,18 @@ SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, dou
     SMI_FAIL_IF(!mass && res->n_bins, SMI_EINVAL, "smi_result_dos_posterior: mass is NULL");
     for (size_t b = 0; b < res->n_bins; b++)
         mass[b] = exp(res->post_dos[b] - res->log_total_weight);
+    return SMI_OK;
+}
+
+SMI_API int smi_result_model_average(const smi_result *res, size_t capacity, double *coef,
+                                     double *intercept, double *mass)
+{
+    CHECK_POSTERIOR(res, capacity, res->p);
+    SMI_FAIL_IF(!coef && res->p, SMI_EINVAL, "smi_result_model_average: coef is NULL");
+    memcpy(coef, res->avg_coef, res->p * sizeof *coef);
+    if (intercept)
+        *intercept = res->avg_intercept;
+    if (mass)
+        *mass = res->avg_mass;
     return SMI_OK;
 }

@@ -256,7 +256,7 @@ static int check_checkpoint(const search_ctx *x, const smi_state *s)
                     || s->n_tasks != x->info.n_tasks || s->criterion != cfg->criterion
                     || s->p != x->pb->p || s->kmax != x->pb->kmax || s->top != cfg->top
                     || s->hist.capacity != x->acc.hist.capacity || !s->edges != !cfg->edges
-                    || s->posterior != x->acc.posterior,
+                    || s->posterior != x->acc.posterior || s->average != x->acc.average,
                 SMI_EINVAL, "checkpoint %s belongs to another search (other data, "
                 "configuration or library version): remove it or choose another file",
                 cfg->checkpoint);

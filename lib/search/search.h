@@ -124,6 +124,13 @@ typedef struct smi_problem {
     double ln_ratio[SMI_RATIO_GRID_MAX], ln_wgrid[SMI_RATIO_GRID_MAX];
     double *grid_root;
     double *grid_logdet_keep;
+    /* Exact model averaging (average.c; q <= SMI_AVERAGE_MAX_FREE with a posterior): the
+     * Gram matrix of the columns as the search scales them (forced features, candidates, y;
+     * no ratio added), each column's feature index, the factor from its scaled to its
+     * original units, its mean, and the mean of y (0 without an intercept). */
+    double *avg_gram;
+    size_t *avg_feature;
+    double *avg_scale, *avg_xmean, avg_ymean;
     uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
     /* Held-out criteria (CV, LOO; sweep_cv.c): a node's state is a block of n_mats Gram
      * Schur complements (one per training set), the held-out residuals E (n rows of the
@@ -196,6 +203,11 @@ typedef struct smi_collector {
     int posterior;
     smi_xbank post_sums;
     int post_status;
+    /* Exact model averaging (average.c), when `average`: per feature and the intercept
+     * (p + 1), the positive and negative parts of sum_S w_S coef(S); avg_pos[p + 1] holds
+     * sum_S w_S. */
+    int average;
+    smi_xbank avg_pos, avg_neg;
 } smi_collector;
 
 /* ---------- the model posterior (posterior.c) ----------
@@ -342,6 +354,14 @@ void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **lev
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
 
+/* Exact model averaging (average.c): a thread's walker, NULL when the problem has no
+ * averaging; smi_avg_task adds the task's subsets to col's sums. */
+#define SMI_AVERAGE_MAX_FREE 20
+typedef struct smi_avg smi_avg;
+int smi_avg_create(smi_avg **out, const smi_problem *pb);
+void smi_avg_free(smi_avg *a);
+void smi_avg_task(smi_avg *a, const smi_task *task, smi_collector *col);
+
 /* The walk of the grid criteria (sweep_grid.c): its workspace, with full matrices for the
  * depths below n_levels. */
 typedef struct smi_grid_ws smi_grid_ws;
@@ -356,13 +376,22 @@ void smi_problem_set_constants(smi_problem *pb);
 /* Criterion of a subset from its RSS (or FE residual term) and ln-determinant. */
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet);
 /* Criterion of a subset under a grid criterion from R_g = y'y - b'(lambda_g I + Z'Z)^-1 b
- * and L_g = ln|lambda_g I + Z'Z| for every ratio g (sweep_grid.c); NAN when some R_g <= 0. */
+ * and L_g = ln|lambda_g I + Z'Z| for every ratio g (sweep_grid.c); NAN when some R_g <= 0.
+ * smi_grid_weights: the weight of each ratio in the posterior mean (summing to 1): fe-opt
+ * all on the ratio of the smallest F, fe-marg p(lambda_g | S, y). */
 double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L);
+void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
+                      double *weights);
 
 /* Least squares refit by QR on the original data (refit.c). */
 typedef struct smi_fit {
     double value, intercept, rmse, rss;
     double *coef; /* k values */
+    /* The free-energy criteria, when pmean is not NULL: the posterior mean of the
+     * coefficients (k values, original units) and the intercept that goes with it, at the
+     * criterion's hyperparameters (fe-opt: the grid ratio of the smallest F; fe-marg: the
+     * average over the ratios weighted by p(lambda_g | S, y)). */
+    double *pmean, pintercept;
 } smi_fit;
 int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
               size_t k, smi_fit *fit);
@@ -391,6 +420,7 @@ typedef struct smi_kept {
     int status;       /* NONE: no such model; PENDING: not refitted; OK; SINGULAR (refit) */
     double value, intercept, rmse;
     double *coef;     /* size values when OK */
+    double *pmean, pintercept; /* the posterior mean (smi_fit), when the state has a posterior */
 } smi_kept;
 
 /* Everything a search over a set of tasks found, in a form that merges exactly and is saved
@@ -411,7 +441,7 @@ typedef struct smi_state {
     smi_kept *kept;       /* top entries */
     smi_kept *best;       /* kmax + 1 entries */
     size_t *feature_store;
-    double *coef_store;
+    double *coef_store, *pmean_store;
     double *edges;        /* the given DOS edges (hist.n_edges of them), or NULL */
     smi_hist hist;        /* owns counts and scratch; hist.edges == edges */
     /* The model posterior, when `posterior`: the exact sums of the weights per size
@@ -421,6 +451,8 @@ typedef struct smi_state {
     size_t n_keep, kmin;
     double prior_q;
     smi_xbank post_sums;
+    int average; /* exact model averaging: the collector's sums */
+    smi_xbank avg_pos, avg_neg;
 } smi_state;
 
 #define SMI_DONE_WORDS(n_tasks) (((n_tasks) + 63) / 64)
@@ -482,6 +514,7 @@ struct smi_result {
     int has_posterior;
     double log_evidence_total, log_total_weight; /* the latter: ln of the sum of weights */
     double *post_inclusion, *post_size, *post_dos; /* p, kmax + 1, n_bins */
+    double *avg_coef, avg_intercept, avg_mass;     /* p; the posterior mass averaged over */
     smi_state state;
 };
 

@@ -22,12 +22,15 @@ void smi_state_free(smi_state *s)
     free(s->best);
     free(s->feature_store);
     free(s->coef_store);
+    free(s->pmean_store);
     free(s->edges);
     free(s->hist.counts);
     free(s->hist.scratch);
     smi_xbank_free(&s->hist.w);
     smi_xbank_free(&s->hist.wscratch);
     smi_xbank_free(&s->post_sums);
+    smi_xbank_free(&s->avg_pos);
+    smi_xbank_free(&s->avg_neg);
     memset(s, 0, sizeof *s);
 }
 
@@ -39,11 +42,12 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
     s->best = smi_calloc_array(s->kmax + 1, sizeof *s->best, "best models");
     s->feature_store = smi_calloc_array(slots, w * sizeof *s->feature_store, "kept models");
     s->coef_store = smi_calloc_array(slots, w * sizeof *s->coef_store, "kept models");
+    s->pmean_store = smi_calloc_array(slots, w * sizeof *s->pmean_store, "kept models");
     s->hist.capacity = edges ? n_edges - 1 : bins;
     s->hist.counts = smi_calloc_array(s->hist.capacity, sizeof(uint64_t), "DOS counts");
     s->hist.scratch = smi_calloc_array(s->hist.capacity, sizeof(uint64_t), "DOS counts");
     s->edges = edges ? smi_alloc_array(n_edges, sizeof *s->edges, "DOS edges") : NULL;
-    if (!s->done || !s->kept || !s->best || !s->feature_store || !s->coef_store
+    if (!s->done || !s->kept || !s->best || !s->feature_store || !s->coef_store || !s->pmean_store
         || !s->hist.counts || !s->hist.scratch || (edges && !s->edges)) {
         smi_state_free(s);
         return SMI_ENOMEM;
@@ -52,6 +56,7 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
         smi_kept *m = i < s->top ? &s->kept[i] : &s->best[i - s->top];
         m->features = s->feature_store + i * w;
         m->coef = s->coef_store + i * w;
+        m->pmean = s->pmean_store + i * w;
         m->status = SMI_KEPT_NONE;
     }
     if (edges)
@@ -65,6 +70,8 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
     smi_xbank_init(&s->hist.w, s->hist.capacity + 2);
     smi_xbank_init(&s->hist.wscratch, s->hist.capacity + 2);
     smi_xbank_init(&s->post_sums, s->kmax + 1 + s->p);
+    smi_xbank_init(&s->avg_pos, s->p + 2);
+    smi_xbank_init(&s->avg_neg, s->p + 2);
     return SMI_OK;
 }
 
@@ -79,6 +86,8 @@ static void copy_kept(smi_kept *dst, const smi_kept *src)
     dst->rmse = src->rmse;
     memcpy(dst->features, src->features, src->size * sizeof *dst->features);
     memcpy(dst->coef, src->coef, src->size * sizeof *dst->coef);
+    memcpy(dst->pmean, src->pmean, src->size * sizeof *dst->pmean);
+    dst->pintercept = src->pintercept;
 }
 
 static int compare_kept(const smi_kept *a, const smi_kept *b)
@@ -113,7 +122,7 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
                       .p = pb->p, .kmax = pb->kmax, .top = cfg->top,
                       .shard_count = info->shard_count, .n_tasks = info->n_tasks,
                       .posterior = c->posterior, .n_keep = pb->n_keep, .kmin = pb->kmin,
-                      .prior_q = cfg->prior_q };
+                      .prior_q = cfg->prior_q, .average = c->average };
     SMI_TRY(c->post_status);
     SMI_TRY(c->hist.wstatus);
     SMI_TRY(smi_state_alloc(s, cfg->bins, cfg->edges, cfg->n_edges));
@@ -130,6 +139,10 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
     s->n_models = c->n_models;
     s->n_singular = c->n_singular;
     int rc = s->posterior ? smi_xbank_fold_all(&s->post_sums, &c->post_sums) : SMI_OK;
+    if (rc == SMI_OK && s->average)
+        rc = smi_xbank_fold_all(&s->avg_pos, &c->avg_pos);
+    if (rc == SMI_OK && s->average)
+        rc = smi_xbank_fold_all(&s->avg_neg, &c->avg_neg);
     if (rc == SMI_OK)
         rc = s->hist.wstatus;
     if (rc != SMI_OK)
@@ -155,17 +168,22 @@ void smi_state_restore(const smi_state *s, smi_collector *c)
     c->n_singular = s->n_singular;
     if (c->posterior && s->posterior) {
         int rc = smi_xbank_fold_all(&c->post_sums, &s->post_sums);
+        if (rc == SMI_OK && c->average && s->average)
+            rc = smi_xbank_fold_all(&c->avg_pos, &s->avg_pos);
+        if (rc == SMI_OK && c->average && s->average)
+            rc = smi_xbank_fold_all(&c->avg_neg, &s->avg_neg);
         if (rc != SMI_OK && c->post_status == SMI_OK)
             c->post_status = rc;
     }
 }
 
 /* Refit one model: OK with its values, or SINGULAR when QR finds it rank deficient. */
-static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_search *cfg)
+static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_search *cfg,
+                      int posterior)
 {
     if (m->status != SMI_KEPT_PENDING)
         return SMI_OK;
-    smi_fit fit = { .coef = m->coef };
+    smi_fit fit = { .coef = m->coef, .pmean = posterior ? m->pmean : NULL };
     int rc = smi_refit(ds, cfg, m->features, m->size, &fit);
     if (rc == SMI_ESINGULAR) {
         m->status = SMI_KEPT_SINGULAR;
@@ -177,15 +195,16 @@ static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_searc
     m->value = fit.value;
     m->intercept = fit.intercept;
     m->rmse = fit.rmse;
+    m->pintercept = fit.pintercept;
     return SMI_OK;
 }
 
 int smi_state_refit(smi_state *s, const smi_dataset *ds, const struct smi_search *cfg)
 {
     for (size_t i = 0; i < s->n_kept; i++)
-        SMI_TRY(refit_kept(&s->kept[i], ds, cfg));
+        SMI_TRY(refit_kept(&s->kept[i], ds, cfg, s->posterior));
     for (size_t k = 0; k <= s->kmax; k++)
-        SMI_TRY(refit_kept(&s->best[k], ds, cfg));
+        SMI_TRY(refit_kept(&s->best[k], ds, cfg, s->posterior));
     return SMI_OK;
 }
 
@@ -208,7 +227,7 @@ static int check_parts(const smi_state *const *parts, size_t n_parts, uint64_t *
                         || b->n_tasks != a->n_tasks || b->hist.capacity != a->hist.capacity
                         || !b->edges != !a->edges || b->posterior != a->posterior
                         || b->n_keep != a->n_keep || b->kmin != a->kmin
-                        || b->prior_q != a->prior_q,
+                        || b->prior_q != a->prior_q || b->average != a->average,
                     SMI_EINVAL, "part %zu comes from another data set or configuration than "
                     "part 1 (fingerprints %016llx and %016llx)", i + 1,
                     (unsigned long long)b->fingerprint, (unsigned long long)a->fingerprint);
@@ -268,7 +287,7 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
     *out = (smi_state){ .fingerprint = a->fingerprint, .criterion = a->criterion, .p = a->p,
                         .kmax = a->kmax, .top = a->top, .shard_count = a->shard_count,
                         .n_tasks = a->n_tasks, .posterior = a->posterior, .n_keep = a->n_keep,
-                        .kmin = a->kmin, .prior_q = a->prior_q };
+                        .kmin = a->kmin, .prior_q = a->prior_q, .average = a->average };
     SMI_TRY(smi_state_alloc(out, a->hist.capacity, a->edges, a->hist.n_edges));
     int rc = check_parts(parts, n_parts, out->done);
     for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
@@ -280,6 +299,10 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
             smi_hist_fold(&out->hist, &parts[i]->hist);
         if (rc == SMI_OK && out->posterior)
             rc = smi_xbank_fold_all(&out->post_sums, &parts[i]->post_sums);
+        if (rc == SMI_OK && out->average)
+            rc = smi_xbank_fold_all(&out->avg_pos, &parts[i]->avg_pos);
+        if (rc == SMI_OK && out->average)
+            rc = smi_xbank_fold_all(&out->avg_neg, &parts[i]->avg_neg);
     }
     if (rc == SMI_OK)
         rc = out->hist.wstatus;

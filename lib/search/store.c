@@ -18,12 +18,15 @@
  *   <index> <L limbs, 16 hex digits each>         then those of the DOS slots: xbank.c)
  *   dos-sums <count> low <l> limbs <L> nonzero <K>
  *   <index> <L limbs>
+ *   average top                     (or "average exact", then the positive and negative
+ *   positive ... / negative ...      parts of the weighted coefficient sums, as above)
  *   kept <K>                        (then K model lines, ascending in sweep order)
  *   best                            (then kmax + 1 lines: "<k> none" or "<k> <model>")
  *   end
  *
  * A model: <sweep value> <size> <features...> <status>, and after status "ok" the refit:
- * <criterion> <intercept> <rmse> <coefficients...>. Status "pending" (checkpoints: not
+ * <criterion> <intercept> <rmse> <coefficients...>, and with a posterior the posterior
+ * mean's <intercept> <coefficients...>. Status "pending" (checkpoints: not
  * refitted yet) or "ok"/"singular" (results).
  * Files are written to PATH.tmp.<random> in the same directory, flushed, synced and renamed
  * over PATH, so PATH is at every moment absent, the old file or the new one, never a part.
@@ -51,7 +54,7 @@ const char *const smi_store_status[4] = {
     [SMI_KEPT_SINGULAR] = "singular",
 };
 
-static void write_model(FILE *f, const smi_kept *m)
+static void write_model(FILE *f, const smi_kept *m, int posterior)
 {
     fprintf(f, "%a %zu", m->sweep, m->size);
     for (size_t t = 0; t < m->size; t++)
@@ -61,6 +64,11 @@ static void write_model(FILE *f, const smi_kept *m)
         fprintf(f, " %a %a %a", m->value, m->intercept, m->rmse);
         for (size_t t = 0; t < m->size; t++)
             fprintf(f, " %a", m->coef[t]);
+        if (posterior) {
+            fprintf(f, " %a", m->pintercept);
+            for (size_t t = 0; t < m->size; t++)
+                fprintf(f, " %a", m->pmean[t]);
+        }
     }
     fputc('\n', f);
 }
@@ -134,20 +142,25 @@ static void write_posterior(FILE *f, const smi_state *s)
     fprintf(f, "posterior forced %zu min-size %zu q %a\n", s->n_keep, s->kmin, s->prior_q);
     write_bank(f, "sums", &s->post_sums);
     write_bank(f, "dos-sums", &s->hist.w);
+    fprintf(f, "average %s\n", s->average ? "exact" : "top");
+    if (s->average) {
+        write_bank(f, "positive", &s->avg_pos);
+        write_bank(f, "negative", &s->avg_neg);
+    }
 }
 
 static void write_models(FILE *f, const smi_state *s)
 {
     fprintf(f, "kept %zu\n", s->n_kept);
     for (size_t i = 0; i < s->n_kept; i++)
-        write_model(f, &s->kept[i]);
+        write_model(f, &s->kept[i], s->posterior);
     fputs("best\n", f);
     for (size_t k = 0; k <= s->kmax; k++) {
         fprintf(f, "%zu ", k);
         if (s->best[k].status == SMI_KEPT_NONE)
             fputs("none\n", f);
         else
-            write_model(f, &s->best[k]);
+            write_model(f, &s->best[k], s->posterior);
     }
     fputs("end\n", f);
 }

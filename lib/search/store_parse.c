@@ -383,7 +383,18 @@ static int parse_posterior(reader *r, smi_state *s)
     s->posterior = 1;
     s->hist.weighted = 1;
     SMI_TRY(parse_bank(r, "sums", &s->post_sums));
-    return parse_bank(r, "dos-sums", &s->hist.w);
+    SMI_TRY(parse_bank(r, "dos-sums", &s->hist.w));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "average"));
+    if (at_word(r, "top")) {
+        token(r);
+        return end_line(r);
+    }
+    SMI_TRY(get_word(r, "exact"));
+    SMI_TRY(end_line(r));
+    s->average = 1;
+    SMI_TRY(parse_bank(r, "positive", &s->avg_pos));
+    return parse_bank(r, "negative", &s->avg_neg);
 }
 
 /* ---------- models ---------- */
@@ -424,6 +435,11 @@ static int parse_model(reader *r, const smi_state *s, int kind, size_t size, smi
         SMI_TRY(get_double(r, "rmse", &m->rmse));
         for (size_t t = 0; t < m->size; t++)
             SMI_TRY(get_double(r, "coefficient", &m->coef[t]));
+        if (s->posterior) {
+            SMI_TRY(get_double(r, "posterior intercept", &m->pintercept));
+            for (size_t t = 0; t < m->size; t++)
+                SMI_TRY(get_double(r, "posterior coefficient", &m->pmean[t]));
+        }
     }
     return end_line(r);
 }

@@ -30,6 +30,7 @@ struct smi_workspace {
     size_t path[512];
     smi_post post;       /* this thread's posterior partials */
     smi_grid_ws *grid;   /* the grid criteria's matrices, or NULL */
+    smi_avg *avg;        /* exact model averaging, or NULL */
 };
 
 /* A node of the tree: candidates from `first` on are undecided, `depth` are included;
@@ -211,6 +212,7 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
     }
     if (ws->grid) {
         smi_task_run_grid(task, pb, ws->grid, ws->path, &ws->post, col);
+        smi_avg_task(ws->avg, task, col);
         return;
     }
     const double *W = pb->root;
@@ -243,6 +245,7 @@ void smi_task_run(const smi_task *task, const smi_problem *pb, smi_workspace *ws
     if (!task->self_only && k < pb->kmax)
         visit(pb, ws, col, W, d, &nd);
     smi_post_task_end(&ws->post, col, task->depth, ws->path);
+    smi_avg_task(ws->avg, task, col);
 }
 
 int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
@@ -261,6 +264,8 @@ int smi_workspace_create(smi_workspace **out, const smi_problem *pb)
         deepest = pb->q;
     ws->n_levels = deepest + 1;
     int rc = smi_post_init(&ws->post, pb);
+    if (rc == SMI_OK)
+        rc = smi_avg_create(&ws->avg, pb);
     if (rc == SMI_OK && pb->n_grid) {
         rc = smi_grid_ws_create(&ws->grid, pb, ws->n_levels);
         ws->n_levels = 1; /* the grid walk has its own matrices */
@@ -302,5 +307,6 @@ void smi_workspace_free(smi_workspace *ws)
     free(ws->g);
     smi_post_free(&ws->post);
     smi_grid_ws_free(ws->grid);
+    smi_avg_free(ws->avg);
     free(ws);
 }

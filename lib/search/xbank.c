@@ -87,10 +87,15 @@ int smi_xbank_add(smi_xbank *b, size_t a, double w, int64_t shift)
 {
     if (!(w > 0.0))
         return SMI_OK; /* zero (an underflowed weight) adds nothing */
-    int e;
-    double f = frexp(w, &e); /* w = f 2^e, f in [0.5, 1) */
-    uint64_t m = (uint64_t)ldexp(f, 53);
-    int64_t pos = (int64_t)e - 53 + shift; /* w 2^shift = m 2^pos */
+    /* w = m 2^e with m the 53-bit significand, read from the bits (IEEE 754 binary64;
+     * frexp and ldexp cost a third of the time of an add here) */
+    uint64_t bits;
+    memcpy(&bits, &w, sizeof bits);
+    int biased = (int)(bits >> 52 & 0x7ff);
+    uint64_t m = bits & ((UINT64_C(1) << 52) - 1);
+    if (biased)
+        m |= UINT64_C(1) << 52;
+    int64_t pos = (int64_t)(biased ? biased : 1) - 1075 + shift; /* w 2^shift = m 2^pos */
     int64_t limb = pos >= 0 ? pos / LIMB_BITS : -((-pos + LIMB_BITS - 1) / LIMB_BITS);
     int offset = (int)(pos - limb * LIMB_BITS);
     SMI_TRY(cover(b, limb, limb + 3));

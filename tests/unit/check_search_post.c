@@ -323,10 +323,158 @@ START_TEST(fe_marg_posterior_matches_brute_force)
 }
 END_TEST
 
+/* ---------- model averaging ---------- */
+
+/* The posterior mean of one subset and its F: normal-gamma at one lambda (fe-ng), or the
+ * fe-marg mixture over the grid weighted by p(lambda_g | S, y). */
+static double subset_mean(const smi_dataset *ds, int criterion, const size_t *f, size_t k,
+                          double *mean, double *intercept)
+{
+    size_t G_ = criterion == SMI_CRIT_FE_MARG ? G : 1;
+    double terms[G], means[G][P], icpts[G], top = -INFINITY;
+    for (size_t g = 0; g < G_; g++) {
+        double lam = criterion == SMI_CRIT_FE_MARG ? ratio(g) : 1.0;
+        double w = criterion == SMI_CRIT_FE_MARG ? (g == 0 || g == G - 1 ? 0.5 : 1.0) / (G - 1) : 1.0;
+        smi_evidence *ev = fit_one(ds, f, k, SMI_HYPER_NG, lam, 1e-6, 1e-6);
+        terms[g] = log(w) - smi_evidence_free_energy(ev);
+        ck_assert_int_eq(smi_evidence_mean(ev, P, means[g], &icpts[g]), SMI_OK);
+        smi_evidence_free(ev);
+        top = fmax(top, terms[g]);
+    }
+    double sum = 0.0;
+    for (size_t g = 0; g < G_; g++)
+        sum += exp(terms[g] - top);
+    memset(mean, 0, k * sizeof *mean);
+    *intercept = 0.0;
+    for (size_t g = 0; g < G_; g++) {
+        double pi = exp(terms[g] - top) / sum;
+        for (size_t t = 0; t < k; t++)
+            mean[t] += pi * means[g][t];
+        *intercept += pi * icpts[g];
+    }
+    return -(top + log(sum));
+}
+
+static void check_average(const request *rq)
+{
+    smi_dataset *ds = random_data(13);
+    static brute_post b;
+    brute_posterior(ds, rq, &b);
+    double want[P + 1] = { 0 }, scale = 0.0;
+    for (unsigned mask = 1; mask <= ALL; mask++) {
+        if (b.weights[mask] == 0.0)
+            continue;
+        size_t f[P], k = subset_of(mask, f);
+        double mean[P], icpt;
+        subset_mean(ds, rq->criterion, f, k, mean, &icpt);
+        for (size_t t = 0; t < k; t++)
+            want[f[t]] += b.weights[mask] * mean[t];
+        want[P] += b.weights[mask] * icpt;
+    }
+    for (size_t j = 0; j <= P; j++)
+        scale = fmax(scale, fabs(want[j]));
+    smi_result *res = search(ds, rq);
+    double coef[P], icpt, mass;
+    ck_assert_int_eq(smi_result_model_average(res, P, coef, &icpt, &mass), SMI_OK);
+    ck_assert(mass == 1.0);
+    for (size_t j = 0; j < P; j++)
+        ck_assert_msg(fabs(coef[j] - want[j]) <= 1e-9 * scale, "feature %zu: search %.15g, "
+                      "brute force %.15g", j, coef[j], want[j]);
+    ck_assert_msg(fabs(icpt - want[P]) <= 1e-9 * scale, "intercept: search %.15g, brute "
+                  "force %.15g", icpt, want[P]);
+    smi_result_free(res);
+    smi_dataset_free(ds);
+}
+
+START_TEST(exact_average_matches_brute_force)
+{
+    request rq = { .criterion = SMI_CRIT_FE_NG, .prior = SMI_MODEL_PRIOR_UNIFORM, .q = 0.5,
+                   .min_size = 1, .keep = P };
+    check_average(&rq);
+}
+END_TEST
+
+START_TEST(exact_fe_marg_average_with_limits_matches_brute_force)
+{
+    request rq = { .criterion = SMI_CRIT_FE_MARG, .prior = SMI_MODEL_PRIOR_BERNOULLI, .q = 0.3,
+                   .min_size = 2, .max_size = 5, .keep = 4 };
+    check_average(&rq);
+}
+END_TEST
+
+/* More than 20 candidates: the average over the kept models, each weighted by its
+ * posterior probability (brute force over all 1561 subsets of sizes 1..3 of 21 features),
+ * normalised by the mass they cover. */
+START_TEST(top_average_covers_its_stated_mass)
+{
+    enum { Q = 21, TOP = 40 };
+    double X[N * Q], y[N];
+    unsigned long seed = 17;
+    for (int i = 0; i < N * Q; i++) {
+        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+        X[i] = (double)(seed >> 11) * 0x1.0p-53 + 0.1 * (i % Q);
+    }
+    for (int i = 0; i < N; i++)
+        y[i] = 2.0 * X[i * Q + 1] - X[i * Q + 7] + 0.3 * cos(2.0 * i);
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, N, Q, X, y, NULL, NULL), SMI_OK);
+    smi_search *cfg;
+    smi_result *res;
+    ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_FE_NG), SMI_OK);
+    ck_assert_int_eq(smi_search_set_size_range(cfg, 1, 3), SMI_OK);
+    ck_assert_int_eq(smi_search_set_top(cfg, TOP), SMI_OK);
+    ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_OK);
+    /* every subset's F, for the normaliser */
+    double log_w[1561], top = -INFINITY, total = 0.0;
+    size_t n_sub = 0;
+    for (size_t a = 0; a < Q; a++) {
+        size_t f1[1] = { a };
+        log_w[n_sub++] = -free_energy(ds, f1, 1, SMI_HYPER_NG, 1.0, 1e-6, 1e-6);
+        for (size_t b2 = a + 1; b2 < Q; b2++) {
+            size_t f2[2] = { a, b2 };
+            log_w[n_sub++] = -free_energy(ds, f2, 2, SMI_HYPER_NG, 1.0, 1e-6, 1e-6);
+            for (size_t c = b2 + 1; c < Q; c++) {
+                size_t f3[3] = { a, b2, c };
+                log_w[n_sub++] = -free_energy(ds, f3, 3, SMI_HYPER_NG, 1.0, 1e-6, 1e-6);
+            }
+        }
+    }
+    ck_assert_uint_eq(n_sub, 1561);
+    for (size_t i = 0; i < n_sub; i++)
+        top = fmax(top, log_w[i]);
+    for (size_t i = 0; i < n_sub; i++)
+        total += exp(log_w[i] - top);
+    double want[Q] = { 0 }, want_icpt = 0.0, mass = 0.0;
+    for (size_t r = 0; r < smi_result_n_top(res); r++) {
+        size_t f[3], k;
+        ck_assert_int_eq(smi_result_model(res, r, 3, f, NULL, &k, NULL, NULL, NULL), SMI_OK);
+        double mean[3], icpt, F = subset_mean(ds, SMI_CRIT_FE_NG, f, k, mean, &icpt);
+        double w = exp(-F - top) / total;
+        mass += w;
+        for (size_t t = 0; t < k; t++)
+            want[f[t]] += w * mean[t];
+        want_icpt += w * icpt;
+    }
+    double coef[Q], icpt, got_mass;
+    ck_assert_int_eq(smi_result_model_average(res, Q, coef, &icpt, &got_mass), SMI_OK);
+    ck_assert_msg(fabs(got_mass - mass) <= 1e-10 * mass, "mass %.15g, brute force %.15g",
+                  got_mass, mass);
+    ck_assert(mass < 1.0);
+    for (size_t j = 0; j < Q; j++)
+        ck_assert_msg(fabs(coef[j] - want[j] / mass) <= 1e-9 * fmax(1.0, fabs(want[j] / mass)),
+                      "feature %zu: %.15g, brute force %.15g", j, coef[j], want[j] / mass);
+    ck_assert(fabs(icpt - want_icpt / mass) <= 1e-9 * fmax(1.0, fabs(want_icpt / mass)));
+    smi_result_free(res);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 /* ---------- the same bits however the work is split ---------- */
 
 typedef struct post_bits {
-    double total, incl[P], size[P + 1], mass[64];
+    double total, incl[P], size[P + 1], mass[64], coef[P], icpt, covered;
     size_t nb;
 } post_bits;
 
@@ -339,6 +487,7 @@ static void bits_of(const smi_result *res, post_bits *pb)
     pb->nb = smi_result_n_bins(res);
     ck_assert_uint_le(pb->nb, 64);
     ck_assert_int_eq(smi_result_dos_posterior(res, 64, pb->mass), SMI_OK);
+    ck_assert_int_eq(smi_result_model_average(res, P, pb->coef, &pb->icpt, &pb->covered), SMI_OK);
 }
 
 START_TEST(threads_shards_and_files_give_the_same_bits)
@@ -425,6 +574,9 @@ int main(void)
     tcase_add_test(t, uniform_prior_matches_brute_force);
     tcase_add_test(t, bernoulli_prior_with_limits_matches_brute_force);
     tcase_add_test(t, fe_marg_posterior_matches_brute_force);
+    tcase_add_test(t, exact_average_matches_brute_force);
+    tcase_add_test(t, exact_fe_marg_average_with_limits_matches_brute_force);
+    tcase_add_test(t, top_average_covers_its_stated_mass);
     tcase_add_test(t, threads_shards_and_files_give_the_same_bits);
     tcase_add_test(t, no_posterior_for_other_criteria_or_prior_none);
     suite_add_tcase(s, t);

@@ -538,6 +538,13 @@ function smi_result_dos_posterior(res, capacity, mass)
           res, capacity, mass)
 end
 
+# int smi_result_model_average(const smi_result *res, size_t capacity, double *coef, double *intercept, double *mass)
+function smi_result_model_average(res, capacity, coef, intercept, mass)
+    ccall((:smi_result_model_average, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          res, capacity, coef, intercept, mass)
+end
+
 # int smi_result_save(const smi_result *res, const char *path)
 function smi_result_save(res, path)
     ccall((:smi_result_save, libsparsemi), Cint,

@@ -382,6 +382,13 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
+    ('smi_result_model_average', ctypes.c_int, (  # int smi_result_model_average(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *coef
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+        ctypes.POINTER(ctypes.c_double),  # double *mass
+    )),
     ('smi_result_save', ctypes.c_int, (  # int smi_result_save(...)
         ctypes.c_void_p,  # const smi_result *res
         ctypes.c_char_p,  # const char *path
