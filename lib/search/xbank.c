@@ -146,10 +146,12 @@ double smi_xbank_log(smi_xbank *b, size_t a)
     if (top == 0)
         return -INFINITY;
     /* The three top limbs carry at least 65 significant bits: the rest changes the
-     * value by less than 2^-64 of it. */
+     * value by less than 2^-64 of it. Always three, counted from the top one (zero below
+     * the range), so that the rounding depends on the value alone, not on how far the
+     * range happens to reach down. */
     double v = 0.0;
-    size_t first = top >= 3 ? top - 3 : 0;
-    for (size_t i = top; i-- > first;)
-        v = v * 0x1p32 + (double)x[i];
-    return log(v) + (double)(b->low + (int64_t)first) * LIMB_BITS * 0.69314718055994530942;
+    for (size_t need = 1; need <= 3; need++)
+        v = v * 0x1p32 + (top >= need ? (double)x[top - need] : 0.0);
+    int64_t first = b->low + (int64_t)top - 3;
+    return log(v) + (double)first * LIMB_BITS * 0.69314718055994530942;
 }

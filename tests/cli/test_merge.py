@@ -60,6 +60,8 @@ class TestShards(ShardCase):
                      "--bins", "16"),
         "fe": ("--features", ",".join(PRIMARIES), "--criterion", "fe", "--alpha", "0.5",
                "--beta", "2", "--min-size", "2", "--no-intercept"),
+        "fe-marg": ("--features", ",".join(PRIMARIES), "--criterion", "fe-marg",
+                    "--ratio-grid", "1e-2:1e2:7", "--model-prior", "bernoulli:0.3"),
     }
 
     def test_merged_equals_whole(self):
@@ -78,8 +80,9 @@ class TestShards(ShardCase):
                 self.assertEqual((merged["command"], merged["inputs"], merged["shard"]),
                                  ("merge", paths, {"count": 3, "indices": [0, 1, 2]}))
                 for key in ("models", "best_by_size", "dos", "n_models", "n_singular",
-                            "feature_frequency", "folds"):
-                    self.assertEqual(merged[key], whole[key], key)
+                            "feature_frequency", "folds", "log_evidence_total",
+                            "posterior_inclusion", "size_posterior"):
+                    self.assertEqual(merged.get(key), whole.get(key), key)
 
     def test_merge_in_steps(self):
         args = self.CONFIGS["cv"]
@@ -104,6 +107,11 @@ class TestShards(ShardCase):
         self.assertRegex(proc.stdout, r"(?m)^time\s+.*summed over 2 results")
         for suffix in ("-dos.svg", "-weights.svg"):
             svg_root(prefix + suffix)
+        self.assertFalse(os.path.exists(prefix + "-inclusion.svg"))  # BIC: no posterior
+        self.assertNoTempFiles()
+        fe = self.shards(2, "--max-size", "3", "--criterion", "fe-ng", prefix="fe")
+        self.merge(os.path.join(self.dir, "fe.json"), *fe, "--plot", prefix + "-fe")
+        svg_root(prefix + "-fe-inclusion.svg")
         self.assertNoTempFiles()
         shard = self.ok(self.es("--max-size", "2", "--shard", "1/2"))
         self.assertRegex(shard.stdout, r"(?m)^shard\s+1 of 2$")

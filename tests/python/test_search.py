@@ -530,6 +530,7 @@ def cli_path():
     (['--criterion', 'rss', '--max-size', '3'], {'criterion': 'rss', 'max_size': 3}),
     (['--criterion', 'fe', '--alpha', '0.5', '--beta', '2', '--keep', 'IP_B', '--top', '7'],
      {'criterion': 'fe', 'alpha': 0.5, 'beta': 2.0, 'keep': ['IP_B'], 'top': 7}),
+    (['--criterion', 'fe', '--max-size', '3'], {'criterion': 'fe', 'max_size': 3}),
     (['--criterion', 'bic', '--min-size', '2', '--bins', '8', '--no-intercept'],
      {'min_size': 2, 'bins': 8, 'intercept': False}),
     (['--criterion', 'cv', '--folds', '5', '--fold-seed', '3', '--max-size', '2'],

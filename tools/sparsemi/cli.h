@@ -109,6 +109,11 @@ int cli_parse(const cli_spec *spec, int argc, char **argv, const char **position
 /* cli_print_help: the usage line, description and option table of spec. */
 void cli_print_help(const cli_spec *spec, FILE *out);
 
+/* cli_parse_numbers: text as exactly `count` finite numbers separated by ':' ("1e-4:1e4:20"),
+ * each as for CLI_OPT_DOUBLE, into values[0..count-1]. Returns 0, or -1 for anything else
+ * (values then undefined). */
+int cli_parse_numbers(const char *text, double *values, size_t count);
+
 /* cli_parse_delimiter: map a --delimiter value to the character smi_csv_options wants:
  * "auto" -> 0, "tab" or "\t" -> '\t', "space" -> ' ', "comma", "semicolon", or any one
  * printable character other than '"' and '#'. Returns 0, or -1 for anything else. */

@@ -1,9 +1,10 @@
 /* sparsemi es: exhaustive search (ES-K, DESIGN.md 4.3): score every subset of the
  * features in a size range, rank them, and report the best models, the best model of
  * each size and the density of states (DOS) of the criterion; optionally as JSON, as
- * two SVG pictures, and as a saved result for `sparsemi merge`. This file turns the
- * parsed command line (es_args.c) into a data set and an smi_search and runs it;
- * es_report.c, es_json.c and es_plot_*.c present the result. */
+ * SVG pictures (two, three with a model posterior), and as a saved result for
+ * `sparsemi merge`. This file turns the parsed command line (es_args.c) into a data set
+ * and an smi_search and runs it; es_report.c, es_json.c and es_plot_*.c present the
+ * result. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 /* The outputs, opened before the work so that an unwritable path fails early, and
  * discarded together on any failure so that a failed run leaves no file behind (the
  * result file of --save is the library's, written last, through its own temporary). */
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_META, N_OUTPUTS };
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META, N_OUTPUTS };
 
 typedef struct es_outputs {
     cli_output file[N_OUTPUTS];
@@ -96,11 +97,32 @@ static size_t resolve_threads(size_t threads)
     return threads != 0 ? threads : cores > 0 ? (size_t)cores : 1;
 }
 
+/* The settings of the free-energy criteria that the criterion uses (es_args.c filled in
+ * the defaults and checked the values). */
+static int configure_fe(const es_fe_options *fe, smi_search *cfg)
+{
+    int rc = CLI_CONTINUE;
+    if (!isnan(fe->ng_a0))
+        rc = setter(smi_search_set_normal_gamma(cfg, isnan(fe->ng_lambda) ? ES_NG_LAMBDA
+                                                                          : fe->ng_lambda,
+                                                fe->ng_a0, fe->ng_b0), "ng-prior");
+    if (rc == CLI_CONTINUE && fe->ratio_n > 0)
+        rc = setter(smi_search_set_ratio_grid(cfg, fe->ratio_lo, fe->ratio_hi, fe->ratio_n),
+                    "ratio-grid");
+    if (rc == CLI_CONTINUE && fe->model_prior >= 0)
+        rc = setter(smi_search_set_model_prior(cfg, fe->model_prior, fe->prior_q),
+                    "model-prior");
+    return rc;
+}
+
 static int configure(const es_args *a, const es_report *r, smi_search *cfg)
 {
     int rc = setter(smi_search_set_criterion(cfg, a->criterion), "criterion");
     if (rc == CLI_CONTINUE && !isnan(a->alpha))
-        rc = setter(smi_search_set_fe_hyper(cfg, a->alpha, a->beta), "alpha");
+        rc = setter(smi_search_set_fe_hyper(cfg, a->alpha, a->beta),
+                    a->fe_hyper_text ? "fe-hyper" : "alpha");
+    if (rc == CLI_CONTINUE)
+        rc = configure_fe(&a->fe, cfg);
     if (rc == CLI_CONTINUE && (a->min_size != ES_UNSET || a->max_size != ES_UNSET))
         rc = setter(smi_search_set_size_range(cfg, r->min_size,
                                               a->max_size == ES_UNSET ? 0 : a->max_size),
@@ -157,11 +179,16 @@ static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_r
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
+/* The inclusion picture is opened when the search will have a model posterior. */
 static int open_outputs(const es_args *a, es_outputs *o)
 {
-    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg", NULL };
+    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg",
+                                                   "-inclusion.svg", NULL };
+    int posterior = es_uses_posterior(a->criterion) &&
+                    a->fe.model_prior != SMI_MODEL_PRIOR_NONE;
+    int last = posterior ? OUT_INCLUSION : OUT_WEIGHTS;
     int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
-    for (int k = OUT_DOS; k <= OUT_WEIGHTS && a->plot && rc == CLI_EXIT_OK; k++) {
+    for (int k = OUT_DOS; k <= last && a->plot && rc == CLI_EXIT_OK; k++) {
         size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
         o->path[k] = malloc(len);
         if (!o->path[k])
@@ -201,6 +228,10 @@ static int write_outputs(const es_args *a, es_outputs *o, const es_report *r)
         es_plot_dos(o->file[OUT_DOS].stream, r);
         es_plot_weights(o->file[OUT_WEIGHTS].stream, r);
     }
+    if (o->file[OUT_INCLUSION].stream && r->has_posterior)
+        es_plot_inclusion(o->file[OUT_INCLUSION].stream, r);
+    else /* no picture where a posterior was expected but the result has none */
+        cli_output_discard(&o->file[OUT_INCLUSION]);
     int rc = CLI_EXIT_OK;
     for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
         if (o->file[k].stream)
@@ -216,6 +247,17 @@ static void close_outputs(es_outputs *o)
     }
 }
 
+/* The FE hyperparameter the search uses: the given one, or for fe the library's default
+ * (smi_search_create: alpha 1e-2, beta 1); NaN (JSON null) for the other criteria. */
+#define ES_FE_ALPHA 1e-2
+#define ES_FE_BETA 1.0
+static double fe_default(const es_args *a, double given, double library_default)
+{
+    if (!isnan(given) || a->criterion != SMI_CRIT_FE)
+        return given;
+    return library_default;
+}
+
 static int run(const es_args *a)
 {
     es_outputs o = { 0 };
@@ -224,7 +266,9 @@ static int run(const es_args *a)
     smi_result *res = NULL;
     es_report r = { .command = "es", .data_path = a->data, .intercept = !a->no_intercept,
                     .min_size = a->min_size == ES_UNSET ? 1 : a->min_size,
-                    .alpha = a->alpha, .beta = a->beta, .threads = resolve_threads(a->threads) };
+                    .alpha = fe_default(a, a->alpha, ES_FE_ALPHA),
+                    .beta = fe_default(a, a->beta, ES_FE_BETA), .fe = a->fe,
+                    .threads = resolve_threads(a->threads) };
     int rc = open_outputs(a, &o);
     if (rc == CLI_EXIT_OK)
         rc = load(a, &ds);

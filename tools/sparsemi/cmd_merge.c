@@ -21,7 +21,7 @@ typedef struct merge_args {
     const char *save, *plot;
 } merge_args;
 
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_META, N_OUTPUTS };
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META, N_OUTPUTS };
 
 typedef struct merge_state {
     es_part *parts;
@@ -65,9 +65,11 @@ static int parse_args(merge_args *a, int argc, char **argv)
 
 static int open_outputs(const merge_args *a, merge_state *s)
 {
-    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg", NULL };
+    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg",
+                                                   "-inclusion.svg", NULL };
     int rc = cli_output_open(&s->file[OUT_JSON], a->positional[0]);
-    for (int k = OUT_DOS; k <= OUT_WEIGHTS && a->plot && rc == CLI_EXIT_OK; k++) {
+    /* the inclusion picture is discarded when the merged result has no posterior */
+    for (int k = OUT_DOS; k <= OUT_INCLUSION && a->plot && rc == CLI_EXIT_OK; k++) {
         size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
         if (!(s->path[k] = malloc(len)))
             return cli_fail("out of memory");
@@ -195,6 +197,10 @@ static int write_outputs(const merge_args *a, merge_state *s, const es_report *r
     if (a->plot) {
         es_plot_dos(s->file[OUT_DOS].stream, r);
         es_plot_weights(s->file[OUT_WEIGHTS].stream, r);
+        if (r->has_posterior)
+            es_plot_inclusion(s->file[OUT_INCLUSION].stream, r);
+        else
+            cli_output_discard(&s->file[OUT_INCLUSION]);
     }
     int rc = CLI_EXIT_OK;
     for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)

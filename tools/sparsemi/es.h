@@ -19,12 +19,50 @@
 
 /* ---- es_args.c: the command line of `sparsemi es` ------------------------------------- */
 
+/* The defaults of --ng-prior, --ratio-grid and --model-prior: those of the library
+ * (sparsemi.h), set explicitly so that what the report records is what the search used. */
+#define ES_NG_LAMBDA 1.0
+#define ES_NG_A0 1e-6
+#define ES_NG_B0 1e-6
+#define ES_RATIO_LO 1e-4
+#define ES_RATIO_HI 1e4
+#define ES_RATIO_N 20
+
+/* The settings of the free-energy criteria beyond alpha and beta, as the search uses them
+ * and the report records them. A setting the criterion does not use is marked unused:
+ * model_prior -1 (criteria without a posterior), ratio_n 0 (all but fe-opt and fe-marg),
+ * ng_a0 NaN (all but fe-ng and fe-marg), ng_lambda NaN (all but fe-ng). */
+typedef struct es_fe_options {
+    int model_prior;   /* smi_model_prior, or -1 */
+    double prior_q;    /* SMI_MODEL_PRIOR_BERNOULLI: q; else NaN */
+    double ratio_lo, ratio_hi;
+    size_t ratio_n;
+    double ng_lambda, ng_a0, ng_b0;
+} es_fe_options;
+
+/* es_uses_posterior, es_uses_ratio_grid, es_uses_ng_prior, es_uses_ng_lambda: whether
+ * criterion has a model posterior (fe, fe-ng, fe-opt, fe-marg), a grid of ratios
+ * (fe-opt, fe-marg), a Gamma prior on the noise precision (fe-ng, fe-marg), and a fixed
+ * ratio lambda of that prior (fe-ng). */
+int es_uses_posterior(int criterion);
+int es_uses_ratio_grid(int criterion);
+int es_uses_ng_prior(int criterion);
+int es_uses_ng_lambda(int criterion);
+
+/* es_model_prior_name: "none", "uniform" or "bernoulli"; NULL for -1 or an unknown kind. */
+const char *es_model_prior_name(int kind);
+
+/* es_model_prior_text: the model prior for people, "uniform" or "bernoulli (q = 0.3)". */
+void es_model_prior_text(char *buf, size_t cap, const es_fe_options *fe);
+
 typedef struct es_args {
     const char *data, *target, *label_column, *delimiter_text, *criterion_text;
     const char *json, *plot, *save, *checkpoint, *fold_seed_text, *fold_column, *shard_text;
+    const char *fe_hyper_text, *ng_prior_text, *ratio_grid_text, *model_prior_text;
     cli_list features, keep;
     size_t min_size, max_size, top, bins, threads, folds; /* ES_UNSET when not given */
     double alpha, beta, checkpoint_interval;               /* NaN when not given */
+    es_fe_options fe;                /* the other free-energy settings, defaults filled in */
     int no_intercept, quiet;
     char delimiter;
     int criterion;
@@ -62,6 +100,7 @@ typedef struct es_report {
     size_t *keep;             /* forced features, n_keep indices */
     size_t n_keep;
     double alpha, beta;       /* FE hyperparameters, NaN when not given */
+    es_fe_options fe;         /* model prior, ratio grid and normal-gamma prior */
     size_t n_folds;           /* CV folds K; 0 unless the criterion is cv */
     int fold_shuffle;         /* folds drawn from fold_seed (else sample i in fold i mod K) */
     unsigned long long fold_seed;
@@ -87,6 +126,13 @@ typedef struct es_report {
     uint64_t *counts;         /* n_bins */
     uint64_t below, above;
     double *frequency;        /* p: fraction of the top models using each feature */
+    int has_posterior;        /* the result has a model posterior; then the rest below */
+    double log_evidence_total;
+    double *inclusion;        /* p: posterior inclusion probability of each feature */
+    double *size_posterior;   /* max_size + 1: posterior probability of each size */
+    double *dos_posterior;    /* n_bins: posterior mass of each DOS bin */
+    double *average;          /* p: model-averaged coefficients (smi_result_model_average) */
+    double average_intercept, average_mass;
 } es_report;
 
 /* es_report_collect: copy everything out of res into r (whose request fields are set).
@@ -101,8 +147,14 @@ const char *es_feature_name(const es_report *r, size_t j);
 /* es_criterion_label: the criterion for people, e.g. "RSS" or "free energy F". */
 const char *es_criterion_label(int criterion);
 
+/* es_rank_features: the indices of the features with the largest `values` (p of them),
+ * largest first, ties in data set order, at most cap into order; with skip_zero, features
+ * whose value is not positive are left out. Returns the count (0 when memory runs out). */
+size_t es_rank_features(const es_report *r, const double *values, int skip_zero,
+                        size_t *order, size_t cap);
+
 /* es_print_table: the human-readable report: header, the first `rows` top models, the
- * best model of each size and the feature frequencies. */
+ * best model of each size, the feature frequencies, and the model posterior if any. */
 void es_print_table(FILE *out, const es_report *r, size_t rows);
 
 /* es_write_json: the full report as one JSON object (schema: doc/sparsemi.1).
@@ -152,8 +204,11 @@ int es_part_compare(const es_part *a, const es_part *b);
  * point into part->meta, which must outlive r). Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
 int es_report_from_part(es_report *r, const es_part *part);
 
-/* es_plot_dos, es_plot_weights: the DOS histogram and the weight diagram as SVG. */
+/* es_plot_dos, es_plot_weights: the DOS histogram and the weight diagram as SVG.
+ * es_plot_inclusion: the posterior inclusion probabilities as a bar chart (r must have a
+ * posterior). */
 void es_plot_dos(FILE *out, const es_report *r);
 void es_plot_weights(FILE *out, const es_report *r);
+void es_plot_inclusion(FILE *out, const es_report *r);
 
 #endif /* SPARSEMI_ES_H */

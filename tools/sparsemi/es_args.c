@@ -24,6 +24,8 @@ static const char description[] =
     "model of each size and how often each feature appears among the best. The density\n"
     "of states (DOS), a histogram of the criterion over every subset scored, goes to\n"
     "the JSON and to the DOS picture. Subsets whose fit is singular are counted apart.\n"
+    "The free-energy criteria (fe, fe-ng, fe-opt, fe-marg) also give the model posterior:\n"
+    "the total evidence and each feature's posterior inclusion probability.\n"
     "A large search can run in shards (--shard, --save) merged by 'sparsemi merge',\n"
     "and resume after an interruption (--checkpoint).\n";
 
@@ -133,6 +135,156 @@ static int check_checkpoint(es_args *a)
     return CLI_CONTINUE;
 }
 
+/* ---- The free-energy options ---------------------------------------------------------- */
+
+/* The rules for the values are the library's: a scratch configuration takes each value,
+ * and one it refuses is a usage error that carries its message and names the option. */
+static int library_check(int status, const char *option, const char *text)
+{
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    if (status < 0)
+        return cli_usage_error("es", "option '--%s': '%s': %s", option, text, smi_last_error());
+    return CLI_CONTINUE;
+}
+
+/* "ALPHA:BETA", the same as --alpha ALPHA --beta BETA. */
+static int parse_fe_hyper(es_args *a, smi_search *scratch)
+{
+    const char *text = a->fe_hyper_text;
+    double v[2];
+    if (!text)
+        return CLI_CONTINUE;
+    if (!isnan(a->alpha) || !isnan(a->beta))
+        return cli_usage_error("es", "option '--fe-hyper' sets what '--alpha' and '--beta' "
+                               "set: give one or the other");
+    if (cli_parse_numbers(text, v, 2) < 0)
+        return cli_usage_error("es", "option '--fe-hyper': '%s' is not ALPHA:BETA (two "
+                               "numbers)", text);
+    a->alpha = v[0];
+    a->beta = v[1];
+    return library_check(smi_search_set_fe_hyper(scratch, v[0], v[1]), "fe-hyper", text);
+}
+
+/* "LAMBDA:A0:B0". */
+static int parse_ng_prior(es_args *a, smi_search *scratch)
+{
+    const char *text = a->ng_prior_text;
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0)
+        return cli_usage_error("es", "option '--ng-prior': '%s' is not LAMBDA:A0:B0 (three "
+                               "numbers)", text);
+    a->fe.ng_lambda = v[0];
+    a->fe.ng_a0 = v[1];
+    a->fe.ng_b0 = v[2];
+    return library_check(smi_search_set_normal_gamma(scratch, v[0], v[1], v[2]), "ng-prior",
+                         text);
+}
+
+/* "LO:HI:N" with N a whole number. */
+static int parse_ratio_grid(es_args *a, smi_search *scratch)
+{
+    const char *text = a->ratio_grid_text;
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
+        return cli_usage_error("es", "option '--ratio-grid': '%s' is not LO:HI:N (two numbers "
+                               "and a whole number)", text);
+    a->fe.ratio_lo = v[0];
+    a->fe.ratio_hi = v[1];
+    a->fe.ratio_n = (size_t)v[2];
+    return library_check(smi_search_set_ratio_grid(scratch, v[0], v[1], a->fe.ratio_n),
+                         "ratio-grid", text);
+}
+
+/* "uniform", "none" or "bernoulli:Q". */
+static int parse_model_prior(es_args *a, smi_search *scratch)
+{
+    static const char bernoulli[] = "bernoulli:";
+    const char *text = a->model_prior_text;
+    if (!text)
+        return CLI_CONTINUE;
+    if (strcmp(text, "uniform") == 0)
+        a->fe.model_prior = SMI_MODEL_PRIOR_UNIFORM;
+    else if (strcmp(text, "none") == 0)
+        a->fe.model_prior = SMI_MODEL_PRIOR_NONE;
+    else if (strncmp(text, bernoulli, sizeof bernoulli - 1) == 0 &&
+             cli_parse_numbers(text + sizeof bernoulli - 1, &a->fe.prior_q, 1) == 0)
+        a->fe.model_prior = SMI_MODEL_PRIOR_BERNOULLI;
+    else
+        return cli_usage_error("es", "option '--model-prior': '%s' is not uniform, "
+                               "bernoulli:Q or none", text);
+    return library_check(smi_search_set_model_prior(scratch, a->fe.model_prior, a->fe.prior_q),
+                         "model-prior", text);
+}
+
+/* An option given with a criterion that does not use it. */
+static int needs(const es_args *a, const char *text, const char *option, int (*uses)(int),
+                 const char *criteria)
+{
+    if (!text || uses(a->criterion))
+        return CLI_CONTINUE;
+    return cli_usage_error("es", "option '--%s' needs '--criterion %s'", option, criteria);
+}
+
+static int is_fe(int criterion)
+{
+    return criterion == SMI_CRIT_FE;
+}
+
+/* The settings the criterion uses, given or default; the others marked unused. */
+static void fill_fe_defaults(es_args *a)
+{
+    es_fe_options *fe = &a->fe;
+    int ng = es_uses_ng_prior(a->criterion), grid = es_uses_ratio_grid(a->criterion);
+    if (!es_uses_posterior(a->criterion))
+        fe->model_prior = -1, fe->prior_q = NAN;
+    else if (!a->model_prior_text)
+        fe->model_prior = SMI_MODEL_PRIOR_UNIFORM;
+    if (!grid)
+        fe->ratio_lo = fe->ratio_hi = NAN, fe->ratio_n = 0;
+    else if (!a->ratio_grid_text)
+        fe->ratio_lo = ES_RATIO_LO, fe->ratio_hi = ES_RATIO_HI, fe->ratio_n = ES_RATIO_N;
+    if (!ng)
+        fe->ng_a0 = fe->ng_b0 = NAN;
+    else if (!a->ng_prior_text)
+        fe->ng_lambda = ES_NG_LAMBDA, fe->ng_a0 = ES_NG_A0, fe->ng_b0 = ES_NG_B0;
+    if (!es_uses_ng_lambda(a->criterion))
+        fe->ng_lambda = NAN;
+}
+
+static int check_fe(es_args *a)
+{
+    smi_search *scratch = NULL;
+    if (smi_search_create(&scratch) < 0)
+        return cli_fail_library(SMI_ENOMEM);
+    a->fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN };
+    int rc = parse_fe_hyper(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_ng_prior(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_ratio_grid(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_model_prior(a, scratch);
+    smi_search_free(scratch);
+    if (rc == CLI_CONTINUE)
+        rc = needs(a, a->fe_hyper_text, "fe-hyper", is_fe, "fe");
+    if (rc == CLI_CONTINUE)
+        rc = needs(a, a->ng_prior_text, "ng-prior", es_uses_ng_prior, "fe-ng' or 'fe-marg");
+    if (rc == CLI_CONTINUE)
+        rc = needs(a, a->ratio_grid_text, "ratio-grid", es_uses_ratio_grid,
+                   "fe-opt' or 'fe-marg");
+    if (rc == CLI_CONTINUE)
+        rc = needs(a, a->model_prior_text, "model-prior", es_uses_posterior,
+                   "fe', 'fe-ng', 'fe-opt' or 'fe-marg");
+    if (rc == CLI_CONTINUE)
+        fill_fe_defaults(a);
+    return rc;
+}
+
 static int check_args(es_args *a)
 {
     if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
@@ -144,6 +296,9 @@ static int check_args(es_args *a)
         return cli_usage_error("es", "option '--criterion': unknown criterion '%s' "
                                "(known: %s)", a->criterion_text, names);
     }
+    int rc = check_fe(a);
+    if (rc != CLI_CONTINUE)
+        return rc;
     if (isnan(a->alpha) != isnan(a->beta))
         return cli_usage_error("es", "options '--alpha' and '--beta' go together");
     if (!isnan(a->alpha) && a->criterion != SMI_CRIT_FE)
@@ -153,7 +308,7 @@ static int check_args(es_args *a)
     if (a->min_size != ES_UNSET && a->max_size != ES_UNSET && a->min_size > a->max_size)
         return cli_usage_error("es", "option '--min-size' %zu is larger than '--max-size' %zu",
                                a->min_size, a->max_size);
-    int rc = check_folds(a);
+    rc = check_folds(a);
     if (rc == CLI_CONTINUE)
         rc = parse_shard(a);
     if (rc == CLI_CONTINUE)
@@ -173,7 +328,8 @@ int es_parse_args(es_args *a, int argc, char **argv)
         { "features", CLI_OPT_LIST, &a->features, "A,B,...",
           "candidate features, in order (default: all other numeric)" },
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
-          "rss, aic, bic (default), fe, cv or loo; smaller is better" },
+          "rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or loo; smaller is "
+          "better" },
         { "folds", CLI_OPT_SIZE, &a->folds, "K", "cv: the number of folds (default 10)" },
         { "fold-seed", CLI_OPT_STRING, &a->fold_seed_text, "S",
           "cv: shuffle the folds with seed S (default 0); none: sample i in fold i mod K" },
@@ -188,6 +344,15 @@ int es_parse_args(es_args *a, int argc, char **argv)
         { "bins", CLI_OPT_SIZE, &a->bins, "B", "the most DOS bins (default 64)" },
         { "alpha", CLI_OPT_DOUBLE, &a->alpha, "A", "prior precision for fe (default 0.01)" },
         { "beta", CLI_OPT_DOUBLE, &a->beta, "B", "noise precision for fe (default 1)" },
+        { "fe-hyper", CLI_OPT_STRING, &a->fe_hyper_text, "ALPHA:BETA",
+          "fe: alpha and beta in one option" },
+        { "ng-prior", CLI_OPT_STRING, &a->ng_prior_text, "LAMBDA:A0:B0",
+          "fe-ng, fe-marg: w ~ N(0, 1/(LAMBDA beta)), beta ~ Gamma(A0, B0) "
+          "(default 1:1e-6:1e-6)" },
+        { "ratio-grid", CLI_OPT_STRING, &a->ratio_grid_text, "LO:HI:N",
+          "fe-opt, fe-marg: N ratios alpha/beta, log-spaced (default 1e-4:1e4:20)" },
+        { "model-prior", CLI_OPT_STRING, &a->model_prior_text, "PRIOR",
+          "fe*: uniform (default), bernoulli:Q or none (no posterior)" },
         { "threads", CLI_OPT_SIZE, &a->threads, "T", "threads; 0: every core (default)" },
         { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
         { "shard", CLI_OPT_STRING, &a->shard_text, "i/N",
@@ -205,7 +370,7 @@ int es_parse_args(es_args *a, int argc, char **argv)
         { "json", CLI_OPT_STRING, &a->json, "FILE",
           "write the full result as JSON to FILE; '-': stdout, no table" },
         { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
-          "write PREFIX-dos.svg and PREFIX-weights.svg" },
+          "write PREFIX-dos.svg, PREFIX-weights.svg (and fe*: PREFIX-inclusion.svg)" },
         { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },
     };
     const cli_spec spec = { "es", "DATA --target NAME [options]", description, options,

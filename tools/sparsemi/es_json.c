@@ -72,6 +72,37 @@ static void shards(cli_json *j, const es_report *r)
     cli_json_end_object(j);
 }
 
+/* The settings of the free-energy criteria, each only where the criterion uses it (so
+ * that the request of the other criteria is as it was before they existed). */
+
+/* q null unless bernoulli. */
+static void model_prior(cli_json *j, const es_fe_options *fe)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "kind"), cli_json_string(j, es_model_prior_name(fe->model_prior));
+    cli_json_key(j, "q"), cli_json_number(j, fe->prior_q); /* NaN -> null */
+    cli_json_end_object(j);
+}
+
+static void ratio_grid(cli_json *j, const es_fe_options *fe)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "lo"), cli_json_number(j, fe->ratio_lo);
+    cli_json_key(j, "hi"), cli_json_number(j, fe->ratio_hi);
+    cli_json_key(j, "n"), cli_json_uint(j, fe->ratio_n);
+    cli_json_end_object(j);
+}
+
+/* lambda null for fe-marg, whose grid of ratios replaces it. */
+static void ng_prior(cli_json *j, const es_fe_options *fe)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "lambda"), cli_json_number(j, fe->ng_lambda);
+    cli_json_key(j, "a0"), cli_json_number(j, fe->ng_a0);
+    cli_json_key(j, "b0"), cli_json_number(j, fe->ng_b0);
+    cli_json_end_object(j);
+}
+
 void es_json_request(cli_json *j, const es_report *r)
 {
     cli_json_key(j, "file"), cli_json_string(j, r->data_path);
@@ -89,6 +120,12 @@ void es_json_request(cli_json *j, const es_report *r)
     cli_json_key(j, "keep"), names(j, r, r->keep, r->n_keep);
     cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not FE */
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
+    if (!isnan(r->fe.ng_a0))
+        cli_json_key(j, "ng_prior"), ng_prior(j, &r->fe);
+    if (r->fe.ratio_n > 0)
+        cli_json_key(j, "ratio_grid"), ratio_grid(j, &r->fe);
+    if (r->fe.model_prior >= 0)
+        cli_json_key(j, "model_prior"), model_prior(j, &r->fe);
     cli_json_key(j, "folds"), folds(j, r);
 }
 
@@ -105,6 +142,37 @@ static void dos(cli_json *j, const es_report *r)
     cli_json_end_array(j);
     cli_json_key(j, "below"), cli_json_uint(j, r->below);
     cli_json_key(j, "above"), cli_json_uint(j, r->above);
+    if (r->has_posterior) {
+        cli_json_key(j, "posterior"), cli_json_begin_array(j);
+        for (size_t b = 0; b < r->n_bins; b++)
+            cli_json_number(j, r->dos_posterior[b]);
+        cli_json_end_array(j);
+    }
+    cli_json_end_object(j);
+}
+
+/* The model posterior: absent when the result has none. */
+static void posterior(cli_json *j, const es_report *r)
+{
+    if (!r->has_posterior)
+        return;
+    cli_json_key(j, "log_evidence_total"), cli_json_number(j, r->log_evidence_total);
+    cli_json_key(j, "posterior_inclusion"), cli_json_begin_object(j);
+    for (size_t col = 0; col < r->p; col++)
+        cli_json_key(j, es_feature_name(r, col)), cli_json_number(j, r->inclusion[col]);
+    cli_json_end_object(j);
+    cli_json_key(j, "size_posterior"), cli_json_begin_array(j);
+    for (size_t k = 0; k <= r->max_size; k++)
+        cli_json_number(j, r->size_posterior[k]);
+    cli_json_end_array(j);
+    cli_json_key(j, "model_average"), cli_json_begin_object(j);
+    cli_json_key(j, "intercept"), cli_json_number(j, r->average_intercept);
+    cli_json_key(j, "coefficients"), cli_json_begin_object(j);
+    for (size_t col = 0; col < r->p; col++)
+        cli_json_key(j, es_feature_name(r, col)), cli_json_number(j, r->average[col]);
+    cli_json_end_object(j);
+    cli_json_key(j, "mass"), cli_json_number(j, r->average_mass);
+    cli_json_key(j, "exact"), cli_json_bool(j, r->average_mass == 1.0);
     cli_json_end_object(j);
 }
 
@@ -126,6 +194,7 @@ static void results(cli_json *j, const es_report *r)
     for (size_t col = 0; col < r->p; col++)
         cli_json_key(j, es_feature_name(r, col)), cli_json_number(j, r->frequency[col]);
     cli_json_end_object(j);
+    posterior(j, r);
 }
 
 void es_write_json(FILE *out, const es_report *r)

@@ -139,6 +139,31 @@ static int folds_ok(const cli_jv *f)
            (is(column, CLI_JV_NULL) || is(column, CLI_JV_STRING));
 }
 
+/* The settings of the free-energy criteria: each absent (unused, or a sidecar older than
+ * them), null (read as unused), or an object of the right members. */
+static int fe_ok(const cli_jv *q)
+{
+    const cli_jv *ng = cli_jv_get(q, "ng_prior"), *grid = cli_jv_get(q, "ratio_grid");
+    const cli_jv *prior = cli_jv_get(q, "model_prior"), *kind = cli_jv_get(prior, "kind");
+    int ng_ok = !ng || is(ng, CLI_JV_NULL) ||
+                (number_or_null(cli_jv_get(ng, "lambda")) &&
+                 is(cli_jv_get(ng, "a0"), CLI_JV_NUMBER) &&
+                 is(cli_jv_get(ng, "b0"), CLI_JV_NUMBER));
+    int grid_ok = !grid || is(grid, CLI_JV_NULL) ||
+                  (is(cli_jv_get(grid, "lo"), CLI_JV_NUMBER) &&
+                   is(cli_jv_get(grid, "hi"), CLI_JV_NUMBER) &&
+                   is_size(cli_jv_get(grid, "n"), NULL));
+    int prior_ok = !prior || is(prior, CLI_JV_NULL) ||
+                   (is(kind, CLI_JV_STRING) && number_or_null(cli_jv_get(prior, "q")));
+    for (int k = SMI_MODEL_PRIOR_NONE; prior_ok && is(kind, CLI_JV_STRING); k++) {
+        if (!es_model_prior_name(k))
+            prior_ok = 0;
+        else if (strcmp(kind->string, es_model_prior_name(k)) == 0)
+            break;
+    }
+    return ng_ok && grid_ok && prior_ok;
+}
+
 /* What of the request es_report_from_part and the comparison rely on; NULL when fine. */
 static const char *check_request(const cli_jv *q)
 {
@@ -158,6 +183,8 @@ static const char *check_request(const cli_jv *q)
     if (!strings(cli_jv_get(q, "keep")) || !number_or_null(cli_jv_get(q, "alpha")) ||
         !number_or_null(cli_jv_get(q, "beta")) || !folds_ok(cli_jv_get(q, "folds")))
         return "bad keep, alpha, beta or folds";
+    if (!fe_ok(q))
+        return "bad ng_prior, ratio_grid or model_prior";
     return NULL;
 }
 
@@ -274,6 +301,30 @@ static double number_of(const cli_jv *q, const char *key)
     return is(v, CLI_JV_NUMBER) ? v->number : NAN;
 }
 
+/* The settings of the free-energy criteria, checked by fe_ok; unused when absent. */
+static void fe_from_request(es_fe_options *fe, const cli_jv *q)
+{
+    const cli_jv *ng = cli_jv_get(q, "ng_prior"), *grid = cli_jv_get(q, "ratio_grid");
+    const cli_jv *prior = cli_jv_get(q, "model_prior"), *kind = cli_jv_get(prior, "kind");
+    *fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
+                           .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN };
+    if (is(ng, CLI_JV_OBJECT)) {
+        fe->ng_lambda = number_of(ng, "lambda");
+        fe->ng_a0 = number_of(ng, "a0");
+        fe->ng_b0 = number_of(ng, "b0");
+    }
+    if (is(grid, CLI_JV_OBJECT)) {
+        fe->ratio_lo = number_of(grid, "lo");
+        fe->ratio_hi = number_of(grid, "hi");
+        fe->ratio_n = size_of(grid, "n");
+    }
+    for (int k = SMI_MODEL_PRIOR_NONE; is(kind, CLI_JV_STRING) && es_model_prior_name(k); k++)
+        if (strcmp(kind->string, es_model_prior_name(k)) == 0)
+            fe->model_prior = k;
+    if (fe->model_prior >= 0)
+        fe->prior_q = number_of(prior, "q");
+}
+
 int es_report_from_part(es_report *r, const es_part *part)
 {
     const cli_jv *q = part->request, *features = cli_jv_get(q, "features");
@@ -285,6 +336,7 @@ int es_report_from_part(es_report *r, const es_part *part)
     r->min_size = size_of(q, "min_size");
     r->alpha = number_of(q, "alpha");
     r->beta = number_of(q, "beta");
+    fe_from_request(&r->fe, q);
     if (is(folds, CLI_JV_OBJECT)) {
         unsigned long long seed;
         r->n_folds = size_of(folds, "k");

@@ -1,5 +1,6 @@
 /* The result of `sparsemi es`, copied out of the library through its accessors into
  * plain arrays (es.h), and printed as a human-readable table. */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +27,51 @@ const char *es_criterion_label(int criterion)
     case SMI_CRIT_CV: return "CV mean squared error";
     case SMI_CRIT_LOO: return "LOO mean squared error";
     case SMI_CRIT_FE_NG: return "free energy F (normal-gamma prior)";
+    case SMI_CRIT_FE_OPT: return "free energy F (optimised alpha, beta)";
+    case SMI_CRIT_FE_MARG: return "free energy F (alpha, beta integrated out)";
     }
     const char *name = smi_criterion_name(criterion); /* one added to the library later */
     return name ? name : "criterion";
+}
+
+int es_uses_posterior(int criterion)
+{
+    return criterion == SMI_CRIT_FE || criterion == SMI_CRIT_FE_NG ||
+           criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG;
+}
+
+int es_uses_ratio_grid(int criterion)
+{
+    return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG;
+}
+
+int es_uses_ng_prior(int criterion)
+{
+    return criterion == SMI_CRIT_FE_NG || criterion == SMI_CRIT_FE_MARG;
+}
+
+int es_uses_ng_lambda(int criterion)
+{
+    return criterion == SMI_CRIT_FE_NG;
+}
+
+const char *es_model_prior_name(int kind)
+{
+    switch (kind) {
+    case SMI_MODEL_PRIOR_NONE: return "none";
+    case SMI_MODEL_PRIOR_UNIFORM: return "uniform";
+    case SMI_MODEL_PRIOR_BERNOULLI: return "bernoulli";
+    }
+    return NULL;
+}
+
+void es_model_prior_text(char *buf, size_t cap, const es_fe_options *fe)
+{
+    const char *name = es_model_prior_name(fe->model_prior);
+    if (fe->model_prior == SMI_MODEL_PRIOR_BERNOULLI)
+        snprintf(buf, cap, "%s (q = %.6g)", name, fe->prior_q);
+    else
+        snprintf(buf, cap, "%s", name ? name : "none");
 }
 
 /* Room for a model of up to `cap` features (at least one, so malloc never gets 0). */
@@ -95,6 +138,33 @@ static int collect_dos(es_report *r, const smi_result *res)
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
+/* The model posterior, when the result has one (SMI_ENOTFOUND: it has none). */
+static int collect_posterior(es_report *r, const smi_result *res)
+{
+    int status = smi_result_log_evidence_total(res, &r->log_evidence_total);
+    if (status == SMI_ENOTFOUND)
+        return CLI_EXIT_OK;
+    r->inclusion = calloc(r->p ? r->p : 1, sizeof *r->inclusion);
+    r->size_posterior = calloc(r->max_size + 1, sizeof *r->size_posterior);
+    r->dos_posterior = calloc(r->n_bins ? r->n_bins : 1, sizeof *r->dos_posterior);
+    r->average = calloc(r->p ? r->p : 1, sizeof *r->average);
+    if (!r->inclusion || !r->size_posterior || !r->dos_posterior || !r->average)
+        return cli_fail("out of memory");
+    if (status == SMI_OK)
+        status = smi_result_posterior_inclusion(res, r->p, r->inclusion);
+    if (status == SMI_OK)
+        status = smi_result_size_posterior(res, r->max_size + 1, r->size_posterior);
+    if (status == SMI_OK)
+        status = smi_result_dos_posterior(res, r->n_bins, r->dos_posterior);
+    if (status == SMI_OK)
+        status = smi_result_model_average(res, r->p, r->average, &r->average_intercept,
+                                          &r->average_mass);
+    if (status < 0)
+        return cli_fail_library(status);
+    r->has_posterior = 1;
+    return CLI_EXIT_OK;
+}
+
 int es_report_collect(es_report *r, const smi_result *res)
 {
     r->p = smi_result_p(res);
@@ -107,6 +177,8 @@ int es_report_collect(es_report *r, const smi_result *res)
         rc = collect_by_size(r, res);
     if (rc == CLI_EXIT_OK)
         rc = collect_dos(r, res);
+    if (rc == CLI_EXIT_OK)
+        rc = collect_posterior(r, res);
     return rc;
 }
 
@@ -130,6 +202,10 @@ void es_report_free(es_report *r)
     free(r->edges);
     free(r->counts);
     free(r->frequency);
+    free(r->inclusion);
+    free(r->size_posterior);
+    free(r->dos_posterior);
+    free(r->average);
 }
 
 /* ---- The table on stdout ------------------------------------------------------------ */
@@ -156,6 +232,26 @@ static void print_folds(FILE *out, const es_report *r)
         fputs(", not shuffled (sample i in fold i mod K)\n", out);
 }
 
+/* The settings of the free-energy criteria that the criterion uses. */
+static void print_fe(FILE *out, const es_report *r)
+{
+    const es_fe_options *fe = &r->fe;
+    if (!isnan(fe->ng_a0)) {
+        fputs("ng prior   ", out);
+        if (!isnan(fe->ng_lambda))
+            fprintf(out, "lambda %.6g, ", fe->ng_lambda);
+        fprintf(out, "a0 %.6g, b0 %.6g\n", fe->ng_a0, fe->ng_b0);
+    }
+    if (fe->ratio_n > 0)
+        fprintf(out, "ratios     %zu values of alpha/beta from %.6g to %.6g\n", fe->ratio_n,
+                fe->ratio_lo, fe->ratio_hi);
+    char prior[64];
+    es_model_prior_text(prior, sizeof prior, fe);
+    if (fe->model_prior >= 0)
+        fprintf(out, "prior      %s%s\n", prior,
+                fe->model_prior == SMI_MODEL_PRIOR_NONE ? " (no model posterior)" : "");
+}
+
 /* "shard      1 of 3" for one shard; "shards     0, 1, 2 of 3" for a merge. */
 static void print_shards(FILE *out, const es_report *r)
 {
@@ -180,6 +276,7 @@ static void print_header(FILE *out, const es_report *r)
         fputs("kept       ", out);
         print_names(out, r, r->keep, r->n_keep);
     }
+    print_fe(out, r);
     print_shards(out, r);
     fprintf(out, "subsets    %llu scored, %llu singular\n", (unsigned long long)r->n_models,
             (unsigned long long)r->n_singular);
@@ -220,25 +317,65 @@ static void print_models(FILE *out, const es_report *r, size_t rows)
             print_model_row(out, r, k, &r->by_size[k], 0);
 }
 
-/* The most frequent features first (ties in data set order), those never used left out. */
-static void print_frequency(FILE *out, const es_report *r)
+size_t es_rank_features(const es_report *r, const double *values, int skip_zero,
+                        size_t *order, size_t cap)
 {
     unsigned char *shown = calloc(r->p ? r->p : 1, 1);
+    size_t count = 0;
     if (!shown)
-        return;
-    fprintf(out, "\nFeatures in the top %zu models (fraction of models)\n", r->n_top);
-    for (size_t row = 0; row < FREQUENCY_ROWS; row++) {
+        return 0;
+    while (count < cap) {
         size_t best = SIZE_MAX;
         for (size_t j = 0; j < r->p; j++)
-            if (!shown[j] && r->frequency[j] > 0 &&
-                (best == SIZE_MAX || r->frequency[j] > r->frequency[best]))
+            if (!shown[j] && !(skip_zero && !(values[j] > 0)) &&
+                (best == SIZE_MAX || values[j] > values[best]))
                 best = j;
         if (best == SIZE_MAX)
             break;
         shown[best] = 1;
-        fprintf(out, "%8.3f  %s\n", r->frequency[best], es_feature_name(r, best));
+        order[count++] = best;
     }
     free(shown);
+    return count;
+}
+
+/* The features by `values`, largest first, at most FREQUENCY_ROWS of them. */
+static void print_ranked(FILE *out, const es_report *r, const double *values, int skip_zero)
+{
+    size_t order[FREQUENCY_ROWS];
+    size_t count = es_rank_features(r, values, skip_zero, order, FREQUENCY_ROWS);
+    for (size_t k = 0; k < count; k++)
+        fprintf(out, "%8.3f  %s\n", values[order[k]], es_feature_name(r, order[k]));
+}
+
+/* The most frequent features first (ties in data set order), those never used left out. */
+static void print_frequency(FILE *out, const es_report *r)
+{
+    fprintf(out, "\nFeatures in the top %zu models (fraction of models)\n", r->n_top);
+    print_ranked(out, r, r->frequency, 1);
+}
+
+/* The evidence of the whole family of models and the inclusion probabilities. */
+static void print_posterior(FILE *out, const es_report *r)
+{
+    if (!r->has_posterior)
+        return;
+    char prior[64];
+    es_model_prior_text(prior, sizeof prior, &r->fe);
+    fprintf(out, "\nModel posterior (model prior %s)\n", prior);
+    fprintf(out, "log evidence  %.10g  (ln of the sum over models of p(y|S) p(S))\n",
+            r->log_evidence_total);
+    fprintf(out, "Posterior inclusion probability (top %zu of %zu features)\n",
+            r->p < FREQUENCY_ROWS ? r->p : (size_t)FREQUENCY_ROWS, r->p);
+    print_ranked(out, r, r->inclusion, 0);
+    fprintf(out, "Model-averaged coefficients (%s", r->average_mass == 1.0 ? "every model)\n"
+                                                                            : "top models, ");
+    if (r->average_mass != 1.0)
+        fprintf(out, "posterior mass %.6g)\n", r->average_mass);
+    fprintf(out, "  %-24s %14.6g\n", "(intercept)", r->average_intercept);
+    for (size_t j = 0; j < r->p; j++)
+        if (r->inclusion[j] >= 0.01)
+            fprintf(out, "  %-24s %14.6g\n", es_feature_name(r, j), r->average[j]);
 }
 
 void es_print_table(FILE *out, const es_report *r, size_t rows)
@@ -258,4 +395,5 @@ void es_print_table(FILE *out, const es_report *r, size_t rows)
         fprintf(out, "; %llu below, %llu above", (unsigned long long)r->below,
                 (unsigned long long)r->above);
     fputc('\n', out);
+    print_posterior(out, r);
 }

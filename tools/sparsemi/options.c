@@ -205,6 +205,24 @@ void cli_print_help(const cli_spec *spec, FILE *out)
     fprintf(out, "  -h, --help%*s  show this help\n", (int)(width - strlen("-h, --help")), "");
 }
 
+int cli_parse_numbers(const char *text, double *values, size_t count)
+{
+    const char *field = text;
+    for (size_t k = 0; k < count; k++) {
+        const char *colon = strchr(field, ':');
+        size_t len = colon ? (size_t)(colon - field) : strlen(field);
+        char buf[64];
+        if ((colon != NULL) != (k + 1 < count) || len == 0 || len >= sizeof buf)
+            return -1;
+        memcpy(buf, field, len);
+        buf[len] = '\0';
+        if (parse_double(buf, &values[k]) < 0)
+            return -1;
+        field += len + 1;
+    }
+    return 0;
+}
+
 int cli_parse_delimiter(const char *text, char *delimiter)
 {
     static const struct { const char *name; char c; } names[] = {

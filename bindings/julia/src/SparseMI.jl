@@ -221,8 +221,10 @@ end
     SearchResult
 
 The result of `exhaustive_search` (an smi_result). Read it with `criterion`, `n_models`,
-`n_singular`, `models`, `best_by_size`, `dos`, `feature_frequency` and `weight_diagram`.
-Freed by the garbage collector, or at once by `close(res)`.
+`n_singular`, `models`, `best_by_size`, `dos`, `feature_frequency` and `weight_diagram`;
+the model posterior of a free-energy search with `has_posterior`, `log_evidence_total`,
+`posterior_inclusion`, `size_posterior`, `dos_posterior` and `model_average` (each
+`nothing` when the result has none). Freed by the garbage collector, or at once by `close(res)`.
 """
 mutable struct SearchResult
     handle::Ptr{Cvoid}
@@ -249,7 +251,8 @@ handle(res::SearchResult) =
 
 einval(msg) = SparseMIError(SMI_EINVAL, unsafe_string(smi_strerror(SMI_EINVAL)), msg)
 
-# A criterion name ("rss", "aic", "bic", "fe", "cv", "loo") or SMI_CRIT_* value.
+# A criterion name ("rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg")
+# or SMI_CRIT_* value.
 function criterion_code(c)
     c isa Integer && return Int(c)
     code = Ref{Cint}(0)
@@ -311,8 +314,21 @@ function with_folds(f, ds::Dataset, folds, fold_seed, cv::Bool)
     end
 end
 
+# A model prior name ("uniform", "bernoulli", "none") or nothing -> SMI_MODEL_PRIOR_*.
+function model_prior_code(m)
+    m === nothing && return SMI_MODEL_PRIOR_NONE
+    m == "none" && return SMI_MODEL_PRIOR_NONE
+    m == "uniform" && return SMI_MODEL_PRIOR_UNIFORM
+    m == "bernoulli" && return SMI_MODEL_PRIOR_BERNOULLI
+    throw(ArgumentError("model_prior must be \"uniform\", \"bernoulli\", \"none\" or " *
+                        "nothing, not $(repr(m))"))
+end
+
 # Run f(cfg) with a new smi_search holding the settings shared with score_subset; freed after.
-function with_config(f, code, alpha, beta, intercept, standardize)
+# normal_gamma: nothing or (lambda, a0, b0), for fe-ng and fe-marg (which uses a0, b0 only);
+# ratio_grid: nothing or (lo, hi, count), for fe-opt and fe-marg.
+function with_config(f, code, alpha, beta, intercept, standardize;
+                     normal_gamma=nothing, ratio_grid=nothing)
     out = Ref{Ptr{Cvoid}}(C_NULL)
     check(smi_search_create(out))
     cfg = out[]
@@ -322,6 +338,24 @@ function with_config(f, code, alpha, beta, intercept, standardize)
             code == SMI_CRIT_FE || throw(einval("alpha and beta apply to criterion fe only"))
             check(smi_search_set_fe_hyper(cfg, alpha === nothing ? 1e-2 : alpha,
                                           beta === nothing ? 1.0 : beta))
+        end
+        if normal_gamma !== nothing
+            length(normal_gamma) == 3 ||
+                throw(ArgumentError("normal_gamma must be (lambda, a0, b0)"))
+            code == SMI_CRIT_FE_NG || code == SMI_CRIT_FE_MARG ||
+                throw(einval("normal_gamma applies to criteria fe-ng and fe-marg only"))
+            lam, a0, b0 = normal_gamma
+            check(smi_search_set_normal_gamma(cfg, lam, a0, b0))
+        end
+        if ratio_grid !== nothing
+            length(ratio_grid) == 3 ||
+                throw(ArgumentError("ratio_grid must be (lo, hi, count)"))
+            code == SMI_CRIT_FE_OPT || code == SMI_CRIT_FE_MARG ||
+                throw(einval("ratio_grid applies to criteria fe-opt and fe-marg only"))
+            lo, hi, count = ratio_grid
+            count isa Integer && count >= 0 ||
+                throw(einval("ratio_grid count = $count: must be a non-negative integer"))
+            check(smi_search_set_ratio_grid(cfg, lo, hi, count))
         end
         check(smi_search_set_intercept(cfg, intercept ? 1 : 0))
         check(smi_search_set_standardize(cfg, standardize ? 1 : 0))
@@ -353,12 +387,18 @@ end
     exhaustive_search(ds; criterion="bic", folds=nothing, fold_seed=nothing, min_size=1,
                       max_size=nothing, keep=nothing, top=100, bins=64, bin_edges=nothing,
                       alpha=nothing, beta=nothing, threads=1, intercept=true,
-                      standardize=true, progress=nothing) -> SearchResult
+                      standardize=true, progress=nothing, normal_gamma=nothing,
+                      ratio_grid=nothing, model_prior="uniform", prior_q=0.5) -> SearchResult
 
 Score every subset of the features with `min_size` <= k <= `max_size` (nothing: p),
 `keep` (names or 1-based indices) forced into every model, by `criterion` ("rss", "aic",
-"bic", "fe", "cv", "loo"). `folds`: nothing (the data set's own; 10 unshuffled for "cv"
-when it has none), K, or a fold id per sample; the data set's folds are put back after.
+"bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg"). `folds`: nothing (the data set's
+own; 10 unshuffled for "cv" when it has none), K, or a fold id per sample; the data set's
+folds are put back after. `alpha`, `beta`: the hyperparameters of "fe";
+`normal_gamma` = (lambda, a0, b0): the prior of "fe-ng" and "fe-marg" (a0, b0 only);
+`ratio_grid` = (lo, hi, count): the grid of "fe-opt" and "fe-marg". `model_prior`: the prior
+over models of the posterior of the free-energy criteria, "uniform", "bernoulli" (each free
+feature in with probability `prior_q`) or "none" / nothing (no posterior).
 `progress`: nothing or a function of the fraction done; an exception it throws cancels
 the search and is rethrown.
 """
@@ -366,8 +406,12 @@ function exhaustive_search(ds::Dataset; criterion="bic", folds=nothing, fold_see
                            min_size::Integer=1, max_size=nothing, keep=nothing,
                            top::Integer=100, bins::Integer=64, bin_edges=nothing,
                            alpha=nothing, beta=nothing, threads::Integer=1,
-                           intercept::Bool=true, standardize::Bool=true, progress=nothing)
+                           intercept::Bool=true, standardize::Bool=true, progress=nothing,
+                           normal_gamma=nothing, ratio_grid=nothing, model_prior="uniform",
+                           prior_q::Real=0.5)
     min_size >= 0 || throw(einval("min_size = $min_size: must be at least 0"))
+    prior_code = model_prior_code(model_prior)
+    q = prior_code == SMI_MODEL_PRIOR_BERNOULLI ? Float64(prior_q) : 0.5
     max_size === nothing || max_size >= 1 ||
         throw(einval("max_size = $max_size: must be at least 1 (nothing: p)"))
     code = criterion_code(criterion)
@@ -376,7 +420,9 @@ function exhaustive_search(ds::Dataset; criterion="bic", folds=nothing, fold_see
     fn = @cfunction(progress_trampoline, Cint, (Ptr{Cvoid}, Cdouble))
     out = Ref{Ptr{Cvoid}}(C_NULL)
     status = with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
-        with_config(code, alpha, beta, intercept, standardize) do cfg
+        with_config(code, alpha, beta, intercept, standardize;
+                    normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
+            check(smi_search_set_model_prior(cfg, prior_code, q))
             check(smi_search_set_size_range(cfg, min_size,
                                             max_size === nothing ? 0 : max_size))
             isempty(keep_idx) || check(smi_search_set_keep(cfg, keep_idx, length(keep_idx)))
@@ -408,26 +454,30 @@ end
 
 """
     score_subset(ds, features; criterion="bic", folds=nothing, fold_seed=nothing,
-                 alpha=nothing, beta=nothing, intercept=true, standardize=true) -> Float64
+                 alpha=nothing, beta=nothing, intercept=true, standardize=true,
+                 normal_gamma=nothing, ratio_grid=nothing) -> Float64
 
 The criterion of one subset (names or 1-based indices), by QR, with the definitions of
 `exhaustive_search`. Throws SparseMIError (SMI_ESINGULAR for a rank-deficient subset).
 """
 function score_subset(ds::Dataset, features; criterion="bic", folds=nothing,
                       fold_seed=nothing, alpha=nothing, beta=nothing, intercept::Bool=true,
-                      standardize::Bool=true)
+                      standardize::Bool=true, normal_gamma=nothing, ratio_grid=nothing)
     code = criterion_code(criterion)
     subset = feature_indices(ds, features)
     value = Ref{Cdouble}(0.0)
     with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
-        with_config(code, alpha, beta, intercept, standardize) do cfg
+        with_config(code, alpha, beta, intercept, standardize;
+                    normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
             check(smi_score_subset(handle(ds), cfg, subset, length(subset), value))
         end
     end
     return value[]
 end
 
-"The criterion's name: \"rss\", \"aic\", \"bic\", \"fe\", \"cv\" or \"loo\"."
+"""
+The criterion's name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt" or "fe-marg".
+"""
 criterion(res::SearchResult) = unsafe_string(smi_criterion_name(smi_result_criterion(handle(res))))
 
 "The number of subsets scored."
@@ -499,6 +549,60 @@ function weight_diagram(res::SearchResult)
     buf = zeros(Float64, nfeat, ntop)   # row-major ntop x nfeat, seen column-major
     isempty(buf) || check(smi_result_weight_diagram(h, length(buf), buf))
     return permutedims(buf)
+end
+
+# The model posterior of a free-energy search: `nothing` where the result has none
+# (SMI_ENOTFOUND: another criterion, or model_prior "none").
+
+"ln sum_S p(y | S) p(S), the evidence of all the models; `nothing` without a posterior."
+function log_evidence_total(res::SearchResult)
+    value = Ref{Cdouble}(0)
+    status = smi_result_log_evidence_total(handle(res), value)
+    status == SMI_ENOTFOUND && return nothing
+    check(status)
+    return value[]
+end
+
+"Whether the result holds a model posterior."
+has_posterior(res::SearchResult) = log_evidence_total(res) !== nothing
+
+# `count` values from f(handle, capacity, buffer), or nothing on SMI_ENOTFOUND.
+function posterior_vector(f, res::SearchResult, count::Integer)
+    buf = zeros(Float64, max(count, 1))
+    status = f(handle(res), count, buf)
+    status == SMI_ENOTFOUND && return nothing
+    check(status)
+    return buf[1:count]
+end
+
+"Per feature, the posterior probability that it is in the model; `nothing` without a posterior."
+posterior_inclusion(res::SearchResult) =
+    posterior_vector(smi_result_posterior_inclusion, res, Int(smi_result_p(handle(res))))
+
+"The posterior of each size k = 0, ..., max_size (element k + 1); `nothing` without one."
+size_posterior(res::SearchResult) =
+    posterior_vector(smi_result_size_posterior, res, Int(smi_result_max_size(handle(res))) + 1)
+
+"The posterior mass of each DOS bin (as `dos(res).counts`); `nothing` without a posterior."
+dos_posterior(res::SearchResult) =
+    posterior_vector(smi_result_dos_posterior, res, Int(smi_result_n_bins(handle(res))))
+
+"""
+    model_average(res) -> (coefficients, intercept, mass, exact) or nothing
+
+The posterior mean of the coefficients over the models (name => value, data units), of the
+intercept, the posterior mass averaged over and whether that was every scored subset.
+"""
+function model_average(res::SearchResult)
+    h = handle(res)
+    nfeat = Int(smi_result_p(h))
+    coef = zeros(Float64, max(nfeat, 1))
+    icpt, mass = Ref{Cdouble}(0), Ref{Cdouble}(0)
+    status = smi_result_model_average(h, nfeat, coef, icpt, mass)
+    status == SMI_ENOTFOUND && return nothing
+    check(status)
+    return (coefficients = Dict{String,Float64}(zip(res.names, coef[1:nfeat])),
+            intercept = icpt[], mass = mass[], exact = mass[] == 1.0)
 end
 
 function Base.show(io::IO, res::SearchResult)

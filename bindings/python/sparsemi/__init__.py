@@ -10,8 +10,8 @@ from . import _capi
 from ._lib import Error, lib
 from .dataset import Dataset, Problem
 from .evidence import Evidence, EvidenceWarning, evidence
-from .search import (DOS, Model, SearchResult, exhaustive_search, load_result, merge_results,
-                     score_subset)
+from .search import (DOS, Model, ModelAverage, SearchResult, exhaustive_search, load_result,
+                     merge_results, score_subset)
 
 __version__ = lib.smi_version_string().decode('ascii')
 
@@ -22,7 +22,7 @@ if lib.smi_version_number() // 10000 != _capi.SMI_VERSION_MAJOR:
 # The C constants (SMI_OK, SMI_E*, SMI_VERSION_*) as module attributes.
 globals().update({k: v for k, v in vars(_capi).items() if k.startswith('SMI_')})
 
-__all__ = ['DOS', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning', 'Model', 'Problem',
-           'SearchResult', '__version__', 'evidence', 'exhaustive_search', 'load_result',
-           'merge_results', 'score_subset']
+__all__ = ['DOS', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning', 'Model', 'ModelAverage',
+           'Problem', 'SearchResult', '__version__', 'evidence', 'exhaustive_search',
+           'load_result', 'merge_results', 'score_subset']
 __all__ += sorted(k for k in vars(_capi) if k.startswith('SMI_'))

@@ -25,7 +25,7 @@ import numpy as np
 from . import _capi
 from ._lib import Error, Handle, call, decode, encode, last_error, lib
 
-__all__ = ['DOS', 'Model', 'SearchResult', 'exhaustive_search', 'load_result',
+__all__ = ['DOS', 'Model', 'ModelAverage', 'SearchResult', 'exhaustive_search', 'load_result',
            'merge_results', 'score_subset']
 
 Model = collections.namedtuple(
@@ -46,6 +46,14 @@ edges: B + 1 bin edges (float64 array); counts: B counts (uint64 array); below, 
 subsets scored outside the edges (only given bin_edges can leave any). counts.sum() +
 below + above == n_models."""
 
+ModelAverage = collections.namedtuple('ModelAverage', 'coefficients intercept mass exact')
+ModelAverage.__doc__ = """The posterior mean of the coefficients (smi_result_model_average).
+
+coefficients: dict feature name -> posterior mean coefficient (data units, every feature,
+0 contributed by the models that leave it out); intercept: that of the intercept; mass:
+the posterior mass averaged over (1 when exact); exact: whether every scored subset was
+averaged (else only the kept top models, normalised by their mass)."""
+
 _DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _SIZE_P = ctypes.POINTER(ctypes.c_size_t)
 _UINT64_P = ctypes.POINTER(ctypes.c_uint64)
@@ -53,6 +61,8 @@ _UINT64_P = ctypes.POINTER(ctypes.c_uint64)
 # The library's defaults (smi_search_create), for what to_json reports.
 _DEFAULT_ALPHA = 1e-2
 _DEFAULT_BETA = 1.0
+_DEFAULT_NORMAL_GAMMA = (1.0, 1e-6, 1e-6)
+_DEFAULT_RATIO_GRID = (1e-4, 1e4, 20)
 
 
 def _dptr(array):
@@ -71,7 +81,8 @@ def _size_arg(value, what, minimum=0):
 
 
 def _criterion_code(criterion):
-    """A criterion name ('rss', 'aic', 'bic', 'fe', 'cv', 'loo') or SMI_CRIT_* value."""
+    """A criterion name ('rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt',
+    'fe-marg') or SMI_CRIT_* value."""
     if isinstance(criterion, str):
         code = ctypes.c_int()
         call(lib.smi_criterion_from_name, encode(criterion), ctypes.byref(code))
@@ -162,15 +173,67 @@ class _Config:
         call(getattr(lib, 'smi_search_set_' + setter), self.handle, *args)
 
 
-def _configure_model(cfg, code, alpha, beta, intercept, standardize):
+# The criteria whose search has a model posterior (smi_search_set_model_prior); those
+# that take a normal-gamma prior (smi_search_set_normal_gamma: fe-marg uses a0 and b0,
+# its lambda runs over the ratio grid) and those that take a ratio grid.
+_FE_CRITERIA = frozenset([_capi.SMI_CRIT_FE, _capi.SMI_CRIT_FE_NG, _capi.SMI_CRIT_FE_OPT,
+                          _capi.SMI_CRIT_FE_MARG])
+_NG_CRITERIA = frozenset([_capi.SMI_CRIT_FE_NG, _capi.SMI_CRIT_FE_MARG])
+_GRID_CRITERIA = frozenset([_capi.SMI_CRIT_FE_OPT, _capi.SMI_CRIT_FE_MARG])
+
+_MODEL_PRIORS = {'none': _capi.SMI_MODEL_PRIOR_NONE,
+                 'uniform': _capi.SMI_MODEL_PRIOR_UNIFORM,
+                 'bernoulli': _capi.SMI_MODEL_PRIOR_BERNOULLI}
+_MODEL_PRIOR_NAMES = {code: name for name, code in _MODEL_PRIORS.items()}
+
+
+def _criterion_label(code):
+    return decode(lib.smi_criterion_name(code))
+
+
+def _tuple_arg(value, length, what, form):
+    """A sequence of `length` values, or ValueError naming the expected form."""
+    try:
+        values = tuple(value)
+    except TypeError:
+        raise ValueError('%s must be %s, not %r' % (what, form, value)) from None
+    if len(values) != length:
+        raise ValueError('%s must be %s, not %r' % (what, form, value))
+    return values
+
+
+def _model_prior_code(model_prior):
+    """'none' (or None), 'uniform' or 'bernoulli' -> SMI_MODEL_PRIOR_*; ValueError else."""
+    if model_prior is None:
+        return _capi.SMI_MODEL_PRIOR_NONE
+    if isinstance(model_prior, str) and model_prior in _MODEL_PRIORS:
+        return _MODEL_PRIORS[model_prior]
+    raise ValueError("model_prior must be 'uniform', 'bernoulli', 'none' or None, not %r"
+                     % (model_prior,))
+
+
+def _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma=None,
+                     ratio_grid=None):
     """The settings shared by exhaustive_search and score_subset."""
     cfg.set('criterion', code)
     if alpha is not None or beta is not None:
         if code != _capi.SMI_CRIT_FE:
             raise Error(_capi.SMI_EINVAL, "alpha and beta apply to criterion 'fe' only, "
-                        'not %r' % decode(lib.smi_criterion_name(code)))
+                        'not %r' % _criterion_label(code))
         cfg.set('fe_hyper', float(_DEFAULT_ALPHA if alpha is None else alpha),
                 float(_DEFAULT_BETA if beta is None else beta))
+    if normal_gamma is not None:
+        lam, a0, b0 = _tuple_arg(normal_gamma, 3, 'normal_gamma', '(lambda, a0, b0)')
+        if code not in _NG_CRITERIA:
+            raise Error(_capi.SMI_EINVAL, "normal_gamma applies to criteria 'fe-ng' and "
+                        "'fe-marg' only, not %r" % _criterion_label(code))
+        cfg.set('normal_gamma', float(lam), float(a0), float(b0))
+    if ratio_grid is not None:
+        lo, hi, count = _tuple_arg(ratio_grid, 3, 'ratio_grid', '(lo, hi, count)')
+        if code not in _GRID_CRITERIA:
+            raise Error(_capi.SMI_EINVAL, "ratio_grid applies to criteria 'fe-opt' and "
+                        "'fe-marg' only, not %r" % _criterion_label(code))
+        cfg.set('ratio_grid', float(lo), float(hi), _size_arg(count, 'ratio_grid count'))
     cfg.set('intercept', 1 if intercept else 0)
     cfg.set('standardize', 1 if standardize else 0)
 
@@ -232,10 +295,13 @@ class _Progress:
 def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None, keep=None,
                       top=100, bins=64, bin_edges=None, alpha=None, beta=None, threads=1,
                       intercept=True, standardize=True, progress=None, fold_seed=None,
-                      shard=None, checkpoint=None, checkpoint_interval=5.0):
+                      shard=None, checkpoint=None, checkpoint_interval=5.0,
+                      normal_gamma=None, ratio_grid=None, model_prior='uniform',
+                      prior_q=0.5):
     """Score every subset of ds's features with min_size <= k <= max_size (smi_search_run).
 
-    criterion: 'rss', 'aic', 'bic', 'fe', 'cv' or 'loo' (or an SMI_CRIT_* value);
+    criterion: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt' or 'fe-marg' (or
+    an SMI_CRIT_* value; the free energies are described in include/sparsemi.h);
     folds (for 'cv'): None uses the data set's folds, or 10 unshuffled folds when it has
     none (as `sparsemi es`); an int K makes K folds for this call (shuffled by fold_seed,
     or sample i in fold i % K when fold_seed is None); an array gives each sample's fold
@@ -244,7 +310,17 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
     keep: features (names or indices) forced into every model.
     top: the number of best models kept and refitted. bins: at most that many DOS bins,
     of equal width (a power of two) placed on multiples of it; or bin_edges: explicit
-    increasing edges, scores outside them counted as below or above. alpha, beta: the free energy's hyperparameters ('fe' only; defaults 1e-2, 1).
+    increasing edges, scores outside them counted as below or above. alpha, beta: the free
+    energy's hyperparameters ('fe' only; defaults 1e-2, 1).
+    normal_gamma: (lambda, a0, b0), the normal-gamma prior of 'fe-ng' (defaults 1, 1e-6,
+    1e-6) and of 'fe-marg' (a0 and b0 only: its lambda runs over the ratio grid).
+    ratio_grid: (lo, hi, count), the grid of ratios lambda = alpha / beta of 'fe-opt' and
+    'fe-marg': count points log-spaced from lo to hi (default 1e-4 to 1e4, 20 points).
+    model_prior: the prior over models of the posterior that the free-energy criteria
+    accumulate (SearchResult.log_evidence_total, posterior_inclusion, ...): 'uniform'
+    (every scored subset equally likely), 'bernoulli' (each free feature in with
+    probability prior_q, renormalised over the size range) or 'none' / None (no posterior;
+    a faster search). Other criteria have no posterior whatever it is.
     threads: 0 means every core; the result does not depend on it. intercept,
     standardize: on or off (standardisation matters for 'fe' only).
     progress: None or a callable(fraction); an exception it raises (KeyboardInterrupt
@@ -263,8 +339,17 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
     min_size = _size_arg(min_size, 'min_size')
     max_arg = 0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1)
     cv = code == _capi.SMI_CRIT_CV
+    prior_code = _model_prior_code(model_prior)
+    bernoulli = prior_code == _capi.SMI_MODEL_PRIOR_BERNOULLI
+    if bernoulli and code not in _FE_CRITERIA:
+        raise Error(_capi.SMI_EINVAL, "model_prior 'bernoulli' applies to the free-energy "
+                    "criteria only, not %r" % _criterion_label(code))
+    # q matters to the Bernoulli prior only (the library checks 0 < q < 1 for it).
+    prior_q = float(prior_q) if bernoulli else 0.5
     with _Config() as cfg, _Folds(ds, folds, fold_seed, cv), _Progress(progress) as prog:
-        _configure_model(cfg, code, alpha, beta, intercept, standardize)
+        _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
+                         ratio_grid)
+        cfg.set('model_prior', prior_code, prior_q)
         cfg.set('size_range', min_size, max_arg)
         if keep_idx:
             cfg.set('keep', _size_array(keep_idx), len(keep_idx))
@@ -301,12 +386,24 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
     if status < 0:
         raise Error(status, message)
     fe = code == _capi.SMI_CRIT_FE
+    ng = tuple(float(v) for v in (_DEFAULT_NORMAL_GAMMA if normal_gamma is None
+                                  else normal_gamma))
+    grid = tuple(_DEFAULT_RATIO_GRID if ratio_grid is None else ratio_grid)
     request = {
         'target': target, 'n_samples': n, 'names': names,
         'min_size': max(min_size, len(keep_idx)), 'keep': keep_idx,
         'fit_intercept': bool(intercept),
         'alpha': (float(_DEFAULT_ALPHA if alpha is None else alpha) if fe else None),
         'beta': (float(_DEFAULT_BETA if beta is None else beta) if fe else None),
+        # The settings of the other free-energy criteria, where the criterion uses them
+        # (fe-marg's lambda runs over the grid), as `sparsemi es --json` reports them.
+        'ng_prior': ({'lambda': ng[0] if code == _capi.SMI_CRIT_FE_NG else None,
+                      'a0': ng[1], 'b0': ng[2]} if code in _NG_CRITERIA else None),
+        'ratio_grid': ({'lo': float(grid[0]), 'hi': float(grid[1]), 'n': int(grid[2])}
+                       if code in _GRID_CRITERIA else None),
+        'model_prior': ({'kind': _MODEL_PRIOR_NAMES[prior_code],
+                         'q': prior_q if bernoulli else None}
+                        if code in _FE_CRITERIA else None),
         'folds': ({'k': n_folds, 'column': None,
                    'seed': fold_seed if np.ndim(folds) == 0 and folds is not None else None}
                   if cv else None),
@@ -321,7 +418,8 @@ def load_result(path, ds, intercept=True):
     """A result saved by SearchResult.save (smi_result_load). ds: the data set searched,
     for the names (the library's file holds indices only); intercept: whether the search
     fitted one (no accessor says so). What the library does not report (min_size, keep,
-    alpha, beta, folds, shard, threads, elapsed_s) is None."""
+    alpha, beta, ng_prior, ratio_grid, model_prior, folds, shard, threads, elapsed_s) is
+    None."""
     handle = ctypes.c_void_p()
     call(lib.smi_result_load, ctypes.byref(handle), os.fsencode(path))
     p = lib.smi_result_p(handle)
@@ -331,6 +429,7 @@ def load_result(path, ds, intercept=True):
                     % (os.fsdecode(path), p, ds.p))
     request = dict(target=ds.target, n_samples=ds.n, names=ds.names, min_size=None,
                    keep=None, fit_intercept=bool(intercept), alpha=None, beta=None,
+                   ng_prior=None, ratio_grid=None, model_prior=None,
                    folds=None, shard=None, threads=None, elapsed_s=None)
     return SearchResult._own(handle, request)
 
@@ -358,15 +457,18 @@ def merge_results(parts):
 
 
 def score_subset(ds, features, criterion='bic', folds=None, fold_seed=None, alpha=None,
-                 beta=None, intercept=True, standardize=True):
+                 beta=None, intercept=True, standardize=True, normal_gamma=None,
+                 ratio_grid=None):
     """The criterion of one subset of features (names or indices), computed directly by
-    QR with the definitions of exhaustive_search (smi_score_subset). Raises sparsemi.Error,
-    SMI_ESINGULAR for a rank-deficient subset."""
+    QR with the definitions of exhaustive_search (smi_score_subset), normal_gamma and
+    ratio_grid included. Raises sparsemi.Error, SMI_ESINGULAR for a rank-deficient
+    subset."""
     code = _criterion_code(criterion)
     subset = _feature_indices(ds, features, 'features')
     value = ctypes.c_double()
     with _Config() as cfg, _Folds(ds, folds, fold_seed, code == _capi.SMI_CRIT_CV):
-        _configure_model(cfg, code, alpha, beta, intercept, standardize)
+        _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
+                         ratio_grid)
         call(lib.smi_score_subset, ds._h, cfg.handle, _size_array(subset), len(subset),
              ctypes.byref(value))
     return value.value
@@ -384,6 +486,10 @@ class SearchResult(Handle):
     size -> Model), dos (DOS), feature_frequency (dict name -> fraction of the top models
     using it), features (the data set's feature names), n_samples, n_features, target,
     min_size, max_size, elapsed_s; weight_diagram(), to_json().
+    The model posterior of a free-energy search (exhaustive_search's model_prior):
+    has_posterior, log_evidence_total, posterior_inclusion, size_posterior, dos_posterior,
+    model_average, each None when the result has none (another criterion, or model_prior
+    'none').
     Free it with close() or a `with` block; otherwise it is freed when collected. What
     was read before close() stays readable.
     """
@@ -435,7 +541,8 @@ class SearchResult(Handle):
 
     @functools.cached_property
     def criterion(self):
-        """The criterion's name: 'rss', 'aic', 'bic', 'fe', 'cv' or 'loo'."""
+        """The criterion's name: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt'
+        or 'fe-marg'."""
         return decode(lib.smi_criterion_name(lib.smi_result_criterion(self._h)))
 
     @functools.cached_property
@@ -525,6 +632,74 @@ class SearchResult(Handle):
         call(lib.smi_result_feature_frequency, self._h, p, _dptr(freq))
         return {name: float(f) for name, f in zip(self._request['names'], freq[:p])}
 
+    # -- the model posterior (free-energy criteria) ---------------------------------
+
+    def _posterior_array(self, func, count):
+        """A read-only float64 array of `count` values from func(res, capacity, out); None
+        when the result has no posterior (SMI_ENOTFOUND)."""
+        out = np.zeros(max(count, 1))
+        status = func(self._h, count, _dptr(out))
+        if status == _capi.SMI_ENOTFOUND:
+            return None
+        if status < 0:
+            raise Error(status, last_error())
+        out = out[:count].copy()
+        out.flags.writeable = False
+        return out
+
+    @functools.cached_property
+    def log_evidence_total(self):
+        """ln sum_S p(y | S) p(S) over the scored subsets, the evidence of the whole family
+        of models (a float); None when the result has no posterior."""
+        value = ctypes.c_double()
+        status = lib.smi_result_log_evidence_total(self._h, ctypes.byref(value))
+        if status == _capi.SMI_ENOTFOUND:
+            return None
+        if status < 0:
+            raise Error(status, last_error())
+        return value.value
+
+    @property
+    def has_posterior(self):
+        """Whether the result holds a model posterior (a free-energy criterion searched
+        with a model prior)."""
+        return self.log_evidence_total is not None
+
+    @functools.cached_property
+    def posterior_inclusion(self):
+        """Per feature (p values, the data set's order), the posterior probability that it
+        is in the model (1 for forced features); None when the result has no posterior."""
+        return self._posterior_array(lib.smi_result_posterior_inclusion, self.n_features)
+
+    @functools.cached_property
+    def size_posterior(self):
+        """The posterior probability of each model size k = 0 .. max_size (max_size + 1
+        values); None when the result has no posterior."""
+        return self._posterior_array(lib.smi_result_size_posterior, self.max_size + 1)
+
+    @functools.cached_property
+    def dos_posterior(self):
+        """The posterior mass of each DOS bin (as dos.counts; with given bin_edges the mass
+        below and above them is left out); None when the result has no posterior."""
+        return self._posterior_array(lib.smi_result_dos_posterior,
+                                     lib.smi_result_n_bins(self._h))
+
+    @functools.cached_property
+    def model_average(self):
+        """The model-averaged coefficients (ModelAverage); None when the result has no
+        posterior."""
+        p = self.n_features
+        coef = np.zeros(max(p, 1))
+        intercept, mass = ctypes.c_double(), ctypes.c_double()
+        status = lib.smi_result_model_average(self._h, p, _dptr(coef), ctypes.byref(intercept),
+                                              ctypes.byref(mass))
+        if status == _capi.SMI_ENOTFOUND:
+            return None
+        if status < 0:
+            raise Error(status, last_error())
+        return ModelAverage({name: float(c) for name, c in zip(self._request['names'], coef)},
+                            intercept.value, mass.value, mass.value == 1.0)
+
     def weight_diagram(self):
         """A new float64 array, top models x features: model r's coefficient of feature j
         (data units), 0 where the model does not use it. Rows in the order of `models`."""
@@ -555,10 +730,14 @@ class SearchResult(Handle):
         return out
 
     def as_dict(self):
-        """The result as plain Python data, with the keys of `sparsemi es --json`."""
+        """The result as plain Python data, with the keys of `sparsemi es --json`: the
+        settings of a free-energy criterion (ng_prior, ratio_grid, model_prior) where the
+        criterion uses them, and the model posterior (dos['posterior'], log_evidence_total,
+        posterior_inclusion, size_posterior, model_average) where the result has one."""
         r, names = self._request, self._request['names']
+        code = lib.smi_result_criterion(self._h)
         dos = self.dos
-        return {
+        out = {
             'command': 'es',
             'version': decode(lib.smi_version_string()),
             'file': None,
@@ -573,6 +752,13 @@ class SearchResult(Handle):
             'keep': None if r['keep'] is None else [names[j] for j in r['keep']],
             'alpha': r['alpha'],
             'beta': r['beta'],
+        }
+        for key, criteria in (('ng_prior', _NG_CRITERIA), ('ratio_grid', _GRID_CRITERIA),
+                              ('model_prior', _FE_CRITERIA)):
+            if code in criteria:
+                value = r.get(key)
+                out[key] = None if value is None else dict(value)
+        out.update({
             'folds': None if r['folds'] is None else dict(r['folds']),
             'shard': None if r['shard'] is None else dict(r['shard']),
             'n_models': self.n_models,
@@ -583,9 +769,21 @@ class SearchResult(Handle):
                     'counts': [int(c) for c in dos.counts],
                     'below': dos.below, 'above': dos.above},
             'feature_frequency': {k: _json_number(v) for k, v in self.feature_frequency.items()},
-            'elapsed_s': r['elapsed_s'],
-            'threads': r['threads'],
-        }
+        })
+        if self.has_posterior:
+            out['dos']['posterior'] = [_json_number(m) for m in self.dos_posterior]
+            out['log_evidence_total'] = _json_number(self.log_evidence_total)
+            out['posterior_inclusion'] = {name: _json_number(v) for name, v
+                                          in zip(names, self.posterior_inclusion)}
+            out['size_posterior'] = [_json_number(v) for v in self.size_posterior]
+            avg = self.model_average
+            out['model_average'] = {
+                'intercept': _json_number(avg.intercept),
+                'coefficients': {k: _json_number(v) for k, v in avg.coefficients.items()},
+                'mass': _json_number(avg.mass), 'exact': avg.exact}
+        out['elapsed_s'] = r['elapsed_s']
+        out['threads'] = r['threads']
+        return out
 
     def to_json(self, indent=None):
         """The result as a JSON string with the keys and layout of `sparsemi es --json`
