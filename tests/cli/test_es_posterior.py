@@ -275,7 +275,8 @@ class TestOtherCriteria(PosteriorCase):
         for key in ("model_prior", "ratio_grid", "ng_prior"):
             self.assertNotIn(key, r)  # no free-energy settings in the request
         self.assertFalse(os.path.exists(prefix + "-inclusion.svg"))
-        self.assertTrue(os.path.exists(prefix + "-dos.svg"))
+        texts = [t.text for t in svg_root(prefix + "-dos.svg").iter(SVG + "text")]
+        self.assertFalse(any("posterior" in (t or "") for t in texts))
 
     def test_prior_none(self):
         prefix = os.path.join(self.dir, "none")
@@ -294,6 +295,9 @@ class TestOtherCriteria(PosteriorCase):
         self.assertEqual(r["model_prior"], {"kind": "uniform", "q": None})
         self.assertPosteriorShape(r)
         self.assertInclusionSvg(prefix + "-inclusion.svg", criterion, r["posterior_inclusion"])
+        # the DOS picture carries the posterior mass per bin on its own axis
+        texts = [t.text for t in svg_root(prefix + "-dos.svg").iter(SVG + "text")]
+        self.assertIn("posterior mass per bin", texts)
         return r
 
     def test_fe_marg(self):

@@ -1,7 +1,9 @@
 /* `sparsemi es --plot PREFIX`, first picture: PREFIX-dos.svg, the density of states.
  * A histogram of the criterion over every subset scored, with counts on a log axis
  * (a DOS spans many decades: a handful of good models, millions of poor ones), the
- * best model as a labelled dashed line and the other kept models as a rug of ticks. */
+ * best model as a labelled dashed line and the other kept models as a rug of ticks; with a
+ * model posterior, the posterior mass of each bin as a step line on a linear axis at the
+ * right (where the few good models hold nearly all of it). */
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include "es.h"
 
 #define WIDTH 760.0
+#define WIDTH_POSTERIOR 820.0 /* room for the posterior's axis at the right */
 #define HEIGHT 500.0
 /* The plot area. The top margin holds title, subtitle and legend. */
 #define LEFT 84.0
@@ -21,6 +24,7 @@
 #define GRID_COLOUR "#e4e4e4"
 #define AXIS_COLOUR "#333333"
 #define NOTE_COLOUR "#555555"
+#define POST_COLOUR "#e8871e"
 #define RUG_LENGTH 12.0
 #define MIN_BAR_WIDTH 3.0    /* a bin narrower than this on the axis is drawn this wide */
 #define LABEL_GAP 6.0       /* the best model's line rises this far above the plot */
@@ -175,6 +179,42 @@ static void marks(FILE *out, const frame *f, const es_report *r)
                  "best: %s (%.6g)", names, r->top[0].criterion);
 }
 
+/* The posterior mass per bin: a step line on a linear axis from 0 at BOTTOM. */
+static void posterior_overlay(FILE *out, const frame *f, const es_report *r)
+{
+    double most = 0.0;
+    for (size_t b = 0; b < r->n_bins; b++)
+        most = fmax(most, r->dos_posterior[b]);
+    if (!(most > 0.0))
+        return;
+    double ticks[16], step;
+    size_t n = cli_svg_ticks(0.0, most, 5, ticks, 16, &step);
+    double top = fmax(most, n ? ticks[n - 1] : most);
+#define Y_POST(m) (BOTTOM - (m) / top * (BOTTOM - TOP))
+    const cli_svg_font label = { 12.0, "start", 0.0, POST_COLOUR, 0 };
+    cli_svg_line(out, RIGHT, TOP, RIGHT, BOTTOM, POST_COLOUR, 1.0, 0);
+    for (size_t k = 0; k < n; k++) {
+        char text[32];
+        cli_svg_tick_label(text, sizeof text, ticks[k], step);
+        cli_svg_line(out, RIGHT, Y_POST(ticks[k]), RIGHT + 6, Y_POST(ticks[k]), POST_COLOUR,
+                     1.0, 0);
+        cli_svg_text(out, &label, RIGHT + 9, Y_POST(ticks[k]) + 4, "%s", text);
+    }
+    const cli_svg_font title = { 13.0, "middle", 90.0, POST_COLOUR, 0 };
+    cli_svg_text(out, &title, RIGHT + 58, 0.5 * (TOP + BOTTOM), "posterior mass per bin");
+    double y_prev = BOTTOM;
+    for (size_t b = 0; b < r->n_bins; b++) {
+        double x0 = x_of(f, r->edges[b]), x1 = x_of(f, r->edges[b + 1]);
+        double y = Y_POST(r->dos_posterior[b]);
+        cli_svg_line(out, x0, y_prev, x0, y, POST_COLOUR, 2.0, 0);
+        cli_svg_line(out, x0, y, x1, y, POST_COLOUR, 2.0, 0);
+        y_prev = y;
+    }
+    cli_svg_line(out, x_of(f, r->edges[r->n_bins]), y_prev, x_of(f, r->edges[r->n_bins]),
+                 BOTTOM, POST_COLOUR, 2.0, 0);
+#undef Y_POST
+}
+
 static void headings(FILE *out, const es_report *r)
 {
     const char *file = strrchr(r->data_path, '/') ? strrchr(r->data_path, '/') + 1
@@ -198,8 +238,12 @@ static void headings(FILE *out, const es_report *r)
                  r->n_top == 1 ? "" : "s");
     cli_svg_line(out, LEFT + 330, y - 11, LEFT + 330, y + 2, MARK_COLOUR, 1.5, 1);
     cli_svg_text(out, &note, LEFT + 338, y, "the best model");
+    if (r->has_posterior) {
+        cli_svg_line(out, LEFT + 460, y - 4, LEFT + 478, y - 4, POST_COLOUR, 2.0, 0);
+        cli_svg_text(out, &note, LEFT + 484, y, "posterior mass (right axis)");
+    }
     if (r->below || r->above)
-        cli_svg_text(out, &note, LEFT + 460, y, "outside the axis: %llu below, %llu above",
+        cli_svg_text(out, &note, LEFT, y + 18, "outside the axis: %llu below, %llu above",
                      (unsigned long long)r->below, (unsigned long long)r->above);
 }
 
@@ -208,7 +252,7 @@ void es_plot_dos(FILE *out, const es_report *r)
     char title[160];
     snprintf(title, sizeof title, "Density of states of the %s",
              es_criterion_label(r->criterion));
-    cli_svg_begin(out, WIDTH, HEIGHT, title);
+    cli_svg_begin(out, r->has_posterior ? WIDTH_POSTERIOR : WIDTH, HEIGHT, title);
     headings(out, r);
     if (r->n_bins == 0 || r->n_models == 0) {
         const cli_svg_font font = { 14.0, "middle", 0.0, NOTE_COLOUR, 0 };
@@ -221,6 +265,8 @@ void es_plot_dos(FILE *out, const es_report *r)
     count_axis(out, &f);
     bars(out, &f, r);
     criterion_axis(out, &f, r);
+    if (r->has_posterior)
+        posterior_overlay(out, &f, r);
     marks(out, &f, r);
     cli_svg_end(out);
 }
