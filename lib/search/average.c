@@ -157,6 +157,8 @@ static void record(smi_avg *a, size_t k, size_t free_k)
     if (!isfinite(F))
         return;
     double lw = -F + (double)free_k * a->log_odds;
+    if (!(fabs(lw) < 1e15)) /* not a weight a double can scale: its sums report it */
+        lw = copysign(1e15, lw);
     int64_t want = (int64_t)floor(lw / LN2_HI);
     if (!a->started) {
         a->shift = want;

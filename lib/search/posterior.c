@@ -88,6 +88,8 @@ double smi_post_record(smi_post *pt, smi_collector *c, size_t depth, double valu
     if (!pt->on)
         return 0.0;
     double lw = -value + (double)depth * pt->log_odds;
+    if (!(fabs(lw) < 1e15)) /* not a weight a double can scale: its sums report it */
+        lw = copysign(1e15, lw);
     int64_t want = (int64_t)floor(lw / LN2_HI);
     if (!pt->started) {
         pt->shift = want;

@@ -82,6 +82,7 @@ static inline int smi_has_posterior(const struct smi_search *cfg)
  * round nothing, so a sum is the same bits in any order. At most SMI_XBANK_MAX_LIMBS limbs
  * (a range of about 90 000 in ln): beyond, SMI_ETOOLARGE. */
 #define SMI_XBANK_MAX_LIMBS 4096
+#define SMI_XBANK_MAX_SHIFT ((int64_t)1 << 40) /* binary exponents of terms, far beyond use */
 typedef struct smi_xbank {
     size_t count, limbs;
     int64_t low;

@@ -7,6 +7,7 @@
  * propagated (each add is below 2^33; 2^63 / 2^33 = 2^30), so the bank normalises every
  * SMI_XBANK_NORMALISE adds. All accumulators of a bank share one range of limbs, which
  * grows when a term falls outside it. */
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,8 +50,10 @@ static int cover(smi_xbank *b, int64_t lo, int64_t hi)
         new_hi = hi > b->low + (int64_t)b->limbs ? hi + GROW_MARGIN : b->low + (int64_t)b->limbs;
     }
     SMI_FAIL_IF(new_hi - new_lo > SMI_XBANK_MAX_LIMBS, SMI_ETOOLARGE,
-                "model posterior: the evidence spans more than %d binary orders of magnitude",
-                SMI_XBANK_MAX_LIMBS * LIMB_BITS);
+                "model posterior: the evidence spans more than %d binary orders of magnitude "
+                "(sums over 2^%lld to 2^%lld, a term at 2^%lld)", SMI_XBANK_MAX_LIMBS * LIMB_BITS,
+                (long long)(b->low * LIMB_BITS), (long long)((b->low + (int64_t)b->limbs) * LIMB_BITS),
+                (long long)(lo < b->low ? lo * LIMB_BITS : (hi - 1) * LIMB_BITS));
     size_t limbs = (size_t)(new_hi - new_lo);
     int64_t *d = smi_calloc_array(b->count ? b->count : 1, limbs * sizeof *d, "posterior sums");
     if (!d)
@@ -87,6 +90,9 @@ int smi_xbank_add(smi_xbank *b, size_t a, double w, int64_t shift)
 {
     if (!(w > 0.0))
         return SMI_OK; /* zero (an underflowed weight) adds nothing */
+    SMI_FAIL_IF(!(w <= DBL_MAX) || shift < -SMI_XBANK_MAX_SHIFT || shift > SMI_XBANK_MAX_SHIFT,
+                SMI_ENONFINITE, "model posterior: a weight %g 2^%lld is out of range", w,
+                (long long)shift);
     /* w = m 2^e with m the 53-bit significand, read from the bits (IEEE 754 binary64;
      * frexp and ldexp cost a third of the time of an add here) */
     uint64_t bits;
