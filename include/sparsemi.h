@@ -547,6 +547,93 @@ SMI_API int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *m
 SMI_API int smi_evidence_covariance(const smi_evidence *ev, size_t capacity,
                                     double *covariance);
 
+/* ------------------------------------------------------------------------------------
+ * Approximate exhaustive search: replica-exchange Monte Carlo over subsets and the
+ * multiple-histogram density of states (DESIGN.md 4.5). See doc/api.md, "Replica exchange".
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct smi_remc smi_remc;
+typedef struct smi_remc_result smi_remc_result;
+
+#define SMI_REMC_MAX_REPLICAS 256
+
+/* smi_remc_create: 16 replicas on the ladder 0 and then 15 inverse temperatures growing
+ * geometrically from 1e-3 to 1; 20000 sweeps after 2000 of burn-in (a sweep: as many
+ * proposals per replica as there are candidate features); seed 1; 1 thread.
+ * Setters return SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
+ * set_replicas: 2 to SMI_REMC_MAX_REPLICAS replicas on the geometric ladder up to
+ *   beta_max > 0.
+ * set_ladder: the inverse temperatures themselves, finite, >= 0, increasing; a first 0
+ *   (which samples every state alike) makes the DOS's normalisation exact.
+ * set_sweeps: at least 8 sweeps (the error blocks), and the burn-in before them.
+ * set_threads: replicas run in parallel threads, 0 meaning every core; the result is the
+ *   same bits for any thread count. */
+SMI_API int smi_remc_create(smi_remc **out);
+SMI_API void smi_remc_free(smi_remc *cfg);
+SMI_API int smi_remc_set_replicas(smi_remc *cfg, size_t replicas, double beta_max);
+SMI_API int smi_remc_set_ladder(smi_remc *cfg, const double *betas, size_t count);
+SMI_API int smi_remc_set_sweeps(smi_remc *cfg, size_t sweeps, size_t burn_in);
+SMI_API int smi_remc_set_seed(smi_remc *cfg, uint64_t seed);
+SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
+
+/* smi_remc_run: sample the subsets that the search configuration `search` allows (its
+ * criterion, hyperparameters, forced features, size range, intercept and standardisation,
+ * top count M and DOS bins or edges, progress callback) with replica exchange:
+ *   - the state space is every subset in the size range; with min_size == max_size (more
+ *     than the forced features) the moves are swaps of one feature for another, otherwise
+ *     single-feature flips (a flip leaving the range is rejected);
+ *   - the energy is the criterion (rss, aic, bic, fe, fe-ng), each proposal's change
+ *     computed from the current model by rank-one updates, never by a refit;
+ *   - Metropolis acceptance per proposal, after each sweep an exchange attempt between
+ *     neighbouring replicas (even pairs, then odd pairs);
+ *   - the DOS by the multiple-histogram method from every replica's energies after the
+ *     burn-in, normalised to the exact number of states, with standard errors of ln D
+ *     from 8 consecutive blocks of sweeps.
+ * Returns SMI_OK and a result (free with smi_remc_result_free), SMI_EINVAL (bad
+ * arguments; cv, loo, fe-opt and fe-marg are not supported), SMI_ESINGULAR (no
+ * nonsingular starting subset found), SMI_ENOMEM, SMI_ECANCELED, or SMI_ENOCONV (the
+ * multiple-histogram equations did not converge). */
+SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,
+                         smi_remc_result **out);
+SMI_API void smi_remc_result_free(smi_remc_result *res);
+
+/* Accessors; those with a capacity return SMI_OK or SMI_EINVAL when it is too small.
+ * smi_remc_n_replicas: R. smi_remc_ladder: the R inverse temperatures.
+ * smi_remc_acceptance: per replica (by temperature), the fraction of proposals accepted.
+ * smi_remc_exchange_rates: R - 1 values, the fraction of exchanges accepted between
+ *   temperatures i and i + 1.
+ * smi_remc_n_states: the exact number of subsets in the space (a double).
+ * smi_remc_n_proposals: proposals made, burn-in included, over all replicas.
+ * smi_remc_dos: edges (B + 1), ln of the estimated number of subsets in each bin
+ *   (-INFINITY where no replica went) and its standard error (NAN where a block had no
+ *   sample in the bin); B = smi_remc_n_bins.
+ * smi_remc_model: model `rank` of the M best distinct subsets visited, as
+ *   smi_result_model gives them (features ascending, k, criterion refitted exactly by QR);
+ *   smi_remc_n_top gives their number.
+ * smi_remc_posterior_inclusion: for the free-energy criteria with 1 on the ladder, per
+ *   feature the fraction of the samples at inverse temperature 1 containing it, which is
+ *   its posterior inclusion probability under the uniform model prior; SMI_ENOTFOUND
+ *   otherwise.
+ * smi_remc_trace: the energy of the state at temperature `replica` after every sweep,
+ *   burn-in included (smi_remc_n_sweeps values). */
+SMI_API size_t smi_remc_n_replicas(const smi_remc_result *res);
+SMI_API int smi_remc_ladder(const smi_remc_result *res, size_t capacity, double *betas);
+SMI_API int smi_remc_acceptance(const smi_remc_result *res, size_t capacity, double *rates);
+SMI_API int smi_remc_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates);
+SMI_API double smi_remc_n_states(const smi_remc_result *res);
+SMI_API uint64_t smi_remc_n_proposals(const smi_remc_result *res);
+SMI_API size_t smi_remc_n_bins(const smi_remc_result *res);
+SMI_API int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *edges,
+                         double *log_counts, double *errors);
+SMI_API size_t smi_remc_n_top(const smi_remc_result *res);
+SMI_API int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capacity,
+                           size_t *features, size_t *k, double *value);
+SMI_API int smi_remc_posterior_inclusion(const smi_remc_result *res, size_t capacity,
+                                         double *prob);
+SMI_API size_t smi_remc_n_sweeps(const smi_remc_result *res);
+SMI_API int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity,
+                           double *energies);
+
 #ifdef __cplusplus
 }
 #endif

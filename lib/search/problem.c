@@ -284,7 +284,8 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
     return rc;
 }
 
-int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg)
+static int prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg,
+                   int enumerate)
 {
     memset(pb, 0, sizeof *pb);
     pb->cfg = cfg;
@@ -292,7 +293,7 @@ int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi
     pb->p = ds->p;
     smi_problem_set_constants(pb);
     int rc = choose_features(pb, ds, cfg);
-    if (rc == SMI_OK)
+    if (rc == SMI_OK && enumerate)
         rc = count_subsets(pb);
     if (rc == SMI_OK)
         rc = build_root(pb, ds);
@@ -301,6 +302,17 @@ int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi
     if (rc != SMI_OK)
         smi_problem_free(pb);
     return rc;
+}
+
+int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg)
+{
+    return prepare(pb, ds, cfg, 1);
+}
+
+int smi_problem_prepare_sampling(smi_problem *pb, const smi_dataset *ds,
+                                 const struct smi_search *cfg)
+{
+    return prepare(pb, ds, cfg, 0);
 }
 
 /* ---------- the plan ---------- */

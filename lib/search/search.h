@@ -331,6 +331,10 @@ const char *smi_hist_check(const smi_hist *h);
 
 /* Preparation and the sweep tree (sweep.c). */
 int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_search *cfg);
+/* The same for sampling the subsets rather than enumerating them (remc/): no subset counts
+ * (binom_prefix NULL), so a space beyond a 64-bit count is not refused. */
+int smi_problem_prepare_sampling(smi_problem *pb, const smi_dataset *ds,
+                                 const struct smi_search *cfg);
 void smi_problem_free(smi_problem *pb);
 /* Number of subsets with `extra` more candidates chosen from m, for a node of size k. */
 uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k);

@@ -291,6 +291,21 @@ void cli_svg_rect(FILE *out, double x, double y, double w, double h, const char 
 void cli_svg_line(FILE *out, double x1, double y1, double x2, double y2, const char *stroke,
                   double width, int dashed);
 
+/* cli_svg_polyline: a line through the n points (x[k], y[k]), unfilled, of the given colour
+ * and width; nothing for n == 0. */
+void cli_svg_polyline(FILE *out, const double *x, const double *y, size_t n, const char *stroke,
+                      double width);
+
+/* cli_svg_polygon: the closed polygon through the n points, filled with `fill` at the given
+ * opacity (0 to 1), no outline; nothing for n == 0. */
+void cli_svg_polygon(FILE *out, const double *x, const double *y, size_t n, const char *fill,
+                     double opacity);
+
+/* cli_svg_circle: a circle of radius r filled with `fill`, outlined with `stroke` (NULL:
+ * none); `tooltip` (NULL: none) becomes its <title>. */
+void cli_svg_circle(FILE *out, double cx, double cy, double r, const char *fill,
+                    const char *stroke, const char *tooltip);
+
 /* cli_svg_text: printf-formatted text at (x, y) (the baseline), escaped for XML. */
 void cli_svg_text(FILE *out, const cli_svg_font *font, double x, double y, const char *fmt,
                   ...) CLI_PRINTF(5, 6);
@@ -323,5 +338,6 @@ int cmd_info(int argc, char **argv);
 int cmd_es(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
+int cmd_remc(int argc, char **argv);
 
 #endif /* SPARSEMI_CLI_H */

@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     { "es", cmd_es, "exhaustive search: every subset of the features, ranked, and its DOS" },
     { "merge", cmd_merge, "merge the saved shards of an exhaustive search into one result" },
     { "evidence", cmd_evidence, "Bayesian model evidence of one model: F, hyperparameters, posterior" },
+    { "remc", cmd_remc, "replica-exchange Monte Carlo: the DOS and best models where es cannot go" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

@@ -53,6 +53,45 @@ void cli_svg_line(FILE *out, double x1, double y1, double x2, double y2, const c
             x1, y1, x2, y2, stroke, width, dashed ? " stroke-dasharray=\"5,3\"" : "");
 }
 
+void cli_svg_polyline(FILE *out, const double *x, const double *y, size_t n, const char *stroke,
+                      double width)
+{
+    if (n == 0)
+        return;
+    fputs("<polyline points=\"", out);
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s" COORD "," COORD, k ? " " : "", x[k], y[k]);
+    fprintf(out, "\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.2f\" "
+                 "stroke-linejoin=\"round\"/>\n", stroke, width);
+}
+
+void cli_svg_polygon(FILE *out, const double *x, const double *y, size_t n, const char *fill,
+                     double opacity)
+{
+    if (n == 0)
+        return;
+    fputs("<polygon points=\"", out);
+    for (size_t k = 0; k < n; k++)
+        fprintf(out, "%s" COORD "," COORD, k ? " " : "", x[k], y[k]);
+    fprintf(out, "\" fill=\"%s\" fill-opacity=\"%.3f\" stroke=\"none\"/>\n", fill, opacity);
+}
+
+void cli_svg_circle(FILE *out, double cx, double cy, double r, const char *fill,
+                    const char *stroke, const char *tooltip)
+{
+    fprintf(out, "<circle cx=\"" COORD "\" cy=\"" COORD "\" r=\"" COORD "\" fill=\"%s\"", cx, cy,
+            r, fill);
+    if (stroke)
+        fprintf(out, " stroke=\"%s\" stroke-width=\"1\"", stroke);
+    if (!tooltip) {
+        fputs("/>\n", out);
+        return;
+    }
+    fputs("><title>", out);
+    cli_svg_escape(out, tooltip);
+    fputs("</title></circle>\n", out);
+}
+
 void cli_svg_text(FILE *out, const cli_svg_font *font, double x, double y, const char *fmt,
                   ...)
 {

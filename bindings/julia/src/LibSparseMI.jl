@@ -25,6 +25,7 @@ const SMI_ENOCONV = -13  # an iteration did not converge
 const SMI_ECANCELED = -14  # the progress callback asked to stop
 const SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
 const SMI_RATIO_GRID_MAX = 256
+const SMI_REMC_MAX_REPLICAS = 256
 const SMI_CRIT_RSS = 0
 const SMI_CRIT_AIC = 1
 const SMI_CRIT_BIC = 2
@@ -725,4 +726,158 @@ function smi_evidence_covariance(ev, capacity, covariance)
     ccall((:smi_evidence_covariance, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           ev, capacity, covariance)
+end
+
+# int smi_remc_create(smi_remc **out)
+function smi_remc_create(out)
+    ccall((:smi_remc_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# void smi_remc_free(smi_remc *cfg)
+function smi_remc_free(cfg)
+    ccall((:smi_remc_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_remc_set_replicas(smi_remc *cfg, size_t replicas, double beta_max)
+function smi_remc_set_replicas(cfg, replicas, beta_max)
+    ccall((:smi_remc_set_replicas, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Cdouble,),
+          cfg, replicas, beta_max)
+end
+
+# int smi_remc_set_ladder(smi_remc *cfg, const double *betas, size_t count)
+function smi_remc_set_ladder(cfg, betas, count)
+    ccall((:smi_remc_set_ladder, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
+          cfg, betas, count)
+end
+
+# int smi_remc_set_sweeps(smi_remc *cfg, size_t sweeps, size_t burn_in)
+function smi_remc_set_sweeps(cfg, sweeps, burn_in)
+    ccall((:smi_remc_set_sweeps, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t,),
+          cfg, sweeps, burn_in)
+end
+
+# int smi_remc_set_seed(smi_remc *cfg, uint64_t seed)
+function smi_remc_set_seed(cfg, seed)
+    ccall((:smi_remc_set_seed, libsparsemi), Cint,
+          (Ptr{Cvoid}, UInt64,),
+          cfg, seed)
+end
+
+# int smi_remc_set_threads(smi_remc *cfg, size_t threads)
+function smi_remc_set_threads(cfg, threads)
+    ccall((:smi_remc_set_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, threads)
+end
+
+# int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg, smi_remc_result **out)
+function smi_remc_run(ds, search, cfg, out)
+    ccall((:smi_remc_run, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, search, cfg, out)
+end
+
+# void smi_remc_result_free(smi_remc_result *res)
+function smi_remc_result_free(res)
+    ccall((:smi_remc_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_remc_n_replicas(const smi_remc_result *res)
+function smi_remc_n_replicas(res)
+    ccall((:smi_remc_n_replicas, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_remc_ladder(const smi_remc_result *res, size_t capacity, double *betas)
+function smi_remc_ladder(res, capacity, betas)
+    ccall((:smi_remc_ladder, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, betas)
+end
+
+# int smi_remc_acceptance(const smi_remc_result *res, size_t capacity, double *rates)
+function smi_remc_acceptance(res, capacity, rates)
+    ccall((:smi_remc_acceptance, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, rates)
+end
+
+# int smi_remc_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates)
+function smi_remc_exchange_rates(res, capacity, rates)
+    ccall((:smi_remc_exchange_rates, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, rates)
+end
+
+# double smi_remc_n_states(const smi_remc_result *res)
+function smi_remc_n_states(res)
+    ccall((:smi_remc_n_states, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# uint64_t smi_remc_n_proposals(const smi_remc_result *res)
+function smi_remc_n_proposals(res)
+    ccall((:smi_remc_n_proposals, libsparsemi), UInt64,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_remc_n_bins(const smi_remc_result *res)
+function smi_remc_n_bins(res)
+    ccall((:smi_remc_n_bins, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *edges, double *log_counts, double *errors)
+function smi_remc_dos(res, capacity, edges, log_counts, errors)
+    ccall((:smi_remc_dos, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          res, capacity, edges, log_counts, errors)
+end
+
+# size_t smi_remc_n_top(const smi_remc_result *res)
+function smi_remc_n_top(res)
+    ccall((:smi_remc_n_top, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capacity, size_t *features, size_t *k, double *value)
+function smi_remc_model(res, rank, capacity, features, k, value)
+    ccall((:smi_remc_model, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Csize_t}, Ptr{Cdouble},),
+          res, rank, capacity, features, k, value)
+end
+
+# int smi_remc_posterior_inclusion(const smi_remc_result *res, size_t capacity, double *prob)
+function smi_remc_posterior_inclusion(res, capacity, prob)
+    ccall((:smi_remc_posterior_inclusion, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, prob)
+end
+
+# size_t smi_remc_n_sweeps(const smi_remc_result *res)
+function smi_remc_n_sweeps(res)
+    ccall((:smi_remc_n_sweeps, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity, double *energies)
+function smi_remc_trace(res, replica, capacity, energies)
+    ccall((:smi_remc_trace, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cdouble},),
+          res, replica, capacity, energies)
 end

@@ -26,6 +26,7 @@ SMI_ENOCONV = -13  # an iteration did not converge
 SMI_ECANCELED = -14  # the progress callback asked to stop
 SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
 SMI_RATIO_GRID_MAX = 256
+SMI_REMC_MAX_REPLICAS = 256
 SMI_CRIT_RSS = 0
 SMI_CRIT_AIC = 1
 SMI_CRIT_BIC = 2
@@ -498,6 +499,103 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_evidence *ev
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *covariance
+    )),
+    ('smi_remc_create', ctypes.c_int, (  # int smi_remc_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_remc **out
+    )),
+    ('smi_remc_free', None, (  # void smi_remc_free(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+    )),
+    ('smi_remc_set_replicas', ctypes.c_int, (  # int smi_remc_set_replicas(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.c_size_t,  # size_t replicas
+        ctypes.c_double,  # double beta_max
+    )),
+    ('smi_remc_set_ladder', ctypes.c_int, (  # int smi_remc_set_ladder(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(ctypes.c_double),  # const double *betas
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_remc_set_sweeps', ctypes.c_int, (  # int smi_remc_set_sweeps(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.c_size_t,  # size_t sweeps
+        ctypes.c_size_t,  # size_t burn_in
+    )),
+    ('smi_remc_set_seed', ctypes.c_int, (  # int smi_remc_set_seed(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.c_uint64,  # uint64_t seed
+    )),
+    ('smi_remc_set_threads', ctypes.c_int, (  # int smi_remc_set_threads(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.c_size_t,  # size_t threads
+    )),
+    ('smi_remc_run', ctypes.c_int, (  # int smi_remc_run(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_search *search
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_remc_result **out
+    )),
+    ('smi_remc_result_free', None, (  # void smi_remc_result_free(...)
+        ctypes.c_void_p,  # smi_remc_result *res
+    )),
+    ('smi_remc_n_replicas', ctypes.c_size_t, (  # size_t smi_remc_n_replicas(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_ladder', ctypes.c_int, (  # int smi_remc_ladder(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *betas
+    )),
+    ('smi_remc_acceptance', ctypes.c_int, (  # int smi_remc_acceptance(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *rates
+    )),
+    ('smi_remc_exchange_rates', ctypes.c_int, (  # int smi_remc_exchange_rates(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *rates
+    )),
+    ('smi_remc_n_states', ctypes.c_double, (  # double smi_remc_n_states(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_n_proposals', ctypes.c_uint64, (  # uint64_t smi_remc_n_proposals(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_n_bins', ctypes.c_size_t, (  # size_t smi_remc_n_bins(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_dos', ctypes.c_int, (  # int smi_remc_dos(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *edges
+        ctypes.POINTER(ctypes.c_double),  # double *log_counts
+        ctypes.POINTER(ctypes.c_double),  # double *errors
+    )),
+    ('smi_remc_n_top', ctypes.c_size_t, (  # size_t smi_remc_n_top(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_model', ctypes.c_int, (  # int smi_remc_model(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t rank
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+        ctypes.POINTER(ctypes.c_double),  # double *value
+    )),
+    ('smi_remc_posterior_inclusion', ctypes.c_int, (  # int smi_remc_posterior_inclusion(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *prob
+    )),
+    ('smi_remc_n_sweeps', ctypes.c_size_t, (  # size_t smi_remc_n_sweeps(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_trace', ctypes.c_int, (  # int smi_remc_trace(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.c_size_t,  # size_t replica
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *energies
     )),
 )
 

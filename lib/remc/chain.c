@@ -1,0 +1,310 @@
+/* One replica's Markov chain over subsets (DESIGN.md 4.5). The state is a subset S of the
+ * candidate features and, for the search's prepared matrix W (the Schur complement of the
+ * augmented Gram matrix with respect to the forced features, as the exhaustive search
+ * sweeps it: search/sweep.c), the inverse A^-1 of W_SS and m = A^-1 W_Sy. From them a
+ * proposal's energy costs no refit:
+ *   add j:     s = W_jj - W_jS A^-1 W_Sj (the new pivot), c = (W_jy - W_jS m) / s,
+ *              RSS' = RSS - s c^2,  ln|A'| = ln|A| + ln s;              O(k^2)
+ *   remove t:  a = (A^-1)_tt, RSS' = RSS + m_t^2 / a, ln|A'| = ln|A| + ln a;  O(1)
+ *   swap:      remove t then add j, the reduced inverse applied implicitly; O(k^2)
+ * and an accepted move updates A^-1 and m by the bordering formulas in O(k^2). Rounding
+ * drifts slowly through the updates, so every SMI_REMC_REFRESH accepted moves the inverse
+ * is recomputed from W by a Cholesky factorisation (at a fixed point of the chain, so the
+ * trajectory stays a function of the seed). Singularity follows the search's pivot rule. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "linalg/linalg.h"
+#include "remc/remc.h"
+
+#define SMI_REMC_REFRESH 1000
+
+static double w_at(const smi_problem *pb, size_t a, size_t b)
+{
+    size_t d = pb->q + 1;
+    return a <= b ? pb->root[a * d + b] : pb->root[b * d + a];
+}
+
+int smi_chain_init(smi_chain *ch, const smi_problem *pb)
+{
+    memset(ch, 0, sizeof *ch);
+    ch->pb = pb;
+    size_t K = pb->kmax - pb->n_keep, q = pb->q;
+    ch->cap = K ? K : 1;
+    ch->members = smi_calloc_array(ch->cap, sizeof *ch->members, "replica");
+    ch->where = smi_alloc_array(q ? q : 1, sizeof *ch->where, "replica");
+    ch->inv = smi_calloc_array(ch->cap * ch->cap, sizeof *ch->inv, "replica");
+    ch->m = smi_calloc_array(ch->cap, sizeof *ch->m, "replica");
+    ch->g = smi_calloc_array(ch->cap, sizeof *ch->g, "replica");
+    ch->h = smi_calloc_array(ch->cap, sizeof *ch->h, "replica");
+    ch->scratch = smi_calloc_array(ch->cap * ch->cap, sizeof *ch->scratch, "replica");
+    if (!ch->members || !ch->where || !ch->inv || !ch->m || !ch->g || !ch->h || !ch->scratch) {
+        smi_chain_free(ch);
+        return SMI_ENOMEM;
+    }
+    for (size_t j = 0; j < q; j++)
+        ch->where[j] = SIZE_MAX;
+    return SMI_OK;
+}
+
+void smi_chain_free(smi_chain *ch)
+{
+    free(ch->members);
+    free(ch->where);
+    free(ch->inv);
+    free(ch->m);
+    free(ch->g);
+    free(ch->h);
+    free(ch->scratch);
+    memset(ch, 0, sizeof *ch);
+}
+
+/* The energy of a state of k free features with the given RSS term and ln|W_SS|; INFINITY
+ * when the criterion is undefined there (AIC, BIC without a residual degree of freedom). */
+static double energy_of(const smi_problem *pb, size_t k, double rss, double logdet)
+{
+    size_t total = pb->n_keep + k;
+    int crit = pb->cfg->criterion;
+    if ((crit == SMI_CRIT_AIC || crit == SMI_CRIT_BIC)
+        && !(total + (pb->cfg->intercept ? 1u : 0u) < pb->n && rss > 0.0))
+        return INFINITY;
+    return smi_criterion_value(pb, total, rss, pb->logdet_keep + logdet);
+}
+
+/* The pivot of candidate j against the smallest earlier ratio is acceptable (sweep.c). */
+static int pivot_ok(const smi_problem *pb, size_t j, double pivot)
+{
+    double rel = pivot * pb->inv_diag0[j];
+    return rel > SMI_PIVOT_TOLERANCE && rel * pb->minrel_keep > SMI_NOISE_MARGIN;
+}
+
+/* Recompute A^-1, m, RSS and ln|A| of the current members from W (Cholesky, then the
+ * inverse from it). Returns 0 when W_SS is not positive definite to the pivot rule. */
+static int refresh(smi_chain *ch)
+{
+    const smi_problem *pb = ch->pb;
+    size_t k = ch->k, K = ch->cap, y = pb->q;
+    double *L = ch->inv; /* factor in place, then invert */
+    ch->logdet = 0.0;
+    for (size_t a = 0; a < k; a++) {
+        for (size_t b = 0; b <= a; b++) {
+            double v = w_at(pb, ch->members[a], ch->members[b]);
+            for (size_t t = 0; t < b; t++)
+                v -= L[a * K + t] * L[b * K + t];
+            if (a == b) {
+                if (!pivot_ok(pb, ch->members[a], v))
+                    return 0;
+                L[a * K + a] = sqrt(v);
+                ch->logdet += log(v);
+            } else {
+                L[a * K + b] = v / L[b * K + b];
+            }
+        }
+    }
+    /* m by two triangular solves; RSS = W_yy - b'm */
+    double rss = w_at(pb, y, y);
+    for (size_t a = 0; a < k; a++) {
+        double v = w_at(pb, ch->members[a], y);
+        for (size_t t = 0; t < a; t++)
+            v -= L[a * K + t] * ch->g[t];
+        ch->g[a] = v / L[a * K + a];
+        rss -= ch->g[a] * ch->g[a];
+    }
+    for (size_t a = k; a-- > 0;) {
+        double v = ch->g[a];
+        for (size_t t = a + 1; t < k; t++)
+            v -= L[t * K + a] * ch->m[t];
+        ch->m[a] = v / L[a * K + a];
+    }
+    /* A^-1 = L^-T L^-1, column by column (solve L L' x = e_c); into scratch first, since
+     * L occupies inv */
+    double *col = ch->h, *cols = ch->scratch;
+    for (size_t c = 0; c < k; c++) {
+        for (size_t a = 0; a < k; a++) {
+            double v = a == c ? 1.0 : 0.0;
+            for (size_t t = 0; t < a; t++)
+                v -= L[a * K + t] * col[t];
+            col[a] = v / L[a * K + a];
+        }
+        for (size_t a = k; a-- > 0;) {
+            double v = col[a];
+            for (size_t t = a + 1; t < k; t++)
+                v -= L[t * K + a] * cols[t * K + c];
+            cols[a * K + c] = v / L[a * K + a];
+        }
+    }
+    for (size_t a = 0; a < k; a++)
+        memcpy(ch->inv + a * K, cols + a * K, k * sizeof *cols);
+    ch->rss = rss;
+    ch->energy = energy_of(pb, k, ch->rss, ch->logdet);
+    ch->since_refresh = 0;
+    return 1;
+}
+
+int smi_chain_set(smi_chain *ch, const size_t *cands, size_t k)
+{
+    for (size_t t = 0; t < ch->k; t++)
+        ch->where[ch->members[t]] = SIZE_MAX;
+    ch->k = k;
+    for (size_t t = 0; t < k; t++) {
+        ch->members[t] = cands[t];
+        ch->where[cands[t]] = t;
+    }
+    return refresh(ch) ? SMI_OK : SMI_ESINGULAR;
+}
+
+/* h = A^-1 g for g = W_Sj; returns the pivot s = W_jj - g'h. */
+static double bordering(smi_chain *ch, size_t j)
+{
+    const smi_problem *pb = ch->pb;
+    size_t k = ch->k, K = ch->cap;
+    for (size_t t = 0; t < k; t++)
+        ch->g[t] = w_at(pb, ch->members[t], j);
+    double s = w_at(pb, j, j);
+    for (size_t a = 0; a < k; a++) {
+        double v = 0.0;
+        const double *row = ch->inv + a * K;
+        for (size_t b = 0; b < k; b++)
+            v += row[b] * ch->g[b];
+        ch->h[a] = v;
+        s -= ch->g[a] * v;
+    }
+    return s;
+}
+
+double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv)
+{
+    const smi_problem *pb = ch->pb;
+    double s = bordering(ch, j);
+    mv->kind = SMI_MOVE_ADD;
+    mv->j = j;
+    if (!pivot_ok(pb, j, s))
+        return INFINITY;
+    double gm = 0.0;
+    for (size_t t = 0; t < ch->k; t++)
+        gm += ch->g[t] * ch->m[t];
+    mv->s = s;
+    mv->c = (w_at(pb, j, pb->q) - gm) / s;
+    mv->rss = ch->rss - s * mv->c * mv->c;
+    mv->logdet = ch->logdet + log(s);
+    return energy_of(pb, ch->k + 1, mv->rss, mv->logdet);
+}
+
+double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
+{
+    double a = ch->inv[t * ch->cap + t];
+    mv->kind = SMI_MOVE_REMOVE;
+    mv->t = t;
+    mv->rss = ch->rss + ch->m[t] * ch->m[t] / a;
+    mv->logdet = ch->logdet + log(a);
+    return energy_of(ch->pb, ch->k - 1, mv->rss, mv->logdet);
+}
+
+/* Remove member t from A^-1 and m (bordering in reverse), moving the last member into t. */
+static void commit_remove(smi_chain *ch, size_t t)
+{
+    size_t k = ch->k, K = ch->cap;
+    double a = ch->inv[t * K + t], mt = ch->m[t];
+    for (size_t r = 0; r < k; r++) {
+        if (r == t)
+            continue;
+        double vr = ch->inv[r * K + t] / a;
+        for (size_t c = 0; c < k; c++)
+            if (c != t)
+                ch->inv[r * K + c] -= vr * ch->inv[t * K + c];
+        ch->m[r] -= vr * mt;
+    }
+    size_t last = k - 1;
+    ch->where[ch->members[t]] = SIZE_MAX;
+    if (t != last) { /* the last member's row and column into slot t */
+        ch->members[t] = ch->members[last];
+        ch->where[ch->members[t]] = t;
+        ch->m[t] = ch->m[last];
+        for (size_t c = 0; c < k; c++) {
+            ch->inv[t * K + c] = ch->inv[last * K + c];
+        }
+        for (size_t r = 0; r < k; r++)
+            ch->inv[r * K + t] = ch->inv[r * K + last];
+        ch->inv[t * K + t] = ch->inv[last * K + last];
+    }
+    ch->k = last;
+}
+
+/* Add j with the bordering quantities h (A^-1 g), s and c of its proposal. */
+static void commit_add(smi_chain *ch, size_t j, double s, double c)
+{
+    size_t k = ch->k, K = ch->cap;
+    for (size_t a = 0; a < k; a++) {
+        for (size_t b = 0; b < k; b++)
+            ch->inv[a * K + b] += ch->h[a] * ch->h[b] / s;
+        ch->inv[a * K + k] = ch->inv[k * K + a] = -ch->h[a] / s;
+        ch->m[a] -= ch->h[a] * c;
+    }
+    ch->inv[k * K + k] = 1.0 / s;
+    ch->m[k] = c;
+    ch->members[k] = j;
+    ch->where[j] = k;
+    ch->k = k + 1;
+}
+
+double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
+{
+    const smi_problem *pb = ch->pb;
+    size_t k = ch->k, K = ch->cap;
+    double a = ch->inv[t * K + t], mt = ch->m[t];
+    mv->kind = SMI_MOVE_SWAP;
+    mv->t = t;
+    mv->j = j;
+    /* the state without member t: RSS and ln|A| as for a removal; then add j against the
+     * reduced inverse A^-1_{-t} = A^-1[-t,-t] - v v' / a (v = A^-1[-t, t]) */
+    double rss = ch->rss + mt * mt / a, logdet = ch->logdet + log(a);
+    double vg = 0.0, s = w_at(pb, j, j), gm = 0.0;
+    for (size_t r = 0; r < k; r++)
+        ch->g[r] = r == t ? 0.0 : w_at(pb, ch->members[r], j);
+    for (size_t r = 0; r < k; r++)
+        vg += ch->inv[r * K + t] * ch->g[r];
+    for (size_t r = 0; r < k; r++) {
+        if (r == t)
+            continue;
+        double v = 0.0;
+        for (size_t c = 0; c < k; c++)
+            v += ch->inv[r * K + c] * ch->g[c];
+        double hr = v - ch->inv[r * K + t] * vg / a;
+        s -= ch->g[r] * hr;
+        gm += ch->g[r] * (ch->m[r] - ch->inv[r * K + t] * mt / a);
+    }
+    if (!pivot_ok(pb, j, s))
+        return INFINITY;
+    double c = (w_at(pb, j, pb->q) - gm) / s;
+    mv->rss = rss - s * c * c;
+    mv->logdet = logdet + log(s);
+    return energy_of(pb, k, mv->rss, mv->logdet);
+}
+
+void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
+{
+    switch (mv->kind) {
+    case SMI_MOVE_ADD:
+        /* g, h of the proposal are still in place: nothing ran since it */
+        commit_add(ch, mv->j, mv->s, mv->c);
+        break;
+    case SMI_MOVE_REMOVE:
+        commit_remove(ch, mv->t);
+        break;
+    default: { /* swap: remove, then add against the updated inverse */
+        commit_remove(ch, mv->t);
+        double s = bordering(ch, mv->j), gm = 0.0;
+        for (size_t r = 0; r < ch->k; r++)
+            gm += ch->g[r] * ch->m[r];
+        commit_add(ch, mv->j, s, (w_at(ch->pb, mv->j, ch->pb->q) - gm) / s);
+        break;
+    }
+    }
+    ch->rss = mv->rss;
+    ch->logdet = mv->logdet;
+    ch->energy = energy;
+    /* a refresh cannot fail for an accepted state (its pivots passed the same rule) */
+    if (++ch->since_refresh >= SMI_REMC_REFRESH && !refresh(ch))
+        ch->since_refresh = 0;
+}

@@ -1,0 +1,361 @@
+/* The command line of `sparsemi remc`: the option table (which is also the help) and the
+ * checks that need more than one option or more than a number. As for es (es_args.c),
+ * everything refused here is a usage error (exit 2) that names the option; the rules for
+ * the values are the library's, asked of scratch configurations so that the message is
+ * its own. What can only be judged against the data (an unknown feature, a size above p,
+ * an --exact file of another search) is left to cmd_remc.c and is bad input (exit 1). */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "es.h"
+#include "remc.h"
+#include "sparsemi.h"
+
+static const char description[] =
+    "Sample the subsets of the features of DATA in a size range by replica-exchange Monte\n"
+    "Carlo: replicas at several inverse temperatures beta (a ladder from 0, where every\n"
+    "subset is equally likely, to --beta-max) walk through the subsets by flipping one\n"
+    "feature at a time (swapping one for another with --size) with the criterion as the\n"
+    "energy, and exchange their states after each sweep (one proposal per replica and\n"
+    "candidate feature). The multiple-histogram method\n"
+    "turns the energies they saw into an estimate of the density of states (DOS): how\n"
+    "many subsets have each value of the criterion, with standard errors. It also prints\n"
+    "the best distinct models visited and, for fe and fe-ng with 1 on the ladder, each\n"
+    "feature's posterior inclusion probability. For far more features than an exhaustive\n"
+    "search can take; with --exact, the JSON of 'sparsemi es' on the same data gives the\n"
+    "bins and the exact DOS to compare with. The same seed gives the same result for any\n"
+    "number of threads.\n";
+
+/* The criteria the sampler takes: an energy with rank-one updates. */
+static const int supported[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE,
+                                 SMI_CRIT_FE_NG };
+#define N_SUPPORTED (sizeof supported / sizeof supported[0])
+
+static int is_supported(int criterion)
+{
+    for (size_t k = 0; k < N_SUPPORTED; k++)
+        if (supported[k] == criterion)
+            return 1;
+    return 0;
+}
+
+static int check_criterion(remc_args *a)
+{
+    int known = smi_criterion_from_name(a->criterion_text, &a->criterion) == SMI_OK;
+    if (!known || !is_supported(a->criterion))
+        return cli_usage_error("remc", "option '--criterion': %s criterion '%s' (remc takes "
+                               "rss, aic, bic, fe and fe-ng)", known ? "unsupported" : "unknown",
+                               a->criterion_text);
+    return CLI_CONTINUE;
+}
+
+/* Digits only, no sign, below 2^64. */
+static int parse_seed(remc_args *a)
+{
+    const char *text = a->seed_text;
+    if (!text)
+        return CLI_CONTINUE;
+    unsigned long long x = 0;
+    size_t len = strlen(text);
+    int ok = len > 0 && len <= 20;
+    for (size_t k = 0; ok && k < len; k++) {
+        unsigned d = (unsigned)(text[k] - '0');
+        ok = isdigit((unsigned char)text[k]) && x <= (UINT64_MAX - d) / 10;
+        x = 10 * x + d;
+    }
+    if (!ok)
+        return cli_usage_error("remc", "option '--seed': '%s' is not an integer from 0 to "
+                               "2^64-1", text);
+    a->seed = (uint64_t)x;
+    return CLI_CONTINUE;
+}
+
+/* A value the library refuses: a usage error with its message, naming the option. */
+static int library_check(int status, const char *option, const char *text)
+{
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    if (status < 0)
+        return cli_usage_error("remc", "option '--%s': '%s': %s", option, text, smi_last_error());
+    return CLI_CONTINUE;
+}
+
+/* ---- The ladder, replicas and sweeps -------------------------------------------------- */
+
+static int parse_ladder(remc_args *a, smi_remc *scratch)
+{
+    const cli_list *list = &a->ladder_text;
+    if (list->count == 0)
+        return CLI_CONTINUE;
+    if (a->replicas != ES_UNSET || !isnan(a->beta_max))
+        return cli_usage_error("remc", "option '--ladder' gives the inverse temperatures "
+                               "themselves: '--%s' does not go with it",
+                               a->replicas != ES_UNSET ? "replicas" : "beta-max");
+    a->ladder = calloc(list->count, sizeof *a->ladder);
+    if (!a->ladder)
+        return cli_fail("out of memory");
+    for (size_t k = 0; k < list->count; k++)
+        if (cli_parse_numbers(list->items[k], &a->ladder[k], 1) < 0)
+            return cli_usage_error("remc", "option '--ladder': '%s' is not a finite number",
+                                   list->items[k]);
+    a->n_ladder = list->count;
+    char text[160];
+    size_t used = 0;
+    for (size_t k = 0; k < list->count && used < sizeof text; k++)
+        used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", k ? "," : "",
+                                 list->items[k]);
+    return library_check(smi_remc_set_ladder(scratch, a->ladder, a->n_ladder), "ladder", text);
+}
+
+static int check_sampler(remc_args *a)
+{
+    smi_remc *scratch = NULL;
+    if (smi_remc_create(&scratch) < 0)
+        return cli_fail_library(SMI_ENOMEM);
+    int rc = parse_ladder(a, scratch);
+    if (rc == CLI_CONTINUE && a->n_ladder == 0) {
+        if (a->replicas == ES_UNSET)
+            a->replicas = REMC_REPLICAS;
+        if (isnan(a->beta_max))
+            a->beta_max = REMC_BETA_MAX;
+        /* The count alone first, so that the message blames the right option. */
+        char text[64];
+        snprintf(text, sizeof text, "%zu", a->replicas);
+        rc = library_check(smi_remc_set_replicas(scratch, a->replicas, REMC_BETA_MAX),
+                           "replicas", text);
+        snprintf(text, sizeof text, "%g", a->beta_max);
+        if (rc == CLI_CONTINUE)
+            rc = library_check(smi_remc_set_replicas(scratch, a->replicas, a->beta_max),
+                               "beta-max", text);
+    }
+    if (rc == CLI_CONTINUE) {
+        if (a->sweeps == ES_UNSET)
+            a->sweeps = REMC_SWEEPS;
+        if (a->burn_in == ES_UNSET)
+            a->burn_in = a->sweeps / REMC_BURN_IN_DIVISOR > 0 ? a->sweeps / REMC_BURN_IN_DIVISOR
+                                                                : 1;
+        char text[64];
+        snprintf(text, sizeof text, "%zu", a->sweeps);
+        rc = library_check(smi_remc_set_sweeps(scratch, a->sweeps, 1), "sweeps", text);
+        snprintf(text, sizeof text, "%zu", a->burn_in);
+        if (rc == CLI_CONTINUE)
+            rc = library_check(smi_remc_set_sweeps(scratch, a->sweeps, a->burn_in), "burn-in",
+                               text);
+    }
+    if (rc == CLI_CONTINUE) {
+        char text[64];
+        snprintf(text, sizeof text, "%zu", a->threads);
+        rc = library_check(smi_remc_set_threads(scratch, a->threads), "threads", text);
+    }
+    smi_remc_free(scratch);
+    return rc == CLI_CONTINUE ? parse_seed(a) : rc;
+}
+
+/* ---- The free-energy options ---------------------------------------------------------- */
+
+/* "ALPHA:BETA", the same as --alpha ALPHA --beta BETA. */
+static int parse_fe_hyper(remc_args *a, smi_search *scratch)
+{
+    const char *text = a->fe_hyper_text;
+    double v[2];
+    if (!text)
+        return CLI_CONTINUE;
+    if (!isnan(a->alpha) || !isnan(a->beta))
+        return cli_usage_error("remc", "option '--fe-hyper' sets what '--alpha' and '--beta' "
+                               "set: give one or the other");
+    if (cli_parse_numbers(text, v, 2) < 0)
+        return cli_usage_error("remc", "option '--fe-hyper': '%s' is not ALPHA:BETA (two "
+                               "numbers)", text);
+    a->alpha = v[0];
+    a->beta = v[1];
+    return library_check(smi_search_set_fe_hyper(scratch, v[0], v[1]), "fe-hyper", text);
+}
+
+/* "LAMBDA:A0:B0". */
+static int parse_ng_prior(remc_args *a, smi_search *scratch)
+{
+    const char *text = a->ng_prior_text;
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0)
+        return cli_usage_error("remc", "option '--ng-prior': '%s' is not LAMBDA:A0:B0 (three "
+                               "numbers)", text);
+    a->fe.ng_lambda = v[0];
+    a->fe.ng_a0 = v[1];
+    a->fe.ng_b0 = v[2];
+    return library_check(smi_search_set_normal_gamma(scratch, v[0], v[1], v[2]), "ng-prior",
+                         text);
+}
+
+static int check_fe(remc_args *a)
+{
+    smi_search *scratch = NULL;
+    if (smi_search_create(&scratch) < 0)
+        return cli_fail_library(SMI_ENOMEM);
+    /* Only the normal-gamma prior of fe-ng applies: no model prior, no ratio grid. */
+    a->fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
+                             .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN };
+    int rc = parse_fe_hyper(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_ng_prior(a, scratch);
+    smi_search_free(scratch);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    if (a->fe_hyper_text && a->criterion != SMI_CRIT_FE)
+        return cli_usage_error("remc", "option '--fe-hyper' needs '--criterion fe'");
+    if (isnan(a->alpha) != isnan(a->beta))
+        return cli_usage_error("remc", "options '--alpha' and '--beta' go together");
+    if (!isnan(a->alpha) && a->criterion != SMI_CRIT_FE)
+        return cli_usage_error("remc", "options '--alpha' and '--beta' need '--criterion fe'");
+    if (!isnan(a->alpha) && !a->fe_hyper_text) {
+        char text[96];
+        snprintf(text, sizeof text, "%g:%g", a->alpha, a->beta);
+        smi_search *s = NULL;
+        if (smi_search_create(&s) < 0)
+            return cli_fail_library(SMI_ENOMEM);
+        int alpha_bad = !(a->alpha > 0);
+        snprintf(text, sizeof text, "%g", alpha_bad ? a->alpha : a->beta);
+        rc = library_check(smi_search_set_fe_hyper(s, a->alpha, a->beta),
+                           alpha_bad ? "alpha" : "beta", text);
+        smi_search_free(s);
+        if (rc != CLI_CONTINUE)
+            return rc;
+    }
+    if (a->ng_prior_text && a->criterion != SMI_CRIT_FE_NG)
+        return cli_usage_error("remc", "option '--ng-prior' needs '--criterion fe-ng'");
+    if (a->criterion == SMI_CRIT_FE_NG && !a->ng_prior_text)
+        a->fe.ng_lambda = ES_NG_LAMBDA, a->fe.ng_a0 = ES_NG_A0, a->fe.ng_b0 = ES_NG_B0;
+    return CLI_CONTINUE;
+}
+
+/* ---- Sizes, paths ------------------------------------------------------------------------ */
+
+static int check_sizes(remc_args *a)
+{
+    if (a->size != ES_UNSET) {
+        if (a->min_size != ES_UNSET || a->max_size != ES_UNSET)
+            return cli_usage_error("remc", "option '--size' fixes the model size: '--%s' "
+                                   "does not go with it",
+                                   a->min_size != ES_UNSET ? "min-size" : "max-size");
+        if (a->size == 0)
+            return cli_usage_error("remc", "option '--size': must be at least 1");
+        a->min_size = a->max_size = a->size;
+    }
+    if (a->max_size == 0)
+        return cli_usage_error("remc", "option '--max-size': must be at least 1");
+    if (a->min_size != ES_UNSET && a->max_size != ES_UNSET && a->min_size > a->max_size)
+        return cli_usage_error("remc", "option '--min-size' %zu is larger than '--max-size' "
+                               "%zu", a->min_size, a->max_size);
+    return CLI_CONTINUE;
+}
+
+/* --exact brings its own bins; one file for two options would be read and overwritten. */
+static int check_exact(const remc_args *a)
+{
+    if (!a->exact)
+        return CLI_CONTINUE;
+    if (a->bins != ES_UNSET)
+        return cli_usage_error("remc", "option '--bins' does not go with '--exact', whose "
+                               "DOS gives the bins");
+    if (strcmp(a->exact, "-") == 0)
+        return cli_usage_error("remc", "option '--exact' needs a file name, not '-'");
+    if (a->json && strcmp(a->json, a->exact) == 0)
+        return cli_usage_error("remc", "options '--json' and '--exact' name the same file "
+                               "'%s'", a->json);
+    return CLI_CONTINUE;
+}
+
+static int check_args(remc_args *a)
+{
+    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
+        return cli_usage_error("remc", "option '--delimiter': '%s' is not one character, "
+                               "tab, space or auto", a->delimiter_text);
+    int rc = check_criterion(a);
+    if (rc == CLI_CONTINUE)
+        rc = check_fe(a);
+    if (rc == CLI_CONTINUE)
+        rc = check_sizes(a);
+    if (rc == CLI_CONTINUE)
+        rc = check_sampler(a);
+    if (rc == CLI_CONTINUE)
+        rc = check_exact(a);
+    return rc;
+}
+
+int remc_parse_args(remc_args *a, int argc, char **argv)
+{
+    *a = (remc_args){ .criterion_text = "bic", .min_size = ES_UNSET, .max_size = ES_UNSET,
+                      .size = ES_UNSET, .top = ES_UNSET, .bins = ES_UNSET, .threads = 0,
+                      .replicas = ES_UNSET, .sweeps = ES_UNSET, .burn_in = ES_UNSET,
+                      .alpha = NAN, .beta = NAN, .beta_max = NAN, .seed = REMC_SEED };
+    const cli_option options[] = {
+        { "target", CLI_OPT_STRING, &a->target, "NAME",
+          "the target column (default: the first numeric column)" },
+        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
+          "candidate features, in order (default: all other numeric)" },
+        { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
+          "the energy: rss, aic, bic (default), fe or fe-ng; smaller is better" },
+        { "min-size", CLI_OPT_SIZE, &a->min_size, "A",
+          "the smallest model size, forced features included (default 1)" },
+        { "max-size", CLI_OPT_SIZE, &a->max_size, "K",
+          "the largest model size (default: every feature)" },
+        { "size", CLI_OPT_SIZE, &a->size, "K",
+          "models of exactly K features, sampled by swaps" },
+        { "keep", CLI_OPT_LIST, &a->keep, "A,B,...", "features forced into every model" },
+        { "replicas", CLI_OPT_SIZE, &a->replicas, "L",
+          "replicas: beta 0, then L-1 geometric up to --beta-max (default 16)" },
+        { "beta-max", CLI_OPT_DOUBLE, &a->beta_max, "B",
+          "the largest inverse temperature (default 1)" },
+        { "ladder", CLI_OPT_LIST, &a->ladder_text, "B0,B1,...",
+          "the inverse temperatures themselves, increasing (not with the two above)" },
+        { "sweeps", CLI_OPT_SIZE, &a->sweeps, "N",
+          "sweeps recorded, at least 8 (default 20000)" },
+        { "burn-in", CLI_OPT_SIZE, &a->burn_in, "N",
+          "sweeps before recording, at least 1 (default: a tenth of --sweeps)" },
+        { "seed", CLI_OPT_STRING, &a->seed_text, "S",
+          "the random seed, 0 to 2^64-1 (default 1)" },
+        { "threads", CLI_OPT_SIZE, &a->threads, "T",
+          "threads, at most one per replica; 0: every core (default)" },
+        { "top", CLI_OPT_SIZE, &a->top, "M",
+          "the number of best distinct models kept (default 100)" },
+        { "bins", CLI_OPT_SIZE, &a->bins, "B", "the most DOS bins (default 64)" },
+        { "exact", CLI_OPT_STRING, &a->exact, "ES.json",
+          "compare with the JSON of 'sparsemi es' on the same data (and use its bins)" },
+        { "alpha", CLI_OPT_DOUBLE, &a->alpha, "A", "prior precision for fe (default 0.01)" },
+        { "beta", CLI_OPT_DOUBLE, &a->beta, "B", "noise precision for fe (default 1)" },
+        { "fe-hyper", CLI_OPT_STRING, &a->fe_hyper_text, "ALPHA:BETA",
+          "fe: alpha and beta in one option" },
+        { "ng-prior", CLI_OPT_STRING, &a->ng_prior_text, "LAMBDA:A0:B0",
+          "fe-ng: w ~ N(0, 1/(LAMBDA beta)), beta ~ Gamma(A0, B0) (default 1:1e-6:1e-6)" },
+        { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
+        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
+          "the column of row labels (default: the non-numeric one)" },
+        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
+          "one character, tab, space (blanks), or auto (default)" },
+        { "json", CLI_OPT_STRING, &a->json, "FILE",
+          "write the full result as JSON to FILE; '-': stdout, no table" },
+        { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
+          "write PREFIX-dos.svg and PREFIX-trace.svg" },
+        { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },
+    };
+    const cli_spec spec = { "remc", "DATA --target NAME [options]", description, options,
+                            sizeof options / sizeof options[0], "DATA", 1, 1 };
+    size_t n_positional = 0;
+    int rc = cli_parse(&spec, argc, argv, &a->data, &n_positional);
+    return rc == CLI_CONTINUE ? check_args(a) : rc;
+}
+
+void remc_args_free(remc_args *a)
+{
+    cli_list_free(&a->features);
+    cli_list_free(&a->keep);
+    cli_list_free(&a->ladder_text);
+    free(a->ladder);
+    a->ladder = NULL;
+}
