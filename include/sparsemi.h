@@ -566,6 +566,9 @@ typedef struct smi_remc_result smi_remc_result;
  * set_ladder: the inverse temperatures themselves, finite, >= 0, increasing; a first 0
  *   (which samples every state alike) makes the DOS's normalisation exact.
  * set_sweeps: at least 8 sweeps (the error blocks), and the burn-in before them.
+ * set_tuning: on != 0 tunes the inner inverse temperatures during the burn-in (10
+ *   windows of at least 20 sweeps), each time moving them half way towards a ladder on which
+ *   every neighbouring pair exchanges equally often; the ends stay. Off by default.
  * set_threads: replicas run in parallel threads, 0 meaning every core; the result is the
  *   same bits for any thread count. */
 SMI_API int smi_remc_create(smi_remc **out);
@@ -574,6 +577,7 @@ SMI_API int smi_remc_set_replicas(smi_remc *cfg, size_t replicas, double beta_ma
 SMI_API int smi_remc_set_ladder(smi_remc *cfg, const double *betas, size_t count);
 SMI_API int smi_remc_set_sweeps(smi_remc *cfg, size_t sweeps, size_t burn_in);
 SMI_API int smi_remc_set_seed(smi_remc *cfg, uint64_t seed);
+SMI_API int smi_remc_set_tuning(smi_remc *cfg, int on);
 SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
 
 /* smi_remc_run: sample the subsets that the search configuration `search` allows (its
@@ -598,10 +602,11 @@ SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const 
 SMI_API void smi_remc_result_free(smi_remc_result *res);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL when it is too small.
- * smi_remc_n_replicas: R. smi_remc_ladder: the R inverse temperatures.
- * smi_remc_acceptance: per replica (by temperature), the fraction of proposals accepted.
+ * smi_remc_n_replicas: R. smi_remc_ladder: the R inverse temperatures (as tuned).
+ * smi_remc_acceptance: per replica (by temperature), the fraction of proposals accepted
+ *   after the burn-in.
  * smi_remc_exchange_rates: R - 1 values, the fraction of exchanges accepted between
- *   temperatures i and i + 1.
+ *   temperatures i and i + 1 after the burn-in.
  * smi_remc_n_states: the exact number of subsets in the space (a double).
  * smi_remc_n_proposals: proposals made, burn-in included, over all replicas.
  * smi_remc_dos: edges (B + 1), ln of the estimated number of subsets in each bin

@@ -308,3 +308,43 @@ void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
     if (++ch->since_refresh >= SMI_REMC_REFRESH && !refresh(ch))
         ch->since_refresh = 0;
 }
+
+int smi_chain_step(smi_chain *ch, const smi_space *sp, smi_rng *rng, double beta)
+{
+    smi_move mv;
+    double e = INFINITY;
+    if (sp->swaps_only) {
+        if (ch->k == 0 || ch->k == sp->q)
+            return 0;
+        size_t t = (size_t)smi_rng_below(rng, ch->k);
+        size_t r = (size_t)smi_rng_below(rng, sp->q - ch->k), j = 0;
+        for (;; j++) /* the r-th candidate outside the subset */
+            if (ch->where[j] == SIZE_MAX && r-- == 0)
+                break;
+        e = smi_chain_propose_swap(ch, t, j, &mv);
+    } else {
+        /* A candidate j: removed when in, added when out; at the largest size an outside j
+         * replaces a member chosen uniformly instead (from either subset the other is
+         * reached with probability 1/(q k), so the proposal stays symmetric), without
+         * which a chain at the size limit could only shrink. */
+        size_t j = (size_t)smi_rng_below(rng, sp->q);
+        size_t t = ch->k ? (size_t)smi_rng_below(rng, ch->k) : 0;
+        if (ch->where[j] == SIZE_MAX) {
+            if (ch->k < sp->kmax)
+                e = smi_chain_propose_add(ch, j, &mv);
+            else if (ch->k > 0)
+                e = smi_chain_propose_swap(ch, t, j, &mv);
+        } else if (ch->k > sp->kmin) {
+            e = smi_chain_propose_remove(ch, ch->where[j], &mv);
+        }
+    }
+    double u = smi_rng_uniform(rng); /* drawn for every proposal: a fixed stream */
+    if (!isfinite(e))
+        return 0;
+    double de = e - ch->energy;
+    if (de <= 0.0 || u < exp(-beta * de)) {
+        smi_chain_accept(ch, &mv, e);
+        return 1;
+    }
+    return 0;
+}

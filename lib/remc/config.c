@@ -85,6 +85,13 @@ SMI_API int smi_remc_set_seed(smi_remc *cfg, uint64_t seed)
     return SMI_OK;
 }
 
+SMI_API int smi_remc_set_tuning(smi_remc *cfg, int on)
+{
+    CHECK_CFG(cfg);
+    cfg->tune = on != 0;
+    return SMI_OK;
+}
+
 SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads)
 {
     CHECK_CFG(cfg);

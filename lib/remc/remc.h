@@ -39,6 +39,7 @@ struct smi_remc {
     size_t sweeps, burn_in;
     uint64_t seed;
     size_t threads;
+    int tune; /* tune the inner inverse temperatures during the burn-in */
 };
 /* The ladder a run uses, replicas values (config.c). */
 int smi_remc_ladder_of(const smi_remc *cfg, double *betas);
@@ -113,5 +114,15 @@ double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv);
 double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv);
 double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv);
 void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy);
+
+/* The state space: q candidates, subsets of kmin..kmax of them; swaps_only for a fixed size. */
+typedef struct smi_space {
+    size_t q, kmin, kmax;
+    int swaps_only;
+} smi_space;
+/* One Metropolis step at inverse temperature beta: a symmetric proposal (a flip; at the
+ * largest size an outsider for a member; with swaps_only always that), accepted with
+ * probability min(1, exp(-beta dE)). Returns 1 when accepted. */
+int smi_chain_step(smi_chain *ch, const smi_space *sp, smi_rng *rng, double beta);
 
 #endif /* SMI_REMC_H */

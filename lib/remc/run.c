@@ -34,7 +34,7 @@ typedef struct visited {
 typedef struct slot {
     smi_chain chain;
     smi_rng rng;
-    uint64_t proposed, accepted;
+    uint64_t proposed, accepted, burn_in_proposals;
     fine_hist hist;
     visited *top;   /* up to M, unordered */
     size_t n_top, worst;
@@ -49,7 +49,7 @@ typedef struct run_ctx {
     const smi_problem *pb;
     const smi_remc *cfg;
     size_t R, q, kfree_min, kfree_max, top;
-    int swap_moves;
+    smi_space space;
     double *betas;
     slot *slots;
     size_t sweep, total_sweeps;
@@ -159,41 +159,8 @@ static void offer(run_ctx *x, slot *s)
 
 static void metropolis(run_ctx *x, slot *s, double beta)
 {
-    smi_chain *ch = &s->chain;
-    smi_move mv;
-    double e = INFINITY;
-    if (x->swap_moves) {
-        if (ch->k == 0 || ch->k == x->q)
-            return;
-        size_t t = (size_t)smi_rng_below(&s->rng, ch->k);
-        size_t r = (size_t)smi_rng_below(&s->rng, x->q - ch->k), j = 0;
-        for (;; j++) /* the r-th candidate outside the subset */
-            if (ch->where[j] == SIZE_MAX && r-- == 0)
-                break;
-        e = smi_chain_propose_swap(ch, t, j, &mv);
-    } else {
-        /* A candidate j: removed when in, added when out; at the largest size an outside j
-         * replaces a member chosen uniformly instead (from either subset the other is
-         * reached with probability 1/(q k), so the proposal stays symmetric), without
-         * which a chain at the size limit could only shrink. */
-        size_t j = (size_t)smi_rng_below(&s->rng, x->q);
-        size_t t = ch->k ? (size_t)smi_rng_below(&s->rng, ch->k) : 0;
-        if (ch->where[j] == SIZE_MAX) {
-            if (ch->k < x->kfree_max)
-                e = smi_chain_propose_add(ch, j, &mv);
-            else if (ch->k > 0)
-                e = smi_chain_propose_swap(ch, t, j, &mv);
-        } else if (ch->k > x->kfree_min) {
-            e = smi_chain_propose_remove(ch, ch->where[j], &mv);
-        }
-    }
-    double u = smi_rng_uniform(&s->rng); /* drawn for every proposal: a fixed stream */
     s->proposed++;
-    if (!isfinite(e))
-        return;
-    double de = e - ch->energy;
-    if (de <= 0.0 || u < exp(-beta * de)) {
-        smi_chain_accept(ch, &mv, e);
+    if (smi_chain_step(&s->chain, &x->space, &s->rng, beta)) {
         s->accepted++;
         offer(x, s);
     }
@@ -382,6 +349,51 @@ static int check_request(const smi_problem *pb)
 
 /* ---------- the run ---------- */
 
+/* ---------- the ladder, tuned during the burn-in ---------- */
+
+#define TUNE_WINDOWS 10    /* the burn-in is cut into this many windows, */
+#define TUNE_MIN_WINDOW 20 /* of at least this many sweeps, after each of which: */
+
+/* Move the inner inverse temperatures so that each neighbouring pair gets the same share of
+ * the total "distance" -ln(exchange rate) measured in the window (rates clamped to
+ * [0.01, 0.99]), interpolating linearly in beta within each pair; half way, to damp the
+ * feedback. The ends (0 and beta_max, or the given ends) stay. The rates are counted
+ * afresh for the next window. Deterministic: the counts are. */
+static void retune(run_ctx *x, uint64_t *tried, uint64_t *taken)
+{
+    size_t R = x->R;
+    double d[SMI_REMC_MAX_REPLICAS], cum[SMI_REMC_MAX_REPLICAS + 1], next[SMI_REMC_MAX_REPLICAS];
+    cum[0] = 0.0;
+    for (size_t i = 0; i + 1 < R; i++) {
+        double rate = tried[i] ? (double)taken[i] / (double)tried[i] : 0.5;
+        d[i] = -log(fmin(fmax(rate, 0.01), 0.99));
+        cum[i + 1] = cum[i] + d[i];
+        tried[i] = taken[i] = 0;
+    }
+    next[0] = x->betas[0];
+    next[R - 1] = x->betas[R - 1];
+    for (size_t k = 1, i = 0; k + 1 < R; k++) {
+        double target = cum[R - 1] * (double)k / (double)(R - 1);
+        while (i + 2 < R && cum[i + 1] < target)
+            i++;
+        double frac = (target - cum[i]) / d[i];
+        next[k] = x->betas[i] + (x->betas[i + 1] - x->betas[i]) * fmin(fmax(frac, 0.0), 1.0);
+    }
+    for (size_t k = 1; k + 1 < R; k++) /* the temperature 1 of the posterior stays too */
+        if ((int)k != x->inclusion_slot)
+            x->betas[k] = 0.5 * (x->betas[k] + next[k]);
+}
+
+/* From the end of the burn-in on, acceptance and exchange rates are counted afresh. */
+static void begin_recording(run_ctx *x, uint64_t *tried, uint64_t *taken)
+{
+    for (size_t r = 0; r < x->R; r++) {
+        x->slots[r].burn_in_proposals = x->slots[r].proposed;
+        x->slots[r].proposed = x->slots[r].accepted = 0;
+        tried[r] = taken[r] = 0;
+    }
+}
+
 static int run_sweeps(run_ctx *x, uint64_t *tried, uint64_t *taken, double *trace)
 {
     const struct smi_search *scfg = x->pb->cfg;
@@ -393,11 +405,16 @@ static int run_sweeps(run_ctx *x, uint64_t *tried, uint64_t *taken, double *trac
         hi = fmax(hi, x->slots[r].chain.energy);
     }
     int rc = SMI_OK;
+    size_t window = x->cfg->burn_in / TUNE_WINDOWS;
     for (x->sweep = 0; x->sweep < x->total_sweeps && rc == SMI_OK; x->sweep++) {
         if (x->sweep == x->cfg->burn_in) {
             fix_bins(x, lo, hi);
             x->recording = 1;
+            begin_recording(x, tried, taken); /* rates are reported after the burn-in */
         }
+        if (x->cfg->tune && window >= TUNE_MIN_WINDOW && x->sweep < x->cfg->burn_in
+            && x->sweep > 0 && x->sweep % window == 0)
+            retune(x, tried, taken);
         if (x->n_threads > 1) {
             pthread_barrier_wait(&x->start);
             sweep_share(x, 0);
@@ -545,7 +562,7 @@ static int finish(run_ctx *x, const smi_dataset *ds, smi_remc_result *res)
     for (size_t r = 0; r < x->R; r++) {
         const slot *s = &x->slots[r];
         res->acceptance[r] = s->proposed ? (double)s->accepted / (double)s->proposed : NAN;
-        res->proposals += s->proposed;
+        res->proposals += s->proposed + s->burn_in_proposals;
     }
     if (x->inclusion_slot >= 0) {
         const slot *s = &x->slots[x->inclusion_slot];
@@ -575,7 +592,8 @@ SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const 
                   .inclusion_slot = -1 };
     if (x.kfree_max > x.q)
         x.kfree_max = x.q;
-    x.swap_moves = x.kfree_min == x.kfree_max;
+    x.space = (smi_space){ .q = x.q, .kmin = x.kfree_min, .kmax = x.kfree_max,
+                           .swaps_only = x.kfree_min == x.kfree_max };
     int rc = check_request(&pb);
     smi_remc_result *res = rc == SMI_OK ? smi_calloc_array(1, sizeof *res, "result") : NULL;
     if (rc == SMI_OK && !res)

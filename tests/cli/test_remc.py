@@ -254,6 +254,13 @@ class TestRemcRuns(CliTestCase):
         r = self.d.remc_json("--ladder", "0,0.01,0.1,1", "--sweeps", "1000")
         self.assertEqual(r["ladder"], [0, 0.01, 0.1, 1])
         self.assertEqual((r["replicas"], r["beta_max"]), (4, None))
+        self.assertIs(r["tune"], False)
+        t = self.d.remc_json("--ladder", "0,0.01,0.1,1", "--sweeps", "1000", "--burn-in",
+                             "400", "--tune")
+        self.assertIs(t["tune"], True)
+        self.assertEqual((t["ladder"][0], t["ladder"][-1]), (0, 1))  # the ends stay
+        self.assertNotEqual(t["ladder"], r["ladder"])
+        self.assertEqual(t["ladder"], sorted(t["ladder"]))
 
     def test_free_energy_inclusion(self):
         """fe and fe-ng: the inclusion probabilities sampled at beta 1 against the exact

@@ -41,6 +41,15 @@ def test_same_result_for_any_thread_count():
     assert not np.array_equal(a.trace, c.trace)
 
 
+def test_tuned_ladder_keeps_its_ends():
+    ds = make_data(p=10)
+    res = sparsemi.remc(ds, sweeps=400, burn_in=400, tune=True)
+    assert res.ladder[0] == 0.0 and res.ladder[-1] == 1.0
+    assert np.all(np.diff(res.ladder) > 0)
+    plain = sparsemi.remc(ds, sweeps=400, burn_in=400)
+    assert not np.array_equal(res.ladder, plain.ladder)
+
+
 def test_fixed_size_and_errors():
     ds = make_data(p=10)
     res = sparsemi.remc(ds, size=3, sweeps=400, burn_in=40)

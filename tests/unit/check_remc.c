@@ -217,6 +217,46 @@ START_TEST(stationary_distribution_is_the_posterior)
 }
 END_TEST
 
+/* Tuning during the burn-in evens out the exchange rates: their spread (largest over
+ * smallest) shrinks against the geometric ladder, and the DOS stays as accurate. */
+START_TEST(tuning_evens_the_exchange_rates)
+{
+    request rq = { 16, SMI_CRIT_BIC, 1, 0, 0 };
+    smi_dataset *ds = data(16, 1016);
+    smi_search *cfg = search_config(&rq);
+    exact ex;
+    exhaustive(ds, cfg, &ex);
+    double spread[2];
+    for (int tune = 0; tune < 2; tune++) {
+        smi_remc *rc;
+        smi_remc_result *res;
+        ck_assert_int_eq(smi_remc_create(&rc), SMI_OK);
+        ck_assert_int_eq(smi_remc_set_tuning(rc, tune), SMI_OK);
+        ck_assert_int_eq(smi_remc_set_threads(rc, 2), SMI_OK);
+        ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_OK);
+        double rates[15], lo = 1.0, hi = 0.0, betas[16], log_d[64];
+        ck_assert_int_eq(smi_remc_exchange_rates(res, 15, rates), SMI_OK);
+        for (size_t i = 0; i < 15; i++)
+            lo = fmin(lo, rates[i]), hi = fmax(hi, rates[i]);
+        spread[tune] = hi / lo;
+        ck_assert_int_eq(smi_remc_ladder(res, 16, betas), SMI_OK);
+        ck_assert(betas[0] == 0.0 && betas[15] == 1.0);
+        for (size_t i = 1; i < 16; i++)
+            ck_assert(betas[i] > betas[i - 1]);
+        ck_assert_int_eq(smi_remc_dos(res, 65, NULL, log_d, NULL), SMI_OK);
+        for (size_t b = 0; b < ex.nb; b++)
+            if ((double)ex.counts[b] >= 1e-4 * (double)ex.total)
+                ck_assert_msg(fabs(log_d[b] - log((double)ex.counts[b])) <= 0.1, "bin %zu", b);
+        smi_remc_result_free(res);
+        smi_remc_free(rc);
+    }
+    ck_assert_msg(spread[1] < spread[0], "spread of the exchange rates: geometric %.3f, "
+                  "tuned %.3f", spread[0], spread[1]);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 START_TEST(bad_requests_are_refused)
 {
     smi_dataset *ds = data(8, 5);
@@ -255,6 +295,7 @@ int main(void)
                         (int)(sizeof exact_cases / sizeof exact_cases[0]));
     tcase_add_test(t, same_bits_for_any_thread_count);
     tcase_add_test(t, stationary_distribution_is_the_posterior);
+    tcase_add_test(t, tuning_evens_the_exchange_rates);
     tcase_add_test(t, bad_requests_are_refused);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);

@@ -130,6 +130,8 @@ static int configure_sampler(const remc_args *a, smi_remc *cfg)
         rc = setter(smi_remc_set_seed(cfg, a->seed), "seed");
     if (rc == CLI_CONTINUE)
         rc = setter(smi_remc_set_threads(cfg, a->threads), "threads");
+    if (rc == CLI_CONTINUE)
+        rc = setter(smi_remc_set_tuning(cfg, a->tune), "tune");
     return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
@@ -198,7 +200,7 @@ static remc_report request(const remc_args *a)
         .alpha = fe ? (isnan(a->alpha) ? REMC_FE_ALPHA : a->alpha) : NAN,
         .beta = fe ? (isnan(a->beta) ? REMC_FE_BETA : a->beta) : NAN, .fe = a->fe,
         .beta_max = a->n_ladder > 0 ? NAN : a->beta_max, .ladder_given = a->n_ladder > 0,
-        .sweeps = a->sweeps, .burn_in = a->burn_in, .seed = a->seed,
+        .sweeps = a->sweeps, .burn_in = a->burn_in, .tune = a->tune, .seed = a->seed,
         .threads = resolve_threads(a->threads, replicas),
         .top_requested = a->top == ES_UNSET ? 100 : a->top,
         .bins_requested = a->exact ? 0 : a->bins == ES_UNSET ? 64 : a->bins,

@@ -45,7 +45,7 @@ typedef struct remc_args {
     double *ladder;                                       /* --ladder, n_ladder values */
     size_t n_ladder;
     es_fe_options fe;  /* the normal-gamma prior of fe-ng; the other members unused */
-    int no_intercept, quiet;
+    int no_intercept, quiet, tune;
     char delimiter;
     int criterion;
     uint64_t seed;
@@ -92,6 +92,7 @@ typedef struct remc_report {
     double beta_max;           /* the ladder's top when geometric; NaN with --ladder */
     int ladder_given;
     size_t sweeps, burn_in;
+    int tune;
     uint64_t seed;
     size_t threads;            /* threads used: at most one per replica */
     size_t top_requested, bins_requested; /* bins 0 with --exact */

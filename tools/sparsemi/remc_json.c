@@ -58,6 +58,7 @@ static void request(cli_json *j, const remc_report *r)
     cli_json_key(j, "beta_max"), cli_json_number(j, r->beta_max); /* null with --ladder */
     cli_json_key(j, "sweeps"), cli_json_uint(j, r->sweeps);
     cli_json_key(j, "burn_in"), cli_json_uint(j, r->burn_in);
+    cli_json_key(j, "tune"), cli_json_bool(j, r->tune);
     cli_json_key(j, "seed"), cli_json_uint(j, r->seed);
     cli_json_key(j, "threads"), cli_json_uint(j, r->threads);
     cli_json_key(j, "top"), cli_json_uint(j, r->top_requested);

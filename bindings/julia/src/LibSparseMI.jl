@@ -770,6 +770,13 @@ function smi_remc_set_seed(cfg, seed)
           cfg, seed)
 end
 
+# int smi_remc_set_tuning(smi_remc *cfg, int on)
+function smi_remc_set_tuning(cfg, on)
+    ccall((:smi_remc_set_tuning, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
 # int smi_remc_set_threads(smi_remc *cfg, size_t threads)
 function smi_remc_set_threads(cfg, threads)
     ccall((:smi_remc_set_threads, libsparsemi), Cint,

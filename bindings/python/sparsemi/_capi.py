@@ -525,6 +525,10 @@ SIGNATURES = (
         ctypes.c_void_p,  # smi_remc *cfg
         ctypes.c_uint64,  # uint64_t seed
     )),
+    ('smi_remc_set_tuning', ctypes.c_int, (  # int smi_remc_set_tuning(...)
+        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.c_int,  # int on
+    )),
     ('smi_remc_set_threads', ctypes.c_int, (  # int smi_remc_set_threads(...)
         ctypes.c_void_p,  # smi_remc *cfg
         ctypes.c_size_t,  # size_t threads
