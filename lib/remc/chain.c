@@ -26,7 +26,9 @@ static double w_at(const smi_problem *pb, size_t a, size_t b)
     return a <= b ? pb->root[a * d + b] : pb->root[b * d + a];
 }
 
-int smi_chain_init(smi_chain *ch, const smi_problem *pb)
+static void one_free(smi_chain *ch);
+
+static int one_init(smi_chain *ch, const smi_problem *pb)
 {
     memset(ch, 0, sizeof *ch);
     ch->pb = pb;
@@ -40,7 +42,7 @@ int smi_chain_init(smi_chain *ch, const smi_problem *pb)
     ch->h = smi_calloc_array(ch->cap, sizeof *ch->h, "replica");
     ch->scratch = smi_calloc_array(ch->cap * ch->cap, sizeof *ch->scratch, "replica");
     if (!ch->members || !ch->where || !ch->inv || !ch->m || !ch->g || !ch->h || !ch->scratch) {
-        smi_chain_free(ch);
+        one_free(ch);
         return SMI_ENOMEM;
     }
     for (size_t j = 0; j < q; j++)
@@ -48,7 +50,7 @@ int smi_chain_init(smi_chain *ch, const smi_problem *pb)
     return SMI_OK;
 }
 
-void smi_chain_free(smi_chain *ch)
+static void one_free(smi_chain *ch)
 {
     free(ch->members);
     free(ch->where);
@@ -142,7 +144,7 @@ static int refresh(smi_chain *ch)
     return 1;
 }
 
-int smi_chain_set(smi_chain *ch, const size_t *cands, size_t k)
+static int one_set(smi_chain *ch, const size_t *cands, size_t k)
 {
     for (size_t t = 0; t < ch->k; t++)
         ch->where[ch->members[t]] = SIZE_MAX;
@@ -173,7 +175,7 @@ static double bordering(smi_chain *ch, size_t j)
     return s;
 }
 
-double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv)
+static double one_propose_add(smi_chain *ch, size_t j, smi_move *mv)
 {
     const smi_problem *pb = ch->pb;
     double s = bordering(ch, j);
@@ -191,7 +193,7 @@ double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv)
     return energy_of(pb, ch->k + 1, mv->rss, mv->logdet);
 }
 
-double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
+static double one_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
 {
     double a = ch->inv[t * ch->cap + t];
     mv->kind = SMI_MOVE_REMOVE;
@@ -248,7 +250,7 @@ static void commit_add(smi_chain *ch, size_t j, double s, double c)
     ch->k = k + 1;
 }
 
-double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
+static double one_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
 {
     const smi_problem *pb = ch->pb;
     size_t k = ch->k, K = ch->cap;
@@ -282,7 +284,7 @@ double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
     return energy_of(pb, k, mv->rss, mv->logdet);
 }
 
-void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
+static void one_accept(smi_chain *ch, const smi_move *mv, double energy)
 {
     switch (mv->kind) {
     case SMI_MOVE_ADD:
@@ -307,6 +309,161 @@ void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
     /* a refresh cannot fail for an accepted state (its pivots passed the same rule) */
     if (++ch->since_refresh >= SMI_REMC_REFRESH && !refresh(ch))
         ch->since_refresh = 0;
+}
+
+/* ---------- the grid criteria: one chain per ratio, moving together ----------
+ * fe-opt and fe-marg need R and ln|A| at every ratio lambda_g of the grid: the chain then
+ * holds one single-matrix chain per ratio (on that ratio's prepared matrix), makes every
+ * proposal in all of them and combines their terms into the criterion (smi_grid_value).
+ * Singularity is judged on the smallest ratio, as the exhaustive search does. */
+
+static double grid_energy(const smi_chain *ch, const double *rss, const double *logdet)
+{
+    const smi_problem *pb = ch->pb;
+    double R[SMI_RATIO_GRID_MAX], L[SMI_RATIO_GRID_MAX];
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        R[g] = rss[g];
+        L[g] = pb->grid_logdet_keep[g] + logdet[g];
+    }
+    double v = smi_grid_value(pb, pb->n_keep + ch->sub[0].k + ch->k_change, R, L);
+    return isnan(v) ? INFINITY : v;
+}
+
+/* The energy of the subs' current states. */
+static double grid_state_energy(smi_chain *ch)
+{
+    double rss[SMI_RATIO_GRID_MAX], logdet[SMI_RATIO_GRID_MAX];
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        rss[g] = ch->sub[g].rss;
+        logdet[g] = ch->sub[g].logdet;
+    }
+    ch->k_change = 0;
+    return grid_energy(ch, rss, logdet);
+}
+
+/* The energy of the proposal each sub holds (k_change: its change of size). */
+static double grid_proposal_energy(smi_chain *ch, int k_change, double sub0)
+{
+    if (!isfinite(sub0))
+        return INFINITY;
+    double rss[SMI_RATIO_GRID_MAX], logdet[SMI_RATIO_GRID_MAX];
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        rss[g] = ch->sub_moves[g].rss;
+        logdet[g] = ch->sub_moves[g].logdet;
+    }
+    ch->k_change = k_change;
+    double e = grid_energy(ch, rss, logdet);
+    ch->k_change = 0;
+    return e;
+}
+
+int smi_chain_init(smi_chain *ch, const smi_problem *pb)
+{
+    if (!pb->n_grid)
+        return one_init(ch, pb);
+    memset(ch, 0, sizeof *ch);
+    ch->pb = pb;
+    ch->n_sub = pb->n_grid;
+    size_t dq = pb->q + 1;
+    ch->views = smi_calloc_array(ch->n_sub, sizeof *ch->views, "replica");
+    ch->sub = smi_calloc_array(ch->n_sub, sizeof *ch->sub, "replica");
+    ch->sub_moves = smi_calloc_array(ch->n_sub, sizeof *ch->sub_moves, "replica");
+    if (!ch->views || !ch->sub || !ch->sub_moves) {
+        smi_chain_free(ch);
+        return SMI_ENOMEM;
+    }
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        ch->views[g] = *pb;
+        ch->views[g].root = pb->grid_root + g * dq * dq;
+        ch->views[g].logdet_keep = pb->grid_logdet_keep[g];
+        int rc = one_init(&ch->sub[g], &ch->views[g]);
+        if (rc != SMI_OK) {
+            smi_chain_free(ch);
+            return rc;
+        }
+    }
+    ch->members = ch->sub[0].members; /* the state is the subs' (all alike) */
+    ch->where = ch->sub[0].where;
+    ch->cap = ch->sub[0].cap;
+    return SMI_OK;
+}
+
+void smi_chain_free(smi_chain *ch)
+{
+    if (!ch->n_sub) {
+        one_free(ch);
+        return;
+    }
+    for (size_t g = 0; ch->sub && g < ch->n_sub; g++)
+        one_free(&ch->sub[g]);
+    free(ch->sub);
+    free(ch->views);
+    free(ch->sub_moves);
+    memset(ch, 0, sizeof *ch);
+}
+
+int smi_chain_set(smi_chain *ch, const size_t *cands, size_t k)
+{
+    if (!ch->n_sub)
+        return one_set(ch, cands, k);
+    for (size_t g = 0; g < ch->n_sub; g++)
+        SMI_TRY(one_set(&ch->sub[g], cands, k));
+    ch->k = k;
+    ch->energy = grid_state_energy(ch);
+    return SMI_OK;
+}
+
+double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv)
+{
+    if (!ch->n_sub)
+        return one_propose_add(ch, j, mv);
+    double e0 = INFINITY;
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        double e = one_propose_add(&ch->sub[g], j, &ch->sub_moves[g]);
+        if (g == 0 && !isfinite(e))
+            return INFINITY; /* singular at the smallest ratio */
+        e0 = g == 0 ? e : e0;
+    }
+    *mv = ch->sub_moves[0];
+    return grid_proposal_energy(ch, 1, e0);
+}
+
+double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
+{
+    if (!ch->n_sub)
+        return one_propose_remove(ch, t, mv);
+    for (size_t g = 0; g < ch->n_sub; g++)
+        one_propose_remove(&ch->sub[g], t, &ch->sub_moves[g]);
+    *mv = ch->sub_moves[0];
+    return grid_proposal_energy(ch, -1, 0.0);
+}
+
+double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
+{
+    if (!ch->n_sub)
+        return one_propose_swap(ch, t, j, mv);
+    double e0 = INFINITY;
+    for (size_t g = 0; g < ch->n_sub; g++) {
+        double e = one_propose_swap(&ch->sub[g], t, j, &ch->sub_moves[g]);
+        if (g == 0 && !isfinite(e))
+            return INFINITY;
+        e0 = g == 0 ? e : e0;
+    }
+    *mv = ch->sub_moves[0];
+    return grid_proposal_energy(ch, 0, e0);
+}
+
+void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
+{
+    if (!ch->n_sub) {
+        one_accept(ch, mv, energy);
+        return;
+    }
+    for (size_t g = 0; g < ch->n_sub; g++)
+        one_accept(&ch->sub[g], &ch->sub_moves[g], 0.0);
+    ch->k = ch->sub[0].k;
+    /* the subs' rounding may have moved by a refresh: the energy of what they hold */
+    ch->energy = grid_state_energy(ch);
 }
 
 int smi_chain_step(smi_chain *ch, const smi_space *sp, smi_rng *rng, double beta)

@@ -81,6 +81,15 @@ int smi_remc_dos_estimate(smi_remc_result *res, const struct smi_search *scfg,
                           const smi_remc_hist *h, size_t R, double origin, double width,
                           double log_states);
 
+enum { SMI_MOVE_ADD, SMI_MOVE_REMOVE, SMI_MOVE_SWAP };
+/* A proposal: its kind, the member position t and/or candidate j, and what accepting it
+ * needs (the new RSS and ln|A|; for an addition the pivot s and coefficient c). */
+typedef struct smi_move {
+    int kind;
+    size_t t, j;
+    double s, c, rss, logdet;
+} smi_move;
+
 /* ---------- one replica's chain (chain.c) ----------
  * Invariants: members[0..k) are the candidate indices (positions in the problem's cand) in
  * the subset, where[j] is j's position there or SIZE_MAX; inv (cap x cap, row-major) holds
@@ -93,16 +102,17 @@ typedef struct smi_chain {
     double *inv, *m, *g, *h, *scratch;
     double rss, logdet, energy;
     size_t since_refresh;
+    /* the grid criteria: one chain per ratio (on its own view of the problem), whose
+     * members the fields above alias; k_change: a proposal's change of size, while its
+     * energy is formed */
+    size_t n_sub;
+    struct smi_chain *sub;
+    smi_problem *views;
+    smi_move *sub_moves;
+    int k_change;
 } smi_chain;
 
-enum { SMI_MOVE_ADD, SMI_MOVE_REMOVE, SMI_MOVE_SWAP };
-/* A proposal: its kind, the member position t and/or candidate j, and what accepting it
- * needs (the new RSS and ln|A|; for an addition the pivot s and coefficient c). */
-typedef struct smi_move {
-    int kind;
-    size_t t, j;
-    double s, c, rss, logdet;
-} smi_move;
+
 
 int smi_chain_init(smi_chain *ch, const smi_problem *pb);
 void smi_chain_free(smi_chain *ch);

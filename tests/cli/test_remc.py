@@ -275,6 +275,27 @@ class TestRemcRuns(CliTestCase):
             self.assertEqual(r["models"][0]["features"], es["models"][0]["features"])
         self.assertEqual((r["ng_prior"]["lambda"], r["ng_prior"]["a0"]), (1, 1e-6))
 
+    def test_grid_criterion_against_es(self):
+        """fe-marg on a 5-point ratio grid: the DOS against es's on the same bins."""
+        grid = ("--criterion", "fe-marg", "--ratio-grid", "1e-2:1e2:5")
+        path = os.path.join(self.dir, "marg.json")
+        proc = run("es", self.d.data, "--target", "y", "--quiet", *grid, "--json", path)
+        self.assertExit(proc, 0)
+        r = self.d.remc_json(*grid, "--exact", path)
+        self.assertEqual(r["ratio_grid"], {"lo": 0.01, "hi": 100, "n": 5})
+        self.assertLessEqual(r["exact"]["max_abs_log_error"], 0.1)
+        with open(path, encoding="utf-8") as f:
+            es = json.load(f)
+        self.assertEqual(r["models"][0]["features"], es["models"][0]["features"])
+        other = os.path.join(self.dir, "other.json")
+        proc = run("es", self.d.data, "--target", "y", "--quiet", "--criterion", "fe-marg",
+                   "--ratio-grid", "1e-2:1e2:7", "--json", other)
+        self.assertExit(proc, 0)
+        proc = run("remc", self.d.data, "--target", "y", "--quiet", *grid, "--exact", other,
+                   "--json", os.path.join(self.dir, "never.json"))
+        self.assertExit(proc, 1)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "never.json")))
+
     def test_no_inclusion_without_beta_one(self):
         r = self.d.remc_json("--criterion", "fe", "--beta-max", "0.5", "--sweeps", "200",
                              "--replicas", "4")

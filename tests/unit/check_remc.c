@@ -45,6 +45,8 @@ static smi_search *search_config(const request *rq)
     ck_assert_int_eq(smi_search_set_criterion(cfg, rq->criterion), SMI_OK);
     ck_assert_int_eq(smi_search_set_size_range(cfg, rq->min_size, rq->max_size), SMI_OK);
     ck_assert_int_eq(smi_search_set_bins(cfg, 32), SMI_OK);
+    if (rq->criterion == SMI_CRIT_FE_OPT || rq->criterion == SMI_CRIT_FE_MARG)
+        ck_assert_int_eq(smi_search_set_ratio_grid(cfg, 1e-3, 1e3, 9), SMI_OK);
     return cfg;
 }
 
@@ -135,6 +137,8 @@ static const request exact_cases[] = {
     { 20, SMI_CRIT_BIC, 1, 4, 0 },
     { 16, SMI_CRIT_FE, 1, 0, 0 },
     { 16, SMI_CRIT_AIC, 3, 3, 0 }, /* size exactly 3: swap moves */
+    { 14, SMI_CRIT_FE_MARG, 1, 0, 0 }, /* one chain per ratio of the grid */
+    { 14, SMI_CRIT_FE_OPT, 1, 5, 0 },
 };
 
 START_TEST(dos_and_best_match_the_exhaustive_search)

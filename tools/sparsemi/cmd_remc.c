@@ -95,8 +95,13 @@ static int configure_search(const remc_args *a, const remc_report *r, smi_search
         rc = setter(smi_search_set_fe_hyper(cfg, a->alpha, a->beta),
                     a->fe_hyper_text ? "fe-hyper" : "alpha");
     if (rc == CLI_CONTINUE && !isnan(a->fe.ng_a0))
-        rc = setter(smi_search_set_normal_gamma(cfg, a->fe.ng_lambda, a->fe.ng_a0, a->fe.ng_b0),
+        rc = setter(smi_search_set_normal_gamma(cfg, isnan(a->fe.ng_lambda) ? ES_NG_LAMBDA
+                                                                             : a->fe.ng_lambda,
+                                                a->fe.ng_a0, a->fe.ng_b0),
                     "ng-prior");
+    if (rc == CLI_CONTINUE && !isnan(a->fe.ratio_lo))
+        rc = setter(smi_search_set_ratio_grid(cfg, a->fe.ratio_lo, a->fe.ratio_hi, a->fe.ratio_n),
+                    "ratio-grid");
     if (rc == CLI_CONTINUE && (a->min_size != ES_UNSET || a->max_size != ES_UNSET ||
                                r->n_keep > 0))
         rc = setter(smi_search_set_size_range(cfg, r->min_size,

@@ -38,6 +38,7 @@
 typedef struct remc_args {
     const char *data, *target, *label_column, *delimiter_text, *criterion_text;
     const char *json, *plot, *exact, *seed_text, *fe_hyper_text, *ng_prior_text;
+    const char *ratio_grid_text;
     cli_list features, keep, ladder_text;
     size_t min_size, max_size, size, top, bins, threads; /* ES_UNSET when not given */
     size_t replicas, sweeps, burn_in;                     /* ES_UNSET when not given */

@@ -25,7 +25,7 @@ static const char description[] =
     "candidate feature). The multiple-histogram method\n"
     "turns the energies they saw into an estimate of the density of states (DOS): how\n"
     "many subsets have each value of the criterion, with standard errors. It also prints\n"
-    "the best distinct models visited and, for fe and fe-ng with 1 on the ladder, each\n"
+    "the best distinct models visited and, for the free energies with 1 on the ladder, each\n"
     "feature's posterior inclusion probability. For far more features than an exhaustive\n"
     "search can take; with --exact, the JSON of 'sparsemi es' on the same data gives the\n"
     "bins and the exact DOS to compare with. The same seed gives the same result for any\n"
@@ -33,7 +33,7 @@ static const char description[] =
 
 /* The criteria the sampler takes: an energy with rank-one updates. */
 static const int supported[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE,
-                                 SMI_CRIT_FE_NG };
+                                 SMI_CRIT_FE_NG, SMI_CRIT_FE_OPT, SMI_CRIT_FE_MARG };
 #define N_SUPPORTED (sizeof supported / sizeof supported[0])
 
 static int is_supported(int criterion)
@@ -49,7 +49,7 @@ static int check_criterion(remc_args *a)
     int known = smi_criterion_from_name(a->criterion_text, &a->criterion) == SMI_OK;
     if (!known || !is_supported(a->criterion))
         return cli_usage_error("remc", "option '--criterion': %s criterion '%s' (remc takes "
-                               "rss, aic, bic, fe and fe-ng)", known ? "unsupported" : "unknown",
+                               "rss, aic, bic, fe, fe-ng, fe-opt and fe-marg)", known ? "unsupported" : "unknown",
                                a->criterion_text);
     return CLI_CONTINUE;
 }
@@ -193,17 +193,37 @@ static int parse_ng_prior(remc_args *a, smi_search *scratch)
                          text);
 }
 
+/* "LO:HI:N" with N a whole number. */
+static int parse_ratio_grid(remc_args *a, smi_search *scratch)
+{
+    const char *text = a->ratio_grid_text;
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
+        return cli_usage_error("remc", "option '--ratio-grid': '%s' is not LO:HI:N (two numbers "
+                               "and a whole number)", text);
+    a->fe.ratio_lo = v[0];
+    a->fe.ratio_hi = v[1];
+    a->fe.ratio_n = (size_t)v[2];
+    return library_check(smi_search_set_ratio_grid(scratch, v[0], v[1], a->fe.ratio_n),
+                         "ratio-grid", text);
+}
+
 static int check_fe(remc_args *a)
 {
     smi_search *scratch = NULL;
     if (smi_search_create(&scratch) < 0)
         return cli_fail_library(SMI_ENOMEM);
-    /* Only the normal-gamma prior of fe-ng applies: no model prior, no ratio grid. */
+    /* The normal-gamma prior (fe-ng; a0 and b0 for fe-marg) and the ratio grid (fe-opt,
+     * fe-marg) apply; the model prior does not (the posterior is sampled at beta 1). */
     a->fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
                              .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN };
     int rc = parse_fe_hyper(a, scratch);
     if (rc == CLI_CONTINUE)
         rc = parse_ng_prior(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_ratio_grid(a, scratch);
     smi_search_free(scratch);
     if (rc != CLI_CONTINUE)
         return rc;
@@ -227,10 +247,18 @@ static int check_fe(remc_args *a)
         if (rc != CLI_CONTINUE)
             return rc;
     }
-    if (a->ng_prior_text && a->criterion != SMI_CRIT_FE_NG)
-        return cli_usage_error("remc", "option '--ng-prior' needs '--criterion fe-ng'");
-    if (a->criterion == SMI_CRIT_FE_NG && !a->ng_prior_text)
+    if (a->ng_prior_text && !es_uses_ng_prior(a->criterion))
+        return cli_usage_error("remc", "option '--ng-prior' needs '--criterion fe-ng' or "
+                               "'fe-marg'");
+    if (a->ratio_grid_text && !es_uses_ratio_grid(a->criterion))
+        return cli_usage_error("remc", "option '--ratio-grid' needs '--criterion fe-opt' or "
+                               "'fe-marg'");
+    if (es_uses_ng_prior(a->criterion) && !a->ng_prior_text)
         a->fe.ng_lambda = ES_NG_LAMBDA, a->fe.ng_a0 = ES_NG_A0, a->fe.ng_b0 = ES_NG_B0;
+    if (!es_uses_ng_lambda(a->criterion))
+        a->fe.ng_lambda = NAN;
+    if (es_uses_ratio_grid(a->criterion) && !a->ratio_grid_text)
+        a->fe.ratio_lo = ES_RATIO_LO, a->fe.ratio_hi = ES_RATIO_HI, a->fe.ratio_n = ES_RATIO_N;
     return CLI_CONTINUE;
 }
 
@@ -333,6 +361,8 @@ int remc_parse_args(remc_args *a, int argc, char **argv)
         { "beta", CLI_OPT_DOUBLE, &a->beta, "B", "noise precision for fe (default 1)" },
         { "fe-hyper", CLI_OPT_STRING, &a->fe_hyper_text, "ALPHA:BETA",
           "fe: alpha and beta in one option" },
+        { "ratio-grid", CLI_OPT_STRING, &a->ratio_grid_text, "LO:HI:N",
+          "fe-opt, fe-marg: N ratios alpha/beta, log-spaced (default 1e-4:1e4:20)" },
         { "ng-prior", CLI_OPT_STRING, &a->ng_prior_text, "LAMBDA:A0:B0",
           "fe-ng: w ~ N(0, 1/(LAMBDA beta)), beta ~ Gamma(A0, B0) (default 1:1e-6:1e-6)" },
         { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },

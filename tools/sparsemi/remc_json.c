@@ -49,9 +49,16 @@ static void request(cli_json *j, const remc_report *r)
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
     if (!isnan(r->fe.ng_a0)) {
         cli_json_key(j, "ng_prior"), cli_json_begin_object(j);
-        cli_json_key(j, "lambda"), cli_json_number(j, r->fe.ng_lambda);
+        cli_json_key(j, "lambda"), cli_json_number(j, r->fe.ng_lambda); /* fe-marg: null */
         cli_json_key(j, "a0"), cli_json_number(j, r->fe.ng_a0);
         cli_json_key(j, "b0"), cli_json_number(j, r->fe.ng_b0);
+        cli_json_end_object(j);
+    }
+    if (!isnan(r->fe.ratio_lo)) {
+        cli_json_key(j, "ratio_grid"), cli_json_begin_object(j);
+        cli_json_key(j, "lo"), cli_json_number(j, r->fe.ratio_lo);
+        cli_json_key(j, "hi"), cli_json_number(j, r->fe.ratio_hi);
+        cli_json_key(j, "n"), cli_json_uint(j, r->fe.ratio_n);
         cli_json_end_object(j);
     }
     cli_json_key(j, "replicas"), cli_json_uint(j, r->R);
@@ -232,9 +239,14 @@ static int check_request(const remc_report *r, const cli_jv *root)
     const cli_jv *ng = cli_jv_get(root, "ng_prior");
     if ((!isnan(r->alpha) && (!number_is(cli_jv_get(root, "alpha"), r->alpha) ||
                               !number_is(cli_jv_get(root, "beta"), r->beta))) ||
-        (!isnan(r->fe.ng_a0) && (!number_is(cli_jv_get(ng, "lambda"), r->fe.ng_lambda) ||
+        (!isnan(r->fe.ng_a0) && ((!isnan(r->fe.ng_lambda)
+                                  && !number_is(cli_jv_get(ng, "lambda"), r->fe.ng_lambda)) ||
                                  !number_is(cli_jv_get(ng, "a0"), r->fe.ng_a0) ||
-                                 !number_is(cli_jv_get(ng, "b0"), r->fe.ng_b0))))
+                                 !number_is(cli_jv_get(ng, "b0"), r->fe.ng_b0))) ||
+        (!isnan(r->fe.ratio_lo)
+         && (!number_is(cli_jv_get(cli_jv_get(root, "ratio_grid"), "lo"), r->fe.ratio_lo) ||
+             !number_is(cli_jv_get(cli_jv_get(root, "ratio_grid"), "hi"), r->fe.ratio_hi) ||
+             !number_is(cli_jv_get(cli_jv_get(root, "ratio_grid"), "n"), (double)r->fe.ratio_n))))
         return cli_fail("'%s' is an exhaustive search with other hyperparameters of '%s': "
                         RERUN, path, crit);
     return CLI_EXIT_OK;

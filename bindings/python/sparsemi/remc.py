@@ -73,12 +73,14 @@ def _get(fn, handle, count):
 
 
 def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, top=100,
-         bins=64, bin_edges=None, alpha=None, beta=None, normal_gamma=None, replicas=16,
+         bins=64, bin_edges=None, alpha=None, beta=None, normal_gamma=None, ratio_grid=None,
+         replicas=16,
          beta_max=1.0, ladder=None, sweeps=20000, burn_in=2000, seed=1, threads=1,
          tune=False, intercept=True, standardize=True, progress=None):
     """Replica-exchange Monte Carlo over the subsets of ds's features (smi_remc_run).
 
-    criterion: 'rss', 'aic', 'bic', 'fe' or 'fe-ng'. The space: sizes min_size..max_size
+    criterion: 'rss', 'aic', 'bic', 'fe', 'fe-ng', 'fe-opt' or 'fe-marg' (with alpha, beta,
+    normal_gamma and ratio_grid as for exhaustive_search). The space: sizes min_size..max_size
     (forced features, keep, included), or exactly `size` (then the moves are swaps).
     replicas and beta_max give the geometric ladder 0, 1e-3 beta_max .. beta_max; or give
     `ladder` itself (increasing, starting at 0 for an exact normalisation); tune moves the
@@ -107,7 +109,8 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
         call(lib.smi_remc_set_threads, rc, _size_arg(threads, 'threads'))
         call(lib.smi_remc_set_tuning, rc, 1 if tune else 0)
         with _Config() as cfg, _Progress(progress) as prog:
-            _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma)
+            _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
+                             ratio_grid)
             cfg.set('model_prior', _capi.SMI_MODEL_PRIOR_NONE, 0.5)
             cfg.set('size_range', _size_arg(min_size, 'min_size'), max_arg)
             if keep_idx:
