@@ -586,16 +586,17 @@ SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
  *   - the state space is every subset in the size range; with min_size == max_size (more
  *     than the forced features) the moves are swaps of one feature for another, otherwise
  *     single-feature flips (a flip leaving the range is rejected);
- *   - the energy is the criterion (rss, aic, bic, fe, fe-ng, fe-opt, fe-marg; the grid
- *     criteria keep one model per ratio of the grid), each proposal's change computed from
- *     the current model by rank-one updates, never by a refit;
+ *   - the energy is the criterion, any of the exhaustive search's (the grid criteria keep
+ *     one model per ratio of the grid, cv one per training set of the data set's folds
+ *     with the held-out residuals, loo the residuals and leverages), each proposal's change
+ *     computed from the current model by rank-one updates, never by a refit;
  *   - Metropolis acceptance per proposal, after each sweep an exchange attempt between
  *     neighbouring replicas (even pairs, then odd pairs);
  *   - the DOS by the multiple-histogram method from every replica's energies after the
  *     burn-in, normalised to the exact number of states, with standard errors of ln D
  *     from 8 consecutive blocks of sweeps.
  * Returns SMI_OK and a result (free with smi_remc_result_free), SMI_EINVAL (bad
- * arguments; cv and loo are not supported), SMI_ESINGULAR (no
+ * arguments, cv without folds, every feature forced), SMI_ESINGULAR (no
  * nonsingular starting subset found), SMI_ENOMEM, SMI_ECANCELED, or SMI_ENOCONV (the
  * multiple-histogram equations did not converge). */
 SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,

@@ -273,12 +273,16 @@ static double one_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
         for (size_t c = 0; c < k; c++)
             v += ch->inv[r * K + c] * ch->g[c];
         double hr = v - ch->inv[r * K + t] * vg / a;
+        ch->h[r] = hr; /* the reduced bordering vector, for the held-out criteria */
         s -= ch->g[r] * hr;
         gm += ch->g[r] * (ch->m[r] - ch->inv[r * K + t] * mt / a);
     }
+    ch->h[t] = 0.0;
     if (!pivot_ok(pb, j, s))
         return INFINITY;
     double c = (w_at(pb, j, pb->q) - gm) / s;
+    mv->s = s;
+    mv->c = c;
     mv->rss = rss - s * c * c;
     mv->logdet = logdet + log(s);
     return energy_of(pb, k, mv->rss, mv->logdet);
@@ -357,13 +361,123 @@ static double grid_proposal_energy(smi_chain *ch, int k_change, double sub0)
     return e;
 }
 
+/* ---------- the held-out criteria: one chain per training set, and the held-out rows ------
+ * For K-fold CV (LOO: one "fold", the full data) the problem holds per training set f the
+ * prepared Gram matrix W_f and, for every held-out row i, the residuals E_i of each column
+ * after the forced features (problem_cv.c). With A_f^-1 and m_f of a sub-chain per training
+ * set, the held-out residual of y in row i is r_i = E_iy - E_iS m_f, and (LOO) the leverage
+ * h_i = h0_i + E_iS A^-1 E_iS'. Adding j with bordering vector b_f = A_f^-1 W_f,Sj, pivot s_f
+ * and coefficient c_f: e_i = E_ij - E_iS b_f, r_i' = r_i - c_f e_i, h_i' = h_i + e_i^2 / s_f;
+ * removing member t (v = column t of A_f^-1, a = v_t): d_i = E_iS v, r_i' = r_i + m_t d_i / a,
+ * h_i' = h_i - d_i^2 / a; a swap is the removal then the addition against the reduced
+ * inverse. O(n k) per proposal besides the sub-chains' O(K k^2). */
+
+static double held_energy(const smi_chain *ch, const double *r, const double *h)
+{
+    size_t n = ch->pb->n;
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (h) {
+            if (!(h[i] < 1.0 - 1e-10))
+                return INFINITY; /* the leave-one-out residual is undefined */
+            double q = r[i] / (1.0 - h[i]);
+            sum += q * q;
+        } else {
+            sum += r[i] * r[i];
+        }
+    }
+    return sum / (double)n;
+}
+
+/* E_iS x for row i, x over the members of the sub-chains (their common order). */
+static double row_dot(const smi_chain *ch, size_t i, const double *x, size_t k)
+{
+    size_t dq = ch->pb->q + 1;
+    const double *row = ch->E + i * dq;
+    double v = 0.0;
+    for (size_t t = 0; t < k; t++)
+        v += row[ch->sub[0].members[t]] * x[t];
+    return v;
+}
+
+/* r and h of the current state from scratch (after a set or a refresh of the subs). */
+static void held_recompute(smi_chain *ch)
+{
+    size_t dq = ch->pb->q + 1, k = ch->sub[0].k, K = ch->sub[0].cap, i = 0;
+    for (size_t f = 0; f < ch->n_sub; f++) {
+        const smi_chain *sf = &ch->sub[f];
+        for (size_t end = i + ch->pb->fold_rows[f]; i < end; i++) {
+            ch->r[i] = ch->E[i * dq + dq - 1] - row_dot(ch, i, sf->m, k);
+            if (!ch->hv)
+                continue;
+            double lev = ch->h0[i];
+            for (size_t a = 0; a < k; a++) { /* E_iS A^-1 E_iS' */
+                double ea = ch->E[i * dq + sf->members[a]], v = 0.0;
+                for (size_t b = 0; b < k; b++)
+                    v += sf->inv[a * K + b] * ch->E[i * dq + sf->members[b]];
+                lev += ea * v;
+            }
+            ch->hv[i] = lev;
+        }
+    }
+    ch->energy = held_energy(ch, ch->r, ch->hv);
+}
+
+/* The proposal the subs hold, into r_new (and h_new): kind and member t, candidate j. */
+static double held_proposal_energy(smi_chain *ch, const smi_move *mv)
+{
+    size_t dq = ch->pb->q + 1, k = ch->sub[0].k, K = ch->sub[0].cap, i = 0;
+    for (size_t f = 0; f < ch->n_sub; f++) {
+        const smi_chain *sf = &ch->sub[f];
+        const smi_move *mf = &ch->sub_moves[f];
+        double a = mv->kind != SMI_MOVE_ADD ? sf->inv[mv->t * K + mv->t] : 1.0;
+        double mt = mv->kind != SMI_MOVE_ADD ? sf->m[mv->t] : 0.0;
+        for (size_t end = i + ch->pb->fold_rows[f]; i < end; i++) {
+            double r = ch->r[i], h = ch->hv ? ch->hv[i] : 0.0;
+            if (mv->kind != SMI_MOVE_ADD) { /* remove member t */
+                double d = 0.0;
+                for (size_t s = 0; s < k; s++)
+                    d += ch->E[i * dq + sf->members[s]] * sf->inv[s * K + mv->t];
+                r += mt * d / a;
+                h -= d * d / a;
+            }
+            if (mv->kind != SMI_MOVE_REMOVE) { /* add j against the (reduced) inverse */
+                double e = ch->E[i * dq + mv->j] - row_dot(ch, i, sf->h, k);
+                r -= mf->c * e;
+                h += e * e / mf->s;
+            }
+            ch->r_new[i] = r;
+            if (ch->hv)
+                ch->h_new[i] = h;
+        }
+    }
+    return held_energy(ch, ch->r_new, ch->hv ? ch->h_new : NULL);
+}
+
+static int held_init(smi_chain *ch)
+{
+    size_t n = ch->pb->n;
+    int loo = ch->pb->cfg->criterion == SMI_CRIT_LOO;
+    size_t dq = ch->pb->q + 1;
+    ch->E = ch->pb->held_root + ch->n_sub * dq * dq;
+    ch->h0 = loo ? ch->E + n * dq : NULL;
+    ch->r = smi_calloc_array(n, sizeof *ch->r, "replica");
+    ch->r_new = smi_calloc_array(n, sizeof *ch->r_new, "replica");
+    if (loo) {
+        ch->hv = smi_calloc_array(n, sizeof *ch->hv, "replica");
+        ch->h_new = smi_calloc_array(n, sizeof *ch->h_new, "replica");
+    }
+    return ch->r && ch->r_new && (!loo || (ch->hv && ch->h_new)) ? SMI_OK : SMI_ENOMEM;
+}
+
 int smi_chain_init(smi_chain *ch, const smi_problem *pb)
 {
-    if (!pb->n_grid)
+    if (!pb->n_grid && !pb->held_out)
         return one_init(ch, pb);
     memset(ch, 0, sizeof *ch);
     ch->pb = pb;
-    ch->n_sub = pb->n_grid;
+    ch->held = pb->held_out;
+    ch->n_sub = pb->held_out ? pb->n_mats : pb->n_grid;
     size_t dq = pb->q + 1;
     ch->views = smi_calloc_array(ch->n_sub, sizeof *ch->views, "replica");
     ch->sub = smi_calloc_array(ch->n_sub, sizeof *ch->sub, "replica");
@@ -374,8 +488,13 @@ int smi_chain_init(smi_chain *ch, const smi_problem *pb)
     }
     for (size_t g = 0; g < ch->n_sub; g++) {
         ch->views[g] = *pb;
-        ch->views[g].root = pb->grid_root + g * dq * dq;
-        ch->views[g].logdet_keep = pb->grid_logdet_keep[g];
+        if (ch->held) { /* training set g's matrix and diagonal */
+            ch->views[g].root = pb->held_root + g * dq * dq;
+            ch->views[g].inv_diag0 = pb->mat_inv_diag0[g];
+        } else {
+            ch->views[g].root = pb->grid_root + g * dq * dq;
+            ch->views[g].logdet_keep = pb->grid_logdet_keep[g];
+        }
         int rc = one_init(&ch->sub[g], &ch->views[g]);
         if (rc != SMI_OK) {
             smi_chain_free(ch);
@@ -385,7 +504,10 @@ int smi_chain_init(smi_chain *ch, const smi_problem *pb)
     ch->members = ch->sub[0].members; /* the state is the subs' (all alike) */
     ch->where = ch->sub[0].where;
     ch->cap = ch->sub[0].cap;
-    return SMI_OK;
+    int rc = ch->held ? held_init(ch) : SMI_OK;
+    if (rc != SMI_OK)
+        smi_chain_free(ch);
+    return rc;
 }
 
 void smi_chain_free(smi_chain *ch)
@@ -399,6 +521,7 @@ void smi_chain_free(smi_chain *ch)
     free(ch->sub);
     free(ch->views);
     free(ch->sub_moves);
+    free(ch->r), free(ch->r_new), free(ch->hv), free(ch->h_new);
     memset(ch, 0, sizeof *ch);
 }
 
@@ -409,7 +532,10 @@ int smi_chain_set(smi_chain *ch, const size_t *cands, size_t k)
     for (size_t g = 0; g < ch->n_sub; g++)
         SMI_TRY(one_set(&ch->sub[g], cands, k));
     ch->k = k;
-    ch->energy = grid_state_energy(ch);
+    if (ch->held)
+        held_recompute(ch);
+    else
+        ch->energy = grid_state_energy(ch);
     return SMI_OK;
 }
 
@@ -420,12 +546,13 @@ double smi_chain_propose_add(smi_chain *ch, size_t j, smi_move *mv)
     double e0 = INFINITY;
     for (size_t g = 0; g < ch->n_sub; g++) {
         double e = one_propose_add(&ch->sub[g], j, &ch->sub_moves[g]);
-        if (g == 0 && !isfinite(e))
-            return INFINITY; /* singular at the smallest ratio */
+        /* singular at the smallest ratio, or on any training set */
+        if ((g == 0 || ch->held) && !isfinite(e))
+            return INFINITY;
         e0 = g == 0 ? e : e0;
     }
     *mv = ch->sub_moves[0];
-    return grid_proposal_energy(ch, 1, e0);
+    return ch->held ? held_proposal_energy(ch, mv) : grid_proposal_energy(ch, 1, e0);
 }
 
 double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
@@ -435,7 +562,7 @@ double smi_chain_propose_remove(smi_chain *ch, size_t t, smi_move *mv)
     for (size_t g = 0; g < ch->n_sub; g++)
         one_propose_remove(&ch->sub[g], t, &ch->sub_moves[g]);
     *mv = ch->sub_moves[0];
-    return grid_proposal_energy(ch, -1, 0.0);
+    return ch->held ? held_proposal_energy(ch, mv) : grid_proposal_energy(ch, -1, 0.0);
 }
 
 double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
@@ -445,12 +572,12 @@ double smi_chain_propose_swap(smi_chain *ch, size_t t, size_t j, smi_move *mv)
     double e0 = INFINITY;
     for (size_t g = 0; g < ch->n_sub; g++) {
         double e = one_propose_swap(&ch->sub[g], t, j, &ch->sub_moves[g]);
-        if (g == 0 && !isfinite(e))
+        if ((g == 0 || ch->held) && !isfinite(e))
             return INFINITY;
         e0 = g == 0 ? e : e0;
     }
     *mv = ch->sub_moves[0];
-    return grid_proposal_energy(ch, 0, e0);
+    return ch->held ? held_proposal_energy(ch, mv) : grid_proposal_energy(ch, 0, e0);
 }
 
 void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
@@ -462,6 +589,16 @@ void smi_chain_accept(smi_chain *ch, const smi_move *mv, double energy)
     for (size_t g = 0; g < ch->n_sub; g++)
         one_accept(&ch->sub[g], &ch->sub_moves[g], 0.0);
     ch->k = ch->sub[0].k;
+    if (ch->held) { /* the proposal's rows become the state's; recomputed after a refresh */
+        double *t = ch->r;
+        ch->r = ch->r_new, ch->r_new = t;
+        t = ch->hv;
+        ch->hv = ch->h_new, ch->h_new = t;
+        ch->energy = energy;
+        if (ch->sub[0].since_refresh == 0)
+            held_recompute(ch);
+        return;
+    }
     /* the subs' rounding may have moved by a refresh: the energy of what they hold */
     ch->energy = grid_state_energy(ch);
 }

@@ -110,6 +110,12 @@ typedef struct smi_chain {
     smi_problem *views;
     smi_move *sub_moves;
     int k_change;
+    /* the held-out criteria (held; chain.c): one sub per training set; the problem's
+     * held-out residual rows E and base leverages h0 (LOO); the state's held-out residuals
+     * r and leverages hv (LOO), and a proposal's, r_new and h_new */
+    int held;
+    const double *E, *h0;
+    double *r, *hv, *r_new, *h_new;
 } smi_chain;
 
 

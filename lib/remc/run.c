@@ -339,10 +339,6 @@ static void fix_bins(run_ctx *x, double lo, double hi)
 
 static int check_request(const smi_problem *pb)
 {
-    int c = pb->cfg->criterion;
-    SMI_FAIL_IF(c == SMI_CRIT_CV || c == SMI_CRIT_LOO, SMI_EINVAL,
-                "replica exchange: criterion '%s' is not supported (rss, aic, bic, fe, fe-ng, "
-                "fe-opt and fe-marg are)", smi_criterion_name(c));
     SMI_FAIL_IF(pb->q == 0, SMI_EINVAL, "replica exchange: every feature is forced");
     return SMI_OK;
 }

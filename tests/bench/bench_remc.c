@@ -1,6 +1,7 @@
 /* Benchmark: replica-exchange Monte Carlo over subsets.
  *
- *   bench_remc            proposals per second, BIC and FE, models of size <= 10 of p = 60
+ *   bench_remc            proposals per second, BIC, FE, LOO and 10-fold CV, models of
+ *                         size <= 10 of p = 60
  *                         features, n = 100, one thread, against the naive proposal (one
  *                         LAPACK least-squares refit of the proposed subset) in the same run;
  *                         and the crossover: wall time of the exhaustive search against a
@@ -140,6 +141,9 @@ int main(int argc, char **argv)
     smi_dataset *ds = bench_dataset(N, 60, 2024, 0.3);
     proposal_rate(ds, SMI_CRIT_BIC);
     proposal_rate(ds, SMI_CRIT_FE);
+    proposal_rate(ds, SMI_CRIT_LOO);
+    smi_dataset_set_kfold(ds, 10, 1, 1);
+    proposal_rate(ds, SMI_CRIT_CV);
     smi_dataset_free(ds);
     crossover();
     return 0;

@@ -7,7 +7,8 @@ The reference is the exhaustive search: `sparsemi es` on the same small data set
 p = 12, the target made of 3 features and noise, written here from a fixed seed) counts
 every one of the 4095 subsets, and `remc --exact` must estimate those counts within 0.1 in
 ln D in every bin holding at least 1e-4 of them, sum to the exact number of subsets, and
-find the same best model. The free-energy criteria's inclusion probabilities are checked
+find the same best model; so must cv (on the folds of --folds 5 --fold-seed 3, which the es
+file must share) and loo. The free-energy criteria's inclusion probabilities are checked
 against the exact model posterior of es. Shares run() and the SPARSEMI_CLI_WRAPPER
 convention with test_cli.py."""
 import json
@@ -65,17 +66,19 @@ class RemcData:
         write_data(self.data)
         self.es = {}
 
-    def es_json(self, criterion):
-        """Run es once per criterion; returns (path, parsed JSON)."""
-        if criterion not in self.es:
-            path = os.path.join(self.dir, "es-%s.json" % criterion)
-            proc = run("es", self.data, "--target", "y", "--criterion", criterion,
+    def es_json(self, criterion, *args):
+        """Run es once per criterion and further options; returns (path, parsed JSON)."""
+        key = (criterion,) + args
+        if key not in self.es:
+            path = os.path.join(self.dir, "es-%s.json" % "".join(c if c.isalnum() else "_"
+                                                                 for c in "-".join(key)))
+            proc = run("es", self.data, "--target", "y", "--criterion", criterion, *args,
                        "--json", path, "--quiet")
             if proc.returncode != 0:
                 raise AssertionError("es: exit %d\n%s" % (proc.returncode, proc.stderr))
             with open(path, encoding="utf-8") as f:
-                self.es[criterion] = (path, json.load(f))
-        return self.es[criterion]
+                self.es[key] = (path, json.load(f))
+        return self.es[key]
 
     def remc(self, *args, **kw):
         return run("remc", self.data, "--target", "y", "--quiet", *args, **kw)
@@ -304,7 +307,8 @@ class TestRemcRuns(CliTestCase):
     def test_help(self):
         proc = run("help", "remc")
         self.assertExit(proc, 0)
-        for option in ("--target", "--criterion", "--size", "--replicas", "--beta-max",
+        for option in ("--target", "--criterion", "--folds", "--fold-seed", "--fold-column",
+                       "--size", "--replicas", "--beta-max",
                        "--ladder", "--sweeps", "--burn-in", "--seed", "--threads", "--top",
                        "--bins", "--exact", "--json", "--plot", "--quiet"):
             self.assertIn(option, proc.stdout)
@@ -339,6 +343,71 @@ class TestRemcRuns(CliTestCase):
         self.assertEqual(quiet.stderr, "")
 
 
+class TestRemcHeldOut(CliTestCase):
+    """cv (the data set's folds, set by the fold options as for es) and loo: remc --exact
+    against es."""
+
+    FOLDS = ("--folds", "5", "--fold-seed", "3")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.d = RemcData()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.d.tmp.cleanup()
+
+    def against_es(self, criterion, *folds):
+        path, es = self.d.es_json(criterion, *folds)
+        proc = self.d.remc("--criterion", criterion, *folds, "--exact", path, "--threads", "2",
+                           "--json", "-")
+        r = checked_json(proc, "remc --criterion %s" % criterion)
+        self.assertEqual(r["criterion"], criterion)
+        self.assertEqual(r["folds"], es["folds"])
+        self.assertEqual(r["dos"]["edges"], es["dos"]["edges"])
+        self.assertEqual(r["n_states"], STATES)
+        self.assertLessEqual(r["exact"]["max_abs_log_error"], 0.1)
+        self.assertGreater(r["exact"]["compared_bins"], 10)
+        self.assertEqual(r["models"][0]["features"], es["models"][0]["features"])
+        self.assertTrue(r["exact"]["best_found"])
+        for m, e in zip(r["models"][:5], es["models"][:5]):
+            self.assertEqual(m["features"], e["features"])
+            self.assertLessEqual(abs(m["criterion"] - e["criterion"]), 1e-9 * e["criterion"])
+        return r
+
+    def test_cv(self):
+        r = self.against_es("cv", *self.FOLDS)
+        self.assertEqual(r["folds"], {"k": 5, "seed": 3, "column": None})
+
+    def test_loo(self):
+        r = self.against_es("loo")
+        self.assertIsNone(r["folds"])
+
+    def test_cv_defaults_and_table(self):
+        """Ten folds from seed 0 by default, as es; the table names the folds."""
+        proc = self.d.remc("--criterion", "cv", "--sweeps", "200", "--replicas", "4")
+        self.assertExit(proc, 0)
+        self.assertIn("criterion  cv\nfolds      10, shuffled with seed 0\n", proc.stdout)
+        r = self.d.remc_json("--criterion", "cv", "--fold-seed", "none", "--sweeps", "200",
+                             "--replicas", "4")
+        self.assertEqual(r["folds"], {"k": 10, "seed": None, "column": None})
+        r = self.d.remc_json("--sweeps", "200", "--replicas", "4")
+        self.assertIsNone(r["folds"])  # bic
+
+    def test_fold_column(self):
+        with open(self.d.data, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        data = self.write("folds.csv", "\n".join([lines[0] + ",g"] + [
+            line + ",%d" % (i % 4) for i, line in enumerate(lines[1:])]) + "\n")
+        features = ",".join("x%d" % j for j in range(P))
+        proc = run("remc", data, "--target", "y", "--features", features, "--criterion", "cv",
+                   "--fold-column", "g", "--sweeps", "200", "--replicas", "4", "--quiet",
+                   "--json", "-")
+        r = checked_json(proc, "remc --fold-column")
+        self.assertEqual(r["folds"], {"k": 4, "seed": None, "column": "g"})
+        self.assertEqual(r["features"], features.split(","))
+
+
 class TestRemcErrors(CliTestCase):
     """Bad calls exit 2, bad input 1, with a message naming the problem; neither leaves an
     output file behind."""
@@ -348,6 +417,7 @@ class TestRemcErrors(CliTestCase):
         cls.d = RemcData()
         cls.es_bic, _ = cls.d.es_json("bic")
         cls.es_aic, _ = cls.d.es_json("aic")
+        cls.es_cv4, _ = cls.d.es_json("cv", "--folds", "5", "--fold-seed", "4")
 
     @classmethod
     def tearDownClass(cls):
@@ -371,8 +441,15 @@ class TestRemcErrors(CliTestCase):
         self.failing(2, "--ladder", "0,x", contains=["--ladder", "'x'"])
         self.failing(2, "--ladder", "0,1", "--replicas", "4", contains=["--ladder", "--replicas"])
         self.failing(2, "--sweeps", "3", contains=["--sweeps", "at least 8"])
-        self.failing(2, "--criterion", "cv", contains=["--criterion", "'cv'", "unsupported"])
-        self.failing(2, "--criterion", "xyz", contains=["--criterion", "'xyz'"])
+        self.failing(2, "--criterion", "xyz", contains=["--criterion", "'xyz'", "cv and loo"])
+        self.failing(2, "--criterion", "bic", "--folds", "5",
+                     contains=["--folds", "--criterion cv"])
+        self.failing(2, "--criterion", "loo", "--fold-seed", "3",
+                     contains=["--fold-seed", "--criterion cv"])
+        self.failing(2, "--criterion", "cv", "--folds", "1", contains=["--folds", "at least 2"])
+        self.failing(2, "--criterion", "cv", "--fold-seed", "-3", contains=["--fold-seed", "'-3'"])
+        self.failing(2, "--criterion", "cv", "--fold-column", "x0", "--folds", "3",
+                     contains=["--fold-column", "--folds"])
         self.failing(2, "--beta-max", "0", contains=["--beta-max"])
         self.failing(2, "--seed", "-1", contains=["--seed"])
         self.failing(2, "--size", "3", "--max-size", "4", contains=["--size", "--max-size"])
@@ -391,6 +468,20 @@ class TestRemcErrors(CliTestCase):
         self.failing(1, "--exact", os.path.join(self.dir, "nosuch.json"), contains=["nosuch"])
         self.failing(1, "--keep", "nosuch", contains=["'nosuch'"])
         self.failing(1, "--max-size", "13", contains=["13"])
+        self.failing(1, "--criterion", "cv", "--folds", "41", contains=["41 folds"])
+
+    def test_exact_with_other_folds(self):
+        """The es file must have used the same folds as asked."""
+        self.failing(1, "--criterion", "cv", "--folds", "5", "--fold-seed", "3",
+                     "--exact", self.es_cv4,
+                     contains=["folds", "5 folds shuffled with seed 4",
+                               "not 5 folds shuffled with seed 3"])
+        self.failing(1, "--criterion", "cv", "--exact", self.es_cv4,
+                     contains=["other folds", "10 folds shuffled with seed 0"])
+        self.failing(1, "--criterion", "cv", "--folds", "5", "--fold-seed", "none",
+                     "--exact", self.es_cv4, contains=["other folds", "5 unshuffled folds"])
+        self.failing(1, "--criterion", "loo", "--exact", self.es_cv4,
+                     contains=["'cv'", "'loo'", "criterion"])
 
     def test_other_target(self):
         other = os.path.join(self.dir, "other.json")

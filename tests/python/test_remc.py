@@ -55,6 +55,19 @@ def test_fixed_size_and_errors():
     res = sparsemi.remc(ds, size=3, sweeps=400, burn_in=40)
     assert res.n_states == 120
     with pytest.raises(sparsemi.Error):
-        sparsemi.remc(ds, criterion='cv')
+        sparsemi.remc(ds, criterion='nonsense')
     with pytest.raises(sparsemi.Error):
         sparsemi.remc(ds, ladder=[0.0, 1.0, 0.5])
+
+
+def test_cv_and_loo_match_the_exhaustive_search():
+    ds = make_data(p=10)
+    for criterion, kw in (('cv', {'folds': 5, 'fold_seed': 3}), ('loo', {})):
+        ex = sparsemi.exhaustive_search(ds, criterion=criterion, bins=16, **kw)
+        res = sparsemi.remc(ds, criterion=criterion, bin_edges=ex.dos.edges, sweeps=5000,
+                            burn_in=500, **kw)
+        counts = np.asarray(ex.dos.counts, dtype=float)
+        big = counts >= 1e-4 * counts.sum()
+        assert np.max(np.abs(res.dos_log_counts[big] - np.log(counts[big]))) <= 0.1, criterion
+        assert res.models[0][1] == list(ex.models[0].features)
+        assert res.models[0][0] == pytest.approx(ex.models[0].criterion, rel=1e-12)

@@ -97,6 +97,8 @@ static double log_choose_sum(size_t q, size_t lo, size_t hi)
 static void check_against_exact(const request *rq)
 {
     smi_dataset *ds = data(rq->p, 1000 + rq->p);
+    if (rq->criterion == SMI_CRIT_CV)
+        ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 7), SMI_OK);
     smi_search *cfg = search_config(rq);
     exact ex;
     exhaustive(ds, cfg, &ex);
@@ -139,6 +141,8 @@ static const request exact_cases[] = {
     { 16, SMI_CRIT_AIC, 3, 3, 0 }, /* size exactly 3: swap moves */
     { 14, SMI_CRIT_FE_MARG, 1, 0, 0 }, /* one chain per ratio of the grid */
     { 14, SMI_CRIT_FE_OPT, 1, 5, 0 },
+    { 12, SMI_CRIT_CV, 1, 0, 0 },  /* one chain per training set and the held-out rows */
+    { 12, SMI_CRIT_LOO, 1, 6, 0 },
 };
 
 START_TEST(dos_and_best_match_the_exhaustive_search)
@@ -269,9 +273,14 @@ START_TEST(bad_requests_are_refused)
     smi_remc *rc;
     smi_remc_result *res = (smi_remc_result *)&res;
     ck_assert_int_eq(smi_remc_create(&rc), SMI_OK);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 3), SMI_OK);
-    ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL);
+    ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL); /* CV without folds */
     ck_assert_ptr_null(res);
+    size_t all[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
+    ck_assert_int_eq(smi_search_set_keep(cfg, all, 8), SMI_OK);
+    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 3), SMI_OK);
+    ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL); /* nothing to sample */
+    ck_assert_ptr_null(res);
+    ck_assert_int_eq(smi_search_set_keep(cfg, NULL, 0), SMI_OK);
     static const double bad[] = { 0.0, 1.0, 0.5 };
     ck_assert_int_eq(smi_remc_set_ladder(rc, bad, 3), SMI_EINVAL);
     ck_assert_int_eq(smi_remc_set_replicas(rc, 1, 1.0), SMI_EINVAL);

@@ -29,10 +29,13 @@ typedef struct remc_outputs {
     char *path[N_OUTPUTS];
 } remc_outputs;
 
+/* cv takes the data set's folds, set as es sets them (a fold count above n is bad input). */
 static int load(const remc_args *a, smi_dataset **ds)
 {
-    int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column, NULL,
-                                  &a->features, ds);
+    int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column,
+                                  a->fold_column, &a->features, ds);
+    if (status == SMI_OK && a->criterion == SMI_CRIT_CV && !a->fold_column)
+        status = smi_dataset_set_kfold(*ds, a->folds, a->fold_shuffle, a->fold_seed);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
@@ -57,6 +60,12 @@ static int describe(const remc_args *a, const smi_dataset *ds, remc_report *r)
     r->p = p;
     r->min_size = a->min_size == ES_UNSET ? 1 : a->min_size;
     r->max_size = a->max_size == ES_UNSET ? p : a->max_size;
+    if (a->criterion == SMI_CRIT_CV) {
+        r->n_folds = smi_dataset_n_folds(ds);
+        r->fold_shuffle = !a->fold_column && a->fold_shuffle;
+        r->fold_seed = a->fold_seed;
+        r->fold_column = a->fold_column;
+    }
     return CLI_EXIT_OK;
 }
 

@@ -29,6 +29,10 @@
 #define REMC_FE_ALPHA 1e-2
 #define REMC_FE_BETA 1.0
 
+/* The defaults of --folds and --fold-seed for --criterion cv: those of `sparsemi es`. */
+#define REMC_FOLDS 10
+#define REMC_FOLD_SEED 0
+
 /* A bin takes part in the comparison with --exact when the exhaustive search put at least
  * this fraction of its models in it. */
 #define REMC_EXACT_MIN_FRACTION 1e-4
@@ -38,9 +42,10 @@
 typedef struct remc_args {
     const char *data, *target, *label_column, *delimiter_text, *criterion_text;
     const char *json, *plot, *exact, *seed_text, *fe_hyper_text, *ng_prior_text;
-    const char *ratio_grid_text;
+    const char *ratio_grid_text, *fold_seed_text, *fold_column;
     cli_list features, keep, ladder_text;
     size_t min_size, max_size, size, top, bins, threads; /* ES_UNSET when not given */
+    size_t folds;                           /* ES_UNSET when not given, then REMC_FOLDS */
     size_t replicas, sweeps, burn_in;                     /* ES_UNSET when not given */
     double alpha, beta, beta_max;                         /* NaN when not given */
     double *ladder;                                       /* --ladder, n_ladder values */
@@ -49,6 +54,8 @@ typedef struct remc_args {
     int no_intercept, quiet, tune;
     char delimiter;
     int criterion;
+    int fold_shuffle;  /* --fold-seed other than none (the default) */
+    unsigned long long fold_seed;
     uint64_t seed;
 } remc_args;
 
@@ -90,6 +97,10 @@ typedef struct remc_report {
     size_t n_keep;
     double alpha, beta;        /* fe: the hyperparameters used; NaN otherwise */
     es_fe_options fe;          /* fe-ng: the normal-gamma prior; ng_a0 NaN otherwise */
+    size_t n_folds;            /* CV folds K; 0 unless the criterion is cv */
+    int fold_shuffle;          /* folds drawn from fold_seed (else sample i in fold i mod K) */
+    unsigned long long fold_seed;
+    const char *fold_column;   /* folds from this column of the data (else NULL) */
     double beta_max;           /* the ladder's top when geometric; NaN with --ladder */
     int ladder_given;
     size_t sweeps, burn_in;
@@ -145,8 +156,8 @@ void remc_write_json(FILE *out, const remc_report *r);
 
 /* remc_read_exact: read the JSON that `sparsemi es --json` wrote to r->exact.path and
  * check that it is an exhaustive search of the same problem as r's request (data set
- * sizes, features, target, criterion and its hyperparameters, sizes, forced features,
- * intercept); fill r->exact. Returns CLI_EXIT_OK, or CLI_EXIT_INPUT after a message
+ * sizes, features, target, criterion and its hyperparameters, cv's folds, sizes, forced
+ * features, intercept); fill r->exact. Returns CLI_EXIT_OK, or CLI_EXIT_INPUT after a message
  * naming the file and the first difference. */
 int remc_read_exact(remc_report *r);
 

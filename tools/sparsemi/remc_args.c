@@ -31,9 +31,11 @@ static const char description[] =
     "bins and the exact DOS to compare with. The same seed gives the same result for any\n"
     "number of threads.\n";
 
-/* The criteria the sampler takes: an energy with rank-one updates. */
+/* The criteria the sampler takes: every one of the exhaustive search's (cv with the data
+ * set's folds, as there). */
 static const int supported[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE,
-                                 SMI_CRIT_FE_NG, SMI_CRIT_FE_OPT, SMI_CRIT_FE_MARG };
+                                 SMI_CRIT_FE_NG, SMI_CRIT_FE_OPT, SMI_CRIT_FE_MARG,
+                                 SMI_CRIT_CV, SMI_CRIT_LOO };
 #define N_SUPPORTED (sizeof supported / sizeof supported[0])
 
 static int is_supported(int criterion)
@@ -44,22 +46,31 @@ static int is_supported(int criterion)
     return 0;
 }
 
+/* "rss, aic, ..., cv and loo": the criteria taken, for messages. */
+static void supported_names(char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < N_SUPPORTED && used < cap; k++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s",
+                                 k == 0 ? "" : k + 1 == N_SUPPORTED ? " and " : ", ",
+                                 smi_criterion_name(supported[k]));
+}
+
 static int check_criterion(remc_args *a)
 {
     int known = smi_criterion_from_name(a->criterion_text, &a->criterion) == SMI_OK;
-    if (!known || !is_supported(a->criterion))
-        return cli_usage_error("remc", "option '--criterion': %s criterion '%s' (remc takes "
-                               "rss, aic, bic, fe, fe-ng, fe-opt and fe-marg)", known ? "unsupported" : "unknown",
-                               a->criterion_text);
-    return CLI_CONTINUE;
+    if (known && is_supported(a->criterion))
+        return CLI_CONTINUE;
+    char names[128];
+    supported_names(names, sizeof names);
+    return cli_usage_error("remc", "option '--criterion': %s criterion '%s' (remc takes %s)",
+                           known ? "unsupported" : "unknown", a->criterion_text, names);
 }
 
 /* Digits only, no sign, below 2^64. */
-static int parse_seed(remc_args *a)
+static int parse_uint64(const char *text, unsigned long long *value)
 {
-    const char *text = a->seed_text;
-    if (!text)
-        return CLI_CONTINUE;
     unsigned long long x = 0;
     size_t len = strlen(text);
     int ok = len > 0 && len <= 20;
@@ -68,11 +79,56 @@ static int parse_seed(remc_args *a)
         ok = isdigit((unsigned char)text[k]) && x <= (UINT64_MAX - d) / 10;
         x = 10 * x + d;
     }
-    if (!ok)
+    if (ok)
+        *value = x;
+    return ok ? 0 : -1;
+}
+
+static int parse_seed(remc_args *a)
+{
+    const char *text = a->seed_text;
+    unsigned long long x;
+    if (!text)
+        return CLI_CONTINUE;
+    if (parse_uint64(text, &x) < 0)
         return cli_usage_error("remc", "option '--seed': '%s' is not an integer from 0 to "
                                "2^64-1", text);
     a->seed = (uint64_t)x;
     return CLI_CONTINUE;
+}
+
+/* ---- The folds of cv, as for es (es_args.c) ----------------------------------------- */
+
+static int parse_fold_seed(remc_args *a)
+{
+    if (!a->fold_seed_text)
+        return CLI_CONTINUE;
+    if (strcmp(a->fold_seed_text, "none") == 0) {
+        a->fold_shuffle = 0;
+        return CLI_CONTINUE;
+    }
+    if (parse_uint64(a->fold_seed_text, &a->fold_seed) < 0)
+        return cli_usage_error("remc", "option '--fold-seed': '%s' is neither a non-negative "
+                               "integer below 2^64 nor 'none'", a->fold_seed_text);
+    return CLI_CONTINUE;
+}
+
+/* A fold count above n is judged against the data (cmd_remc.c). */
+static int check_folds(remc_args *a)
+{
+    int given = a->folds != ES_UNSET || a->fold_seed_text || a->fold_column;
+    if (given && a->criterion != SMI_CRIT_CV)
+        return cli_usage_error("remc", "options '--folds', '--fold-seed' and '--fold-column' "
+                               "need '--criterion cv'");
+    if (a->fold_column && (a->folds != ES_UNSET || a->fold_seed_text))
+        return cli_usage_error("remc", "option '--fold-column' takes the folds from the data: "
+                               "'--%s' does not go with it",
+                               a->folds != ES_UNSET ? "folds" : "fold-seed");
+    if (a->folds != ES_UNSET && a->folds < 2)
+        return cli_usage_error("remc", "option '--folds': must be at least 2");
+    if (a->folds == ES_UNSET)
+        a->folds = REMC_FOLDS;
+    return parse_fold_seed(a);
 }
 
 /* A value the library refuses: a usage error with its message, naming the option. */
@@ -308,6 +364,8 @@ static int check_args(remc_args *a)
     if (rc == CLI_CONTINUE)
         rc = check_fe(a);
     if (rc == CLI_CONTINUE)
+        rc = check_folds(a);
+    if (rc == CLI_CONTINUE)
         rc = check_sizes(a);
     if (rc == CLI_CONTINUE)
         rc = check_sampler(a);
@@ -321,14 +379,21 @@ int remc_parse_args(remc_args *a, int argc, char **argv)
     *a = (remc_args){ .criterion_text = "bic", .min_size = ES_UNSET, .max_size = ES_UNSET,
                       .size = ES_UNSET, .top = ES_UNSET, .bins = ES_UNSET, .threads = 0,
                       .replicas = ES_UNSET, .sweeps = ES_UNSET, .burn_in = ES_UNSET,
-                      .alpha = NAN, .beta = NAN, .beta_max = NAN, .seed = REMC_SEED };
+                      .folds = ES_UNSET, .alpha = NAN, .beta = NAN, .beta_max = NAN,
+                      .seed = REMC_SEED, .fold_shuffle = 1, .fold_seed = REMC_FOLD_SEED };
     const cli_option options[] = {
         { "target", CLI_OPT_STRING, &a->target, "NAME",
           "the target column (default: the first numeric column)" },
         { "features", CLI_OPT_LIST, &a->features, "A,B,...",
           "candidate features, in order (default: all other numeric)" },
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
-          "the energy: rss, aic, bic (default), fe or fe-ng; smaller is better" },
+          "the energy: rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or loo; "
+          "smaller is better" },
+        { "folds", CLI_OPT_SIZE, &a->folds, "K", "cv: the number of folds (default 10)" },
+        { "fold-seed", CLI_OPT_STRING, &a->fold_seed_text, "S",
+          "cv: shuffle the folds with seed S (default 0); none: sample i in fold i mod K" },
+        { "fold-column", CLI_OPT_STRING, &a->fold_column, "NAME",
+          "cv: the folds from a column of integer fold ids" },
         { "min-size", CLI_OPT_SIZE, &a->min_size, "A",
           "the smallest model size, forced features included (default 1)" },
         { "max-size", CLI_OPT_SIZE, &a->max_size, "K",

@@ -28,6 +28,25 @@ static void numbers(cli_json *j, const double *x, size_t count)
     cli_json_end_array(j);
 }
 
+/* As es writes them: null unless the criterion is cv; the seed null unless the folds were
+ * shuffled. */
+static void folds(cli_json *j, const remc_report *r)
+{
+    if (r->n_folds == 0) {
+        cli_json_null(j);
+        return;
+    }
+    cli_json_begin_object(j);
+    cli_json_key(j, "k"), cli_json_uint(j, r->n_folds);
+    cli_json_key(j, "seed");
+    if (r->fold_shuffle)
+        cli_json_uint(j, r->fold_seed);
+    else
+        cli_json_null(j);
+    cli_json_key(j, "column"), cli_json_string(j, r->fold_column);
+    cli_json_end_object(j);
+}
+
 /* The members that describe the run: those of es (es_json_request) that apply, then the
  * sampler's settings. */
 static void request(cli_json *j, const remc_report *r)
@@ -61,6 +80,7 @@ static void request(cli_json *j, const remc_report *r)
         cli_json_key(j, "n"), cli_json_uint(j, r->fe.ratio_n);
         cli_json_end_object(j);
     }
+    cli_json_key(j, "folds"), folds(j, r);
     cli_json_key(j, "replicas"), cli_json_uint(j, r->R);
     cli_json_key(j, "beta_max"), cli_json_number(j, r->beta_max); /* null with --ladder */
     cli_json_key(j, "sweeps"), cli_json_uint(j, r->sweeps);
@@ -196,6 +216,52 @@ static int number_is(const cli_jv *v, double want)
     return v && v->type == CLI_JV_NUMBER && v->number == want;
 }
 
+/* Folds for people: "5 folds shuffled with seed 3", "5 unshuffled folds", "5 folds from
+ * column 'g'". */
+static void fold_text(char *buf, size_t cap, unsigned long long k, int shuffled,
+                      unsigned long long seed, const char *column)
+{
+    if (column)
+        snprintf(buf, cap, "%llu folds from column '%s'", k, column);
+    else if (shuffled)
+        snprintf(buf, cap, "%llu folds shuffled with seed %llu", k, seed);
+    else
+        snprintf(buf, cap, "%llu unshuffled folds", k);
+}
+
+/* The same for the "folds" of an es JSON (v NULL when it has none). */
+static void file_fold_text(char *buf, size_t cap, const cli_jv *v)
+{
+    if (!v || v->type != CLI_JV_OBJECT) {
+        snprintf(buf, cap, "no folds");
+        return;
+    }
+    unsigned long long k, seed = 0;
+    const cli_jv *c = cli_jv_get(v, "column");
+    if (cli_jv_uint(cli_jv_get(v, "k"), &k) < 0)
+        k = 0;
+    int shuffled = cli_jv_uint(cli_jv_get(v, "seed"), &seed) == 0;
+    fold_text(buf, cap, k, shuffled, seed, c && c->type == CLI_JV_STRING ? c->string : NULL);
+}
+
+/* cv: the same folds (number, and seed or column); null for the other criteria. */
+static int same_folds(const remc_report *r, const cli_jv *v)
+{
+    if (r->n_folds == 0)
+        return 1;
+    if (!v || v->type != CLI_JV_OBJECT || !size_is(cli_jv_get(v, "k"), r->n_folds))
+        return 0;
+    const cli_jv *seed = cli_jv_get(v, "seed"), *column = cli_jv_get(v, "column");
+    if (r->fold_column)
+        return string_is(column, r->fold_column);
+    if (!column || column->type != CLI_JV_NULL)
+        return 0;
+    unsigned long long s;
+    if (r->fold_shuffle)
+        return cli_jv_uint(seed, &s) == 0 && s == r->fold_seed;
+    return seed && seed->type == CLI_JV_NULL;
+}
+
 /* The request: the same problem, or a message naming the first difference. */
 static int check_request(const remc_report *r, const cli_jv *root)
 {
@@ -249,6 +315,14 @@ static int check_request(const remc_report *r, const cli_jv *root)
              !number_is(cli_jv_get(cli_jv_get(root, "ratio_grid"), "n"), (double)r->fe.ratio_n))))
         return cli_fail("'%s' is an exhaustive search with other hyperparameters of '%s': "
                         RERUN, path, crit);
+    v = cli_jv_get(root, "folds");
+    if (!same_folds(r, v)) {
+        char theirs[160], ours[160];
+        file_fold_text(theirs, sizeof theirs, v);
+        fold_text(ours, sizeof ours, r->n_folds, r->fold_shuffle, r->fold_seed, r->fold_column);
+        return cli_fail("'%s' is an exhaustive search with other folds (%s, not %s as asked): "
+                        RERUN, path, theirs, ours);
+    }
     return CLI_EXIT_OK;
 }
 

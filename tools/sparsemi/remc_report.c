@@ -174,7 +174,17 @@ static void print_header(FILE *out, const remc_report *r)
     if (!isnan(r->fe.ng_a0))
         fprintf(out, ", ng prior lambda %.6g, a0 %.6g, b0 %.6g", r->fe.ng_lambda, r->fe.ng_a0,
                 r->fe.ng_b0);
-    fprintf(out, "\nsizes      %zu to %zu%s\n", r->min_size, r->max_size,
+    fputc('\n', out);
+    if (r->n_folds > 0) { /* as es prints them */
+        fprintf(out, "folds      %zu", r->n_folds);
+        if (r->fold_column)
+            fprintf(out, " from column %s\n", r->fold_column);
+        else if (r->fold_shuffle)
+            fprintf(out, ", shuffled with seed %llu\n", r->fold_seed);
+        else
+            fputs(", not shuffled (sample i in fold i mod K)\n", out);
+    }
+    fprintf(out, "sizes      %zu to %zu%s\n", r->min_size, r->max_size,
             r->min_size == r->max_size && r->min_size > r->n_keep ? " (swap moves)" : "");
     if (r->n_keep > 0) {
         fputs("kept       ", out);

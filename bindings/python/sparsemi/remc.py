@@ -10,8 +10,8 @@ from . import _capi
 from ._lib import Error, call, last_error, lib
 
 __all__ = ['RemcResult', 'remc']
-from .search import (_Config, _Progress, _configure_model, _criterion_code, _feature_indices,
-                     _size_arg, _size_array, _dptr)
+from .search import (_Config, _Folds, _Progress, _configure_model, _criterion_code,
+                     _feature_indices, _size_arg, _size_array, _dptr)
 
 
 class RemcResult:
@@ -76,11 +76,13 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
          bins=64, bin_edges=None, alpha=None, beta=None, normal_gamma=None, ratio_grid=None,
          replicas=16,
          beta_max=1.0, ladder=None, sweeps=20000, burn_in=2000, seed=1, threads=1,
-         tune=False, intercept=True, standardize=True, progress=None):
+         tune=False, intercept=True, standardize=True, progress=None, folds=None,
+         fold_seed=None):
     """Replica-exchange Monte Carlo over the subsets of ds's features (smi_remc_run).
 
-    criterion: 'rss', 'aic', 'bic', 'fe', 'fe-ng', 'fe-opt' or 'fe-marg' (with alpha, beta,
-    normal_gamma and ratio_grid as for exhaustive_search). The space: sizes min_size..max_size
+    criterion: any of exhaustive_search's, with alpha, beta, normal_gamma, ratio_grid,
+    folds and fold_seed as there ('cv' on the data set's folds, or folds=K for this call).
+    The space: sizes min_size..max_size
     (forced features, keep, included), or exactly `size` (then the moves are swaps).
     replicas and beta_max give the geometric ladder 0, 1e-3 beta_max .. beta_max; or give
     `ladder` itself (increasing, starting at 0 for an exact normalisation); tune moves the
@@ -108,7 +110,8 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
         call(lib.smi_remc_set_seed, rc, int(seed) & 0xFFFFFFFFFFFFFFFF)
         call(lib.smi_remc_set_threads, rc, _size_arg(threads, 'threads'))
         call(lib.smi_remc_set_tuning, rc, 1 if tune else 0)
-        with _Config() as cfg, _Progress(progress) as prog:
+        cv = code == _capi.SMI_CRIT_CV
+        with _Config() as cfg, _Folds(ds, folds, fold_seed, cv), _Progress(progress) as prog:
             _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                              ratio_grid)
             cfg.set('model_prior', _capi.SMI_MODEL_PRIOR_NONE, 0.5)
