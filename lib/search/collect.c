@@ -117,13 +117,13 @@ int smi_collector_init(smi_collector *c, const smi_problem *pb)
     }
     if (smi_has_posterior(pb->cfg)) {
         c->posterior = 1;
-        smi_xbank_init(&c->post_sums, pb->kmax + 1 + pb->p);
+        smi_xbank_init(&c->post_sums, pb->kmax + 1 + pb->p, "posterior per size and feature");
         c->hist.weighted = 1;
-        smi_xbank_init(&c->hist.w, c->hist.capacity + 2);
-        smi_xbank_init(&c->hist.wscratch, c->hist.capacity + 2);
+        smi_xbank_init(&c->hist.w, c->hist.capacity + 2, "DOS posterior");
+        smi_xbank_init(&c->hist.wscratch, c->hist.capacity + 2, "DOS posterior");
         c->average = pb->avg_gram != NULL;
-        smi_xbank_init(&c->avg_pos, pb->p + 2);
-        smi_xbank_init(&c->avg_neg, pb->p + 2);
+        smi_xbank_init(&c->avg_pos, pb->p + 2, "model average");
+        smi_xbank_init(&c->avg_neg, pb->p + 2, "model average");
     }
     c->hist.edges = pb->cfg->edges;
     c->hist.n_edges = pb->cfg->n_edges;

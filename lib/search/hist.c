@@ -169,7 +169,7 @@ static int finish_weights(const smi_hist *const *parts, size_t n_parts, size_t n
                           int64_t base, double **wlog)
 {
     smi_xbank sums;
-    smi_xbank_init(&sums, nb);
+    smi_xbank_init(&sums, nb, "DOS posterior");
     int rc = SMI_OK;
     for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
         const smi_hist *h = parts[i];

@@ -208,7 +208,7 @@ int smi_posterior_report(smi_result *r, smi_state *s)
         return SMI_ENOMEM;
     /* the total: every scored subset has one size */
     smi_xbank total;
-    smi_xbank_init(&total, 1);
+    smi_xbank_init(&total, 1, "total evidence");
     int rc = SMI_OK;
     for (size_t k = 0; rc == SMI_OK && k < nk; k++)
         rc = smi_xbank_fold(&total, 0, &s->post_sums, k);

@@ -88,8 +88,9 @@ typedef struct smi_xbank {
     int64_t low;
     int64_t *d;        /* count x limbs, NULL while nothing was added */
     uint32_t pending;  /* adds since the carries were last propagated */
+    const char *what;  /* what the sums are, for messages */
 } smi_xbank;
-int smi_xbank_init(smi_xbank *b, size_t count);
+int smi_xbank_init(smi_xbank *b, size_t count, const char *what);
 void smi_xbank_free(smi_xbank *b);
 void smi_xbank_reset(smi_xbank *b);
 /* Accumulator a += w 2^shift (w >= 0 finite; 0 adds nothing). */

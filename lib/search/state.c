@@ -67,11 +67,11 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
     s->hist.hi = -INFINITY;
     /* the posterior's sums take no memory until something is added */
     s->hist.weighted = s->posterior;
-    smi_xbank_init(&s->hist.w, s->hist.capacity + 2);
-    smi_xbank_init(&s->hist.wscratch, s->hist.capacity + 2);
-    smi_xbank_init(&s->post_sums, s->kmax + 1 + s->p);
-    smi_xbank_init(&s->avg_pos, s->p + 2);
-    smi_xbank_init(&s->avg_neg, s->p + 2);
+    smi_xbank_init(&s->hist.w, s->hist.capacity + 2, "DOS posterior");
+    smi_xbank_init(&s->hist.wscratch, s->hist.capacity + 2, "DOS posterior");
+    smi_xbank_init(&s->post_sums, s->kmax + 1 + s->p, "posterior per size and feature");
+    smi_xbank_init(&s->avg_pos, s->p + 2, "model average");
+    smi_xbank_init(&s->avg_neg, s->p + 2, "model average");
     return SMI_OK;
 }
 

@@ -19,10 +19,11 @@
 #define SMI_XBANK_NORMALISE (1u << 29)
 #define GROW_MARGIN 4 /* spare limbs on the growing side */
 
-int smi_xbank_init(smi_xbank *b, size_t count)
+int smi_xbank_init(smi_xbank *b, size_t count, const char *what)
 {
     memset(b, 0, sizeof *b);
     b->count = count;
+    b->what = what;
     return SMI_OK;
 }
 
@@ -50,8 +51,9 @@ static int cover(smi_xbank *b, int64_t lo, int64_t hi)
         new_hi = hi > b->low + (int64_t)b->limbs ? hi + GROW_MARGIN : b->low + (int64_t)b->limbs;
     }
     SMI_FAIL_IF(new_hi - new_lo > SMI_XBANK_MAX_LIMBS, SMI_ETOOLARGE,
-                "model posterior: the evidence spans more than %d binary orders of magnitude "
-                "(sums over 2^%lld to 2^%lld, a term at 2^%lld)", SMI_XBANK_MAX_LIMBS * LIMB_BITS,
+                "model posterior (%s): the evidence spans more than %d binary orders of "
+                "magnitude (sums over 2^%lld to 2^%lld, a term at 2^%lld)",
+                b->what ? b->what : "sums", SMI_XBANK_MAX_LIMBS * LIMB_BITS,
                 (long long)(b->low * LIMB_BITS), (long long)((b->low + (int64_t)b->limbs) * LIMB_BITS),
                 (long long)(lo < b->low ? lo * LIMB_BITS : (hi - 1) * LIMB_BITS));
     size_t limbs = (size_t)(new_hi - new_lo);
@@ -91,8 +93,8 @@ int smi_xbank_add(smi_xbank *b, size_t a, double w, int64_t shift)
     if (!(w > 0.0))
         return SMI_OK; /* zero (an underflowed weight) adds nothing */
     SMI_FAIL_IF(!(w <= DBL_MAX) || shift < -SMI_XBANK_MAX_SHIFT || shift > SMI_XBANK_MAX_SHIFT,
-                SMI_ENONFINITE, "model posterior: a weight %g 2^%lld is out of range", w,
-                (long long)shift);
+                SMI_ENONFINITE, "model posterior (%s): a weight %g 2^%lld is out of range",
+                b->what ? b->what : "sums", w, (long long)shift);
     /* w = m 2^e with m the 53-bit significand, read from the bits (IEEE 754 binary64;
      * frexp and ldexp cost a third of the time of an add here) */
     uint64_t bits;
