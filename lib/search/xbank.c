@@ -121,17 +121,31 @@ int smi_xbank_fold(smi_xbank *into, size_t a, const smi_xbank *from, size_t c)
 {
     if (!from->limbs)
         return SMI_OK;
-    /* from's limbs may hold carries (below 2^63): each adds its low digit here and the
-     * rest one limb up, so every target limb gets less than 2^33, as from one add */
-    SMI_TRY(cover(into, from->low, from->low + (int64_t)from->limbs + 1));
+    const int64_t *y = from->d + c * from->limbs;
+    size_t first = 0, last = from->limbs;
+    while (first < from->limbs && !y[first])
+        first++;
+    if (first == from->limbs)
+        return SMI_OK; /* zero */
+    while (!y[last - 1])
+        last--;
+    /* Cover only the limbs that hold something, and one more when the top one carries:
+     * covering from's whole range would let two banks folded into each other in turn (a
+     * histogram's bins and their rebinning buffer) widen each other without end. */
+    int64_t lo = from->low + (int64_t)first, hi = from->low + (int64_t)last;
+    if (y[last - 1] >> LIMB_BITS)
+        hi++;
+    SMI_TRY(cover(into, lo, hi));
     into->pending += 2;
     if (into->pending >= SMI_XBANK_NORMALISE)
         SMI_TRY(smi_xbank_normalise(into));
-    int64_t *x = into->d + a * into->limbs + (from->low - into->low);
-    const int64_t *y = from->d + c * from->limbs;
-    for (size_t i = 0; i < from->limbs; i++) {
-        x[i] += y[i] & (int64_t)LIMB_MASK;
-        x[i + 1] += y[i] >> LIMB_BITS;
+    /* from's limbs may hold carries (below 2^63): each adds its low digit here and the
+     * rest one limb up, so every target limb gets less than 2^33, as from one add */
+    int64_t *x = into->d + a * into->limbs + (lo - into->low);
+    for (size_t i = first; i < last; i++) {
+        x[i - first] += y[i] & (int64_t)LIMB_MASK;
+        if (y[i] >> LIMB_BITS)
+            x[i - first + 1] += y[i] >> LIMB_BITS;
     }
     return SMI_OK;
 }
