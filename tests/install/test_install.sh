@@ -28,5 +28,11 @@ cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/c/hello.c" $flags -o
 out=$(LD_LIBRARY_PATH="$libdir" "$tmp/hello" "$src/examples/data/octet_binaries.csv" dE_RS_ZB)
 echo "$out"
 echo "$out" | grep -q "82 samples, 14 features, target 'dE_RS_ZB'" || { echo "unexpected output"; exit 1; }
+# The posterior and replica-exchange example, built and run the same way.
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/c/posterior.c" $flags -lm -o "$tmp/posterior"
+out=$(LD_LIBRARY_PATH="$libdir" "$tmp/posterior" "$src/examples/data/octet_binaries.csv" dE_RS_ZB 2)
+echo "$out"
+echo "$out" | grep -q "^105 subsets scored" || { echo "unexpected output"; exit 1; }
+echo "$out" | grep -q "largest |ln D - ln D_exact| 0\.0" || { echo "DOS off"; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$root/bin/sparsemi" --version
 echo "1 passed, 0 failed"
