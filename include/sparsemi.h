@@ -641,6 +641,70 @@ SMI_API size_t smi_remc_n_sweeps(const smi_remc_result *res);
 SMI_API int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity,
                            double *energies);
 
+/* ------------------------------------------------------------------------------------
+ * Least angle regression (LARS): the exact piecewise-linear path of least angle regression
+ * or of the LASSO, knot by knot (Efron, Hastie, Johnstone and Tibshirani 2004; DESIGN.md 4.6).
+ * ------------------------------------------------------------------------------------ */
+
+/* LARS variants. Values never change. */
+typedef enum smi_lars_method {
+    SMI_LARS_LAR = 0,  /* least angle regression: features only enter */
+    SMI_LARS_LASSO = 1 /* the LASSO path: a coefficient reaching 0 leaves the active set */
+} smi_lars_method;
+
+/* A LARS path: its knots, the coefficients and active set at each. */
+typedef struct smi_lars smi_lars;
+
+/* smi_lars_run: the LARS path of ds's target on its features, with a free intercept.
+ * Convention: the features are centred and divided by their standard deviation (divisor n,
+ * as glmnet does) and y is centred; LARS runs on those. Knot t has the penalty
+ *   alpha_t = max_j |z_j'r_t| / n   (z_j standardised column j, r_t the residual at knot t),
+ * exactly the `alphas` of scikit-learn's lars_path(Z, y - mean(y), method) on the same
+ * standardised data: knot 0 is alpha_max with every coefficient 0; for the LASSO the
+ * coefficients at knot t minimise (1/2n)|y - b0 - Xw|^2 + alpha_t |S w|_1 (S the sds). The
+ * coefficients are reported in the data's original units (w_j = coefficient on z_j / sd_j,
+ * intercept = mean(y) - mean(X)'w).
+ * method: SMI_LARS_LAR or SMI_LARS_LASSO. positive: nonzero keeps every coefficient >= 0
+ *   (a feature enters only on a positive correlation; SMI_LARS_LASSO only).
+ * max_steps: the number of steps after knot 0 (each adds or removes features); 0: no limit
+ *   (the path then ends at alpha = 0, the least-squares fit on the last active set, or
+ *   after 50 p + 100 steps).
+ * Features tied (to a relative 1e-11) enter or leave at the same knot. A feature whose
+ * standardised column lies within a relative 1e-7 of the span of the active columns
+ * cannot enter: the path ends at the knot before, and smi_lars_status() says
+ * SMI_ESINGULAR (two identical features tied for entry, say). When the active columns
+ * span the centred data (p >= n - 1) the residual reaches 0 and the path ends at alpha 0.
+ * Returns SMI_OK and a new path in *out (free with smi_lars_free), or SMI_EINVAL (NULL
+ * argument, unknown method, positive with SMI_LARS_LAR), SMI_ECONSTANT (a constant
+ * feature, named), SMI_ETOOLARGE or SMI_ENOMEM; *out is then NULL.
+ * Cost: O(n p^2) for the Gram matrix, then O(p k) per step, k the active size.
+ * Thread safety: ds is only read. */
+SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps,
+                         smi_lars **out);
+
+/* smi_lars_free: release path. NULL is a no-op. */
+SMI_API void smi_lars_free(smi_lars *path);
+
+/* smi_lars_status: SMI_OK when the path ended normally (alpha 0, all features, or
+ * max_steps), SMI_ESINGULAR when it stopped at a rank-deficient active set (the knots
+ * before are exact); SMI_EINVAL for NULL. */
+SMI_API int smi_lars_status(const smi_lars *path);
+
+/* Accessors; those with a capacity return SMI_OK, or SMI_EINVAL (NULL, knot out of range,
+ * capacity too small: the message gives the size needed).
+ * smi_lars_n_knots: the number of knots T (0 for NULL).
+ * smi_lars_knots: the T penalties alpha_t, non-increasing (see smi_lars_run).
+ * smi_lars_coefficients: coef, T x p row-major, original units; intercepts (T values, may
+ *   be NULL). capacity counts the entries of coef (at least T p).
+ * smi_lars_active: the active features at `knot` in the order they (last) entered, their
+ *   number in *count (set even when capacity is too small). */
+SMI_API size_t smi_lars_n_knots(const smi_lars *path);
+SMI_API int smi_lars_knots(const smi_lars *path, size_t capacity, double *alphas);
+SMI_API int smi_lars_coefficients(const smi_lars *path, size_t capacity, double *coef,
+                                  double *intercepts);
+SMI_API int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity,
+                            size_t *features, size_t *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -45,6 +45,8 @@ const SMI_HYPER_NG = 3
 const SMI_PRIOR_INVERSE = 0
 const SMI_PRIOR_GAMMA = 1
 const SMI_PRIOR_UNIFORM = 2
+const SMI_LARS_LAR = 0
+const SMI_LARS_LASSO = 1
 
 # Types
 
@@ -73,6 +75,9 @@ const smi_hyper_mode = Cint
 
 # typedef enum smi_scale_prior smi_scale_prior
 const smi_scale_prior = Cint
+
+# typedef enum smi_lars_method smi_lars_method
+const smi_lars_method = Cint
 
 # Functions, in header order: one ccall wrapper each.
 
@@ -887,4 +892,53 @@ function smi_remc_trace(res, replica, capacity, energies)
     ccall((:smi_remc_trace, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cdouble},),
           res, replica, capacity, energies)
+end
+
+# int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps, smi_lars **out)
+function smi_lars_run(ds, method, positive, max_steps, out)
+    ccall((:smi_lars_run, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint, Cint, Csize_t, Ptr{Ptr{Cvoid}},),
+          ds, method, positive, max_steps, out)
+end
+
+# void smi_lars_free(smi_lars *path)
+function smi_lars_free(path)
+    ccall((:smi_lars_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          path)
+end
+
+# int smi_lars_status(const smi_lars *path)
+function smi_lars_status(path)
+    ccall((:smi_lars_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          path)
+end
+
+# size_t smi_lars_n_knots(const smi_lars *path)
+function smi_lars_n_knots(path)
+    ccall((:smi_lars_n_knots, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          path)
+end
+
+# int smi_lars_knots(const smi_lars *path, size_t capacity, double *alphas)
+function smi_lars_knots(path, capacity, alphas)
+    ccall((:smi_lars_knots, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          path, capacity, alphas)
+end
+
+# int smi_lars_coefficients(const smi_lars *path, size_t capacity, double *coef, double *intercepts)
+function smi_lars_coefficients(path, capacity, coef, intercepts)
+    ccall((:smi_lars_coefficients, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
+          path, capacity, coef, intercepts)
+end
+
+# int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity, size_t *features, size_t *count)
+function smi_lars_active(path, knot, capacity, features, count)
+    ccall((:smi_lars_active, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Csize_t},),
+          path, knot, capacity, features, count)
 end

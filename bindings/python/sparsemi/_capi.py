@@ -46,6 +46,8 @@ SMI_HYPER_NG = 3
 SMI_PRIOR_INVERSE = 0
 SMI_PRIOR_GAMMA = 1
 SMI_PRIOR_UNIFORM = 2
+SMI_LARS_LAR = 0
+SMI_LARS_LASSO = 1
 
 # Types
 
@@ -68,6 +70,9 @@ smi_hyper_mode = ctypes.c_int
 
 # typedef enum smi_scale_prior smi_scale_prior
 smi_scale_prior = ctypes.c_int
+
+# typedef enum smi_lars_method smi_lars_method
+smi_lars_method = ctypes.c_int
 
 smi_csv_options._fields_ = [
     ('struct_size', ctypes.c_size_t),  # size_t struct_size
@@ -600,6 +605,40 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t replica
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *energies
+    )),
+    ('smi_lars_run', ctypes.c_int, (  # int smi_lars_run(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_int,  # int method
+        ctypes.c_int,  # int positive
+        ctypes.c_size_t,  # size_t max_steps
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
+    )),
+    ('smi_lars_free', None, (  # void smi_lars_free(...)
+        ctypes.c_void_p,  # smi_lars *path
+    )),
+    ('smi_lars_status', ctypes.c_int, (  # int smi_lars_status(...)
+        ctypes.c_void_p,  # const smi_lars *path
+    )),
+    ('smi_lars_n_knots', ctypes.c_size_t, (  # size_t smi_lars_n_knots(...)
+        ctypes.c_void_p,  # const smi_lars *path
+    )),
+    ('smi_lars_knots', ctypes.c_int, (  # int smi_lars_knots(...)
+        ctypes.c_void_p,  # const smi_lars *path
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *alphas
+    )),
+    ('smi_lars_coefficients', ctypes.c_int, (  # int smi_lars_coefficients(...)
+        ctypes.c_void_p,  # const smi_lars *path
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *coef
+        ctypes.POINTER(ctypes.c_double),  # double *intercepts
+    )),
+    ('smi_lars_active', ctypes.c_int, (  # int smi_lars_active(...)
+        ctypes.c_void_p,  # const smi_lars *path
+        ctypes.c_size_t,  # size_t knot
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
 )
 
