@@ -49,6 +49,28 @@ int es_uses_ratio_grid(int criterion);
 int es_uses_ng_prior(int criterion);
 int es_uses_ng_lambda(int criterion);
 
+/* The option values es and remc share (es_options.c). Each returns CLI_CONTINUE, or the
+ * exit status after a usage error naming `command` and the option; text NULL: not given.
+ * es_option_check: a status of a scratch configuration's setter, as such a result.
+ * es_parse_fe_hyper: "ALPHA:BETA" (not with --alpha/--beta, NaN when not given).
+ * es_parse_ng_prior: "LAMBDA:A0:B0". es_parse_ratio_grid: "LO:HI:N".
+ * es_check_folds: the fold options belong to cv, --fold-column to neither of the others,
+ *   at least 2 folds (*folds ES_UNSET: default_folds), the seed a decimal below 2^64 or
+ *   "none" (then *shuffle is 0). */
+typedef struct es_folds_request {
+    int criterion;
+    const char *seed_text, *column;
+} es_folds_request;
+int es_option_check(const char *command, int status, const char *option, const char *text);
+int es_parse_fe_hyper(const char *command, const char *text, double *alpha, double *beta,
+                      smi_search *scratch);
+int es_parse_ng_prior(const char *command, const char *text, es_fe_options *fe,
+                      smi_search *scratch);
+int es_parse_ratio_grid(const char *command, const char *text, es_fe_options *fe,
+                        smi_search *scratch);
+int es_check_folds(const char *command, const es_folds_request *rq, size_t default_folds,
+                   size_t *folds, int *shuffle, unsigned long long *seed);
+
 /* es_model_prior_name: "none", "uniform" or "bernoulli"; NULL for -1 or an unknown kind. */
 const char *es_model_prior_name(int kind);
 

@@ -57,19 +57,6 @@ static int parse_uint(const char *text, size_t len, unsigned long long *value)
     return 0;
 }
 
-static int parse_fold_seed(es_args *a)
-{
-    if (!a->fold_seed_text)
-        return CLI_CONTINUE;
-    if (strcmp(a->fold_seed_text, "none") == 0) {
-        a->fold_shuffle = 0;
-        return CLI_CONTINUE;
-    }
-    if (parse_uint(a->fold_seed_text, strlen(a->fold_seed_text), &a->fold_seed) < 0)
-        return cli_usage_error("es", "option '--fold-seed': '%s' is neither a non-negative "
-                               "integer below 2^64 nor 'none'", a->fold_seed_text);
-    return CLI_CONTINUE;
-}
 
 /* "i/N" with 0 <= i < N. */
 static int parse_shard(es_args *a)
@@ -109,19 +96,8 @@ static int distinct_paths(const es_args *a)
 
 static int check_folds(es_args *a)
 {
-    int given = a->folds != ES_UNSET || a->fold_seed_text || a->fold_column;
-    if (given && a->criterion != SMI_CRIT_CV)
-        return cli_usage_error("es", "options '--folds', '--fold-seed' and '--fold-column' "
-                               "need '--criterion cv'");
-    if (a->fold_column && (a->folds != ES_UNSET || a->fold_seed_text))
-        return cli_usage_error("es", "option '--fold-column' takes the folds from the data: "
-                               "'--%s' does not go with it",
-                               a->folds != ES_UNSET ? "folds" : "fold-seed");
-    if (a->folds != ES_UNSET && a->folds < 2)
-        return cli_usage_error("es", "option '--folds': must be at least 2");
-    if (a->folds == ES_UNSET)
-        a->folds = DEFAULT_FOLDS;
-    return parse_fold_seed(a);
+    es_folds_request rq = { a->criterion, a->fold_seed_text, a->fold_column };
+    return es_check_folds("es", &rq, DEFAULT_FOLDS, &a->folds, &a->fold_shuffle, &a->fold_seed);
 }
 
 static int check_checkpoint(es_args *a)
@@ -137,68 +113,9 @@ static int check_checkpoint(es_args *a)
 
 /* ---- The free-energy options ---------------------------------------------------------- */
 
-/* The rules for the values are the library's: a scratch configuration takes each value,
- * and one it refuses is a usage error that carries its message and names the option. */
-static int library_check(int status, const char *option, const char *text)
-{
-    if (status == SMI_ENOMEM)
-        return cli_fail_library(status);
-    if (status < 0)
-        return cli_usage_error("es", "option '--%s': '%s': %s", option, text, smi_last_error());
-    return CLI_CONTINUE;
-}
 
-/* "ALPHA:BETA", the same as --alpha ALPHA --beta BETA. */
-static int parse_fe_hyper(es_args *a, smi_search *scratch)
-{
-    const char *text = a->fe_hyper_text;
-    double v[2];
-    if (!text)
-        return CLI_CONTINUE;
-    if (!isnan(a->alpha) || !isnan(a->beta))
-        return cli_usage_error("es", "option '--fe-hyper' sets what '--alpha' and '--beta' "
-                               "set: give one or the other");
-    if (cli_parse_numbers(text, v, 2) < 0)
-        return cli_usage_error("es", "option '--fe-hyper': '%s' is not ALPHA:BETA (two "
-                               "numbers)", text);
-    a->alpha = v[0];
-    a->beta = v[1];
-    return library_check(smi_search_set_fe_hyper(scratch, v[0], v[1]), "fe-hyper", text);
-}
 
-/* "LAMBDA:A0:B0". */
-static int parse_ng_prior(es_args *a, smi_search *scratch)
-{
-    const char *text = a->ng_prior_text;
-    double v[3];
-    if (!text)
-        return CLI_CONTINUE;
-    if (cli_parse_numbers(text, v, 3) < 0)
-        return cli_usage_error("es", "option '--ng-prior': '%s' is not LAMBDA:A0:B0 (three "
-                               "numbers)", text);
-    a->fe.ng_lambda = v[0];
-    a->fe.ng_a0 = v[1];
-    a->fe.ng_b0 = v[2];
-    return library_check(smi_search_set_normal_gamma(scratch, v[0], v[1], v[2]), "ng-prior",
-                         text);
-}
 
-/* "LO:HI:N" with N a whole number. */
-static int parse_ratio_grid(es_args *a, smi_search *scratch)
-{
-    const char *text = a->ratio_grid_text;
-    double v[3];
-    if (!text)
-        return CLI_CONTINUE;
-    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
-        return cli_usage_error("es", "option '--ratio-grid': '%s' is not LO:HI:N (two numbers "
-                               "and a whole number)", text);
-    a->fe.ratio_lo = v[0];
-    a->fe.ratio_hi = v[1];
-    a->fe.ratio_n = (size_t)v[2];
-    return library_check(smi_search_set_ratio_grid(scratch, v[0], v[1], a->fe.ratio_n),
-                         "ratio-grid", text);
-}
 
 /* "uniform", "none" or "bernoulli:Q". */
 static int parse_model_prior(es_args *a, smi_search *scratch)
@@ -217,8 +134,9 @@ static int parse_model_prior(es_args *a, smi_search *scratch)
     else
         return cli_usage_error("es", "option '--model-prior': '%s' is not uniform, "
                                "bernoulli:Q or none", text);
-    return library_check(smi_search_set_model_prior(scratch, a->fe.model_prior, a->fe.prior_q),
-                         "model-prior", text);
+    return es_option_check("es",
+                           smi_search_set_model_prior(scratch, a->fe.model_prior, a->fe.prior_q),
+                           "model-prior", text);
 }
 
 /* An option given with a criterion that does not use it. */
@@ -262,11 +180,11 @@ static int check_fe(es_args *a)
     if (smi_search_create(&scratch) < 0)
         return cli_fail_library(SMI_ENOMEM);
     a->fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN };
-    int rc = parse_fe_hyper(a, scratch);
+    int rc = es_parse_fe_hyper("es", a->fe_hyper_text, &a->alpha, &a->beta, scratch);
     if (rc == CLI_CONTINUE)
-        rc = parse_ng_prior(a, scratch);
+        rc = es_parse_ng_prior("es", a->ng_prior_text, &a->fe, scratch);
     if (rc == CLI_CONTINUE)
-        rc = parse_ratio_grid(a, scratch);
+        rc = es_parse_ratio_grid("es", a->ratio_grid_text, &a->fe, scratch);
     if (rc == CLI_CONTINUE)
         rc = parse_model_prior(a, scratch);
     smi_search_free(scratch);

@@ -99,47 +99,14 @@ static int parse_seed(remc_args *a)
 
 /* ---- The folds of cv, as for es (es_args.c) ----------------------------------------- */
 
-static int parse_fold_seed(remc_args *a)
-{
-    if (!a->fold_seed_text)
-        return CLI_CONTINUE;
-    if (strcmp(a->fold_seed_text, "none") == 0) {
-        a->fold_shuffle = 0;
-        return CLI_CONTINUE;
-    }
-    if (parse_uint64(a->fold_seed_text, &a->fold_seed) < 0)
-        return cli_usage_error("remc", "option '--fold-seed': '%s' is neither a non-negative "
-                               "integer below 2^64 nor 'none'", a->fold_seed_text);
-    return CLI_CONTINUE;
-}
 
 /* A fold count above n is judged against the data (cmd_remc.c). */
 static int check_folds(remc_args *a)
 {
-    int given = a->folds != ES_UNSET || a->fold_seed_text || a->fold_column;
-    if (given && a->criterion != SMI_CRIT_CV)
-        return cli_usage_error("remc", "options '--folds', '--fold-seed' and '--fold-column' "
-                               "need '--criterion cv'");
-    if (a->fold_column && (a->folds != ES_UNSET || a->fold_seed_text))
-        return cli_usage_error("remc", "option '--fold-column' takes the folds from the data: "
-                               "'--%s' does not go with it",
-                               a->folds != ES_UNSET ? "folds" : "fold-seed");
-    if (a->folds != ES_UNSET && a->folds < 2)
-        return cli_usage_error("remc", "option '--folds': must be at least 2");
-    if (a->folds == ES_UNSET)
-        a->folds = REMC_FOLDS;
-    return parse_fold_seed(a);
+    es_folds_request rq = { a->criterion, a->fold_seed_text, a->fold_column };
+    return es_check_folds("remc", &rq, REMC_FOLDS, &a->folds, &a->fold_shuffle, &a->fold_seed);
 }
 
-/* A value the library refuses: a usage error with its message, naming the option. */
-static int library_check(int status, const char *option, const char *text)
-{
-    if (status == SMI_ENOMEM)
-        return cli_fail_library(status);
-    if (status < 0)
-        return cli_usage_error("remc", "option '--%s': '%s': %s", option, text, smi_last_error());
-    return CLI_CONTINUE;
-}
 
 /* ---- The ladder, replicas and sweeps -------------------------------------------------- */
 
@@ -165,7 +132,8 @@ static int parse_ladder(remc_args *a, smi_remc *scratch)
     for (size_t k = 0; k < list->count && used < sizeof text; k++)
         used += (size_t)snprintf(text + used, sizeof text - used, "%s%s", k ? "," : "",
                                  list->items[k]);
-    return library_check(smi_remc_set_ladder(scratch, a->ladder, a->n_ladder), "ladder", text);
+    return es_option_check("remc", smi_remc_set_ladder(scratch, a->ladder, a->n_ladder), "ladder",
+                           text);
 }
 
 static int check_sampler(remc_args *a)
@@ -182,12 +150,12 @@ static int check_sampler(remc_args *a)
         /* The count alone first, so that the message blames the right option. */
         char text[64];
         snprintf(text, sizeof text, "%zu", a->replicas);
-        rc = library_check(smi_remc_set_replicas(scratch, a->replicas, REMC_BETA_MAX),
-                           "replicas", text);
+        rc = es_option_check("remc", smi_remc_set_replicas(scratch, a->replicas, REMC_BETA_MAX),
+                             "replicas", text);
         snprintf(text, sizeof text, "%g", a->beta_max);
         if (rc == CLI_CONTINUE)
-            rc = library_check(smi_remc_set_replicas(scratch, a->replicas, a->beta_max),
-                               "beta-max", text);
+            rc = es_option_check("remc", smi_remc_set_replicas(scratch, a->replicas, a->beta_max),
+                                 "beta-max", text);
     }
     if (rc == CLI_CONTINUE) {
         if (a->sweeps == ES_UNSET)
@@ -197,16 +165,16 @@ static int check_sampler(remc_args *a)
                                                                 : 1;
         char text[64];
         snprintf(text, sizeof text, "%zu", a->sweeps);
-        rc = library_check(smi_remc_set_sweeps(scratch, a->sweeps, 1), "sweeps", text);
+        rc = es_option_check("remc", smi_remc_set_sweeps(scratch, a->sweeps, 1), "sweeps", text);
         snprintf(text, sizeof text, "%zu", a->burn_in);
         if (rc == CLI_CONTINUE)
-            rc = library_check(smi_remc_set_sweeps(scratch, a->sweeps, a->burn_in), "burn-in",
-                               text);
+            rc = es_option_check("remc", smi_remc_set_sweeps(scratch, a->sweeps, a->burn_in),
+                                 "burn-in", text);
     }
     if (rc == CLI_CONTINUE) {
         char text[64];
         snprintf(text, sizeof text, "%zu", a->threads);
-        rc = library_check(smi_remc_set_threads(scratch, a->threads), "threads", text);
+        rc = es_option_check("remc", smi_remc_set_threads(scratch, a->threads), "threads", text);
     }
     smi_remc_free(scratch);
     return rc == CLI_CONTINUE ? parse_seed(a) : rc;
@@ -214,57 +182,8 @@ static int check_sampler(remc_args *a)
 
 /* ---- The free-energy options ---------------------------------------------------------- */
 
-/* "ALPHA:BETA", the same as --alpha ALPHA --beta BETA. */
-static int parse_fe_hyper(remc_args *a, smi_search *scratch)
-{
-    const char *text = a->fe_hyper_text;
-    double v[2];
-    if (!text)
-        return CLI_CONTINUE;
-    if (!isnan(a->alpha) || !isnan(a->beta))
-        return cli_usage_error("remc", "option '--fe-hyper' sets what '--alpha' and '--beta' "
-                               "set: give one or the other");
-    if (cli_parse_numbers(text, v, 2) < 0)
-        return cli_usage_error("remc", "option '--fe-hyper': '%s' is not ALPHA:BETA (two "
-                               "numbers)", text);
-    a->alpha = v[0];
-    a->beta = v[1];
-    return library_check(smi_search_set_fe_hyper(scratch, v[0], v[1]), "fe-hyper", text);
-}
 
-/* "LAMBDA:A0:B0". */
-static int parse_ng_prior(remc_args *a, smi_search *scratch)
-{
-    const char *text = a->ng_prior_text;
-    double v[3];
-    if (!text)
-        return CLI_CONTINUE;
-    if (cli_parse_numbers(text, v, 3) < 0)
-        return cli_usage_error("remc", "option '--ng-prior': '%s' is not LAMBDA:A0:B0 (three "
-                               "numbers)", text);
-    a->fe.ng_lambda = v[0];
-    a->fe.ng_a0 = v[1];
-    a->fe.ng_b0 = v[2];
-    return library_check(smi_search_set_normal_gamma(scratch, v[0], v[1], v[2]), "ng-prior",
-                         text);
-}
 
-/* "LO:HI:N" with N a whole number. */
-static int parse_ratio_grid(remc_args *a, smi_search *scratch)
-{
-    const char *text = a->ratio_grid_text;
-    double v[3];
-    if (!text)
-        return CLI_CONTINUE;
-    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
-        return cli_usage_error("remc", "option '--ratio-grid': '%s' is not LO:HI:N (two numbers "
-                               "and a whole number)", text);
-    a->fe.ratio_lo = v[0];
-    a->fe.ratio_hi = v[1];
-    a->fe.ratio_n = (size_t)v[2];
-    return library_check(smi_search_set_ratio_grid(scratch, v[0], v[1], a->fe.ratio_n),
-                         "ratio-grid", text);
-}
 
 static int check_fe(remc_args *a)
 {
@@ -275,11 +194,11 @@ static int check_fe(remc_args *a)
      * fe-marg) apply; the model prior does not (the posterior is sampled at beta 1). */
     a->fe = (es_fe_options){ .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
                              .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN };
-    int rc = parse_fe_hyper(a, scratch);
+    int rc = es_parse_fe_hyper("remc", a->fe_hyper_text, &a->alpha, &a->beta, scratch);
     if (rc == CLI_CONTINUE)
-        rc = parse_ng_prior(a, scratch);
+        rc = es_parse_ng_prior("remc", a->ng_prior_text, &a->fe, scratch);
     if (rc == CLI_CONTINUE)
-        rc = parse_ratio_grid(a, scratch);
+        rc = es_parse_ratio_grid("remc", a->ratio_grid_text, &a->fe, scratch);
     smi_search_free(scratch);
     if (rc != CLI_CONTINUE)
         return rc;
@@ -297,7 +216,7 @@ static int check_fe(remc_args *a)
             return cli_fail_library(SMI_ENOMEM);
         int alpha_bad = !(a->alpha > 0);
         snprintf(text, sizeof text, "%g", alpha_bad ? a->alpha : a->beta);
-        rc = library_check(smi_search_set_fe_hyper(s, a->alpha, a->beta),
+        rc = es_option_check("remc", smi_search_set_fe_hyper(s, a->alpha, a->beta),
                            alpha_bad ? "alpha" : "beta", text);
         smi_search_free(s);
         if (rc != CLI_CONTINUE)
