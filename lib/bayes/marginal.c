@@ -38,7 +38,7 @@ static void grid(double lo, double hi, size_t n, int prior, double shape, double
         else if (prior == SMI_PRIOR_UNIFORM)
             log_density = 0.0;
         else
-            log_density = (shape - 1.0) * log(u[i]) - u[i] / scale - lgamma(shape) -
+            log_density = (shape - 1.0) * log(u[i]) - u[i] / scale - smi_lgamma(shape) -
                           shape * log(scale);
         log_weight[i] = log(0.5 * (left + right)) + log_density - norm;
     }

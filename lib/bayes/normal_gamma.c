@@ -22,7 +22,7 @@ int smi_bayes_normal_gamma(const smi_bayes_model *md, const struct smi_evidence_
         logdet += log(lambda + md->l[i]);
     double an = a0 + 0.5 * n, bn = b0 + 0.5 * (rss + lambda * m2);
     double log_evidence = -0.5 * n * SMI_BAYES_LN_2PI + 0.5 * k * log(lambda) - 0.5 * logdet +
-                          a0 * log(b0) - lgamma(a0) + lgamma(an) - an * log(bn);
+                          a0 * log(b0) - smi_lgamma(a0) + smi_lgamma(an) - an * log(bn);
     double beta = an / bn;
     SMI_TRY(smi_bayes_finish(md, lambda * beta, beta, ev));
     ev->free_energy = -log_evidence;

@@ -45,4 +45,7 @@ double smi_rng_uniform(smi_rng *rng);
 /* Fisher-Yates: perm becomes a uniformly random permutation of 0..n-1. */
 void smi_rng_permutation(smi_rng *rng, size_t *perm, size_t n);
 
+/* smi_lgamma: ln |Gamma(x)| for x > 0, thread-safe (unlike lgamma, which sets signgam). */
+double smi_lgamma(double x);
+
 #endif /* SMI_CORE_H */

@@ -263,7 +263,7 @@ static double log_n_states(size_t q, size_t lo, size_t hi, double *count)
     double top = -INFINITY, sum = 0.0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t s = lo; s <= hi && s <= q; s++) {
-            double t = lgamma((double)q + 1) - lgamma((double)s + 1) - lgamma((double)(q - s) + 1);
+            double t = smi_lgamma((double)q + 1) - smi_lgamma((double)s + 1) - smi_lgamma((double)(q - s) + 1);
             if (pass == 0)
                 top = t > top ? t : top;
             else

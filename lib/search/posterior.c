@@ -139,7 +139,7 @@ static double log_space_mass(size_t q, size_t smin, size_t smax, double log_odds
     for (int pass = 0; pass < 2; pass++) {
         for (size_t s = smin; s <= smax && s <= q; s++) {
             double qd = (double)q, sd = (double)s;
-            double t = lgamma(qd + 1.0) - lgamma(sd + 1.0) - lgamma(qd - sd + 1.0) + sd * log_odds;
+            double t = smi_lgamma(qd + 1.0) - smi_lgamma(sd + 1.0) - smi_lgamma(qd - sd + 1.0) + sd * log_odds;
             if (pass == 0)
                 best = t > best ? t : best;
             else

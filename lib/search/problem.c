@@ -80,7 +80,7 @@ static int count_subsets(smi_problem *pb)
     size_t lo = pb->kmin - pb->n_keep, hi = pb->kmax - pb->n_keep, q = pb->q;
     double total = 0.0;
     for (size_t s = lo; s <= hi && s <= q; s++)
-        total += exp(lgamma((double)q + 1) - lgamma((double)s + 1) - lgamma((double)(q - s) + 1));
+        total += exp(smi_lgamma((double)q + 1) - smi_lgamma((double)s + 1) - smi_lgamma((double)(q - s) + 1));
     SMI_FAIL_IF(total > 9.0e18, SMI_ETOOLARGE,
                 "%.3g subsets are too many to enumerate: limit the model size", total);
     size_t cols = pb->kmax + 1;

@@ -77,8 +77,8 @@ void smi_problem_set_constants(smi_problem *pb)
     const struct smi_search *cfg = pb->cfg;
     double n = (double)pb->n;
     pb->ng_an = cfg->ng_a0 + 0.5 * n;
-    pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + lgamma(cfg->ng_a0)
-                   - lgamma(pb->ng_an);
+    pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + smi_lgamma(cfg->ng_a0)
+                   - smi_lgamma(pb->ng_an);
     pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
     if (pb->n_grid) {
         /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */

@@ -1,5 +1,6 @@
 /* Core: version, status names, per-thread last error, the random generator. */
 #include <check.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -161,6 +162,24 @@ START_TEST(rng_permutation_is_a_permutation)
 }
 END_TEST
 
+
+/* smi_lgamma against closed forms (Gamma(1/2) = sqrt(pi), Gamma(n) = (n-1)!) and against the
+ * C library's lgamma on both sides of the switch to Stirling's series at 171. */
+START_TEST(lgamma_is_exact)
+{
+    ck_assert_double_eq_tol(smi_lgamma(0.5), 0.5 * log(3.14159265358979323846), 1e-15);
+    ck_assert_double_eq_tol(smi_lgamma(1.0), 0.0, 1e-16);
+    ck_assert_double_eq_tol(smi_lgamma(2.0), 0.0, 1e-16);
+    ck_assert_double_eq_tol(smi_lgamma(11.0), log(3628800.0), 1e-14);
+    const double xs[] = { 1e-6, 0.3, 3.7, 50.5, 170.9, 171.0, 171.1, 500.25, 1e4, 1e7 };
+    for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++) {
+        double want = lgamma(xs[k]);
+        ck_assert_msg(fabs(smi_lgamma(xs[k]) - want) <= 4e-16 * fmax(1.0, fabs(want)),
+                      "x = %g: %.17g against %.17g", xs[k], smi_lgamma(xs[k]), want);
+    }
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -173,6 +192,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, rng_seeding_is_splitmix64);
     tcase_add_test(tc, rng_bounded_integers_are_uniform);
     tcase_add_test(tc, rng_permutation_is_a_permutation);
+    tcase_add_test(tc, lgamma_is_exact);
     suite_add_tcase(s, tc);
     return s;
 }
