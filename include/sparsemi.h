@@ -705,6 +705,262 @@ SMI_API int smi_lars_coefficients(const smi_lars *path, size_t capacity, double 
 SMI_API int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity,
                             size_t *features, size_t *count);
 
+/* ------------------------------------------------------------------------------------
+ * LASSO and elastic net by coordinate descent (DESIGN.md 4.6), as glmnet computes them:
+ *   minimise (1/2n)|y - b0 - Xw|^2 + lambda sum_j f_j (a |w_j| + (1 - a)/2 w_j^2)
+ * over the intercept b0 (free) and w, where the features are centred and divided by their
+ * standard deviation (divisor n) while solving, and the coefficients are reported in the
+ * data's original units; a is the mixing parameter (1: LASSO), f_j the penalty factors.
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct smi_lasso_config smi_lasso_config;
+typedef struct smi_lasso smi_lasso;
+
+/* smi_lasso_config_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
+ * lambda_max (the smallest lambda at which every penalised coefficient is 0) down to
+ * min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise; no sign constraint;
+ * every penalty factor 1; tolerance 1e-7 with at most 100000 passes per lambda; 1 thread.
+ * With positivity, lambda_max is still max_j |z_j'r| / (n a f_j) over the penalised features
+ * (r the residual of the unpenalised ones), as in glmnet; a = 1e-3 at least in it.
+ * Free with smi_lasso_config_free (NULL is a no-op). */
+SMI_API int smi_lasso_config_create(smi_lasso_config **out);
+SMI_API void smi_lasso_config_free(smi_lasso_config *cfg);
+
+/* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
+ * set_alpha: the mixing parameter, 0 < a <= 1.
+ * set_path: n_lambda >= 1 values; min_ratio in (0, 1), or 0 for the default above. Also
+ *   drops lambdas given by set_lambdas.
+ * set_lambdas: these values instead (count >= 1, positive, finite, strictly decreasing);
+ *   count 0 goes back to the log-spaced path.
+ * set_positive: on != 0 constrains every coefficient to be >= 0.
+ * set_penalty_factors: f_j >= 0 (0: feature j is not penalised), count == p of the data
+ *   set it is used with; rescaled to sum to p, as glmnet does. factors NULL: all 1.
+ * set_tolerance: coordinate descent at a lambda stops when no coefficient update changes
+ *   the objective by more than tol times the null deviance divided by n (glmnet's thresh);
+ *   tol > 0, max_passes >= 1 (passes over the active features; SMI_ENOCONV beyond).
+ * set_threads: threads for the folds of smi_lasso_cv; 0 means every core. Results do not
+ *   depend on it. */
+SMI_API int smi_lasso_config_set_alpha(smi_lasso_config *cfg, double alpha);
+SMI_API int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, double min_ratio);
+SMI_API int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *lambdas,
+                                         size_t count);
+SMI_API int smi_lasso_config_set_positive(smi_lasso_config *cfg, int on);
+SMI_API int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const double *factors,
+                                                 size_t count);
+SMI_API int smi_lasso_config_set_tolerance(smi_lasso_config *cfg, double tol,
+                                           size_t max_passes);
+SMI_API int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads);
+
+/* smi_lasso_fit: the path of solutions at each lambda, warm-started from the one before;
+ * features are screened by the sequential strong rule and every screened-out feature is
+ * checked against the optimality (KKT) conditions before a solution is accepted.
+ * smi_lasso_cv: the same path, then K-fold cross-validation over it with the data set's
+ * folds (smi_dataset_set_kfold or set_fold_ids; SMI_EINVAL when none are set): each
+ * training set is standardised on its own rows and solved at exactly the full data's
+ * lambdas (a feature constant within a training set is held at 0 there), and the held-out
+ * squared errors give the CV curve, summarised as cv.glmnet summarises its folds:
+ *   mean(lambda) = sum_k n_k m_k / n,  se(lambda) = sqrt(sum_k n_k (m_k - mean)^2 / n / (K-1)),
+ * m_k the mean squared error on fold k of n_k rows; lambda_min is the largest lambda at
+ * which the mean is smallest, lambda_1se the largest lambda whose mean is at most the
+ * smallest mean plus its se. (cv.glmnet instead fits each training set on its own lambda
+ * sequence and interpolates the coefficients to the full data's lambdas, which changes the
+ * curve where a training set's lambda_max differs from the full data's.)
+ * Needs: cfg NULL (the defaults) or valid for ds (penalty factors of length p).
+ * Returns SMI_OK and a new fit in *out (free with smi_lasso_free), or SMI_EINVAL,
+ * SMI_ECONSTANT (a constant feature, named, or a constant target),
+ * SMI_ENOCONV (max_passes reached, naming the lambda), SMI_ENOMEM; *out is then NULL.
+ * Thread safety: ds and cfg are only read. */
+SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
+SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
+SMI_API void smi_lasso_free(smi_lasso *fit);
+
+/* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too
+ * small: the message gives the size needed).
+ * smi_lasso_n_lambdas: the number L of lambdas (0 for NULL); smi_lasso_p: of features.
+ * smi_lasso_lambdas: the L lambdas, decreasing.
+ * smi_lasso_coefficients: coef, L x p row-major, original units (capacity counts its
+ *   entries); intercepts (L values, may be NULL).
+ * smi_lasso_cv_curve: mean and se (L values each; either may be NULL) of the CV error;
+ *   SMI_ENOTFOUND for a fit without CV.
+ * smi_lasso_cv_choice: the indices of lambda_min and lambda_1se (either may be NULL);
+ *   SMI_ENOTFOUND for a fit without CV. */
+SMI_API size_t smi_lasso_n_lambdas(const smi_lasso *fit);
+SMI_API size_t smi_lasso_p(const smi_lasso *fit);
+SMI_API int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas);
+SMI_API int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef,
+                                   double *intercepts);
+SMI_API int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se);
+SMI_API int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se);
+
+/* ------------------------------------------------------------------------------------
+ * Sparse paths in context (DESIGN.md 4.6): the distinct supports (sets of nonzero
+ * coefficients) along a LARS or coordinate-descent path, each refitted by least squares
+ * and scored by a search criterion exactly as smi_score_subset does. The support with the
+ * smallest criterion is the LARS-OLS hybrid's choice; smi_result_rank places each among
+ * every subset of an exhaustive search ("LASSO on the DOS").
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct smi_path_supports smi_path_supports;
+
+/* smi_path_supports_from_lars, smi_path_supports_from_lasso: the distinct non-empty
+ * supports of the path, in the order they first appear along it, each with the penalty
+ * where it first appears. LARS: the support of each segment between knots t-1 and t (the
+ * features nonzero inside it), with penalty alpha_{t-1}, the knot where the segment starts;
+ * coordinate descent: the nonzero coefficients of the solution at each lambda, with that
+ * lambda. cfg gives the criterion and its settings (as for smi_score_subset; its size range
+ * and forced features are ignored). Needs: path or fit computed on ds.
+ * Returns SMI_OK and a new list in *out (free with smi_path_supports_free), or SMI_EINVAL
+ * (NULL, a path of another number of features than ds, a CV criterion without folds),
+ * SMI_ENOMEM; *out is then NULL. A support that cannot be scored does not fail the call. */
+SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *path,
+                                        const smi_search *cfg, smi_path_supports **out);
+SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso *fit,
+                                         const smi_search *cfg, smi_path_supports **out);
+SMI_API void smi_path_supports_free(smi_path_supports *list);
+
+/* smi_path_supports_count: the number of supports (0 for NULL).
+ * smi_path_supports_get: support i: its k features (ascending) and least-squares
+ *   coefficients (original units; either array may be NULL, else of capacity >= k), *size = k,
+ *   and penalty, criterion and intercept (each pointer may be NULL); *size is set even
+ *   when capacity is too small.
+ *   Returns SMI_OK, SMI_ESINGULAR when smi_score_subset would for the support (rank
+ *   deficient, or no residual degree of freedom for AIC and BIC; the outputs are filled,
+ *   with criterion NaN and coefficients and intercept 0), or SMI_EINVAL (NULL list, i out
+ *   of range, capacity too small).
+ * smi_path_supports_best: the index of the support with the smallest criterion (the first
+ *   one on a tie). Returns SMI_OK, or SMI_ENOTFOUND when no support could be scored. */
+SMI_API size_t smi_path_supports_count(const smi_path_supports *list);
+SMI_API int smi_path_supports_get(const smi_path_supports *list, size_t i, size_t capacity,
+                                  size_t *features, double *coefficients, size_t *size,
+                                  double *penalty, double *criterion, double *intercept);
+SMI_API int smi_path_supports_best(const smi_path_supports *list, size_t *index);
+
+/* smi_result_rank: where a criterion value falls among the subsets res scored. The rank is
+ * 1 + the number of scored subsets with a strictly smaller value; percentile = 100 rank /
+ * smi_result_n_models() (NaN when no subset was scored). The rank is exact (rank_lo ==
+ * rank_hi == *rank) when the value is at most the worst kept model's or the search kept
+ * every subset; otherwise the DOS bounds it (rank_lo: 1 + the subsets in lower bins, or
+ * the kept models if more; rank_hi: 1 + those in its bin and below; below the first or
+ * above the last given edge, the smallest or largest score closes the bin) and *rank
+ * interpolates linearly within the bin (from the worst kept model when it lies in it).
+ * The kept models' values come from QR refits, the DOS from the search's sweep: a subset
+ * whose value ties with `value` to about 1e-12 relative may fall on either side. Works
+ * alike on results that were run, merged or loaded. Any output pointer may be NULL.
+ * Returns SMI_OK, or SMI_EINVAL (NULL res, value not finite). */
+SMI_API int smi_result_rank(const smi_result *res, double value, double *rank,
+                            uint64_t *rank_lo, uint64_t *rank_hi, double *percentile);
+
+/* ------------------------------------------------------------------------------------
+ * Virtual measurement analysis (VMA, DESIGN.md 4.7): is it the data or the method?
+ * From a sparse model y = b0 + X_S w + N(0, sigma^2) and a generator of descriptor rows,
+ * draw synthetic data sets of several sizes n', run a selection method on each, and count
+ * how often it recovers the true subset S exactly.
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct smi_vma smi_vma;
+typedef struct smi_vma_result smi_vma_result;
+
+/* How synthetic descriptor rows are drawn. Values never change. */
+typedef enum smi_vma_rows {
+    SMI_VMA_RESAMPLE = 0, /* rows of the data set's X, drawn uniformly with replacement */
+    SMI_VMA_GAUSSIAN = 1  /* multivariate normal with the sample mean and covariance of X */
+} smi_vma_rows;
+
+/* The selection method run on each synthetic data set. Values never change. */
+typedef enum smi_vma_method {
+    SMI_VMA_SEARCH = 0,  /* exhaustive search: its best model (smi_vma_set_search) */
+    SMI_VMA_LASSO_CV = 1 /* LASSO with K-fold CV: the support at lambda_min or lambda_1se */
+} smi_vma_method;
+
+/* smi_vma_create: the defaults: rows resampled; sizes 20, 40, 80; 100 trials per size;
+ * seed 0; 1 thread; method SMI_VMA_SEARCH with the defaults of smi_search_create (BIC, all
+ * sizes). A model must be set before smi_vma_run. Free with smi_vma_free (NULL: no-op). */
+SMI_API int smi_vma_create(smi_vma **out);
+SMI_API void smi_vma_free(smi_vma *cfg);
+
+/* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
+ * set_model: the true model: k >= 1 distinct feature indices (checked against the data by
+ *   smi_vma_run); coefficients (k finite values, in the features' original units, in the
+ *   order of the features) and a finite intercept, or coefficients NULL to take both from
+ *   the least-squares fit of the subset (with intercept) on the data; noise_sd >= 0 the
+ *   noise standard deviation, or < 0 to take it from the evidence of the subset on the data
+ *   (smi_evidence_fit with SMI_HYPER_OPTIMIZE and its other defaults: sigma = beta^-1/2).
+ * set_rows: SMI_VMA_RESAMPLE or SMI_VMA_GAUSSIAN (the covariance with divisor n - 1).
+ * set_sizes: count >= 1 sample sizes n', each 1 to 2^31 - 1. set_trials: 1 <= T < 2^31
+ *   data sets per size.
+ * set_seed: the seed of every draw. set_threads: at most 1024, 0 meaning every core; the
+ *   result does not depend on it.
+ * set_search: method SMI_VMA_SEARCH with a copy of search (NULL: the defaults of
+ *   smi_search_create): its criterion and criterion settings, size range, forced features,
+ *   intercept and standardisation; its threads, top count, DOS bins, model prior, shards,
+ *   checkpoint and progress are not used (each data set is searched on one thread for its
+ *   best model only). With SMI_CRIT_CV, `folds` >= 2: each data set gets a shuffled
+ *   min(folds, n')-fold split drawn from its own stream; otherwise folds is ignored.
+ * set_lasso: method SMI_VMA_LASSO_CV with a copy of lasso (NULL: its defaults; its threads
+ *   are not used), `folds` >= 2: each data set gets a shuffled min(folds, n')-fold split;
+ *   the chosen subset is the support (nonzero coefficients, possibly none) at lambda_1se
+ *   when one_se != 0, else at lambda_min.
+ * set_progress: called from the calling thread with the fraction of data sets done; a
+ *   nonzero return cancels the run. fn NULL: none. */
+SMI_API int smi_vma_set_model(smi_vma *cfg, const size_t *features, size_t k,
+                              const double *coefficients, double intercept, double noise_sd);
+SMI_API int smi_vma_set_rows(smi_vma *cfg, int kind);
+SMI_API int smi_vma_set_sizes(smi_vma *cfg, const size_t *sizes, size_t count);
+SMI_API int smi_vma_set_trials(smi_vma *cfg, size_t trials);
+SMI_API int smi_vma_set_seed(smi_vma *cfg, uint64_t seed);
+SMI_API int smi_vma_set_threads(smi_vma *cfg, size_t threads);
+SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds);
+SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso_config *lasso, size_t folds,
+                              int one_se);
+SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user);
+
+/* smi_vma_run: T synthetic data sets at each size n', each with n' rows drawn by the row
+ * generator and y = b0 + X_S w + sigma e, e standard normal; the selection method chooses a
+ * subset on each. A data set on which the method cannot choose (n' < 2, too few rows for
+ * the folds, every subset singular, a constant column for the LASSO, no convergence: any
+ * failure of the method other than those ending the run below) counts as a failure: no
+ * subset, not recovered, no chosen size.
+ * Needs: a model whose features exist in ds; forced features and sizes of the search valid
+ *   for ds; penalty factors of the LASSO (if any) of length p; for SMI_VMA_GAUSSIAN, more
+ *   rows than features.
+ * The draws of data set t at size index s come from their own stream of (seed, s, t) (the
+ * generator and the order of the draws: doc/api.md), so the result is the same for any
+ * thread count.
+ * Returns SMI_OK and a new result in *out (free with smi_vma_result_free), or SMI_EINVAL,
+ * SMI_ESINGULAR (the model's subset is singular on ds when its fit is needed; the sample
+ * covariance cannot be factorised for SMI_VMA_GAUSSIAN; the search's forced features are
+ * collinear on ds), SMI_ENOCONV (the evidence
+ * optimum for noise_sd < 0), SMI_ETOOLARGE (a search with too many subsets),
+ * SMI_ECANCELED, SMI_ENOMEM; *out is then NULL.
+ * Thread safety: ds and cfg are only read. */
+SMI_API int smi_vma_run(const smi_dataset *ds, const smi_vma *cfg, smi_vma_result **out);
+SMI_API void smi_vma_result_free(smi_vma_result *res);
+
+/* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too small).
+ * smi_vma_n_sizes, smi_vma_trials, smi_vma_p: S sizes, T trials per size, p features (0 for
+ *   NULL).
+ * smi_vma_sizes: the S sizes n'. smi_vma_model: the true model as used (features k values
+ *   in the order given, coefficients k values, intercept, noise_sd; arrays of capacity >= k
+ *   or NULL; any pointer may be NULL).
+ * smi_vma_recovery_rate: per size, the fraction of the T data sets whose chosen subset is
+ *   exactly the true one.
+ * smi_vma_selection_frequency: S x p row-major, the fraction of the T data sets choosing
+ *   feature j (a failure chooses none).
+ * smi_vma_chosen_size: S x (p + 1) row-major, how many data sets chose a subset of each
+ *   size 0..p; smi_vma_failures: per size, the data sets on which the method failed. Each
+ *   row of chosen sizes sums to T minus the failures of its size. */
+SMI_API size_t smi_vma_n_sizes(const smi_vma_result *res);
+SMI_API size_t smi_vma_trials(const smi_vma_result *res);
+SMI_API size_t smi_vma_p(const smi_vma_result *res);
+SMI_API int smi_vma_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes);
+SMI_API int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *features,
+                          double *coefficients, size_t *k, double *intercept, double *noise_sd);
+SMI_API int smi_vma_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates);
+SMI_API int smi_vma_selection_frequency(const smi_vma_result *res, size_t capacity,
+                                        double *frequency);
+SMI_API int smi_vma_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts);
+SMI_API int smi_vma_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,6 +33,10 @@ void dsyrk_(const char *uplo, const char *trans, const int *n, const int *k, con
             const double *a, const int *lda, const double *beta, double *c, const int *ldc,
             size_t uplo_len, size_t trans_len);
 
+/* Matrix-vector product y = alpha op(A) x + beta y (dgemv). */
+void dgemv_(const char *trans, const int *m, const int *n, const double *alpha, const double *a,
+            const int *lda, const double *x, const int *incx, const double *beta, double *y,
+            const int *incy, size_t trans_len);
 /* Eigenvalues (ascending) and, with jobz "V", eigenvectors of a symmetric n x n matrix by
  * divide and conquer; lwork >= 1 + 6n + 2n^2 and liwork >= 3 + 5n with eigenvectors. */
 void dsyevd_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda,

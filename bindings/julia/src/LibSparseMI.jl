@@ -47,6 +47,10 @@ const SMI_PRIOR_GAMMA = 1
 const SMI_PRIOR_UNIFORM = 2
 const SMI_LARS_LAR = 0
 const SMI_LARS_LASSO = 1
+const SMI_VMA_RESAMPLE = 0
+const SMI_VMA_GAUSSIAN = 1
+const SMI_VMA_SEARCH = 0
+const SMI_VMA_LASSO_CV = 1
 
 # Types
 
@@ -78,6 +82,12 @@ const smi_scale_prior = Cint
 
 # typedef enum smi_lars_method smi_lars_method
 const smi_lars_method = Cint
+
+# typedef enum smi_vma_rows smi_vma_rows
+const smi_vma_rows = Cint
+
+# typedef enum smi_vma_method smi_vma_method
+const smi_vma_method = Cint
 
 # Functions, in header order: one ccall wrapper each.
 
@@ -941,4 +951,333 @@ function smi_lars_active(path, knot, capacity, features, count)
     ccall((:smi_lars_active, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Csize_t},),
           path, knot, capacity, features, count)
+end
+
+# int smi_lasso_config_create(smi_lasso_config **out)
+function smi_lasso_config_create(out)
+    ccall((:smi_lasso_config_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# void smi_lasso_config_free(smi_lasso_config *cfg)
+function smi_lasso_config_free(cfg)
+    ccall((:smi_lasso_config_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_lasso_config_set_alpha(smi_lasso_config *cfg, double alpha)
+function smi_lasso_config_set_alpha(cfg, alpha)
+    ccall((:smi_lasso_config_set_alpha, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble,),
+          cfg, alpha)
+end
+
+# int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, double min_ratio)
+function smi_lasso_config_set_path(cfg, n_lambda, min_ratio)
+    ccall((:smi_lasso_config_set_path, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Cdouble,),
+          cfg, n_lambda, min_ratio)
+end
+
+# int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *lambdas, size_t count)
+function smi_lasso_config_set_lambdas(cfg, lambdas, count)
+    ccall((:smi_lasso_config_set_lambdas, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
+          cfg, lambdas, count)
+end
+
+# int smi_lasso_config_set_positive(smi_lasso_config *cfg, int on)
+function smi_lasso_config_set_positive(cfg, on)
+    ccall((:smi_lasso_config_set_positive, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const double *factors, size_t count)
+function smi_lasso_config_set_penalty_factors(cfg, factors, count)
+    ccall((:smi_lasso_config_set_penalty_factors, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
+          cfg, factors, count)
+end
+
+# int smi_lasso_config_set_tolerance(smi_lasso_config *cfg, double tol, size_t max_passes)
+function smi_lasso_config_set_tolerance(cfg, tol, max_passes)
+    ccall((:smi_lasso_config_set_tolerance, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Csize_t,),
+          cfg, tol, max_passes)
+end
+
+# int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads)
+function smi_lasso_config_set_threads(cfg, threads)
+    ccall((:smi_lasso_config_set_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, threads)
+end
+
+# int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+function smi_lasso_fit(ds, cfg, out)
+    ccall((:smi_lasso_fit, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, cfg, out)
+end
+
+# int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+function smi_lasso_cv(ds, cfg, out)
+    ccall((:smi_lasso_cv, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, cfg, out)
+end
+
+# void smi_lasso_free(smi_lasso *fit)
+function smi_lasso_free(fit)
+    ccall((:smi_lasso_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# size_t smi_lasso_n_lambdas(const smi_lasso *fit)
+function smi_lasso_n_lambdas(fit)
+    ccall((:smi_lasso_n_lambdas, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# size_t smi_lasso_p(const smi_lasso *fit)
+function smi_lasso_p(fit)
+    ccall((:smi_lasso_p, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas)
+function smi_lasso_lambdas(fit, capacity, lambdas)
+    ccall((:smi_lasso_lambdas, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          fit, capacity, lambdas)
+end
+
+# int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef, double *intercepts)
+function smi_lasso_coefficients(fit, capacity, coef, intercepts)
+    ccall((:smi_lasso_coefficients, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
+          fit, capacity, coef, intercepts)
+end
+
+# int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se)
+function smi_lasso_cv_curve(fit, capacity, mean, se)
+    ccall((:smi_lasso_cv_curve, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
+          fit, capacity, mean, se)
+end
+
+# int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se)
+function smi_lasso_cv_choice(fit, index_min, index_1se)
+    ccall((:smi_lasso_cv_choice, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
+          fit, index_min, index_1se)
+end
+
+# int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *path, const smi_search *cfg, smi_path_supports **out)
+function smi_path_supports_from_lars(ds, path, cfg, out)
+    ccall((:smi_path_supports_from_lars, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, path, cfg, out)
+end
+
+# int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso *fit, const smi_search *cfg, smi_path_supports **out)
+function smi_path_supports_from_lasso(ds, fit, cfg, out)
+    ccall((:smi_path_supports_from_lasso, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, fit, cfg, out)
+end
+
+# void smi_path_supports_free(smi_path_supports *list)
+function smi_path_supports_free(list)
+    ccall((:smi_path_supports_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          list)
+end
+
+# size_t smi_path_supports_count(const smi_path_supports *list)
+function smi_path_supports_count(list)
+    ccall((:smi_path_supports_count, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          list)
+end
+
+# int smi_path_supports_get(const smi_path_supports *list, size_t i, size_t capacity, size_t *features, double *coefficients, size_t *size, double *penalty, double *criterion, double *intercept)
+function smi_path_supports_get(list, i, capacity, features, coefficients, size, penalty, criterion, intercept)
+    ccall((:smi_path_supports_get, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          list, i, capacity, features, coefficients, size, penalty, criterion, intercept)
+end
+
+# int smi_path_supports_best(const smi_path_supports *list, size_t *index)
+function smi_path_supports_best(list, index)
+    ccall((:smi_path_supports_best, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          list, index)
+end
+
+# int smi_result_rank(const smi_result *res, double value, double *rank, uint64_t *rank_lo, uint64_t *rank_hi, double *percentile)
+function smi_result_rank(res, value, rank, rank_lo, rank_hi, percentile)
+    ccall((:smi_result_rank, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Ptr{Cdouble}, Ptr{UInt64}, Ptr{UInt64}, Ptr{Cdouble},),
+          res, value, rank, rank_lo, rank_hi, percentile)
+end
+
+# int smi_vma_create(smi_vma **out)
+function smi_vma_create(out)
+    ccall((:smi_vma_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# void smi_vma_free(smi_vma *cfg)
+function smi_vma_free(cfg)
+    ccall((:smi_vma_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_vma_set_model(smi_vma *cfg, const size_t *features, size_t k, const double *coefficients, double intercept, double noise_sd)
+function smi_vma_set_model(cfg, features, k, coefficients, intercept, noise_sd)
+    ccall((:smi_vma_set_model, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Csize_t, Ptr{Cdouble}, Cdouble, Cdouble,),
+          cfg, features, k, coefficients, intercept, noise_sd)
+end
+
+# int smi_vma_set_rows(smi_vma *cfg, int kind)
+function smi_vma_set_rows(cfg, kind)
+    ccall((:smi_vma_set_rows, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, kind)
+end
+
+# int smi_vma_set_sizes(smi_vma *cfg, const size_t *sizes, size_t count)
+function smi_vma_set_sizes(cfg, sizes, count)
+    ccall((:smi_vma_set_sizes, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Csize_t,),
+          cfg, sizes, count)
+end
+
+# int smi_vma_set_trials(smi_vma *cfg, size_t trials)
+function smi_vma_set_trials(cfg, trials)
+    ccall((:smi_vma_set_trials, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, trials)
+end
+
+# int smi_vma_set_seed(smi_vma *cfg, uint64_t seed)
+function smi_vma_set_seed(cfg, seed)
+    ccall((:smi_vma_set_seed, libsparsemi), Cint,
+          (Ptr{Cvoid}, UInt64,),
+          cfg, seed)
+end
+
+# int smi_vma_set_threads(smi_vma *cfg, size_t threads)
+function smi_vma_set_threads(cfg, threads)
+    ccall((:smi_vma_set_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, threads)
+end
+
+# int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds)
+function smi_vma_set_search(cfg, search, folds)
+    ccall((:smi_vma_set_search, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Csize_t,),
+          cfg, search, folds)
+end
+
+# int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso_config *lasso, size_t folds, int one_se)
+function smi_vma_set_lasso(cfg, lasso, folds, one_se)
+    ccall((:smi_vma_set_lasso, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Csize_t, Cint,),
+          cfg, lasso, folds, one_se)
+end
+
+# int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user)
+function smi_vma_set_progress(cfg, fn, user)
+    ccall((:smi_vma_set_progress, libsparsemi), Cint,
+          (Ptr{Cvoid}, smi_progress_fn, Ptr{Cvoid},),
+          cfg, fn, user)
+end
+
+# int smi_vma_run(const smi_dataset *ds, const smi_vma *cfg, smi_vma_result **out)
+function smi_vma_run(ds, cfg, out)
+    ccall((:smi_vma_run, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, cfg, out)
+end
+
+# void smi_vma_result_free(smi_vma_result *res)
+function smi_vma_result_free(res)
+    ccall((:smi_vma_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_vma_n_sizes(const smi_vma_result *res)
+function smi_vma_n_sizes(res)
+    ccall((:smi_vma_n_sizes, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_vma_trials(const smi_vma_result *res)
+function smi_vma_trials(res)
+    ccall((:smi_vma_trials, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_vma_p(const smi_vma_result *res)
+function smi_vma_p(res)
+    ccall((:smi_vma_p, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_vma_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes)
+function smi_vma_sizes(res, capacity, sizes)
+    ccall((:smi_vma_sizes, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Csize_t},),
+          res, capacity, sizes)
+end
+
+# int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *features, double *coefficients, size_t *k, double *intercept, double *noise_sd)
+function smi_vma_model(res, capacity, features, coefficients, k, intercept, noise_sd)
+    ccall((:smi_vma_model, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble},),
+          res, capacity, features, coefficients, k, intercept, noise_sd)
+end
+
+# int smi_vma_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates)
+function smi_vma_recovery_rate(res, capacity, rates)
+    ccall((:smi_vma_recovery_rate, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, rates)
+end
+
+# int smi_vma_selection_frequency(const smi_vma_result *res, size_t capacity, double *frequency)
+function smi_vma_selection_frequency(res, capacity, frequency)
+    ccall((:smi_vma_selection_frequency, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
+          res, capacity, frequency)
+end
+
+# int smi_vma_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+function smi_vma_chosen_size(res, capacity, counts)
+    ccall((:smi_vma_chosen_size, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{UInt64},),
+          res, capacity, counts)
+end
+
+# int smi_vma_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+function smi_vma_failures(res, capacity, counts)
+    ccall((:smi_vma_failures, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{UInt64},),
+          res, capacity, counts)
 end

@@ -48,6 +48,10 @@ SMI_PRIOR_GAMMA = 1
 SMI_PRIOR_UNIFORM = 2
 SMI_LARS_LAR = 0
 SMI_LARS_LASSO = 1
+SMI_VMA_RESAMPLE = 0
+SMI_VMA_GAUSSIAN = 1
+SMI_VMA_SEARCH = 0
+SMI_VMA_LASSO_CV = 1
 
 # Types
 
@@ -73,6 +77,12 @@ smi_scale_prior = ctypes.c_int
 
 # typedef enum smi_lars_method smi_lars_method
 smi_lars_method = ctypes.c_int
+
+# typedef enum smi_vma_rows smi_vma_rows
+smi_vma_rows = ctypes.c_int
+
+# typedef enum smi_vma_method smi_vma_method
+smi_vma_method = ctypes.c_int
 
 smi_csv_options._fields_ = [
     ('struct_size', ctypes.c_size_t),  # size_t struct_size
@@ -639,6 +649,228 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_lasso_config_create', ctypes.c_int, (  # int smi_lasso_config_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_config **out
+    )),
+    ('smi_lasso_config_free', None, (  # void smi_lasso_config_free(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+    )),
+    ('smi_lasso_config_set_alpha', ctypes.c_int, (  # int smi_lasso_config_set_alpha(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.c_double,  # double alpha
+    )),
+    ('smi_lasso_config_set_path', ctypes.c_int, (  # int smi_lasso_config_set_path(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.c_size_t,  # size_t n_lambda
+        ctypes.c_double,  # double min_ratio
+    )),
+    ('smi_lasso_config_set_lambdas', ctypes.c_int, (  # int smi_lasso_config_set_lambdas(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.POINTER(ctypes.c_double),  # const double *lambdas
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_lasso_config_set_positive', ctypes.c_int, (  # int smi_lasso_config_set_positive(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_lasso_config_set_penalty_factors', ctypes.c_int, (  # int smi_lasso_config_set_penalty_factors(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.POINTER(ctypes.c_double),  # const double *factors
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_lasso_config_set_tolerance', ctypes.c_int, (  # int smi_lasso_config_set_tolerance(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.c_double,  # double tol
+        ctypes.c_size_t,  # size_t max_passes
+    )),
+    ('smi_lasso_config_set_threads', ctypes.c_int, (  # int smi_lasso_config_set_threads(...)
+        ctypes.c_void_p,  # smi_lasso_config *cfg
+        ctypes.c_size_t,  # size_t threads
+    )),
+    ('smi_lasso_fit', ctypes.c_int, (  # int smi_lasso_fit(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_lasso_config *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+    )),
+    ('smi_lasso_cv', ctypes.c_int, (  # int smi_lasso_cv(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_lasso_config *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+    )),
+    ('smi_lasso_free', None, (  # void smi_lasso_free(...)
+        ctypes.c_void_p,  # smi_lasso *fit
+    )),
+    ('smi_lasso_n_lambdas', ctypes.c_size_t, (  # size_t smi_lasso_n_lambdas(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+    )),
+    ('smi_lasso_p', ctypes.c_size_t, (  # size_t smi_lasso_p(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+    )),
+    ('smi_lasso_lambdas', ctypes.c_int, (  # int smi_lasso_lambdas(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *lambdas
+    )),
+    ('smi_lasso_coefficients', ctypes.c_int, (  # int smi_lasso_coefficients(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *coef
+        ctypes.POINTER(ctypes.c_double),  # double *intercepts
+    )),
+    ('smi_lasso_cv_curve', ctypes.c_int, (  # int smi_lasso_cv_curve(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *mean
+        ctypes.POINTER(ctypes.c_double),  # double *se
+    )),
+    ('smi_lasso_cv_choice', ctypes.c_int, (  # int smi_lasso_cv_choice(...)
+        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *index_min
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *index_1se
+    )),
+    ('smi_path_supports_from_lars', ctypes.c_int, (  # int smi_path_supports_from_lars(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_lars *path
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
+    )),
+    ('smi_path_supports_from_lasso', ctypes.c_int, (  # int smi_path_supports_from_lasso(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
+    )),
+    ('smi_path_supports_free', None, (  # void smi_path_supports_free(...)
+        ctypes.c_void_p,  # smi_path_supports *list
+    )),
+    ('smi_path_supports_count', ctypes.c_size_t, (  # size_t smi_path_supports_count(...)
+        ctypes.c_void_p,  # const smi_path_supports *list
+    )),
+    ('smi_path_supports_get', ctypes.c_int, (  # int smi_path_supports_get(...)
+        ctypes.c_void_p,  # const smi_path_supports *list
+        ctypes.c_size_t,  # size_t i
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_double),  # double *coefficients
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *size
+        ctypes.POINTER(ctypes.c_double),  # double *penalty
+        ctypes.POINTER(ctypes.c_double),  # double *criterion
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+    )),
+    ('smi_path_supports_best', ctypes.c_int, (  # int smi_path_supports_best(...)
+        ctypes.c_void_p,  # const smi_path_supports *list
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *index
+    )),
+    ('smi_result_rank', ctypes.c_int, (  # int smi_result_rank(...)
+        ctypes.c_void_p,  # const smi_result *res
+        ctypes.c_double,  # double value
+        ctypes.POINTER(ctypes.c_double),  # double *rank
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *rank_lo
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *rank_hi
+        ctypes.POINTER(ctypes.c_double),  # double *percentile
+    )),
+    ('smi_vma_create', ctypes.c_int, (  # int smi_vma_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_vma **out
+    )),
+    ('smi_vma_free', None, (  # void smi_vma_free(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+    )),
+    ('smi_vma_set_model', ctypes.c_int, (  # int smi_vma_set_model(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # const size_t *features
+        ctypes.c_size_t,  # size_t k
+        ctypes.POINTER(ctypes.c_double),  # const double *coefficients
+        ctypes.c_double,  # double intercept
+        ctypes.c_double,  # double noise_sd
+    )),
+    ('smi_vma_set_rows', ctypes.c_int, (  # int smi_vma_set_rows(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_int,  # int kind
+    )),
+    ('smi_vma_set_sizes', ctypes.c_int, (  # int smi_vma_set_sizes(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # const size_t *sizes
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_vma_set_trials', ctypes.c_int, (  # int smi_vma_set_trials(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_size_t,  # size_t trials
+    )),
+    ('smi_vma_set_seed', ctypes.c_int, (  # int smi_vma_set_seed(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_uint64,  # uint64_t seed
+    )),
+    ('smi_vma_set_threads', ctypes.c_int, (  # int smi_vma_set_threads(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_size_t,  # size_t threads
+    )),
+    ('smi_vma_set_search', ctypes.c_int, (  # int smi_vma_set_search(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_void_p,  # const smi_search *search
+        ctypes.c_size_t,  # size_t folds
+    )),
+    ('smi_vma_set_lasso', ctypes.c_int, (  # int smi_vma_set_lasso(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.c_void_p,  # const smi_lasso_config *lasso
+        ctypes.c_size_t,  # size_t folds
+        ctypes.c_int,  # int one_se
+    )),
+    ('smi_vma_set_progress', ctypes.c_int, (  # int smi_vma_set_progress(...)
+        ctypes.c_void_p,  # smi_vma *cfg
+        smi_progress_fn,  # smi_progress_fn fn
+        ctypes.c_void_p,  # void *user
+    )),
+    ('smi_vma_run', ctypes.c_int, (  # int smi_vma_run(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_vma_result **out
+    )),
+    ('smi_vma_result_free', None, (  # void smi_vma_result_free(...)
+        ctypes.c_void_p,  # smi_vma_result *res
+    )),
+    ('smi_vma_n_sizes', ctypes.c_size_t, (  # size_t smi_vma_n_sizes(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_trials', ctypes.c_size_t, (  # size_t smi_vma_trials(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_p', ctypes.c_size_t, (  # size_t smi_vma_p(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_sizes', ctypes.c_int, (  # int smi_vma_sizes(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *sizes
+    )),
+    ('smi_vma_model', ctypes.c_int, (  # int smi_vma_model(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_double),  # double *coefficients
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+        ctypes.POINTER(ctypes.c_double),  # double *noise_sd
+    )),
+    ('smi_vma_recovery_rate', ctypes.c_int, (  # int smi_vma_recovery_rate(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *rates
+    )),
+    ('smi_vma_selection_frequency', ctypes.c_int, (  # int smi_vma_selection_frequency(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *frequency
+    )),
+    ('smi_vma_chosen_size', ctypes.c_int, (  # int smi_vma_chosen_size(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
+    )),
+    ('smi_vma_failures', ctypes.c_int, (  # int smi_vma_failures(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
     )),
 )
 

@@ -25,8 +25,8 @@ import numpy as np
 from . import _capi
 from ._lib import Error, Handle, call, decode, encode, last_error, lib
 
-__all__ = ['DOS', 'Model', 'ModelAverage', 'SearchResult', 'exhaustive_search', 'load_result',
-           'merge_results', 'score_subset']
+__all__ = ['DOS', 'Model', 'ModelAverage', 'Rank', 'SearchResult', 'exhaustive_search',
+           'load_result', 'merge_results', 'score_subset']
 
 Model = collections.namedtuple(
     'Model', 'rank size features indices criterion intercept coefficients rmse')
@@ -53,6 +53,15 @@ coefficients: dict feature name -> posterior mean coefficient (data units, every
 0 contributed by the models that leave it out); intercept: that of the intercept; mass:
 the posterior mass averaged over (1 when exact); exact: whether every scored subset was
 averaged (else only the kept top models, normalised by their mass)."""
+
+Rank = collections.namedtuple('Rank', 'rank rank_lo rank_hi percentile')
+Rank.__doc__ = """Where a criterion value falls among the subsets a search scored
+(SearchResult.rank, smi_result_rank).
+
+rank: 1 + the number of scored subsets with a strictly smaller value (a float: exact, and
+then integral, when rank_lo == rank_hi, else interpolated within the value's DOS bin);
+rank_lo, rank_hi: integer bounds; percentile: 100 rank / n_models (NaN when no subset was
+scored)."""
 
 _DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 _SIZE_P = ctypes.POINTER(ctypes.c_size_t)
@@ -485,7 +494,7 @@ class SearchResult(Handle):
     singular), models (the top models, best first, a list of Model), best_by_size (dict
     size -> Model), dos (DOS), feature_frequency (dict name -> fraction of the top models
     using it), features (the data set's feature names), n_samples, n_features, target,
-    min_size, max_size, elapsed_s; weight_diagram(), to_json().
+    min_size, max_size, elapsed_s; weight_diagram(), rank(value), to_json().
     The model posterior of a free-energy search (exhaustive_search's model_prior):
     has_posterior, log_evidence_total, posterior_inclusion, size_posterior, dos_posterior,
     model_average, each None when the result has none (another criterion, or model_prior
@@ -699,6 +708,19 @@ class SearchResult(Handle):
             raise Error(status, last_error())
         return ModelAverage({name: float(c) for name, c in zip(self._request['names'], coef)},
                             intercept.value, mass.value, mass.value == 1.0)
+
+    def rank(self, value):
+        """Where the criterion value `value` falls among the subsets scored (a Rank).
+
+        Exact when the search kept every subset (top at least n_models) or the value is at
+        most the worst kept model's; otherwise the DOS bounds it. A subset tied with the value
+        to about 1e-12 relative may count on either side. Raises Error SMI_EINVAL for a value
+        that is not finite."""
+        rank, percentile = ctypes.c_double(), ctypes.c_double()
+        lo, hi = ctypes.c_uint64(), ctypes.c_uint64()
+        call(lib.smi_result_rank, self._h, float(value), ctypes.byref(rank), ctypes.byref(lo),
+             ctypes.byref(hi), ctypes.byref(percentile))
+        return Rank(rank.value, lo.value, hi.value, percentile.value)
 
     def weight_diagram(self):
         """A new float64 array, top models x features: model r's coefficient of feature j

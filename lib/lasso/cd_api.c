@@ -1,0 +1,284 @@
+/* The public coordinate-descent API: standardisation of a data set's rows, the lambda
+ * sequence, penalty factors as glmnet scales them, the fit handle and its accessors. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "data/data.h"
+#include "lasso/lasso.h"
+
+void smi_cd_data_free(smi_cd_data *d)
+{
+    free(d->Z);
+    free(d->y);
+    free(d->mean);
+    free(d->sd);
+    memset(d, 0, sizeof *d);
+}
+
+static size_t row_of(const size_t *rows, size_t i)
+{
+    return rows ? rows[i] : i;
+}
+
+/* Mean and sd (divisor n) of feature j over the rows; the column of Z centred and scaled. */
+static int standardise_column(const smi_dataset *ds, const size_t *rows, size_t j, int strict,
+                              smi_cd_data *d)
+{
+    size_t n = d->n, p = ds->p;
+    double *z = d->Z + j * n, m = 0.0, v = 0.0;
+    for (size_t i = 0; i < n; i++)
+        m += ds->X[row_of(rows, i) * p + j];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        z[i] = ds->X[row_of(rows, i) * p + j] - m;
+        v += z[i] * z[i];
+    }
+    double sd = sqrt(v / (double)n);
+    d->mean[j] = m;
+    /* Constant up to the rounding of its mean. */
+    if (!(sd > 1e-13 * fabs(m))) {
+        SMI_FAIL_IF(strict, SMI_ECONSTANT, "LASSO: feature '%s' is constant",
+                    ds->feature_names[j]);
+        memset(z, 0, n * sizeof *z);
+        d->sd[j] = 1.0;
+        return SMI_OK;
+    }
+    d->sd[j] = sd;
+    for (size_t i = 0; i < n; i++)
+        z[i] /= sd;
+    return SMI_OK;
+}
+
+int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, int strict,
+                      smi_cd_data *d)
+{
+    size_t n = rows ? n_rows : ds->n, p = ds->p;
+    memset(d, 0, sizeof *d);
+    d->n = n;
+    d->p = p;
+    SMI_FAIL_IF(p > ((size_t)-1) / sizeof(double) / n, SMI_ETOOLARGE,
+                "LASSO: %zu x %zu values do not fit in memory", n, p);
+    d->Z = smi_alloc_array(n * p, sizeof *d->Z, "standardised features");
+    d->y = smi_alloc_array(n, sizeof *d->y, "centred target");
+    d->mean = smi_alloc_array(p, sizeof *d->mean, "feature means");
+    d->sd = smi_alloc_array(p, sizeof *d->sd, "feature standard deviations");
+    int rc = d->Z && d->y && d->mean && d->sd ? SMI_OK : SMI_ENOMEM;
+    for (size_t j = 0; rc == SMI_OK && j < p; j++)
+        rc = standardise_column(ds, rows, j, strict, d);
+    if (rc != SMI_OK) {
+        smi_cd_data_free(d);
+        return rc;
+    }
+    double m = 0.0, v = 0.0;
+    for (size_t i = 0; i < n; i++)
+        m += ds->y[row_of(rows, i)];
+    m /= (double)n;
+    for (size_t i = 0; i < n; i++) {
+        d->y[i] = ds->y[row_of(rows, i)] - m;
+        v += d->y[i] * d->y[i];
+    }
+    d->y_mean = m;
+    d->y_var = v / (double)n;
+    if (strict && !(sqrt(d->y_var) > 1e-13 * fabs(m))) {
+        smi_cd_data_free(d);
+        return smi_error_set(SMI_ECONSTANT, "LASSO: the target '%s' is constant",
+                             ds->target_name);
+    }
+    return SMI_OK;
+}
+
+static smi_cd_problem problem_of(const smi_cd_data *d, const struct smi_lasso_config *cfg,
+                                 const double *pf)
+{
+    smi_cd_problem pb = { .n = d->n, .p = d->p, .Z = d->Z, .y = d->y, .pf = pf,
+                          .alpha = cfg->alpha, .thr = cfg->tol * d->y_var,
+                          .max_passes = cfg->max_passes, .positive = cfg->positive };
+    return pb;
+}
+
+int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso_config *cfg, const double *pf,
+                    const double *lambdas, size_t L, double *coef, double *intercept)
+{
+    smi_cd_problem pb = problem_of(d, cfg, pf);
+    double lambda_max;
+    SMI_TRY(smi_cd_lambda_max(&pb, &lambda_max));
+    SMI_TRY(smi_cd_path(&pb, lambda_max, lambdas, L, coef));
+    size_t p = d->p;
+    for (size_t k = 0; k < L; k++) {
+        double b0 = d->y_mean;
+        for (size_t j = 0; j < p; j++) {
+            coef[k * p + j] /= d->sd[j];
+            b0 -= d->mean[j] * coef[k * p + j];
+        }
+        intercept[k] = b0;
+    }
+    return SMI_OK;
+}
+
+/* The penalty factors rescaled to sum to p, as glmnet does. */
+static int penalty_factors(const struct smi_lasso_config *cfg, size_t p, double **pf)
+{
+    SMI_FAIL_IF(cfg->penalty && cfg->n_penalty != p, SMI_EINVAL, "LASSO: %zu penalty factors "
+                "for %zu features", cfg->n_penalty, p);
+    *pf = smi_alloc_array(p, sizeof **pf, "penalty factors");
+    if (!*pf)
+        return SMI_ENOMEM;
+    double sum = 0.0;
+    for (size_t j = 0; j < p; j++)
+        sum += cfg->penalty ? cfg->penalty[j] : 1.0;
+    for (size_t j = 0; j < p; j++)
+        (*pf)[j] = (cfg->penalty ? cfg->penalty[j] : 1.0) * (double)p / sum;
+    return SMI_OK;
+}
+
+/* The given lambdas, or L log-spaced from lambda_max down to min_ratio lambda_max. */
+static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso_config *cfg,
+                           const double *pf, smi_lasso *fit)
+{
+    size_t L = cfg->lambdas ? cfg->n_user : cfg->n_lambda;
+    fit->lambda = smi_alloc_array(L, sizeof *fit->lambda, "lambdas");
+    if (!fit->lambda)
+        return SMI_ENOMEM;
+    fit->n_lambda = L;
+    if (cfg->lambdas) {
+        memcpy(fit->lambda, cfg->lambdas, L * sizeof *fit->lambda);
+        return SMI_OK;
+    }
+    smi_cd_problem pb = problem_of(d, cfg, pf);
+    double lambda_max;
+    SMI_TRY(smi_cd_lambda_max(&pb, &lambda_max));
+    SMI_FAIL_IF(!(lambda_max > 0.0), SMI_ECONSTANT, "LASSO: the target is constant or "
+                "uncorrelated with every feature (lambda_max is 0)");
+    double ratio = cfg->min_ratio > 0.0 ? cfg->min_ratio : d->n > d->p ? 1e-4 : 1e-2;
+    for (size_t k = 0; k < L; k++)
+        fit->lambda[k] = L == 1 ? lambda_max
+                                : lambda_max * exp(log(ratio) * (double)k / (double)(L - 1));
+    return SMI_OK;
+}
+
+SMI_API void smi_lasso_free(smi_lasso *fit)
+{
+    if (!fit)
+        return;
+    free(fit->lambda);
+    free(fit->coef);
+    free(fit->intercept);
+    free(fit->cv_mean);
+    free(fit->cv_se);
+    free(fit);
+}
+
+static int fit_path(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
+                    smi_lasso **out, const char *who)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "%s: out is NULL", who);
+    *out = NULL;
+    SMI_FAIL_IF(!ds, SMI_EINVAL, "%s: data set is NULL", who);
+    SMI_FAIL_IF(with_cv && ds->n_folds == 0, SMI_EINVAL, "%s: the data set has no folds "
+                "(smi_dataset_set_kfold or smi_dataset_set_fold_ids)", who);
+    struct smi_lasso_config defaults;
+    smi_lasso_config_defaults(&defaults);
+    if (!cfg)
+        cfg = &defaults;
+    double *pf = NULL;
+    SMI_TRY(penalty_factors(cfg, ds->p, &pf));
+    smi_cd_data d;
+    int rc = smi_cd_data_build(ds, NULL, 0, 1, &d);
+    smi_lasso *fit = rc == SMI_OK ? smi_calloc_array(1, sizeof *fit, "LASSO fit") : NULL;
+    if (rc == SMI_OK && !fit)
+        rc = SMI_ENOMEM;
+    if (rc == SMI_OK) {
+        fit->p = ds->p;
+        rc = lambda_sequence(&d, cfg, pf, fit);
+    }
+    if (rc == SMI_OK) {
+        fit->coef = smi_alloc_array(fit->n_lambda * ds->p, sizeof *fit->coef, "coefficients");
+        fit->intercept = smi_alloc_array(fit->n_lambda, sizeof *fit->intercept, "intercepts");
+        rc = fit->coef && fit->intercept ? SMI_OK : SMI_ENOMEM;
+    }
+    if (rc == SMI_OK)
+        rc = smi_cd_fit_rows(&d, cfg, pf, fit->lambda, fit->n_lambda, fit->coef,
+                             fit->intercept);
+    smi_cd_data_free(&d);
+    if (rc == SMI_OK && with_cv)
+        rc = smi_lasso_cv_run(ds, cfg, pf, fit);
+    free(pf);
+    if (rc != SMI_OK) {
+        smi_lasso_free(fit);
+        return rc;
+    }
+    *out = fit;
+    return SMI_OK;
+}
+
+SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+{
+    return fit_path(ds, cfg, 0, out, "smi_lasso_fit");
+}
+
+SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+{
+    return fit_path(ds, cfg, 1, out, "smi_lasso_cv");
+}
+
+SMI_API size_t smi_lasso_n_lambdas(const smi_lasso *fit)
+{
+    return fit ? fit->n_lambda : 0;
+}
+
+SMI_API size_t smi_lasso_p(const smi_lasso *fit)
+{
+    return fit ? fit->p : 0;
+}
+
+static int need(const smi_lasso *fit, size_t capacity, size_t count, const char *who)
+{
+    SMI_FAIL_IF(!fit, SMI_EINVAL, "%s: fit is NULL", who);
+    SMI_FAIL_IF(capacity < count, SMI_EINVAL, "%s: capacity %zu is below the %zu values needed",
+                who, capacity, count);
+    return SMI_OK;
+}
+
+SMI_API int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas)
+{
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_lambdas"));
+    SMI_FAIL_IF(!lambdas, SMI_EINVAL, "smi_lasso_lambdas: lambdas is NULL");
+    memcpy(lambdas, fit->lambda, fit->n_lambda * sizeof *lambdas);
+    return SMI_OK;
+}
+
+SMI_API int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef,
+                                   double *intercepts)
+{
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda * fit->p : 0, "smi_lasso_coefficients"));
+    SMI_FAIL_IF(!coef, SMI_EINVAL, "smi_lasso_coefficients: coef is NULL");
+    memcpy(coef, fit->coef, fit->n_lambda * fit->p * sizeof *coef);
+    if (intercepts)
+        memcpy(intercepts, fit->intercept, fit->n_lambda * sizeof *intercepts);
+    return SMI_OK;
+}
+
+SMI_API int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se)
+{
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_cv_curve"));
+    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_cv_curve: the fit has no "
+                "cross-validation (smi_lasso_cv makes one)");
+    if (mean)
+        memcpy(mean, fit->cv_mean, fit->n_lambda * sizeof *mean);
+    if (se)
+        memcpy(se, fit->cv_se, fit->n_lambda * sizeof *se);
+    return SMI_OK;
+}
+
+SMI_API int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se)
+{
+    SMI_FAIL_IF(!fit, SMI_EINVAL, "smi_lasso_cv_choice: fit is NULL");
+    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_cv_choice: the fit has no "
+                "cross-validation (smi_lasso_cv makes one)");
+    if (index_min)
+        *index_min = fit->index_min;
+    if (index_1se)
+        *index_1se = fit->index_1se;
+    return SMI_OK;
+}
