@@ -25,3 +25,16 @@ def test_posterior():
     error = float(last.split('=')[1].split(';')[0])
     assert error <= 0.1
     assert "best model ['IP_A', 'E_HOMO_A', 'r_s_A']" in last
+
+
+def test_lasso():
+    out = run('lasso.py').splitlines()
+    assert out[0].startswith('LASSO-CV: lambda_min ')
+    # The hybrid's choice is the best of all 1023 subsets by BIC (lstsq brute force in
+    # tests/python/test_lasso.py checks the values; here the example's own consistency).
+    hybrid = out[1].split(': ', 1)[1].split('], ')[0] + ']'
+    assert out[2] == f'exhaustive search: 1023 subsets, best {hybrid}'
+    ranks = [line for line in out if line.startswith('  rank ')]
+    assert ranks and any(line.startswith('  rank    1 ') for line in ranks)
+    rates = [float(t.split()[1]) for t in out[-1].split(': ', 1)[1].split(', ')]
+    assert len(rates) == 3 and all(0 <= r <= 1 for r in rates)

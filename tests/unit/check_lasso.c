@@ -473,6 +473,48 @@ START_TEST(lasso_equals_lars_at_its_knots)
 }
 END_TEST
 
+/* p > n: the LARS lasso path on the synthetic set against coordinate descent (itself checked
+ * against glmnet on the same data above) at every knot down to 1e-2 alpha_max. */
+START_TEST(lasso_equals_lars_when_p_exceeds_n)
+{
+    smi_dataset *ds = pn_data();
+    size_t p = smi_dataset_p(ds);
+    smi_lars *path = NULL;
+    ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
+    size_t T = smi_lars_n_knots(path), used = 0;
+    double *alpha = malloc(T * sizeof *alpha), *lars_coef = malloc(T * p * sizeof *lars_coef);
+    ck_assert(alpha && lars_coef);
+    smi_lars_knots(path, T, alpha);
+    smi_lars_coefficients(path, T * p, lars_coef, NULL);
+    while (used + 1 < T && alpha[used + 1] >= 1e-2 * alpha[0] && alpha[used + 1] < alpha[used])
+        used++;
+    ck_assert_uint_ge(used, 20);
+    smi_lasso_config *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, alpha + 1, used), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    smi_lasso *fit = NULL;
+    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    double *coef = malloc(used * p * sizeof *coef);
+    ck_assert(coef);
+    smi_lasso_coefficients(fit, used * p, coef, NULL);
+    for (size_t t = 0; t < used; t++) {
+        const double *want = lars_coef + (t + 1) * p;
+        double top = 0.0;
+        for (size_t j = 0; j < p; j++)
+            top = fmax(top, fabs(want[j]));
+        for (size_t j = 0; j < p; j++)
+            ck_assert_msg(fabs(coef[t * p + j] - want[j]) <= 1e-7 * top, "knot %zu feature %zu: "
+                          "%.12g against LARS %.12g", t + 1, j, coef[t * p + j], want[j]);
+    }
+    free(alpha), free(lars_coef), free(coef);
+    smi_lasso_free(fit);
+    smi_lasso_config_free(cfg);
+    smi_lars_free(path);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 /* ---- defaults and bad input ---- */
 
 START_TEST(default_path_shape)
@@ -578,6 +620,7 @@ static Suite *lasso_suite(void)
     tcase_set_timeout(tp, 120);
     tcase_add_test(tp, cv_is_thread_independent);
     tcase_add_test(tp, lasso_equals_lars_at_its_knots);
+    tcase_add_test(tp, lasso_equals_lars_when_p_exceeds_n);
     tcase_add_test(tp, default_path_shape);
     tcase_add_test(tp, bad_input);
     suite_add_tcase(s, tp);

@@ -10,10 +10,12 @@ from . import _capi
 from ._lib import Error, lib
 from .dataset import Dataset, Problem
 from .evidence import Evidence, EvidenceWarning, evidence
-from .lasso import LarsPath, lars_path
+from .lasso import (LarsPath, LassoCV, LassoPath, Support, SupportRank, lars_path, lasso_cv,
+                    lasso_path)
 from .remc import RemcResult, remc
-from .search import (DOS, Model, ModelAverage, SearchResult, exhaustive_search, load_result,
-                     merge_results, score_subset)
+from .search import (DOS, Model, ModelAverage, Rank, SearchResult, exhaustive_search,
+                     load_result, merge_results, score_subset)
+from .vma import VmaModel, VmaResult, vma
 
 __version__ = lib.smi_version_string().decode('ascii')
 
@@ -24,9 +26,9 @@ if lib.smi_version_number() // 10000 != _capi.SMI_VERSION_MAJOR:
 # The C constants (SMI_OK, SMI_E*, SMI_VERSION_*) as module attributes.
 globals().update({k: v for k, v in vars(_capi).items() if k.startswith('SMI_')})
 
-__all__ = ['DOS', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning', 'LarsPath', 'Model',
-           'ModelAverage',
-           'Problem', 'RemcResult', 'SearchResult', '__version__', 'evidence',
-           'exhaustive_search', 'lars_path', 'load_result', 'merge_results', 'remc',
-           'score_subset']
+__all__ = ['DOS', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning', 'LarsPath', 'LassoCV',
+           'LassoPath', 'Model', 'ModelAverage', 'Problem', 'Rank', 'RemcResult',
+           'SearchResult', 'Support', 'SupportRank', 'VmaModel', 'VmaResult', '__version__',
+           'evidence', 'exhaustive_search', 'lars_path', 'lasso_cv', 'lasso_path',
+           'load_result', 'merge_results', 'remc', 'score_subset', 'vma']
 __all__ += sorted(k for k in vars(_capi) if k.startswith('SMI_'))

@@ -1,0 +1,211 @@
+"""Virtual measurement analysis: is it the data or the method? (smi_vma_run;
+include/sparsemi.h, "Virtual measurement analysis")
+
+    res = sparsemi.vma(ds, ['r_p_A', 'r_d_B'], sizes=(20, 82, 500), max_size=3)
+    res.recovery_rate, res.selection_by_name['r_p_A'], res.model.noise_sd
+
+From a sparse model y = b0 + X_S w + N(0, sigma^2) and descriptor rows drawn from the data
+set (resampled, or a Gaussian with its mean and covariance), `trials` synthetic data sets
+of each size n' are drawn, a selection method (the best model of an exhaustive search, or
+the LASSO with K-fold CV) chooses a subset on each, and the result counts how often it is
+exactly S. Everything is copied out of the C result, which is freed before vma() returns.
+"""
+
+import collections
+import ctypes
+
+import numpy as np
+
+from . import _capi
+from ._lib import Error, call, last_error, lib
+from .lasso import _LassoConfig
+from .search import (_Config, _Progress, _configure_model, _criterion_code, _dptr,
+                     _feature_indices, _size_arg, _size_array)
+
+__all__ = ['VmaModel', 'VmaResult', 'vma']
+
+VmaModel = collections.namedtuple('VmaModel', 'features indices coefficients intercept noise_sd')
+VmaModel.__doc__ = """The true model of a virtual measurement, as used: features, indices (in the
+order given), coefficients (dict name -> coefficient, data units), intercept, noise_sd."""
+
+_ROWS = {'resample': _capi.SMI_VMA_RESAMPLE, 'gaussian': _capi.SMI_VMA_GAUSSIAN}
+_METHODS = ('es', 'lasso')
+
+_UINT64_P = ctypes.POINTER(ctypes.c_uint64)
+
+
+class VmaResult:
+    """What a virtual measurement found, copied out of the library.
+
+    sizes (S sample sizes n'), trials (T data sets per size); per size: recovery_rate (the
+    fraction of the T data sets whose chosen subset is exactly the model's), failures (data
+    sets on which the method could not choose); selection_frequency (S x p: the fraction
+    choosing feature j; a failure chooses none) and selection_by_name (dict name -> its
+    column); chosen_size (S x (p + 1): data sets choosing a subset of each size 0..p, each
+    row summing to T minus the failures); model (VmaModel: the truth as used); features
+    (the data set's names); method ('es' or 'lasso'); rows ('resample' or 'gaussian')."""
+
+    def __init__(self, handle, names, method, rows):
+        h = handle
+        S, T, p = lib.smi_vma_n_sizes(h), lib.smi_vma_trials(h), lib.smi_vma_p(h)
+        sizes = (ctypes.c_size_t * max(S, 1))()
+        call(lib.smi_vma_sizes, h, S, sizes)
+        self.sizes = np.array(sizes[:S], dtype=np.int64)
+        self.trials = T
+        self.recovery_rate = np.empty(S)
+        call(lib.smi_vma_recovery_rate, h, S, _dptr(self.recovery_rate))
+        self.selection_frequency = np.empty((S, p))
+        call(lib.smi_vma_selection_frequency, h, S * p, _dptr(self.selection_frequency))
+        self.chosen_size = np.empty((S, p + 1), dtype=np.uint64)
+        call(lib.smi_vma_chosen_size, h, S * (p + 1),
+             self.chosen_size.ctypes.data_as(_UINT64_P))
+        self.failures = np.empty(S, dtype=np.uint64)
+        call(lib.smi_vma_failures, h, S, self.failures.ctypes.data_as(_UINT64_P))
+        self.features = list(names)
+        self.selection_by_name = {name: self.selection_frequency[:, j].copy()
+                                  for j, name in enumerate(names)}
+        k = ctypes.c_size_t()
+        call(lib.smi_vma_model, h, 0, None, None, ctypes.byref(k), None, None)
+        idx = (ctypes.c_size_t * max(k.value, 1))()
+        coef = (ctypes.c_double * max(k.value, 1))()
+        icpt, sd = ctypes.c_double(), ctypes.c_double()
+        call(lib.smi_vma_model, h, k.value, idx, coef, ctypes.byref(k), ctypes.byref(icpt),
+             ctypes.byref(sd))
+        chosen = tuple(int(j) for j in idx[:k.value])
+        self.model = VmaModel(tuple(names[j] for j in chosen), chosen,
+                              {names[j]: float(c) for j, c in zip(chosen, coef[:k.value])},
+                              icpt.value, sd.value)
+        self.method, self.rows = method, rows
+
+    def __repr__(self):
+        return '<sparsemi.VmaResult model=%r sizes=%s recovery=%s>' % (
+            list(self.model.features), self.sizes.tolist(),
+            np.round(self.recovery_rate, 3).tolist())
+
+
+def _model_features(ds, model):
+    """Feature names or indices, or an object with a `features` attribute (Model, Support)."""
+    features = getattr(model, 'features', model)
+    if isinstance(features, (str, bytes)) or np.ndim(features) == 0:
+        features = [features]
+    return _feature_indices(ds, list(features), 'model')
+
+
+def _model_coefficients(ds, idx, coefficients, intercept):
+    """The coefficients in the model's order (a float64 array) and the intercept, or
+    (None, 0.0) to have the library fit them."""
+    if coefficients is None:
+        if intercept is not None:
+            raise ValueError('intercept is given without coefficients (both, or neither to '
+                             'take the least-squares fit)')
+        return None, 0.0
+    if intercept is None:
+        raise ValueError('coefficients are given without the intercept (both, or neither to '
+                         'take the least-squares fit)')
+    if isinstance(coefficients, dict):
+        by_index = {ds.index(name) if isinstance(name, str) else int(name): float(c)
+                    for name, c in coefficients.items()}
+        if set(by_index) != set(idx):
+            names = ds.names
+            raise ValueError('coefficients are given for %s, the model has %s'
+                             % (sorted(names[j] for j in by_index if j < len(names)),
+                                [names[j] for j in idx]))
+        values = np.array([by_index[j] for j in idx])
+    else:
+        values = np.ascontiguousarray(coefficients, dtype=np.float64)
+        if values.shape != (len(idx),):
+            raise ValueError('%d coefficients for the %d features of the model'
+                             % (values.size, len(idx)))
+    return values, float(intercept)
+
+
+def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_se, alpha,
+                beta, normal_gamma, ratio_grid, standardize, lasso):
+    folds = _size_arg(folds, 'folds')
+    if method == 'lasso':
+        search_set = [name for name, value in (
+            ('criterion', criterion), ('min_size', min_size), ('max_size', max_size),
+            ('keep', keep), ('alpha', alpha), ('beta', beta), ('normal_gamma', normal_gamma),
+            ('ratio_grid', ratio_grid)) if value is not None]
+        if search_set or not standardize:
+            raise ValueError("%s apply to method 'es', not 'lasso' (LASSO options go in "
+                             "lasso=dict(...))" % ', '.join(search_set or ['standardize']))
+        with _LassoConfig(ds, **(lasso or {})) as cfg:
+            call(lib.smi_vma_set_lasso, vc, cfg.handle, folds, 1 if one_se else 0)
+        return
+    if lasso is not None or one_se:
+        raise ValueError("lasso and one_se apply to method 'lasso', not 'es'")
+    code = _criterion_code('bic' if criterion is None else criterion)
+    keep_idx = _feature_indices(ds, keep, 'keep')
+    with _Config() as cfg:
+        _configure_model(cfg, code, alpha, beta, True, standardize, normal_gamma, ratio_grid)
+        cfg.set('model_prior', _capi.SMI_MODEL_PRIOR_NONE, 0.5)
+        cfg.set('size_range', _size_arg(1 if min_size is None else min_size, 'min_size'),
+                0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1))
+        if keep_idx:
+            cfg.set('keep', _size_array(keep_idx), len(keep_idx))
+        call(lib.smi_vma_set_search, vc, cfg.handle, folds)
+
+
+def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows='resample',
+        sizes=(20, 40, 80), trials=100, seed=0, threads=1, method='es', criterion=None,
+        min_size=None, max_size=None, keep=None, folds=10, one_se=False, alpha=None,
+        beta=None, normal_gamma=None, ratio_grid=None, standardize=True, lasso=None,
+        progress=None):
+    """Virtual measurement analysis of ds with a true model (smi_vma_run).
+
+    model: its features (names or indices, any order), or an object with a `features`
+    attribute (a Model of exhaustive_search, a Support of a path). coefficients (an array
+    in the model's order, or a dict name -> value) and intercept, in the data's units: both,
+    or neither to take the least-squares fit of the model on ds. noise_sd: the noise
+    standard deviation, None to estimate it from the evidence of the model on ds
+    (evidence(ds, model, hyper='optimize'): beta^-1/2).
+    rows: 'resample' (rows of X drawn with replacement) or 'gaussian' (multivariate normal
+    with X's mean and covariance). sizes: the sample sizes n'; trials: data sets per size;
+    seed: of every draw; threads: 0 meaning every core, the result does not depend on it.
+    method 'es': the best model of an exhaustive search with criterion (default 'bic'),
+    min_size, max_size, keep, alpha, beta, normal_gamma, ratio_grid and standardize as for
+    exhaustive_search (always with an intercept); with 'cv' each data set gets its own
+    shuffled min(folds, n')-fold split. method 'lasso': the support at lambda_min (or
+    lambda_1se with one_se) of lasso_cv on a shuffled min(folds, n')-fold split; `lasso`,
+    a dict of lasso_path's options (alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
+    penalty_factors, tol, max_passes). progress: None or a callable(fraction); an exception
+    it raises (KeyboardInterrupt included) cancels the run and propagates.
+    Returns a VmaResult; raises sparsemi.Error with the library's message (SMI_EINVAL for
+    a bad setting, SMI_ESINGULAR for a model singular on ds, ...)."""
+    if rows not in _ROWS:
+        raise ValueError("rows must be 'resample' or 'gaussian', not %r" % (rows,))
+    if method not in _METHODS:
+        raise ValueError("method must be 'es' or 'lasso', not %r" % (method,))
+    names = ds.names
+    idx = _model_features(ds, model)
+    coef, b0 = _model_coefficients(ds, idx, coefficients, intercept)
+    sizes = [_size_arg(s, 'sizes') for s in np.atleast_1d(sizes).tolist()]
+    vc = ctypes.c_void_p()
+    call(lib.smi_vma_create, ctypes.byref(vc))
+    try:
+        call(lib.smi_vma_set_model, vc, _size_array(idx), len(idx),
+             None if coef is None else _dptr(coef), b0,
+             -1.0 if noise_sd is None else float(noise_sd))
+        call(lib.smi_vma_set_rows, vc, _ROWS[rows])
+        call(lib.smi_vma_set_sizes, vc, _size_array(sizes), len(sizes))
+        call(lib.smi_vma_set_trials, vc, _size_arg(trials, 'trials'))
+        call(lib.smi_vma_set_seed, vc, int(seed) & 0xFFFFFFFFFFFFFFFF)
+        call(lib.smi_vma_set_threads, vc, _size_arg(threads, 'threads'))
+        _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_se, alpha,
+                    beta, normal_gamma, ratio_grid, standardize, lasso)
+        with _Progress(progress) as prog:
+            call(lib.smi_vma_set_progress, vc, prog.c_func, None)
+            handle = ctypes.c_void_p()
+            status = lib.smi_vma_run(ds._h, vc, ctypes.byref(handle))
+            message = last_error() if status < 0 else None
+        try:
+            prog.raise_pending()   # the callback's exception first: it caused SMI_ECANCELED
+            if status < 0:
+                raise Error(status, message)
+            return VmaResult(handle, names, method, rows)
+        finally:
+            if handle:
+                lib.smi_vma_result_free(handle)
+    finally:
+        lib.smi_vma_free(vc)
