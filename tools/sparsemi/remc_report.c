@@ -171,9 +171,12 @@ static void print_header(FILE *out, const remc_report *r)
             r->intercept ? "" : " (no intercept)");
     if (!isnan(r->alpha))
         fprintf(out, ", alpha %.6g, beta %.6g", r->alpha, r->beta);
+    /* fe-marg integrates lambda over its grid: only a0 and b0 then apply. */
+    if (!isnan(r->fe.ng_lambda))
+        fprintf(out, ", ng prior lambda %.6g", r->fe.ng_lambda);
     if (!isnan(r->fe.ng_a0))
-        fprintf(out, ", ng prior lambda %.6g, a0 %.6g, b0 %.6g", r->fe.ng_lambda, r->fe.ng_a0,
-                r->fe.ng_b0);
+        fprintf(out, "%s a0 %.6g, b0 %.6g", isnan(r->fe.ng_lambda) ? ", ng prior" : ",",
+                r->fe.ng_a0, r->fe.ng_b0);
     fputc('\n', out);
     if (r->n_folds > 0) { /* as es prints them */
         fprintf(out, "folds      %zu", r->n_folds);
