@@ -61,19 +61,34 @@ static void add_strong(cd_state *st, size_t j)
     }
 }
 
+/* z'r with four partial sums, which the compiler can keep in vector registers (one sum
+ * cannot be reordered without -ffast-math). This and the residual update below are the
+ * hot loop of the path: as plain loops they cost less than two BLAS calls per coordinate
+ * at the few hundred samples this library is for (bench_lasso times the whole path). */
+static double dot(const double *z, const double *r, size_t n)
+{
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += z[i] * r[i];
+        s1 += z[i + 1] * r[i + 1];
+        s2 += z[i + 2] * r[i + 2];
+        s3 += z[i + 3] * r[i + 3];
+    }
+    for (; i < n; i++)
+        s0 += z[i] * r[i];
+    return (s0 + s2) + (s1 + s3);
+}
+
 /* Minimise over coordinate j at penalties l1 = lambda a, l2 = lambda (1 - a); returns the
- * squared change. The dot product and the update of the residual are plain loops: at the
- * few hundred samples this library is for, two BLAS calls per coordinate cost more than
- * their arithmetic (bench_lasso times the whole path against glmnet). */
+ * squared change. */
 static double update(cd_state *st, size_t j, double l1, double l2)
 {
     const smi_cd_problem *pb = st->pb;
     size_t n = pb->n;
     const double *z = pb->Z + j * n;
-    double *r = st->r, dot = 0.0;
-    for (size_t i = 0; i < n; i++)
-        dot += z[i] * r[i];
-    double gj = dot / (double)n + st->w[j], t = l1 * pb->pf[j], u;
+    double *r = st->r;
+    double gj = dot(z, r, n) / (double)n + st->w[j], t = l1 * pb->pf[j], u;
     if (gj > t)
         u = gj - t;
     else if (gj < -t && !pb->positive)

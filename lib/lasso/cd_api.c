@@ -21,17 +21,31 @@ static size_t row_of(const size_t *rows, size_t i)
     return rows ? rows[i] : i;
 }
 
-/* Mean and sd (divisor n) of feature j over the rows; the column of Z centred and scaled. */
-static int standardise_column(const smi_dataset *ds, const size_t *rows, size_t j, int strict,
-                              smi_cd_data *d)
+/* Z <- the rows of X transposed (column-major), in tiles so that both sides stay in cache. */
+static void transpose_rows(const smi_dataset *ds, const size_t *rows, smi_cd_data *d)
 {
+    enum { TILE = 32 };
     size_t n = d->n, p = ds->p;
+    for (size_t i0 = 0; i0 < n; i0 += TILE)
+        for (size_t j0 = 0; j0 < p; j0 += TILE)
+            for (size_t i = i0; i < i0 + TILE && i < n; i++) {
+                const double *x = ds->X + row_of(rows, i) * p;
+                for (size_t j = j0; j < j0 + TILE && j < p; j++)
+                    d->Z[j * n + i] = x[j];
+            }
+}
+
+/* Mean and sd (divisor n) of feature j, whose values are in column j of Z; the column
+ * centred and scaled. */
+static int standardise_column(const smi_dataset *ds, size_t j, int strict, smi_cd_data *d)
+{
+    size_t n = d->n;
     double *z = d->Z + j * n, m = 0.0, v = 0.0;
     for (size_t i = 0; i < n; i++)
-        m += ds->X[row_of(rows, i) * p + j];
+        m += z[i];
     m /= (double)n;
     for (size_t i = 0; i < n; i++) {
-        z[i] = ds->X[row_of(rows, i) * p + j] - m;
+        z[i] -= m;
         v += z[i] * z[i];
     }
     double sd = sqrt(v / (double)n);
@@ -64,8 +78,10 @@ int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, 
     d->mean = smi_alloc_array(p, sizeof *d->mean, "feature means");
     d->sd = smi_alloc_array(p, sizeof *d->sd, "feature standard deviations");
     int rc = d->Z && d->y && d->mean && d->sd ? SMI_OK : SMI_ENOMEM;
+    if (rc == SMI_OK)
+        transpose_rows(ds, rows, d);
     for (size_t j = 0; rc == SMI_OK && j < p; j++)
-        rc = standardise_column(ds, rows, j, strict, d);
+        rc = standardise_column(ds, j, strict, d);
     if (rc != SMI_OK) {
         smi_cd_data_free(d);
         return rc;
