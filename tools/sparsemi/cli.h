@@ -339,5 +339,7 @@ int cmd_es(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_remc(int argc, char **argv);
+int cmd_lasso(int argc, char **argv);
+int cmd_vma(int argc, char **argv);
 
 #endif /* SPARSEMI_CLI_H */

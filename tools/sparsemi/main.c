@@ -21,6 +21,8 @@ static const cli_command commands[] = {
     { "merge", cmd_merge, "merge the saved shards of an exhaustive search into one result" },
     { "evidence", cmd_evidence, "Bayesian model evidence of one model: F, hyperparameters, posterior" },
     { "remc", cmd_remc, "replica-exchange Monte Carlo: the DOS and best models where es cannot go" },
+    { "lasso", cmd_lasso, "LASSO, elastic-net and LARS paths, CV, and their supports on the DOS" },
+    { "vma", cmd_vma, "virtual measurement: how often a method recovers a model at each n'" },
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

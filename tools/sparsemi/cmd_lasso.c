@@ -1,0 +1,365 @@
+/* sparsemi lasso: sparse paths (DESIGN.md 4.6): the LASSO or elastic-net path by coordinate
+ * descent, optionally cross-validated, or the LARS path (lar or lasso variant); every
+ * distinct support along it refitted by least squares and scored by an exhaustive-search
+ * criterion (the smallest is the LARS-OLS hybrid's choice); and with --on-dos, each support
+ * ranked among all subsets of an exhaustive search of the same data. This file turns the
+ * parsed command line (lasso_args.c) into a data set and the library's configurations and
+ * runs them; lasso_report.c, lasso_dos.c, lasso_json.c and lasso_plot.c do the rest.
+ *
+ * One data set serves three uses of folds, one after the other: the LASSO's CV (--cv K or
+ * --fold-column), then the criterion cv (the folds of --on-dos's search, or without it
+ * those of the LASSO's CV), then the fingerprint of a result file's sidecar (taken with the
+ * criterion's folds, as es took it). */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "es.h"
+#include "lasso.h"
+#include "sparsemi.h"
+
+/* The outputs, opened before the work so that an unwritable path fails early, and
+ * discarded together on any failure so that a failed run leaves no file behind. */
+enum { OUT_JSON, OUT_PATH, OUT_CV, N_OUTPUTS };
+
+typedef struct lasso_outputs {
+    cli_output file[N_OUTPUTS];
+    char *path[N_OUTPUTS];
+} lasso_outputs;
+
+/* The state of one run, freed together. */
+typedef struct lasso_run {
+    lasso_report r;
+    lasso_outputs o;
+    smi_dataset *ds;
+    smi_lasso *fit;
+    smi_lars *lars;
+    smi_search *scfg;
+    smi_path_supports *supports;
+    int *column_folds;         /* the folds of a fold column, kept for the criterion */
+} lasso_run;
+
+static int has_cv(const lasso_args *a)
+{
+    return a->path == LASSO_PATH_CD && (a->cv != ES_UNSET || a->fold_column);
+}
+
+static int open_outputs(const lasso_args *a, lasso_outputs *o)
+{
+    static const char *const suffix[N_OUTPUTS] = { NULL, "-path.svg", "-cv.svg" };
+    int last = has_cv(a) ? OUT_CV : OUT_PATH;
+    int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
+    for (int k = OUT_PATH; k <= last && a->plot && rc == CLI_EXIT_OK; k++) {
+        size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
+        o->path[k] = malloc(len);
+        if (!o->path[k])
+            return cli_fail("out of memory");
+        snprintf(o->path[k], len, "%s%s", a->plot, suffix[k]);
+        rc = cli_output_open(&o->file[k], o->path[k]);
+    }
+    return rc;
+}
+
+static int write_outputs(const lasso_args *a, lasso_outputs *o, const lasso_report *r)
+{
+    if (a->json)
+        lasso_write_json(o->file[OUT_JSON].stream, r);
+    if (o->file[OUT_PATH].stream)
+        lasso_plot_path(o->file[OUT_PATH].stream, r);
+    if (o->file[OUT_CV].stream)
+        lasso_plot_cv(o->file[OUT_CV].stream, r);
+    int rc = CLI_EXIT_OK;
+    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
+        if (o->file[k].stream)
+            rc = cli_output_commit(&o->file[k]);
+    return rc;
+}
+
+static void close_outputs(lasso_outputs *o)
+{
+    for (int k = 0; k < N_OUTPUTS; k++) {
+        cli_output_discard(&o->file[k]);
+        free(o->path[k]);
+    }
+}
+
+/* ---- The data and its folds ------------------------------------------------------------- */
+
+/* The folds of a search that took them from a column come from that column here too, so
+ * that the column is no feature (as for es) and the criterion sees the same folds. */
+static int load(const lasso_args *a, lasso_run *s)
+{
+    const char *es_column = s->r.has_es ? s->r.es.crit.fold_column : NULL;
+    if (es_column && a->fold_column && strcmp(es_column, a->fold_column) != 0)
+        return cli_fail("'%s' took the folds of cv from the column '%s': cross-validate on "
+                        "'--fold-column %s' or '--cv K', not on the column '%s'", s->r.es.path,
+                        es_column, es_column, a->fold_column);
+    const char *column = a->fold_column ? a->fold_column : es_column;
+    int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column, column,
+                                  &a->features, &s->ds);
+    size_t n = smi_dataset_n(s->ds);
+    if (status == SMI_OK && column) {
+        s->column_folds = malloc((n ? n : 1) * sizeof *s->column_folds);
+        status = s->column_folds ? smi_dataset_get_folds(s->ds, s->column_folds, n) : SMI_ENOMEM;
+    }
+    if (status == SMI_OK && a->cv != ES_UNSET)
+        status = smi_dataset_set_kfold(s->ds, a->cv, a->fold_shuffle, a->fold_seed);
+    else if (status == SMI_OK && !has_cv(a))
+        smi_dataset_clear_folds(s->ds);
+    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+}
+
+/* The criterion's folds on the data set (see the top of the file), none for the others. */
+static int criterion_folds(lasso_run *s)
+{
+    const lasso_criterion *c = &s->r.crit;
+    int status = SMI_OK;
+    if (c->criterion != SMI_CRIT_CV)
+        smi_dataset_clear_folds(s->ds);
+    else if (!s->r.has_es)
+        return CLI_EXIT_OK; /* the LASSO's own, already set */
+    else if (c->fold_column)
+        status = smi_dataset_set_fold_ids(s->ds, s->column_folds, smi_dataset_n(s->ds));
+    else
+        status = smi_dataset_set_kfold(s->ds, c->n_folds, c->fold_shuffle, c->fold_seed);
+    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+}
+
+static size_t resolve_threads(size_t threads)
+{
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    return threads != 0 ? threads : cores > 0 ? (size_t)cores : 1;
+}
+
+/* The request fields of the report from the command line and the data set. */
+static int describe(const lasso_args *a, const smi_dataset *ds, lasso_report *r)
+{
+    size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds);
+    r->names = calloc(p ? p : 1, sizeof *r->names);
+    r->sd = calloc(p ? p : 1, sizeof *r->sd);
+    if (!r->names || !r->sd)
+        return cli_fail("out of memory");
+    for (size_t j = 0; j < p; j++) {
+        r->names[j] = smi_dataset_feature_name(ds, j);
+        smi_dataset_feature_stats(ds, j, NULL, &r->sd[j], NULL, NULL);
+    }
+    r->target = smi_dataset_target_name(ds);
+    r->n = n;
+    r->p = p;
+    if (a->path == LASSO_PATH_CD)
+        r->min_ratio = !isnan(a->min_ratio) ? a->min_ratio : n > p ? 1e-4 : 1e-2;
+    r->has_cv = has_cv(a);
+    if (r->has_cv) {
+        r->cv_k = smi_dataset_n_folds(ds);
+        r->cv_shuffle = !a->fold_column && a->fold_shuffle;
+        r->cv_seed = a->fold_seed;
+        r->cv_column = a->fold_column;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* --penalty-factors by name; an unknown name is bad input, like an unknown --target. */
+static int resolve_factors(const lasso_args *a, const smi_dataset *ds, lasso_report *r)
+{
+    if (a->n_factors == 0)
+        return CLI_EXIT_OK;
+    r->factors = malloc((r->p ? r->p : 1) * sizeof *r->factors);
+    if (!r->factors)
+        return cli_fail("out of memory");
+    for (size_t j = 0; j < r->p; j++)
+        r->factors[j] = 1.0;
+    for (size_t k = 0; k < a->n_factors; k++) {
+        size_t j;
+        if (smi_dataset_feature_index(ds, a->factor_names[k], &j) < 0)
+            return cli_fail("option '--penalty-factors': %s", smi_last_error());
+        r->factors[j] = a->factors[k];
+    }
+    return CLI_EXIT_OK;
+}
+
+/* ---- The path --------------------------------------------------------------------------- */
+
+/* A value the library refuses only with the data (every factor 0): a usage error that
+ * carries its message and names the option, as in es. */
+static int setter(int status, const char *option)
+{
+    if (status >= 0)
+        return CLI_CONTINUE;
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    return cli_usage_error("lasso", "option '--%s': %s", option, smi_last_error());
+}
+
+static int configure_cd(const lasso_args *a, const lasso_report *r, smi_lasso_config *cfg)
+{
+    int rc = setter(smi_lasso_config_set_alpha(cfg, r->alpha), "alpha");
+    if (rc == CLI_CONTINUE)
+        rc = setter(smi_lasso_config_set_path(cfg, a->n_lambdas, r->min_ratio), "lambdas");
+    if (rc == CLI_CONTINUE)
+        rc = setter(smi_lasso_config_set_positive(cfg, a->positive), "positive");
+    if (rc == CLI_CONTINUE && r->factors)
+        rc = setter(smi_lasso_config_set_penalty_factors(cfg, r->factors, r->p),
+                    "penalty-factors");
+    if (rc == CLI_CONTINUE)
+        rc = setter(smi_lasso_config_set_tolerance(cfg, a->tol, a->max_passes), "tol");
+    if (rc == CLI_CONTINUE)
+        rc = setter(smi_lasso_config_set_threads(cfg, r->threads), "threads");
+    return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
+}
+
+static int fit_cd(const lasso_args *a, lasso_run *s)
+{
+    smi_lasso_config *cfg = NULL;
+    if (smi_lasso_config_create(&cfg) < 0)
+        return cli_fail_library(SMI_ENOMEM);
+    int rc = configure_cd(a, &s->r, cfg);
+    if (rc == CLI_EXIT_OK) {
+        double start = cli_seconds();
+        int status = s->r.has_cv ? smi_lasso_cv(s->ds, cfg, &s->fit)
+                                 : smi_lasso_fit(s->ds, cfg, &s->fit);
+        s->r.elapsed_s = cli_seconds() - start;
+        rc = status < 0 ? cli_fail_library(status) : lasso_report_collect_cd(&s->r, s->fit);
+    }
+    smi_lasso_config_free(cfg);
+    return rc;
+}
+
+static int fit_lars(const lasso_args *a, lasso_run *s)
+{
+    int method = a->path == LASSO_PATH_LAR ? SMI_LARS_LAR : SMI_LARS_LASSO;
+    double start = cli_seconds();
+    int status = smi_lars_run(s->ds, method, a->positive, a->max_steps, &s->lars);
+    s->r.elapsed_s = cli_seconds() - start;
+    if (status < 0)
+        return cli_fail_library(status);
+    int rc = lasso_report_collect_lars(&s->r, s->lars);
+    if (rc == CLI_EXIT_OK && s->r.lars_status == SMI_ESINGULAR && !a->quiet)
+        fprintf(stderr, "sparsemi: note: the %s path stopped at alpha %.6g, where the next "
+                "feature to enter is collinear with the active ones\n",
+                a->path == LASSO_PATH_LAR ? "LARS" : "LASSO (LARS)", s->r.lambdas[s->r.L - 1]);
+    return rc;
+}
+
+/* ---- The supports ------------------------------------------------------------------------ */
+
+/* The criterion as asked, the LASSO's CV folds for cv; or as the search of --on-dos used it. */
+static void resolve_criterion(const lasso_args *a, lasso_report *r)
+{
+    if (r->has_es) {
+        r->crit = r->es.crit;
+        return;
+    }
+    r->crit = (lasso_criterion){ .criterion = a->criterion, .alpha = a->fe_alpha,
+                                 .beta = a->fe_beta, .fe = a->fe };
+    if (a->criterion == SMI_CRIT_CV) {
+        r->crit.n_folds = r->cv_k;
+        r->crit.fold_shuffle = r->cv_shuffle;
+        r->crit.fold_seed = r->cv_seed;
+        r->crit.fold_column = r->cv_column;
+    }
+}
+
+/* The settings come from the command line (checked there) or from the file: a value the
+ * library refuses is then the file's, bad input. */
+static int configure_search(const lasso_criterion *c, smi_search *cfg)
+{
+    int status = smi_search_set_criterion(cfg, c->criterion);
+    if (status == SMI_OK && c->criterion == SMI_CRIT_FE)
+        status = smi_search_set_fe_hyper(cfg, c->alpha, c->beta);
+    if (status == SMI_OK && !isnan(c->fe.ng_a0))
+        status = smi_search_set_normal_gamma(cfg, isnan(c->fe.ng_lambda) ? ES_NG_LAMBDA
+                                                                         : c->fe.ng_lambda,
+                                             c->fe.ng_a0, c->fe.ng_b0);
+    if (status == SMI_OK && c->fe.ratio_n > 0)
+        status = smi_search_set_ratio_grid(cfg, c->fe.ratio_lo, c->fe.ratio_hi, c->fe.ratio_n);
+    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+}
+
+static int score_supports(const lasso_args *a, lasso_run *s)
+{
+    if (smi_search_create(&s->scfg) < 0)
+        return cli_fail_library(SMI_ENOMEM);
+    int rc = configure_search(&s->r.crit, s->scfg);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    int status = a->path == LASSO_PATH_CD
+                     ? smi_path_supports_from_lasso(s->ds, s->fit, s->scfg, &s->supports)
+                     : smi_path_supports_from_lars(s->ds, s->lars, s->scfg, &s->supports);
+    if (status < 0)
+        return cli_fail_library(status);
+    return lasso_report_collect_supports(&s->r, s->supports);
+}
+
+static lasso_report request(const lasso_args *a)
+{
+    int cd = a->path == LASSO_PATH_CD;
+    return (lasso_report){
+        .data_path = a->data, .path = a->path, .positive = a->positive,
+        .alpha = cd ? (isnan(a->alpha) ? 1.0 : a->alpha) : NAN,
+        .n_lambdas = cd ? a->n_lambdas : 0, .min_ratio = NAN, .tol = cd ? a->tol : NAN,
+        .max_passes = cd ? a->max_passes : 0, .threads = cd ? resolve_threads(a->threads) : 1,
+        .max_steps = cd ? 0 : a->max_steps, .has_es = a->on_dos != NULL,
+        .es = { .path = a->on_dos }, .best = SIZE_MAX, .support_min = SIZE_MAX,
+        .support_1se = SIZE_MAX, .index_min = SIZE_MAX, .index_1se = SIZE_MAX,
+        .es_best_on_path = SIZE_MAX };
+}
+
+static void run_free(lasso_run *s)
+{
+    close_outputs(&s->o);
+    lasso_report_free(&s->r);
+    smi_path_supports_free(s->supports);
+    smi_search_free(s->scfg);
+    smi_lasso_free(s->fit);
+    smi_lars_free(s->lars);
+    smi_dataset_free(s->ds);
+    free(s->column_folds);
+}
+
+/* The file of --on-dos first: it may name the fold column the data must be read with. */
+static int run(const lasso_args *a)
+{
+    lasso_run s = { .r = request(a) };
+    int rc = open_outputs(a, &s.o);
+    if (rc == CLI_EXIT_OK && s.r.has_es)
+        rc = lasso_es_read(&s.r.es);
+    if (rc == CLI_EXIT_OK && s.r.has_es)
+        rc = lasso_es_check_args(&s.r.es, a);
+    if (rc == CLI_EXIT_OK)
+        rc = load(a, &s);
+    if (rc == CLI_EXIT_OK)
+        rc = describe(a, s.ds, &s.r);
+    if (rc == CLI_EXIT_OK)
+        rc = resolve_factors(a, s.ds, &s.r);
+    if (rc == CLI_EXIT_OK)
+        rc = a->path == LASSO_PATH_CD ? fit_cd(a, &s) : fit_lars(a, &s);
+    if (rc == CLI_EXIT_OK) {
+        resolve_criterion(a, &s.r);
+        rc = criterion_folds(&s);
+    }
+    if (rc == CLI_EXIT_OK && s.r.has_es)
+        rc = lasso_es_check_data(&s.r.es, &s.r, s.ds);
+    if (rc == CLI_EXIT_OK)
+        rc = score_supports(a, &s);
+    if (rc == CLI_EXIT_OK && s.r.has_es)
+        lasso_es_rank(&s.r);
+    if (rc == CLI_EXIT_OK)
+        rc = write_outputs(a, &s.o, &s.r);
+    if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
+        lasso_print_table(stdout, &s.r);
+    run_free(&s);
+    return rc;
+}
+
+int cmd_lasso(int argc, char **argv)
+{
+    lasso_args a;
+    int rc = lasso_parse_args(&a, argc, argv);
+    if (rc == CLI_CONTINUE)
+        rc = run(&a);
+    lasso_args_free(&a);
+    return rc;
+}
