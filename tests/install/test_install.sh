@@ -1,7 +1,7 @@
 #!/bin/sh
-# Install into a temporary prefix, build examples/c/hello.c against the installed copy with
-# pkg-config, run it on the bundled data, and check what a packager relies on: the header,
-# the soname link, the pkg-config file, the program and its man page.
+# Install into a temporary prefix, build examples/c/hello.c (then posterior.c and lasso.c)
+# against the installed copy with pkg-config, run them, and check what a packager relies on:
+# the header, the soname link, the pkg-config file, the program and its man page.
 # Usage: test_install.sh BUILD_DIR SOURCE_DIR
 set -eu
 build=$1 src=$2
@@ -34,5 +34,13 @@ out=$(LD_LIBRARY_PATH="$libdir" "$tmp/posterior" "$src/examples/data/octet_binar
 echo "$out"
 echo "$out" | grep -q "^105 subsets scored" || { echo "unexpected output"; exit 1; }
 echo "$out" | grep -q "largest |ln D - ln D_exact| 0\.0" || { echo "DOS off"; exit 1; }
+# The LASSO / LARS / exhaustive-search example, on the repository's diabetes data (not
+# installed). The hybrid's support and its rank were checked against sklearn's lars_path and
+# a numpy least-squares fit of all 1023 subsets.
+cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$src/examples/c/lasso.c" $flags -o "$tmp/lasso"
+out=$(LD_LIBRARY_PATH="$libdir" "$tmp/lasso" "$src/tests/data/diabetes.csv" progression)
+echo "$out"
+echo "$out" | grep -q "^LARS-OLS hybrid .*: sex bmi bp s3 s5$" || { echo "hybrid support off"; exit 1; }
+echo "$out" | grep -q "rank 1 of 1023 " || { echo "hybrid rank off"; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$root/bin/sparsemi" --version
 echo "1 passed, 0 failed"
