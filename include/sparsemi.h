@@ -717,11 +717,11 @@ typedef struct smi_lasso_config smi_lasso_config;
 typedef struct smi_lasso smi_lasso;
 
 /* smi_lasso_config_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
- * lambda_max (the smallest lambda at which every penalised coefficient is 0) down to
- * min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise; no sign constraint;
- * every penalty factor 1; tolerance 1e-7 with at most 100000 passes per lambda; 1 thread.
- * With positivity, lambda_max is still max_j |z_j'r| / (n a f_j) over the penalised features
- * (r the residual of the unpenalised ones), as in glmnet; a = 1e-3 at least in it.
+ * lambda_max down to min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise;
+ * no sign constraint; every penalty factor 1; tolerance 1e-7 with at most 100000 passes per
+ * lambda; 1 thread. lambda_max = max_j |z_j'r| / (n max(a, 1e-3) f_j) over the penalised
+ * features, r the residual of the unpenalised ones, as glmnet computes it: for a >= 1e-3
+ * (and without positivity) the smallest lambda at which every penalised coefficient is 0.
  * Free with smi_lasso_config_free (NULL is a no-op). */
 SMI_API int smi_lasso_config_create(smi_lasso_config **out);
 SMI_API void smi_lasso_config_free(smi_lasso_config *cfg);
@@ -767,8 +767,10 @@ SMI_API int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads);
  * curve where a training set's lambda_max differs from the full data's.)
  * Needs: cfg NULL (the defaults) or valid for ds (penalty factors of length p).
  * Returns SMI_OK and a new fit in *out (free with smi_lasso_free), or SMI_EINVAL,
- * SMI_ECONSTANT (a constant feature, named, or a constant target),
- * SMI_ENOCONV (max_passes reached, naming the lambda), SMI_ENOMEM; *out is then NULL.
+ * SMI_ECONSTANT (a constant feature, named, or a constant target), SMI_ESINGULAR
+ * (lambda_max is 0 to 1e-10 sd(y): the unpenalised features fit y exactly, or y is
+ * uncorrelated with every feature), SMI_ENONFINITE (a variance overflows), SMI_ENOCONV
+ * (max_passes reached, naming the lambda), SMI_ETOOLARGE, SMI_ENOMEM; *out is then NULL.
  * Thread safety: ds and cfg are only read. */
 SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
 SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
@@ -917,9 +919,10 @@ SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user);
 /* smi_vma_run: T synthetic data sets at each size n', each with n' rows drawn by the row
  * generator and y = b0 + X_S w + sigma e, e standard normal; the selection method chooses a
  * subset on each. A data set on which the method cannot choose (n' < 2, too few rows for
- * the folds, every subset singular, a constant column for the LASSO, no convergence: any
+ * the folds, every subset singular, no convergence: any
  * failure of the method other than those ending the run below) counts as a failure: no
- * subset, not recovered, no chosen size.
+ * subset, not recovered, no chosen size. The LASSO holds a feature that the draw left
+ * constant at 0.
  * Needs: a model whose features exist in ds; forced features and sizes of the search valid
  *   for ds; penalty factors of the LASSO (if any) of length p; for SMI_VMA_GAUSSIAN, more
  *   rows than features.

@@ -209,12 +209,57 @@ static int fit_unpenalised(cd_state *st)
     return SMI_OK;
 }
 
+/* An unpenalised feature that is not a zero column (a feature held at 0). */
+static int fitted_freely(const smi_cd_problem *pb, size_t j)
+{
+    if (pb->pf[j] != 0.0)
+        return 0;
+    for (size_t i = 0; i < pb->n; i++)
+        if (pb->Z[j * pb->n + i] != 0.0)
+            return 1;
+    return 0;
+}
+
+/* r = y minus its least-squares fit on the unpenalised (non-zero) columns, by QR: exact,
+ * where coordinate descent would stop at its tolerance and leave lambda_max to depend on
+ * it (it is rounding noise when those columns fit y exactly). */
+static int unpenalised_residual(const smi_cd_problem *pb, double *r)
+{
+    size_t n = pb->n, u = 0;
+    memcpy(r, pb->y, n * sizeof *r);
+    for (size_t j = 0; j < pb->p; j++)
+        u += (size_t)fitted_freely(pb, j);
+    if (u == 0)
+        return SMI_OK;
+    SMI_FAIL_IF(u >= n, SMI_ESINGULAR, "LASSO: %zu unpenalised features for %zu samples", u, n);
+    double *A = smi_alloc_array(n * u + 2 * u, sizeof *A, "unpenalised features");
+    if (!A)
+        return SMI_ENOMEM;
+    double *x = A + n * u, *scale = x + u, rss;
+    size_t c = 0;
+    for (size_t j = 0; j < pb->p; j++)
+        if (fitted_freely(pb, j)) {
+            memcpy(A + c * n, pb->Z + j * n, n * sizeof *A);
+            scale[c++] = sqrt((double)n);
+        }
+    int rc = smi_linalg_lstsq(A, n, u, pb->y, scale, 1e-10, x, &rss);
+    for (size_t k = 0; rc == SMI_OK && k < u; k++)
+        for (size_t i = 0; i < n; i++)
+            r[i] -= A[k * n + i] * x[k];
+    free(A);
+    if (rc == SMI_ESINGULAR)
+        return smi_error_set(rc, "LASSO: the unpenalised features are linearly dependent");
+    return rc;
+}
+
 int smi_cd_lambda_max(const smi_cd_problem *pb, double *lambda_max)
 {
     cd_state st;
     SMI_TRY(state_init(&st, pb));
-    int rc = fit_unpenalised(&st);
-    double top = 0.0;
+    int rc = unpenalised_residual(pb, st.r), n = (int)pb->n, p = (int)pb->p, one = 1;
+    double scale = 1.0 / (double)pb->n, zero = 0.0, top = 0.0;
+    if (rc == SMI_OK)
+        dgemv_("T", &n, &p, &scale, pb->Z, &n, st.r, &one, &zero, st.g, &one, 1);
     for (size_t j = 0; rc == SMI_OK && j < pb->p; j++)
         if (pb->pf[j] > 0.0 && fabs(st.g[j]) / pb->pf[j] > top)
             top = fabs(st.g[j]) / pb->pf[j];
@@ -230,11 +275,14 @@ int smi_cd_path(const smi_cd_problem *pb, double lambda_max, const double *lambd
     cd_state st;
     SMI_TRY(state_init(&st, pb));
     int rc = fit_unpenalised(&st);
-    double lambda_prev = lambda_max > lambdas[0] ? lambda_max : lambdas[0];
+    /* lambda_max takes a >= 1e-3 (glmnet's sequence); every penalised coefficient is 0 only
+     * from max_j |g_j| / (a f_j) on, which is larger when a < 1e-3. */
+    double zero_from = pb->alpha >= 1e-3 ? lambda_max : lambda_max * (1e-3 / pb->alpha);
+    double lambda_prev = zero_from > lambdas[0] ? zero_from : lambdas[0];
     for (size_t k = 0; rc == SMI_OK && k < L; k++) {
-        /* At lambda_max and above the solution is known; solving would only let rounding
-         * push a coefficient 1e-17 off 0. */
-        if (lambdas[k] < lambda_max) {
+        /* From there on the solution is known; solving would only let rounding push a
+         * coefficient 1e-17 off 0. */
+        if (lambdas[k] < zero_from) {
             screen(&st, lambdas[k], lambda_prev);
             rc = solve_at(&st, lambdas[k]);
         }

@@ -1,5 +1,6 @@
 /* The public coordinate-descent API: standardisation of a data set's rows, the lambda
  * sequence, penalty factors as glmnet scales them, the fit handle and its accessors. */
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,8 @@ static int standardise_column(const smi_dataset *ds, size_t j, int strict, smi_c
     }
     double sd = sqrt(v / (double)n);
     d->mean[j] = m;
+    SMI_FAIL_IF(!isfinite(sd), SMI_ENONFINITE, "LASSO: the variance of feature '%s' overflows",
+                ds->feature_names[j]);
     /* Constant up to the rounding of its mean. */
     if (!(sd > 1e-13 * fabs(m))) {
         SMI_FAIL_IF(strict, SMI_ECONSTANT, "LASSO: feature '%s' is constant",
@@ -73,6 +76,8 @@ int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, 
     d->p = p;
     SMI_FAIL_IF(p > ((size_t)-1) / sizeof(double) / n, SMI_ETOOLARGE,
                 "LASSO: %zu x %zu values do not fit in memory", n, p);
+    SMI_FAIL_IF(n > INT_MAX || p > INT_MAX, SMI_ETOOLARGE, "LASSO: %zu x %zu is beyond "
+                "BLAS's int sizes", n, p);
     d->Z = smi_alloc_array(n * p, sizeof *d->Z, "standardised features");
     d->y = smi_alloc_array(n, sizeof *d->y, "centred target");
     d->mean = smi_alloc_array(p, sizeof *d->mean, "feature means");
@@ -96,6 +101,11 @@ int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, 
     }
     d->y_mean = m;
     d->y_var = v / (double)n;
+    if (!isfinite(d->y_var)) {
+        smi_cd_data_free(d);
+        return smi_error_set(SMI_ENONFINITE, "LASSO: the variance of the target '%s' overflows",
+                             ds->target_name);
+    }
     if (strict && !(sqrt(d->y_var) > 1e-13 * fabs(m))) {
         smi_cd_data_free(d);
         return smi_error_set(SMI_ECONSTANT, "LASSO: the target '%s' is constant",
@@ -143,8 +153,18 @@ static int penalty_factors(const struct smi_lasso_config *cfg, size_t p, double 
     double sum = 0.0;
     for (size_t j = 0; j < p; j++)
         sum += cfg->penalty ? cfg->penalty[j] : 1.0;
-    for (size_t j = 0; j < p; j++)
-        (*pf)[j] = (cfg->penalty ? cfg->penalty[j] : 1.0) * (double)p / sum;
+    double mean = sum / (double)p;
+    for (size_t j = 0; j < p; j++) {
+        double f = (cfg->penalty ? cfg->penalty[j] : 1.0) / mean;
+        /* Factors spanning more than this range overflow lambda_max or the update. */
+        if (!isfinite(mean) || !isfinite(f) || (f > 0.0 && f < 1e-100)) {
+            free(*pf);
+            *pf = NULL;
+            return smi_error_set(SMI_EINVAL, "LASSO: penalty factor %zu (%g) is out of range "
+                                 "against their mean %g", j, cfg->penalty[j], mean);
+        }
+        (*pf)[j] = f;
+    }
     return SMI_OK;
 }
 
@@ -164,8 +184,9 @@ static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso_config *
     smi_cd_problem pb = problem_of(d, cfg, pf);
     double lambda_max;
     SMI_TRY(smi_cd_lambda_max(&pb, &lambda_max));
-    SMI_FAIL_IF(!(lambda_max > 0.0), SMI_ECONSTANT, "LASSO: the target is constant or "
-                "uncorrelated with every feature (lambda_max is 0)");
+    SMI_FAIL_IF(!(lambda_max > 1e-10 * sqrt(d->y_var)), SMI_ESINGULAR, "LASSO: lambda_max "
+                "is %g: the unpenalised features fit the target exactly, or it is uncorrelated "
+                "with every feature", lambda_max);
     double ratio = cfg->min_ratio > 0.0 ? cfg->min_ratio : d->n > d->p ? 1e-4 : 1e-2;
     for (size_t k = 0; k < L; k++)
         fit->lambda[k] = L == 1 ? lambda_max
@@ -185,8 +206,8 @@ SMI_API void smi_lasso_free(smi_lasso *fit)
     free(fit);
 }
 
-static int fit_path(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
-                    smi_lasso **out, const char *who)
+int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
+                  int strict, smi_lasso **out, const char *who)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "%s: out is NULL", who);
     *out = NULL;
@@ -200,7 +221,7 @@ static int fit_path(const smi_dataset *ds, const struct smi_lasso_config *cfg, i
     double *pf = NULL;
     SMI_TRY(penalty_factors(cfg, ds->p, &pf));
     smi_cd_data d;
-    int rc = smi_cd_data_build(ds, NULL, 0, 1, &d);
+    int rc = smi_cd_data_build(ds, NULL, 0, strict, &d);
     smi_lasso *fit = rc == SMI_OK ? smi_calloc_array(1, sizeof *fit, "LASSO fit") : NULL;
     if (rc == SMI_OK && !fit)
         rc = SMI_ENOMEM;
@@ -230,12 +251,12 @@ static int fit_path(const smi_dataset *ds, const struct smi_lasso_config *cfg, i
 
 SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
 {
-    return fit_path(ds, cfg, 0, out, "smi_lasso_fit");
+    return smi_lasso_run(ds, cfg, 0, 1, out, "smi_lasso_fit");
 }
 
 SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
 {
-    return fit_path(ds, cfg, 1, out, "smi_lasso_cv");
+    return smi_lasso_run(ds, cfg, 1, 1, out, "smi_lasso_cv");
 }
 
 SMI_API size_t smi_lasso_n_lambdas(const smi_lasso *fit)

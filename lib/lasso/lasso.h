@@ -113,6 +113,12 @@ void smi_cd_data_free(smi_cd_data *d);
 int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso_config *cfg, const double *pf,
                     const double *lambdas, size_t L, double *coef, double *intercept);
 
+/* smi_lasso_run: smi_lasso_fit (with_cv 0) or smi_lasso_cv (1); strict 0 holds a constant
+ * feature at 0 instead of failing (VMA's synthetic data sets), `who` names the caller in
+ * messages. */
+int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
+                  int strict, struct smi_lasso **out, const char *who);
+
 /* smi_lasso_cv_run: the K-fold CV of fit (lambdas and p set) on ds's folds, filling the CV
  * arrays of fit. */
 int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso_config *cfg,

@@ -187,6 +187,8 @@ SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *p
     *out = NULL;
     SMI_FAIL_IF(!ds || !path || !cfg, SMI_EINVAL,
                 "smi_path_supports_from_lars: ds, path or cfg is NULL");
+    SMI_FAIL_IF(cfg->criterion == SMI_CRIT_CV && ds->n_folds == 0, SMI_EINVAL,
+                "%s: the CV criterion needs folds on the data set", __func__);
     SMI_FAIL_IF(path->p != ds->p, SMI_EINVAL,
                 "smi_path_supports_from_lars: the LARS path has %zu features, the data set %zu",
                 path->p, ds->p);
@@ -207,6 +209,8 @@ SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso 
     *out = NULL;
     SMI_FAIL_IF(!ds || !fit || !cfg, SMI_EINVAL,
                 "smi_path_supports_from_lasso: ds, fit or cfg is NULL");
+    SMI_FAIL_IF(cfg->criterion == SMI_CRIT_CV && ds->n_folds == 0, SMI_EINVAL,
+                "%s: the CV criterion needs folds on the data set", __func__);
     size_t p = smi_lasso_p(fit), L = smi_lasso_n_lambdas(fit);
     SMI_FAIL_IF(p != ds->p, SMI_EINVAL,
                 "smi_path_supports_from_lasso: the LASSO fit has %zu features, the data set %zu",

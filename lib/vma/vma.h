@@ -163,8 +163,8 @@ void smi_vma_work_free(smi_vma_work *w);
  * min(folds, n') folds) for a CV criterion or the LASSO.
  * Returns SMI_OK with w->chosen the chosen subset's indicator and *size its size;
  * SMI_VMA_NO_CHOICE when the method could not choose on this data set (n' < 2, too few
- * rows for the folds, every subset singular, a constant feature for the LASSO, no
- * convergence, ...); or a negative status that ends the run (SMI_ENOMEM, SMI_ETOOLARGE,
+ * rows for the folds, every subset singular, a constant target for the LASSO, no
+ * convergence, ...; the LASSO holds a constant feature at 0); or a negative status that ends the run (SMI_ENOMEM, SMI_ETOOLARGE,
  * SMI_EIO), with its message. */
 int smi_vma_trial(const smi_vma_plan *pl, size_t s, size_t t, smi_vma_work *w, size_t *size);
 

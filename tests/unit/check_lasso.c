@@ -515,6 +515,76 @@ START_TEST(lasso_equals_lars_when_p_exceeds_n)
 }
 END_TEST
 
+/* A mixing parameter below 1e-3: lambda_max takes a = 1e-3 as glmnet's does, so the first
+ * solutions are not 0 and must still meet the optimality conditions. */
+START_TEST(small_mixing_parameter_solves_above_lambda_max)
+{
+    smi_dataset *ds = diabetes_scaled();
+    smi_lasso_config *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, 1e-4), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_path(cfg, 20, 0.0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    smi_lasso *fit = NULL;
+    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    double coef[20 * 10];
+    smi_lasso_coefficients(fit, 200, coef, NULL);
+    double top = 0.0;
+    for (size_t j = 0; j < 10; j++)
+        top = fmax(top, fabs(coef[j]));
+    ck_assert(top > 0.0);
+    assert_kkt(ds, fit, 1e-4, NULL, 0, "a = 1e-4");
+    smi_lasso_free(fit);
+    smi_lasso_config_free(cfg);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+/* Values whose squares overflow, penalty factors that would, and a target the unpenalised
+ * features fit exactly: errors, not NaN or a silently wrong path. */
+START_TEST(extreme_values_are_refused)
+{
+    double X[20 * 3], y[20];
+    uint64_t s = 5;
+    for (size_t i = 0; i < 20; i++) {
+        for (size_t j = 0; j < 3; j++) {
+            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+            X[i * 3 + j] = (double)(s >> 11) * 0x1.0p-53;
+        }
+        y[i] = X[i * 3] - X[i * 3 + 1] + 0.1 * X[i * 3 + 2] * X[i * 3 + 2];
+    }
+    smi_dataset *ds = NULL;
+    smi_lasso *fit = NULL;
+    smi_lasso_config *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    double huge[3] = { 1e308, 1.0, 1.0 }, tiny[3] = { 1e-320, 1.0, 1.0 };
+    ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, huge, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "out of range"));
+    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, tiny, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
+    double unpenalised[3] = { 0.0, 0.0, 1.0 };
+    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, unpenalised, 3), SMI_OK);
+    smi_dataset_free(ds);
+    double y_exact[20];
+    for (size_t i = 0; i < 20; i++)
+        y_exact[i] = 2.0 * X[i * 3] - X[i * 3 + 1] + 0.5;
+    ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y_exact, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_ESINGULAR);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "fit the target exactly"));
+    smi_dataset_free(ds);
+    for (size_t i = 0; i < 20; i++)
+        X[i * 3 + 1] *= 1e160;
+    ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_ENONFINITE);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "variance of feature 'x2' overflows"));
+    ck_assert_ptr_null(fit);
+    smi_dataset_free(ds);
+    smi_lasso_config_free(cfg);
+}
+END_TEST
+
 /* ---- defaults and bad input ---- */
 
 START_TEST(default_path_shape)
@@ -621,6 +691,8 @@ static Suite *lasso_suite(void)
     tcase_add_test(tp, cv_is_thread_independent);
     tcase_add_test(tp, lasso_equals_lars_at_its_knots);
     tcase_add_test(tp, lasso_equals_lars_when_p_exceeds_n);
+    tcase_add_test(tp, small_mixing_parameter_solves_above_lambda_max);
+    tcase_add_test(tp, extreme_values_are_refused);
     tcase_add_test(tp, default_path_shape);
     tcase_add_test(tp, bad_input);
     suite_add_tcase(s, tp);

@@ -586,6 +586,16 @@ START_TEST(bad_arguments_are_refused)
     ck_assert_int_eq(smi_path_supports_from_lars(pb.ds, path, cv, &list), SMI_EINVAL);
     ck_assert_ptr_null(list);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
+    /* also when the path has no non-empty support to refit (one lambda, at lambda_max) */
+    smi_lasso_config *one = NULL;
+    smi_lasso *fit1 = NULL;
+    ck_assert_int_eq(smi_lasso_config_create(&one), SMI_OK);
+    ck_assert_int_eq(smi_lasso_config_set_path(one, 1, 0.0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_fit(pb.ds, one, &fit1), SMI_OK);
+    ck_assert_int_eq(smi_path_supports_from_lasso(pb.ds, fit1, cv, &list), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
+    smi_lasso_free(fit1);
+    smi_lasso_config_free(one);
     smi_search_free(cv);
 
     smi_lasso *fit11 = NULL;

@@ -634,6 +634,32 @@ START_TEST(lasso_cv_keeps_the_true_features)
 }
 END_TEST
 
+/* A rare binary feature (1 in 10 rows) is often constant in a small resampled data set; the
+ * LASSO holds it at 0 there instead of failing, as it does within a CV training set. */
+START_TEST(lasso_survives_a_constant_drawn_column)
+{
+    smi_dataset *base = data(11, 0.1);
+    double X[N * P], y[N];
+    smi_dataset_get_X(base, X, N * P);
+    smi_dataset_get_y(base, y, N);
+    for (size_t i = 0; i < N; i++)
+        X[i * P + 7] = i % 10 == 0 ? 1.0 : 0.0;
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, N, P, X, y, NULL, NULL), SMI_OK);
+    const size_t sizes[1] = { 8 };
+    smi_vma *cfg = config(sizes, 1, 40, 1);
+    ck_assert_int_eq(smi_vma_set_lasso(cfg, NULL, 4, 0), SMI_OK);
+    smi_vma_result *res = run(ds, cfg);
+    outcome o;
+    read_outcome(res, &o);
+    ck_assert_uint_eq(o.failures[0], 0);
+    smi_vma_result_free(res);
+    smi_vma_free(cfg);
+    smi_dataset_free(ds);
+    smi_dataset_free(base);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("vma");
@@ -653,6 +679,7 @@ int main(void)
     tcase_add_test(t, singular_gaussian_rows_are_refused);
     tcase_add_test(t, progress_reports_and_cancels);
     tcase_add_test(t, lasso_cv_keeps_the_true_features);
+    tcase_add_test(t, lasso_survives_a_constant_drawn_column);
     suite_add_tcase(s, t);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
