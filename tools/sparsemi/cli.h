@@ -152,6 +152,13 @@ void cli_json_uint(cli_json *j, unsigned long long x);
 void cli_json_int(cli_json *j, long long x);
 void cli_json_bool(cli_json *j, int b);
 void cli_json_null(cli_json *j);
+/* cli_json_begin_report: start the document of a command's report on out: the object
+ * with its first members "command" (the subcommand's name) and "version" (the library's). */
+void cli_json_begin_report(cli_json *j, FILE *out, const char *command);
+/* cli_json_numbers: an array of count numbers (NaN and infinities: null).
+ * cli_json_names: an array of the names names[index[k]] for k below count. */
+void cli_json_numbers(cli_json *j, const double *x, size_t count);
+void cli_json_names(cli_json *j, const char **names, const size_t *index, size_t count);
 /* cli_json_finish: end the document with a newline.
  * Returns 0, or -1 when containers are left open or the writer was misused. Write
  * errors are the stream's: see ferror, or cli_output_commit. */
@@ -229,6 +236,36 @@ int cli_output_commit(cli_output *out);
 /* cli_output_discard: close and remove the temporary file. A no-op after commit, for
  * standard output, and on a zero-initialised cli_output. */
 void cli_output_discard(cli_output *out);
+
+/* A command's outputs, opened before the work so that an unwritable path fails early,
+ * committed together after it, and discarded together on any failure so that a failed
+ * run leaves no file behind. Slot 0 is the JSON file; the others are the command's own
+ * (its pictures PREFIX-suffix, a sidecar). Zero-initialise before use. */
+#define CLI_OUTPUTS_MAX 5 /* the most any command writes: es's JSON, 3 pictures, sidecar */
+
+typedef struct cli_outputs {
+    cli_output file[CLI_OUTPUTS_MAX];
+    char *path[CLI_OUTPUTS_MAX]; /* the names the set made and owns; NULL for slot 0 */
+} cli_outputs;
+
+/* cli_outputs_open: open slot 0 at `json` (not copied; none when NULL) and, when `prefix`
+ * is not NULL, slot k at PREFIX followed by suffix[k] for each k in 1..n-1 whose suffix is
+ * not NULL (suffix[0] is not read). Stops at the first failure.
+ * Returns 0, or CLI_EXIT_INPUT after a message (close the set with cli_outputs_discard). */
+int cli_outputs_open(cli_outputs *o, const char *json, const char *prefix,
+                     const char *const *suffix, int n);
+
+/* cli_outputs_open_at: open slot k (unused so far) at `path`, a malloc'ed name the set
+ * now owns; NULL (a failed allocation) fails with "out of memory". Returns as above. */
+int cli_outputs_open_at(cli_outputs *o, int k, char *path);
+
+/* cli_outputs_commit: commit every open slot in order, stopping at the first failure.
+ * Returns 0, or CLI_EXIT_INPUT after a message. */
+int cli_outputs_commit(cli_outputs *o);
+
+/* cli_outputs_discard: discard what is not committed and free the names; the set is then
+ * empty. A no-op on a zero-initialised set. */
+void cli_outputs_discard(cli_outputs *o);
 
 /* ------------------------------------------------------------------------------------
  * Progress bar on stderr: progress.c

@@ -18,15 +18,9 @@
 /* The most rows of the ranked table on stdout; JSON has every model kept. */
 #define TABLE_ROWS 20
 
-/* The outputs, opened before the work so that an unwritable path fails early, and
- * discarded together on any failure so that a failed run leaves no file behind (the
- * result file of --save is the library's, written last, through its own temporary). */
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META, N_OUTPUTS };
-
-typedef struct es_outputs {
-    cli_output file[N_OUTPUTS];
-    char *path[N_OUTPUTS];
-} es_outputs;
+/* The outputs (cli_outputs; the result file of --save is the library's, written last,
+ * through its own temporary). */
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META };
 
 static int load(const es_args *a, smi_dataset **ds)
 {
@@ -180,33 +174,21 @@ static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_r
 }
 
 /* The inclusion picture is opened when the search will have a model posterior. */
-static int open_outputs(const es_args *a, es_outputs *o)
+static int open_outputs(const es_args *a, cli_outputs *o)
 {
-    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg",
-                                                   "-inclusion.svg", NULL };
+    static const char *const suffix[] = { NULL, "-dos.svg", "-weights.svg", "-inclusion.svg" };
     int posterior = es_uses_posterior(a->criterion) &&
                     a->fe.model_prior != SMI_MODEL_PRIOR_NONE;
     int last = posterior ? OUT_INCLUSION : OUT_WEIGHTS;
-    int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
-    for (int k = OUT_DOS; k <= last && a->plot && rc == CLI_EXIT_OK; k++) {
-        size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
-        o->path[k] = malloc(len);
-        if (!o->path[k])
-            return cli_fail("out of memory");
-        snprintf(o->path[k], len, "%s%s", a->plot, suffix[k]);
-        rc = cli_output_open(&o->file[k], o->path[k]);
-    }
-    if (rc == CLI_EXIT_OK && a->save) {
-        if (!(o->path[OUT_META] = es_meta_path(a->save)))
-            return cli_fail("out of memory");
-        rc = cli_output_open(&o->file[OUT_META], o->path[OUT_META]);
-    }
+    int rc = cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
+    if (rc == CLI_EXIT_OK && a->save)
+        rc = cli_outputs_open_at(o, OUT_META, es_meta_path(a->save));
     return rc;
 }
 
 /* The library writes the result file through its own temporary file; the sidecar is
  * committed after it, so that a sidecar always describes a result file beside it. */
-static int save(const es_args *a, const smi_dataset *ds, es_outputs *o, const es_report *r,
+static int save(const es_args *a, const smi_dataset *ds, cli_outputs *o, const es_report *r,
                 const smi_result *res)
 {
     char hash[17];
@@ -220,7 +202,7 @@ static int save(const es_args *a, const smi_dataset *ds, es_outputs *o, const es
     return CLI_EXIT_OK;
 }
 
-static int write_outputs(const es_args *a, es_outputs *o, const es_report *r)
+static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r)
 {
     if (a->json)
         es_write_json(o->file[OUT_JSON].stream, r);
@@ -232,19 +214,7 @@ static int write_outputs(const es_args *a, es_outputs *o, const es_report *r)
         es_plot_inclusion(o->file[OUT_INCLUSION].stream, r);
     else /* no picture where a posterior was expected but the result has none */
         cli_output_discard(&o->file[OUT_INCLUSION]);
-    int rc = CLI_EXIT_OK;
-    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
-        if (o->file[k].stream)
-            rc = cli_output_commit(&o->file[k]);
-    return rc;
-}
-
-static void close_outputs(es_outputs *o)
-{
-    for (int k = 0; k < N_OUTPUTS; k++) {
-        cli_output_discard(&o->file[k]);
-        free(o->path[k]);
-    }
+    return cli_outputs_commit(o);
 }
 
 /* The FE hyperparameter the search uses: the given one, or for fe the library's default
@@ -260,7 +230,7 @@ static double fe_default(const es_args *a, double given, double library_default)
 
 static int run(const es_args *a)
 {
-    es_outputs o = { 0 };
+    cli_outputs o = { 0 };
     smi_dataset *ds = NULL;
     smi_search *cfg = NULL;
     smi_result *res = NULL;
@@ -290,7 +260,7 @@ static int run(const es_args *a)
         rc = write_outputs(a, &o, &r);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
         es_print_table(stdout, &r, TABLE_ROWS);
-    close_outputs(&o);
+    cli_outputs_discard(&o);
     es_report_free(&r);
     smi_result_free(res);
     smi_search_free(cfg);

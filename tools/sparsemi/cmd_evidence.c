@@ -366,10 +366,7 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
     const smi_evidence *ev = r->ev;
     double F = smi_evidence_free_energy(ev);
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "evidence");
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, "evidence");
     cli_json_key(&j, "file"), cli_json_string(&j, a->data);
     cli_json_key(&j, "hyper"), cli_json_string(&j, mode_names[a->mode]);
     cli_json_key(&j, "target"), cli_json_string(&j, smi_dataset_target_name(r->ds));

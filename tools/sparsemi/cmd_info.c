@@ -214,10 +214,7 @@ static void json_problem(cli_json *j, const info_report *r, size_t k)
 static void write_json(FILE *out, const info_args *a, const info_report *r)
 {
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "info");
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, "info");
     cli_json_key(&j, "file"), cli_json_string(&j, a->data);
     cli_json_key(&j, "n_samples"), cli_json_uint(&j, r->n);
     cli_json_key(&j, "n_features"), cli_json_uint(&j, r->p);

@@ -21,19 +21,13 @@
 #include "lasso.h"
 #include "sparsemi.h"
 
-/* The outputs, opened before the work so that an unwritable path fails early, and
- * discarded together on any failure so that a failed run leaves no file behind. */
-enum { OUT_JSON, OUT_PATH, OUT_CV, N_OUTPUTS };
-
-typedef struct lasso_outputs {
-    cli_output file[N_OUTPUTS];
-    char *path[N_OUTPUTS];
-} lasso_outputs;
+/* The outputs (cli_outputs). */
+enum { OUT_JSON, OUT_PATH, OUT_CV };
 
 /* The state of one run, freed together. */
 typedef struct lasso_run {
     lasso_report r;
-    lasso_outputs o;
+    cli_outputs o;
     smi_dataset *ds;
     smi_lasso *fit;
     smi_lars *lars;
@@ -47,23 +41,14 @@ static int has_cv(const lasso_args *a)
     return a->path == LASSO_PATH_CD && (a->cv != ES_UNSET || a->fold_column);
 }
 
-static int open_outputs(const lasso_args *a, lasso_outputs *o)
+static int open_outputs(const lasso_args *a, cli_outputs *o)
 {
-    static const char *const suffix[N_OUTPUTS] = { NULL, "-path.svg", "-cv.svg" };
+    static const char *const suffix[] = { NULL, "-path.svg", "-cv.svg" };
     int last = has_cv(a) ? OUT_CV : OUT_PATH;
-    int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
-    for (int k = OUT_PATH; k <= last && a->plot && rc == CLI_EXIT_OK; k++) {
-        size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
-        o->path[k] = malloc(len);
-        if (!o->path[k])
-            return cli_fail("out of memory");
-        snprintf(o->path[k], len, "%s%s", a->plot, suffix[k]);
-        rc = cli_output_open(&o->file[k], o->path[k]);
-    }
-    return rc;
+    return cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
 }
 
-static int write_outputs(const lasso_args *a, lasso_outputs *o, const lasso_report *r)
+static int write_outputs(const lasso_args *a, cli_outputs *o, const lasso_report *r)
 {
     if (a->json)
         lasso_write_json(o->file[OUT_JSON].stream, r);
@@ -71,19 +56,7 @@ static int write_outputs(const lasso_args *a, lasso_outputs *o, const lasso_repo
         lasso_plot_path(o->file[OUT_PATH].stream, r);
     if (o->file[OUT_CV].stream)
         lasso_plot_cv(o->file[OUT_CV].stream, r);
-    int rc = CLI_EXIT_OK;
-    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
-        if (o->file[k].stream)
-            rc = cli_output_commit(&o->file[k]);
-    return rc;
-}
-
-static void close_outputs(lasso_outputs *o)
-{
-    for (int k = 0; k < N_OUTPUTS; k++) {
-        cli_output_discard(&o->file[k]);
-        free(o->path[k]);
-    }
+    return cli_outputs_commit(o);
 }
 
 /* ---- The data and its folds ------------------------------------------------------------- */
@@ -309,7 +282,7 @@ static lasso_report request(const lasso_args *a)
 
 static void run_free(lasso_run *s)
 {
-    close_outputs(&s->o);
+    cli_outputs_discard(&s->o);
     lasso_report_free(&s->r);
     smi_path_supports_free(s->supports);
     smi_search_free(s->scfg);

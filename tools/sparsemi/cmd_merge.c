@@ -21,15 +21,14 @@ typedef struct merge_args {
     const char *save, *plot;
 } merge_args;
 
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META, N_OUTPUTS };
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META };
 
 typedef struct merge_state {
     es_part *parts;
     smi_result **results;
     size_t n_parts;
     smi_result *merged;
-    cli_output file[N_OUTPUTS];
-    char *path[N_OUTPUTS];
+    cli_outputs out;
 } merge_state;
 
 static const char description[] =
@@ -55,8 +54,8 @@ static int parse_args(merge_args *a, int argc, char **argv)
     if (!a->positional)
         return cli_fail("out of memory");
     int rc = cli_parse(&spec, argc, argv, a->positional, &a->n_positional);
-    if (rc == CLI_CONTINUE && a->save && strcmp(a->save, "-") == 0)
-        return cli_usage_error("merge", "option '--save' needs a file name, not '-'");
+    if (rc == CLI_CONTINUE)
+        rc = es_check_file_name("merge", "save", a->save);
     if (rc == CLI_CONTINUE && a->save && strcmp(a->save, a->positional[0]) == 0)
         return cli_usage_error("merge", "OUT.json and option '--save' name the same file '%s'",
                                a->save);
@@ -65,22 +64,11 @@ static int parse_args(merge_args *a, int argc, char **argv)
 
 static int open_outputs(const merge_args *a, merge_state *s)
 {
-    static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-weights.svg",
-                                                   "-inclusion.svg", NULL };
-    int rc = cli_output_open(&s->file[OUT_JSON], a->positional[0]);
+    static const char *const suffix[] = { NULL, "-dos.svg", "-weights.svg", "-inclusion.svg" };
     /* the inclusion picture is discarded when the merged result has no posterior */
-    for (int k = OUT_DOS; k <= OUT_INCLUSION && a->plot && rc == CLI_EXIT_OK; k++) {
-        size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
-        if (!(s->path[k] = malloc(len)))
-            return cli_fail("out of memory");
-        snprintf(s->path[k], len, "%s%s", a->plot, suffix[k]);
-        rc = cli_output_open(&s->file[k], s->path[k]);
-    }
-    if (rc == CLI_EXIT_OK && a->save) {
-        if (!(s->path[OUT_META] = es_meta_path(a->save)))
-            return cli_fail("out of memory");
-        rc = cli_output_open(&s->file[OUT_META], s->path[OUT_META]);
-    }
+    int rc = cli_outputs_open(&s->out, a->positional[0], a->plot, suffix, OUT_INCLUSION + 1);
+    if (rc == CLI_EXIT_OK && a->save)
+        rc = cli_outputs_open_at(&s->out, OUT_META, es_meta_path(a->save));
     return rc;
 }
 
@@ -188,33 +176,26 @@ static int write_outputs(const merge_args *a, merge_state *s, const es_report *r
 {
     const char *hash = cli_jv_get(s->parts[0].request, "data_hash")->string;
     if (a->save) {
-        es_write_meta(s->file[OUT_META].stream, r, a->save, hash);
+        es_write_meta(s->out.file[OUT_META].stream, r, a->save, hash);
         int status = smi_result_save(s->merged, a->save);
         if (status < 0)
             return cli_fail_library(status);
     }
-    es_write_json(s->file[OUT_JSON].stream, r);
+    es_write_json(s->out.file[OUT_JSON].stream, r);
     if (a->plot) {
-        es_plot_dos(s->file[OUT_DOS].stream, r);
-        es_plot_weights(s->file[OUT_WEIGHTS].stream, r);
+        es_plot_dos(s->out.file[OUT_DOS].stream, r);
+        es_plot_weights(s->out.file[OUT_WEIGHTS].stream, r);
         if (r->has_posterior)
-            es_plot_inclusion(s->file[OUT_INCLUSION].stream, r);
+            es_plot_inclusion(s->out.file[OUT_INCLUSION].stream, r);
         else
-            cli_output_discard(&s->file[OUT_INCLUSION]);
+            cli_output_discard(&s->out.file[OUT_INCLUSION]);
     }
-    int rc = CLI_EXIT_OK;
-    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
-        if (s->file[k].stream)
-            rc = cli_output_commit(&s->file[k]);
-    return rc;
+    return cli_outputs_commit(&s->out);
 }
 
 static void free_state(merge_state *s)
 {
-    for (int k = 0; k < N_OUTPUTS; k++) {
-        cli_output_discard(&s->file[k]);
-        free(s->path[k]);
-    }
+    cli_outputs_discard(&s->out);
     for (size_t k = 0; k < s->n_parts; k++) {
         if (s->parts)
             es_part_free(&s->parts[k]);

@@ -20,14 +20,8 @@
 /* The most rows of the ranked table on stdout; JSON has every model kept. */
 #define TABLE_ROWS 20
 
-/* The outputs, opened before the work so that an unwritable path fails early, and
- * discarded together on any failure so that a failed run leaves no file behind. */
+/* The outputs (cli_outputs). */
 enum { OUT_JSON, OUT_DOS, OUT_TRACE, N_OUTPUTS };
-
-typedef struct remc_outputs {
-    cli_output file[N_OUTPUTS];
-    char *path[N_OUTPUTS];
-} remc_outputs;
 
 /* cv takes the data set's folds, set as es sets them (a fold count above n is bad input). */
 static int load(const remc_args *a, smi_dataset **ds)
@@ -167,22 +161,13 @@ static int sample(const remc_args *a, const smi_dataset *ds, smi_search *scfg,
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
-static int open_outputs(const remc_args *a, remc_outputs *o)
+static int open_outputs(const remc_args *a, cli_outputs *o)
 {
     static const char *const suffix[N_OUTPUTS] = { NULL, "-dos.svg", "-trace.svg" };
-    int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
-    for (int k = OUT_DOS; k < N_OUTPUTS && a->plot && rc == CLI_EXIT_OK; k++) {
-        size_t len = strlen(a->plot) + strlen(suffix[k]) + 1;
-        o->path[k] = malloc(len);
-        if (!o->path[k])
-            return cli_fail("out of memory");
-        snprintf(o->path[k], len, "%s%s", a->plot, suffix[k]);
-        rc = cli_output_open(&o->file[k], o->path[k]);
-    }
-    return rc;
+    return cli_outputs_open(o, a->json, a->plot, suffix, N_OUTPUTS);
 }
 
-static int write_outputs(const remc_args *a, remc_outputs *o, const remc_report *r)
+static int write_outputs(const remc_args *a, cli_outputs *o, const remc_report *r)
 {
     if (a->json)
         remc_write_json(o->file[OUT_JSON].stream, r);
@@ -190,19 +175,7 @@ static int write_outputs(const remc_args *a, remc_outputs *o, const remc_report 
         remc_plot_dos(o->file[OUT_DOS].stream, r);
         remc_plot_trace(o->file[OUT_TRACE].stream, r);
     }
-    int rc = CLI_EXIT_OK;
-    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
-        if (o->file[k].stream)
-            rc = cli_output_commit(&o->file[k]);
-    return rc;
-}
-
-static void close_outputs(remc_outputs *o)
-{
-    for (int k = 0; k < N_OUTPUTS; k++) {
-        cli_output_discard(&o->file[k]);
-        free(o->path[k]);
-    }
+    return cli_outputs_commit(o);
 }
 
 static remc_report request(const remc_args *a)
@@ -223,7 +196,7 @@ static remc_report request(const remc_args *a)
 
 static int run(const remc_args *a)
 {
-    remc_outputs o = { 0 };
+    cli_outputs o = { 0 };
     smi_dataset *ds = NULL;
     smi_search *scfg = NULL;
     smi_remc *cfg = NULL;
@@ -254,7 +227,7 @@ static int run(const remc_args *a)
         rc = write_outputs(a, &o, &r);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
         remc_print_table(stdout, &r, TABLE_ROWS);
-    close_outputs(&o);
+    cli_outputs_discard(&o);
     remc_report_free(&r);
     smi_remc_result_free(res);
     smi_remc_free(cfg);

@@ -17,46 +17,22 @@
 #include "sparsemi.h"
 #include "vma_cli.h"
 
-/* The outputs, opened before the work so that an unwritable path fails early, and
- * discarded together on any failure so that a failed run leaves no file behind. */
+/* The outputs (cli_outputs). */
 enum { OUT_JSON, OUT_PLOT, N_OUTPUTS };
 
-typedef struct vma_outputs {
-    cli_output file[N_OUTPUTS];
-    char *plot_path;
-} vma_outputs;
-
-static int open_outputs(const vma_args *a, vma_outputs *o)
+static int open_outputs(const vma_args *a, cli_outputs *o)
 {
-    static const char suffix[] = "-recovery.svg";
-    int rc = a->json ? cli_output_open(&o->file[OUT_JSON], a->json) : CLI_EXIT_OK;
-    if (rc != CLI_EXIT_OK || !a->plot)
-        return rc;
-    size_t len = strlen(a->plot) + sizeof suffix;
-    if (!(o->plot_path = malloc(len)))
-        return cli_fail("out of memory");
-    snprintf(o->plot_path, len, "%s%s", a->plot, suffix);
-    return cli_output_open(&o->file[OUT_PLOT], o->plot_path);
+    static const char *const suffix[N_OUTPUTS] = { NULL, "-recovery.svg" };
+    return cli_outputs_open(o, a->json, a->plot, suffix, N_OUTPUTS);
 }
 
-static int write_outputs(vma_outputs *o, const vma_report *r)
+static int write_outputs(cli_outputs *o, const vma_report *r)
 {
     if (o->file[OUT_JSON].stream)
         vma_write_json(o->file[OUT_JSON].stream, r);
     if (o->file[OUT_PLOT].stream)
         vma_plot_recovery(o->file[OUT_PLOT].stream, r);
-    int rc = CLI_EXIT_OK;
-    for (int k = 0; k < N_OUTPUTS && rc == CLI_EXIT_OK; k++)
-        if (o->file[k].stream)
-            rc = cli_output_commit(&o->file[k]);
-    return rc;
-}
-
-static void close_outputs(vma_outputs *o)
-{
-    for (int k = 0; k < N_OUTPUTS; k++)
-        cli_output_discard(&o->file[k]);
-    free(o->plot_path);
+    return cli_outputs_commit(o);
 }
 
 /* ---- The request, resolved against the data ------------------------------------------- */
@@ -234,7 +210,7 @@ static vma_report request(const vma_args *a)
 
 static int run(const vma_args *a)
 {
-    vma_outputs o = { 0 };
+    cli_outputs o = { 0 };
     smi_dataset *ds = NULL;
     smi_vma *cfg = NULL;
     smi_vma_result *res = NULL;
@@ -259,7 +235,7 @@ static int run(const vma_args *a)
         rc = write_outputs(&o, &r);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
         vma_print_table(stdout, &r);
-    close_outputs(&o);
+    cli_outputs_discard(&o);
     vma_report_free(&r);
     smi_vma_result_free(res);
     smi_vma_free(cfg);

@@ -71,6 +71,32 @@ int es_parse_ratio_grid(const char *command, const char *text, es_fe_options *fe
 int es_check_folds(const char *command, const es_folds_request *rq, size_t default_folds,
                    size_t *folds, int *shuffle, unsigned long long *seed);
 
+/* Checks of es, remc, lasso and vma, with the same results as above.
+ * es_parse_delimiter: --delimiter's text (NULL: not given, *delimiter untouched).
+ * es_check_file_name: the file of --option (NULL: not given) is no "-" (standard output).
+ * es_check_distinct: --option_a and --option_b do not name one file, which they would
+ *   overwrite or read each other's output through. */
+int es_parse_delimiter(const char *command, const char *text, char *delimiter);
+int es_check_file_name(const char *command, const char *option, const char *path);
+int es_check_distinct(const char *command, const char *option_a, const char *path_a,
+                      const char *option_b, const char *path_b);
+
+/* The option-table entries es, remc, lasso and vma share word for word; `a` points to
+ * the command's args, whose fields bear these names. Each table opens with
+ * ES_OPTIONS_DATA and has ES_OPTIONS_FORMAT just before --plot. */
+#define ES_OPTIONS_DATA(a)                                                                   \
+    { "target", CLI_OPT_STRING, &(a)->target, "NAME",                                        \
+      "the target column (default: the first numeric column)" },                             \
+    { "features", CLI_OPT_LIST, &(a)->features, "A,B,...",                                   \
+      "candidate features, in order (default: all other numeric)" }
+#define ES_OPTIONS_FORMAT(a)                                                                 \
+    { "label-column", CLI_OPT_STRING, &(a)->label_column, "NAME",                            \
+      "the column of row labels (default: the non-numeric one)" },                           \
+    { "delimiter", CLI_OPT_STRING, &(a)->delimiter_text, "C",                                \
+      "one character, tab, space (blanks), or auto (default)" },                             \
+    { "json", CLI_OPT_STRING, &(a)->json, "FILE",                                            \
+      "write the full result as JSON to FILE; '-': stdout, no table" }
+
 /* es_model_prior_name: "none", "uniform" or "bernoulli"; NULL for -1 or an unknown kind. */
 const char *es_model_prior_name(int kind);
 
@@ -184,6 +210,12 @@ void es_print_table(FILE *out, const es_report *r, size_t rows);
  * the same in every shard of one search, into the object open in j. */
 void es_write_json(FILE *out, const es_report *r);
 void es_json_request(cli_json *j, const es_report *r);
+
+/* es_json_ng_prior, es_json_ratio_grid: the objects "ng_prior" ({lambda, a0, b0}, lambda
+ * null for fe-marg) and "ratio_grid" ({lo, hi, n}) of es's request, for the commands that
+ * write es's settings as es does. */
+void es_json_ng_prior(cli_json *j, const es_fe_options *fe);
+void es_json_ratio_grid(cli_json *j, const es_fe_options *fe);
 
 /* ---- es_meta.c: the sidecar FILE.meta.json of a result saved to FILE ------------------- */
 

@@ -81,17 +81,16 @@ static int parse_shard(es_args *a)
  * cannot go to standard output. */
 static int distinct_paths(const es_args *a)
 {
-    if ((a->save && strcmp(a->save, "-") == 0) || (a->checkpoint && !strcmp(a->checkpoint, "-")))
-        return cli_usage_error("es", "option '--%s' needs a file name, not '-'",
-                               a->save && strcmp(a->save, "-") == 0 ? "save" : "checkpoint");
-    const char *paths[] = { a->json, a->save, a->checkpoint };
-    const char *names[] = { "json", "save", "checkpoint" };
-    for (int i = 0; i < 3; i++)
-        for (int k = i + 1; k < 3; k++)
-            if (paths[i] && paths[k] && strcmp(paths[i], paths[k]) == 0)
-                return cli_usage_error("es", "options '--%s' and '--%s' name the same file '%s'",
-                                       names[i], names[k], paths[i]);
-    return CLI_CONTINUE;
+    int rc = es_check_file_name("es", "save", a->save);
+    if (rc == CLI_CONTINUE)
+        rc = es_check_file_name("es", "checkpoint", a->checkpoint);
+    if (rc == CLI_CONTINUE)
+        rc = es_check_distinct("es", "json", a->json, "save", a->save);
+    if (rc == CLI_CONTINUE)
+        rc = es_check_distinct("es", "json", a->json, "checkpoint", a->checkpoint);
+    if (rc == CLI_CONTINUE)
+        rc = es_check_distinct("es", "save", a->save, "checkpoint", a->checkpoint);
+    return rc;
 }
 
 static int check_folds(es_args *a)
@@ -205,16 +204,16 @@ static int check_fe(es_args *a)
 
 static int check_args(es_args *a)
 {
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error("es", "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
+    int rc = es_parse_delimiter("es", a->delimiter_text, &a->delimiter);
+    if (rc != CLI_CONTINUE)
+        return rc;
     if (smi_criterion_from_name(a->criterion_text, &a->criterion) < 0) {
         char names[128];
         criterion_names(names, sizeof names);
         return cli_usage_error("es", "option '--criterion': unknown criterion '%s' "
                                "(known: %s)", a->criterion_text, names);
     }
-    int rc = check_fe(a);
+    rc = check_fe(a);
     if (rc != CLI_CONTINUE)
         return rc;
     if (isnan(a->alpha) != isnan(a->beta))
@@ -241,10 +240,7 @@ int es_parse_args(es_args *a, int argc, char **argv)
                     .alpha = NAN, .beta = NAN, .checkpoint_interval = NAN,
                     .fold_shuffle = 1, .fold_seed = DEFAULT_FOLD_SEED };
     const cli_option options[] = {
-        { "target", CLI_OPT_STRING, &a->target, "NAME",
-          "the target column (default: the first numeric column)" },
-        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
-          "candidate features, in order (default: all other numeric)" },
+        ES_OPTIONS_DATA(a),
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
           "rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or loo; smaller is "
           "better" },
@@ -281,12 +277,7 @@ int es_parse_args(es_args *a, int argc, char **argv)
           "between checkpoints (default 5)" },
         { "save", CLI_OPT_STRING, &a->save, "FILE",
           "save the result to FILE (and FILE.meta.json) for 'sparsemi merge'" },
-        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
-          "the column of row labels (default: the non-numeric one)" },
-        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
-          "one character, tab, space (blanks), or auto (default)" },
-        { "json", CLI_OPT_STRING, &a->json, "FILE",
-          "write the full result as JSON to FILE; '-': stdout, no table" },
+        ES_OPTIONS_FORMAT(a),
         { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
           "write PREFIX-dos.svg, PREFIX-weights.svg (and fe*: PREFIX-inclusion.svg)" },
         { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },

@@ -84,7 +84,7 @@ static void model_prior(cli_json *j, const es_fe_options *fe)
     cli_json_end_object(j);
 }
 
-static void ratio_grid(cli_json *j, const es_fe_options *fe)
+void es_json_ratio_grid(cli_json *j, const es_fe_options *fe)
 {
     cli_json_begin_object(j);
     cli_json_key(j, "lo"), cli_json_number(j, fe->ratio_lo);
@@ -94,7 +94,7 @@ static void ratio_grid(cli_json *j, const es_fe_options *fe)
 }
 
 /* lambda null for fe-marg, whose grid of ratios replaces it. */
-static void ng_prior(cli_json *j, const es_fe_options *fe)
+void es_json_ng_prior(cli_json *j, const es_fe_options *fe)
 {
     cli_json_begin_object(j);
     cli_json_key(j, "lambda"), cli_json_number(j, fe->ng_lambda);
@@ -121,9 +121,9 @@ void es_json_request(cli_json *j, const es_report *r)
     cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not FE */
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
     if (!isnan(r->fe.ng_a0))
-        cli_json_key(j, "ng_prior"), ng_prior(j, &r->fe);
+        cli_json_key(j, "ng_prior"), es_json_ng_prior(j, &r->fe);
     if (r->fe.ratio_n > 0)
-        cli_json_key(j, "ratio_grid"), ratio_grid(j, &r->fe);
+        cli_json_key(j, "ratio_grid"), es_json_ratio_grid(j, &r->fe);
     if (r->fe.model_prior >= 0)
         cli_json_key(j, "model_prior"), model_prior(j, &r->fe);
     cli_json_key(j, "folds"), folds(j, r);
@@ -200,10 +200,7 @@ static void results(cli_json *j, const es_report *r)
 void es_write_json(FILE *out, const es_report *r)
 {
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, r->command);
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, r->command);
     es_json_request(&j, r);
     cli_json_key(&j, "shard"), shards(&j, r);
     if (r->inputs) {

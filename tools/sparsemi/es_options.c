@@ -1,6 +1,7 @@
-/* Option values shared by `es` and `remc`: the free-energy settings and the folds of cv.
- * The rules for the values are the library's: a scratch configuration takes each value,
- * and one it refuses is a usage error that carries its message and names the option. */
+/* Option values shared by `es` and `remc` (and in part `lasso` and `vma`): the free-energy
+ * settings, the folds of cv, the delimiter and the files named. The rules for the values
+ * are the library's: a scratch configuration takes each value, and one it refuses is a
+ * usage error that carries its message and names the option. */
 #include <math.h>
 #include <string.h>
 
@@ -109,5 +110,29 @@ int es_check_folds(const char *command, const es_folds_request *rq, size_t defau
     if (parse_seed(rq->seed_text, seed) < 0)
         return cli_usage_error(command, "option '--fold-seed': '%s' is neither a non-negative "
                                "integer below 2^64 nor 'none'", rq->seed_text);
+    return CLI_CONTINUE;
+}
+
+int es_parse_delimiter(const char *command, const char *text, char *delimiter)
+{
+    if (text && cli_parse_delimiter(text, delimiter) < 0)
+        return cli_usage_error(command, "option '--delimiter': '%s' is not one character, "
+                               "tab, space or auto", text);
+    return CLI_CONTINUE;
+}
+
+int es_check_file_name(const char *command, const char *option, const char *path)
+{
+    if (path && strcmp(path, "-") == 0)
+        return cli_usage_error(command, "option '--%s' needs a file name, not '-'", option);
+    return CLI_CONTINUE;
+}
+
+int es_check_distinct(const char *command, const char *option_a, const char *path_a,
+                      const char *option_b, const char *path_b)
+{
+    if (path_a && path_b && strcmp(path_a, path_b) == 0)
+        return cli_usage_error(command, "options '--%s' and '--%s' name the same file '%s'",
+                               option_a, option_b, path_a);
     return CLI_CONTINUE;
 }

@@ -181,6 +181,30 @@ void cli_json_null(cli_json *j)
     fputs("null", j->out);
 }
 
+void cli_json_begin_report(cli_json *j, FILE *out, const char *command)
+{
+    cli_json_init(j, out);
+    cli_json_begin_object(j);
+    cli_json_key(j, "command"), cli_json_string(j, command);
+    cli_json_key(j, "version"), cli_json_string(j, smi_version_string());
+}
+
+void cli_json_numbers(cli_json *j, const double *x, size_t count)
+{
+    cli_json_begin_array(j);
+    for (size_t k = 0; k < count; k++)
+        cli_json_number(j, x[k]);
+    cli_json_end_array(j);
+}
+
+void cli_json_names(cli_json *j, const char **names, const size_t *index, size_t count)
+{
+    cli_json_begin_array(j);
+    for (size_t k = 0; k < count; k++)
+        cli_json_string(j, names[index[k]]);
+    cli_json_end_array(j);
+}
+
 int cli_json_finish(cli_json *j)
 {
     fputc('\n', j->out);

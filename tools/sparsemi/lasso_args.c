@@ -285,20 +285,16 @@ static int check_criterion(lasso_args *a)
 /* Two options naming one file would overwrite or read each other's output. */
 static int check_files(const lasso_args *a)
 {
-    if (a->on_dos && strcmp(a->on_dos, "-") == 0)
-        return cli_usage_error(COMMAND, "option '--on-dos' needs a file name, not '-'");
-    if (a->on_dos && a->json && strcmp(a->on_dos, a->json) == 0)
-        return cli_usage_error(COMMAND, "options '--json' and '--on-dos' name the same file "
-                               "'%s'", a->json);
-    return CLI_CONTINUE;
+    int rc = es_check_file_name(COMMAND, "on-dos", a->on_dos);
+    return rc == CLI_CONTINUE ? es_check_distinct(COMMAND, "json", a->json, "on-dos", a->on_dos)
+                              : rc;
 }
 
 static int check_args(lasso_args *a)
 {
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error(COMMAND, "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
-    int rc = parse_path(a);
+    int rc = es_parse_delimiter(COMMAND, a->delimiter_text, &a->delimiter);
+    if (rc == CLI_CONTINUE)
+        rc = parse_path(a);
     if (rc == CLI_CONTINUE)
         rc = check_path_options(a);
     if (rc == CLI_CONTINUE && a->path == LASSO_PATH_CD)
@@ -323,10 +319,7 @@ int lasso_parse_args(lasso_args *a, int argc, char **argv)
                        .cv = ES_UNSET, .max_steps = ES_UNSET, .fe_alpha = NAN, .fe_beta = NAN,
                        .fold_shuffle = 1, .fold_seed = LASSO_FOLD_SEED };
     const cli_option options[] = {
-        { "target", CLI_OPT_STRING, &a->target, "NAME",
-          "the target column (default: the first numeric column)" },
-        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
-          "candidate features, in order (default: all other numeric)" },
+        ES_OPTIONS_DATA(a),
         { "path", CLI_OPT_STRING, &a->path_text, "KIND",
           "cd: coordinate descent (default); lars: least angle regression; lasso: the LASSO "
           "by LARS" },
@@ -364,12 +357,7 @@ int lasso_parse_args(lasso_args *a, int argc, char **argv)
           "fe-opt, fe-marg: as for es (default 1e-4:1e4:20)" },
         { "on-dos", CLI_OPT_STRING, &a->on_dos, "ES",
           "rank the supports among all subsets: ES from 'es --save' or 'es --json'" },
-        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
-          "the column of row labels (default: the non-numeric one)" },
-        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
-          "one character, tab, space (blanks), or auto (default)" },
-        { "json", CLI_OPT_STRING, &a->json, "FILE",
-          "write the full result as JSON to FILE; '-': stdout, no table" },
+        ES_OPTIONS_FORMAT(a),
         { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
           "write PREFIX-path.svg (and with CV PREFIX-cv.svg)" },
         { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no notes on standard error" },

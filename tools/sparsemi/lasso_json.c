@@ -12,22 +12,6 @@
 #include "lasso.h"
 #include "sparsemi.h"
 
-static void names(cli_json *j, const lasso_report *r, const size_t *features, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_string(j, r->names[features[k]]);
-    cli_json_end_array(j);
-}
-
-static void numbers(cli_json *j, const double *x, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_number(j, x[k]); /* NaN -> null */
-    cli_json_end_array(j);
-}
-
 /* A count where it applies, null where it does not. */
 static void uint_if(cli_json *j, int applies, unsigned long long x)
 {
@@ -68,25 +52,15 @@ static void criterion(cli_json *j, const lasso_criterion *c)
     cli_json_key(j, "alpha"), cli_json_number(j, c->alpha);
     cli_json_key(j, "beta"), cli_json_number(j, c->beta);
     cli_json_key(j, "ng_prior");
-    if (isnan(c->fe.ng_a0)) {
+    if (isnan(c->fe.ng_a0))
         cli_json_null(j);
-    } else {
-        cli_json_begin_object(j);
-        cli_json_key(j, "lambda"), cli_json_number(j, c->fe.ng_lambda);
-        cli_json_key(j, "a0"), cli_json_number(j, c->fe.ng_a0);
-        cli_json_key(j, "b0"), cli_json_number(j, c->fe.ng_b0);
-        cli_json_end_object(j);
-    }
+    else
+        es_json_ng_prior(j, &c->fe);
     cli_json_key(j, "ratio_grid");
-    if (c->fe.ratio_n == 0) {
+    if (c->fe.ratio_n == 0)
         cli_json_null(j);
-    } else {
-        cli_json_begin_object(j);
-        cli_json_key(j, "lo"), cli_json_number(j, c->fe.ratio_lo);
-        cli_json_key(j, "hi"), cli_json_number(j, c->fe.ratio_hi);
-        cli_json_key(j, "n"), cli_json_uint(j, c->fe.ratio_n);
-        cli_json_end_object(j);
-    }
+    else
+        es_json_ratio_grid(j, &c->fe);
     cli_json_key(j, "folds");
     if (c->criterion == SMI_CRIT_CV)
         folds(j, c->n_folds, c->fold_shuffle, c->fold_seed, c->fold_column);
@@ -132,12 +106,12 @@ static void path(cli_json *j, const lasso_report *r)
     if (r->path != LASSO_PATH_CD)
         cli_json_key(j, "lars_status"),
             cli_json_string(j, r->lars_status == SMI_ESINGULAR ? "singular" : "complete");
-    cli_json_key(j, "lambdas"), numbers(j, r->lambdas, r->L);
+    cli_json_key(j, "lambdas"), cli_json_numbers(j, r->lambdas, r->L);
     cli_json_key(j, "coefficients"), cli_json_begin_array(j);
     for (size_t k = 0; k < r->L; k++)
-        numbers(j, r->coef + k * r->p, r->p);
+        cli_json_numbers(j, r->coef + k * r->p, r->p);
     cli_json_end_array(j);
-    cli_json_key(j, "intercepts"), numbers(j, r->intercepts, r->L);
+    cli_json_key(j, "intercepts"), cli_json_numbers(j, r->intercepts, r->L);
 }
 
 static void cv(cli_json *j, const lasso_report *r)
@@ -148,8 +122,8 @@ static void cv(cli_json *j, const lasso_report *r)
     }
     cli_json_begin_object(j);
     cli_json_key(j, "folds"), folds(j, r->cv_k, r->cv_shuffle, r->cv_seed, r->cv_column);
-    cli_json_key(j, "mean"), numbers(j, r->cv_mean, r->L);
-    cli_json_key(j, "se"), numbers(j, r->cv_se, r->L);
+    cli_json_key(j, "mean"), cli_json_numbers(j, r->cv_mean, r->L);
+    cli_json_key(j, "se"), cli_json_numbers(j, r->cv_se, r->L);
     cli_json_key(j, "lambda_min"), cli_json_number(j, r->lambdas[r->index_min]);
     cli_json_key(j, "lambda_1se"), cli_json_number(j, r->lambdas[r->index_1se]);
     cli_json_key(j, "index_min"), cli_json_uint(j, r->index_min);
@@ -164,7 +138,7 @@ static void support(cli_json *j, const lasso_report *r, const lasso_support *s)
     cli_json_begin_object(j);
     cli_json_key(j, "penalty"), cli_json_number(j, s->penalty);
     cli_json_key(j, "size"), cli_json_uint(j, s->size);
-    cli_json_key(j, "features"), names(j, r, s->features, s->size);
+    cli_json_key(j, "features"), cli_json_names(j, r->names, s->features, s->size);
     cli_json_key(j, "criterion"), cli_json_number(j, s->criterion); /* null when singular */
     cli_json_key(j, "singular"), cli_json_bool(j, s->singular);
     cli_json_key(j, "intercept"), cli_json_number(j, s->intercept);
@@ -185,7 +159,7 @@ static void hybrid_best(cli_json *j, const lasso_report *r)
     cli_json_begin_object(j);
     cli_json_key(j, "index"), cli_json_uint(j, r->best);
     cli_json_key(j, "penalty"), cli_json_number(j, s->penalty);
-    cli_json_key(j, "features"), names(j, r, s->features, s->size);
+    cli_json_key(j, "features"), cli_json_names(j, r->names, s->features, s->size);
     cli_json_key(j, "criterion"), cli_json_number(j, s->criterion);
     cli_json_end_object(j);
 }
@@ -198,7 +172,7 @@ static void on_dos(cli_json *j, const lasso_report *r)
         const lasso_support *s = &r->supports[i];
         cli_json_begin_object(j);
         cli_json_key(j, "lambda"), cli_json_number(j, s->penalty);
-        cli_json_key(j, "features"), names(j, r, s->features, s->size);
+        cli_json_key(j, "features"), cli_json_names(j, r->names, s->features, s->size);
         cli_json_key(j, "criterion"), cli_json_number(j, s->criterion);
         cli_json_key(j, "rank"), cli_json_number(j, s->ranked ? s->rank : NAN);
         cli_json_key(j, "rank_lo"), uint_if(j, s->ranked, s->rank_lo);
@@ -220,13 +194,13 @@ static void exhaustive(cli_json *j, const lasso_report *r)
     cli_json_key(j, "n_models"), cli_json_uint(j, es->n_models);
     cli_json_key(j, "min_size"), cli_json_uint(j, es->min_size);
     cli_json_key(j, "max_size"), cli_json_uint(j, es->max_size);
-    cli_json_key(j, "keep"), names(j, r, es->keep, es->n_keep);
+    cli_json_key(j, "keep"), cli_json_names(j, r->names, es->keep, es->n_keep);
     cli_json_key(j, "best");
     if (es->best_size == SIZE_MAX) {
         cli_json_null(j);
     } else {
         cli_json_begin_object(j);
-        cli_json_key(j, "features"), names(j, r, es->best, es->best_size);
+        cli_json_key(j, "features"), cli_json_names(j, r->names, es->best, es->best_size);
         cli_json_key(j, "criterion"), cli_json_number(j, es->best_criterion);
         cli_json_key(j, "support"), index_or_null(j, r->es_best_on_path);
         cli_json_end_object(j);
@@ -251,10 +225,7 @@ static void exhaustive(cli_json *j, const lasso_report *r)
 void lasso_write_json(FILE *out, const lasso_report *r)
 {
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "lasso");
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, "lasso");
     request(&j, r);
     path(&j, r);
     cli_json_key(&j, "cv"), cv(&j, r);

@@ -10,9 +10,11 @@
  *      dies of that signal; failure paths remove it themselves.
  * The new file gets the mode an ordinary fopen would give it (0666 less the umask), not
  * mkstemp's 0600. */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -190,4 +192,56 @@ void cli_output_discard(cli_output *out)
         fclose(out->stream);
     out->stream = NULL;
     release(out, 1);
+}
+
+/* ---- A command's set of outputs ----------------------------------------------------------- */
+
+/* The name is freed with the set, also when opening fails. */
+static int open_owned(cli_outputs *o, int k, char *path)
+{
+    assert(k >= 0 && k < CLI_OUTPUTS_MAX && !o->path[k]);
+    if (!path)
+        return cli_fail("out of memory");
+    o->path[k] = path;
+    return cli_output_open(&o->file[k], path);
+}
+
+int cli_outputs_open(cli_outputs *o, const char *json, const char *prefix,
+                     const char *const *suffix, int n)
+{
+    assert(n <= CLI_OUTPUTS_MAX);
+    int rc = json ? cli_output_open(&o->file[0], json) : CLI_EXIT_OK;
+    for (int k = 1; k < n && prefix && rc == CLI_EXIT_OK; k++) {
+        if (!suffix[k])
+            continue;
+        size_t len = strlen(prefix) + strlen(suffix[k]) + 1;
+        char *path = malloc(len);
+        if (path)
+            snprintf(path, len, "%s%s", prefix, suffix[k]);
+        rc = open_owned(o, k, path);
+    }
+    return rc;
+}
+
+int cli_outputs_open_at(cli_outputs *o, int k, char *path)
+{
+    return open_owned(o, k, path);
+}
+
+int cli_outputs_commit(cli_outputs *o)
+{
+    int rc = CLI_EXIT_OK;
+    for (int k = 0; k < CLI_OUTPUTS_MAX && rc == CLI_EXIT_OK; k++)
+        if (o->file[k].stream)
+            rc = cli_output_commit(&o->file[k]);
+    return rc;
+}
+
+void cli_outputs_discard(cli_outputs *o)
+{
+    for (int k = 0; k < CLI_OUTPUTS_MAX; k++) {
+        cli_output_discard(&o->file[k]);
+        free(o->path[k]);
+        o->path[k] = NULL;
+    }
 }

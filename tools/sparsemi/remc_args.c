@@ -266,20 +266,16 @@ static int check_exact(const remc_args *a)
     if (a->bins != ES_UNSET)
         return cli_usage_error("remc", "option '--bins' does not go with '--exact', whose "
                                "DOS gives the bins");
-    if (strcmp(a->exact, "-") == 0)
-        return cli_usage_error("remc", "option '--exact' needs a file name, not '-'");
-    if (a->json && strcmp(a->json, a->exact) == 0)
-        return cli_usage_error("remc", "options '--json' and '--exact' name the same file "
-                               "'%s'", a->json);
-    return CLI_CONTINUE;
+    int rc = es_check_file_name("remc", "exact", a->exact);
+    return rc == CLI_CONTINUE ? es_check_distinct("remc", "json", a->json, "exact", a->exact)
+                              : rc;
 }
 
 static int check_args(remc_args *a)
 {
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error("remc", "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
-    int rc = check_criterion(a);
+    int rc = es_parse_delimiter("remc", a->delimiter_text, &a->delimiter);
+    if (rc == CLI_CONTINUE)
+        rc = check_criterion(a);
     if (rc == CLI_CONTINUE)
         rc = check_fe(a);
     if (rc == CLI_CONTINUE)
@@ -301,10 +297,7 @@ int remc_parse_args(remc_args *a, int argc, char **argv)
                       .folds = ES_UNSET, .alpha = NAN, .beta = NAN, .beta_max = NAN,
                       .seed = REMC_SEED, .fold_shuffle = 1, .fold_seed = REMC_FOLD_SEED };
     const cli_option options[] = {
-        { "target", CLI_OPT_STRING, &a->target, "NAME",
-          "the target column (default: the first numeric column)" },
-        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
-          "candidate features, in order (default: all other numeric)" },
+        ES_OPTIONS_DATA(a),
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
           "the energy: rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or loo; "
           "smaller is better" },
@@ -350,12 +343,7 @@ int remc_parse_args(remc_args *a, int argc, char **argv)
         { "ng-prior", CLI_OPT_STRING, &a->ng_prior_text, "LAMBDA:A0:B0",
           "fe-ng: w ~ N(0, 1/(LAMBDA beta)), beta ~ Gamma(A0, B0) (default 1:1e-6:1e-6)" },
         { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
-        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
-          "the column of row labels (default: the non-numeric one)" },
-        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
-          "one character, tab, space (blanks), or auto (default)" },
-        { "json", CLI_OPT_STRING, &a->json, "FILE",
-          "write the full result as JSON to FILE; '-': stdout, no table" },
+        ES_OPTIONS_FORMAT(a),
         { "plot", CLI_OPT_STRING, &a->plot, "PREFIX",
           "write PREFIX-dos.svg and PREFIX-trace.svg" },
         { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },

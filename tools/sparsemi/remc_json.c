@@ -12,22 +12,6 @@
 #include "remc.h"
 #include "sparsemi.h"
 
-static void names(cli_json *j, const remc_report *r, const size_t *features, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_string(j, r->names[features[k]]);
-    cli_json_end_array(j);
-}
-
-static void numbers(cli_json *j, const double *x, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_number(j, x[k]); /* NaN and infinities -> null */
-    cli_json_end_array(j);
-}
-
 /* As es writes them: null unless the criterion is cv; the seed null unless the folds were
  * shuffled. */
 static void folds(cli_json *j, const remc_report *r)
@@ -63,23 +47,13 @@ static void request(cli_json *j, const remc_report *r)
     cli_json_key(j, "fit_intercept"), cli_json_bool(j, r->intercept);
     cli_json_key(j, "min_size"), cli_json_uint(j, r->min_size);
     cli_json_key(j, "max_size"), cli_json_uint(j, r->max_size);
-    cli_json_key(j, "keep"), names(j, r, r->keep, r->n_keep);
+    cli_json_key(j, "keep"), cli_json_names(j, r->names, r->keep, r->n_keep);
     cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not fe */
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
-    if (!isnan(r->fe.ng_a0)) {
-        cli_json_key(j, "ng_prior"), cli_json_begin_object(j);
-        cli_json_key(j, "lambda"), cli_json_number(j, r->fe.ng_lambda); /* fe-marg: null */
-        cli_json_key(j, "a0"), cli_json_number(j, r->fe.ng_a0);
-        cli_json_key(j, "b0"), cli_json_number(j, r->fe.ng_b0);
-        cli_json_end_object(j);
-    }
-    if (!isnan(r->fe.ratio_lo)) {
-        cli_json_key(j, "ratio_grid"), cli_json_begin_object(j);
-        cli_json_key(j, "lo"), cli_json_number(j, r->fe.ratio_lo);
-        cli_json_key(j, "hi"), cli_json_number(j, r->fe.ratio_hi);
-        cli_json_key(j, "n"), cli_json_uint(j, r->fe.ratio_n);
-        cli_json_end_object(j);
-    }
+    if (!isnan(r->fe.ng_a0))
+        cli_json_key(j, "ng_prior"), es_json_ng_prior(j, &r->fe);
+    if (!isnan(r->fe.ratio_lo))
+        cli_json_key(j, "ratio_grid"), es_json_ratio_grid(j, &r->fe);
     cli_json_key(j, "folds"), folds(j, r);
     cli_json_key(j, "replicas"), cli_json_uint(j, r->R);
     cli_json_key(j, "beta_max"), cli_json_number(j, r->beta_max); /* null with --ladder */
@@ -99,13 +73,13 @@ static void request(cli_json *j, const remc_report *r)
 static void dos(cli_json *j, const remc_report *r)
 {
     cli_json_begin_object(j);
-    cli_json_key(j, "edges"), numbers(j, r->edges, r->n_bins + 1);
+    cli_json_key(j, "edges"), cli_json_numbers(j, r->edges, r->n_bins + 1);
     cli_json_key(j, "counts"), cli_json_begin_array(j);
     for (size_t b = 0; b < r->n_bins; b++)
         cli_json_number(j, remc_count(r, b));
     cli_json_end_array(j);
-    cli_json_key(j, "errors"), numbers(j, r->errors, r->n_bins);
-    cli_json_key(j, "log_counts"), numbers(j, r->log_counts, r->n_bins);
+    cli_json_key(j, "errors"), cli_json_numbers(j, r->errors, r->n_bins);
+    cli_json_key(j, "log_counts"), cli_json_numbers(j, r->log_counts, r->n_bins);
     cli_json_end_object(j);
 }
 
@@ -117,7 +91,7 @@ static void models(cli_json *j, const remc_report *r)
         cli_json_begin_object(j);
         cli_json_key(j, "rank"), cli_json_uint(j, k + 1);
         cli_json_key(j, "size"), cli_json_uint(j, m->size);
-        cli_json_key(j, "features"), names(j, r, m->features, m->size);
+        cli_json_key(j, "features"), cli_json_names(j, r->names, m->features, m->size);
         cli_json_key(j, "criterion"), cli_json_number(j, m->criterion);
         cli_json_end_object(j);
     }
@@ -143,16 +117,13 @@ static void exact(cli_json *j, const remc_report *r)
 void remc_write_json(FILE *out, const remc_report *r)
 {
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "remc");
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, "remc");
     request(&j, r);
     cli_json_key(&j, "n_states"), cli_json_number(&j, r->n_states);
     cli_json_key(&j, "n_proposals"), cli_json_uint(&j, r->n_proposals);
-    cli_json_key(&j, "ladder"), numbers(&j, r->ladder, r->R);
-    cli_json_key(&j, "acceptance"), numbers(&j, r->acceptance, r->R);
-    cli_json_key(&j, "exchange_rates"), numbers(&j, r->exchange, r->R ? r->R - 1 : 0);
+    cli_json_key(&j, "ladder"), cli_json_numbers(&j, r->ladder, r->R);
+    cli_json_key(&j, "acceptance"), cli_json_numbers(&j, r->acceptance, r->R);
+    cli_json_key(&j, "exchange_rates"), cli_json_numbers(&j, r->exchange, r->R ? r->R - 1 : 0);
     cli_json_key(&j, "dos"), dos(&j, r);
     cli_json_key(&j, "models"), models(&j, r);
     if (r->has_inclusion) {

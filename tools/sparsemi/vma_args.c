@@ -323,10 +323,9 @@ static int check_method(vma_args *a)
 
 static int check_args(vma_args *a)
 {
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error("vma", "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
-    int rc = check_model(a);
+    int rc = es_parse_delimiter("vma", a->delimiter_text, &a->delimiter);
+    if (rc == CLI_CONTINUE)
+        rc = check_model(a);
     if (rc == CLI_CONTINUE)
         rc = check_draws(a);
     if (rc == CLI_CONTINUE)
@@ -347,10 +346,7 @@ int vma_parse_args(vma_args *a, int argc, char **argv)
                      .fe = { .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
                              .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN } };
     const cli_option options[] = {
-        { "target", CLI_OPT_STRING, &a->target, "NAME",
-          "the target column (default: the first numeric column)" },
-        { "features", CLI_OPT_LIST, &a->features, "A,B,...",
-          "candidate features, in order (default: all other numeric)" },
+        ES_OPTIONS_DATA(a),
         { "model", CLI_OPT_LIST, &a->model, "A,B,...",
           "the true model's features (required)" },
         { "coefficients", CLI_OPT_LIST, &a->coefficients_text, "C1,C2,...",
@@ -392,12 +388,7 @@ int vma_parse_args(vma_args *a, int argc, char **argv)
         { "cv", CLI_OPT_SIZE, &a->cv, "K", "lasso: folds of its cross-validation (default 10)" },
         { "one-se", CLI_OPT_FLAG, &a->one_se, NULL,
           "lasso: the support at lambda_1se (default: at lambda_min)" },
-        { "label-column", CLI_OPT_STRING, &a->label_column, "NAME",
-          "the column of row labels (default: the non-numeric one)" },
-        { "delimiter", CLI_OPT_STRING, &a->delimiter_text, "C",
-          "one character, tab, space (blanks), or auto (default)" },
-        { "json", CLI_OPT_STRING, &a->json, "FILE",
-          "write the full result as JSON to FILE; '-': stdout, no table" },
+        ES_OPTIONS_FORMAT(a),
         { "plot", CLI_OPT_STRING, &a->plot, "PREFIX", "write PREFIX-recovery.svg" },
         { "quiet", CLI_OPT_FLAG, &a->quiet, NULL, "no progress bar" },
     };

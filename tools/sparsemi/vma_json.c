@@ -10,22 +10,6 @@
 #include "sparsemi.h"
 #include "vma_cli.h"
 
-static void names(cli_json *j, const vma_report *r, const size_t *features, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_string(j, r->names[features[k]]);
-    cli_json_end_array(j);
-}
-
-static void numbers(cli_json *j, const double *x, size_t count)
-{
-    cli_json_begin_array(j);
-    for (size_t k = 0; k < count; k++)
-        cli_json_number(j, x[k]); /* NaN -> null */
-    cli_json_end_array(j);
-}
-
 static void counts(cli_json *j, const uint64_t *x, size_t count)
 {
     cli_json_begin_array(j);
@@ -41,23 +25,13 @@ static void search(cli_json *j, const vma_report *r)
     cli_json_key(j, "fit_intercept"), cli_json_bool(j, r->intercept);
     cli_json_key(j, "min_size"), cli_json_uint(j, r->min_size);
     cli_json_key(j, "max_size"), cli_json_uint(j, r->max_size);
-    cli_json_key(j, "keep"), names(j, r, r->keep, r->n_keep);
+    cli_json_key(j, "keep"), cli_json_names(j, r->names, r->keep, r->n_keep);
     cli_json_key(j, "alpha"), cli_json_number(j, r->alpha); /* NaN -> null: not fe */
     cli_json_key(j, "beta"), cli_json_number(j, r->beta);
-    if (!isnan(r->fe.ng_a0)) {
-        cli_json_key(j, "ng_prior"), cli_json_begin_object(j);
-        cli_json_key(j, "lambda"), cli_json_number(j, r->fe.ng_lambda); /* fe-marg: null */
-        cli_json_key(j, "a0"), cli_json_number(j, r->fe.ng_a0);
-        cli_json_key(j, "b0"), cli_json_number(j, r->fe.ng_b0);
-        cli_json_end_object(j);
-    }
-    if (!isnan(r->fe.ratio_lo)) {
-        cli_json_key(j, "ratio_grid"), cli_json_begin_object(j);
-        cli_json_key(j, "lo"), cli_json_number(j, r->fe.ratio_lo);
-        cli_json_key(j, "hi"), cli_json_number(j, r->fe.ratio_hi);
-        cli_json_key(j, "n"), cli_json_uint(j, r->fe.ratio_n);
-        cli_json_end_object(j);
-    }
+    if (!isnan(r->fe.ng_a0))
+        cli_json_key(j, "ng_prior"), es_json_ng_prior(j, &r->fe);
+    if (!isnan(r->fe.ratio_lo))
+        cli_json_key(j, "ratio_grid"), es_json_ratio_grid(j, &r->fe);
     cli_json_key(j, "folds");
     if (r->folds > 0)
         cli_json_uint(j, r->folds);
@@ -97,8 +71,8 @@ static void request(cli_json *j, const vma_report *r)
 static void model(cli_json *j, const vma_report *r)
 {
     cli_json_begin_object(j);
-    cli_json_key(j, "features"), names(j, r, r->features, r->k);
-    cli_json_key(j, "coefficients"), numbers(j, r->coefficients, r->k);
+    cli_json_key(j, "features"), cli_json_names(j, r->names, r->features, r->k);
+    cli_json_key(j, "coefficients"), cli_json_numbers(j, r->coefficients, r->k);
     cli_json_key(j, "intercept"), cli_json_number(j, r->intercept_value);
     cli_json_key(j, "noise_sd"), cli_json_number(j, r->noise_sd);
     cli_json_key(j, "coefficients_estimated"), cli_json_bool(j, r->coefficients_estimated);
@@ -112,8 +86,8 @@ static void interval(cli_json *j, const vma_report *r)
     cli_json_begin_object(j);
     cli_json_key(j, "method"), cli_json_string(j, "wilson");
     cli_json_key(j, "confidence"), cli_json_number(j, VMA_CONFIDENCE);
-    cli_json_key(j, "lower"), numbers(j, r->lower, r->S);
-    cli_json_key(j, "upper"), numbers(j, r->upper, r->S);
+    cli_json_key(j, "lower"), cli_json_numbers(j, r->lower, r->S);
+    cli_json_key(j, "upper"), cli_json_numbers(j, r->upper, r->S);
     cli_json_end_object(j);
 }
 
@@ -141,10 +115,7 @@ static void chosen(cli_json *j, const vma_report *r)
 void vma_write_json(FILE *out, const vma_report *r)
 {
     cli_json j;
-    cli_json_init(&j, out);
-    cli_json_begin_object(&j);
-    cli_json_key(&j, "command"), cli_json_string(&j, "vma");
-    cli_json_key(&j, "version"), cli_json_string(&j, smi_version_string());
+    cli_json_begin_report(&j, out, "vma");
     cli_json_key(&j, "request"), request(&j, r);
     cli_json_key(&j, "model"), model(&j, r);
     cli_json_key(&j, "sizes"), cli_json_begin_array(&j);
@@ -152,10 +123,10 @@ void vma_write_json(FILE *out, const vma_report *r)
         cli_json_uint(&j, r->sizes[s]);
     cli_json_end_array(&j);
     cli_json_key(&j, "trials"), cli_json_uint(&j, r->trials);
-    cli_json_key(&j, "recovery_rate"), numbers(&j, r->rate, r->S);
+    cli_json_key(&j, "recovery_rate"), cli_json_numbers(&j, r->rate, r->S);
     cli_json_key(&j, "recovery_interval"), interval(&j, r);
     cli_json_key(&j, "failures"), counts(&j, r->failures, r->S);
-    cli_json_key(&j, "mean_chosen_size"), numbers(&j, r->mean_size, r->S);
+    cli_json_key(&j, "mean_chosen_size"), cli_json_numbers(&j, r->mean_size, r->S);
     cli_json_key(&j, "selection_frequency"), frequency(&j, r);
     cli_json_key(&j, "chosen_size"), chosen(&j, r);
     cli_json_key(&j, "elapsed_s"), cli_json_number(&j, r->elapsed_s);
