@@ -159,11 +159,7 @@ static int resolve_factors(const lasso_args *a, const smi_dataset *ds, lasso_rep
  * carries its message and names the option, as in es. */
 static int setter(int status, const char *option)
 {
-    if (status >= 0)
-        return CLI_CONTINUE;
-    if (status == SMI_ENOMEM)
-        return cli_fail_library(status);
-    return cli_usage_error("lasso", "option '--%s': %s", option, smi_last_error());
+    return es_library_option("lasso", status, option);
 }
 
 static int configure_cd(const lasso_args *a, const lasso_report *r, smi_lasso_config *cfg)

@@ -63,32 +63,9 @@ static int describe(const remc_args *a, const smi_dataset *ds, remc_report *r)
     return CLI_EXIT_OK;
 }
 
-/* Unknown names are bad input (exit 1), like an unknown --target. */
-static int resolve_keep(const remc_args *a, const smi_dataset *ds, remc_report *r)
-{
-    if (a->keep.count == 0)
-        return CLI_EXIT_OK;
-    r->keep = calloc(a->keep.count, sizeof *r->keep);
-    if (!r->keep)
-        return cli_fail("out of memory");
-    for (size_t k = 0; k < a->keep.count; k++) {
-        int status = smi_dataset_feature_index(ds, a->keep.items[k], &r->keep[k]);
-        if (status < 0)
-            return cli_fail_library(status);
-        r->n_keep++;
-    }
-    if (r->min_size < r->n_keep) /* every model has the forced features: say so */
-        r->min_size = r->n_keep;
-    return CLI_EXIT_OK;
-}
-
-/* A value the library refuses came from the command line: a usage error that carries
- * the library's message and names the option. */
 static int setter(int status, const char *option)
 {
-    if (status >= 0)
-        return CLI_CONTINUE;
-    return cli_usage_error("remc", "option '--%s': %s", option, smi_last_error());
+    return es_library_option("remc", status, option);
 }
 
 static int configure_search(const remc_args *a, const remc_report *r, smi_search *cfg)
@@ -208,7 +185,7 @@ static int run(const remc_args *a)
     if (rc == CLI_EXIT_OK)
         rc = describe(a, ds, &r);
     if (rc == CLI_EXIT_OK)
-        rc = resolve_keep(a, ds, &r);
+        rc = es_resolve_keep(ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
     if (rc == CLI_EXIT_OK && r.has_exact)
         rc = remc_read_exact(&r);
     if (rc == CLI_EXIT_OK && (smi_search_create(&scfg) < 0 || smi_remc_create(&cfg) < 0))

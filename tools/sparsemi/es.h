@@ -77,6 +77,15 @@ int es_check_folds(const char *command, const es_folds_request *rq, size_t defau
  * es_check_distinct: --option_a and --option_b do not name one file, which they would
  *   overwrite or read each other's output through. */
 int es_parse_delimiter(const char *command, const char *text, char *delimiter);
+/* es_library_option: CLI_CONTINUE for status >= 0; else a usage error of `command` naming
+ *   --option with the library's message (it refused a value from the command line), or
+ *   exit 1 for SMI_ENOMEM.
+ * es_resolve_keep: the --keep names into indices (*count of them, allocated in *indices);
+ *   an unknown name is bad input (exit 1), like an unknown --target; *min_size is raised to
+ *   *count, since every model has the forced features. */
+int es_library_option(const char *command, int status, const char *option);
+int es_resolve_keep(const smi_dataset *ds, const cli_list *keep, size_t **indices,
+                    size_t *count, size_t *min_size);
 int es_check_file_name(const char *command, const char *option, const char *path);
 int es_check_distinct(const char *command, const char *option_a, const char *path_a,
                       const char *option_b, const char *path_b);

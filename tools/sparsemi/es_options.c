@@ -3,6 +3,7 @@
  * are the library's: a scratch configuration takes each value, and one it refuses is a
  * usage error that carries its message and names the option. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -135,4 +136,32 @@ int es_check_distinct(const char *command, const char *option_a, const char *pat
         return cli_usage_error(command, "options '--%s' and '--%s' name the same file '%s'",
                                option_a, option_b, path_a);
     return CLI_CONTINUE;
+}
+
+int es_library_option(const char *command, int status, const char *option)
+{
+    if (status >= 0)
+        return CLI_CONTINUE;
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    return cli_usage_error(command, "option '--%s': %s", option, smi_last_error());
+}
+
+int es_resolve_keep(const smi_dataset *ds, const cli_list *keep, size_t **indices,
+                    size_t *count, size_t *min_size)
+{
+    if (keep->count == 0)
+        return CLI_EXIT_OK;
+    *indices = calloc(keep->count, sizeof **indices);
+    if (!*indices)
+        return cli_fail("out of memory");
+    for (size_t k = 0; k < keep->count; k++) {
+        int status = smi_dataset_feature_index(ds, keep->items[k], &(*indices)[k]);
+        if (status < 0)
+            return cli_fail_library(status);
+        ++*count;
+    }
+    if (*min_size < *count) /* every model has the forced features: say so */
+        *min_size = *count;
+    return CLI_EXIT_OK;
 }
