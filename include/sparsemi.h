@@ -245,7 +245,7 @@ typedef enum smi_criterion {
  *   SMI_CRIT_FE_OPT: beta at its optimum n / R(lambda) for each lambda, where
  *     R(lambda) = y'y - b'(lambda I + X'X)^-1 b; the minimum of the resulting F over the grid,
  *     refined by the parabola in ln lambda through the three grid points around it (the
- *     exact optimum of one model is smi_evidence_fit's SMI_HYPER_OPTIMIZE).
+ *     exact optimum of one model is smi_evidence_run's SMI_HYPER_OPTIMIZE).
  *   SMI_CRIT_FE_MARG: for each lambda, the normal-gamma evidence (beta ~ Gamma(a0, b0) of
  *     smi_search_set_normal_gamma integrated in closed form), averaged over ln lambda with a
  *     flat prior on [ln lo, ln hi] and trapezoid weights. */
@@ -257,7 +257,7 @@ SMI_API const char *smi_criterion_name(int criterion);
 SMI_API int smi_criterion_from_name(const char *name, int *criterion);
 
 typedef struct smi_search smi_search;
-typedef struct smi_result smi_result;
+typedef struct smi_search_result smi_search_result;
 
 /* smi_search_create: a search configuration with the defaults: criterion BIC, sizes 1 to p,
  * no forced features, top 100 models, 64 DOS bins, 1 thread, intercept on,
@@ -284,7 +284,7 @@ SMI_API void smi_search_free(smi_search *cfg);
  *   y centred): lambda > 0, a0 > 0, b0 > 0; defaults 1, 1e-6, 1e-6.
  * set_shard: score only shard `index` of `count` (0 <= index < count): a fixed split of
  *   the tree into tasks, the same for every count; the results of all shards of one count,
- *   merged with smi_result_merge, equal the result of the whole search. count 1: everything.
+ *   merged with smi_search_result_merge, equal the result of the whole search. count 1: everything.
  * set_checkpoint: while running, save the progress to `path` every `interval` seconds
  *   (written to a temporary file, synced, renamed); a run started with the same data,
  *   configuration and path resumes from the saved progress and gives the same result as an
@@ -325,7 +325,7 @@ SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, siz
 
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
- * Returns SMI_OK and a new result in *out (free with smi_result_free), or SMI_EINVAL,
+ * Returns SMI_OK and a new result in *out (free with smi_search_result_free), or SMI_EINVAL,
  * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ESINGULAR (the forced
  * features are collinear), SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
  * checkpoint is set), and with a checkpoint SMI_EIO (it cannot be written) or SMI_EPARSE
@@ -338,74 +338,74 @@ SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, siz
  * BIC, a model with no residual degree of freedom is counted as singular too.
  * Ties in the ranking are broken by the subsets' lexicographic order of feature indices.
  * Thread safety: ds and cfg are only read; several runs may share them. */
-SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out);
+SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out);
 
-/* smi_score_subset: the criterion of one subset (k feature indices, any order), computed
+/* smi_search_score_subset: the criterion of one subset (k feature indices, any order), computed
  * directly by QR with the same definitions as the search.
  * Returns SMI_OK, SMI_EINVAL, or SMI_ESINGULAR for a rank-deficient subset. */
-SMI_API int smi_score_subset(const smi_dataset *ds, const smi_search *cfg,
+SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg,
                              const size_t *subset, size_t k, double *value);
 
-SMI_API void smi_result_free(smi_result *res);
+SMI_API void smi_search_result_free(smi_search_result *res);
 
 /* Counts: subsets scored, and subsets skipped as singular. */
-SMI_API uint64_t smi_result_n_models(const smi_result *res);
-SMI_API uint64_t smi_result_n_singular(const smi_result *res);
+SMI_API uint64_t smi_search_result_n_models(const smi_search_result *res);
+SMI_API uint64_t smi_search_result_n_singular(const smi_search_result *res);
 /* The criterion, the number of features p of the data set, the largest model size. */
-SMI_API int smi_result_criterion(const smi_result *res);
-SMI_API size_t smi_result_p(const smi_result *res);
-SMI_API size_t smi_result_max_size(const smi_result *res);
+SMI_API int smi_search_result_criterion(const smi_search_result *res);
+SMI_API size_t smi_search_result_p(const smi_search_result *res);
+SMI_API size_t smi_search_result_max_size(const smi_search_result *res);
 
-/* smi_result_n_top: the number of models kept (at most M).
- * smi_result_model: model `rank` (0 = best): its k features (indices, ascending) in
+/* smi_search_result_n_top: the number of models kept (at most M).
+ * smi_search_result_model: model `rank` (0 = best): its k features (indices, ascending) in
  * features[0..k-1] and their coefficients in coefficients[0..k-1] (original units; either
  * array may be NULL), *size = k, and criterion, intercept and training RMSE sqrt(RSS/n)
  * (each pointer may be NULL). Values come from a QR refit on the original data.
  * Returns SMI_OK, or SMI_EINVAL when rank >= n_top or capacity < k. */
-SMI_API size_t smi_result_n_top(const smi_result *res);
-SMI_API int smi_result_model(const smi_result *res, size_t rank, size_t capacity,
+SMI_API size_t smi_search_result_n_top(const smi_search_result *res);
+SMI_API int smi_search_result_model(const smi_search_result *res, size_t rank, size_t capacity,
                              size_t *features, double *coefficients, size_t *size,
                              double *criterion, double *intercept, double *rmse);
 
-/* smi_result_best_of_size: the best model with k features, as for smi_result_model.
+/* smi_search_result_best_of_size: the best model with k features, as for smi_search_result_model.
  * Returns SMI_OK, SMI_ENOTFOUND when no model of that size was scored, or SMI_EINVAL. */
-SMI_API int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity,
+SMI_API int smi_search_result_best_of_size(const smi_search_result *res, size_t k, size_t capacity,
                                     size_t *features, double *coefficients,
                                     double *criterion, double *intercept, double *rmse);
 
-/* smi_result_n_bins: the number of DOS bins B.
- * smi_result_dos: edges (B + 1 values) and counts (B values) of the criterion over every
+/* smi_search_result_n_bins: the number of DOS bins B.
+ * smi_search_result_dos: edges (B + 1 values) and counts (B values) of the criterion over every
  * scored subset; below and above (may be NULL) count scores outside the edges, which only
- * given edges can leave. counts + below + above sum to smi_result_n_models().
+ * given edges can leave. counts + below + above sum to smi_search_result_n_models().
  * Returns SMI_OK or SMI_EINVAL when capacity < B + 1. */
-SMI_API size_t smi_result_n_bins(const smi_result *res);
-SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges,
+SMI_API size_t smi_search_result_n_bins(const smi_search_result *res);
+SMI_API int smi_search_result_dos(const smi_search_result *res, size_t capacity, double *edges,
                            uint64_t *counts, uint64_t *below, uint64_t *above);
 
-/* smi_result_feature_frequency: per feature, the fraction of the top models containing it
- * (p values). smi_result_weight_diagram: n_top x p row-major, the coefficient of feature j
+/* smi_search_result_feature_frequency: per feature, the fraction of the top models containing it
+ * (p values). smi_search_result_weight_diagram: n_top x p row-major, the coefficient of feature j
  * in model r (original units), 0 where the model does not use it.
  * Return SMI_OK or SMI_EINVAL when capacity is too small. */
-SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
+SMI_API int smi_search_result_feature_frequency(const smi_search_result *res, size_t capacity,
                                          double *frequency);
-SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights);
+SMI_API int smi_search_result_weight_diagram(const smi_search_result *res, size_t capacity, double *weights);
 
-/* smi_result_save: write res to `path` in libsparsemi's result format (versioned text with
+/* smi_search_result_save: write res to `path` in libsparsemi's result format (versioned text with
  * every number exact), through a temporary file renamed into place.
- * smi_result_load: read it back; the loaded result answers every accessor as the saved one.
+ * smi_search_result_load: read it back; the loaded result answers every accessor as the saved one.
  * Return SMI_OK, SMI_EIO, SMI_EPARSE (not a result file, or a damaged one, with the line),
  * SMI_ENOMEM. */
 /* The model posterior of a free-energy search (smi_search_set_model_prior); each returns
  * SMI_ENOTFOUND when the result has none (another criterion, or SMI_MODEL_PRIOR_NONE).
- * smi_result_log_evidence_total: ln of sum_S p(y | S) p(S), the evidence of the whole
+ * smi_search_result_log_evidence_total: ln of sum_S p(y | S) p(S), the evidence of the whole
  *   family of models.
- * smi_result_posterior_inclusion: per feature (p values), the posterior probability that
+ * smi_search_result_posterior_inclusion: per feature (p values), the posterior probability that
  *   it is in the model (1 for forced features).
- * smi_result_size_posterior: the posterior probability of each size k = 0..max_size
- *   (smi_result_max_size() + 1 values).
- * smi_result_dos_posterior: the posterior mass of each DOS bin (smi_result_n_bins()
+ * smi_search_result_size_posterior: the posterior probability of each size k = 0..max_size
+ *   (smi_search_result_max_size() + 1 values).
+ * smi_search_result_dos_posterior: the posterior mass of each DOS bin (smi_search_result_n_bins()
  *   values; with given edges the mass below and above them is left out).
- * smi_result_model_average: the posterior mean of each feature's coefficient (p values,
+ * smi_search_result_model_average: the posterior mean of each feature's coefficient (p values,
  *   original units, 0 where a model leaves the feature out) and of the intercept (intercept
  *   may be NULL), averaged over the models: each model's posterior mean at the criterion's
  *   hyperparameters (fe-opt: at the grid ratio of its smallest F; fe-marg: averaged over
@@ -414,22 +414,22 @@ SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, do
  *   normalised by the posterior mass they cover, returned in *mass (may be NULL; 1 when
  *   exact).
  * Return SMI_OK, SMI_ENOTFOUND, or SMI_EINVAL when capacity is too small. */
-SMI_API int smi_result_log_evidence_total(const smi_result *res, double *log_evidence);
-SMI_API int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob);
-SMI_API int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob);
-SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass);
-SMI_API int smi_result_model_average(const smi_result *res, size_t capacity, double *coef,
+SMI_API int smi_search_result_log_evidence_total(const smi_search_result *res, double *log_evidence);
+SMI_API int smi_search_result_posterior_inclusion(const smi_search_result *res, size_t capacity, double *prob);
+SMI_API int smi_search_result_size_posterior(const smi_search_result *res, size_t capacity, double *prob);
+SMI_API int smi_search_result_dos_posterior(const smi_search_result *res, size_t capacity, double *mass);
+SMI_API int smi_search_result_model_average(const smi_search_result *res, size_t capacity, double *coef,
                                      double *intercept, double *mass);
 
-SMI_API int smi_result_save(const smi_result *res, const char *path);
-SMI_API int smi_result_load(smi_result **out, const char *path);
+SMI_API int smi_search_result_save(const smi_search_result *res, const char *path);
+SMI_API int smi_search_result_load(smi_search_result **out, const char *path);
 
-/* smi_result_merge: one result from the results of searches over disjoint parts of the same
+/* smi_search_result_merge: one result from the results of searches over disjoint parts of the same
  * search (shards of one count, same data and configuration): counts and DOS summed, the
  * top M and the best of each size chosen as the whole search would have chosen them.
  * Returns SMI_OK and a new result, or SMI_EINVAL when the parts do not belong together
  * (another data set or configuration, or a shard twice), SMI_ENOMEM. */
-SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts);
+SMI_API int smi_search_result_merge(smi_search_result **out, const smi_search_result *const *parts, size_t n_parts);
 
 /* ------------------------------------------------------------------------------------
  * Bayesian model evidence of one model (DESIGN.md 4.4): Bayesian linear regression
@@ -453,18 +453,18 @@ typedef enum smi_scale_prior {
     SMI_PRIOR_UNIFORM = 2  /* flat in sigma */
 } smi_scale_prior;
 
-typedef struct smi_evidence_config smi_evidence_config;
 typedef struct smi_evidence smi_evidence;
+typedef struct smi_evidence_result smi_evidence_result;
 
-/* smi_evidence_config_create: defaults: SMI_HYPER_OPTIMIZE starting from alpha = 1,
+/* smi_evidence_create: defaults: SMI_HYPER_OPTIMIZE starting from alpha = 1,
  * beta = 1 / var(y) (also the values of SMI_HYPER_FIXED until set_hyper is called); at most
  * 1000 iterations to a relative tolerance of 1e-10; grids of 20 log-spaced points,
  * sigma_noise from 1e-3 to 10 and sigma_coef from 1e-2 to 1e2 times sd(y), prior
  * SMI_PRIOR_INVERSE; normal-gamma lambda = 1, a0 = b0 = 1e-6 (near-flat); intercept and
  * standardisation on. sd(y) and var(y) are the target's (divisor n).
- * Free with smi_evidence_config_free (NULL: no-op). */
-SMI_API int smi_evidence_config_create(smi_evidence_config **out);
-SMI_API void smi_evidence_config_free(smi_evidence_config *cfg);
+ * Free with smi_evidence_free (NULL: no-op). */
+SMI_API int smi_evidence_create(smi_evidence **out);
+SMI_API void smi_evidence_free(smi_evidence *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
  * set_mode: a smi_hyper_mode value.
@@ -485,32 +485,32 @@ SMI_API void smi_evidence_config_free(smi_evidence_config *cfg);
  * set_normal_gamma: w ~ N(0, sigma^2 / lambda I), sigma^-2 ~ Gamma(a0, rate b0);
  *   lambda > 0, a0 > 0, b0 > 0.
  * set_intercept, set_standardize: on != 0 turns them on. */
-SMI_API int smi_evidence_set_mode(smi_evidence_config *cfg, int mode);
-SMI_API int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, double beta);
-SMI_API int smi_evidence_set_iterations(smi_evidence_config *cfg, size_t max_iter,
+SMI_API int smi_evidence_set_mode(smi_evidence *cfg, int mode);
+SMI_API int smi_evidence_set_hyper(smi_evidence *cfg, double alpha, double beta);
+SMI_API int smi_evidence_set_iterations(smi_evidence *cfg, size_t max_iter,
                                         double tolerance);
-SMI_API int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, double noise_hi,
+SMI_API int smi_evidence_set_grids(smi_evidence *cfg, double noise_lo, double noise_hi,
                                    size_t noise_n, double coef_lo, double coef_hi,
                                    size_t coef_n);
-SMI_API int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double shape,
+SMI_API int smi_evidence_set_prior(smi_evidence *cfg, int prior, double shape,
                                    double scale);
-SMI_API int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambda, double a0,
+SMI_API int smi_evidence_set_normal_gamma(smi_evidence *cfg, double lambda, double a0,
                                           double b0);
-SMI_API int smi_evidence_set_intercept(smi_evidence_config *cfg, int on);
-SMI_API int smi_evidence_set_standardize(smi_evidence_config *cfg, int on);
+SMI_API int smi_evidence_set_intercept(smi_evidence *cfg, int on);
+SMI_API int smi_evidence_set_standardize(smi_evidence *cfg, int on);
 
-/* smi_evidence_fit: the evidence of the model with the k features subset[0..k-1].
+/* smi_evidence_run: the evidence of the model with the k features subset[0..k-1].
  * Needs k >= 1, distinct valid indices, n > k (n > k + 1 with an intercept).
- * Returns SMI_OK and a new result (free with smi_evidence_free), or SMI_EINVAL (bad subset,
+ * Returns SMI_OK and a new result (free with smi_evidence_result_free), or SMI_EINVAL (bad subset,
  * n too small, NULL argument, a constant target where sd(y) sets a scale: the marginal
  * grids, or the default beta = 1 / var(y)), SMI_ESINGULAR (a constant feature with the
  * intercept on; A = alpha I + beta X'X singular to working precision), SMI_ENOCONV (SMI_HYPER_OPTIMIZE did not converge, or its optimum lies at
  * alpha or beta = infinity, as the message says: the result at the last iterate is still
- * returned in *out with smi_evidence_converged() == 0), SMI_ENOMEM; *out is NULL otherwise.
+ * returned in *out with smi_evidence_result_converged() == 0), SMI_ENOMEM; *out is NULL otherwise.
  * Thread safety: ds and cfg are only read. */
-SMI_API int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t k,
-                             const smi_evidence_config *cfg, smi_evidence **out);
-SMI_API void smi_evidence_free(smi_evidence *ev);
+SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k,
+                             const smi_evidence *cfg, smi_evidence_result **out);
+SMI_API void smi_evidence_result_free(smi_evidence_result *ev);
 
 /* Scalars of a fit: F = -ln p(y|S); its two parts, fit = (beta/2)|y - X m|^2 +
  * (alpha/2)|m|^2 - (n/2) ln beta + (n/2) ln 2pi and complexity = (1/2) ln|A| - (k/2) ln alpha
@@ -524,17 +524,17 @@ SMI_API void smi_evidence_free(smi_evidence *ev);
  * alpha = lambda beta); noise_sd = beta^-1/2; gamma_eff =
  * sum l_i / (alpha + l_i) over the eigenvalues l_i of beta X'X; iterations used; converged
  * (1, or 0 when the optimisation stopped without converging). NAN / 0 for NULL. */
-SMI_API double smi_evidence_free_energy(const smi_evidence *ev);
-SMI_API double smi_evidence_fit_term(const smi_evidence *ev);
-SMI_API double smi_evidence_complexity_term(const smi_evidence *ev);
-SMI_API double smi_evidence_alpha(const smi_evidence *ev);
-SMI_API double smi_evidence_beta(const smi_evidence *ev);
-SMI_API double smi_evidence_noise_sd(const smi_evidence *ev);
-SMI_API double smi_evidence_gamma_eff(const smi_evidence *ev);
-SMI_API size_t smi_evidence_iterations(const smi_evidence *ev);
-SMI_API int smi_evidence_converged(const smi_evidence *ev);
+SMI_API double smi_evidence_result_free_energy(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_fit_term(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_complexity_term(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_alpha(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_beta(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_noise_sd(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_gamma_eff(const smi_evidence_result *ev);
+SMI_API size_t smi_evidence_result_iterations(const smi_evidence_result *ev);
+SMI_API int smi_evidence_result_converged(const smi_evidence_result *ev);
 
-/* smi_evidence_mean: the posterior mean of w (k values) and smi_evidence_covariance its
+/* smi_evidence_result_mean: the posterior mean of w (k values) and smi_evidence_result_covariance its
  * covariance (k x k, row-major), both in the original units of the features (the
  * standardised quantities divided by the features' standard deviations); the intercept
  * is the mean of y minus the means of the features times the posterior mean (0 with the
@@ -542,9 +542,9 @@ SMI_API int smi_evidence_converged(const smi_evidence *ev);
  * SMI_HYPER_NG that is (b_n / a_n)(lambda I + X'X)^-1, the scale matrix of the Student-t
  * posterior of w (whose covariance is a_n / (a_n - 1) times it). mean or intercept may be
  * NULL. Return SMI_OK or SMI_EINVAL when capacity is too small. */
-SMI_API int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *mean,
+SMI_API int smi_evidence_result_mean(const smi_evidence_result *ev, size_t capacity, double *mean,
                               double *intercept);
-SMI_API int smi_evidence_covariance(const smi_evidence *ev, size_t capacity,
+SMI_API int smi_evidence_result_covariance(const smi_evidence_result *ev, size_t capacity,
                                     double *covariance);
 
 /* ------------------------------------------------------------------------------------
@@ -604,41 +604,41 @@ SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const 
 SMI_API void smi_remc_result_free(smi_remc_result *res);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL when it is too small.
- * smi_remc_n_replicas: R. smi_remc_ladder: the R inverse temperatures (as tuned).
- * smi_remc_acceptance: per replica (by temperature), the fraction of proposals accepted
+ * smi_remc_result_n_replicas: R. smi_remc_result_ladder: the R inverse temperatures (as tuned).
+ * smi_remc_result_acceptance: per replica (by temperature), the fraction of proposals accepted
  *   after the burn-in.
- * smi_remc_exchange_rates: R - 1 values, the fraction of exchanges accepted between
+ * smi_remc_result_exchange_rates: R - 1 values, the fraction of exchanges accepted between
  *   temperatures i and i + 1 after the burn-in.
- * smi_remc_n_states: the exact number of subsets in the space (a double).
- * smi_remc_n_proposals: proposals made, burn-in included, over all replicas.
- * smi_remc_dos: edges (B + 1), ln of the estimated number of subsets in each bin
+ * smi_remc_result_n_states: the exact number of subsets in the space (a double).
+ * smi_remc_result_n_proposals: proposals made, burn-in included, over all replicas.
+ * smi_remc_result_dos: edges (B + 1), ln of the estimated number of subsets in each bin
  *   (-INFINITY where no replica went) and its standard error (NAN where a block had no
- *   sample in the bin); B = smi_remc_n_bins.
- * smi_remc_model: model `rank` of the M best distinct subsets visited, as
- *   smi_result_model gives them (features ascending, k, criterion refitted exactly by QR);
- *   smi_remc_n_top gives their number.
- * smi_remc_posterior_inclusion: for the free-energy criteria with 1 on the ladder, per
+ *   sample in the bin); B = smi_remc_result_n_bins.
+ * smi_remc_result_model: model `rank` of the M best distinct subsets visited, as
+ *   smi_search_result_model gives them (features ascending, k, criterion refitted exactly by QR);
+ *   smi_remc_result_n_top gives their number.
+ * smi_remc_result_posterior_inclusion: for the free-energy criteria with 1 on the ladder, per
  *   feature the fraction of the samples at inverse temperature 1 containing it, which is
  *   its posterior inclusion probability under the uniform model prior; SMI_ENOTFOUND
  *   otherwise.
- * smi_remc_trace: the energy of the state at temperature `replica` after every sweep,
- *   burn-in included (smi_remc_n_sweeps values). */
-SMI_API size_t smi_remc_n_replicas(const smi_remc_result *res);
-SMI_API int smi_remc_ladder(const smi_remc_result *res, size_t capacity, double *betas);
-SMI_API int smi_remc_acceptance(const smi_remc_result *res, size_t capacity, double *rates);
-SMI_API int smi_remc_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates);
-SMI_API double smi_remc_n_states(const smi_remc_result *res);
-SMI_API uint64_t smi_remc_n_proposals(const smi_remc_result *res);
-SMI_API size_t smi_remc_n_bins(const smi_remc_result *res);
-SMI_API int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *edges,
+ * smi_remc_result_trace: the energy of the state at temperature `replica` after every sweep,
+ *   burn-in included (smi_remc_result_n_sweeps values). */
+SMI_API size_t smi_remc_result_n_replicas(const smi_remc_result *res);
+SMI_API int smi_remc_result_ladder(const smi_remc_result *res, size_t capacity, double *betas);
+SMI_API int smi_remc_result_acceptance(const smi_remc_result *res, size_t capacity, double *rates);
+SMI_API int smi_remc_result_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates);
+SMI_API double smi_remc_result_n_states(const smi_remc_result *res);
+SMI_API uint64_t smi_remc_result_n_proposals(const smi_remc_result *res);
+SMI_API size_t smi_remc_result_n_bins(const smi_remc_result *res);
+SMI_API int smi_remc_result_dos(const smi_remc_result *res, size_t capacity, double *edges,
                          double *log_counts, double *errors);
-SMI_API size_t smi_remc_n_top(const smi_remc_result *res);
-SMI_API int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capacity,
+SMI_API size_t smi_remc_result_n_top(const smi_remc_result *res);
+SMI_API int smi_remc_result_model(const smi_remc_result *res, size_t rank, size_t capacity,
                            size_t *features, size_t *k, double *value);
-SMI_API int smi_remc_posterior_inclusion(const smi_remc_result *res, size_t capacity,
+SMI_API int smi_remc_result_posterior_inclusion(const smi_remc_result *res, size_t capacity,
                                          double *prob);
-SMI_API size_t smi_remc_n_sweeps(const smi_remc_result *res);
-SMI_API int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity,
+SMI_API size_t smi_remc_result_n_sweeps(const smi_remc_result *res);
+SMI_API int smi_remc_result_trace(const smi_remc_result *res, size_t replica, size_t capacity,
                            double *energies);
 
 /* ------------------------------------------------------------------------------------
@@ -653,7 +653,7 @@ typedef enum smi_lars_method {
 } smi_lars_method;
 
 /* A LARS path: its knots, the coefficients and active set at each. */
-typedef struct smi_lars smi_lars;
+typedef struct smi_lars_result smi_lars_result;
 
 /* smi_lars_run: the LARS path of ds's target on its features, with a free intercept.
  * Convention: the features are centred and divided by their standard deviation (divisor n,
@@ -671,38 +671,38 @@ typedef struct smi_lars smi_lars;
  *   after 50 p + 100 steps).
  * Features tied (to a relative 1e-11) enter or leave at the same knot. A feature whose
  * standardised column lies within a relative 1e-7 of the span of the active columns
- * cannot enter: the path ends at the knot before, and smi_lars_status() says
+ * cannot enter: the path ends at the knot before, and smi_lars_result_status() says
  * SMI_ESINGULAR (two identical features tied for entry, say). When the active columns
  * span the centred data (p >= n - 1) the residual reaches 0 and the path ends at alpha 0.
- * Returns SMI_OK and a new path in *out (free with smi_lars_free), or SMI_EINVAL (NULL
+ * Returns SMI_OK and a new path in *out (free with smi_lars_result_free), or SMI_EINVAL (NULL
  * argument, unknown method, positive with SMI_LARS_LAR), SMI_ECONSTANT (a constant
  * feature, named), SMI_ETOOLARGE or SMI_ENOMEM; *out is then NULL.
  * Cost: O(n p^2) for the Gram matrix, then O(p k) per step, k the active size.
  * Thread safety: ds is only read. */
 SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps,
-                         smi_lars **out);
+                         smi_lars_result **out);
 
-/* smi_lars_free: release path. NULL is a no-op. */
-SMI_API void smi_lars_free(smi_lars *path);
+/* smi_lars_result_free: release path. NULL is a no-op. */
+SMI_API void smi_lars_result_free(smi_lars_result *path);
 
-/* smi_lars_status: SMI_OK when the path ended normally (alpha 0, all features, or
+/* smi_lars_result_status: SMI_OK when the path ended normally (alpha 0, all features, or
  * max_steps), SMI_ESINGULAR when it stopped at a rank-deficient active set (the knots
  * before are exact); SMI_EINVAL for NULL. */
-SMI_API int smi_lars_status(const smi_lars *path);
+SMI_API int smi_lars_result_status(const smi_lars_result *path);
 
 /* Accessors; those with a capacity return SMI_OK, or SMI_EINVAL (NULL, knot out of range,
  * capacity too small: the message gives the size needed).
- * smi_lars_n_knots: the number of knots T (0 for NULL).
- * smi_lars_knots: the T penalties alpha_t, non-increasing (see smi_lars_run).
- * smi_lars_coefficients: coef, T x p row-major, original units; intercepts (T values, may
+ * smi_lars_result_n_knots: the number of knots T (0 for NULL).
+ * smi_lars_result_knots: the T penalties alpha_t, non-increasing (see smi_lars_run).
+ * smi_lars_result_coefficients: coef, T x p row-major, original units; intercepts (T values, may
  *   be NULL). capacity counts the entries of coef (at least T p).
- * smi_lars_active: the active features at `knot` in the order they (last) entered, their
+ * smi_lars_result_active: the active features at `knot` in the order they (last) entered, their
  *   number in *count (set even when capacity is too small). */
-SMI_API size_t smi_lars_n_knots(const smi_lars *path);
-SMI_API int smi_lars_knots(const smi_lars *path, size_t capacity, double *alphas);
-SMI_API int smi_lars_coefficients(const smi_lars *path, size_t capacity, double *coef,
+SMI_API size_t smi_lars_result_n_knots(const smi_lars_result *path);
+SMI_API int smi_lars_result_knots(const smi_lars_result *path, size_t capacity, double *alphas);
+SMI_API int smi_lars_result_coefficients(const smi_lars_result *path, size_t capacity, double *coef,
                                   double *intercepts);
-SMI_API int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity,
+SMI_API int smi_lars_result_active(const smi_lars_result *path, size_t knot, size_t capacity,
                             size_t *features, size_t *count);
 
 /* ------------------------------------------------------------------------------------
@@ -713,18 +713,18 @@ SMI_API int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity,
  * data's original units; a is the mixing parameter (1: LASSO), f_j the penalty factors.
  * ------------------------------------------------------------------------------------ */
 
-typedef struct smi_lasso_config smi_lasso_config;
 typedef struct smi_lasso smi_lasso;
+typedef struct smi_lasso_result smi_lasso_result;
 
-/* smi_lasso_config_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
+/* smi_lasso_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
  * lambda_max down to min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise;
  * no sign constraint; every penalty factor 1; tolerance 1e-7 with at most 100000 passes per
  * lambda; 1 thread. lambda_max = max_j |z_j'r| / (n max(a, 1e-3) f_j) over the penalised
  * features, r the residual of the unpenalised ones, as glmnet computes it: for a >= 1e-3
  * (and without positivity) the smallest lambda at which every penalised coefficient is 0.
- * Free with smi_lasso_config_free (NULL is a no-op). */
-SMI_API int smi_lasso_config_create(smi_lasso_config **out);
-SMI_API void smi_lasso_config_free(smi_lasso_config *cfg);
+ * Free with smi_lasso_free (NULL is a no-op). */
+SMI_API int smi_lasso_create(smi_lasso **out);
+SMI_API void smi_lasso_free(smi_lasso *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
  * set_alpha: the mixing parameter, 0 < a <= 1.
@@ -740,16 +740,16 @@ SMI_API void smi_lasso_config_free(smi_lasso_config *cfg);
  *   tol > 0, max_passes >= 1 (passes over the active features; SMI_ENOCONV beyond).
  * set_threads: threads for the folds of smi_lasso_cv; 0 means every core. Results do not
  *   depend on it. */
-SMI_API int smi_lasso_config_set_alpha(smi_lasso_config *cfg, double alpha);
-SMI_API int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, double min_ratio);
-SMI_API int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *lambdas,
+SMI_API int smi_lasso_set_alpha(smi_lasso *cfg, double alpha);
+SMI_API int smi_lasso_set_path(smi_lasso *cfg, size_t n_lambda, double min_ratio);
+SMI_API int smi_lasso_set_lambdas(smi_lasso *cfg, const double *lambdas,
                                          size_t count);
-SMI_API int smi_lasso_config_set_positive(smi_lasso_config *cfg, int on);
-SMI_API int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const double *factors,
+SMI_API int smi_lasso_set_positive(smi_lasso *cfg, int on);
+SMI_API int smi_lasso_set_penalty_factors(smi_lasso *cfg, const double *factors,
                                                  size_t count);
-SMI_API int smi_lasso_config_set_tolerance(smi_lasso_config *cfg, double tol,
+SMI_API int smi_lasso_set_tolerance(smi_lasso *cfg, double tol,
                                            size_t max_passes);
-SMI_API int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads);
+SMI_API int smi_lasso_set_threads(smi_lasso *cfg, size_t threads);
 
 /* smi_lasso_fit: the path of solutions at each lambda, warm-started from the one before;
  * features are screened by the sequential strong rule and every screened-out feature is
@@ -766,39 +766,39 @@ SMI_API int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads);
  * sequence and interpolates the coefficients to the full data's lambdas, which changes the
  * curve where a training set's lambda_max differs from the full data's.)
  * Needs: cfg NULL (the defaults) or valid for ds (penalty factors of length p).
- * Returns SMI_OK and a new fit in *out (free with smi_lasso_free), or SMI_EINVAL,
+ * Returns SMI_OK and a new fit in *out (free with smi_lasso_result_free), or SMI_EINVAL,
  * SMI_ECONSTANT (a constant feature, named, or a constant target), SMI_ESINGULAR
  * (lambda_max is 0 to 1e-10 sd(y): the unpenalised features fit y exactly, or y is
  * uncorrelated with every feature), SMI_ENONFINITE (a variance overflows), SMI_ENOCONV
  * (max_passes reached, naming the lambda), SMI_ETOOLARGE, SMI_ENOMEM; *out is then NULL.
  * Thread safety: ds and cfg are only read. */
-SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
-SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out);
-SMI_API void smi_lasso_free(smi_lasso *fit);
+SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out);
+SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out);
+SMI_API void smi_lasso_result_free(smi_lasso_result *fit);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too
  * small: the message gives the size needed).
- * smi_lasso_n_lambdas: the number L of lambdas (0 for NULL); smi_lasso_p: of features.
- * smi_lasso_lambdas: the L lambdas, decreasing.
- * smi_lasso_coefficients: coef, L x p row-major, original units (capacity counts its
+ * smi_lasso_result_n_lambdas: the number L of lambdas (0 for NULL); smi_lasso_result_p: of features.
+ * smi_lasso_result_lambdas: the L lambdas, decreasing.
+ * smi_lasso_result_coefficients: coef, L x p row-major, original units (capacity counts its
  *   entries); intercepts (L values, may be NULL).
- * smi_lasso_cv_curve: mean and se (L values each; either may be NULL) of the CV error;
+ * smi_lasso_result_cv_curve: mean and se (L values each; either may be NULL) of the CV error;
  *   SMI_ENOTFOUND for a fit without CV.
- * smi_lasso_cv_choice: the indices of lambda_min and lambda_1se (either may be NULL);
+ * smi_lasso_result_cv_choice: the indices of lambda_min and lambda_1se (either may be NULL);
  *   SMI_ENOTFOUND for a fit without CV. */
-SMI_API size_t smi_lasso_n_lambdas(const smi_lasso *fit);
-SMI_API size_t smi_lasso_p(const smi_lasso *fit);
-SMI_API int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas);
-SMI_API int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef,
+SMI_API size_t smi_lasso_result_n_lambdas(const smi_lasso_result *fit);
+SMI_API size_t smi_lasso_result_p(const smi_lasso_result *fit);
+SMI_API int smi_lasso_result_lambdas(const smi_lasso_result *fit, size_t capacity, double *lambdas);
+SMI_API int smi_lasso_result_coefficients(const smi_lasso_result *fit, size_t capacity, double *coef,
                                    double *intercepts);
-SMI_API int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se);
-SMI_API int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se);
+SMI_API int smi_lasso_result_cv_curve(const smi_lasso_result *fit, size_t capacity, double *mean, double *se);
+SMI_API int smi_lasso_result_cv_choice(const smi_lasso_result *fit, size_t *index_min, size_t *index_1se);
 
 /* ------------------------------------------------------------------------------------
  * Sparse paths in context (DESIGN.md 4.6): the distinct supports (sets of nonzero
  * coefficients) along a LARS or coordinate-descent path, each refitted by least squares
- * and scored by a search criterion exactly as smi_score_subset does. The support with the
- * smallest criterion is the LARS-OLS hybrid's choice; smi_result_rank places each among
+ * and scored by a search criterion exactly as smi_search_score_subset does. The support with the
+ * smallest criterion is the LARS-OLS hybrid's choice; smi_search_result_rank places each among
  * every subset of an exhaustive search ("LASSO on the DOS").
  * ------------------------------------------------------------------------------------ */
 
@@ -809,14 +809,14 @@ typedef struct smi_path_supports smi_path_supports;
  * where it first appears. LARS: the support of each segment between knots t-1 and t (the
  * features nonzero inside it), with penalty alpha_{t-1}, the knot where the segment starts;
  * coordinate descent: the nonzero coefficients of the solution at each lambda, with that
- * lambda. cfg gives the criterion and its settings (as for smi_score_subset; its size range
+ * lambda. cfg gives the criterion and its settings (as for smi_search_score_subset; its size range
  * and forced features are ignored). Needs: path or fit computed on ds.
  * Returns SMI_OK and a new list in *out (free with smi_path_supports_free), or SMI_EINVAL
  * (NULL, a path of another number of features than ds, a CV criterion without folds),
  * SMI_ENOMEM; *out is then NULL. A support that cannot be scored does not fail the call. */
-SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *path,
+SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_result *path,
                                         const smi_search *cfg, smi_path_supports **out);
-SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso *fit,
+SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso_result *fit,
                                          const smi_search *cfg, smi_path_supports **out);
 SMI_API void smi_path_supports_free(smi_path_supports *list);
 
@@ -825,7 +825,7 @@ SMI_API void smi_path_supports_free(smi_path_supports *list);
  *   coefficients (original units; either array may be NULL, else of capacity >= k), *size = k,
  *   and penalty, criterion and intercept (each pointer may be NULL); *size is set even
  *   when capacity is too small.
- *   Returns SMI_OK, SMI_ESINGULAR when smi_score_subset would for the support (rank
+ *   Returns SMI_OK, SMI_ESINGULAR when smi_search_score_subset would for the support (rank
  *   deficient, or no residual degree of freedom for AIC and BIC; the outputs are filled,
  *   with criterion NaN and coefficients and intercept 0), or SMI_EINVAL (NULL list, i out
  *   of range, capacity too small).
@@ -837,9 +837,9 @@ SMI_API int smi_path_supports_get(const smi_path_supports *list, size_t i, size_
                                   double *penalty, double *criterion, double *intercept);
 SMI_API int smi_path_supports_best(const smi_path_supports *list, size_t *index);
 
-/* smi_result_rank: where a criterion value falls among the subsets res scored. The rank is
+/* smi_search_result_rank: where a criterion value falls among the subsets res scored. The rank is
  * 1 + the number of scored subsets with a strictly smaller value; percentile = 100 rank /
- * smi_result_n_models() (NaN when no subset was scored). The rank is exact (rank_lo ==
+ * smi_search_result_n_models() (NaN when no subset was scored). The rank is exact (rank_lo ==
  * rank_hi == *rank) when the value is at most the worst kept model's or the search kept
  * every subset; otherwise the DOS bounds it (rank_lo: 1 + the subsets in lower bins, or
  * the kept models if more; rank_hi: 1 + those in its bin and below; below the first or
@@ -849,7 +849,7 @@ SMI_API int smi_path_supports_best(const smi_path_supports *list, size_t *index)
  * whose value ties with `value` to about 1e-12 relative may fall on either side. Works
  * alike on results that were run, merged or loaded. Any output pointer may be NULL.
  * Returns SMI_OK, or SMI_EINVAL (NULL res, value not finite). */
-SMI_API int smi_result_rank(const smi_result *res, double value, double *rank,
+SMI_API int smi_search_result_rank(const smi_search_result *res, double value, double *rank,
                             uint64_t *rank_lo, uint64_t *rank_hi, double *percentile);
 
 /* ------------------------------------------------------------------------------------
@@ -886,7 +886,7 @@ SMI_API void smi_vma_free(smi_vma *cfg);
  *   order of the features) and a finite intercept, or coefficients NULL to take both from
  *   the least-squares fit of the subset (with intercept) on the data; noise_sd >= 0 the
  *   noise standard deviation, or < 0 to take it from the evidence of the subset on the data
- *   (smi_evidence_fit with SMI_HYPER_OPTIMIZE and its other defaults: sigma = beta^-1/2).
+ *   (smi_evidence_run with SMI_HYPER_OPTIMIZE and its other defaults: sigma = beta^-1/2).
  * set_rows: SMI_VMA_RESAMPLE or SMI_VMA_GAUSSIAN (the covariance with divisor n - 1).
  * set_sizes: count >= 1 sample sizes n', each 1 to 2^31 - 1. set_trials: 1 <= T < 2^31
  *   data sets per size.
@@ -912,7 +912,7 @@ SMI_API int smi_vma_set_trials(smi_vma *cfg, size_t trials);
 SMI_API int smi_vma_set_seed(smi_vma *cfg, uint64_t seed);
 SMI_API int smi_vma_set_threads(smi_vma *cfg, size_t threads);
 SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds);
-SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso_config *lasso, size_t folds,
+SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds,
                               int one_se);
 SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user);
 
@@ -940,29 +940,29 @@ SMI_API int smi_vma_run(const smi_dataset *ds, const smi_vma *cfg, smi_vma_resul
 SMI_API void smi_vma_result_free(smi_vma_result *res);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too small).
- * smi_vma_n_sizes, smi_vma_trials, smi_vma_p: S sizes, T trials per size, p features (0 for
+ * smi_vma_result_n_sizes, smi_vma_result_trials, smi_vma_result_p: S sizes, T trials per size, p features (0 for
  *   NULL).
- * smi_vma_sizes: the S sizes n'. smi_vma_model: the true model as used (features k values
+ * smi_vma_result_sizes: the S sizes n'. smi_vma_result_model: the true model as used (features k values
  *   in the order given, coefficients k values, intercept, noise_sd; arrays of capacity >= k
  *   or NULL; any pointer may be NULL).
- * smi_vma_recovery_rate: per size, the fraction of the T data sets whose chosen subset is
+ * smi_vma_result_recovery_rate: per size, the fraction of the T data sets whose chosen subset is
  *   exactly the true one.
- * smi_vma_selection_frequency: S x p row-major, the fraction of the T data sets choosing
+ * smi_vma_result_selection_frequency: S x p row-major, the fraction of the T data sets choosing
  *   feature j (a failure chooses none).
- * smi_vma_chosen_size: S x (p + 1) row-major, how many data sets chose a subset of each
- *   size 0..p; smi_vma_failures: per size, the data sets on which the method failed. Each
+ * smi_vma_result_chosen_size: S x (p + 1) row-major, how many data sets chose a subset of each
+ *   size 0..p; smi_vma_result_failures: per size, the data sets on which the method failed. Each
  *   row of chosen sizes sums to T minus the failures of its size. */
-SMI_API size_t smi_vma_n_sizes(const smi_vma_result *res);
-SMI_API size_t smi_vma_trials(const smi_vma_result *res);
-SMI_API size_t smi_vma_p(const smi_vma_result *res);
-SMI_API int smi_vma_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes);
-SMI_API int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *features,
+SMI_API size_t smi_vma_result_n_sizes(const smi_vma_result *res);
+SMI_API size_t smi_vma_result_trials(const smi_vma_result *res);
+SMI_API size_t smi_vma_result_p(const smi_vma_result *res);
+SMI_API int smi_vma_result_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes);
+SMI_API int smi_vma_result_model(const smi_vma_result *res, size_t capacity, size_t *features,
                           double *coefficients, size_t *k, double *intercept, double *noise_sd);
-SMI_API int smi_vma_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates);
-SMI_API int smi_vma_selection_frequency(const smi_vma_result *res, size_t capacity,
+SMI_API int smi_vma_result_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates);
+SMI_API int smi_vma_result_selection_frequency(const smi_vma_result *res, size_t capacity,
                                         double *frequency);
-SMI_API int smi_vma_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts);
-SMI_API int smi_vma_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts);
+SMI_API int smi_vma_result_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts);
+SMI_API int smi_vma_result_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts);
 
 #ifdef __cplusplus
 }

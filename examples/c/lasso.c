@@ -37,14 +37,14 @@ static void *xmalloc(size_t size)
 static void lasso_cv(smi_dataset *ds)
 {
     CHECK(smi_dataset_set_kfold(ds, 10, 1, 0)); /* 10 shuffled folds, seed 0 */
-    smi_lasso *fit;
+    smi_lasso_result *fit;
     CHECK(smi_lasso_cv(ds, NULL, &fit)); /* NULL: the default path (100 lambdas, a = 1) */
-    size_t n_lambda = smi_lasso_n_lambdas(fit), p = smi_lasso_p(fit), i_min, i_1se;
+    size_t n_lambda = smi_lasso_result_n_lambdas(fit), p = smi_lasso_result_p(fit), i_min, i_1se;
     double *lambdas = xmalloc(n_lambda * sizeof *lambdas);
     double *coef = xmalloc(n_lambda * p * sizeof *coef); /* row i: the fit at lambdas[i] */
-    CHECK(smi_lasso_lambdas(fit, n_lambda, lambdas));
-    CHECK(smi_lasso_coefficients(fit, n_lambda * p, coef, NULL));
-    CHECK(smi_lasso_cv_choice(fit, &i_min, &i_1se));
+    CHECK(smi_lasso_result_lambdas(fit, n_lambda, lambdas));
+    CHECK(smi_lasso_result_coefficients(fit, n_lambda * p, coef, NULL));
+    CHECK(smi_lasso_result_cv_choice(fit, &i_min, &i_1se));
     printf("LASSO-CV: lambda_min %.4g, lambda_1se %.4g\n", lambdas[i_min], lambdas[i_1se]);
     printf("nonzero coefficients at lambda_1se (original units):\n");
     for (size_t j = 0; j < p; j++)
@@ -52,7 +52,7 @@ static void lasso_cv(smi_dataset *ds)
             printf("  %-12s %12.6g\n", smi_dataset_feature_name(ds, j), coef[i_1se * p + j]);
     free(lambdas);
     free(coef);
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
 }
 
 /* (2) The LARS-OLS hybrid: the support of smallest BIC (cfg's criterion) along the LARS
@@ -61,7 +61,7 @@ static void lasso_cv(smi_dataset *ds)
 static void lars_hybrid(const smi_dataset *ds, const smi_search *cfg, size_t *features,
                         size_t *size, double *bic)
 {
-    smi_lars *path;
+    smi_lars_result *path;
     CHECK(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path)); /* no sign constraint, no limit */
     smi_path_supports *supports;
     CHECK(smi_path_supports_from_lars(ds, path, cfg, &supports));
@@ -75,7 +75,7 @@ static void lars_hybrid(const smi_dataset *ds, const smi_search *cfg, size_t *fe
         printf(" %s", smi_dataset_feature_name(ds, features[i]));
     printf("\n");
     smi_path_supports_free(supports);
-    smi_lars_free(path);
+    smi_lars_result_free(path);
 }
 
 /* (3) Every subset scored by cfg's criterion, all of them kept, so that the rank of `bic`
@@ -88,13 +88,13 @@ static void rank_among_all(const smi_dataset *ds, smi_search *cfg, double bic)
         return;
     }
     CHECK(smi_search_set_top(cfg, (size_t)1 << p)); /* more than the 2^p - 1 subsets */
-    smi_result *res;
+    smi_search_result *res;
     CHECK(smi_search_run(ds, cfg, &res));
     double rank, percentile;
-    CHECK(smi_result_rank(res, bic, &rank, NULL, NULL, &percentile));
+    CHECK(smi_search_result_rank(res, bic, &rank, NULL, NULL, &percentile));
     printf("among all subsets by BIC: rank %.0f of %llu (%.1f%%)\n", rank,
-           (unsigned long long)smi_result_n_models(res), percentile);
-    smi_result_free(res);
+           (unsigned long long)smi_search_result_n_models(res), percentile);
+    smi_search_result_free(res);
 }
 
 int main(int argc, char **argv)

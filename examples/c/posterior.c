@@ -20,7 +20,7 @@
         }                                                                                    \
     } while (0)
 
-static void exact_posterior(const smi_dataset *ds, smi_search *cfg, smi_result **res)
+static void exact_posterior(const smi_dataset *ds, smi_search *cfg, smi_search_result **res)
 {
     CHECK(smi_search_set_criterion(cfg, SMI_CRIT_FE_MARG));
     CHECK(smi_search_run(ds, cfg, res));
@@ -29,11 +29,11 @@ static void exact_posterior(const smi_dataset *ds, smi_search *cfg, smi_result *
     double intercept, mass;
     if (!incl || !coef)
         exit(EXIT_FAILURE);
-    CHECK(smi_result_log_evidence_total(*res, &log_z));
-    CHECK(smi_result_posterior_inclusion(*res, p, incl));
-    CHECK(smi_result_model_average(*res, p, coef, &intercept, &mass));
+    CHECK(smi_search_result_log_evidence_total(*res, &log_z));
+    CHECK(smi_search_result_posterior_inclusion(*res, p, incl));
+    CHECK(smi_search_result_model_average(*res, p, coef, &intercept, &mass));
     printf("%llu subsets scored; ln p(y) over all of them: %.6g\n",
-           (unsigned long long)smi_result_n_models(*res), log_z);
+           (unsigned long long)smi_search_result_n_models(*res), log_z);
     printf("%-12s %9s %14s\n", "feature", "p(in | y)", "averaged coef");
     for (size_t j = 0; j < p; j++)
         printf("%-12s %9.4f %14.6g\n", smi_dataset_feature_name(ds, j), incl[j], coef[j]);
@@ -42,14 +42,14 @@ static void exact_posterior(const smi_dataset *ds, smi_search *cfg, smi_result *
     free(coef);
 }
 
-static void sampled_dos(const smi_dataset *ds, smi_search *cfg, const smi_result *exact)
+static void sampled_dos(const smi_dataset *ds, smi_search *cfg, const smi_search_result *exact)
 {
-    size_t nb = smi_result_n_bins(exact);
+    size_t nb = smi_search_result_n_bins(exact);
     double *edges = malloc((nb + 1) * sizeof *edges), *log_d = malloc(nb * sizeof *log_d);
     uint64_t *counts = malloc(nb * sizeof *counts), below, above;
     if (!edges || !log_d || !counts)
         exit(EXIT_FAILURE);
-    CHECK(smi_result_dos(exact, nb + 1, edges, counts, &below, &above));
+    CHECK(smi_search_result_dos(exact, nb + 1, edges, counts, &below, &above));
     CHECK(smi_search_set_bin_edges(cfg, edges, nb + 1)); /* the same bins */
     smi_remc *rc;
     smi_remc_result *res;
@@ -57,13 +57,13 @@ static void sampled_dos(const smi_dataset *ds, smi_search *cfg, const smi_result
     CHECK(smi_remc_set_threads(rc, 0));
     CHECK(smi_remc_set_sweeps(rc, 5000, 500)); /* enough for this small space */
     CHECK(smi_remc_run(ds, cfg, rc, &res));
-    CHECK(smi_remc_dos(res, nb + 1, NULL, log_d, NULL));
-    double worst = 0.0, total = (double)smi_result_n_models(exact);
+    CHECK(smi_remc_result_dos(res, nb + 1, NULL, log_d, NULL));
+    double worst = 0.0, total = (double)smi_search_result_n_models(exact);
     for (size_t b = 0; b < nb; b++)
         if ((double)counts[b] >= 1e-4 * total)
             worst = fmax(worst, fabs(log_d[b] - log((double)counts[b])));
     printf("replica exchange: %.4g proposals; largest |ln D - ln D_exact| %.3f\n",
-           (double)smi_remc_n_proposals(res), worst);
+           (double)smi_remc_result_n_proposals(res), worst);
     smi_remc_result_free(res);
     smi_remc_free(rc);
     free(edges), free(log_d), free(counts);
@@ -83,10 +83,10 @@ int main(int argc, char **argv)
     smi_search *cfg;
     CHECK(smi_search_create(&cfg));
     CHECK(smi_search_set_size_range(cfg, 1, argc > 3 ? (size_t)atoi(argv[3]) : 4));
-    smi_result *exact;
+    smi_search_result *exact;
     exact_posterior(ds, cfg, &exact);
     sampled_dos(ds, cfg, exact);
-    smi_result_free(exact);
+    smi_search_result_free(exact);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     return EXIT_SUCCESS;

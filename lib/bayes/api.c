@@ -1,5 +1,5 @@
-/* smi_evidence_config and smi_evidence: the configuration handle with its defaults and
- * checked setters, argument checks of smi_evidence_fit, the dispatch to the modes, and the
+/* smi_evidence and smi_evidence_result: the configuration handle with its defaults and
+ * checked setters, argument checks of smi_evidence_run, the dispatch to the modes, and the
  * result's accessors. The modes (fixed.c, optimize.c, marginal.c, normal_gamma.c) see only
  * the prepared model (model.c) and a configuration that has passed these checks. */
 #include <math.h>
@@ -29,14 +29,14 @@ static int positive_finite(double x)
     return x > 0.0 && isfinite(x);
 }
 
-SMI_API int smi_evidence_config_create(smi_evidence_config **out)
+SMI_API int smi_evidence_create(smi_evidence **out)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_evidence_config_create: out is NULL");
-    smi_evidence_config *cfg = smi_calloc_array(1, sizeof *cfg, "evidence configuration");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_evidence_create: out is NULL");
+    smi_evidence *cfg = smi_calloc_array(1, sizeof *cfg, "evidence configuration");
     *out = cfg;
     if (!cfg)
         return SMI_ENOMEM;
-    *cfg = (smi_evidence_config){
+    *cfg = (smi_evidence){
         .mode = SMI_HYPER_OPTIMIZE, .alpha = 1.0, .beta = 0.0, /* beta 0: 1 / var(y) */
         .max_iter = 1000, .tolerance = 1e-10,
         .noise_lo = 1e-3, .noise_hi = 10.0, .noise_n = 20,
@@ -48,14 +48,14 @@ SMI_API int smi_evidence_config_create(smi_evidence_config **out)
     return SMI_OK;
 }
 
-SMI_API void smi_evidence_config_free(smi_evidence_config *cfg)
+SMI_API void smi_evidence_free(smi_evidence *cfg)
 {
     free(cfg);
 }
 
 #define CHECK_CFG(cfg) SMI_FAIL_IF(!(cfg), SMI_EINVAL, "%s: cfg is NULL", __func__)
 
-SMI_API int smi_evidence_set_mode(smi_evidence_config *cfg, int mode)
+SMI_API int smi_evidence_set_mode(smi_evidence *cfg, int mode)
 {
     CHECK_CFG(cfg);
     SMI_FAIL_IF(mode < 0 || (size_t)mode >= N_MODES, SMI_EINVAL,
@@ -65,7 +65,7 @@ SMI_API int smi_evidence_set_mode(smi_evidence_config *cfg, int mode)
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, double beta)
+SMI_API int smi_evidence_set_hyper(smi_evidence *cfg, double alpha, double beta)
 {
     CHECK_CFG(cfg);
     SMI_FAIL_IF(!positive_finite(alpha) || !positive_finite(beta), SMI_EINVAL,
@@ -75,7 +75,7 @@ SMI_API int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, doubl
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_iterations(smi_evidence_config *cfg, size_t max_iter,
+SMI_API int smi_evidence_set_iterations(smi_evidence *cfg, size_t max_iter,
                                         double tolerance)
 {
     CHECK_CFG(cfg);
@@ -95,7 +95,7 @@ static int check_grid(const char *what, double lo, double hi, size_t n)
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, double noise_hi,
+SMI_API int smi_evidence_set_grids(smi_evidence *cfg, double noise_lo, double noise_hi,
                                    size_t noise_n, double coef_lo, double coef_hi,
                                    size_t coef_n)
 {
@@ -111,7 +111,7 @@ SMI_API int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, do
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double shape,
+SMI_API int smi_evidence_set_prior(smi_evidence *cfg, int prior, double shape,
                                    double scale)
 {
     CHECK_CFG(cfg);
@@ -129,7 +129,7 @@ SMI_API int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double s
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambda, double a0,
+SMI_API int smi_evidence_set_normal_gamma(smi_evidence *cfg, double lambda, double a0,
                                           double b0)
 {
     CHECK_CFG(cfg);
@@ -142,14 +142,14 @@ SMI_API int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambd
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_intercept(smi_evidence_config *cfg, int on)
+SMI_API int smi_evidence_set_intercept(smi_evidence *cfg, int on)
 {
     CHECK_CFG(cfg);
     cfg->intercept = on != 0;
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_set_standardize(smi_evidence_config *cfg, int on)
+SMI_API int smi_evidence_set_standardize(smi_evidence *cfg, int on)
 {
     CHECK_CFG(cfg);
     cfg->standardize = on != 0;
@@ -186,8 +186,8 @@ static int check_subset(const smi_dataset *ds, const size_t *subset, size_t k, i
 
 /* The configuration as the mode sees it: beta <= 0 resolved to 1 / var(y); a target of
  * zero spread makes that and the marginal grids (in units of sd(y)) meaningless. */
-static int resolve(const smi_dataset *ds, const smi_evidence_config *cfg,
-                   smi_evidence_config *use)
+static int resolve(const smi_dataset *ds, const smi_evidence *cfg,
+                   smi_evidence *use)
 {
     *use = *cfg;
     double sd = ds->sd[ds->p];
@@ -203,19 +203,19 @@ static int resolve(const smi_dataset *ds, const smi_evidence_config *cfg,
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t k,
-                             const smi_evidence_config *cfg, smi_evidence **out)
+SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k,
+                             const smi_evidence *cfg, smi_evidence_result **out)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_evidence_fit: out is NULL");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_evidence_run: out is NULL");
     *out = NULL;
-    SMI_FAIL_IF(!ds, SMI_EINVAL, "smi_evidence_fit: ds is NULL");
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_evidence_fit: cfg is NULL");
+    SMI_FAIL_IF(!ds, SMI_EINVAL, "smi_evidence_run: ds is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_evidence_run: cfg is NULL");
     SMI_TRY(check_subset(ds, subset, k, cfg->intercept));
-    smi_evidence_config use;
+    smi_evidence use;
     SMI_TRY(resolve(ds, cfg, &use));
     smi_bayes_model md;
     SMI_TRY(smi_bayes_model_prepare(&md, ds, subset, k, cfg->intercept, cfg->standardize));
-    smi_evidence *ev = smi_alloc_array(1, sizeof *ev + (k + k * k) * sizeof(double),
+    smi_evidence_result *ev = smi_alloc_array(1, sizeof *ev + (k + k * k) * sizeof(double),
                                        "evidence result");
     if (!ev) {
         smi_bayes_model_release(&md);
@@ -240,60 +240,60 @@ SMI_API int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t
     return rc;
 }
 
-SMI_API void smi_evidence_free(smi_evidence *ev)
+SMI_API void smi_evidence_result_free(smi_evidence_result *ev)
 {
     free(ev);
 }
 
-SMI_API double smi_evidence_free_energy(const smi_evidence *ev)
+SMI_API double smi_evidence_result_free_energy(const smi_evidence_result *ev)
 {
     return ev ? ev->free_energy : NAN;
 }
 
-SMI_API double smi_evidence_fit_term(const smi_evidence *ev)
+SMI_API double smi_evidence_result_fit_term(const smi_evidence_result *ev)
 {
     return ev ? ev->fit : NAN;
 }
 
-SMI_API double smi_evidence_complexity_term(const smi_evidence *ev)
+SMI_API double smi_evidence_result_complexity_term(const smi_evidence_result *ev)
 {
     return ev ? ev->complexity : NAN;
 }
 
-SMI_API double smi_evidence_alpha(const smi_evidence *ev)
+SMI_API double smi_evidence_result_alpha(const smi_evidence_result *ev)
 {
     return ev ? ev->alpha : NAN;
 }
 
-SMI_API double smi_evidence_beta(const smi_evidence *ev)
+SMI_API double smi_evidence_result_beta(const smi_evidence_result *ev)
 {
     return ev ? ev->beta : NAN;
 }
 
-SMI_API double smi_evidence_noise_sd(const smi_evidence *ev)
+SMI_API double smi_evidence_result_noise_sd(const smi_evidence_result *ev)
 {
     return ev ? 1.0 / sqrt(ev->beta) : NAN;
 }
 
-SMI_API double smi_evidence_gamma_eff(const smi_evidence *ev)
+SMI_API double smi_evidence_result_gamma_eff(const smi_evidence_result *ev)
 {
     return ev ? ev->gamma_eff : NAN;
 }
 
-SMI_API size_t smi_evidence_iterations(const smi_evidence *ev)
+SMI_API size_t smi_evidence_result_iterations(const smi_evidence_result *ev)
 {
     return ev ? ev->iterations : 0;
 }
 
-SMI_API int smi_evidence_converged(const smi_evidence *ev)
+SMI_API int smi_evidence_result_converged(const smi_evidence_result *ev)
 {
     return ev ? ev->converged : 0;
 }
 
-SMI_API int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *mean,
+SMI_API int smi_evidence_result_mean(const smi_evidence_result *ev, size_t capacity, double *mean,
                               double *intercept)
 {
-    SMI_FAIL_IF(!ev, SMI_EINVAL, "smi_evidence_mean: ev is NULL");
+    SMI_FAIL_IF(!ev, SMI_EINVAL, "smi_evidence_result_mean: ev is NULL");
     if (mean) {
         SMI_FAIL_IF(capacity < ev->k, SMI_EINVAL,
                     "posterior mean of %zu coefficients: capacity %zu is too small", ev->k,
@@ -305,11 +305,11 @@ SMI_API int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *m
     return SMI_OK;
 }
 
-SMI_API int smi_evidence_covariance(const smi_evidence *ev, size_t capacity,
+SMI_API int smi_evidence_result_covariance(const smi_evidence_result *ev, size_t capacity,
                                     double *covariance)
 {
-    SMI_FAIL_IF(!ev, SMI_EINVAL, "smi_evidence_covariance: ev is NULL");
-    SMI_FAIL_IF(!covariance, SMI_EINVAL, "smi_evidence_covariance: covariance is NULL");
+    SMI_FAIL_IF(!ev, SMI_EINVAL, "smi_evidence_result_covariance: ev is NULL");
+    SMI_FAIL_IF(!covariance, SMI_EINVAL, "smi_evidence_result_covariance: covariance is NULL");
     SMI_FAIL_IF(capacity < ev->k * ev->k, SMI_EINVAL,
                 "posterior covariance of %zu coefficients: capacity %zu is too small (need %zu)",
                 ev->k, capacity, ev->k * ev->k);

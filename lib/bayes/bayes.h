@@ -25,7 +25,7 @@
 
 /* The configuration handle. alpha, beta: the fixed values and the optimiser's start;
  * beta <= 0 means 1 / var(y) (the default). Grid ends are multiples of sd(y). */
-struct smi_evidence_config {
+struct smi_evidence {
     int mode;
     double alpha, beta;
     size_t max_iter;
@@ -40,7 +40,7 @@ struct smi_evidence_config {
 
 /* The result handle: scalars, then k posterior means and k x k covariances in data[]
  * (original units of the features). */
-struct smi_evidence {
+struct smi_evidence_result {
     int mode;
     size_t k;
     double free_energy, fit, complexity;
@@ -106,21 +106,21 @@ int smi_bayes_posterior(const smi_bayes_model *md, double alpha, double beta, do
  * the eigenvalues), the posterior mean and covariance A^-1 in original units, and the
  * intercept. free_energy, iterations and converged are left to the mode.
  * Returns SMI_OK or SMI_ESINGULAR. */
-int smi_bayes_finish(const smi_bayes_model *md, double alpha, double beta, smi_evidence *ev);
+int smi_bayes_finish(const smi_bayes_model *md, double alpha, double beta, smi_evidence_result *ev);
 
 /* The modes: each fills ev from the prepared model and the configuration (whose beta <= 0
  * has been resolved to 1 / var(y) by api.c) and returns SMI_OK or a negative status:
  * SMI_ESINGULAR from smi_bayes_finish; smi_bayes_optimize returns SMI_ENOCONV with ev
  * filled (converged 0) when max_iter is reached or the optimum lies at infinity. */
 typedef int (*smi_bayes_mode_fn)(const smi_bayes_model *md,
-                                 const struct smi_evidence_config *cfg, smi_evidence *ev);
-int smi_bayes_fixed(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                    smi_evidence *ev);
-int smi_bayes_optimize(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                       smi_evidence *ev);
-int smi_bayes_marginal(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                       smi_evidence *ev);
-int smi_bayes_normal_gamma(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                           smi_evidence *ev);
+                                 const struct smi_evidence *cfg, smi_evidence_result *ev);
+int smi_bayes_fixed(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                    smi_evidence_result *ev);
+int smi_bayes_optimize(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                       smi_evidence_result *ev);
+int smi_bayes_marginal(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                       smi_evidence_result *ev);
+int smi_bayes_normal_gamma(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                           smi_evidence_result *ev);
 
 #endif /* SMI_BAYES_H */

@@ -5,8 +5,8 @@
  * and m, so F keeps full accuracy when y lies close to the span of Z. O(n k + k^3). */
 #include "bayes/bayes.h"
 
-int smi_bayes_fixed(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                    smi_evidence *ev)
+int smi_bayes_fixed(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                    smi_evidence_result *ev)
 {
     SMI_TRY(smi_bayes_finish(md, cfg->alpha, cfg->beta, ev));
     ev->free_energy = ev->fit + ev->complexity;

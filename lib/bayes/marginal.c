@@ -54,8 +54,8 @@ static void grid(double lo, double hi, size_t n, int prior, double shape, double
     }
 }
 
-int smi_bayes_marginal(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                       smi_evidence *ev)
+int smi_bayes_marginal(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                       smi_evidence_result *ev)
 {
     size_t gn = cfg->noise_n, gc = cfg->coef_n;
     double *u = smi_alloc_array(2 * (gn + gc), sizeof *u, "marginal grids");

@@ -182,7 +182,7 @@ int smi_bayes_posterior(const smi_bayes_model *md, double alpha, double beta, do
     return SMI_OK;
 }
 
-int smi_bayes_finish(const smi_bayes_model *md, double alpha, double beta, smi_evidence *ev)
+int smi_bayes_finish(const smi_bayes_model *md, double alpha, double beta, smi_evidence_result *ev)
 {
     size_t n = md->n, k = md->k;
     double rss, m2;

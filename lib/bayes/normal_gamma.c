@@ -12,8 +12,8 @@
 
 #include "bayes/bayes.h"
 
-int smi_bayes_normal_gamma(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                           smi_evidence *ev)
+int smi_bayes_normal_gamma(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                           smi_evidence_result *ev)
 {
     double lambda = cfg->ng_lambda, a0 = cfg->ng_a0, b0 = cfg->ng_b0;
     double n = (double)md->n, k = (double)md->k, rss, m2, logdet = 0.0;

@@ -119,8 +119,8 @@ static int small_change(double change, double scale, double tolerance)
     return fabs(change) <= tolerance * fmax(1.0, fabs(scale));
 }
 
-int smi_bayes_optimize(const smi_bayes_model *md, const struct smi_evidence_config *cfg,
-                       smi_evidence *ev)
+int smi_bayes_optimize(const smi_bayes_model *md, const struct smi_evidence *cfg,
+                       smi_evidence_result *ev)
 {
     point cur = evaluate(md, log(cfg->alpha), log(cfg->beta));
     size_t it = 0;

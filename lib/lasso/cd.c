@@ -124,7 +124,7 @@ static double pass(cd_state *st, const size_t *list, size_t count, double l1, do
 static int not_converged(const cd_state *st, double lambda)
 {
     return smi_error_set(SMI_ENOCONV, "coordinate descent did not converge at lambda %.6g in "
-                         "%zu passes (smi_lasso_config_set_tolerance)", lambda,
+                         "%zu passes (smi_lasso_set_tolerance)", lambda,
                          st->pb->max_passes);
 }
 

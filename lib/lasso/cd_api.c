@@ -114,7 +114,7 @@ int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, 
     return SMI_OK;
 }
 
-static smi_cd_problem problem_of(const smi_cd_data *d, const struct smi_lasso_config *cfg,
+static smi_cd_problem problem_of(const smi_cd_data *d, const struct smi_lasso *cfg,
                                  const double *pf)
 {
     smi_cd_problem pb = { .n = d->n, .p = d->p, .Z = d->Z, .y = d->y, .pf = pf,
@@ -123,7 +123,7 @@ static smi_cd_problem problem_of(const smi_cd_data *d, const struct smi_lasso_co
     return pb;
 }
 
-int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso_config *cfg, const double *pf,
+int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso *cfg, const double *pf,
                     const double *lambdas, size_t L, double *coef, double *intercept)
 {
     smi_cd_problem pb = problem_of(d, cfg, pf);
@@ -143,7 +143,7 @@ int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso_config *cfg, co
 }
 
 /* The penalty factors rescaled to sum to p, as glmnet does. */
-static int penalty_factors(const struct smi_lasso_config *cfg, size_t p, double **pf)
+static int penalty_factors(const struct smi_lasso *cfg, size_t p, double **pf)
 {
     SMI_FAIL_IF(cfg->penalty && cfg->n_penalty != p, SMI_EINVAL, "LASSO: %zu penalty factors "
                 "for %zu features", cfg->n_penalty, p);
@@ -169,8 +169,8 @@ static int penalty_factors(const struct smi_lasso_config *cfg, size_t p, double 
 }
 
 /* The given lambdas, or L log-spaced from lambda_max down to min_ratio lambda_max. */
-static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso_config *cfg,
-                           const double *pf, smi_lasso *fit)
+static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso *cfg,
+                           const double *pf, smi_lasso_result *fit)
 {
     size_t L = cfg->lambdas ? cfg->n_user : cfg->n_lambda;
     fit->lambda = smi_alloc_array(L, sizeof *fit->lambda, "lambdas");
@@ -194,7 +194,7 @@ static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso_config *
     return SMI_OK;
 }
 
-SMI_API void smi_lasso_free(smi_lasso *fit)
+SMI_API void smi_lasso_result_free(smi_lasso_result *fit)
 {
     if (!fit)
         return;
@@ -206,15 +206,15 @@ SMI_API void smi_lasso_free(smi_lasso *fit)
     free(fit);
 }
 
-int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
-                  int strict, smi_lasso **out, const char *who)
+int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
+                  int strict, smi_lasso_result **out, const char *who)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "%s: out is NULL", who);
     *out = NULL;
     SMI_FAIL_IF(!ds, SMI_EINVAL, "%s: data set is NULL", who);
     SMI_FAIL_IF(with_cv && ds->n_folds == 0, SMI_EINVAL, "%s: the data set has no folds "
                 "(smi_dataset_set_kfold or smi_dataset_set_fold_ids)", who);
-    struct smi_lasso_config defaults;
+    struct smi_lasso defaults;
     smi_lasso_config_defaults(&defaults);
     if (!cfg)
         cfg = &defaults;
@@ -222,7 +222,7 @@ int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int
     SMI_TRY(penalty_factors(cfg, ds->p, &pf));
     smi_cd_data d;
     int rc = smi_cd_data_build(ds, NULL, 0, strict, &d);
-    smi_lasso *fit = rc == SMI_OK ? smi_calloc_array(1, sizeof *fit, "LASSO fit") : NULL;
+    smi_lasso_result *fit = rc == SMI_OK ? smi_calloc_array(1, sizeof *fit, "LASSO fit") : NULL;
     if (rc == SMI_OK && !fit)
         rc = SMI_ENOMEM;
     if (rc == SMI_OK) {
@@ -242,34 +242,34 @@ int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int
         rc = smi_lasso_cv_run(ds, cfg, pf, fit);
     free(pf);
     if (rc != SMI_OK) {
-        smi_lasso_free(fit);
+        smi_lasso_result_free(fit);
         return rc;
     }
     *out = fit;
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
 {
     return smi_lasso_run(ds, cfg, 0, 1, out, "smi_lasso_fit");
 }
 
-SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
 {
     return smi_lasso_run(ds, cfg, 1, 1, out, "smi_lasso_cv");
 }
 
-SMI_API size_t smi_lasso_n_lambdas(const smi_lasso *fit)
+SMI_API size_t smi_lasso_result_n_lambdas(const smi_lasso_result *fit)
 {
     return fit ? fit->n_lambda : 0;
 }
 
-SMI_API size_t smi_lasso_p(const smi_lasso *fit)
+SMI_API size_t smi_lasso_result_p(const smi_lasso_result *fit)
 {
     return fit ? fit->p : 0;
 }
 
-static int need(const smi_lasso *fit, size_t capacity, size_t count, const char *who)
+static int need(const smi_lasso_result *fit, size_t capacity, size_t count, const char *who)
 {
     SMI_FAIL_IF(!fit, SMI_EINVAL, "%s: fit is NULL", who);
     SMI_FAIL_IF(capacity < count, SMI_EINVAL, "%s: capacity %zu is below the %zu values needed",
@@ -277,29 +277,29 @@ static int need(const smi_lasso *fit, size_t capacity, size_t count, const char 
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas)
+SMI_API int smi_lasso_result_lambdas(const smi_lasso_result *fit, size_t capacity, double *lambdas)
 {
-    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_lambdas"));
-    SMI_FAIL_IF(!lambdas, SMI_EINVAL, "smi_lasso_lambdas: lambdas is NULL");
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_result_lambdas"));
+    SMI_FAIL_IF(!lambdas, SMI_EINVAL, "smi_lasso_result_lambdas: lambdas is NULL");
     memcpy(lambdas, fit->lambda, fit->n_lambda * sizeof *lambdas);
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef,
+SMI_API int smi_lasso_result_coefficients(const smi_lasso_result *fit, size_t capacity, double *coef,
                                    double *intercepts)
 {
-    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda * fit->p : 0, "smi_lasso_coefficients"));
-    SMI_FAIL_IF(!coef, SMI_EINVAL, "smi_lasso_coefficients: coef is NULL");
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda * fit->p : 0, "smi_lasso_result_coefficients"));
+    SMI_FAIL_IF(!coef, SMI_EINVAL, "smi_lasso_result_coefficients: coef is NULL");
     memcpy(coef, fit->coef, fit->n_lambda * fit->p * sizeof *coef);
     if (intercepts)
         memcpy(intercepts, fit->intercept, fit->n_lambda * sizeof *intercepts);
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se)
+SMI_API int smi_lasso_result_cv_curve(const smi_lasso_result *fit, size_t capacity, double *mean, double *se)
 {
-    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_cv_curve"));
-    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_cv_curve: the fit has no "
+    SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_result_cv_curve"));
+    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_result_cv_curve: the fit has no "
                 "cross-validation (smi_lasso_cv makes one)");
     if (mean)
         memcpy(mean, fit->cv_mean, fit->n_lambda * sizeof *mean);
@@ -308,10 +308,10 @@ SMI_API int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *me
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se)
+SMI_API int smi_lasso_result_cv_choice(const smi_lasso_result *fit, size_t *index_min, size_t *index_1se)
 {
-    SMI_FAIL_IF(!fit, SMI_EINVAL, "smi_lasso_cv_choice: fit is NULL");
-    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_cv_choice: the fit has no "
+    SMI_FAIL_IF(!fit, SMI_EINVAL, "smi_lasso_result_cv_choice: fit is NULL");
+    SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_result_cv_choice: the fit has no "
                 "cross-validation (smi_lasso_cv makes one)");
     if (index_min)
         *index_min = fit->index_min;

@@ -6,7 +6,7 @@
 
 #include "lasso/lasso.h"
 
-void smi_lasso_config_defaults(struct smi_lasso_config *cfg)
+void smi_lasso_config_defaults(struct smi_lasso *cfg)
 {
     memset(cfg, 0, sizeof *cfg);
     cfg->alpha = 1.0;
@@ -17,7 +17,7 @@ void smi_lasso_config_defaults(struct smi_lasso_config *cfg)
     cfg->threads = 1;
 }
 
-void smi_lasso_config_release(struct smi_lasso_config *cfg)
+void smi_lasso_config_release(struct smi_lasso *cfg)
 {
     free(cfg->lambdas);
     free(cfg->penalty);
@@ -34,7 +34,7 @@ static double *copy_doubles(const double *src, size_t count, const char *what)
     return dst;
 }
 
-int smi_lasso_config_copy(struct smi_lasso_config *dst, const struct smi_lasso_config *src)
+int smi_lasso_copy(struct smi_lasso *dst, const struct smi_lasso *src)
 {
     *dst = *src;
     dst->lambdas = copy_doubles(src->lambdas, src->n_user, "lambdas");
@@ -46,9 +46,9 @@ int smi_lasso_config_copy(struct smi_lasso_config *dst, const struct smi_lasso_c
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_create(smi_lasso_config **out)
+SMI_API int smi_lasso_create(smi_lasso **out)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_lasso_config_create: out is NULL");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_lasso_create: out is NULL");
     *out = smi_alloc_array(1, sizeof **out, "LASSO configuration");
     if (!*out)
         return SMI_ENOMEM;
@@ -56,7 +56,7 @@ SMI_API int smi_lasso_config_create(smi_lasso_config **out)
     return SMI_OK;
 }
 
-SMI_API void smi_lasso_config_free(smi_lasso_config *cfg)
+SMI_API void smi_lasso_free(smi_lasso *cfg)
 {
     if (!cfg)
         return;
@@ -64,21 +64,21 @@ SMI_API void smi_lasso_config_free(smi_lasso_config *cfg)
     free(cfg);
 }
 
-SMI_API int smi_lasso_config_set_alpha(smi_lasso_config *cfg, double alpha)
+SMI_API int smi_lasso_set_alpha(smi_lasso *cfg, double alpha)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_alpha: configuration is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_alpha: configuration is NULL");
     SMI_FAIL_IF(!(alpha > 0.0 && alpha <= 1.0), SMI_EINVAL,
-                "smi_lasso_config_set_alpha: the mixing parameter %g is not in (0, 1]", alpha);
+                "smi_lasso_set_alpha: the mixing parameter %g is not in (0, 1]", alpha);
     cfg->alpha = alpha;
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, double min_ratio)
+SMI_API int smi_lasso_set_path(smi_lasso *cfg, size_t n_lambda, double min_ratio)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_path: configuration is NULL");
-    SMI_FAIL_IF(n_lambda < 1, SMI_EINVAL, "smi_lasso_config_set_path: no lambda asked for");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_path: configuration is NULL");
+    SMI_FAIL_IF(n_lambda < 1, SMI_EINVAL, "smi_lasso_set_path: no lambda asked for");
     SMI_FAIL_IF(!(min_ratio == 0.0 || (min_ratio > 0.0 && min_ratio < 1.0)), SMI_EINVAL,
-                "smi_lasso_config_set_path: min_ratio %g is not in (0, 1) (0: the default)",
+                "smi_lasso_set_path: min_ratio %g is not in (0, 1) (0: the default)",
                 min_ratio);
     free(cfg->lambdas);
     cfg->lambdas = NULL;
@@ -88,18 +88,18 @@ SMI_API int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, do
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *lambdas,
+SMI_API int smi_lasso_set_lambdas(smi_lasso *cfg, const double *lambdas,
                                          size_t count)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_lambdas: configuration is NULL");
-    SMI_FAIL_IF(count > 0 && !lambdas, SMI_EINVAL, "smi_lasso_config_set_lambdas: lambdas is "
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_lambdas: configuration is NULL");
+    SMI_FAIL_IF(count > 0 && !lambdas, SMI_EINVAL, "smi_lasso_set_lambdas: lambdas is "
                 "NULL with count %zu", count);
     for (size_t k = 0; k < count; k++) {
         SMI_FAIL_IF(!(lambdas[k] > 0.0 && isfinite(lambdas[k])), SMI_EINVAL,
-                    "smi_lasso_config_set_lambdas: lambda %zu (%g) is not positive and finite",
+                    "smi_lasso_set_lambdas: lambda %zu (%g) is not positive and finite",
                     k, lambdas[k]);
         SMI_FAIL_IF(k > 0 && !(lambdas[k] < lambdas[k - 1]), SMI_EINVAL,
-                    "smi_lasso_config_set_lambdas: lambdas must decrease strictly, but lambda "
+                    "smi_lasso_set_lambdas: lambdas must decrease strictly, but lambda "
                     "%zu (%g) follows %g", k, lambdas[k], lambdas[k - 1]);
     }
     double *copy = copy_doubles(lambdas, count, "lambdas");
@@ -111,33 +111,33 @@ SMI_API int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *la
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_positive(smi_lasso_config *cfg, int on)
+SMI_API int smi_lasso_set_positive(smi_lasso *cfg, int on)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_positive: configuration is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_positive: configuration is NULL");
     cfg->positive = on != 0;
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const double *factors,
+SMI_API int smi_lasso_set_penalty_factors(smi_lasso *cfg, const double *factors,
                                                  size_t count)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_penalty_factors: configuration is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_penalty_factors: configuration is NULL");
     if (!factors) {
         free(cfg->penalty);
         cfg->penalty = NULL;
         cfg->n_penalty = 0;
         return SMI_OK;
     }
-    SMI_FAIL_IF(count == 0, SMI_EINVAL, "smi_lasso_config_set_penalty_factors: no factor given");
+    SMI_FAIL_IF(count == 0, SMI_EINVAL, "smi_lasso_set_penalty_factors: no factor given");
     int any_positive = 0;
     for (size_t j = 0; j < count; j++) {
         SMI_FAIL_IF(!(factors[j] >= 0.0 && isfinite(factors[j])), SMI_EINVAL,
-                    "smi_lasso_config_set_penalty_factors: factor %zu (%g) is not a finite "
+                    "smi_lasso_set_penalty_factors: factor %zu (%g) is not a finite "
                     "value >= 0", j, factors[j]);
         any_positive |= factors[j] > 0.0;
     }
     SMI_FAIL_IF(!any_positive, SMI_EINVAL,
-                "smi_lasso_config_set_penalty_factors: every factor is 0 (nothing penalised)");
+                "smi_lasso_set_penalty_factors: every factor is 0 (nothing penalised)");
     double *copy = copy_doubles(factors, count, "penalty factors");
     if (!copy)
         return SMI_ENOMEM;
@@ -147,20 +147,20 @@ SMI_API int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const do
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_tolerance(smi_lasso_config *cfg, double tol, size_t max_passes)
+SMI_API int smi_lasso_set_tolerance(smi_lasso *cfg, double tol, size_t max_passes)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_tolerance: configuration is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_tolerance: configuration is NULL");
     SMI_FAIL_IF(!(tol > 0.0 && isfinite(tol)), SMI_EINVAL,
-                "smi_lasso_config_set_tolerance: tolerance %g is not positive and finite", tol);
-    SMI_FAIL_IF(max_passes < 1, SMI_EINVAL, "smi_lasso_config_set_tolerance: max_passes is 0");
+                "smi_lasso_set_tolerance: tolerance %g is not positive and finite", tol);
+    SMI_FAIL_IF(max_passes < 1, SMI_EINVAL, "smi_lasso_set_tolerance: max_passes is 0");
     cfg->tol = tol;
     cfg->max_passes = max_passes;
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads)
+SMI_API int smi_lasso_set_threads(smi_lasso *cfg, size_t threads)
 {
-    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_config_set_threads: configuration is NULL");
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_set_threads: configuration is NULL");
     cfg->threads = threads;
     return SMI_OK;
 }

@@ -15,7 +15,7 @@
 
 typedef struct cv_job {
     const smi_dataset *ds;
-    const struct smi_lasso_config *cfg;
+    const struct smi_lasso *cfg;
     const double *pf, *lambdas;
     size_t L;
     double *fold_mse;       /* K x L */
@@ -119,7 +119,7 @@ static int run_folds(cv_job *job, size_t threads)
 /* cv.glmnet's summary: fold means weighted by fold sizes, their spread over K - 1, then the
  * largest lambda at the minimum and the largest within one standard error of it. */
 static void summarise(const smi_dataset *ds, const double *fold_mse, size_t *size,
-                      smi_lasso *fit)
+                      smi_lasso_result *fit)
 {
     size_t K = ds->n_folds, L = fit->n_lambda, n = ds->n;
     memset(size, 0, K * sizeof *size);
@@ -153,8 +153,8 @@ static void summarise(const smi_dataset *ds, const double *fold_mse, size_t *siz
     fit->has_cv = 1;
 }
 
-int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso_config *cfg,
-                     const double *pf, struct smi_lasso *fit)
+int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso *cfg,
+                     const double *pf, struct smi_lasso_result *fit)
 {
     size_t K = ds->n_folds, L = fit->n_lambda;
     cv_job job = { .ds = ds, .cfg = cfg, .pf = pf, .lambdas = fit->lambda, .L = L,

@@ -39,7 +39,7 @@ typedef struct lars_state {
     unsigned char *in; /* p flags: 1 active; 2 (3) left at the last knot with sign + (-) */
 } lars_state;
 
-static int knot_append(struct smi_lars *path, double alpha, const double *coef,
+static int knot_append(struct smi_lars_result *path, double alpha, const double *coef,
                        const lars_state *st)
 {
     size_t p = path->p;
@@ -149,7 +149,7 @@ static double entry_gamma(double C, double AA, double cov, double a, int positiv
 }
 
 int smi_lars_solve(const double *G, const double *c, size_t p, size_t n,
-                   const smi_lars_rule *rule, struct smi_lars *path)
+                   const smi_lars_rule *rule, struct smi_lars_result *path)
 {
     lars_state st = { .p = p, .k = 0 };
     double *buf = smi_alloc_array(p * p + 6 * p, sizeof *buf, "LARS workspace");

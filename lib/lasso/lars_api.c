@@ -8,7 +8,7 @@
 #include "lasso/lasso.h"
 #include "linalg/linalg.h"
 
-SMI_API void smi_lars_free(smi_lars *path)
+SMI_API void smi_lars_result_free(smi_lars_result *path)
 {
     if (!path)
         return;
@@ -42,7 +42,7 @@ static int standardise(const smi_dataset *ds, double *G, double *c)
 }
 
 /* Coefficients in original units: w_j / sd_j, intercept ybar - xbar'w. */
-static int to_original_units(const smi_dataset *ds, smi_lars *path)
+static int to_original_units(const smi_dataset *ds, smi_lars_result *path)
 {
     size_t p = path->p, t = path->n_knots;
     path->coef_orig = smi_alloc_array(t * p, sizeof *path->coef_orig, "LARS coefficients");
@@ -62,7 +62,7 @@ static int to_original_units(const smi_dataset *ds, smi_lars *path)
 }
 
 SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps,
-                         smi_lars **out)
+                         smi_lars_result **out)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_lars_run: out is NULL");
     *out = NULL;
@@ -77,7 +77,7 @@ SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t
                     "smi_lars_run: feature '%s' is constant", ds->feature_names[j]);
     SMI_FAIL_IF(p > ((size_t)-1) / 8 / p, SMI_ETOOLARGE, "smi_lars_run: %zu features", p);
 
-    smi_lars *path = smi_calloc_array(1, sizeof *path, "LARS path");
+    smi_lars_result *path = smi_calloc_array(1, sizeof *path, "LARS path");
     double *G = smi_alloc_array(p * p + p, sizeof *G, "Gram matrix");
     int rc = path && G ? SMI_OK : SMI_ENOMEM;
     if (rc == SMI_OK) {
@@ -93,38 +93,38 @@ SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t
         rc = to_original_units(ds, path);
     free(G);
     if (rc < 0) {
-        smi_lars_free(path);
+        smi_lars_result_free(path);
         return rc;
     }
     *out = path;
     return SMI_OK;
 }
 
-SMI_API int smi_lars_status(const smi_lars *path)
+SMI_API int smi_lars_result_status(const smi_lars_result *path)
 {
     return path ? path->status : SMI_EINVAL;
 }
 
-SMI_API size_t smi_lars_n_knots(const smi_lars *path)
+SMI_API size_t smi_lars_result_n_knots(const smi_lars_result *path)
 {
     return path ? path->n_knots : 0;
 }
 
-SMI_API int smi_lars_knots(const smi_lars *path, size_t capacity, double *alphas)
+SMI_API int smi_lars_result_knots(const smi_lars_result *path, size_t capacity, double *alphas)
 {
-    SMI_FAIL_IF(!path || !alphas, SMI_EINVAL, "smi_lars_knots: NULL argument");
+    SMI_FAIL_IF(!path || !alphas, SMI_EINVAL, "smi_lars_result_knots: NULL argument");
     SMI_FAIL_IF(capacity < path->n_knots, SMI_EINVAL,
-                "smi_lars_knots: capacity %zu, need %zu", capacity, path->n_knots);
+                "smi_lars_result_knots: capacity %zu, need %zu", capacity, path->n_knots);
     memcpy(alphas, path->alpha, path->n_knots * sizeof *alphas);
     return SMI_OK;
 }
 
-SMI_API int smi_lars_coefficients(const smi_lars *path, size_t capacity, double *coef,
+SMI_API int smi_lars_result_coefficients(const smi_lars_result *path, size_t capacity, double *coef,
                                   double *intercepts)
 {
-    SMI_FAIL_IF(!path || !coef, SMI_EINVAL, "smi_lars_coefficients: NULL argument");
+    SMI_FAIL_IF(!path || !coef, SMI_EINVAL, "smi_lars_result_coefficients: NULL argument");
     size_t need = path->n_knots * path->p;
-    SMI_FAIL_IF(capacity < need, SMI_EINVAL, "smi_lars_coefficients: capacity %zu, need %zu",
+    SMI_FAIL_IF(capacity < need, SMI_EINVAL, "smi_lars_result_coefficients: capacity %zu, need %zu",
                 capacity, need);
     memcpy(coef, path->coef_orig, need * sizeof *coef);
     if (intercepts)
@@ -132,16 +132,16 @@ SMI_API int smi_lars_coefficients(const smi_lars *path, size_t capacity, double 
     return SMI_OK;
 }
 
-SMI_API int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity,
+SMI_API int smi_lars_result_active(const smi_lars_result *path, size_t knot, size_t capacity,
                             size_t *features, size_t *count)
 {
     SMI_FAIL_IF(!path || !count || (!features && capacity), SMI_EINVAL,
-                "smi_lars_active: NULL argument");
-    SMI_FAIL_IF(knot >= path->n_knots, SMI_EINVAL, "smi_lars_active: knot %zu of %zu", knot,
+                "smi_lars_result_active: NULL argument");
+    SMI_FAIL_IF(knot >= path->n_knots, SMI_EINVAL, "smi_lars_result_active: knot %zu of %zu", knot,
                 path->n_knots);
     size_t k = path->n_active[knot];
     *count = k;
-    SMI_FAIL_IF(capacity < k, SMI_EINVAL, "smi_lars_active: capacity %zu, need %zu",
+    SMI_FAIL_IF(capacity < k, SMI_EINVAL, "smi_lars_result_active: capacity %zu, need %zu",
                 capacity, k);
     if (k)
         memcpy(features, path->active + knot * path->p, k * sizeof *features);

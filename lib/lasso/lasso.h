@@ -1,6 +1,6 @@
 /* Internal view of the LASSO part: the LARS path (lars.c) and its result handle (lars_api.c);
  * coordinate descent (cd.c), its cross-validation (cd_cv.c) and API (cd_api.c).
- * Invariants of struct smi_lars (a finished path):
+ * Invariants of struct smi_lars_result (a finished path):
  *   (1) n_knots >= 1; knot 0 has alpha = alpha_max = max_j |x_j'y| / n and every coefficient 0;
  *   (2) alpha is non-increasing along the knots; between two knots the coefficients are
  *       linear in alpha (the path is piecewise linear);
@@ -15,7 +15,7 @@
 
 #include "core/core.h"
 
-struct smi_lars {
+struct smi_lars_result {
     size_t p, n_knots, capacity; /* capacity: knots the arrays below can hold */
     int status;                  /* SMI_OK, or SMI_ESINGULAR: stopped at a dependent column */
     double *alpha;               /* n_knots */
@@ -38,14 +38,14 @@ typedef struct smi_lars_rule {
  * appended to `path` (p set, no knot yet). Returns SMI_OK (path->status tells whether it
  * stopped at a rank-deficient active set) or SMI_ENOMEM. */
 int smi_lars_solve(const double *G, const double *c, size_t p, size_t n,
-                   const smi_lars_rule *rule, struct smi_lars *path);
+                   const smi_lars_rule *rule, struct smi_lars_result *path);
 
 /* ---- Coordinate descent (cd.c, cd_cv.c, cd_api.c) ----
- * Invariants of struct smi_lasso_config: 0 < alpha <= 1; n_lambda >= 1; min_ratio 0 (auto)
+ * Invariants of struct smi_lasso: 0 < alpha <= 1; n_lambda >= 1; min_ratio 0 (auto)
  * or in (0, 1); lambdas NULL (log-spaced path) or n_user strictly decreasing positive
  * values; penalty NULL (all 1) or n_penalty values >= 0 as given (rescaled when used);
  * tol > 0; max_passes >= 1. */
-struct smi_lasso_config {
+struct smi_lasso {
     double alpha, min_ratio, tol;
     size_t n_lambda, max_passes, threads;
     int positive;
@@ -57,7 +57,7 @@ struct smi_lasso_config {
 
 /* A finished fit: n_lambda solutions, coefficients in original units (row-major L x p);
  * the CV arrays only when has_cv. */
-struct smi_lasso {
+struct smi_lasso_result {
     size_t p, n_lambda;
     double *lambda, *coef, *intercept;
     int has_cv;
@@ -65,11 +65,11 @@ struct smi_lasso {
     size_t index_min, index_1se;
 };
 
-/* smi_lasso_config_copy: a deep copy of src into *dst (arrays duplicated); free the copy's
+/* smi_lasso_copy: a deep copy of src into *dst (arrays duplicated); free the copy's
  * arrays with smi_lasso_config_release. Returns SMI_OK or SMI_ENOMEM. */
-int smi_lasso_config_copy(struct smi_lasso_config *dst, const struct smi_lasso_config *src);
-void smi_lasso_config_release(struct smi_lasso_config *cfg);
-void smi_lasso_config_defaults(struct smi_lasso_config *cfg);
+int smi_lasso_copy(struct smi_lasso *dst, const struct smi_lasso *src);
+void smi_lasso_config_release(struct smi_lasso *cfg);
+void smi_lasso_config_defaults(struct smi_lasso *cfg);
 
 /* One elastic-net problem on standardised data: Z (n x p column-major) has centred columns
  * with z'z = n, or all-zero columns (constant features, held at 0); y is centred. pf holds
@@ -110,18 +110,18 @@ void smi_cd_data_free(smi_cd_data *d);
 
 /* smi_cd_fit_rows: the path of cfg at `lambdas` on d, coefficients (L x p) and intercepts
  * (L) in original units. pf: the rescaled penalty factors. */
-int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso_config *cfg, const double *pf,
+int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso *cfg, const double *pf,
                     const double *lambdas, size_t L, double *coef, double *intercept);
 
 /* smi_lasso_run: smi_lasso_fit (with_cv 0) or smi_lasso_cv (1); strict 0 holds a constant
  * feature at 0 instead of failing (VMA's synthetic data sets), `who` names the caller in
  * messages. */
-int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso_config *cfg, int with_cv,
-                  int strict, struct smi_lasso **out, const char *who);
+int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
+                  int strict, struct smi_lasso_result **out, const char *who);
 
 /* smi_lasso_cv_run: the K-fold CV of fit (lambdas and p set) on ds's folds, filling the CV
  * arrays of fit. */
-int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso_config *cfg,
-                     const double *pf, struct smi_lasso *fit);
+int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso *cfg,
+                     const double *pf, struct smi_lasso_result *fit);
 
 #endif /* SMI_LASSO_H */

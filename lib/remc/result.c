@@ -37,32 +37,32 @@ static int copy_out(double *dst, const double *src, size_t n, const char *what)
     return SMI_OK;
 }
 
-SMI_API size_t smi_remc_n_replicas(const smi_remc_result *res) { return res ? res->R : 0; }
-SMI_API double smi_remc_n_states(const smi_remc_result *res) { return res ? res->n_states : NAN; }
-SMI_API uint64_t smi_remc_n_proposals(const smi_remc_result *res) { return res ? res->proposals : 0; }
-SMI_API size_t smi_remc_n_bins(const smi_remc_result *res) { return res ? res->n_bins : 0; }
-SMI_API size_t smi_remc_n_top(const smi_remc_result *res) { return res ? res->n_top : 0; }
-SMI_API size_t smi_remc_n_sweeps(const smi_remc_result *res) { return res ? res->n_sweeps : 0; }
+SMI_API size_t smi_remc_result_n_replicas(const smi_remc_result *res) { return res ? res->R : 0; }
+SMI_API double smi_remc_result_n_states(const smi_remc_result *res) { return res ? res->n_states : NAN; }
+SMI_API uint64_t smi_remc_result_n_proposals(const smi_remc_result *res) { return res ? res->proposals : 0; }
+SMI_API size_t smi_remc_result_n_bins(const smi_remc_result *res) { return res ? res->n_bins : 0; }
+SMI_API size_t smi_remc_result_n_top(const smi_remc_result *res) { return res ? res->n_top : 0; }
+SMI_API size_t smi_remc_result_n_sweeps(const smi_remc_result *res) { return res ? res->n_sweeps : 0; }
 
-SMI_API int smi_remc_ladder(const smi_remc_result *res, size_t capacity, double *betas)
+SMI_API int smi_remc_result_ladder(const smi_remc_result *res, size_t capacity, double *betas)
 {
     CHECK(res, capacity, res->R);
     return copy_out(betas, res->betas, res->R, __func__);
 }
 
-SMI_API int smi_remc_acceptance(const smi_remc_result *res, size_t capacity, double *rates)
+SMI_API int smi_remc_result_acceptance(const smi_remc_result *res, size_t capacity, double *rates)
 {
     CHECK(res, capacity, res->R);
     return copy_out(rates, res->acceptance, res->R, __func__);
 }
 
-SMI_API int smi_remc_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates)
+SMI_API int smi_remc_result_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates)
 {
     CHECK(res, capacity, res->R - 1);
     return copy_out(rates, res->exchange, res->R - 1, __func__);
 }
 
-SMI_API int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *edges,
+SMI_API int smi_remc_result_dos(const smi_remc_result *res, size_t capacity, double *edges,
                          double *log_counts, double *errors)
 {
     CHECK(res, capacity, res->n_bins + 1);
@@ -75,15 +75,15 @@ SMI_API int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *ed
     return SMI_OK;
 }
 
-SMI_API int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capacity,
+SMI_API int smi_remc_result_model(const smi_remc_result *res, size_t rank, size_t capacity,
                            size_t *features, size_t *k, double *value)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_remc_model: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_remc_result_model: res is NULL");
     SMI_FAIL_IF(rank >= res->n_top, SMI_EINVAL, "model rank %zu: %zu models kept", rank,
                 res->n_top);
     size_t size = res->top_size[rank], width = res->kmax ? res->kmax : 1;
     SMI_FAIL_IF(features && capacity < size, SMI_EINVAL,
-                "smi_remc_model: capacity %zu, the model has %zu features", capacity, size);
+                "smi_remc_result_model: capacity %zu, the model has %zu features", capacity, size);
     if (features)
         memcpy(features, res->top_features + rank * width, size * sizeof *features);
     if (k)
@@ -93,20 +93,20 @@ SMI_API int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capac
     return SMI_OK;
 }
 
-SMI_API int smi_remc_posterior_inclusion(const smi_remc_result *res, size_t capacity,
+SMI_API int smi_remc_result_posterior_inclusion(const smi_remc_result *res, size_t capacity,
                                          double *prob)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_remc_posterior_inclusion: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_remc_result_posterior_inclusion: res is NULL");
     SMI_FAIL_IF(!res->inclusion, SMI_ENOTFOUND, "no posterior inclusion: the criterion is not "
                 "a free energy, or the ladder lacks the inverse temperature 1");
     CHECK(res, capacity, res->p);
     return copy_out(prob, res->inclusion, res->p, __func__);
 }
 
-SMI_API int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity,
+SMI_API int smi_remc_result_trace(const smi_remc_result *res, size_t replica, size_t capacity,
                            double *energies)
 {
-    SMI_FAIL_IF(!res || replica >= res->R, SMI_EINVAL, "smi_remc_trace: no replica %zu", replica);
+    SMI_FAIL_IF(!res || replica >= res->R, SMI_EINVAL, "smi_remc_result_trace: no replica %zu", replica);
     CHECK(res, capacity, res->n_sweeps);
     return copy_out(energies, res->trace + replica * res->n_sweeps, res->n_sweeps, __func__);
 }

@@ -159,7 +159,7 @@ static double exact_part(smi_state *s, size_t j, double log_w)
 
 /* Over the kept models (refitted, in sweep order): each weighted by its posterior
  * probability exp(-F + prior - ln sum of weights), normalised by the mass they cover. */
-static void top_average(smi_result *r, const smi_state *s, double log_total)
+static void top_average(smi_search_result *r, const smi_state *s, double log_total)
 {
     double q = s->prior_q, log_odds = log(q) - log1p(-q), mass = 0.0;
     memset(r->avg_coef, 0, s->p * sizeof *r->avg_coef);
@@ -180,7 +180,7 @@ static void top_average(smi_result *r, const smi_state *s, double log_total)
     r->avg_mass = mass;
 }
 
-static int report_average(smi_result *r, smi_state *s, double log_total)
+static int report_average(smi_search_result *r, smi_state *s, double log_total)
 {
     r->avg_coef = smi_alloc_array(s->p ? s->p : 1, sizeof *r->avg_coef, "model average");
     if (!r->avg_coef)
@@ -197,7 +197,7 @@ static int report_average(smi_result *r, smi_state *s, double log_total)
     return SMI_OK;
 }
 
-int smi_posterior_report(smi_result *r, smi_state *s)
+int smi_posterior_report(smi_search_result *r, smi_state *s)
 {
     if (!s->posterior)
         return SMI_OK;

@@ -17,7 +17,7 @@
 #include "search/search.h"
 
 /* The number of kept models with a value strictly below v (top_value ascends). */
-static uint64_t kept_below(const smi_result *res, double v)
+static uint64_t kept_below(const smi_search_result *res, double v)
 {
     size_t lo = 0, hi = res->n_top;
     while (lo < hi) {
@@ -30,7 +30,7 @@ static uint64_t kept_below(const smi_result *res, double v)
     return lo;
 }
 
-static int rank_is_exact(const smi_result *res, double v)
+static int rank_is_exact(const smi_search_result *res, double v)
 {
     return res->n_top == res->n_models
            || (res->n_top > 0 && v <= res->top_value[res->n_top - 1]);
@@ -44,7 +44,7 @@ typedef struct interval {
 
 /* The interval holding v (edges and counts of the finished DOS; lo and hi the range of
  * the scores). */
-static interval dos_interval(const smi_result *res, double v, double lo, double hi)
+static interval dos_interval(const smi_search_result *res, double v, double lo, double hi)
 {
     const double *e = res->edges;
     size_t nb = res->n_bins;
@@ -63,7 +63,7 @@ static interval dos_interval(const smi_result *res, double v, double lo, double 
 }
 
 /* Bounds and estimate of count(v) when the kept models do not settle it. */
-static void dos_count(const smi_result *res, double v, uint64_t *lo, uint64_t *hi, double *est)
+static void dos_count(const smi_search_result *res, double v, uint64_t *lo, uint64_t *hi, double *est)
 {
     const smi_hist *h = &res->state.hist;
     double vmin = h->n ? h->lo : -INFINITY, vmax = h->n ? h->hi : INFINITY;
@@ -85,11 +85,11 @@ static void dos_count(const smi_result *res, double v, uint64_t *lo, uint64_t *h
     *est = fmin(fmax(c0 + t * ((double)in.c1 - c0), (double)*lo), (double)*hi);
 }
 
-SMI_API int smi_result_rank(const smi_result *res, double value, double *rank,
+SMI_API int smi_search_result_rank(const smi_search_result *res, double value, double *rank,
                             uint64_t *rank_lo, uint64_t *rank_hi, double *percentile)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_rank: res is NULL");
-    SMI_FAIL_IF(!isfinite(value), SMI_EINVAL, "smi_result_rank: the value %g is not finite",
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_search_result_rank: res is NULL");
+    SMI_FAIL_IF(!isfinite(value), SMI_EINVAL, "smi_search_result_rank: the value %g is not finite",
                 value);
     uint64_t lo, hi;
     double est;

@@ -2,7 +2,7 @@
  * and for FE the evidence terms from the QR factor of [sqrt(beta) Z; sqrt(alpha) I], whose
  * R'R is A = alpha I + beta Z'Z, so that A is never formed or inverted. Used for the top
  * models of a search (accurate even where the Gram matrix is ill-conditioned) and for
- * smi_score_subset. */
+ * smi_search_score_subset. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>

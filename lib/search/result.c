@@ -1,4 +1,4 @@
-/* smi_result: derived from a search state (state.c) whose kept models are refitted by QR
+/* smi_search_result: derived from a search state (state.c) whose kept models are refitted by QR
  * on the original data; and its accessors, which copy into the caller's buffers. A run, a
  * merge and a loaded file all derive their result here, from the state alone. */
 #include <assert.h>
@@ -8,7 +8,7 @@
 
 #include "search/search.h"
 
-SMI_API void smi_result_free(smi_result *res)
+SMI_API void smi_search_result_free(smi_search_result *res)
 {
     if (!res)
         return;
@@ -50,7 +50,7 @@ static void put_model(const smi_kept *m, size_t w, size_t i, size_t *features, d
     rmse[i] = m->rmse;
 }
 
-static int alloc_result(smi_result *r)
+static int alloc_result(smi_search_result *r)
 {
     size_t w = r->kmax ? r->kmax : 1, nt = r->n_top ? r->n_top : 1, nb = r->kmax + 1;
     r->top_size = smi_alloc_array(nt, sizeof *r->top_size, "result");
@@ -72,7 +72,7 @@ static int alloc_result(smi_result *r)
 }
 
 /* Ranks by the refitted values (ties: subset order), as the kept models are reported. */
-static int rerank(smi_result *r)
+static int rerank(smi_search_result *r)
 {
     size_t w = r->kmax ? r->kmax : 1;
     smi_model *order = smi_alloc_array(r->n_top ? r->n_top : 1, sizeof *order, "ranking");
@@ -121,7 +121,7 @@ static int in_kept(const smi_state *s, const smi_kept *m)
 /* Report the refitted models. A model that the sweep scored but whose QR refit found it
  * rank deficient (a borderline subset) is not reported: its sweep value goes to `dropped`,
  * to be moved from the scored count to the singular count. */
-static int fill_models(smi_result *r, const smi_state *s, double *dropped, size_t *n_dropped)
+static int fill_models(smi_search_result *r, const smi_state *s, double *dropped, size_t *n_dropped)
 {
     size_t w = r->kmax ? r->kmax : 1, kept = 0;
     for (size_t i = 0; i < s->n_kept; i++) {
@@ -155,7 +155,7 @@ static int fill_models(smi_result *r, const smi_state *s, double *dropped, size_
 
 /* Take one score out of the finished DOS and count its model as singular. A state that
  * does not hold the score (only a forged file can) is refused. */
-static int remove_from_dos(smi_result *r, double v)
+static int remove_from_dos(smi_search_result *r, double v)
 {
     uint64_t *slot = NULL;
     if (r->n_bins == 0 || r->n_models == 0) {
@@ -183,7 +183,7 @@ static int remove_from_dos(smi_result *r, double v)
     return SMI_OK;
 }
 
-static int derive(smi_result *r)
+static int derive(smi_search_result *r)
 {
     const smi_state *s = &r->state;
     r->criterion = s->criterion;
@@ -209,9 +209,9 @@ static int derive(smi_result *r)
     return rc;
 }
 
-int smi_result_from_state(smi_result **out, smi_state *s)
+int smi_search_result_from_state(smi_search_result **out, smi_state *s)
 {
-    smi_result *r = smi_calloc_array(1, sizeof *r, "search result");
+    smi_search_result *r = smi_calloc_array(1, sizeof *r, "search result");
     if (!r) {
         smi_state_free(s);
         return SMI_ENOMEM;
@@ -220,15 +220,15 @@ int smi_result_from_state(smi_result **out, smi_state *s)
     memset(s, 0, sizeof *s);
     int rc = derive(r);
     if (rc != SMI_OK) {
-        smi_result_free(r);
+        smi_search_result_free(r);
         return rc;
     }
     *out = r;
     return SMI_OK;
 }
 
-int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
-                     size_t n, const smi_run_info *info, smi_result **out)
+int smi_search_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
+                     size_t n, const smi_run_info *info, smi_search_result **out)
 {
     for (size_t i = 1; i < n; i++)
         SMI_TRY(smi_collector_merge(cols[0], cols[i]));
@@ -239,18 +239,18 @@ int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector
         smi_state_free(&s);
         return rc;
     }
-    return smi_result_from_state(out, &s);
+    return smi_search_result_from_state(out, &s);
 }
 
 /* ---------- accessors ---------- */
 
-SMI_API uint64_t smi_result_n_models(const smi_result *res) { return res ? res->n_models : 0; }
-SMI_API uint64_t smi_result_n_singular(const smi_result *res) { return res ? res->n_singular : 0; }
-SMI_API int smi_result_criterion(const smi_result *res) { return res ? res->criterion : -1; }
-SMI_API size_t smi_result_p(const smi_result *res) { return res ? res->p : 0; }
-SMI_API size_t smi_result_max_size(const smi_result *res) { return res ? res->kmax : 0; }
-SMI_API size_t smi_result_n_top(const smi_result *res) { return res ? res->n_top : 0; }
-SMI_API size_t smi_result_n_bins(const smi_result *res) { return res ? res->n_bins : 0; }
+SMI_API uint64_t smi_search_result_n_models(const smi_search_result *res) { return res ? res->n_models : 0; }
+SMI_API uint64_t smi_search_result_n_singular(const smi_search_result *res) { return res ? res->n_singular : 0; }
+SMI_API int smi_search_result_criterion(const smi_search_result *res) { return res ? res->criterion : -1; }
+SMI_API size_t smi_search_result_p(const smi_search_result *res) { return res ? res->p : 0; }
+SMI_API size_t smi_search_result_max_size(const smi_search_result *res) { return res ? res->kmax : 0; }
+SMI_API size_t smi_search_result_n_top(const smi_search_result *res) { return res ? res->n_top : 0; }
+SMI_API size_t smi_search_result_n_bins(const smi_search_result *res) { return res ? res->n_bins : 0; }
 
 static void put_d(double *dst, double v)
 {
@@ -258,7 +258,7 @@ static void put_d(double *dst, double v)
         *dst = v;
 }
 
-static int copy_model(const smi_result *r, size_t slot, size_t k, const size_t *all_features,
+static int copy_model(const smi_search_result *r, size_t slot, size_t k, const size_t *all_features,
                       const double *all_coef, size_t capacity, size_t *features, double *coef)
 {
     size_t w = r->kmax ? r->kmax : 1;
@@ -271,11 +271,11 @@ static int copy_model(const smi_result *r, size_t slot, size_t k, const size_t *
     return SMI_OK;
 }
 
-SMI_API int smi_result_model(const smi_result *res, size_t rank, size_t capacity,
+SMI_API int smi_search_result_model(const smi_search_result *res, size_t rank, size_t capacity,
                              size_t *features, double *coefficients, size_t *size,
                              double *criterion, double *intercept, double *rmse)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_model: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_search_result_model: res is NULL");
     SMI_FAIL_IF(rank >= res->n_top, SMI_EINVAL, "rank %zu: the result keeps %zu models", rank,
                 res->n_top);
     size_t k = res->top_size[rank];
@@ -289,11 +289,11 @@ SMI_API int smi_result_model(const smi_result *res, size_t rank, size_t capacity
     return SMI_OK;
 }
 
-SMI_API int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity,
+SMI_API int smi_search_result_best_of_size(const smi_search_result *res, size_t k, size_t capacity,
                                     size_t *features, double *coefficients,
                                     double *criterion, double *intercept, double *rmse)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_best_of_size: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_search_result_best_of_size: res is NULL");
     SMI_FAIL_IF(k > res->kmax || !res->best_present[k], SMI_ENOTFOUND,
                 "no model with %zu features was scored", k);
     SMI_TRY(copy_model(res, k, k, res->best_features, res->best_coef, capacity, features,
@@ -304,12 +304,12 @@ SMI_API int smi_result_best_of_size(const smi_result *res, size_t k, size_t capa
     return SMI_OK;
 }
 
-SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges,
+SMI_API int smi_search_result_dos(const smi_search_result *res, size_t capacity, double *edges,
                            uint64_t *counts, uint64_t *below, uint64_t *above)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_result_dos: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_search_result_dos: res is NULL");
     SMI_FAIL_IF(res->n_bins > 0 && (capacity < res->n_bins + 1 || !edges || !counts), SMI_EINVAL,
-                "smi_result_dos: the buffers hold %zu values, %zu needed", capacity,
+                "smi_search_result_dos: the buffers hold %zu values, %zu needed", capacity,
                 res->n_bins + 1);
     if (res->n_bins > 0) {
         memcpy(edges, res->edges, (res->n_bins + 1) * sizeof *edges);
@@ -322,10 +322,10 @@ SMI_API int smi_result_dos(const smi_result *res, size_t capacity, double *edges
     return SMI_OK;
 }
 
-SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
+SMI_API int smi_search_result_feature_frequency(const smi_search_result *res, size_t capacity,
                                          double *frequency)
 {
-    SMI_FAIL_IF(!res || !frequency, SMI_EINVAL, "smi_result_feature_frequency: NULL argument");
+    SMI_FAIL_IF(!res || !frequency, SMI_EINVAL, "smi_search_result_feature_frequency: NULL argument");
     SMI_FAIL_IF(capacity < res->p, SMI_EINVAL, "the buffer holds %zu values, %zu needed",
                 capacity, res->p);
     size_t w = res->kmax ? res->kmax : 1;
@@ -338,9 +338,9 @@ SMI_API int smi_result_feature_frequency(const smi_result *res, size_t capacity,
     return SMI_OK;
 }
 
-SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights)
+SMI_API int smi_search_result_weight_diagram(const smi_search_result *res, size_t capacity, double *weights)
 {
-    SMI_FAIL_IF(!res || !weights, SMI_EINVAL, "smi_result_weight_diagram: NULL argument");
+    SMI_FAIL_IF(!res || !weights, SMI_EINVAL, "smi_search_result_weight_diagram: NULL argument");
     SMI_FAIL_IF(capacity / (res->p ? res->p : 1) < res->n_top, SMI_EINVAL,
                 "the buffer holds %zu values, %zu needed", capacity, res->n_top * res->p);
     size_t w = res->kmax ? res->kmax : 1;
@@ -360,44 +360,44 @@ SMI_API int smi_result_weight_diagram(const smi_result *res, size_t capacity, do
     SMI_FAIL_IF((capacity) < (need), SMI_EINVAL, "%s: capacity %zu, need %zu", __func__,      \
                 (size_t)(capacity), (size_t)(need))
 
-SMI_API int smi_result_log_evidence_total(const smi_result *res, double *log_evidence)
+SMI_API int smi_search_result_log_evidence_total(const smi_search_result *res, double *log_evidence)
 {
     CHECK_POSTERIOR(res, 1, 1);
-    SMI_FAIL_IF(!log_evidence, SMI_EINVAL, "smi_result_log_evidence_total: NULL argument");
+    SMI_FAIL_IF(!log_evidence, SMI_EINVAL, "smi_search_result_log_evidence_total: NULL argument");
     *log_evidence = res->log_evidence_total;
     return SMI_OK;
 }
 
-SMI_API int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob)
+SMI_API int smi_search_result_posterior_inclusion(const smi_search_result *res, size_t capacity, double *prob)
 {
     CHECK_POSTERIOR(res, capacity, res->p);
-    SMI_FAIL_IF(!prob && res->p, SMI_EINVAL, "smi_result_posterior_inclusion: prob is NULL");
+    SMI_FAIL_IF(!prob && res->p, SMI_EINVAL, "smi_search_result_posterior_inclusion: prob is NULL");
     memcpy(prob, res->post_inclusion, res->p * sizeof *prob);
     return SMI_OK;
 }
 
-SMI_API int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob)
+SMI_API int smi_search_result_size_posterior(const smi_search_result *res, size_t capacity, double *prob)
 {
     CHECK_POSTERIOR(res, capacity, res->kmax + 1);
-    SMI_FAIL_IF(!prob, SMI_EINVAL, "smi_result_size_posterior: prob is NULL");
+    SMI_FAIL_IF(!prob, SMI_EINVAL, "smi_search_result_size_posterior: prob is NULL");
     memcpy(prob, res->post_size, (res->kmax + 1) * sizeof *prob);
     return SMI_OK;
 }
 
-SMI_API int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass)
+SMI_API int smi_search_result_dos_posterior(const smi_search_result *res, size_t capacity, double *mass)
 {
     CHECK_POSTERIOR(res, capacity, res->n_bins);
-    SMI_FAIL_IF(!mass && res->n_bins, SMI_EINVAL, "smi_result_dos_posterior: mass is NULL");
+    SMI_FAIL_IF(!mass && res->n_bins, SMI_EINVAL, "smi_search_result_dos_posterior: mass is NULL");
     for (size_t b = 0; b < res->n_bins; b++)
         mass[b] = exp(res->post_dos[b] - res->log_total_weight);
     return SMI_OK;
 }
 
-SMI_API int smi_result_model_average(const smi_result *res, size_t capacity, double *coef,
+SMI_API int smi_search_result_model_average(const smi_search_result *res, size_t capacity, double *coef,
                                      double *intercept, double *mass)
 {
     CHECK_POSTERIOR(res, capacity, res->p);
-    SMI_FAIL_IF(!coef && res->p, SMI_EINVAL, "smi_result_model_average: coef is NULL");
+    SMI_FAIL_IF(!coef && res->p, SMI_EINVAL, "smi_search_result_model_average: coef is NULL");
     memcpy(coef, res->avg_coef, res->p * sizeof *coef);
     if (intercept)
         *intercept = res->avg_intercept;

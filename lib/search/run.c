@@ -209,16 +209,16 @@ static void free_ctx(search_ctx *x)
     free(x->pending);
 }
 
-static int build(search_ctx *x, smi_collector **cols, size_t n, smi_result **out)
+static int build(search_ctx *x, smi_collector **cols, size_t n, smi_search_result **out)
 {
     const struct smi_search *cfg = x->pb->cfg;
     if (cfg->progress && x->st.reported < 1.0)
         cfg->progress(cfg->progress_user, 1.0); /* other threads ran the last tasks */
-    return smi_result_build(x->ds, x->pb, cols, n, &x->info, out);
+    return smi_search_result_build(x->ds, x->pb, cols, n, &x->info, out);
 }
 
 /* Without a checkpoint: one round over the share. */
-static int run_plain(search_ctx *x, smi_result **out)
+static int run_plain(search_ctx *x, smi_search_result **out)
 {
     choose_pending(x);
     SMI_TRY(make_workers(x));
@@ -303,7 +303,7 @@ static void end_round(search_ctx *x, size_t *start)
 
 /* Rounds of work, each ended by a pause and a saved checkpoint; the last one saves the
  * finished state, so that a run started again finds all done and only refits. */
-static int run_checkpointed(search_ctx *x, smi_result **out)
+static int run_checkpointed(search_ctx *x, smi_search_result **out)
 {
     int fresh;
     SMI_TRY(smi_collector_init(&x->acc, x->pb));
@@ -330,7 +330,7 @@ static int run_checkpointed(search_ctx *x, smi_result **out)
     return build(x, &acc, 1, out);
 }
 
-static int search(const smi_dataset *ds, const smi_problem *pb, smi_result **out)
+static int search(const smi_dataset *ds, const smi_problem *pb, smi_search_result **out)
 {
     search_ctx x = { .ds = ds, .pb = pb };
     int rc = make_plan(&x);
@@ -340,7 +340,7 @@ static int search(const smi_dataset *ds, const smi_problem *pb, smi_result **out
     return rc;
 }
 
-SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out)
+SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_run: out is NULL");
     *out = NULL;
@@ -352,11 +352,11 @@ SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_res
     return rc;
 }
 
-SMI_API int smi_score_subset(const smi_dataset *ds, const smi_search *cfg,
+SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg,
                              const size_t *subset, size_t k, double *value)
 {
     SMI_FAIL_IF(!ds || !cfg || !value || (k > 0 && !subset), SMI_EINVAL,
-                "smi_score_subset: NULL argument");
+                "smi_search_score_subset: NULL argument");
     for (size_t i = 0; i < k; i++) {
         SMI_FAIL_IF(subset[i] >= ds->p, SMI_EINVAL, "feature index %zu: the data set has %zu",
                     subset[i], ds->p);

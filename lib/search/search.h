@@ -430,7 +430,7 @@ typedef struct smi_kept {
 } smi_kept;
 
 /* Everything a search over a set of tasks found, in a form that merges exactly and is saved
- * exactly; the reported result is derived from it (smi_result_from_state). Invariants:
+ * exactly; the reported result is derived from it (smi_search_result_from_state). Invariants:
  *   (1) kept[0..n_kept) ascend in sweep order, and n_kept == min(top, n_models);
  *   (2) best[k] is the first model of size k in sweep order (status NONE when none);
  *   (3) hist holds the sweep values of the n_models scored subsets (hist.n == n_models);
@@ -496,14 +496,14 @@ int smi_state_save(const smi_state *s, int kind, const char *path);
 int smi_state_load(smi_state *s, int kind, const char *path, int *missing);
 
 /* Merge the collectors (into the first), refit the kept models, finish the DOS (result.c). */
-int smi_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
-                     size_t n, const smi_run_info *info, smi_result **out);
+int smi_search_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
+                     size_t n, const smi_run_info *info, smi_search_result **out);
 /* The result derived from a refitted state, which it takes over (also on failure). */
-int smi_result_from_state(smi_result **out, smi_state *s);
+int smi_search_result_from_state(smi_search_result **out, smi_state *s);
 
 /* The reported arrays are derived from `state` alone, so a result rebuilt from a saved or
  * merged state answers every accessor identically. */
-struct smi_result {
+struct smi_search_result {
     int criterion;
     size_t p, kmax, n_top;
     uint64_t n_models, n_singular;
@@ -525,6 +525,6 @@ struct smi_result {
 };
 
 /* The posterior part of a result from its state's sums (posterior.c). */
-int smi_posterior_report(smi_result *r, smi_state *s);
+int smi_posterior_report(smi_search_result *r, smi_state *s);
 
 #endif /* SMI_SEARCH_H */

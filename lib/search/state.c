@@ -313,18 +313,18 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
     return rc;
 }
 
-SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts)
+SMI_API int smi_search_result_merge(smi_search_result **out, const smi_search_result *const *parts, size_t n_parts)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_result_merge: out is NULL");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_result_merge: out is NULL");
     *out = NULL;
-    SMI_FAIL_IF(!parts || n_parts == 0, SMI_EINVAL, "smi_result_merge: no parts");
+    SMI_FAIL_IF(!parts || n_parts == 0, SMI_EINVAL, "smi_search_result_merge: no parts");
     const smi_state **states = smi_alloc_array(n_parts, sizeof *states, "merge");
     if (!states)
         return SMI_ENOMEM;
     for (size_t i = 0; i < n_parts; i++) {
         if (!parts[i]) {
             free(states);
-            return smi_error_set(SMI_EINVAL, "smi_result_merge: part %zu is NULL", i + 1);
+            return smi_error_set(SMI_EINVAL, "smi_search_result_merge: part %zu is NULL", i + 1);
         }
         states[i] = &parts[i]->state;
     }
@@ -332,7 +332,7 @@ SMI_API int smi_result_merge(smi_result **out, const smi_result *const *parts, s
     int rc = merge_states(&merged, states, n_parts);
     free(states);
     if (rc == SMI_OK)
-        rc = smi_result_from_state(out, &merged);
+        rc = smi_search_result_from_state(out, &merged);
     return rc;
 }
 

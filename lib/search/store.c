@@ -252,21 +252,21 @@ int smi_state_save(const smi_state *s, int kind, const char *path)
     return rc;
 }
 
-SMI_API int smi_result_save(const smi_result *res, const char *path)
+SMI_API int smi_search_result_save(const smi_search_result *res, const char *path)
 {
-    SMI_FAIL_IF(!res || !path, SMI_EINVAL, "smi_result_save: NULL argument");
-    SMI_FAIL_IF(!*path, SMI_EINVAL, "smi_result_save: the path is empty");
+    SMI_FAIL_IF(!res || !path, SMI_EINVAL, "smi_search_result_save: NULL argument");
+    SMI_FAIL_IF(!*path, SMI_EINVAL, "smi_search_result_save: the path is empty");
     return smi_state_save(&res->state, SMI_STATE_RESULT, path);
 }
 
-SMI_API int smi_result_load(smi_result **out, const char *path)
+SMI_API int smi_search_result_load(smi_search_result **out, const char *path)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_result_load: out is NULL");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_result_load: out is NULL");
     *out = NULL;
-    SMI_FAIL_IF(!path, SMI_EINVAL, "smi_result_load: path is NULL");
+    SMI_FAIL_IF(!path, SMI_EINVAL, "smi_search_result_load: path is NULL");
     smi_state s;
     SMI_TRY(smi_state_load(&s, SMI_STATE_RESULT, path, NULL));
-    int rc = smi_result_from_state(out, &s);
+    int rc = smi_search_result_from_state(out, &s);
     /* The parser checked every range; what is left is a state that contradicts itself. */
     if (rc != SMI_OK && rc != SMI_ENOMEM) {
         char why[256];

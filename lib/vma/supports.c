@@ -1,7 +1,7 @@
 /* Sparse paths in context (DESIGN.md 4.6): the distinct supports along a LARS or
- * coordinate-descent path, each refitted by least squares and scored as smi_score_subset
+ * coordinate-descent path, each refitted by least squares and scored as smi_search_score_subset
  * scores a subset (smi_refit, lib/search/refit.c), so that a support's criterion is the
- * value an exhaustive search reports for the same subset and smi_result_rank can place it.
+ * value an exhaustive search reports for the same subset and smi_search_result_rank can place it.
  * Where the supports come from:
  *   - LARS: the path is linear between knots, so on the segment from knot t-1 to knot t the
  *     nonzero coefficients are the features active at either end (one entering at knot t-1
@@ -112,7 +112,7 @@ static int add_support(smi_path_supports *l, const size_t *idx, size_t k, double
 }
 
 /* LARS: the support of segment t is active(t-1) united with active(t) (see the top). */
-static int collect_lars(smi_path_supports *l, const struct smi_lars *path, size_t *idx,
+static int collect_lars(smi_path_supports *l, const struct smi_lars_result *path, size_t *idx,
                         unsigned char *in)
 {
     size_t p = path->p;
@@ -180,7 +180,7 @@ static int finish(smi_path_supports *l, int rc, const smi_dataset *ds, const smi
     return SMI_OK;
 }
 
-SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *path,
+SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_result *path,
                                         const smi_search *cfg, smi_path_supports **out)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_path_supports_from_lars: out is NULL");
@@ -202,7 +202,7 @@ SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *p
     return finish(l, rc, ds, cfg, out);
 }
 
-SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso *fit,
+SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso_result *fit,
                                          const smi_search *cfg, smi_path_supports **out)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_path_supports_from_lasso: out is NULL");
@@ -211,7 +211,7 @@ SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso 
                 "smi_path_supports_from_lasso: ds, fit or cfg is NULL");
     SMI_FAIL_IF(cfg->criterion == SMI_CRIT_CV && ds->n_folds == 0, SMI_EINVAL,
                 "%s: the CV criterion needs folds on the data set", __func__);
-    size_t p = smi_lasso_p(fit), L = smi_lasso_n_lambdas(fit);
+    size_t p = smi_lasso_result_p(fit), L = smi_lasso_result_n_lambdas(fit);
     SMI_FAIL_IF(p != ds->p, SMI_EINVAL,
                 "smi_path_supports_from_lasso: the LASSO fit has %zu features, the data set %zu",
                 p, ds->p);
@@ -221,9 +221,9 @@ SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso 
     size_t *idx = smi_alloc_array(p, sizeof *idx, "path supports");
     int rc = l && lambda && coef && idx ? SMI_OK : SMI_ENOMEM;
     if (rc == SMI_OK && L > 0)
-        rc = smi_lasso_lambdas(fit, L, lambda);
+        rc = smi_lasso_result_lambdas(fit, L, lambda);
     if (rc == SMI_OK && L > 0)
-        rc = smi_lasso_coefficients(fit, L * p, coef, NULL);
+        rc = smi_lasso_result_coefficients(fit, L * p, coef, NULL);
     if (rc == SMI_OK)
         rc = collect_lasso(l, lambda, coef, L, p, idx);
     free(lambda), free(coef), free(idx);

@@ -15,7 +15,7 @@
  *   (3) search is a private copy (smi_vma_copy_search) with threads 1, one shard, no checkpoint
  *       or progress, top 1 and no model posterior; folds >= 2 when its criterion is CV;
  *   (4) has_lasso when method == SMI_VMA_LASSO_CV: lasso is then a private deep copy
- *       (smi_lasso_config_copy) with threads 1 and lasso_folds >= 2.
+ *       (smi_lasso_copy) with threads 1 and lasso_folds >= 2.
  *
  * Invariants of struct smi_vma_result, for each size index s < S:
  *   (1) sum_k chosen[s (p + 1) + k] + failures[s] == T  (a failure chooses nothing);
@@ -52,7 +52,7 @@ struct smi_vma {
     smi_search *search;
     size_t folds;      /* SMI_CRIT_CV's folds per data set */
     int has_lasso;
-    struct smi_lasso_config lasso;
+    struct smi_lasso lasso;
     size_t lasso_folds;
     int one_se;
     smi_progress_fn progress;

@@ -197,17 +197,17 @@ SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t fo
     return SMI_OK;
 }
 
-SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso_config *lasso, size_t folds,
+SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds,
                               int one_se)
 {
     CHECK_CFG(cfg);
     SMI_FAIL_IF(folds < 2, SMI_EINVAL, "%zu folds for the LASSO: need at least 2", folds);
-    struct smi_lasso_config copy, defaults;
+    struct smi_lasso copy, defaults;
     if (!lasso) {
         smi_lasso_config_defaults(&defaults);
         lasso = &defaults;
     }
-    SMI_TRY(smi_lasso_config_copy(&copy, lasso));
+    SMI_TRY(smi_lasso_copy(&copy, lasso));
     copy.threads = 1; /* one data set per thread already */
     if (cfg->has_lasso)
         smi_lasso_config_release(&cfg->lasso);

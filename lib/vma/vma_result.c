@@ -24,23 +24,23 @@ SMI_API void smi_vma_result_free(smi_vma_result *res)
     SMI_FAIL_IF((capacity) < (need), SMI_EINVAL, "%s: capacity %zu, need %zu", __func__,   \
                 (size_t)(capacity), (size_t)(need))
 
-SMI_API size_t smi_vma_n_sizes(const smi_vma_result *res) { return res ? res->S : 0; }
-SMI_API size_t smi_vma_trials(const smi_vma_result *res) { return res ? res->T : 0; }
-SMI_API size_t smi_vma_p(const smi_vma_result *res) { return res ? res->p : 0; }
+SMI_API size_t smi_vma_result_n_sizes(const smi_vma_result *res) { return res ? res->S : 0; }
+SMI_API size_t smi_vma_result_trials(const smi_vma_result *res) { return res ? res->T : 0; }
+SMI_API size_t smi_vma_result_p(const smi_vma_result *res) { return res ? res->p : 0; }
 
-SMI_API int smi_vma_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes)
+SMI_API int smi_vma_result_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes)
 {
     CHECK(res, sizes, capacity, res->S);
     memcpy(sizes, res->sizes, res->S * sizeof *sizes);
     return SMI_OK;
 }
 
-SMI_API int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *features,
+SMI_API int smi_vma_result_model(const smi_vma_result *res, size_t capacity, size_t *features,
                           double *coefficients, size_t *k, double *intercept, double *noise_sd)
 {
-    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_vma_model: res is NULL");
+    SMI_FAIL_IF(!res, SMI_EINVAL, "smi_vma_result_model: res is NULL");
     SMI_FAIL_IF((features || coefficients) && capacity < res->k, SMI_EINVAL,
-                "smi_vma_model: capacity %zu, the model has %zu features", capacity, res->k);
+                "smi_vma_result_model: capacity %zu, the model has %zu features", capacity, res->k);
     if (features)
         memcpy(features, res->features, res->k * sizeof *features);
     if (coefficients)
@@ -54,14 +54,14 @@ SMI_API int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *fe
     return SMI_OK;
 }
 
-SMI_API int smi_vma_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates)
+SMI_API int smi_vma_result_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates)
 {
     CHECK(res, rates, capacity, res->S);
     memcpy(rates, res->rate, res->S * sizeof *rates);
     return SMI_OK;
 }
 
-SMI_API int smi_vma_selection_frequency(const smi_vma_result *res, size_t capacity,
+SMI_API int smi_vma_result_selection_frequency(const smi_vma_result *res, size_t capacity,
                                         double *frequency)
 {
     CHECK(res, frequency, capacity, res->S * res->p);
@@ -69,14 +69,14 @@ SMI_API int smi_vma_selection_frequency(const smi_vma_result *res, size_t capaci
     return SMI_OK;
 }
 
-SMI_API int smi_vma_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+SMI_API int smi_vma_result_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts)
 {
     CHECK(res, counts, capacity, res->S * (res->p + 1));
     memcpy(counts, res->chosen, res->S * (res->p + 1) * sizeof *counts);
     return SMI_OK;
 }
 
-SMI_API int smi_vma_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+SMI_API int smi_vma_result_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts)
 {
     CHECK(res, counts, capacity, res->S);
     memcpy(counts, res->failures, res->S * sizeof *counts);

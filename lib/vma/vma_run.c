@@ -73,16 +73,16 @@ static int fit_coefficients(const smi_dataset *ds, const smi_vma *cfg, smi_vma_p
 /* noise_sd < 0: sigma = beta^-1/2 at the evidence optimum of the subset on the data. */
 static int fit_noise(const smi_dataset *ds, const smi_vma *cfg, smi_vma_plan *pl)
 {
-    smi_evidence_config *ecfg;
-    smi_evidence *ev = NULL;
-    SMI_TRY(smi_evidence_config_create(&ecfg));
+    smi_evidence *ecfg;
+    smi_evidence_result *ev = NULL;
+    SMI_TRY(smi_evidence_create(&ecfg));
     int rc = smi_evidence_set_mode(ecfg, SMI_HYPER_OPTIMIZE);
     if (rc == SMI_OK)
-        rc = smi_evidence_fit(ds, cfg->features, cfg->k, ecfg, &ev);
+        rc = smi_evidence_run(ds, cfg->features, cfg->k, ecfg, &ev);
     if (rc == SMI_OK)
-        pl->noise_sd = smi_evidence_noise_sd(ev);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(ecfg);
+        pl->noise_sd = smi_evidence_result_noise_sd(ev);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(ecfg);
     return rc == SMI_OK ? SMI_OK : explain(rc, "the model's noise from its evidence on the data");
 }
 

@@ -72,10 +72,10 @@ static int choose_by_lasso(const smi_vma_plan *pl, smi_dataset *d, uint64_t fold
     const smi_vma *cfg = pl->cfg;
     size_t folds = cfg->lasso_folds < d->n ? cfg->lasso_folds : d->n, at_min, at_1se;
     SMI_TRY(smi_dataset_set_kfold(d, folds, 1, fold_seed));
-    smi_lasso *fit;
+    smi_lasso_result *fit;
     /* A column that the draw left constant is held at 0, as in a CV training set. */
     SMI_TRY(smi_lasso_run(d, &cfg->lasso, 1, 0, &fit, "VMA LASSO-CV"));
-    int rc = smi_lasso_cv_choice(fit, &at_min, &at_1se);
+    int rc = smi_lasso_result_cv_choice(fit, &at_min, &at_1se);
     if (rc == SMI_OK) {
         const double *coef = fit->coef + (cfg->one_se ? at_1se : at_min) * fit->p;
         for (size_t j = 0; j < d->p; j++)
@@ -84,7 +84,7 @@ static int choose_by_lasso(const smi_vma_plan *pl, smi_dataset *d, uint64_t fold
                 ++*size;
             }
     }
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
     return rc;
 }
 

@@ -151,7 +151,7 @@ static inline double bench_cpu_now(void)
  * clock); *cpu (may be NULL) gets the CPU seconds of all its threads, which depend less on
  * other processes competing for the cores than the wall clock does. */
 static inline double bench_run_search(const smi_dataset *ds, const smi_search *cfg,
-                                      smi_result **res, double *cpu)
+                                      smi_search_result **res, double *cpu)
 {
     double c0 = bench_cpu_now(), t0 = bench_now();
     if (smi_search_run(ds, cfg, res) != SMI_OK) {

@@ -32,7 +32,7 @@ int main(void)
             double max_rel, naive = naive_rate(ds, cfg, criterion, p, 0.3, 3, &max_rel);
             double subsets = (double)((1ULL << p) - 1);
             printf("naive %s (n = %d, p = %zu, %s): %.3g subsets/s (median of 3); whole search "
-                   "would take %.3g s; agrees with smi_score_subset to %.1e relative\n",
+                   "would take %.3g s; agrees with smi_search_score_subset to %.1e relative\n",
                    smi_criterion_name(criterion), N, p,
                    criterion == SMI_CRIT_CV ? "dgels per subset and fold, 10 folds"
                                             : "QR per subset, leverages",
@@ -40,21 +40,21 @@ int main(void)
             for (size_t threads = 1; threads <= 2; threads++) {
                 double t[RUNS], cpu[RUNS];
                 char buf[128];
-                smi_result *res = NULL;
+                smi_search_result *res = NULL;
                 smi_search_set_threads(cfg, threads);
                 for (int r = 0; r < RUNS; r++) {
-                    smi_result_free(res);
+                    smi_search_result_free(res);
                     t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
                 }
                 double rate = subsets / bench_median(t, RUNS);
                 printf("es %s%s n = %d p = %zu, %.4g subsets (%llu singular), %zu thread%s: %s; "
                        "%.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive\n",
                        smi_criterion_name(criterion), criterion == SMI_CRIT_CV ? " 10-fold" : "",
-                       N, p, subsets, (unsigned long long)smi_result_n_singular(res), threads,
+                       N, p, subsets, (unsigned long long)smi_search_result_n_singular(res), threads,
                        threads > 1 ? "s" : "", bench_spread(t, RUNS, buf, sizeof buf), rate,
                        rate / (double)threads, subsets / bench_median(cpu, RUNS), rate / naive);
                 fflush(stdout);
-                smi_result_free(res);
+                smi_search_result_free(res);
             }
             smi_search_free(cfg);
             smi_dataset_free(ds);

@@ -1,4 +1,4 @@
-/* Benchmark: the Bayesian evidence of one model (smi_evidence_fit), k = 10 features of
+/* Benchmark: the Bayesian evidence of one model (smi_evidence_run), k = 10 features of
  * p = 20, n = 100 samples, in each hyperparameter mode; the optimised mode against a naive
  * implementation measured in the same run on the same models.
  * The naive reference is what a person writes first from the textbook (Bishop 3.5.2): form
@@ -142,8 +142,8 @@ static double naive_optimize(const double *X, const double *y, const size_t *S, 
                   alpha * m2);
 }
 
-/* Seconds for one pass of smi_evidence_fit over `count` models; sums iterations and F. */
-static double time_library(const smi_dataset *ds, const smi_evidence_config *cfg,
+/* Seconds for one pass of smi_evidence_run over `count` models; sums iterations and F. */
+static double time_library(const smi_dataset *ds, const smi_evidence *cfg,
                            const size_t *subsets, size_t count, double *F, double *iters,
                            size_t *failures, double *cpu)
 {
@@ -151,14 +151,14 @@ static double time_library(const smi_dataset *ds, const smi_evidence_config *cfg
     *iters = 0.0;
     *failures = 0;
     for (size_t m = 0; m < count; m++) {
-        smi_evidence *ev = NULL;
-        int rc = smi_evidence_fit(ds, subsets + m * K, K, cfg, &ev);
+        smi_evidence_result *ev = NULL;
+        int rc = smi_evidence_run(ds, subsets + m * K, K, cfg, &ev);
         if (rc != SMI_OK)
             (*failures)++;
         if (F)
-            F[m] = smi_evidence_free_energy(ev);
-        *iters += (double)smi_evidence_iterations(ev);
-        smi_evidence_free(ev);
+            F[m] = smi_evidence_result_free_energy(ev);
+        *iters += (double)smi_evidence_result_iterations(ev);
+        smi_evidence_result_free(ev);
     }
     *iters /= (double)count;
     double t = bench_now() - t0;
@@ -206,8 +206,8 @@ int main(void)
         { SMI_HYPER_NG, "normal-gamma" },
     };
     for (size_t md = 0; md < sizeof modes / sizeof modes[0]; md++) {
-        smi_evidence_config *cfg;
-        smi_evidence_config_create(&cfg);
+        smi_evidence *cfg;
+        smi_evidence_create(&cfg);
         smi_evidence_set_mode(cfg, modes[md].mode);
         double t[RUNS], cpu[RUNS], iters = 0.0;
         size_t failures = 0;
@@ -232,7 +232,7 @@ int main(void)
         }
         printf("\n");
         fflush(stdout);
-        smi_evidence_config_free(cfg);
+        smi_evidence_free(cfg);
     }
     smi_dataset_free(ds);
     free(X);

@@ -4,7 +4,7 @@
  * Z_S'Z_S and Z_S'y from the standardised data, then for every ratio a Cholesky
  * factorisation of lambda I + Z_S'Z_S (dpotrf), ln|.| and R from a solve (dpotrs), and the
  * log-sum-exp over the grid. Its rate is timed on random subsets of the search's mix of sizes
- * and extrapolated; its values are checked against smi_score_subset.
+ * and extrapolated; its values are checked against smi_search_score_subset.
  * Also: the cost of the posterior itself (fe with and without it), and at p <= 20 that
  * of the exact model averaging, which the p = 20 runs include.
  *
@@ -125,8 +125,8 @@ static double naive_rate(const smi_dataset *ds, const smi_search *cfg)
         sink += v;
         if (m % 500 == 0) {
             double want;
-            if (smi_score_subset(ds, cfg, s, k, &want) != SMI_OK) {
-                fprintf(stderr, "smi_score_subset: %s\n", smi_last_error());
+            if (smi_search_score_subset(ds, cfg, s, k, &want) != SMI_OK) {
+                fprintf(stderr, "smi_search_score_subset: %s\n", smi_last_error());
                 exit(1);
             }
             checked = fmax(checked, fabs(v - want) / fmax(1.0, fabs(want)));
@@ -158,17 +158,17 @@ static double run(const smi_dataset *ds, int criterion, size_t threads, int prio
 {
     size_t p = smi_dataset_p(ds);
     smi_search *cfg = config(criterion, threads, prior);
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     double t[MAX_RUNS], cpu[MAX_RUNS], subsets = (double)((1ULL << p) - 1);
     char buf[128];
     for (int r = 0; r < runs; r++) {
-        smi_result_free(res);
+        smi_search_result_free(res);
         t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
     }
     double med = bench_median(t, runs), rate = subsets / med;
     double total = NAN, incl[64];
-    smi_result_log_evidence_total(res, &total);
-    smi_result_posterior_inclusion(res, 64, incl);
+    smi_search_result_log_evidence_total(res, &total);
+    smi_search_result_posterior_inclusion(res, 64, incl);
     printf("es %s n = %d p = %zu, %.4g subsets, %zu thread%s, posterior %s: %s; %.3g subsets/s, "
            "%.3g per CPU-second",
            smi_criterion_name(criterion), N, p, subsets, threads, threads > 1 ? "s" : "",
@@ -180,7 +180,7 @@ static double run(const smi_dataset *ds, int criterion, size_t threads, int prio
         printf("; ln evidence %.6g, inclusion of x1 %.4f, x2 %.4f", total, incl[0], incl[1]);
     printf("\n");
     fflush(stdout);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     return med;
 }

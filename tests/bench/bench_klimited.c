@@ -39,7 +39,7 @@ int main(int argc, char **argv)
     double naive = naive_rate(ds, cfg, SMI_CRIT_BIC, K, 0.3, 3, &max_rel);
     printf("naive per-subset dgels (BIC, n = %d, p = %zu, sizes 1..%d, random subsets): "
            "%.3g subsets/s (median of 3); whole search would take %.3g s (%.3g h); agrees with "
-           "smi_score_subset to %.1e relative\n",
+           "smi_search_score_subset to %.1e relative\n",
            N, p, K, naive, subsets / naive, subsets / naive / 3600.0, max_rel);
     char rss[128];
     printf("before the search (the data set and the naive loop): %s\n",
@@ -48,26 +48,26 @@ int main(int argc, char **argv)
     for (size_t th = threads ? threads : 1; th <= (threads ? threads : 2); th++) {
         double t[MAX_RUNS], cpu[MAX_RUNS];
         char buf[128];
-        smi_result *res = NULL;
+        smi_search_result *res = NULL;
         smi_search_set_threads(cfg, th);
         for (int r = 0; r < runs; r++) {
-            smi_result_free(res);
+            smi_search_result_free(res);
             t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
         }
         double rate = subsets / bench_median(t, runs);
         double best = NAN;
         size_t best_features[K], best_k = 0;
-        smi_result_model(res, 0, K, best_features, NULL, &best_k, &best, NULL, NULL);
+        smi_search_result_model(res, 0, K, best_features, NULL, &best_k, &best, NULL, NULL);
         double cpu_rate = subsets / bench_median(cpu, runs);
         printf("es-%d bic n = %d p = %zu, %.4g subsets (%llu scored, %llu singular), %zu "
                "thread%s: %s; %.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive; "
                "best bic %.6g with %zu features; %s\n",
-               K, N, p, subsets, (unsigned long long)smi_result_n_models(res),
-               (unsigned long long)smi_result_n_singular(res), th, th > 1 ? "s" : "",
+               K, N, p, subsets, (unsigned long long)smi_search_result_n_models(res),
+               (unsigned long long)smi_search_result_n_singular(res), th, th > 1 ? "s" : "",
                bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)th, cpu_rate,
                rate / naive, best, best_k, bench_rss_phrase(rss, sizeof rss));
         fflush(stdout);
-        smi_result_free(res);
+        smi_search_result_free(res);
     }
     printf("for scale: one %zu x %zu Gram matrix of doubles is %.1f MiB\n", p + 1, p + 1,
            (double)(p + 1) * (double)(p + 1) * 8.0 / 1048576.0);

@@ -212,7 +212,7 @@ static double time_library(const smi_dataset *ds, int cv, double *lo, double *hi
 {
     double t[RUNS];
     for (int r = 0; r < runs; r++) {
-        smi_lasso *fit = NULL;
+        smi_lasso_result *fit = NULL;
         double t0 = bench_now();
         int rc = cv ? smi_lasso_cv(ds, NULL, &fit) : smi_lasso_fit(ds, NULL, &fit);
         t[r] = bench_now() - t0;
@@ -220,7 +220,7 @@ static double time_library(const smi_dataset *ds, int cv, double *lo, double *hi
             fprintf(stderr, "smi_lasso_%s: %s\n", cv ? "cv" : "fit", smi_last_error());
             exit(1);
         }
-        smi_lasso_free(fit);
+        smi_lasso_result_free(fit);
     }
     double med = bench_median(t, runs);
     *lo = t[0];
@@ -253,17 +253,17 @@ int main(int argc, char **argv)
     close(fd);
     write_csv(csv, X, y, n, p);
 
-    smi_lasso *fit = NULL;
+    smi_lasso_result *fit = NULL;
     if (smi_lasso_fit(ds, NULL, &fit) != SMI_OK)
         return 1;
-    size_t L = smi_lasso_n_lambdas(fit);
+    size_t L = smi_lasso_result_n_lambdas(fit);
     double *lambdas = malloc(L * sizeof *lambdas), *coef = malloc(L * p * sizeof *coef);
-    smi_lasso_lambdas(fit, L, lambdas);
-    smi_lasso_coefficients(fit, L * p, coef, NULL);
+    smi_lasso_result_lambdas(fit, L, lambdas);
+    smi_lasso_result_coefficients(fit, L * p, coef, NULL);
     size_t nnz = 0;
     for (size_t j = 0; j < p; j++)
         nnz += coef[(L - 1) * p + j] != 0.0;
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
 
     double lo, hi, cv_lo, cv_hi;
     double ours = time_library(ds, 0, &lo, &hi, RUNS);

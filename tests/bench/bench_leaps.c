@@ -3,7 +3,7 @@
  * (n = 100, p = 20 and 25) written to a temporary CSV file; R is run from here through
  * popen("Rscript -e ..."). leaps finds the best model of each size by branch and bound
  * (it does not visit every subset); libsparsemi scores all 2^p - 1 subsets (criterion RSS,
- * top 1, DOS included) and reports smi_result_best_of_size. Prints both times (leaps: the
+ * top 1, DOS included) and reports smi_search_result_best_of_size. Prints both times (leaps: the
  * regsubsets call alone, timed inside R, median of 3; libsparsemi: median of 3 on 1 and
  * 2 threads), their ratio, and whether the best model of each size agrees (same features,
  * RSS to 1e-9 relative). Without R or leaps it prints
@@ -105,7 +105,7 @@ static leaps_out run_leaps(const char *csv, size_t p)
     return out;
 }
 
-static double library_time(const smi_dataset *ds, size_t threads, smi_result **res)
+static double library_time(const smi_dataset *ds, size_t threads, smi_search_result **res)
 {
     smi_search *cfg;
     double t[RUNS], cpu[RUNS];
@@ -115,7 +115,7 @@ static double library_time(const smi_dataset *ds, size_t threads, smi_result **r
     smi_search_set_threads(cfg, threads);
     *res = NULL;
     for (int r = 0; r < RUNS; r++) {
-        smi_result_free(*res);
+        smi_search_result_free(*res);
         t[r] = bench_run_search(ds, cfg, res, &cpu[r]);
     }
     smi_search_free(cfg);
@@ -137,12 +137,12 @@ int main(void)
     for (size_t c = 0; c < sizeof ps / sizeof *ps; c++) {
         size_t p = ps[c];
         smi_dataset *ds = bench_dataset(N, p, 2718, 1.0);
-        smi_result *res, *res2;
+        smi_search_result *res, *res2;
         printf("best subset of every size, n = %d, p = %zu (%.4g subsets):\n", N, p,
                (double)((1ULL << p) - 1));
         double t1 = library_time(ds, 1, &res);
         double t2 = library_time(ds, 2, &res2);
-        smi_result_free(res2);
+        smi_search_result_free(res2);
         write_csv(csv, ds);
         leaps_out lp = run_leaps(csv, p);
         if (!lp.ok) {
@@ -153,7 +153,7 @@ int main(void)
             for (size_t k = 1; k <= p; k++) {
                 size_t features[MAX_P];
                 double rss = NAN;
-                int st = smi_result_best_of_size(res, k, MAX_P, features, NULL, &rss, NULL, NULL);
+                int st = smi_search_result_best_of_size(res, k, MAX_P, features, NULL, &rss, NULL, NULL);
                 int agree = st == SMI_OK && lp.size[k] == k &&
                             memcmp(features, lp.features[k], k * sizeof *features) == 0;
                 double rel = fabs(rss - lp.rss[k]) / fmax(fabs(lp.rss[k]), 1e-300);
@@ -178,7 +178,7 @@ int main(void)
                                  : "libsparsemi is faster");
         }
         fflush(stdout);
-        smi_result_free(res);
+        smi_search_result_free(res);
         smi_dataset_free(ds);
     }
     unlink(csv);

@@ -6,7 +6,7 @@
  *  - LOO: one QR per subset (dgeqrf, dorgqr), residuals and leverages from Q (closed form).
  * The rate is measured on random subsets drawn like the search's own mix of sizes, so that
  * it can be extrapolated to the whole search; the values are checked against
- * smi_score_subset so that both compute the same thing. */
+ * smi_search_score_subset so that both compute the same thing. */
 #ifndef SMI_BENCH_NAIVE_H
 #define SMI_BENCH_NAIVE_H
 
@@ -213,7 +213,7 @@ static inline size_t naive_random_subset(uint64_t *state, size_t p, size_t kmax,
 
 /* Naive subsets per second: random subsets (sizes 1..kmax) scored one by one for at least
  * `seconds`; median of `runs` such timings. Before timing, the naive values of 50 subsets
- * are compared with smi_score_subset under cfg; *max_rel gets the largest relative
+ * are compared with smi_search_score_subset under cfg; *max_rel gets the largest relative
  * difference (NAN when not compared: FE). */
 static inline double naive_rate(const smi_dataset *ds, const smi_search *cfg, int criterion,
                                 size_t kmax, double seconds, int runs, double *max_rel)
@@ -228,7 +228,7 @@ static inline double naive_rate(const smi_dataset *ds, const smi_search *cfg, in
     for (int i = 0; i < 50 && criterion != SMI_CRIT_FE; i++) {
         size_t k = naive_random_subset(&state, c.p, kmax, subset);
         double ref, value = naive_score(&c, criterion, subset, k);
-        if (smi_score_subset(ds, cfg, subset, k, &ref) != SMI_OK)
+        if (smi_search_score_subset(ds, cfg, subset, k, &ref) != SMI_OK)
             continue; /* singular: not compared */
         double rel = fabs(value - ref) / fmax(fabs(ref), 1e-300);
         *max_rel = rel > *max_rel || isnan(rel) ? rel : *max_rel;

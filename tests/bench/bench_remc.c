@@ -55,7 +55,7 @@ static void proposal_rate(const smi_dataset *ds, int criterion)
         smi_remc_result_free(res);
         res = run_remc(ds, scfg, 1, 2000, &t[r]);
     }
-    double proposals = (double)smi_remc_n_proposals(res), med = bench_median(t, 3);
+    double proposals = (double)smi_remc_result_n_proposals(res), med = bench_median(t, 3);
     double naive = naive_rate(ds, scfg, criterion == SMI_CRIT_FE ? SMI_CRIT_RSS : criterion, 10,
                               0.3, 3, &max_rel);
     printf("remc %s n = %d p = %zu, size <= 10, 16 replicas, 1 thread: %.4g proposals in "
@@ -75,7 +75,7 @@ static void crossover(void)
         smi_search *scfg;
         smi_search_create(&scfg);
         smi_search_set_threads(scfg, 2);
-        smi_result *ex;
+        smi_search_result *ex;
         double cpu, te = bench_run_search(ds, scfg, &ex, &cpu), tr;
         smi_remc_result *rr = run_remc(ds, scfg, 2, 0, &tr);
         printf("crossover p = %zu (2^p - 1 = %.3g subsets), 2 threads: exhaustive %.3f s, "
@@ -83,7 +83,7 @@ static void crossover(void)
                te, tr, te < tr ? "enumerate" : "sample");
         fflush(stdout);
         smi_remc_result_free(rr);
-        smi_result_free(ex);
+        smi_search_result_free(ex);
         smi_search_free(scfg);
         smi_dataset_free(ds);
     }
@@ -112,8 +112,8 @@ static void planted(void)
      * inside the best model. */
     size_t f[8], k, best[8], best_k = 0, three = SIZE_MAX;
     double value, best_value = 0.0;
-    for (size_t r = 0; r < smi_remc_n_top(res); r++) {
-        smi_remc_model(res, r, 8, f, &k, &value);
+    for (size_t r = 0; r < smi_remc_result_n_top(res); r++) {
+        smi_remc_result_model(res, r, 8, f, &k, &value);
         if (r == 0)
             memcpy(best, f, k * sizeof *f), best_k = k, best_value = value;
         if (k == 3 && three == SIZE_MAX)
@@ -124,9 +124,9 @@ static void planted(void)
         inside += best[i] == 17 || best[i] == 88 || best[i] == 150;
     printf("planted p = %d, size <= 5 (%.4g subsets), 2 threads: %.2f s, %.4g proposals; the "
            "best model (k = %zu, BIC %.6g) holds %d of the planted {17, 88, 150}; the best of "
-           "size 3 %s the planted model; DOS on %zu bins\n", P, smi_remc_n_states(res), t,
-           (double)smi_remc_n_proposals(res), best_k, best_value, inside,
-           three < SIZE_MAX - 1 ? "is" : "is NOT", smi_remc_n_bins(res));
+           "size 3 %s the planted model; DOS on %zu bins\n", P, smi_remc_result_n_states(res), t,
+           (double)smi_remc_result_n_proposals(res), best_k, best_value, inside,
+           three < SIZE_MAX - 1 ? "is" : "is NOT", smi_remc_result_n_bins(res));
     smi_remc_result_free(res);
     smi_search_free(scfg);
     smi_dataset_free(ds);

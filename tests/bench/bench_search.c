@@ -23,7 +23,7 @@ static void run(const smi_dataset *ds, int criterion, size_t threads, int runs, 
 {
     size_t p = smi_dataset_p(ds);
     smi_search *cfg;
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     double t[MAX_RUNS], cpu[MAX_RUNS], subsets = (double)((1ULL << p) - 1);
     char buf[128];
     smi_search_create(&cfg);
@@ -35,23 +35,23 @@ static void run(const smi_dataset *ds, int criterion, size_t threads, int runs, 
     smi_search_set_top(cfg, 100);
     smi_search_set_bins(cfg, 64);
     for (int r = 0; r < runs; r++) {
-        smi_result_free(res);
+        smi_search_result_free(res);
         t[r] = bench_run_search(ds, cfg, &res, &cpu[r]);
     }
     double med = bench_median(t, runs), rate = subsets / med;
     double cpu_rate = subsets / bench_median(cpu, runs);
     double best = NAN;
-    smi_result_model(res, 0, 0, NULL, NULL, NULL, &best, NULL, NULL);
+    smi_search_result_model(res, 0, 0, NULL, NULL, NULL, &best, NULL, NULL);
     printf("es %s n = %d p = %zu, %.4g subsets (%llu scored, %llu singular), %zu thread%s: "
            "%s; %.3g subsets/s, %.3g per thread, %.3g per CPU-second; %.0fx naive; best %s "
            "%.6g\n",
            smi_criterion_name(criterion), N, p, subsets,
-           (unsigned long long)smi_result_n_models(res),
-           (unsigned long long)smi_result_n_singular(res), threads, threads > 1 ? "s" : "",
+           (unsigned long long)smi_search_result_n_models(res),
+           (unsigned long long)smi_search_result_n_singular(res), threads, threads > 1 ? "s" : "",
            bench_spread(t, runs, buf, sizeof buf), rate, rate / (double)threads, cpu_rate,
            rate / naive, smi_criterion_name(criterion), best);
     fflush(stdout);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
 }
 
@@ -71,7 +71,7 @@ int main(int argc, char **argv)
     double naive = naive_rate(ds, cfg, SMI_CRIT_BIC, p, 0.3, 3, &max_rel);
     smi_search_free(cfg);
     printf("naive per-subset dgels (BIC, n = %d, p = %zu, random subsets): %.3g subsets/s "
-           "(median of 3), whole search would take %.3g s; agrees with smi_score_subset to "
+           "(median of 3), whole search would take %.3g s; agrees with smi_search_score_subset to "
            "%.1e relative\n",
            N, p, naive, (double)((1ULL << p) - 1) / naive, max_rel);
     fflush(stdout);

@@ -50,7 +50,7 @@ static double vma_rate(const smi_dataset *ds, smi_vma *cfg, size_t trials, size_
         if (smi_vma_run(ds, cfg, &res) != SMI_OK)
             die("smi_vma_run");
         t[r] = bench_now() - t0;
-        smi_vma_recovery_rate(res, S, rates);
+        smi_vma_result_recovery_rate(res, S, rates);
         smi_vma_result_free(res);
     }
     return (double)(S * trials) / bench_median(t, RUNS);
@@ -69,7 +69,7 @@ static model model_as_used(const smi_dataset *ds)
     smi_vma_result *res;
     model m;
     if (smi_vma_run(ds, cfg, &res) != SMI_OK
-        || smi_vma_model(res, 3, NULL, m.coef, NULL, &m.intercept, &m.sigma) != SMI_OK)
+        || smi_vma_result_model(res, 3, NULL, m.coef, NULL, &m.intercept, &m.sigma) != SMI_OK)
         die("smi_vma_run");
     smi_vma_result_free(res);
     smi_vma_free(cfg);
@@ -95,16 +95,16 @@ static int naive_trial(const double *X, const model *m, size_t n, uint64_t *st, 
     }
     smi_dataset *d;
     smi_search *cfg;
-    smi_result *res;
+    smi_search_result *res;
     if (smi_dataset_create(&d, n, P, Xs, ys, NULL, NULL) != SMI_OK
         || smi_search_create(&cfg) != SMI_OK || smi_search_set_top(cfg, 1) != SMI_OK
         || smi_search_run(d, cfg, &res) != SMI_OK)
         die("naive trial");
     size_t f[P], k = 0;
-    int hit = smi_result_n_top(res) > 0
-              && smi_result_model(res, 0, P, f, NULL, &k, NULL, NULL, NULL) == SMI_OK && k == 3
+    int hit = smi_search_result_n_top(res) > 0
+              && smi_search_result_model(res, 0, P, f, NULL, &k, NULL, NULL, NULL) == SMI_OK && k == 3
               && f[0] == truth[0] && f[1] == truth[1] && f[2] == truth[2];
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(d);
     return hit;

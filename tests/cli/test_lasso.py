@@ -553,7 +553,7 @@ class TestOnDos(CliTestCase):
 
     def test_few_kept_models_bound_the_rank(self):
         """With --top 5 most ranks come from the DOS: bounded, and the JSON's rank (computed
-        by the program) equals the library's smi_result_rank on the same search."""
+        by the program) equals the library's smi_search_result_rank on the same search."""
         res, path, _ = self.d.es("--top", "5", "--bins", "16")
         values = [v for v, _ in self.bic]
         by_result = self.d.lasso_json("--on-dos", res)["on_dos"]

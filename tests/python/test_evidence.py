@@ -1,4 +1,4 @@
-"""The optimised Bayesian evidence of one model (smi_evidence_fit, called through the
+"""The optimised Bayesian evidence of one model (smi_evidence_run, called through the
 generated ctypes declarations) against scikit-learn's BayesianRidge run live on the same
 standardised data (skipped when scikit-learn is not installed), and the fixed mode against
 the dense Gaussian density computed here with numpy."""
@@ -18,23 +18,23 @@ OCTET = os.path.join(ROOT, 'examples', 'data', 'octet_binaries.csv')
 
 
 def fit(ds, features, mode, intercept=True, hyper=None):
-    """(F, alpha, beta) from smi_evidence_fit."""
+    """(F, alpha, beta) from smi_evidence_run."""
     cfg = ctypes.c_void_p()
     ev = ctypes.c_void_p()
-    assert lib.smi_evidence_config_create(ctypes.byref(cfg)) == 0
+    assert lib.smi_evidence_create(ctypes.byref(cfg)) == 0
     try:
         assert lib.smi_evidence_set_mode(cfg, mode) == 0
         assert lib.smi_evidence_set_intercept(cfg, int(intercept)) == 0
         if hyper:
             assert lib.smi_evidence_set_hyper(cfg, *hyper) == 0
         subset = (ctypes.c_size_t * len(features))(*features)
-        rc = lib.smi_evidence_fit(ds._h, subset, len(features), cfg, ctypes.byref(ev))
+        rc = lib.smi_evidence_run(ds._h, subset, len(features), cfg, ctypes.byref(ev))
         assert rc == 0, sparsemi._lib.last_error()
-        return (lib.smi_evidence_free_energy(ev), lib.smi_evidence_alpha(ev),
-                lib.smi_evidence_beta(ev))
+        return (lib.smi_evidence_result_free_energy(ev), lib.smi_evidence_result_alpha(ev),
+                lib.smi_evidence_result_beta(ev))
     finally:
-        lib.smi_evidence_free(ev)
-        lib.smi_evidence_config_free(cfg)
+        lib.smi_evidence_result_free(ev)
+        lib.smi_evidence_free(cfg)
 
 
 def design(X, y, features, intercept=True):

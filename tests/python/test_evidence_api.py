@@ -1,4 +1,4 @@
-"""sparsemi.evidence (the Python layer over smi_evidence_fit) against independent references
+"""sparsemi.evidence (the Python layer over smi_evidence_run) against independent references
 computed here with numpy: the dense n x n Gaussian marginal for the fixed mode, dense
 solves for the posterior, a numerical gradient at the optimised hyperparameters,
 brute-force grid sums for the marginal mode and scikit-learn's BayesianRidge (skipped when

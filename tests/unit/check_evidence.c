@@ -443,12 +443,12 @@ static double oracle_marginal(const design *g, grid_spec noise, grid_spec coef, 
  * Library calls and comparisons
  * ------------------------------------------------------------------------------------ */
 
-static smi_evidence *fit_ok(const data *d, const size_t *S, size_t k,
-                            const smi_evidence_config *cfg)
+static smi_evidence_result *fit_ok(const data *d, const size_t *S, size_t k,
+                            const smi_evidence *cfg)
 {
-    smi_evidence *ev = NULL;
-    int rc = smi_evidence_fit(d->ds, S, k, cfg, &ev);
-    ck_assert_msg(rc == SMI_OK, "smi_evidence_fit: %s (%s)", smi_strerror(rc), smi_last_error());
+    smi_evidence_result *ev = NULL;
+    int rc = smi_evidence_run(d->ds, S, k, cfg, &ev);
+    ck_assert_msg(rc == SMI_OK, "smi_evidence_run: %s (%s)", smi_strerror(rc), smi_last_error());
     ck_assert_ptr_nonnull(ev);
     return ev;
 }
@@ -456,15 +456,15 @@ static smi_evidence *fit_ok(const data *d, const size_t *S, size_t k,
 static double fixed_F(const data *d, const size_t *S, size_t k, int intercept, double alpha,
                       double beta)
 {
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
     smi_evidence_set_intercept(cfg, intercept);
     ck_assert_int_eq(smi_evidence_set_hyper(cfg, alpha, beta), SMI_OK);
-    smi_evidence *ev = fit_ok(d, S, k, cfg);
-    double F = smi_evidence_free_energy(ev);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result *ev = fit_ok(d, S, k, cfg);
+    double F = smi_evidence_result_free_energy(ev);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     return F;
 }
 
@@ -489,14 +489,14 @@ static void assert_vec(const double *got, const double *want, size_t len, double
 
 /* The reported posterior against the dense oracle at the reported alpha and beta, and the
  * fit part of F from the oracle's residual. */
-static void assert_posterior(const smi_evidence *ev, const design *g, double rel)
+static void assert_posterior(const smi_evidence_result *ev, const design *g, double rel)
 {
-    double alpha = smi_evidence_alpha(ev), beta = smi_evidence_beta(ev);
+    double alpha = smi_evidence_result_alpha(ev), beta = smi_evidence_result_beta(ev);
     posterior po = oracle_posterior(g, alpha, beta);
     double mean[MAX_K], cov[MAX_K * MAX_K], intercept;
     size_t k = g->k;
-    ck_assert_int_eq(smi_evidence_mean(ev, k, mean, &intercept), SMI_OK);
-    ck_assert_int_eq(smi_evidence_covariance(ev, k * k, cov), SMI_OK);
+    ck_assert_int_eq(smi_evidence_result_mean(ev, k, mean, &intercept), SMI_OK);
+    ck_assert_int_eq(smi_evidence_result_covariance(ev, k * k, cov), SMI_OK);
     assert_vec(mean, po.mean, k, rel, "posterior mean");
     assert_vec(cov, po.cov, k * k, rel, "posterior covariance");
     double scale = fabs(g->ymean) + fabs(po.intercept) + 1.0;
@@ -504,18 +504,18 @@ static void assert_posterior(const smi_evidence *ev, const design *g, double rel
                   intercept, po.intercept);
     double n = (double)g->n;
     double fit = 0.5 * (beta * po.rss + alpha * po.m2 - n * log(beta) + n * LN_2PI);
-    ck_assert_msg(fabs(smi_evidence_fit_term(ev) - fit) <= rel * fmax(1.0, fabs(fit)),
-                  "fit term %.17g, want %.17g", smi_evidence_fit_term(ev), fit);
-    double F = smi_evidence_free_energy(ev);
-    ck_assert_msg(fabs(smi_evidence_fit_term(ev) + smi_evidence_complexity_term(ev) - F) <=
+    ck_assert_msg(fabs(smi_evidence_result_fit_term(ev) - fit) <= rel * fmax(1.0, fabs(fit)),
+                  "fit term %.17g, want %.17g", smi_evidence_result_fit_term(ev), fit);
+    double F = smi_evidence_result_free_energy(ev);
+    ck_assert_msg(fabs(smi_evidence_result_fit_term(ev) + smi_evidence_result_complexity_term(ev) - F) <=
                       1e-12 * fmax(1.0, fabs(F)), "fit + complexity != F");
     svd_form f = svd_prepare(g);
-    assert_rel(smi_evidence_gamma_eff(ev), svd_gamma(&f, alpha, beta), rel, "gamma_eff");
-    assert_rel(smi_evidence_noise_sd(ev), 1.0 / sqrt(beta), 1e-15, "noise_sd");
+    assert_rel(smi_evidence_result_gamma_eff(ev), svd_gamma(&f, alpha, beta), rel, "gamma_eff");
+    assert_rel(smi_evidence_result_noise_sd(ev), 1.0 / sqrt(beta), 1e-15, "noise_sd");
 }
 
 static void assert_stationary(const data *d, const size_t *S, size_t k, int intercept,
-                              const smi_evidence *ev);
+                              const smi_evidence_result *ev);
 
 static void assert_error_has(const char *needle)
 {
@@ -553,8 +553,8 @@ START_TEST(fixed_matches_dense_gaussian)
     const struct fixed_case *c = &fixed_cases[_i];
     data d = data_random(1000 + (uint64_t)_i, c->n, c->p, c->kind);
     design g = design_make(&d, c->S, c->k, c->intercept, c->standardize);
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_mode(cfg, SMI_HYPER_FIXED), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_intercept(cfg, c->intercept), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_standardize(cfg, c->standardize), SMI_OK);
@@ -563,24 +563,24 @@ START_TEST(fixed_matches_dense_gaussian)
         ck_assert_int_eq(smi_evidence_set_hyper(cfg, c->alpha, beta), SMI_OK);
     else
         beta = 1.0 / (g.ysd * g.ysd);
-    smi_evidence *ev = fit_ok(&d, c->S, c->k, cfg);
+    smi_evidence_result *ev = fit_ok(&d, c->S, c->k, cfg);
     double want = oracle_fixed_F(&g, c->alpha, beta);
-    assert_rel(smi_evidence_free_energy(ev), want, REL_TOL, "fixed F");
-    assert_rel(smi_evidence_alpha(ev), c->alpha, 1e-15, "alpha");
-    assert_rel(smi_evidence_beta(ev), beta, 1e-15, "beta");
-    ck_assert_int_eq(smi_evidence_converged(ev), 1);
-    ck_assert_uint_eq(smi_evidence_iterations(ev), 0);
+    assert_rel(smi_evidence_result_free_energy(ev), want, REL_TOL, "fixed F");
+    assert_rel(smi_evidence_result_alpha(ev), c->alpha, 1e-15, "alpha");
+    assert_rel(smi_evidence_result_beta(ev), beta, 1e-15, "beta");
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+    ck_assert_uint_eq(smi_evidence_result_iterations(ev), 0);
     assert_posterior(ev, &g, 1e-9);
     /* the oracle in SVD form, used for the marginal mode below, agrees with the dense one */
     svd_form f = svd_prepare(&g);
     assert_rel(svd_F(&f, c->alpha, beta), want, REL_TOL, "SVD-form oracle");
     posterior po = oracle_posterior(&g, c->alpha, beta);
     double complexity = 0.5 * (po.logdet - (double)c->k * log(c->alpha));
-    ck_assert_msg(fabs(smi_evidence_complexity_term(ev) - complexity) <=
+    ck_assert_msg(fabs(smi_evidence_result_complexity_term(ev) - complexity) <=
                       1e-10 * fmax(1.0, fabs(complexity)),
-                  "complexity %.17g, want %.17g", smi_evidence_complexity_term(ev), complexity);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+                  "complexity %.17g, want %.17g", smi_evidence_result_complexity_term(ev), complexity);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     design_free(&g);
     data_free(&d);
 }
@@ -603,17 +603,17 @@ START_TEST(fixed_matches_dense_gaussian_octet)
     design g = design_make(&d, S, k, 1, 1);
     for (size_t h = 0; h < sizeof hyper / sizeof hyper[0]; h++) {
         double alpha = hyper[h][0], beta = hyper[h][1] > 0 ? hyper[h][1] : 1 / (g.ysd * g.ysd);
-        smi_evidence_config *cfg;
-        ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+        smi_evidence *cfg;
+        ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
         smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
         if (hyper[h][1] > 0)
             smi_evidence_set_hyper(cfg, alpha, beta);
-        smi_evidence *ev = fit_ok(&d, S, k, cfg);
-        assert_rel(smi_evidence_free_energy(ev), oracle_fixed_F(&g, alpha, beta), REL_TOL,
+        smi_evidence_result *ev = fit_ok(&d, S, k, cfg);
+        assert_rel(smi_evidence_result_free_energy(ev), oracle_fixed_F(&g, alpha, beta), REL_TOL,
                    "octet fixed F");
         assert_posterior(ev, &g, 1e-9);
-        smi_evidence_free(ev);
-        smi_evidence_config_free(cfg);
+        smi_evidence_result_free(ev);
+        smi_evidence_free(cfg);
     }
     design_free(&g);
     data_free(&d);
@@ -630,27 +630,27 @@ START_TEST(large_models_match_references)
     for (size_t t = 0; t < k; t++)
         S[t] = (t * 7) % 44; /* 7 is prime to 44: distinct, in scrambled order */
     design g = design_make(&d, S, k, 1, 1);
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
     smi_evidence_set_hyper(cfg, 3.0, 2.0);
-    smi_evidence *ev = fit_ok(&d, S, k, cfg);
-    assert_rel(smi_evidence_free_energy(ev), oracle_fixed_F(&g, 3.0, 2.0), REL_TOL, "fixed F");
+    smi_evidence_result *ev = fit_ok(&d, S, k, cfg);
+    assert_rel(smi_evidence_result_free_energy(ev), oracle_fixed_F(&g, 3.0, 2.0), REL_TOL, "fixed F");
     assert_posterior(ev, &g, 1e-9);
-    smi_evidence_free(ev);
+    smi_evidence_result_free(ev);
     smi_evidence_set_mode(cfg, SMI_HYPER_NG);
     smi_evidence_set_normal_gamma(cfg, 0.5, 2.0, 1.5);
     ev = fit_ok(&d, S, k, cfg);
-    assert_rel(smi_evidence_free_energy(ev), oracle_student_t(&g, 0.5, 2.0, 1.5), REL_TOL,
+    assert_rel(smi_evidence_result_free_energy(ev), oracle_student_t(&g, 0.5, 2.0, 1.5), REL_TOL,
                "normal-gamma F");
     assert_posterior(ev, &g, 1e-9);
-    smi_evidence_free(ev);
+    smi_evidence_result_free(ev);
     smi_evidence_set_mode(cfg, SMI_HYPER_OPTIMIZE);
     ev = fit_ok(&d, S, k, cfg);
     assert_stationary(&d, S, k, 1, ev);
     assert_posterior(ev, &g, 1e-9);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     design_free(&g);
     data_free(&d);
 }
@@ -663,10 +663,10 @@ END_TEST
 /* At the optimum the finite-difference gradient of the fixed-mode F in (ln alpha, ln beta)
  * vanishes, and F is no larger than at nearby points. */
 static void assert_stationary(const data *d, const size_t *S, size_t k, int intercept,
-                              const smi_evidence *ev)
+                              const smi_evidence_result *ev)
 {
-    double alpha = smi_evidence_alpha(ev), beta = smi_evidence_beta(ev);
-    double F = smi_evidence_free_energy(ev), h = 1e-4, e = exp(h);
+    double alpha = smi_evidence_result_alpha(ev), beta = smi_evidence_result_beta(ev);
+    double F = smi_evidence_result_free_energy(ev), h = 1e-4, e = exp(h);
     assert_rel(fixed_F(d, S, k, intercept, alpha, beta), F, 1e-13, "F at the optimum");
     double ga = (fixed_F(d, S, k, intercept, alpha * e, beta) -
                  fixed_F(d, S, k, intercept, alpha / e, beta)) / (2 * h);
@@ -688,53 +688,53 @@ START_TEST(optimize_gradient_vanishes)
     if (!c->standardize)
         return;
     data d = data_random(1000 + (uint64_t)_i, c->n, c->p, c->kind);
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     smi_evidence_set_intercept(cfg, c->intercept);
-    smi_evidence *ev = NULL;
-    int rc = smi_evidence_fit(d.ds, c->S, c->k, cfg, &ev);
+    smi_evidence_result *ev = NULL;
+    int rc = smi_evidence_run(d.ds, c->S, c->k, cfg, &ev);
     if (rc == SMI_ENOCONV) {
         /* only where the features carry no signal: F then falls all the way to alpha = inf */
         assert_error_has("alpha grows without bound");
-        ck_assert_int_eq(smi_evidence_converged(ev), 0);
-        double beta = smi_evidence_beta(ev), prev = INFINITY;
+        ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+        double beta = smi_evidence_result_beta(ev), prev = INFINITY;
         for (double alpha = 1e-2; alpha < 1e9; alpha *= 100) {
             double F = fixed_F(&d, c->S, c->k, c->intercept, alpha, beta);
             ck_assert_msg(F < prev, "F(alpha = %g) = %.17g does not fall", alpha, F);
             prev = F;
         }
-        ck_assert(smi_evidence_free_energy(ev) <= prev + 1e-9);
-        smi_evidence_free(ev);
-        smi_evidence_config_free(cfg);
+        ck_assert(smi_evidence_result_free_energy(ev) <= prev + 1e-9);
+        smi_evidence_result_free(ev);
+        smi_evidence_free(cfg);
         data_free(&d);
         return;
     }
     ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
-    ck_assert_int_eq(smi_evidence_converged(ev), 1);
-    ck_assert_uint_ge(smi_evidence_iterations(ev), 1);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+    ck_assert_uint_ge(smi_evidence_result_iterations(ev), 1);
     assert_stationary(&d, c->S, c->k, c->intercept, ev);
     design g = design_make(&d, c->S, c->k, c->intercept, 1);
     assert_posterior(ev, &g, 1e-9);
     /* MacKay's fixed point holds: alpha = gamma / |m|^2, beta = (n - gamma) / R */
-    posterior po = oracle_posterior(&g, smi_evidence_alpha(ev), smi_evidence_beta(ev));
-    double gamma = smi_evidence_gamma_eff(ev);
-    assert_rel(smi_evidence_alpha(ev), gamma / po.m2, 1e-7, "alpha = gamma / |m|^2");
-    assert_rel(smi_evidence_beta(ev), ((double)c->n - gamma) / po.rss, 1e-7,
+    posterior po = oracle_posterior(&g, smi_evidence_result_alpha(ev), smi_evidence_result_beta(ev));
+    double gamma = smi_evidence_result_gamma_eff(ev);
+    assert_rel(smi_evidence_result_alpha(ev), gamma / po.m2, 1e-7, "alpha = gamma / |m|^2");
+    assert_rel(smi_evidence_result_beta(ev), ((double)c->n - gamma) / po.rss, 1e-7,
                "beta = (n - gamma) / R");
     /* far starting points reach the same optimum */
     static const double starts[][2] = { { 1e-6, 1e6 }, { 1e6, 1e-6 }, { 1e-3, 1e-3 } };
     for (size_t s = 0; s < 3; s++) {
-        smi_evidence *other;
+        smi_evidence_result *other;
         smi_evidence_set_hyper(cfg, starts[s][0], starts[s][1]);
         other = fit_ok(&d, c->S, c->k, cfg);
-        assert_rel(smi_evidence_alpha(other), smi_evidence_alpha(ev), 1e-8, "alpha, far start");
-        assert_rel(smi_evidence_beta(other), smi_evidence_beta(ev), 1e-8, "beta, far start");
-        assert_rel(smi_evidence_free_energy(other), smi_evidence_free_energy(ev), 1e-12,
+        assert_rel(smi_evidence_result_alpha(other), smi_evidence_result_alpha(ev), 1e-8, "alpha, far start");
+        assert_rel(smi_evidence_result_beta(other), smi_evidence_result_beta(ev), 1e-8, "beta, far start");
+        assert_rel(smi_evidence_result_free_energy(other), smi_evidence_result_free_energy(ev), 1e-12,
                    "F, far start");
-        smi_evidence_free(other);
+        smi_evidence_result_free(other);
     }
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     design_free(&g);
     data_free(&d);
 }
@@ -757,16 +757,16 @@ START_TEST(optimize_matches_sklearn)
             continue;
         data d = data_csv(file);
         size_t S[MAX_K], k = parse_features(&d, features, S);
-        smi_evidence_config *cfg;
-        ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+        smi_evidence *cfg;
+        ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
         smi_evidence_set_intercept(cfg, intercept);
-        smi_evidence *ev = fit_ok(&d, S, k, cfg);
-        ck_assert_int_eq(smi_evidence_converged(ev), 1);
-        assert_rel(smi_evidence_alpha(ev), alpha, 1e-6, features);
-        assert_rel(smi_evidence_beta(ev), beta, 1e-6, features);
+        smi_evidence_result *ev = fit_ok(&d, S, k, cfg);
+        ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+        assert_rel(smi_evidence_result_alpha(ev), alpha, 1e-6, features);
+        assert_rel(smi_evidence_result_beta(ev), beta, 1e-6, features);
         assert_stationary(&d, S, k, intercept, ev);
-        smi_evidence_free(ev);
-        smi_evidence_config_free(cfg);
+        smi_evidence_result_free(ev);
+        smi_evidence_free(cfg);
         data_free(&d);
         cases++;
     }
@@ -788,40 +788,40 @@ START_TEST(optimize_reports_no_convergence)
     for (int i = 0; i < 8; i++)
         x2[i] = x[i] * (1.0 + 0.1 * i);
     size_t S[1] = { 0 };
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
 
     data d = data_given(8, 1, x, orth);
-    smi_evidence *ev = NULL;
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
+    smi_evidence_result *ev = NULL;
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
     assert_error_has("alpha grows without bound");
     ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_converged(ev), 0);
-    ck_assert(isfinite(smi_evidence_free_energy(ev)));
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    ck_assert(isfinite(smi_evidence_result_free_energy(ev)));
+    smi_evidence_result_free(ev);
     data_free(&d);
 
     d = data_given(8, 1, x2, exact);
     ev = NULL;
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
     assert_error_has("beta grows without bound");
     ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_converged(ev), 0);
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    smi_evidence_result_free(ev);
     data_free(&d);
 
     d = data_random(77, 30, 3, PLAIN);
     ck_assert_int_eq(smi_evidence_set_iterations(cfg, 2, 1e-12), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_hyper(cfg, 1e-8, 1e-8), SMI_OK);
     ev = NULL;
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
     assert_error_has("did not converge in 2 iterations");
     ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_converged(ev), 0);
-    ck_assert_uint_eq(smi_evidence_iterations(ev), 2);
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    ck_assert_uint_eq(smi_evidence_result_iterations(ev), 2);
+    smi_evidence_result_free(ev);
     data_free(&d);
-    smi_evidence_config_free(cfg);
+    smi_evidence_free(cfg);
 }
 END_TEST
 
@@ -840,17 +840,17 @@ static const struct prior_case {
 };
 #define N_PRIOR_CASES (sizeof prior_cases / sizeof prior_cases[0])
 
-static smi_evidence *fit_marginal(const data *d, const size_t *S, size_t k,
+static smi_evidence_result *fit_marginal(const data *d, const size_t *S, size_t k,
                                   const struct prior_case *pc, grid_spec noise, grid_spec coef)
 {
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_mode(cfg, SMI_HYPER_MARGINAL), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_prior(cfg, pc->prior, pc->shape, pc->scale), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_grids(cfg, noise.lo, noise.hi, noise.N, coef.lo, coef.hi,
                                             coef.N), SMI_OK);
-    smi_evidence *ev = fit_ok(d, S, k, cfg);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result *ev = fit_ok(d, S, k, cfg);
+    smi_evidence_free(cfg);
     return ev;
 }
 
@@ -866,28 +866,28 @@ START_TEST(marginal_same_grid_exact)
     size_t S[3] = { 0, 2, 3 };
     design g = design_make(&d, S, 3, 1, 1);
     for (size_t r = 0; r < 2; r++) {
-        smi_evidence *ev = fit_marginal(&d, S, 3, pc, grids[r][0], grids[r][1]);
+        smi_evidence_result *ev = fit_marginal(&d, S, 3, pc, grids[r][0], grids[r][1]);
         double ma, mb;
         double want = oracle_marginal(&g, grids[r][0], grids[r][1], pc->prior, pc->shape,
                                       pc->scale, &ma, &mb);
-        assert_rel(smi_evidence_free_energy(ev), want, REL_TOL, "marginal F, same grid");
-        assert_rel(smi_evidence_alpha(ev), ma, REL_TOL, "posterior mean of alpha");
-        assert_rel(smi_evidence_beta(ev), mb, REL_TOL, "posterior mean of beta");
+        assert_rel(smi_evidence_result_free_energy(ev), want, REL_TOL, "marginal F, same grid");
+        assert_rel(smi_evidence_result_alpha(ev), ma, REL_TOL, "posterior mean of alpha");
+        assert_rel(smi_evidence_result_beta(ev), mb, REL_TOL, "posterior mean of beta");
         assert_posterior(ev, &g, 1e-9);
-        smi_evidence_free(ev);
+        smi_evidence_result_free(ev);
     }
-    /* the defaults of smi_evidence_config_create are the first grid with the inverse prior */
+    /* the defaults of smi_evidence_create are the first grid with the inverse prior */
     if (pc->prior == SMI_PRIOR_INVERSE) {
-        smi_evidence_config *cfg;
-        smi_evidence_config_create(&cfg);
+        smi_evidence *cfg;
+        smi_evidence_create(&cfg);
         smi_evidence_set_mode(cfg, SMI_HYPER_MARGINAL);
-        smi_evidence *ev = fit_ok(&d, S, 3, cfg);
+        smi_evidence_result *ev = fit_ok(&d, S, 3, cfg);
         double ma, mb;
-        assert_rel(smi_evidence_free_energy(ev),
+        assert_rel(smi_evidence_result_free_energy(ev),
                    oracle_marginal(&g, grids[0][0], grids[0][1], SMI_PRIOR_INVERSE, 0, 0, &ma, &mb),
                    REL_TOL, "marginal F, default grid");
-        smi_evidence_free(ev);
-        smi_evidence_config_free(cfg);
+        smi_evidence_result_free(ev);
+        smi_evidence_free(cfg);
     }
     design_free(&g);
     data_free(&d);
@@ -903,14 +903,14 @@ START_TEST(marginal_converges_to_integral)
     data d = data_random(3000 + (uint64_t)_i, 40, 6, PLAIN);
     size_t S[3] = { 0, 2, 5 };
     design g = design_make(&d, S, 3, 1, 1);
-    smi_evidence *ev = fit_marginal(&d, S, 3, pc, noise, coef);
+    smi_evidence_result *ev = fit_marginal(&d, S, 3, pc, noise, coef);
     double ma, mb;
     double want = oracle_marginal(&g, fine_noise, fine_coef, pc->prior, pc->shape, pc->scale,
                                   &ma, &mb);
-    assert_rel(smi_evidence_free_energy(ev), want, 1e-4, "marginal F, 200 vs 400 points");
-    assert_rel(smi_evidence_alpha(ev), ma, 1e-3, "posterior mean of alpha, 200 vs 400");
-    assert_rel(smi_evidence_beta(ev), mb, 1e-3, "posterior mean of beta, 200 vs 400");
-    smi_evidence_free(ev);
+    assert_rel(smi_evidence_result_free_energy(ev), want, 1e-4, "marginal F, 200 vs 400 points");
+    assert_rel(smi_evidence_result_alpha(ev), ma, 1e-3, "posterior mean of alpha, 200 vs 400");
+    assert_rel(smi_evidence_result_beta(ev), mb, 1e-3, "posterior mean of beta, 200 vs 400");
+    smi_evidence_result_free(ev);
     design_free(&g);
     data_free(&d);
 }
@@ -930,24 +930,24 @@ START_TEST(normal_gamma_matches_student_t)
     design g = design_make(&d, c->S, c->k, c->intercept, c->standardize);
     for (size_t r = 0; r < sizeof params / sizeof params[0]; r++) {
         double lambda = params[r][0], a0 = params[r][1], b0 = params[r][2];
-        smi_evidence_config *cfg;
-        ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+        smi_evidence *cfg;
+        ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
         smi_evidence_set_mode(cfg, SMI_HYPER_NG);
         smi_evidence_set_intercept(cfg, c->intercept);
         smi_evidence_set_standardize(cfg, c->standardize);
         if (r > 0)
             ck_assert_int_eq(smi_evidence_set_normal_gamma(cfg, lambda, a0, b0), SMI_OK);
-        smi_evidence *ev = fit_ok(&d, c->S, c->k, cfg);
-        assert_rel(smi_evidence_free_energy(ev), oracle_student_t(&g, lambda, a0, b0), REL_TOL,
+        smi_evidence_result *ev = fit_ok(&d, c->S, c->k, cfg);
+        assert_rel(smi_evidence_result_free_energy(ev), oracle_student_t(&g, lambda, a0, b0), REL_TOL,
                    "normal-gamma F");
         /* beta = a_n / b_n, b_n = b0 + (|y - Z m|^2 + lambda |m|^2) / 2 at ratio lambda */
         posterior po = oracle_posterior(&g, lambda, 1.0);
         double an = a0 + 0.5 * (double)c->n, bn = b0 + 0.5 * (po.rss + lambda * po.m2);
-        assert_rel(smi_evidence_beta(ev), an / bn, 1e-10, "normal-gamma beta = a_n / b_n");
-        assert_rel(smi_evidence_alpha(ev), lambda * an / bn, 1e-10, "alpha = lambda beta");
+        assert_rel(smi_evidence_result_beta(ev), an / bn, 1e-10, "normal-gamma beta = a_n / b_n");
+        assert_rel(smi_evidence_result_alpha(ev), lambda * an / bn, 1e-10, "alpha = lambda beta");
         assert_posterior(ev, &g, 1e-9);
-        smi_evidence_free(ev);
-        smi_evidence_config_free(cfg);
+        smi_evidence_result_free(ev);
+        smi_evidence_free(cfg);
     }
     design_free(&g);
     data_free(&d);
@@ -963,8 +963,8 @@ START_TEST(bad_hyperparameters_are_refused)
     const double bad[] = { 0.0, -1.0, NAN, INFINITY, -INFINITY };
     data d = data_random(5, 30, 3, PLAIN);
     size_t S[2] = { 0, 2 };
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
     ck_assert_int_eq(smi_evidence_set_hyper(cfg, 0.5, 2.0), SMI_OK);
     double F = fixed_F(&d, S, 2, 1, 0.5, 2.0);
@@ -1001,31 +1001,31 @@ START_TEST(bad_hyperparameters_are_refused)
     /* shape and scale are ignored for the other priors */
     ck_assert_int_eq(smi_evidence_set_prior(cfg, SMI_PRIOR_UNIFORM, -1, NAN), SMI_OK);
     /* every refusal left cfg as it was */
-    smi_evidence *ev = fit_ok(&d, S, 2, cfg);
-    ck_assert_double_eq(smi_evidence_free_energy(ev), F);
-    smi_evidence_free(ev);
+    smi_evidence_result *ev = fit_ok(&d, S, 2, cfg);
+    ck_assert_double_eq(smi_evidence_result_free_energy(ev), F);
+    smi_evidence_result_free(ev);
     /* NULL handles */
     ck_assert_int_eq(smi_evidence_set_mode(NULL, 0), SMI_EINVAL);
     ck_assert_int_eq(smi_evidence_set_hyper(NULL, 1, 1), SMI_EINVAL);
-    ck_assert_int_eq(smi_evidence_config_create(NULL), SMI_EINVAL);
-    smi_evidence_config_free(NULL);
+    ck_assert_int_eq(smi_evidence_create(NULL), SMI_EINVAL);
     smi_evidence_free(NULL);
-    ck_assert(isnan(smi_evidence_free_energy(NULL)) && isnan(smi_evidence_alpha(NULL)) &&
-              isnan(smi_evidence_beta(NULL)) && isnan(smi_evidence_noise_sd(NULL)) &&
-              isnan(smi_evidence_gamma_eff(NULL)) && isnan(smi_evidence_fit_term(NULL)) &&
-              isnan(smi_evidence_complexity_term(NULL)));
-    ck_assert_uint_eq(smi_evidence_iterations(NULL), 0);
-    ck_assert_int_eq(smi_evidence_converged(NULL), 0);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result_free(NULL);
+    ck_assert(isnan(smi_evidence_result_free_energy(NULL)) && isnan(smi_evidence_result_alpha(NULL)) &&
+              isnan(smi_evidence_result_beta(NULL)) && isnan(smi_evidence_result_noise_sd(NULL)) &&
+              isnan(smi_evidence_result_gamma_eff(NULL)) && isnan(smi_evidence_result_fit_term(NULL)) &&
+              isnan(smi_evidence_result_complexity_term(NULL)));
+    ck_assert_uint_eq(smi_evidence_result_iterations(NULL), 0);
+    ck_assert_int_eq(smi_evidence_result_converged(NULL), 0);
+    smi_evidence_free(cfg);
     data_free(&d);
 }
 END_TEST
 
 static void expect_fit_error(const data *d, const size_t *S, size_t k,
-                             const smi_evidence_config *cfg, int status, const char *needle)
+                             const smi_evidence *cfg, int status, const char *needle)
 {
-    smi_evidence *ev = (smi_evidence *)&ev; /* any non-NULL value: must come back NULL */
-    ck_assert_int_eq(smi_evidence_fit(d ? d->ds : NULL, S, k, cfg, &ev), status);
+    smi_evidence_result *ev = (smi_evidence_result *)&ev; /* any non-NULL value: must come back NULL */
+    ck_assert_int_eq(smi_evidence_run(d ? d->ds : NULL, S, k, cfg, &ev), status);
     ck_assert_ptr_null(ev);
     assert_error_has(needle);
 }
@@ -1033,8 +1033,8 @@ static void expect_fit_error(const data *d, const size_t *S, size_t k,
 START_TEST(bad_subsets_are_refused)
 {
     data d = data_random(6, 5, 4, PLAIN);
-    smi_evidence_config *cfg;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     size_t S[5] = { 0, 1, 2, 3, 1 };
     expect_fit_error(&d, S, 0, cfg, SMI_EINVAL, "empty subset");
     expect_fit_error(&d, NULL, 2, cfg, SMI_EINVAL, "NULL");
@@ -1043,17 +1043,17 @@ START_TEST(bad_subsets_are_refused)
     expect_fit_error(&d, out_of_range, 2, cfg, SMI_EINVAL, "has 4 features");
     /* n = 5: with an intercept n > k + 1, so k = 4 is too many; without, n > k */
     expect_fit_error(&d, S, 4, cfg, SMI_EINVAL, "too few");
-    smi_evidence *ev = NULL;
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 3, cfg, &ev), SMI_OK);
-    smi_evidence_free(ev);
+    smi_evidence_result *ev = NULL;
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 3, cfg, &ev), SMI_OK);
+    smi_evidence_result_free(ev);
     smi_evidence_set_intercept(cfg, 0);
     smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 4, cfg, &ev), SMI_OK);
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 4, cfg, &ev), SMI_OK);
+    smi_evidence_result_free(ev);
     smi_evidence_set_intercept(cfg, 1);
     expect_fit_error(NULL, S, 1, cfg, SMI_EINVAL, "ds is NULL");
     expect_fit_error(&d, S, 1, NULL, SMI_EINVAL, "cfg is NULL");
-    ck_assert_int_eq(smi_evidence_fit(d.ds, S, 1, cfg, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, NULL), SMI_EINVAL);
     data_free(&d);
 
     /* a constant feature with the intercept; a constant target where sd(y) sets a scale */
@@ -1076,22 +1076,22 @@ START_TEST(bad_subsets_are_refused)
     smi_evidence_set_mode(cfg, SMI_HYPER_FIXED);
     expect_fit_error(&d, &second, 1, cfg, SMI_EINVAL, "1 / var(y)");
     smi_evidence_set_hyper(cfg, 1.0, 1.0); /* given beta: a constant target is fine */
-    ck_assert_int_eq(smi_evidence_fit(d.ds, &second, 1, cfg, &ev), SMI_OK);
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_run(d.ds, &second, 1, cfg, &ev), SMI_OK);
+    smi_evidence_result_free(ev);
     smi_evidence_set_mode(cfg, SMI_HYPER_NG);
-    ck_assert_int_eq(smi_evidence_fit(d.ds, &second, 1, cfg, &ev), SMI_OK);
-    ck_assert(isfinite(smi_evidence_free_energy(ev)));
+    ck_assert_int_eq(smi_evidence_run(d.ds, &second, 1, cfg, &ev), SMI_OK);
+    ck_assert(isfinite(smi_evidence_result_free_energy(ev)));
     /* accessors: capacity */
     double buf[1];
-    ck_assert_int_eq(smi_evidence_mean(ev, 0, buf, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_evidence_mean(ev, 1, buf, NULL), SMI_OK);
-    ck_assert_int_eq(smi_evidence_mean(ev, 0, NULL, buf), SMI_OK);
-    ck_assert_int_eq(smi_evidence_covariance(ev, 0, buf), SMI_EINVAL);
+    ck_assert_int_eq(smi_evidence_result_mean(ev, 0, buf, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_evidence_result_mean(ev, 1, buf, NULL), SMI_OK);
+    ck_assert_int_eq(smi_evidence_result_mean(ev, 0, NULL, buf), SMI_OK);
+    ck_assert_int_eq(smi_evidence_result_covariance(ev, 0, buf), SMI_EINVAL);
     assert_error_has("capacity");
-    ck_assert_int_eq(smi_evidence_mean(NULL, 1, buf, NULL), SMI_EINVAL);
-    smi_evidence_free(ev);
+    ck_assert_int_eq(smi_evidence_result_mean(NULL, 1, buf, NULL), SMI_EINVAL);
+    smi_evidence_result_free(ev);
     data_free(&d);
-    smi_evidence_config_free(cfg);
+    smi_evidence_free(cfg);
 }
 END_TEST
 
@@ -1101,21 +1101,21 @@ START_TEST(defaults_are_documented)
     data d = data_random(9, 40, 5, PLAIN);
     size_t S[2] = { 0, 2 };
     design g = design_make(&d, S, 2, 1, 1);
-    smi_evidence_config *a, *b;
-    smi_evidence_config_create(&a);
-    smi_evidence_config_create(&b);
+    smi_evidence *a, *b;
+    smi_evidence_create(&a);
+    smi_evidence_create(&b);
     smi_evidence_set_mode(b, SMI_HYPER_OPTIMIZE);
     smi_evidence_set_hyper(b, 1.0, 1.0 / (g.ysd * g.ysd));
     smi_evidence_set_iterations(b, 1000, 1e-10);
     smi_evidence_set_intercept(b, 1);
     smi_evidence_set_standardize(b, 1);
-    smi_evidence *ea = fit_ok(&d, S, 2, a), *eb = fit_ok(&d, S, 2, b);
-    assert_rel(smi_evidence_free_energy(ea), smi_evidence_free_energy(eb), 1e-14, "defaults");
-    ck_assert_uint_eq(smi_evidence_iterations(ea), smi_evidence_iterations(eb));
-    smi_evidence_free(ea);
-    smi_evidence_free(eb);
-    smi_evidence_config_free(a);
-    smi_evidence_config_free(b);
+    smi_evidence_result *ea = fit_ok(&d, S, 2, a), *eb = fit_ok(&d, S, 2, b);
+    assert_rel(smi_evidence_result_free_energy(ea), smi_evidence_result_free_energy(eb), 1e-14, "defaults");
+    ck_assert_uint_eq(smi_evidence_result_iterations(ea), smi_evidence_result_iterations(eb));
+    smi_evidence_result_free(ea);
+    smi_evidence_result_free(eb);
+    smi_evidence_free(a);
+    smi_evidence_free(b);
     design_free(&g);
     data_free(&d);
 }

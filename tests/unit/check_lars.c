@@ -89,15 +89,15 @@ START_TEST(path_equals_sklearn)
     ref_path ref;
     read_reference(variants[_i].method, variants[_i].positive, &ref);
     smi_dataset *ds = diabetes();
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     int rc = smi_lars_run(ds, variants[_i].code, variants[_i].positive, 0, &path);
     ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
-    ck_assert_int_eq(smi_lars_status(path), SMI_OK);
-    size_t T = smi_lars_n_knots(path);
+    ck_assert_int_eq(smi_lars_result_status(path), SMI_OK);
+    size_t T = smi_lars_result_n_knots(path);
     ck_assert_uint_eq(T, ref.n);
     double alpha[MAX_KNOTS], coef[MAX_KNOTS * P], b0[MAX_KNOTS];
-    ck_assert_int_eq(smi_lars_knots(path, MAX_KNOTS, alpha), SMI_OK);
-    ck_assert_int_eq(smi_lars_coefficients(path, MAX_KNOTS * P, coef, b0), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_knots(path, MAX_KNOTS, alpha), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_coefficients(path, MAX_KNOTS * P, coef, b0), SMI_OK);
     for (size_t t = 0; t < T; t++) {
         ck_assert_msg(close_to(alpha[t], ref.alpha[t]), "%s%s knot %zu: alpha %.17g, sklearn %.17g",
                       variants[_i].method, variants[_i].positive ? " positive" : "", t,
@@ -105,7 +105,7 @@ START_TEST(path_equals_sklearn)
         ck_assert_msg(close_to(b0[t], ref.intercept[t]), "knot %zu: intercept %.17g, want %.17g",
                       t, b0[t], ref.intercept[t]);
         size_t active[P], k = 0, nonzero = 0;
-        ck_assert_int_eq(smi_lars_active(path, t, P, active, &k), SMI_OK);
+        ck_assert_int_eq(smi_lars_result_active(path, t, P, active, &k), SMI_OK);
         for (size_t j = 0; j < P; j++) {
             ck_assert_msg(close_to(coef[t * P + j], ref.coef[t][j]),
                           "%s%s knot %zu feature %zu: %.17g, sklearn %.17g", variants[_i].method,
@@ -120,7 +120,7 @@ START_TEST(path_equals_sklearn)
             ck_assert_msg(ref.coef[t][active[i]] != 0.0, "knot %zu: feature %zu active", t,
                           active[i]);
     }
-    smi_lars_free(path);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -139,13 +139,13 @@ START_TEST(knots_satisfy_kkt)
     double mean[P], sd[P], lo, hi;
     for (size_t j = 0; j < P; j++)
         ck_assert_int_eq(smi_dataset_feature_stats(ds, j, &mean[j], &sd[j], &lo, &hi), SMI_OK);
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     int rc = smi_lars_run(ds, variants[_i].code, variants[_i].positive, 0, &path);
     ck_assert_int_eq(rc, SMI_OK);
-    size_t T = smi_lars_n_knots(path);
+    size_t T = smi_lars_result_n_knots(path);
     double alpha[MAX_KNOTS], coef[MAX_KNOTS * P], b0[MAX_KNOTS];
-    ck_assert_int_eq(smi_lars_knots(path, MAX_KNOTS, alpha), SMI_OK);
-    ck_assert_int_eq(smi_lars_coefficients(path, MAX_KNOTS * P, coef, b0), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_knots(path, MAX_KNOTS, alpha), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_coefficients(path, MAX_KNOTS * P, coef, b0), SMI_OK);
     for (size_t t = 0; t < T; t++) {
         if (t > 0)
             ck_assert(alpha[t] <= alpha[t - 1]);
@@ -156,7 +156,7 @@ START_TEST(knots_satisfy_kkt)
             r[i] = y[i] - f;
         }
         size_t active[P], k;
-        ck_assert_int_eq(smi_lars_active(path, t, P, active, &k), SMI_OK);
+        ck_assert_int_eq(smi_lars_result_active(path, t, P, active, &k), SMI_OK);
         for (size_t j = 0; j < P; j++) {
             double g = 0.0;
             for (size_t i = 0; i < n; i++)
@@ -177,7 +177,7 @@ START_TEST(knots_satisfy_kkt)
                               t, j, coef[t * P + j], g);
         }
     }
-    smi_lars_free(path);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
     free(X), free(y), free(r);
 }
@@ -186,19 +186,19 @@ END_TEST
 START_TEST(max_steps_truncates)
 {
     smi_dataset *ds = diabetes();
-    smi_lars *full = NULL, *part = NULL;
+    smi_lars_result *full = NULL, *part = NULL;
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &full), SMI_OK);
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 4, &part), SMI_OK);
-    ck_assert_uint_eq(smi_lars_n_knots(part), 5);
+    ck_assert_uint_eq(smi_lars_result_n_knots(part), 5);
     double a[MAX_KNOTS], b[MAX_KNOTS], ca[MAX_KNOTS * P], cb[MAX_KNOTS * P];
-    ck_assert_int_eq(smi_lars_knots(full, MAX_KNOTS, a), SMI_OK);
-    ck_assert_int_eq(smi_lars_knots(part, MAX_KNOTS, b), SMI_OK);
-    ck_assert_int_eq(smi_lars_coefficients(full, MAX_KNOTS * P, ca, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lars_coefficients(part, MAX_KNOTS * P, cb, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_knots(full, MAX_KNOTS, a), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_knots(part, MAX_KNOTS, b), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_coefficients(full, MAX_KNOTS * P, ca, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_coefficients(part, MAX_KNOTS * P, cb, NULL), SMI_OK);
     ck_assert_mem_eq(a, b, 5 * sizeof *a);
     ck_assert_mem_eq(ca, cb, 5 * P * sizeof *ca);
-    smi_lars_free(full);
-    smi_lars_free(part);
+    smi_lars_result_free(full);
+    smi_lars_result_free(part);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -216,11 +216,11 @@ START_TEST(dependent_feature_stops_the_path)
     }
     smi_dataset *ds = NULL;
     ck_assert_int_eq(smi_dataset_create(&ds, N, 3, X, y, NULL, NULL), SMI_OK);
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LAR, 0, 0, &path), SMI_OK);
-    ck_assert_int_eq(smi_lars_status(path), SMI_ESINGULAR);
-    ck_assert_uint_eq(smi_lars_n_knots(path), 1);
-    smi_lars_free(path);
+    ck_assert_int_eq(smi_lars_result_status(path), SMI_ESINGULAR);
+    ck_assert_uint_eq(smi_lars_result_n_knots(path), 1);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -228,7 +228,7 @@ END_TEST
 START_TEST(bad_arguments_are_refused)
 {
     smi_dataset *ds = diabetes();
-    smi_lars *path = (smi_lars *)ds;
+    smi_lars_result *path = (smi_lars_result *)ds;
     ck_assert_int_eq(smi_lars_run(NULL, SMI_LARS_LAR, 0, 0, &path), SMI_EINVAL);
     ck_assert_ptr_null(path);
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LAR, 0, 0, NULL), SMI_EINVAL);
@@ -236,19 +236,19 @@ START_TEST(bad_arguments_are_refused)
     ck_assert_int_eq(smi_lars_run(ds, -1, 0, 0, &path), SMI_EINVAL);
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LAR, 1, 0, &path), SMI_EINVAL);
     ck_assert_ptr_null(path);
-    smi_lars_free(NULL);
-    ck_assert_uint_eq(smi_lars_n_knots(NULL), 0);
-    ck_assert_int_eq(smi_lars_status(NULL), SMI_EINVAL);
+    smi_lars_result_free(NULL);
+    ck_assert_uint_eq(smi_lars_result_n_knots(NULL), 0);
+    ck_assert_int_eq(smi_lars_result_status(NULL), SMI_EINVAL);
     double a[2];
     size_t f[P], k = 99;
-    ck_assert_int_eq(smi_lars_knots(NULL, 2, a), SMI_EINVAL);
+    ck_assert_int_eq(smi_lars_result_knots(NULL, 2, a), SMI_EINVAL);
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
-    ck_assert_int_eq(smi_lars_knots(path, 2, a), SMI_EINVAL);
-    ck_assert_int_eq(smi_lars_coefficients(path, 2, a, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_lars_active(path, smi_lars_n_knots(path), P, f, &k), SMI_EINVAL);
-    ck_assert_int_eq(smi_lars_active(path, 3, 1, f, &k), SMI_EINVAL);
+    ck_assert_int_eq(smi_lars_result_knots(path, 2, a), SMI_EINVAL);
+    ck_assert_int_eq(smi_lars_result_coefficients(path, 2, a, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_lars_result_active(path, smi_lars_result_n_knots(path), P, f, &k), SMI_EINVAL);
+    ck_assert_int_eq(smi_lars_result_active(path, 3, 1, f, &k), SMI_EINVAL);
     ck_assert_uint_eq(k, 3);
-    smi_lars_free(path);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
 }
 END_TEST

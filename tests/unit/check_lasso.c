@@ -181,10 +181,10 @@ static void assert_close_row(const double *got, const double *want, size_t p, do
 /* The optimality conditions of the standardised problem at every solution of fit, computed
  * here from the data: g_j = z_j'r / n with r the residual, z_j standardised column j,
  * v_j = w_j sd_j. Violations are measured relative to lambda and must be below 1e-7. */
-static void assert_kkt(const smi_dataset *ds, const smi_lasso *fit, double alpha,
+static void assert_kkt(const smi_dataset *ds, const smi_lasso_result *fit, double alpha,
                        const double *pf_raw, int positive, const char *what)
 {
-    size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds), L = smi_lasso_n_lambdas(fit);
+    size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds), L = smi_lasso_result_n_lambdas(fit);
     double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
     double *coef = malloc(L * p * sizeof *coef), *b0 = malloc(L * sizeof *b0);
     double *lam = malloc(L * sizeof *lam), *r = malloc(n * sizeof *r);
@@ -193,8 +193,8 @@ static void assert_kkt(const smi_dataset *ds, const smi_lasso *fit, double alpha
     ck_assert(X && y && coef && b0 && lam && r && mean && sd && p <= 256);
     smi_dataset_get_X(ds, X, n * p);
     smi_dataset_get_y(ds, y, n);
-    ck_assert_int_eq(smi_lasso_coefficients(fit, L * p, coef, b0), SMI_OK);
-    ck_assert_int_eq(smi_lasso_lambdas(fit, L, lam), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_coefficients(fit, L * p, coef, b0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_lambdas(fit, L, lam), SMI_OK);
     for (size_t j = 0; j < p; j++) {
         smi_dataset_feature_stats(ds, j, &mean[j], &sd[j], NULL, NULL);
         pf_sum += pf_raw ? pf_raw[j] : 1.0;
@@ -233,24 +233,24 @@ static void assert_kkt(const smi_dataset *ds, const smi_lasso *fit, double alpha
 
 /* Fit ds with cfg and compare with the reference case at glmnet's lambdas, which must be the
  * first of ours (same sequence) unless `given`, when they are passed explicitly. */
-static void compare_case(const smi_dataset *ds, smi_lasso_config *cfg, const char *name,
+static void compare_case(const smi_dataset *ds, smi_lasso *cfg, const char *name,
                          int given, double alpha, int positive)
 {
     ref_case rc;
     read_case(name, &rc);
     ck_assert_uint_eq(rc.p, smi_dataset_p(ds));
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
     if (given)
-        ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, rc.lambda, rc.L), SMI_OK);
-    smi_lasso *fit = NULL;
+        ck_assert_int_eq(smi_lasso_set_lambdas(cfg, rc.lambda, rc.L), SMI_OK);
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s: %s", name, smi_last_error());
-    size_t L = smi_lasso_n_lambdas(fit), p = rc.p;
+    size_t L = smi_lasso_result_n_lambdas(fit), p = rc.p;
     ck_assert_uint_ge(L, rc.L);
     double *lam = malloc(L * sizeof *lam), *coef = malloc(L * p * sizeof *coef);
     double *b0 = malloc(L * sizeof *b0);
     ck_assert(lam && coef && b0);
-    ck_assert_int_eq(smi_lasso_lambdas(fit, L, lam), SMI_OK);
-    ck_assert_int_eq(smi_lasso_coefficients(fit, L * p, coef, b0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_lambdas(fit, L, lam), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_coefficients(fit, L * p, coef, b0), SMI_OK);
     for (size_t l = 0; l < rc.L; l++) {
         ck_assert_msg(fabs(lam[l] - rc.lambda[l]) <= 1e-10 * rc.lambda[l], "%s: lambda %zu is "
                       "%.17g, glmnet's %.17g", name, l, lam[l], rc.lambda[l]);
@@ -258,17 +258,17 @@ static void compare_case(const smi_dataset *ds, smi_lasso_config *cfg, const cha
     }
     assert_kkt(ds, fit, alpha, rc.n_pf ? rc.pf : NULL, positive, name);
     free(lam), free(coef), free(b0);
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
     free_case(&rc);
 }
 
 START_TEST(diabetes_lasso_matches_glmnet)
 {
     smi_dataset *ds = diabetes();
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
     compare_case(ds, cfg, "diabetes_lasso", 0, 1.0, 0);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -276,11 +276,11 @@ END_TEST
 START_TEST(diabetes_positive_matches_glmnet)
 {
     smi_dataset *ds = diabetes();
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_positive(cfg, 1), SMI_OK);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_positive(cfg, 1), SMI_OK);
     compare_case(ds, cfg, "diabetes_positive", 0, 1.0, 1);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -291,12 +291,12 @@ START_TEST(diabetes_penalty_factors_match_glmnet)
     ref_case rc;
     read_case("diabetes_penalty", &rc);
     ck_assert_uint_eq(rc.n_pf, 10);
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, rc.pf, rc.n_pf), SMI_OK);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, rc.pf, rc.n_pf), SMI_OK);
     compare_case(ds, cfg, "diabetes_penalty", 0, 1.0, 0);
     free_case(&rc);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -304,11 +304,11 @@ END_TEST
 START_TEST(diabetes_elastic_net_matches_glmnet)
 {
     smi_dataset *ds = diabetes_scaled();
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, 0.5), SMI_OK);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_alpha(cfg, 0.5), SMI_OK);
     compare_case(ds, cfg, "diabetes_enet_a0.5", 0, 0.5, 0);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -317,12 +317,12 @@ START_TEST(p_above_n_matches_glmnet)
 {
     smi_dataset *ds = pn_data();
     ck_assert_uint_eq(smi_dataset_p(ds), 200);
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
     compare_case(ds, cfg, "pn_lasso", 0, 1.0, 0);
-    ck_assert_int_eq(smi_lasso_config_set_positive(cfg, 1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_positive(cfg, 1), SMI_OK);
     compare_case(ds, cfg, "pn_positive", 0, 1.0, 1);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -372,17 +372,17 @@ static void compare_cv(smi_dataset *ds, size_t K, const char *name)
     double *cvm, *cvsd, lmin, l1se;
     read_cv(name, &L, &cvm, &cvsd, &lmin, &l1se);
     set_cyclic_folds(ds, K);
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
-    smi_lasso *fit = NULL;
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_cv(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
-    size_t n_lam = smi_lasso_n_lambdas(fit);
+    size_t n_lam = smi_lasso_result_n_lambdas(fit);
     double *mean = malloc(n_lam * sizeof *mean), *se = malloc(n_lam * sizeof *se);
     double *lam = malloc(n_lam * sizeof *lam);
     ck_assert(mean && se && lam);
-    ck_assert_int_eq(smi_lasso_cv_curve(fit, n_lam, mean, se), SMI_OK);
-    ck_assert_int_eq(smi_lasso_lambdas(fit, n_lam, lam), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_cv_curve(fit, n_lam, mean, se), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_lambdas(fit, n_lam, lam), SMI_OK);
     ck_assert_uint_ge(n_lam, L);
     for (size_t l = 0; l < L; l++) {
         ck_assert_msg(fabs(mean[l] - cvm[l]) <= 1e-6 * cvm[l], "%s: CV mean at lambda %zu: "
@@ -391,14 +391,14 @@ static void compare_cv(smi_dataset *ds, size_t K, const char *name)
                       "%.15g against glmnet's %.15g", name, l, se[l], cvsd[l]);
     }
     size_t imin, i1se;
-    ck_assert_int_eq(smi_lasso_cv_choice(fit, &imin, &i1se), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_cv_choice(fit, &imin, &i1se), SMI_OK);
     ck_assert_msg(fabs(lam[imin] - lmin) <= 1e-10 * lmin, "%s: lambda_min %.17g against "
                   "%.17g", name, lam[imin], lmin);
     ck_assert_msg(fabs(lam[i1se] - l1se) <= 1e-10 * l1se, "%s: lambda_1se %.17g against "
                   "%.17g", name, lam[i1se], l1se);
     free(mean), free(se), free(lam), free(cvm), free(cvsd);
-    smi_lasso_free(fit);
-    smi_lasso_config_free(cfg);
+    smi_lasso_result_free(fit);
+    smi_lasso_free(cfg);
 }
 
 START_TEST(cv_matches_glmnet_folds)
@@ -418,19 +418,19 @@ START_TEST(cv_is_thread_independent)
     ck_assert_int_eq(smi_dataset_set_kfold(ds, 7, 1, 11), SMI_OK);
     double first[2][100];
     for (size_t threads = 1; threads <= 3; threads++) {
-        smi_lasso_config *cfg = NULL;
-        ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-        ck_assert_int_eq(smi_lasso_config_set_threads(cfg, threads), SMI_OK);
-        smi_lasso *fit = NULL;
+        smi_lasso *cfg = NULL;
+        ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_threads(cfg, threads), SMI_OK);
+        smi_lasso_result *fit = NULL;
         ck_assert_msg(smi_lasso_cv(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
         double curve[2][100];
-        ck_assert_int_eq(smi_lasso_cv_curve(fit, 100, curve[0], curve[1]), SMI_OK);
+        ck_assert_int_eq(smi_lasso_result_cv_curve(fit, 100, curve[0], curve[1]), SMI_OK);
         if (threads == 1)
             memcpy(first, curve, sizeof first);
         else
             ck_assert(memcmp(first, curve, sizeof first) == 0);
-        smi_lasso_free(fit);
-        smi_lasso_config_free(cfg);
+        smi_lasso_result_free(fit);
+        smi_lasso_free(cfg);
     }
     smi_dataset_free(ds);
 }
@@ -441,22 +441,22 @@ END_TEST
 START_TEST(lasso_equals_lars_at_its_knots)
 {
     smi_dataset *ds = diabetes();
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
-    size_t T = smi_lars_n_knots(path), p = 10;
+    size_t T = smi_lars_result_n_knots(path), p = 10;
     double alpha[64], lars_coef[64 * 10];
     ck_assert_uint_le(T, 64);
-    smi_lars_knots(path, 64, alpha);
-    smi_lars_coefficients(path, 64 * 10, lars_coef, NULL);
+    smi_lars_result_knots(path, 64, alpha);
+    smi_lars_result_coefficients(path, 64 * 10, lars_coef, NULL);
     /* Knots 1..T-2: the last one has alpha 0, which coordinate descent does not take. */
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, alpha + 1, T - 2), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-18, 1000000), SMI_OK);
-    smi_lasso *fit = NULL;
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_lambdas(cfg, alpha + 1, T - 2), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-18, 1000000), SMI_OK);
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double coef[64 * 10];
-    smi_lasso_coefficients(fit, 64 * 10, coef, NULL);
+    smi_lasso_result_coefficients(fit, 64 * 10, coef, NULL);
     for (size_t t = 0; t + 2 < T; t++) {
         double top = 0.0;
         for (size_t j = 0; j < p; j++)
@@ -466,9 +466,9 @@ START_TEST(lasso_equals_lars_at_its_knots)
                           "knot %zu feature %zu: %.12g against LARS %.12g", t + 1, j,
                           coef[t * p + j], lars_coef[(t + 1) * p + j]);
     }
-    smi_lasso_free(fit);
-    smi_lasso_config_free(cfg);
-    smi_lars_free(path);
+    smi_lasso_result_free(fit);
+    smi_lasso_free(cfg);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -479,25 +479,25 @@ START_TEST(lasso_equals_lars_when_p_exceeds_n)
 {
     smi_dataset *ds = pn_data();
     size_t p = smi_dataset_p(ds);
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
-    size_t T = smi_lars_n_knots(path), used = 0;
+    size_t T = smi_lars_result_n_knots(path), used = 0;
     double *alpha = malloc(T * sizeof *alpha), *lars_coef = malloc(T * p * sizeof *lars_coef);
     ck_assert(alpha && lars_coef);
-    smi_lars_knots(path, T, alpha);
-    smi_lars_coefficients(path, T * p, lars_coef, NULL);
+    smi_lars_result_knots(path, T, alpha);
+    smi_lars_result_coefficients(path, T * p, lars_coef, NULL);
     while (used + 1 < T && alpha[used + 1] >= 1e-2 * alpha[0] && alpha[used + 1] < alpha[used])
         used++;
     ck_assert_uint_ge(used, 20);
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, alpha + 1, used), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
-    smi_lasso *fit = NULL;
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_lambdas(cfg, alpha + 1, used), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double *coef = malloc(used * p * sizeof *coef);
     ck_assert(coef);
-    smi_lasso_coefficients(fit, used * p, coef, NULL);
+    smi_lasso_result_coefficients(fit, used * p, coef, NULL);
     for (size_t t = 0; t < used; t++) {
         const double *want = lars_coef + (t + 1) * p;
         double top = 0.0;
@@ -508,9 +508,9 @@ START_TEST(lasso_equals_lars_when_p_exceeds_n)
                           "%.12g against LARS %.12g", t + 1, j, coef[t * p + j], want[j]);
     }
     free(alpha), free(lars_coef), free(coef);
-    smi_lasso_free(fit);
-    smi_lasso_config_free(cfg);
-    smi_lars_free(path);
+    smi_lasso_result_free(fit);
+    smi_lasso_free(cfg);
+    smi_lars_result_free(path);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -520,22 +520,22 @@ END_TEST
 START_TEST(small_mixing_parameter_solves_above_lambda_max)
 {
     smi_dataset *ds = diabetes_scaled();
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, 1e-4), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_path(cfg, 20, 0.0), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
-    smi_lasso *fit = NULL;
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_alpha(cfg, 1e-4), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_path(cfg, 20, 0.0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double coef[20 * 10];
-    smi_lasso_coefficients(fit, 200, coef, NULL);
+    smi_lasso_result_coefficients(fit, 200, coef, NULL);
     double top = 0.0;
     for (size_t j = 0; j < 10; j++)
         top = fmax(top, fabs(coef[j]));
     ck_assert(top > 0.0);
     assert_kkt(ds, fit, 1e-4, NULL, 0, "a = 1e-4");
-    smi_lasso_free(fit);
-    smi_lasso_config_free(cfg);
+    smi_lasso_result_free(fit);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -554,18 +554,18 @@ START_TEST(extreme_values_are_refused)
         y[i] = X[i * 3] - X[i * 3 + 1] + 0.1 * X[i * 3 + 2] * X[i * 3 + 2];
     }
     smi_dataset *ds = NULL;
-    smi_lasso *fit = NULL;
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
+    smi_lasso_result *fit = NULL;
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
     double huge[3] = { 1e308, 1.0, 1.0 }, tiny[3] = { 1e-320, 1.0, 1.0 };
     ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y, NULL, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, huge, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, huge, 3), SMI_OK);
     ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "out of range"));
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, tiny, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, tiny, 3), SMI_OK);
     ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
     double unpenalised[3] = { 0.0, 0.0, 1.0 };
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, unpenalised, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, unpenalised, 3), SMI_OK);
     smi_dataset_free(ds);
     double y_exact[20];
     for (size_t i = 0; i < 20; i++)
@@ -581,7 +581,7 @@ START_TEST(extreme_values_are_refused)
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "variance of feature 'x2' overflows"));
     ck_assert_ptr_null(fit);
     smi_dataset_free(ds);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
 }
 END_TEST
 
@@ -590,75 +590,75 @@ END_TEST
 START_TEST(default_path_shape)
 {
     smi_dataset *ds = diabetes();
-    smi_lasso *fit = NULL;
+    smi_lasso_result *fit = NULL;
     ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
-    ck_assert_uint_eq(smi_lasso_n_lambdas(fit), 100);
-    ck_assert_uint_eq(smi_lasso_p(fit), 10);
+    ck_assert_uint_eq(smi_lasso_result_n_lambdas(fit), 100);
+    ck_assert_uint_eq(smi_lasso_result_p(fit), 10);
     double lam[100], coef[1000];
-    smi_lasso_lambdas(fit, 100, lam);
-    smi_lasso_coefficients(fit, 1000, coef, NULL);
+    smi_lasso_result_lambdas(fit, 100, lam);
+    smi_lasso_result_coefficients(fit, 1000, coef, NULL);
     ck_assert_double_eq_tol(lam[99] / lam[0], 1e-4, 1e-16); /* n > p */
     for (size_t j = 0; j < 10; j++)
         ck_assert(coef[j] == 0.0); /* lambda_max: every coefficient 0 */
-    ck_assert_int_eq(smi_lasso_cv_curve(fit, 100, NULL, NULL), SMI_ENOTFOUND);
-    ck_assert_int_eq(smi_lasso_cv_choice(fit, NULL, NULL), SMI_ENOTFOUND);
-    smi_lasso_free(fit);
+    ck_assert_int_eq(smi_lasso_result_cv_curve(fit, 100, NULL, NULL), SMI_ENOTFOUND);
+    ck_assert_int_eq(smi_lasso_result_cv_choice(fit, NULL, NULL), SMI_ENOTFOUND);
+    smi_lasso_result_free(fit);
     smi_dataset_free(ds);
     ds = pn_data();
     ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
-    smi_lasso_lambdas(fit, 100, lam);
+    smi_lasso_result_lambdas(fit, 100, lam);
     ck_assert_double_eq_tol(lam[99] / lam[0], 1e-2, 1e-15); /* p >= n */
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
     smi_dataset_free(ds);
 }
 END_TEST
 
 START_TEST(bad_input)
 {
-    smi_lasso_config *cfg = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_create(&cfg), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, 0.0), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, 1.5), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_alpha(cfg, NAN), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_path(cfg, 0, 0.0), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_path(cfg, 10, 1.0), SMI_EINVAL);
+    smi_lasso *cfg = NULL;
+    ck_assert_int_eq(smi_lasso_create(NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_alpha(cfg, 0.0), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_alpha(cfg, 1.5), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_alpha(cfg, NAN), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_path(cfg, 0, 0.0), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_path(cfg, 10, 1.0), SMI_EINVAL);
     double up[2] = { 1.0, 2.0 }, neg[2] = { 1.0, -1.0 }, zero[3] = { 0.0, 0.0, 0.0 };
-    ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, up, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_lambdas(cfg, up, 2), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "decrease"));
-    ck_assert_int_eq(smi_lasso_config_set_lambdas(cfg, neg, 2), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, neg, 2), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, zero, 3), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 0.0, 10), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-7, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_lambdas(cfg, neg, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, neg, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, zero, 3), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 0.0, 10), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-7, 0), SMI_EINVAL);
 
     smi_dataset *ds = diabetes();
-    smi_lasso *fit = (smi_lasso *)cfg; /* must be reset to NULL */
+    smi_lasso_result *fit = (smi_lasso_result *)cfg; /* must be reset to NULL */
     ck_assert_int_eq(smi_lasso_fit(NULL, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_null(fit);
     ck_assert_int_eq(smi_lasso_fit(ds, cfg, NULL), SMI_EINVAL);
     ck_assert_int_eq(smi_lasso_cv(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
     double three[3] = { 1.0, 1.0, 1.0 };
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, three, 3), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, three, 3), SMI_OK);
     ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "3 penalty factors for 10 features"));
-    ck_assert_int_eq(smi_lasso_config_set_penalty_factors(cfg, NULL, 0), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_tolerance(cfg, 1e-20, 1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, NULL, 0), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-20, 1), SMI_OK);
     ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_ENOCONV);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "did not converge at lambda"));
     ck_assert_ptr_null(fit);
 
-    ck_assert_uint_eq(smi_lasso_n_lambdas(NULL), 0);
-    ck_assert_int_eq(smi_lasso_lambdas(NULL, 10, up), SMI_EINVAL);
+    ck_assert_uint_eq(smi_lasso_result_n_lambdas(NULL), 0);
+    ck_assert_int_eq(smi_lasso_result_lambdas(NULL, 10, up), SMI_EINVAL);
     ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
-    ck_assert_int_eq(smi_lasso_lambdas(fit, 99, up), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_result_lambdas(fit, 99, up), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "100"));
-    ck_assert_int_eq(smi_lasso_coefficients(fit, 999, up, NULL), SMI_EINVAL);
-    smi_lasso_free(fit);
+    ck_assert_int_eq(smi_lasso_result_coefficients(fit, 999, up, NULL), SMI_EINVAL);
+    smi_lasso_result_free(fit);
+    smi_lasso_result_free(NULL);
     smi_lasso_free(NULL);
-    smi_lasso_config_free(NULL);
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     smi_dataset_free(ds);
 
     double X[6] = { 1, 2, 1, 3, 1, 4 }, y[3] = { 1, 2, 4 };

@@ -247,18 +247,18 @@ START_TEST(full_model_matches_certified_values)
     ck_assert_int_eq(smi_search_set_size_range(cfg, p, p), SMI_OK);
     ck_assert_int_eq(smi_search_set_intercept(cfg, c->intercept), SMI_OK);
     ck_assert_int_eq(smi_search_set_top(cfg, 1), SMI_OK);
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     int rc = smi_search_run(ds, cfg, &res);
     ck_assert_msg(rc == SMI_OK, "%s: %s", c->file, smi_last_error());
-    ck_assert_uint_eq(smi_result_n_models(res) + smi_result_n_singular(res), 1);
+    ck_assert_uint_eq(smi_search_result_n_models(res) + smi_search_result_n_singular(res), 1);
 
-    if (smi_result_n_singular(res) == 1) {
+    if (smi_search_result_n_singular(res) == 1) {
         ck_assert_msg(c->may_be_singular, "%s: full model reported singular", c->file);
         printf("%-13s full model reported singular\n", c->file);
     } else {
         size_t features[MAX_PARAMS], k;
         double coef[MAX_PARAMS], value, intercept, rmse;
-        ck_assert_int_eq(smi_result_model(res, 0, MAX_PARAMS, features, coef, &k, &value,
+        ck_assert_int_eq(smi_search_result_model(res, 0, MAX_PARAMS, features, coef, &k, &value,
                                           &intercept, &rmse), SMI_OK);
         ck_assert_uint_eq(k, p);
         double worst = 16.0;
@@ -289,7 +289,7 @@ START_TEST(full_model_matches_certified_values)
         ck_assert_msg(fabs(r2 - nf->r_squared) <= pow(10.0, -c->min_lre),
                       "%s: R^2 %.17g, certified %.17g", c->file, r2, nf->r_squared);
     }
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     free(nf);

@@ -61,16 +61,16 @@ typedef struct exact {
 
 static void exhaustive(const smi_dataset *ds, smi_search *cfg, exact *ex)
 {
-    smi_result *res;
+    smi_search_result *res;
     ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_OK);
-    ex->nb = smi_result_n_bins(res);
+    ex->nb = smi_search_result_n_bins(res);
     ck_assert_uint_le(ex->nb, 64);
     uint64_t below, above;
-    ck_assert_int_eq(smi_result_dos(res, 65, ex->edges, ex->counts, &below, &above), SMI_OK);
-    ex->total = smi_result_n_models(res);
-    ck_assert_int_eq(smi_result_model(res, 0, MAX_P, ex->best, NULL, &ex->best_k, &ex->best_value,
+    ck_assert_int_eq(smi_search_result_dos(res, 65, ex->edges, ex->counts, &below, &above), SMI_OK);
+    ex->total = smi_search_result_n_models(res);
+    ck_assert_int_eq(smi_search_result_model(res, 0, MAX_P, ex->best, NULL, &ex->best_k, &ex->best_value,
                                       NULL, NULL), SMI_OK);
-    smi_result_free(res);
+    smi_search_result_free(res);
     /* the replica exchange on the same bins */
     ck_assert_int_eq(smi_search_set_bin_edges(cfg, ex->edges, ex->nb + 1), SMI_OK);
 }
@@ -103,9 +103,9 @@ static void check_against_exact(const request *rq)
     exact ex;
     exhaustive(ds, cfg, &ex);
     smi_remc_result *res = remc(ds, cfg, 2);
-    ck_assert_uint_eq(smi_remc_n_bins(res), ex.nb);
+    ck_assert_uint_eq(smi_remc_result_n_bins(res), ex.nb);
     double log_d[64], err[64], sum = 0.0;
-    ck_assert_int_eq(smi_remc_dos(res, 65, NULL, log_d, err), SMI_OK);
+    ck_assert_int_eq(smi_remc_result_dos(res, 65, NULL, log_d, err), SMI_OK);
     for (size_t b = 0; b < ex.nb; b++) {
         if (isfinite(log_d[b]))
             sum += exp(log_d[b]);
@@ -118,12 +118,12 @@ static void check_against_exact(const request *rq)
     /* every subset of the space lies inside the exact DOS's edges: the sum is all of them */
     size_t kmax = rq->max_size ? rq->max_size : rq->p;
     double states = exp(log_choose_sum(rq->p, rq->min_size, kmax));
-    ck_assert_msg(fabs(smi_remc_n_states(res) - states) <= 1e-12 * states, "states");
+    ck_assert_msg(fabs(smi_remc_result_n_states(res) - states) <= 1e-12 * states, "states");
     ck_assert_msg(fabs(sum - states) <= 1e-12 * states, "sum of the DOS %.17g, states %.17g",
                   sum, states);
     size_t f[MAX_P], k;
     double value;
-    ck_assert_int_eq(smi_remc_model(res, 0, MAX_P, f, &k, &value), SMI_OK);
+    ck_assert_int_eq(smi_remc_result_model(res, 0, MAX_P, f, &k, &value), SMI_OK);
     ck_assert_uint_eq(k, ex.best_k);
     ck_assert_mem_eq(f, ex.best, k * sizeof *f);
     ck_assert_msg(fabs(value - ex.best_value) <= 1e-9 * fabs(ex.best_value), "best value");
@@ -165,18 +165,18 @@ START_TEST(same_bits_for_any_thread_count)
         ck_assert_int_eq(smi_remc_set_threads(rc, threads[i]), SMI_OK);
         ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res[i]), SMI_OK);
     }
-    size_t nb = smi_remc_n_bins(res[0]), ns = smi_remc_n_sweeps(res[0]);
+    size_t nb = smi_remc_result_n_bins(res[0]), ns = smi_remc_result_n_sweeps(res[0]);
     double *a = malloc(ns * sizeof *a), *b = malloc(ns * sizeof *b);
     for (size_t i = 1; i < 3; i++) {
         double la[64], lb[64], ea[64], eb[64];
-        ck_assert_uint_eq(smi_remc_n_bins(res[i]), nb);
-        smi_remc_dos(res[0], 65, NULL, la, ea);
-        smi_remc_dos(res[i], 65, NULL, lb, eb);
+        ck_assert_uint_eq(smi_remc_result_n_bins(res[i]), nb);
+        smi_remc_result_dos(res[0], 65, NULL, la, ea);
+        smi_remc_result_dos(res[i], 65, NULL, lb, eb);
         ck_assert_mem_eq(la, lb, nb * sizeof *la);
         ck_assert_mem_eq(ea, eb, nb * sizeof *ea);
-        for (size_t r = 0; r < smi_remc_n_replicas(res[0]); r++) {
-            smi_remc_trace(res[0], r, ns, a);
-            smi_remc_trace(res[i], r, ns, b);
+        for (size_t r = 0; r < smi_remc_result_n_replicas(res[0]); r++) {
+            smi_remc_result_trace(res[0], r, ns, a);
+            smi_remc_result_trace(res[i], r, ns, b);
             ck_assert_mem_eq(a, b, ns * sizeof *a);
         }
     }
@@ -200,10 +200,10 @@ START_TEST(stationary_distribution_is_the_posterior)
     request rq = { P, SMI_CRIT_FE, 1, 0, 0 };
     smi_search *cfg = search_config(&rq);
     ck_assert_int_eq(smi_search_set_fe_hyper(cfg, 0.5, 20.0), SMI_OK);
-    smi_result *ex;
+    smi_search_result *ex;
     ck_assert_int_eq(smi_search_run(ds, cfg, &ex), SMI_OK);
     double want[P], got[P];
-    ck_assert_int_eq(smi_result_posterior_inclusion(ex, P, want), SMI_OK);
+    ck_assert_int_eq(smi_search_result_posterior_inclusion(ex, P, want), SMI_OK);
     smi_remc *rc;
     smi_remc_result *res;
     static const double ladder[] = { 0.0, 0.5, 1.0 };
@@ -211,7 +211,7 @@ START_TEST(stationary_distribution_is_the_posterior)
     ck_assert_int_eq(smi_remc_set_ladder(rc, ladder, 3), SMI_OK);
     ck_assert_int_eq(smi_remc_set_sweeps(rc, SWEEPS, 1000), SMI_OK);
     ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_OK);
-    ck_assert_int_eq(smi_remc_posterior_inclusion(res, P, got), SMI_OK);
+    ck_assert_int_eq(smi_remc_result_posterior_inclusion(res, P, got), SMI_OK);
     for (size_t j = 0; j < P; j++) {
         double se = sqrt(fmax(want[j] * (1.0 - want[j]), 1e-4) / (SWEEPS / 10.0));
         ck_assert_msg(fabs(got[j] - want[j]) <= 4.0 * se, "feature %zu: sampled %.5f, exact "
@@ -219,7 +219,7 @@ START_TEST(stationary_distribution_is_the_posterior)
     }
     smi_remc_result_free(res);
     smi_remc_free(rc);
-    smi_result_free(ex);
+    smi_search_result_free(ex);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }
@@ -243,15 +243,15 @@ START_TEST(tuning_evens_the_exchange_rates)
         ck_assert_int_eq(smi_remc_set_threads(rc, 2), SMI_OK);
         ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_OK);
         double rates[15], lo = 1.0, hi = 0.0, betas[16], log_d[64];
-        ck_assert_int_eq(smi_remc_exchange_rates(res, 15, rates), SMI_OK);
+        ck_assert_int_eq(smi_remc_result_exchange_rates(res, 15, rates), SMI_OK);
         for (size_t i = 0; i < 15; i++)
             lo = fmin(lo, rates[i]), hi = fmax(hi, rates[i]);
         spread[tune] = hi / lo;
-        ck_assert_int_eq(smi_remc_ladder(res, 16, betas), SMI_OK);
+        ck_assert_int_eq(smi_remc_result_ladder(res, 16, betas), SMI_OK);
         ck_assert(betas[0] == 0.0 && betas[15] == 1.0);
         for (size_t i = 1; i < 16; i++)
             ck_assert(betas[i] > betas[i - 1]);
-        ck_assert_int_eq(smi_remc_dos(res, 65, NULL, log_d, NULL), SMI_OK);
+        ck_assert_int_eq(smi_remc_result_dos(res, 65, NULL, log_d, NULL), SMI_OK);
         for (size_t b = 0; b < ex.nb; b++)
             if ((double)ex.counts[b] >= 1e-4 * (double)ex.total)
                 ck_assert_msg(fabs(log_d[b] - log((double)ex.counts[b])) <= 0.1, "bin %zu", b);
@@ -291,7 +291,7 @@ START_TEST(bad_requests_are_refused)
     ck_assert_int_eq(smi_remc_set_sweeps(rc, 64, 8), SMI_OK);
     ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_OK);
     double incl[8];
-    ck_assert_int_eq(smi_remc_posterior_inclusion(res, 8, incl), SMI_ENOTFOUND);
+    ck_assert_int_eq(smi_remc_result_posterior_inclusion(res, 8, incl), SMI_ENOTFOUND);
     smi_remc_result_free(res);
     smi_remc_free(rc);
     smi_search_free(cfg);

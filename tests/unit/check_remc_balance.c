@@ -1,7 +1,7 @@
 /* Detailed balance of the replica-exchange move set (lib/remc/chain.c): one chain at a
  * fixed inverse temperature on p = 6 features visits each subset S of its space with a
  * long-run frequency proportional to exp(-beta E(S)), E from the exact QR refit
- * (smi_score_subset). Checked by a chi-square test at a fixed seed for the three kinds of
+ * (smi_search_score_subset). Checked by a chi-square test at a fixed seed for the three kinds of
  * space: every subset (flips), sizes up to 3 (flips, swaps at the limit), size exactly 3
  * (swaps). Thinned samples (one per 10 steps) keep the test's independence assumption. */
 #include <check.h>
@@ -58,7 +58,7 @@ static void check_balance(size_t kmin, size_t kmax, double beta)
         energy[m] = INFINITY;
         if (k < kmin || k > kmax)
             continue;
-        ck_assert_int_eq(smi_score_subset(ds, cfg, f, k, &energy[m]), SMI_OK);
+        ck_assert_int_eq(smi_search_score_subset(ds, cfg, f, k, &energy[m]), SMI_OK);
         top = fmin(top, energy[m]);
     }
     for (unsigned m = 1; m < STATES; m++)

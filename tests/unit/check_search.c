@@ -149,9 +149,9 @@ static smi_search *search_config(const scoring *sc, size_t top)
     return cfg;
 }
 
-static smi_result *search_run(const smi_dataset *ds, const smi_search *cfg)
+static smi_search_result *search_run(const smi_dataset *ds, const smi_search *cfg)
 {
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     int rc = smi_search_run(ds, cfg, &res);
     ck_assert_msg(rc == SMI_OK, "smi_search_run: %s: %s", smi_strerror(rc), smi_last_error());
     ck_assert_ptr_nonnull(res);
@@ -165,24 +165,24 @@ typedef struct {
     double value, intercept, rmse;
 } model;
 
-static model result_model(const smi_result *res, size_t rank)
+static model result_model(const smi_search_result *res, size_t rank)
 {
     model m;
     memset(&m, 0, sizeof m);
-    int rc = smi_result_model(res, rank, MAX_K, m.idx, m.coef, &m.k, &m.value, &m.intercept,
+    int rc = smi_search_result_model(res, rank, MAX_K, m.idx, m.coef, &m.k, &m.value, &m.intercept,
                               &m.rmse);
-    ck_assert_msg(rc == SMI_OK, "smi_result_model(%zu): %s", rank, smi_last_error());
+    ck_assert_msg(rc == SMI_OK, "smi_search_result_model(%zu): %s", rank, smi_last_error());
     for (size_t t = 1; t < m.k; t++)
         ck_assert_msg(m.idx[t - 1] < m.idx[t], "model %zu: features not ascending", rank);
     return m;
 }
 
 /* SMI_OK and the model, or the status (SMI_ENOTFOUND) with m untouched. */
-static int result_best_of_size(const smi_result *res, size_t k, model *m)
+static int result_best_of_size(const smi_search_result *res, size_t k, model *m)
 {
     memset(m, 0, sizeof *m);
     m->k = k;
-    return smi_result_best_of_size(res, k, MAX_K, m->idx, m->coef, &m->value, &m->intercept,
+    return smi_search_result_best_of_size(res, k, MAX_K, m->idx, m->coef, &m->value, &m->intercept,
                                    &m->rmse);
 }
 
@@ -218,9 +218,9 @@ static void assert_model_is_fit(const model *m, const fit *f, const problem *pr,
 
 /* Ranks ascend by criterion; equal criteria are in lexicographic subset order; and the
  * oracle agrees with the order up to the tolerance. */
-static void check_ranking_order(const truth *t, const smi_result *res)
+static void check_ranking_order(const truth *t, const smi_search_result *res)
 {
-    size_t n_top = smi_result_n_top(res);
+    size_t n_top = smi_search_result_n_top(res);
     model prev = { 0 };
     for (size_t r = 0; r < n_top; r++) {
         model m = result_model(res, r);
@@ -243,14 +243,14 @@ static void check_ranking_order(const truth *t, const smi_result *res)
 
 /* Every allowed, non-singular subset appears exactly once among the top models, with the
  * oracle's criterion, coefficients and RMSE. Needs top >= the number scored. */
-static void check_every_subset_ranked(const truth *t, const smi_result *res,
+static void check_every_subset_ranked(const truth *t, const smi_search_result *res,
                                       const size_rule *rule)
 {
     uint64_t scored, singular;
     truth_count(t, rule, &scored, &singular);
-    ck_assert_uint_eq(smi_result_n_models(res), scored);
-    ck_assert_uint_eq(smi_result_n_singular(res), singular);
-    ck_assert_uint_eq(smi_result_n_top(res), scored);
+    ck_assert_uint_eq(smi_search_result_n_models(res), scored);
+    ck_assert_uint_eq(smi_search_result_n_singular(res), singular);
+    ck_assert_uint_eq(smi_search_result_n_top(res), scored);
     size_t count = (size_t)1 << t->pr.p;
     unsigned char *seen = calloc(count, 1);
     ck_assert_ptr_nonnull(seen);
@@ -269,9 +269,9 @@ static void check_every_subset_ranked(const truth *t, const smi_result *res,
 }
 
 /* The top models are the best ones: none left out is better by more than the tolerance. */
-static void check_top_are_best(const truth *t, const smi_result *res, const size_rule *rule)
+static void check_top_are_best(const truth *t, const smi_search_result *res, const size_rule *rule)
 {
-    size_t count = (size_t)1 << t->pr.p, n_top = smi_result_n_top(res);
+    size_t count = (size_t)1 << t->pr.p, n_top = smi_search_result_n_top(res);
     unsigned char *in_top = calloc(count, 1);
     ck_assert_ptr_nonnull(in_top);
     double worst_kept = -INFINITY;
@@ -317,10 +317,10 @@ static long bin_of(const double *edges, size_t B, double v)
  * be counted in its bin, so the counts are identical when no score is that close (the usual
  * case, reported by the return value: the number of such ambiguous scores).
  * max_bins > 0: the bins mode (equal width, a power of two, edges on multiples of it). */
-static size_t check_dos(const smi_result *res, int criterion, const double *scores,
+static size_t check_dos(const smi_search_result *res, int criterion, const double *scores,
                         size_t count, size_t max_bins)
 {
-    size_t B = smi_result_n_bins(res);
+    size_t B = smi_search_result_n_bins(res);
     ck_assert_uint_ge(B, 1);
     if (max_bins)
         ck_assert_uint_le(B, max_bins);
@@ -328,14 +328,14 @@ static size_t check_dos(const smi_result *res, int criterion, const double *scor
     uint64_t *counts = malloc(B * sizeof(uint64_t)), below = 99, above = 99;
     long *sure = calloc(B + 2, sizeof(long)), *maybe = calloc(B + 2, sizeof(long));
     ck_assert(edges && counts && sure && maybe);
-    ck_assert_int_eq(smi_result_dos(res, B, edges, counts, &below, &above), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_dos(res, B + 1, edges, counts, &below, &above), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, B, edges, counts, &below, &above), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_dos(res, B + 1, edges, counts, &below, &above), SMI_OK);
     uint64_t total = below + above;
     for (size_t b = 0; b < B; b++) {
         ck_assert(isfinite(edges[b]) && edges[b] < edges[b + 1]);
         total += counts[b];
     }
-    ck_assert_uint_eq(total, smi_result_n_models(res));
+    ck_assert_uint_eq(total, smi_search_result_n_models(res));
     ck_assert_uint_eq(total, count);
     if (max_bins) {
         double w = edges[1] - edges[0];
@@ -391,7 +391,7 @@ static double *truth_scores(const truth *t, const size_rule *rule, size_t *count
 
 /* Best of every size: the oracle's minimum value, its subset unless a runner-up is within
  * the tolerance, and SMI_ENOTFOUND for sizes with nothing scored. */
-static void check_best_of_size(const truth *t, const smi_result *res, const size_rule *rule)
+static void check_best_of_size(const truth *t, const smi_search_result *res, const size_rule *rule)
 {
     size_t p = t->pr.p, all = (size_t)1 << p;
     for (size_t k = 0; k <= p; k++) {
@@ -425,16 +425,16 @@ static void check_best_of_size(const truth *t, const smi_result *res, const size
 }
 
 /* Feature frequency and weight diagram follow from the top models read back. */
-static void check_frequency_and_weights(const smi_result *res)
+static void check_frequency_and_weights(const smi_search_result *res)
 {
-    size_t p = smi_result_p(res), n_top = smi_result_n_top(res);
+    size_t p = smi_search_result_p(res), n_top = smi_search_result_n_top(res);
     double *freq = malloc(p * sizeof(double)), *w = malloc((n_top * p + 1) * sizeof(double));
     ck_assert(freq && w);
-    ck_assert_int_eq(smi_result_feature_frequency(res, p - 1, freq), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_feature_frequency(res, p, freq), SMI_OK);
+    ck_assert_int_eq(smi_search_result_feature_frequency(res, p - 1, freq), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_feature_frequency(res, p, freq), SMI_OK);
     if (n_top * p > 0)
-        ck_assert_int_eq(smi_result_weight_diagram(res, n_top * p - 1, w), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_weight_diagram(res, n_top * p, w), SMI_OK);
+        ck_assert_int_eq(smi_search_result_weight_diagram(res, n_top * p - 1, w), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_weight_diagram(res, n_top * p, w), SMI_OK);
     size_t uses[MAX_P + 1] = { 0 };
     ck_assert_uint_le(p, MAX_P);
     for (size_t r = 0; r < n_top; r++) {
@@ -554,16 +554,16 @@ static void truth_open_case(truth *t, const oracle_case *c)
     truth_fit_all(t);
 }
 
-static smi_result *run_case(const oracle_case *c, const truth *t, size_t top)
+static smi_search_result *run_case(const oracle_case *c, const truth *t, size_t top)
 {
     smi_search *cfg = search_config(&c->sc, top);
     size_rule rule = case_rule(c);
     config_apply_rule(cfg, &rule);
-    smi_result *res = search_run(t->ds, cfg);
+    smi_search_result *res = search_run(t->ds, cfg);
     smi_search_free(cfg);
-    ck_assert_int_eq(smi_result_criterion(res), c->sc.criterion);
-    ck_assert_uint_eq(smi_result_p(res), c->p);
-    ck_assert_uint_eq(smi_result_max_size(res), c->max_size ? c->max_size : c->p);
+    ck_assert_int_eq(smi_search_result_criterion(res), c->sc.criterion);
+    ck_assert_uint_eq(smi_search_result_p(res), c->p);
+    ck_assert_uint_eq(smi_search_result_max_size(res), c->max_size ? c->max_size : c->p);
     return res;
 }
 
@@ -575,9 +575,9 @@ START_TEST(every_subset_ranked_with_brute_force_values)
     truth t;
     truth_open_case(&t, c);
     size_rule rule = case_rule(c);
-    smi_result *res = run_case(c, &t, (size_t)1 << c->p);
+    smi_search_result *res = run_case(c, &t, (size_t)1 << c->p);
     check_every_subset_ranked(&t, res, &rule);
-    smi_result_free(res);
+    smi_search_result_free(res);
     truth_close(&t);
 }
 END_TEST
@@ -590,7 +590,7 @@ START_TEST(dos_and_top_models_match_brute_force)
     truth t;
     truth_open_case(&t, c);
     size_rule rule = case_rule(c);
-    smi_result *res = run_case(c, &t, 0);
+    smi_search_result *res = run_case(c, &t, 0);
     uint64_t expected = 0, singular;
     for (uint32_t mask = 0; mask < ((uint32_t)1 << c->p); mask++)
         expected += (uint64_t)rule_allows(&rule, c->p, mask);
@@ -600,9 +600,9 @@ START_TEST(dos_and_top_models_match_brute_force)
     truth_count(&t, &rule, &scored, &singular);
     ck_assert_uint_eq(singular, 0);
     ck_assert_uint_eq(scored, expected);
-    ck_assert_uint_eq(smi_result_n_models(res), expected);
-    ck_assert_uint_eq(smi_result_n_singular(res), 0);
-    ck_assert_uint_eq(smi_result_n_top(res), expected < 100 ? expected : 100);
+    ck_assert_uint_eq(smi_search_result_n_models(res), expected);
+    ck_assert_uint_eq(smi_search_result_n_singular(res), 0);
+    ck_assert_uint_eq(smi_search_result_n_top(res), expected < 100 ? expected : 100);
     check_top_are_best(&t, res, &rule);
     check_ranking_order(&t, res);
     size_t count;
@@ -611,7 +611,7 @@ START_TEST(dos_and_top_models_match_brute_force)
     size_t ambiguous = check_dos(res, c->sc.criterion, scores, count, 64);
     ck_assert_msg(ambiguous == 0, "%zu brute-force scores lie on a bin edge", ambiguous);
     free(scores);
-    smi_result_free(res);
+    smi_search_result_free(res);
     truth_close(&t);
 }
 END_TEST
@@ -654,13 +654,13 @@ START_TEST(dos_edges_pin_every_search_value)
     smi_search *cfg = search_config(&c->sc, 1);
     config_apply_rule(cfg, &rule);
     ck_assert_int_eq(smi_search_set_bin_edges(cfg, edges, n_edges), SMI_OK);
-    smi_result *res = search_run(t.ds, cfg);
-    size_t B = smi_result_n_bins(res);
+    smi_search_result *res = search_run(t.ds, cfg);
+    size_t B = smi_search_result_n_bins(res);
     ck_assert_uint_eq(B, n_edges - 1);
     double *got_edges = malloc(n_edges * sizeof(double));
     uint64_t *got = malloc(B * sizeof(uint64_t)), below, above;
     ck_assert(got_edges && got);
-    ck_assert_int_eq(smi_result_dos(res, n_edges, got_edges, got, &below, &above), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, n_edges, got_edges, got, &below, &above), SMI_OK);
     ck_assert_mem_eq(got_edges, edges, n_edges * sizeof(double));
     ck_assert_msg(below == 0 && above == 0, "%llu search values below every brute-force score "
                   "and %llu above", (unsigned long long)below, (unsigned long long)above);
@@ -671,7 +671,7 @@ START_TEST(dos_edges_pin_every_search_value)
                       (unsigned long long)want[b]);
     free(got_edges);
     free(got);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     free(edges);
     free(want);
@@ -687,14 +687,14 @@ START_TEST(best_of_each_size_matches_brute_force)
     truth t;
     truth_open_case(&t, c);
     size_rule rule = case_rule(c);
-    smi_result *res = run_case(c, &t, 5);
+    smi_search_result *res = run_case(c, &t, 5);
     check_best_of_size(&t, res, &rule);
-    smi_result_free(res);
+    smi_search_result_free(res);
     truth_close(&t);
 }
 END_TEST
 
-/* (f) smi_score_subset on every subset (whatever the size range and forced features of the
+/* (f) smi_search_score_subset on every subset (whatever the size range and forced features of the
  * search, which it does not apply), indices given in descending order. */
 START_TEST(score_subset_matches_brute_force)
 {
@@ -710,7 +710,7 @@ START_TEST(score_subset_matches_brute_force)
         for (size_t s = 0; s < f->k; s++)
             reversed[s] = f->idx[f->k - 1 - s];
         double value = NAN;
-        int rc = smi_score_subset(t.ds, cfg, reversed, f->k, &value);
+        int rc = smi_search_score_subset(t.ds, cfg, reversed, f->k, &value);
         ck_assert_msg(rc == SMI_OK, "subset 0x%x: %s", (unsigned)mask, smi_last_error());
         char where[48];
         snprintf(where, sizeof where, "score of subset 0x%x", (unsigned)mask);
@@ -729,9 +729,9 @@ START_TEST(frequency_and_weight_diagram_follow_top_models)
     truth_open_case(&t, c);
     size_t tops[] = { 7, (size_t)1 << c->p };
     for (size_t s = 0; s < 2; s++) {
-        smi_result *res = run_case(c, &t, tops[s]);
+        smi_search_result *res = run_case(c, &t, tops[s]);
         check_frequency_and_weights(res);
-        smi_result_free(res);
+        smi_search_result_free(res);
     }
     truth_close(&t);
 }
@@ -757,7 +757,7 @@ START_TEST(dos_bins_hold_every_score)
             continue;
         }
         ck_assert_msg(rc == SMI_OK, "set_bins(%zu): %s", bins[s], smi_last_error());
-        smi_result *res = search_run(t.ds, cfg);
+        smi_search_result *res = search_run(t.ds, cfg);
         check_dos(res, sc.criterion, scores, count, bins[s]);
         double *mine = malloc(count * sizeof(double));
         ck_assert_ptr_nonnull(mine);
@@ -765,7 +765,7 @@ START_TEST(dos_bins_hold_every_score)
             mine[r] = result_model(res, r).value;
         check_dos(res, sc.criterion, mine, count, bins[s]);
         free(mine);
-        smi_result_free(res);
+        smi_search_result_free(res);
         smi_search_free(cfg);
     }
     free(scores);
@@ -800,11 +800,11 @@ START_TEST(dos_on_given_edges)
     }
     smi_search *cfg = search_config(&sc, 0);
     ck_assert_int_eq(smi_search_set_bin_edges(cfg, edges, 5), SMI_OK);
-    smi_result *res = search_run(t.ds, cfg);
-    ck_assert_uint_eq(smi_result_n_bins(res), 4);
+    smi_search_result *res = search_run(t.ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_bins(res), 4);
     double got_edges[5];
     uint64_t counts[4], below, above;
-    ck_assert_int_eq(smi_result_dos(res, 5, got_edges, counts, &below, &above), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, 5, got_edges, counts, &below, &above), SMI_OK);
     ck_assert_mem_eq(got_edges, edges, sizeof edges);
     uint64_t want[6] = { 0 };
     for (size_t s = 0; s < count; s++)
@@ -815,9 +815,9 @@ START_TEST(dos_on_given_edges)
     ck_assert_uint_eq(above, want[5]);
     ck_assert_uint_gt(below, 0);
     ck_assert_uint_gt(above, 0);
-    ck_assert_int_eq(smi_result_dos(res, 5, got_edges, counts, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, 5, got_edges, counts, NULL, NULL), SMI_OK);
     check_dos(res, sc.criterion, scores, count, 0);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     free(sorted);
     free(scores);
@@ -832,7 +832,7 @@ END_TEST
 typedef struct {
     const char *name;
     size_rule rule;
-    size_t max_size_reported; /* smi_result_max_size */
+    size_t max_size_reported; /* smi_search_result_max_size */
 } range_case;
 
 static const range_case range_cases[] = {
@@ -857,15 +857,15 @@ START_TEST(size_range_and_keep_select_exactly)
     truth_open(&t, 31, 30, 10, &sc);
     smi_search *cfg = search_config(&sc, 1024);
     config_apply_rule(cfg, &c->rule);
-    smi_result *res = search_run(t.ds, cfg);
-    ck_assert_uint_eq(smi_result_max_size(res), c->max_size_reported);
+    smi_search_result *res = search_run(t.ds, cfg);
+    ck_assert_uint_eq(smi_search_result_max_size(res), c->max_size_reported);
     check_every_subset_ranked(&t, res, &c->rule);
     check_best_of_size(&t, res, &c->rule);
     size_t count;
     double *scores = truth_scores(&t, &c->rule, &count);
     check_dos(res, sc.criterion, scores, count, 64);
     free(scores);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     truth_close(&t);
 }
@@ -914,9 +914,9 @@ static void assert_finite_model(const model *m, const char *where)
 }
 
 /* No NaN or infinity anywhere a user can read. */
-static void check_all_finite(const smi_result *res)
+static void check_all_finite(const smi_search_result *res)
 {
-    size_t n_top = smi_result_n_top(res), p = smi_result_p(res), B = smi_result_n_bins(res);
+    size_t n_top = smi_search_result_n_top(res), p = smi_search_result_p(res), B = smi_search_result_n_bins(res);
     for (size_t r = 0; r < n_top; r++) {
         model m = result_model(res, r);
         assert_finite_model(&m, "top model");
@@ -930,13 +930,13 @@ static void check_all_finite(const smi_result *res)
     double *w = malloc((n_top * p + 1) * sizeof(double));
     uint64_t *counts = malloc(B * sizeof(uint64_t));
     ck_assert(edges && freq && w && counts);
-    ck_assert_int_eq(smi_result_dos(res, B + 1, edges, counts, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, B + 1, edges, counts, NULL, NULL), SMI_OK);
     for (size_t b = 0; B > 0 && b <= B; b++) /* nothing scored: no bins, no edges written */
         ck_assert(isfinite(edges[b]));
-    ck_assert_int_eq(smi_result_feature_frequency(res, p, freq), SMI_OK);
+    ck_assert_int_eq(smi_search_result_feature_frequency(res, p, freq), SMI_OK);
     for (size_t j = 0; j < p; j++)
         ck_assert(isfinite(freq[j]));
-    ck_assert_int_eq(smi_result_weight_diagram(res, n_top * p, w), SMI_OK);
+    ck_assert_int_eq(smi_search_result_weight_diagram(res, n_top * p, w), SMI_OK);
     for (size_t j = 0; j < n_top * p; j++)
         ck_assert(isfinite(w[j]));
     free(edges);
@@ -963,7 +963,7 @@ START_TEST(singular_subsets_counted_not_scored)
 
     smi_search *cfg = search_config(&c->sc, 10);
     config_apply_rule(cfg, rule);
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     if (t.fits[indices_to_mask(rule->keep, rule->n_keep)].singular) {
         /* The forced features alone are singular: every allowed subset is. Counting them all
          * as singular (DESIGN.md 4.3) or refusing the run are both sensible; the header lists
@@ -981,8 +981,8 @@ START_TEST(singular_subsets_counted_not_scored)
     } else {
         res = search_run(t.ds, cfg);
     }
-    ck_assert_uint_eq(smi_result_n_singular(res), singular);
-    ck_assert_uint_eq(smi_result_n_models(res), scored);
+    ck_assert_uint_eq(smi_search_result_n_singular(res), singular);
+    ck_assert_uint_eq(smi_search_result_n_models(res), scored);
     check_all_finite(res);
     check_top_are_best(&t, res, rule);
     check_ranking_order(&t, res);
@@ -993,21 +993,21 @@ START_TEST(singular_subsets_counted_not_scored)
         check_dos(res, c->sc.criterion, scores, count, 64);
         free(scores);
     }
-    smi_result_free(res);
+    smi_search_result_free(res);
 
     /* every model kept: each one the oracle's, no singular one among them */
     ck_assert_int_eq(smi_search_set_top(cfg, 256), SMI_OK);
     res = search_run(t.ds, cfg);
     check_every_subset_ranked(&t, res, rule);
-    smi_result_free(res);
+    smi_search_result_free(res);
 
-    /* smi_score_subset agrees subset by subset: SMI_ESINGULAR exactly where the oracle says */
+    /* smi_search_score_subset agrees subset by subset: SMI_ESINGULAR exactly where the oracle says */
     for (uint32_t mask = 1; mask < 256; mask++) {
         if (!rule_allows(rule, 8, mask))
             continue;
         const fit *f = &t.fits[mask];
         double value = 0;
-        int rc = smi_score_subset(t.ds, cfg, f->idx, f->k, &value);
+        int rc = smi_search_score_subset(t.ds, cfg, f->idx, f->k, &value);
         if (f->singular) {
             ck_assert_msg(rc == SMI_ESINGULAR, "subset 0x%x: status %d, expected singular",
                           (unsigned)mask, rc);
@@ -1049,8 +1049,8 @@ START_TEST(exact_ties_ranked_lexicographically)
     t.sc = sc;
     truth_fit_all(&t);
     smi_search *cfg = search_config(&sc, 64);
-    smi_result *res = search_run(t.ds, cfg);
-    size_t n_top = smi_result_n_top(res), rank_of[64];
+    smi_search_result *res = search_run(t.ds, cfg);
+    size_t n_top = smi_search_result_n_top(res), rank_of[64];
     for (size_t r = 0; r < 64; r++)
         rank_of[r] = SIZE_MAX;
     double value_of[64];
@@ -1075,7 +1075,7 @@ START_TEST(exact_ties_ranked_lexicographically)
     }
     ck_assert_uint_eq(pairs, 8);
     check_ranking_order(&t, res);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     truth_close(&t);
 }
@@ -1155,7 +1155,7 @@ static const train_singular_case train_singular_cases[] = {
  * singular when any of them is rank deficient (r < 1e-6), borderline for 1e-6 <= r < 1e-3.
  * The library must count the singular ones as singular (never a NaN or garbage score),
  * score the regular ones as the oracle does, and may do either with the borderline ones;
- * smi_score_subset must say SMI_ESINGULAR exactly where the search counts singular. When
+ * smi_search_score_subset must say SMI_ESINGULAR exactly where the search counts singular. When
  * the forced features alone are singular on a training set, every allowed subset is, and
  * refusing the run with SMI_ESINGULAR is accepted as well. */
 START_TEST(training_set_singular_subsets_counted_not_scored)
@@ -1176,7 +1176,7 @@ START_TEST(training_set_singular_subsets_counted_not_scored)
 
     smi_search *cfg = search_config(&c->sc, all);
     config_apply_rule(cfg, rule);
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     int rc = smi_search_run(t.ds, cfg, &res);
     if (rc != SMI_OK) {
         ck_assert_msg(rc == SMI_ESINGULAR && rule->n_keep > 0 &&
@@ -1186,14 +1186,14 @@ START_TEST(training_set_singular_subsets_counted_not_scored)
         ck_assert_uint_eq(want.regular + want.borderline, 0);
         ck_assert_str_ne(smi_last_error(), "");
     } else {
-        uint64_t n_models = smi_result_n_models(res), n_singular = smi_result_n_singular(res);
+        uint64_t n_models = smi_search_result_n_models(res), n_singular = smi_search_result_n_singular(res);
         ck_assert_uint_eq(n_models + n_singular, total);
         ck_assert_msg(n_singular >= want.singular && n_singular <= want.singular +
                           want.borderline, "%llu singular subsets; the oracle: %llu singular, "
                       "%llu borderline", (unsigned long long)n_singular,
                       (unsigned long long)want.singular, (unsigned long long)want.borderline);
         check_all_finite(res);
-        ck_assert_uint_eq(smi_result_n_top(res), n_models);
+        ck_assert_uint_eq(smi_search_result_n_top(res), n_models);
         unsigned char *seen = calloc(all, 1);
         double *mine = malloc((n_models + 1) * sizeof(double));
         ck_assert(seen && mine);
@@ -1225,16 +1225,16 @@ START_TEST(training_set_singular_subsets_counted_not_scored)
         }
         free(seen);
         free(mine);
-        smi_result_free(res);
+        smi_search_result_free(res);
     }
 
-    /* smi_score_subset on every subset (it applies no size range or forced feature) */
+    /* smi_search_score_subset on every subset (it applies no size range or forced feature) */
     for (uint32_t mask = 1; mask < all; mask++) {
         const fit *f = &t.fits[mask];
         double value = NAN;
-        rc = smi_score_subset(t.ds, cfg, f->idx, f->k, &value);
+        rc = smi_search_score_subset(t.ds, cfg, f->idx, f->k, &value);
         char where[96];
-        snprintf(where, sizeof where, "smi_score_subset of 0x%x (oracle r = %.3g)",
+        snprintf(where, sizeof where, "smi_search_score_subset of 0x%x (oracle r = %.3g)",
                  (unsigned)mask, f->ratio);
         if (f->singular) {
             ck_assert_msg(rc == SMI_ESINGULAR, "%s: status %d, %g, expected singular", where, rc,
@@ -1277,15 +1277,15 @@ START_TEST(cv_with_one_row_per_fold_is_loo)
             ck_assert_uint_eq(t.pr.n_folds, 19);
             for (int which = 0; which < 2; which++) {
                 smi_search *cfg = search_config(which ? &cv : &loo, 64);
-                smi_result *res = search_run(t.ds, cfg);
+                smi_search_result *res = search_run(t.ds, cfg);
                 check_every_subset_ranked(&t, res, &DEFAULT_RULE);
                 for (uint32_t mask = 1; mask < 64; mask++) {
                     const fit *f = &t.fits[mask];
                     double value = NAN;
-                    ck_assert_int_eq(smi_score_subset(t.ds, cfg, f->idx, f->k, &value), SMI_OK);
+                    ck_assert_int_eq(smi_search_score_subset(t.ds, cfg, f->idx, f->k, &value), SMI_OK);
                     assert_criterion_close(SMI_CRIT_LOO, value, f->value, "score_subset");
                 }
-                smi_result_free(res);
+                smi_search_result_free(res);
                 smi_search_free(cfg);
             }
             truth_close(&t);
@@ -1325,12 +1325,12 @@ static void digest_model(digest *d, int status, const model *m)
 }
 
 /* Everything a result tells, in one byte string. */
-static digest result_digest(const smi_result *res)
+static digest result_digest(const smi_search_result *res)
 {
     digest d = { NULL, 0, 0 };
-    uint64_t counts2[2] = { smi_result_n_models(res), smi_result_n_singular(res) };
-    size_t sizes[4] = { smi_result_p(res), smi_result_max_size(res), smi_result_n_top(res),
-                        smi_result_n_bins(res) };
+    uint64_t counts2[2] = { smi_search_result_n_models(res), smi_search_result_n_singular(res) };
+    size_t sizes[4] = { smi_search_result_p(res), smi_search_result_max_size(res), smi_search_result_n_top(res),
+                        smi_search_result_n_bins(res) };
     digest_add(&d, counts2, sizeof counts2);
     digest_add(&d, sizes, sizeof sizes);
     for (size_t r = 0; r < sizes[2]; r++) {
@@ -1347,9 +1347,9 @@ static digest result_digest(const smi_result *res)
     double *w = malloc((n_top * p + 1) * sizeof(double));
     uint64_t *counts = malloc(B * sizeof(uint64_t)), out[2];
     ck_assert(edges && freq && w && counts);
-    ck_assert_int_eq(smi_result_dos(res, B + 1, edges, counts, &out[0], &out[1]), SMI_OK);
-    ck_assert_int_eq(smi_result_feature_frequency(res, p, freq), SMI_OK);
-    ck_assert_int_eq(smi_result_weight_diagram(res, n_top * p, w), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, B + 1, edges, counts, &out[0], &out[1]), SMI_OK);
+    ck_assert_int_eq(smi_search_result_feature_frequency(res, p, freq), SMI_OK);
+    ck_assert_int_eq(smi_search_result_weight_diagram(res, n_top * p, w), SMI_OK);
     digest_add(&d, edges, (B + 1) * sizeof(double));
     digest_add(&d, counts, B * sizeof(uint64_t));
     digest_add(&d, out, sizeof out);
@@ -1414,7 +1414,7 @@ START_TEST(thread_count_changes_nothing)
         smi_search *cfg = search_config(&c->sc, 50);
         config_apply_rule(cfg, &c->rule);
         ck_assert_int_eq(smi_search_set_threads(cfg, threads[s]), SMI_OK);
-        smi_result *res = search_run(ds, cfg);
+        smi_search_result *res = search_run(ds, cfg);
         digest d = result_digest(res);
         if (s == 0) {
             first = d;
@@ -1424,7 +1424,7 @@ START_TEST(thread_count_changes_nothing)
                           threads[s]);
             free(d.bytes);
         }
-        smi_result_free(res);
+        smi_search_result_free(res);
         smi_search_free(cfg);
     }
     free(first.bytes);
@@ -1503,20 +1503,20 @@ START_TEST(setters_reject_bad_values_and_leave_config_unchanged)
     scoring sc = { SMI_CRIT_BIC, 1, 1, 0, 0 };
     truth t;
     truth_open(&t, 61, 30, 8, &sc);
-    smi_result *res = search_run(t.ds, cfg);
-    ck_assert_int_eq(smi_result_criterion(res), SMI_CRIT_BIC);
-    ck_assert_uint_eq(smi_result_max_size(res), 8);
-    ck_assert_uint_eq(smi_result_n_models(res), 255);
-    ck_assert_uint_eq(smi_result_n_top(res), 100);
+    smi_search_result *res = search_run(t.ds, cfg);
+    ck_assert_int_eq(smi_search_result_criterion(res), SMI_CRIT_BIC);
+    ck_assert_uint_eq(smi_search_result_max_size(res), 8);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 255);
+    ck_assert_uint_eq(smi_search_result_n_top(res), 100);
     check_top_are_best(&t, res, &DEFAULT_RULE);
     size_t count;
     double *scores = truth_scores(&t, &DEFAULT_RULE, &count);
     check_dos(res, SMI_CRIT_BIC, scores, count, 64);
     free(scores);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_search_free(NULL);
-    smi_result_free(NULL);
+    smi_search_result_free(NULL);
     truth_close(&t);
 }
 END_TEST
@@ -1548,7 +1548,7 @@ START_TEST(run_rejects_settings_the_data_cannot_meet)
     ck_assert_int_eq(smi_search_set_size_range(cfg, c->min_size, c->max_size), SMI_OK);
     if (c->n_keep)
         ck_assert_int_eq(smi_search_set_keep(cfg, c->keep, c->n_keep), SMI_OK);
-    smi_result *res = (smi_result *)&pr; /* anything not NULL */
+    smi_search_result *res = (smi_search_result *)&pr; /* anything not NULL */
     ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_EINVAL);
     ck_assert_ptr_null(res);
     smi_search_free(cfg);
@@ -1558,7 +1558,7 @@ START_TEST(run_rejects_settings_the_data_cannot_meet)
 END_TEST
 
 /* CV uses the data set's folds: without them (never set, or cleared) the search and
- * smi_score_subset refuse with SMI_EINVAL and a message that says so; LOO needs none. */
+ * smi_search_score_subset refuse with SMI_EINVAL and a message that says so; LOO needs none. */
 START_TEST(cv_needs_folds_on_the_data_set)
 {
     problem pr;
@@ -1569,31 +1569,31 @@ START_TEST(cv_needs_folds_on_the_data_set)
     const size_t subset[] = { 0, 3 };
     for (int round = 0; round < 2; round++) {
         double value = 7.0;
-        smi_result *res = (smi_result *)&pr; /* anything not NULL */
+        smi_search_result *res = (smi_search_result *)&pr; /* anything not NULL */
         ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_EINVAL);
         ck_assert_ptr_null(res);
         ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_search_run: '%s' does not mention "
                       "folds", smi_last_error());
-        ASSERT_FAILS(smi_score_subset(ds, cfg, subset, 2, &value), SMI_EINVAL);
-        ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_score_subset: '%s' does not "
+        ASSERT_FAILS(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_EINVAL);
+        ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_search_score_subset: '%s' does not "
                       "mention folds", smi_last_error());
         ck_assert_double_eq(value, 7.0);
         /* with folds it runs; cleared, it fails again */
         ck_assert_int_eq(smi_dataset_set_kfold(ds, 4, round, 5), SMI_OK);
         res = search_run(ds, cfg);
-        ck_assert_uint_eq(smi_result_n_models(res), 31);
-        smi_result_free(res);
-        ck_assert_int_eq(smi_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
+        ck_assert_uint_eq(smi_search_result_n_models(res), 31);
+        smi_search_result_free(res);
+        ck_assert_int_eq(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
         ck_assert(isfinite(value) && value > 0);
         smi_dataset_clear_folds(ds);
         ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
     }
     ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_LOO), SMI_OK);
-    smi_result *res = search_run(ds, cfg);
-    ck_assert_uint_eq(smi_result_n_models(res), 31);
-    smi_result_free(res);
+    smi_search_result *res = search_run(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 31);
+    smi_search_result_free(res);
     double value = NAN;
-    ck_assert_int_eq(smi_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
+    ck_assert_int_eq(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
     ck_assert(isfinite(value) && value > 0);
     smi_search_free(cfg);
     smi_dataset_free(ds);
@@ -1608,38 +1608,38 @@ START_TEST(null_pointers_and_bad_subsets)
     smi_dataset *ds = problem_dataset(&pr);
     smi_search *cfg = NULL;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
-    smi_result *res = (smi_result *)&pr;
+    smi_search_result *res = (smi_search_result *)&pr;
     ASSERT_FAILS(smi_search_run(NULL, cfg, &res), SMI_EINVAL);
     ck_assert_ptr_null(res);
-    res = (smi_result *)&pr;
+    res = (smi_search_result *)&pr;
     ASSERT_FAILS(smi_search_run(ds, NULL, &res), SMI_EINVAL);
     ck_assert_ptr_null(res);
     ASSERT_FAILS(smi_search_run(ds, cfg, NULL), SMI_EINVAL);
 
     const size_t good[] = { 1, 4 }, out_of_range[] = { 1, 6 }, repeated[] = { 2, 2 };
     double value;
-    ASSERT_FAILS(smi_score_subset(NULL, cfg, good, 2, &value), SMI_EINVAL);
-    ASSERT_FAILS(smi_score_subset(ds, NULL, good, 2, &value), SMI_EINVAL);
-    ASSERT_FAILS(smi_score_subset(ds, cfg, NULL, 2, &value), SMI_EINVAL);
-    ASSERT_FAILS(smi_score_subset(ds, cfg, good, 2, NULL), SMI_EINVAL);
-    ASSERT_FAILS(smi_score_subset(ds, cfg, out_of_range, 2, &value), SMI_EINVAL);
-    ASSERT_FAILS(smi_score_subset(ds, cfg, repeated, 2, &value), SMI_EINVAL);
-    ck_assert_int_eq(smi_score_subset(ds, cfg, good, 2, &value), SMI_OK);
+    ASSERT_FAILS(smi_search_score_subset(NULL, cfg, good, 2, &value), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_score_subset(ds, NULL, good, 2, &value), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_score_subset(ds, cfg, NULL, 2, &value), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_score_subset(ds, cfg, good, 2, NULL), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_score_subset(ds, cfg, out_of_range, 2, &value), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_score_subset(ds, cfg, repeated, 2, &value), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_score_subset(ds, cfg, good, 2, &value), SMI_OK);
 
     /* accessors: rank and capacity checks */
     res = search_run(ds, cfg);
-    size_t n_top = smi_result_n_top(res), feats[MAX_K], k;
+    size_t n_top = smi_search_result_n_top(res), feats[MAX_K], k;
     double coef[MAX_K];
-    ASSERT_FAILS(smi_result_model(res, n_top, MAX_K, feats, coef, &k, NULL, NULL, NULL),
+    ASSERT_FAILS(smi_search_result_model(res, n_top, MAX_K, feats, coef, &k, NULL, NULL, NULL),
                  SMI_EINVAL);
     model last = result_model(res, n_top - 1); /* the worst kept: several features */
     ck_assert_uint_ge(last.k, 2);
-    ASSERT_FAILS(smi_result_model(res, n_top - 1, last.k - 1, feats, coef, &k, NULL, NULL, NULL),
+    ASSERT_FAILS(smi_search_result_model(res, n_top - 1, last.k - 1, feats, coef, &k, NULL, NULL, NULL),
                  SMI_EINVAL);
-    ck_assert_int_eq(smi_result_model(res, 0, MAX_K, NULL, NULL, &k, NULL, NULL, NULL), SMI_OK);
-    ASSERT_FAILS(smi_result_best_of_size(res, 0, MAX_K, feats, coef, NULL, NULL, NULL),
+    ck_assert_int_eq(smi_search_result_model(res, 0, MAX_K, NULL, NULL, &k, NULL, NULL, NULL), SMI_OK);
+    ASSERT_FAILS(smi_search_result_best_of_size(res, 0, MAX_K, feats, coef, NULL, NULL, NULL),
                  SMI_ENOTFOUND);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     problem_free(&pr);
@@ -1690,7 +1690,7 @@ START_TEST(progress_and_cancel)
     for (int cancel_at = 1; cancel_at <= 2; cancel_at++) {
         progress_log log = progress_log_new(cancel_at);
         ck_assert_int_eq(smi_search_set_progress(cfg, record_progress, &log), SMI_OK);
-        smi_result *res = (smi_result *)&pr;
+        smi_search_result *res = (smi_search_result *)&pr;
         ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_ECANCELED);
         ck_assert_ptr_null(res);
         ck_assert_int_eq((int)log.calls, cancel_at);
@@ -1699,18 +1699,18 @@ START_TEST(progress_and_cancel)
     ck_assert_int_eq(smi_search_set_size_range(cfg, 1, 3), SMI_OK);
     progress_log log = progress_log_new(0);
     ck_assert_int_eq(smi_search_set_progress(cfg, record_progress, &log), SMI_OK);
-    smi_result *res = search_run(ds, cfg);
-    ck_assert_uint_eq(smi_result_n_models(res), 20 + 190 + 1140);
+    smi_search_result *res = search_run(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 20 + 190 + 1140);
     ck_assert_uint_ge(log.calls, 1);
     ck_assert_msg(log.monotone, "progress went backwards");
     ck_assert_msg(log.in_range, "progress outside [0, 1]");
     ck_assert_msg(log.same_thread, "progress called from another thread");
     ck_assert_double_eq(log.last, 1.0);
-    smi_result_free(res);
+    smi_search_result_free(res);
 
     ck_assert_int_eq(smi_search_set_progress(cfg, NULL, NULL), SMI_OK);
     res = search_run(ds, cfg);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     problem_free(&pr);
@@ -1818,9 +1818,9 @@ START_TEST(octet_primaries_reproduce_published_best_subsets)
 
     scoring sc = { SMI_CRIT_RSS, 1, 1, 0, 0 };
     smi_search *cfg = search_config(&sc, 10);
-    smi_result *res = search_run(ds, cfg);
-    ck_assert_uint_eq(smi_result_n_models(res), 1023);
-    ck_assert_uint_eq(smi_result_n_singular(res), 0);
+    smi_search_result *res = search_run(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 1023);
+    ck_assert_uint_eq(smi_search_result_n_singular(res), 0);
 
     problem pr;
     problem_from_dataset(&pr, ds);
@@ -1839,7 +1839,7 @@ START_TEST(octet_primaries_reproduce_published_best_subsets)
         assert_model_is_fit(&m, &bf.best[pub->k], &pr, &sc, "octet primaries");
     }
     problem_free(&pr);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }
@@ -1867,16 +1867,16 @@ START_TEST(octet_115_reproduces_published_best_subsets)
     smi_search *cfg = search_config(&sc, 20);
     ck_assert_int_eq(smi_search_set_size_range(cfg, 1, 3), SMI_OK);
     ck_assert_int_eq(smi_search_set_threads(cfg, 2), SMI_OK);
-    smi_result *res = search_run(ds, cfg);
+    smi_search_result *res = search_run(ds, cfg);
     uint64_t total = (uint64_t)(binomial(115, 1) + binomial(115, 2) + binomial(115, 3));
     ck_assert_uint_eq(total, 253575);
-    ck_assert_uint_eq(smi_result_n_models(res) + smi_result_n_singular(res), total);
+    ck_assert_uint_eq(smi_search_result_n_models(res) + smi_search_result_n_singular(res), total);
 
     problem pr;
     problem_from_dataset(&pr, ds);
     best_subsets bf = brute_force_best(&pr, &sc, 3);
     ck_assert_uint_eq(bf.total, total);
-    uint64_t lib_singular = smi_result_n_singular(res);
+    uint64_t lib_singular = smi_search_result_n_singular(res);
     ck_assert_msg(lib_singular >= bf.singular && lib_singular <= bf.singular + bf.borderline,
                   "%llu singular subsets; brute force: %llu singular, %llu borderline",
                   (unsigned long long)lib_singular, (unsigned long long)bf.singular,
@@ -1893,7 +1893,7 @@ START_TEST(octet_115_reproduces_published_best_subsets)
     result_best_of_size(res, 1, &best1);
     ck_assert_str_eq(smi_dataset_feature_name(ds, best1.idx[0]), "(r_p(A)+r_d(B))");
     problem_free(&pr);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }

@@ -28,24 +28,24 @@ static smi_dataset *random_data(unsigned long seed)
 static double evidence_ng(const smi_dataset *ds, const size_t *subset, size_t k, double lambda,
                           double a0, double b0, int intercept)
 {
-    smi_evidence_config *cfg;
-    smi_evidence *ev;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    smi_evidence_result *ev;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_mode(cfg, SMI_HYPER_NG), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_normal_gamma(cfg, lambda, a0, b0), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_intercept(cfg, intercept), SMI_OK);
-    ck_assert_int_eq(smi_evidence_fit(ds, subset, k, cfg, &ev), SMI_OK);
-    double F = smi_evidence_free_energy(ev);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+    ck_assert_int_eq(smi_evidence_run(ds, subset, k, cfg, &ev), SMI_OK);
+    double F = smi_evidence_result_free_energy(ev);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     return F;
 }
 
-static smi_result *search_ng(const smi_dataset *ds, double lambda, double a0, double b0,
+static smi_search_result *search_ng(const smi_dataset *ds, double lambda, double a0, double b0,
                              int intercept, size_t threads)
 {
     smi_search *cfg;
-    smi_result *res;
+    smi_search_result *res;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_FE_NG), SMI_OK);
     ck_assert_int_eq(smi_search_set_normal_gamma(cfg, lambda, a0, b0), SMI_OK);
@@ -64,15 +64,15 @@ static const struct { double lambda, a0, b0; int intercept; } cases[] = {
 START_TEST(every_subset_matches_the_evidence_module)
 {
     smi_dataset *ds = random_data(11 + (unsigned long)_i);
-    smi_result *res = search_ng(ds, cases[_i].lambda, cases[_i].a0, cases[_i].b0,
+    smi_search_result *res = search_ng(ds, cases[_i].lambda, cases[_i].a0, cases[_i].b0,
                                 cases[_i].intercept, 1);
-    ck_assert_uint_eq(smi_result_n_models(res), ALL);
-    ck_assert_uint_eq(smi_result_n_top(res), ALL);
+    ck_assert_uint_eq(smi_search_result_n_models(res), ALL);
+    ck_assert_uint_eq(smi_search_result_n_top(res), ALL);
     double previous = -INFINITY;
     for (size_t r = 0; r < ALL; r++) {
         size_t f[P], k;
         double value;
-        ck_assert_int_eq(smi_result_model(res, r, P, f, NULL, &k, &value, NULL, NULL), SMI_OK);
+        ck_assert_int_eq(smi_search_result_model(res, r, P, f, NULL, &k, &value, NULL, NULL), SMI_OK);
         double want = evidence_ng(ds, f, k, cases[_i].lambda, cases[_i].a0, cases[_i].b0,
                                   cases[_i].intercept);
         ck_assert_msg(fabs(value - want) <= 1e-9 * fmax(1.0, fabs(want)),
@@ -81,16 +81,16 @@ START_TEST(every_subset_matches_the_evidence_module)
         previous = value;
     }
     /* The DOS holds every scored subset. */
-    size_t nb = smi_result_n_bins(res);
+    size_t nb = smi_search_result_n_bins(res);
     double *edges = malloc((nb + 1) * sizeof *edges);
     uint64_t *counts = malloc((nb + 1) * sizeof *counts), total = 0;
-    ck_assert_int_eq(smi_result_dos(res, nb + 1, edges, counts, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, nb + 1, edges, counts, NULL, NULL), SMI_OK);
     for (size_t b = 0; b < nb; b++)
         total += counts[b];
     ck_assert_uint_eq(total, ALL);
     free(edges);
     free(counts);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -98,19 +98,19 @@ END_TEST
 START_TEST(threads_give_identical_results)
 {
     smi_dataset *ds = random_data(5);
-    smi_result *one = search_ng(ds, 0.7, 2.0, 0.5, 1, 1);
-    smi_result *two = search_ng(ds, 0.7, 2.0, 0.5, 1, 2);
-    smi_result *seven = search_ng(ds, 0.7, 2.0, 0.5, 1, 7);
+    smi_search_result *one = search_ng(ds, 0.7, 2.0, 0.5, 1, 1);
+    smi_search_result *two = search_ng(ds, 0.7, 2.0, 0.5, 1, 2);
+    smi_search_result *seven = search_ng(ds, 0.7, 2.0, 0.5, 1, 7);
     for (size_t r = 0; r < ALL; r++) {
         double a, b, c;
-        smi_result_model(one, r, 0, NULL, NULL, NULL, &a, NULL, NULL);
-        smi_result_model(two, r, 0, NULL, NULL, NULL, &b, NULL, NULL);
-        smi_result_model(seven, r, 0, NULL, NULL, NULL, &c, NULL, NULL);
+        smi_search_result_model(one, r, 0, NULL, NULL, NULL, &a, NULL, NULL);
+        smi_search_result_model(two, r, 0, NULL, NULL, NULL, &b, NULL, NULL);
+        smi_search_result_model(seven, r, 0, NULL, NULL, NULL, &c, NULL, NULL);
         ck_assert(memcmp(&a, &b, sizeof a) == 0 && memcmp(&a, &c, sizeof a) == 0);
     }
-    smi_result_free(one);
-    smi_result_free(two);
-    smi_result_free(seven);
+    smi_search_result_free(one);
+    smi_search_result_free(two);
+    smi_search_result_free(seven);
     smi_dataset_free(ds);
 }
 END_TEST

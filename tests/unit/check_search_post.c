@@ -33,30 +33,30 @@ static smi_dataset *random_data(unsigned long seed)
     return ds;
 }
 
-static smi_evidence *fit_one(const smi_dataset *ds, const size_t *f, size_t k, int mode,
+static smi_evidence_result *fit_one(const smi_dataset *ds, const size_t *f, size_t k, int mode,
                              double a, double b, double c)
 {
-    smi_evidence_config *cfg;
-    smi_evidence *ev = NULL;
-    ck_assert_int_eq(smi_evidence_config_create(&cfg), SMI_OK);
+    smi_evidence *cfg;
+    smi_evidence_result *ev = NULL;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_mode(cfg, mode), SMI_OK);
     if (mode == SMI_HYPER_NG)
         ck_assert_int_eq(smi_evidence_set_normal_gamma(cfg, a, b, c), SMI_OK);
     if (mode == SMI_HYPER_FIXED)
         ck_assert_int_eq(smi_evidence_set_hyper(cfg, a, b), SMI_OK);
-    int rc = smi_evidence_fit(ds, f, k, cfg, &ev);
+    int rc = smi_evidence_run(ds, f, k, cfg, &ev);
     ck_assert_msg(rc == SMI_OK || (mode == SMI_HYPER_OPTIMIZE && rc == SMI_ENOCONV), "%s",
                   smi_last_error());
-    smi_evidence_config_free(cfg);
+    smi_evidence_free(cfg);
     return ev;
 }
 
 static double free_energy(const smi_dataset *ds, const size_t *f, size_t k, int mode, double a,
                           double b, double c)
 {
-    smi_evidence *ev = fit_one(ds, f, k, mode, a, b, c);
-    double F = smi_evidence_free_energy(ev);
-    smi_evidence_free(ev);
+    smi_evidence_result *ev = fit_one(ds, f, k, mode, a, b, c);
+    double F = smi_evidence_result_free_energy(ev);
+    smi_evidence_result_free(ev);
     return F;
 }
 
@@ -122,10 +122,10 @@ typedef struct request {
     size_t threads, shard, shards;
 } request;
 
-static smi_result *search(const smi_dataset *ds, const request *rq)
+static smi_search_result *search(const smi_dataset *ds, const request *rq)
 {
     smi_search *cfg;
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_search_set_criterion(cfg, rq->criterion), SMI_OK);
     ck_assert_int_eq(smi_search_set_ratio_grid(cfg, RATIO_LO, RATIO_HI, G), SMI_OK);
@@ -166,18 +166,18 @@ static void check_every_subset(int criterion, double (*brute)(const smi_dataset 
 {
     smi_dataset *ds = random_data(5);
     request rq = { .criterion = criterion, .prior = SMI_MODEL_PRIOR_UNIFORM, .min_size = 1, .keep = P };
-    smi_result *res = search(ds, &rq);
-    ck_assert_uint_eq(smi_result_n_models(res), ALL);
-    ck_assert_uint_eq(smi_result_n_top(res), ALL);
+    smi_search_result *res = search(ds, &rq);
+    ck_assert_uint_eq(smi_search_result_n_models(res), ALL);
+    ck_assert_uint_eq(smi_search_result_n_top(res), ALL);
     for (size_t r = 0; r < ALL; r += 7) {
         size_t f[P], k;
         double value;
-        ck_assert_int_eq(smi_result_model(res, r, P, f, NULL, &k, &value, NULL, NULL), SMI_OK);
+        ck_assert_int_eq(smi_search_result_model(res, r, P, f, NULL, &k, &value, NULL, NULL), SMI_OK);
         double want = brute(ds, f, k);
         ck_assert_msg(fabs(value - want) <= 1e-9 * fmax(1.0, fabs(want)),
                       "rank %zu (k = %zu): search %.15g, brute force %.15g", r, k, value, want);
     }
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
 }
 
@@ -267,24 +267,24 @@ static void check_posterior(const request *rq)
     smi_dataset *ds = random_data(7);
     static brute_post b;
     brute_posterior(ds, rq, &b);
-    smi_result *res = search(ds, rq);
+    smi_search_result *res = search(ds, rq);
     double total, incl[P], size[P + 1];
-    ck_assert_int_eq(smi_result_log_evidence_total(res, &total), SMI_OK);
+    ck_assert_int_eq(smi_search_result_log_evidence_total(res, &total), SMI_OK);
     close_to(total, b.log_total, 1e-10, "total evidence", 0);
-    ck_assert_int_eq(smi_result_posterior_inclusion(res, P, incl), SMI_OK);
+    ck_assert_int_eq(smi_search_result_posterior_inclusion(res, P, incl), SMI_OK);
     for (size_t j = 0; j < P; j++)
         close_to(incl[j], b.incl[j], 1e-10, "inclusion of feature", j);
-    size_t kmax = smi_result_max_size(res);
-    ck_assert_int_eq(smi_result_size_posterior(res, P + 1, size), SMI_OK);
+    size_t kmax = smi_search_result_max_size(res);
+    ck_assert_int_eq(smi_search_result_size_posterior(res, P + 1, size), SMI_OK);
     for (size_t k = 0; k <= kmax; k++)
         close_to(size[k], b.size[k], 1e-10, "posterior of size", k);
     /* the DOS: each bin's mass, binning the brute-force values by the result's edges */
-    size_t nb = smi_result_n_bins(res);
+    size_t nb = smi_search_result_n_bins(res);
     double *edges = malloc((nb + 1) * sizeof *edges), *mass = malloc(nb * sizeof *mass);
     double *want = calloc(nb, sizeof *want);
     uint64_t *counts = malloc(nb * sizeof *counts), below, above;
-    ck_assert_int_eq(smi_result_dos(res, nb + 1, edges, counts, &below, &above), SMI_OK);
-    ck_assert_int_eq(smi_result_dos_posterior(res, nb, mass), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res, nb + 1, edges, counts, &below, &above), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos_posterior(res, nb, mass), SMI_OK);
     for (unsigned m = 0; m <= ALL; m++) {
         if (isnan(b.values[m]))
             continue;
@@ -295,7 +295,7 @@ static void check_posterior(const request *rq)
     for (size_t i = 0; i < nb; i++)
         close_to(mass[i], want[i], 1e-9, "posterior mass of DOS bin", i);
     free(edges), free(mass), free(want), free(counts);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
 }
 
@@ -335,10 +335,10 @@ static double subset_mean(const smi_dataset *ds, int criterion, const size_t *f,
     for (size_t g = 0; g < G_; g++) {
         double lam = criterion == SMI_CRIT_FE_MARG ? ratio(g) : 1.0;
         double w = criterion == SMI_CRIT_FE_MARG ? (g == 0 || g == G - 1 ? 0.5 : 1.0) / (G - 1) : 1.0;
-        smi_evidence *ev = fit_one(ds, f, k, SMI_HYPER_NG, lam, 1e-6, 1e-6);
-        terms[g] = log(w) - smi_evidence_free_energy(ev);
-        ck_assert_int_eq(smi_evidence_mean(ev, P, means[g], &icpts[g]), SMI_OK);
-        smi_evidence_free(ev);
+        smi_evidence_result *ev = fit_one(ds, f, k, SMI_HYPER_NG, lam, 1e-6, 1e-6);
+        terms[g] = log(w) - smi_evidence_result_free_energy(ev);
+        ck_assert_int_eq(smi_evidence_result_mean(ev, P, means[g], &icpts[g]), SMI_OK);
+        smi_evidence_result_free(ev);
         top = fmax(top, terms[g]);
     }
     double sum = 0.0;
@@ -373,16 +373,16 @@ static void check_average(const request *rq)
     }
     for (size_t j = 0; j <= P; j++)
         scale = fmax(scale, fabs(want[j]));
-    smi_result *res = search(ds, rq);
+    smi_search_result *res = search(ds, rq);
     double coef[P], icpt, mass;
-    ck_assert_int_eq(smi_result_model_average(res, P, coef, &icpt, &mass), SMI_OK);
+    ck_assert_int_eq(smi_search_result_model_average(res, P, coef, &icpt, &mass), SMI_OK);
     ck_assert(mass == 1.0);
     for (size_t j = 0; j < P; j++)
         ck_assert_msg(fabs(coef[j] - want[j]) <= 1e-9 * scale, "feature %zu: search %.15g, "
                       "brute force %.15g", j, coef[j], want[j]);
     ck_assert_msg(fabs(icpt - want[P]) <= 1e-9 * scale, "intercept: search %.15g, brute "
                   "force %.15g", icpt, want[P]);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
 }
 
@@ -419,7 +419,7 @@ START_TEST(top_average_covers_its_stated_mass)
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, N, Q, X, y, NULL, NULL), SMI_OK);
     smi_search *cfg;
-    smi_result *res;
+    smi_search_result *res;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_FE_NG), SMI_OK);
     ck_assert_int_eq(smi_search_set_size_range(cfg, 1, 3), SMI_OK);
@@ -446,9 +446,9 @@ START_TEST(top_average_covers_its_stated_mass)
     for (size_t i = 0; i < n_sub; i++)
         total += exp(log_w[i] - top);
     double want[Q] = { 0 }, want_icpt = 0.0, mass = 0.0;
-    for (size_t r = 0; r < smi_result_n_top(res); r++) {
+    for (size_t r = 0; r < smi_search_result_n_top(res); r++) {
         size_t f[3], k;
-        ck_assert_int_eq(smi_result_model(res, r, 3, f, NULL, &k, NULL, NULL, NULL), SMI_OK);
+        ck_assert_int_eq(smi_search_result_model(res, r, 3, f, NULL, &k, NULL, NULL, NULL), SMI_OK);
         double mean[3], icpt, F = subset_mean(ds, SMI_CRIT_FE_NG, f, k, mean, &icpt);
         double w = exp(-F - top) / total;
         mass += w;
@@ -457,7 +457,7 @@ START_TEST(top_average_covers_its_stated_mass)
         want_icpt += w * icpt;
     }
     double coef[Q], icpt, got_mass;
-    ck_assert_int_eq(smi_result_model_average(res, Q, coef, &icpt, &got_mass), SMI_OK);
+    ck_assert_int_eq(smi_search_result_model_average(res, Q, coef, &icpt, &got_mass), SMI_OK);
     ck_assert_msg(fabs(got_mass - mass) <= 1e-10 * mass, "mass %.15g, brute force %.15g",
                   got_mass, mass);
     ck_assert(mass < 1.0);
@@ -465,7 +465,7 @@ START_TEST(top_average_covers_its_stated_mass)
         ck_assert_msg(fabs(coef[j] - want[j] / mass) <= 1e-9 * fmax(1.0, fabs(want[j] / mass)),
                       "feature %zu: %.15g, brute force %.15g", j, coef[j], want[j] / mass);
     ck_assert(fabs(icpt - want_icpt / mass) <= 1e-9 * fmax(1.0, fabs(want_icpt / mass)));
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }
@@ -478,16 +478,16 @@ typedef struct post_bits {
     size_t nb;
 } post_bits;
 
-static void bits_of(const smi_result *res, post_bits *pb)
+static void bits_of(const smi_search_result *res, post_bits *pb)
 {
     memset(pb, 0, sizeof *pb);
-    ck_assert_int_eq(smi_result_log_evidence_total(res, &pb->total), SMI_OK);
-    ck_assert_int_eq(smi_result_posterior_inclusion(res, P, pb->incl), SMI_OK);
-    ck_assert_int_eq(smi_result_size_posterior(res, P + 1, pb->size), SMI_OK);
-    pb->nb = smi_result_n_bins(res);
+    ck_assert_int_eq(smi_search_result_log_evidence_total(res, &pb->total), SMI_OK);
+    ck_assert_int_eq(smi_search_result_posterior_inclusion(res, P, pb->incl), SMI_OK);
+    ck_assert_int_eq(smi_search_result_size_posterior(res, P + 1, pb->size), SMI_OK);
+    pb->nb = smi_search_result_n_bins(res);
     ck_assert_uint_le(pb->nb, 64);
-    ck_assert_int_eq(smi_result_dos_posterior(res, 64, pb->mass), SMI_OK);
-    ck_assert_int_eq(smi_result_model_average(res, P, pb->coef, &pb->icpt, &pb->covered), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos_posterior(res, 64, pb->mass), SMI_OK);
+    ck_assert_int_eq(smi_search_result_model_average(res, P, pb->coef, &pb->icpt, &pb->covered), SMI_OK);
 }
 
 START_TEST(threads_shards_and_files_give_the_same_bits)
@@ -495,42 +495,42 @@ START_TEST(threads_shards_and_files_give_the_same_bits)
     smi_dataset *ds = random_data(9);
     request rq = { .criterion = SMI_CRIT_FE_MARG, .prior = SMI_MODEL_PRIOR_UNIFORM, .q = 0.5,
                    .min_size = 1, .keep = P, .threads = 1 };
-    smi_result *one = search(ds, &rq);
+    smi_search_result *one = search(ds, &rq);
     post_bits a, b;
     bits_of(one, &a);
     size_t threads[] = { 2, 7 };
     for (size_t i = 0; i < 2; i++) {
         rq.threads = threads[i];
-        smi_result *r = search(ds, &rq);
+        smi_search_result *r = search(ds, &rq);
         bits_of(r, &b);
         ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "%zu threads differ", threads[i]);
-        smi_result_free(r);
+        smi_search_result_free(r);
     }
     rq.threads = 2;
     rq.shards = 3;
-    smi_result *parts[3], *merged;
+    smi_search_result *parts[3], *merged;
     for (size_t s = 0; s < 3; s++) {
         rq.shard = s;
         parts[s] = search(ds, &rq);
     }
-    ck_assert_int_eq(smi_result_merge(&merged, (const smi_result *const *)parts, 3), SMI_OK);
+    ck_assert_int_eq(smi_search_result_merge(&merged, (const smi_search_result *const *)parts, 3), SMI_OK);
     bits_of(merged, &b);
     ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "merged shards differ");
     char path[] = "/tmp/check_search_post_XXXXXX";
     int fd = mkstemp(path);
     ck_assert_int_ge(fd, 0);
     close(fd);
-    smi_result *loaded;
-    ck_assert_int_eq(smi_result_save(merged, path), SMI_OK);
-    ck_assert_msg(smi_result_load(&loaded, path) == SMI_OK, "%s", smi_last_error());
+    smi_search_result *loaded;
+    ck_assert_int_eq(smi_search_result_save(merged, path), SMI_OK);
+    ck_assert_msg(smi_search_result_load(&loaded, path) == SMI_OK, "%s", smi_last_error());
     bits_of(loaded, &b);
     ck_assert_msg(memcmp(&a, &b, sizeof a) == 0, "loaded result differs");
     unlink(path);
-    smi_result_free(loaded);
-    smi_result_free(merged);
+    smi_search_result_free(loaded);
+    smi_search_result_free(merged);
     for (size_t s = 0; s < 3; s++)
-        smi_result_free(parts[s]);
-    smi_result_free(one);
+        smi_search_result_free(parts[s]);
+    smi_search_result_free(one);
     smi_dataset_free(ds);
 }
 END_TEST
@@ -539,14 +539,14 @@ START_TEST(no_posterior_for_other_criteria_or_prior_none)
 {
     smi_dataset *ds = random_data(3);
     request rq = { .criterion = SMI_CRIT_FE, .prior = SMI_MODEL_PRIOR_NONE, .min_size = 1, .keep = P };
-    smi_result *res = search(ds, &rq);
+    smi_search_result *res = search(ds, &rq);
     double total;
-    ck_assert_int_eq(smi_result_log_evidence_total(res, &total), SMI_ENOTFOUND);
-    smi_result_free(res);
+    ck_assert_int_eq(smi_search_result_log_evidence_total(res, &total), SMI_ENOTFOUND);
+    smi_search_result_free(res);
     smi_search *cfg;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_OK); /* BIC */
-    ck_assert_int_eq(smi_result_log_evidence_total(res, &total), SMI_ENOTFOUND);
+    ck_assert_int_eq(smi_search_result_log_evidence_total(res, &total), SMI_ENOTFOUND);
     ck_assert_int_eq(smi_search_set_model_prior(cfg, SMI_MODEL_PRIOR_BERNOULLI, 1.0), SMI_EINVAL);
     ck_assert_int_eq(smi_search_set_model_prior(cfg, SMI_MODEL_PRIOR_BERNOULLI, NAN), SMI_EINVAL);
     ck_assert_int_eq(smi_search_set_model_prior(cfg, 7, 0.5), SMI_EINVAL);
@@ -555,7 +555,7 @@ START_TEST(no_posterior_for_other_criteria_or_prior_none)
     ck_assert_int_eq(smi_search_set_ratio_grid(cfg, 1.0, 2.0, 1), SMI_EINVAL);
     ck_assert_int_eq(smi_search_set_ratio_grid(cfg, 1.0, INFINITY, 10), SMI_EINVAL);
     smi_search_free(cfg);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
 }
 END_TEST

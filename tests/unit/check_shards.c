@@ -120,19 +120,19 @@ static smi_search *make_config(const search_case *c, size_t threads)
     return cfg;
 }
 
-static smi_result *run_ok(const smi_dataset *ds, const smi_search *cfg)
+static smi_search_result *run_ok(const smi_dataset *ds, const smi_search *cfg)
 {
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     int rc = smi_search_run(ds, cfg, &res);
     ck_assert_msg(rc == SMI_OK, "search: %s", smi_last_error());
     return res;
 }
 
-static smi_result *run_shard(const smi_dataset *ds, const search_case *c, size_t i, size_t n)
+static smi_search_result *run_shard(const smi_dataset *ds, const search_case *c, size_t i, size_t n)
 {
     smi_search *cfg = make_config(c, 1 + (i + n) % 3);
     ck_assert_int_eq(smi_search_set_shard(cfg, i, n), SMI_OK);
-    smi_result *res = run_ok(ds, cfg);
+    smi_search_result *res = run_ok(ds, cfg);
     smi_search_free(cfg);
     return res;
 }
@@ -145,13 +145,13 @@ static smi_result *run_shard(const smi_dataset *ds, const search_case *c, size_t
     ck_assert_msg(memcmp(&(a), &(b), sizeof(a)) == 0, "%s: " what " differs (%.17g, %.17g)", \
                   name, __VA_ARGS__, (double)(a), (double)(b))
 
-static void assert_same_model(const smi_result *a, const smi_result *b, size_t rank,
+static void assert_same_model(const smi_search_result *a, const smi_search_result *b, size_t rank,
                               const char *name)
 {
     size_t fa[MAX_K], fb[MAX_K], ka, kb;
     double ca[MAX_K], cb[MAX_K], va, vb, ia, ib, ra, rb;
-    ck_assert_int_eq(smi_result_model(a, rank, MAX_K, fa, ca, &ka, &va, &ia, &ra), SMI_OK);
-    ck_assert_int_eq(smi_result_model(b, rank, MAX_K, fb, cb, &kb, &vb, &ib, &rb), SMI_OK);
+    ck_assert_int_eq(smi_search_result_model(a, rank, MAX_K, fa, ca, &ka, &va, &ia, &ra), SMI_OK);
+    ck_assert_int_eq(smi_search_result_model(b, rank, MAX_K, fb, cb, &kb, &vb, &ib, &rb), SMI_OK);
     ck_assert_msg(ka == kb && memcmp(fa, fb, ka * sizeof *fa) == 0,
                   "%s: model %zu has other features", name, rank);
     ck_assert_msg(memcmp(ca, cb, ka * sizeof *ca) == 0, "%s: model %zu coefficients differ",
@@ -161,13 +161,13 @@ static void assert_same_model(const smi_result *a, const smi_result *b, size_t r
     SAME_BITS(ra, rb, "rmse of model %zu", rank);
 }
 
-static void assert_same_best(const smi_result *a, const smi_result *b, size_t k,
+static void assert_same_best(const smi_search_result *a, const smi_search_result *b, size_t k,
                              const char *name)
 {
     size_t fa[MAX_K], fb[MAX_K];
     double ca[MAX_K], cb[MAX_K], va, vb, ia, ib, ra, rb;
-    int rca = smi_result_best_of_size(a, k, MAX_K, fa, ca, &va, &ia, &ra);
-    int rcb = smi_result_best_of_size(b, k, MAX_K, fb, cb, &vb, &ib, &rb);
+    int rca = smi_search_result_best_of_size(a, k, MAX_K, fa, ca, &va, &ia, &ra);
+    int rcb = smi_search_result_best_of_size(b, k, MAX_K, fb, cb, &vb, &ib, &rb);
     ck_assert_msg(rca == rcb, "%s: best of size %zu: %d and %d", name, k, rca, rcb);
     if (rca != SMI_OK)
         return;
@@ -178,17 +178,17 @@ static void assert_same_best(const smi_result *a, const smi_result *b, size_t k,
     SAME_BITS(ra, rb, "rmse of the best of size %zu", k);
 }
 
-static void assert_same_dos(const smi_result *a, const smi_result *b, const char *name)
+static void assert_same_dos(const smi_search_result *a, const smi_search_result *b, const char *name)
 {
-    size_t nb = smi_result_n_bins(a);
-    ck_assert_msg(nb == smi_result_n_bins(b), "%s: %zu and %zu DOS bins", name, nb,
-                  smi_result_n_bins(b));
+    size_t nb = smi_search_result_n_bins(a);
+    ck_assert_msg(nb == smi_search_result_n_bins(b), "%s: %zu and %zu DOS bins", name, nb,
+                  smi_search_result_n_bins(b));
     double *ea = calloc(nb + 1, sizeof *ea), *eb = calloc(nb + 1, sizeof *eb);
     uint64_t *na = calloc(nb + 1, sizeof *na), *nb_ = calloc(nb + 1, sizeof *nb_);
     uint64_t below[2], above[2];
     ck_assert(ea && eb && na && nb_);
-    ck_assert_int_eq(smi_result_dos(a, nb + 1, ea, na, &below[0], &above[0]), SMI_OK);
-    ck_assert_int_eq(smi_result_dos(b, nb + 1, eb, nb_, &below[1], &above[1]), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(a, nb + 1, ea, na, &below[0], &above[0]), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(b, nb + 1, eb, nb_, &below[1], &above[1]), SMI_OK);
     ck_assert_msg(nb == 0 || (memcmp(ea, eb, (nb + 1) * sizeof *ea) == 0
                               && memcmp(na, nb_, nb * sizeof *na) == 0),
                   "%s: DOS edges or counts differ", name);
@@ -196,37 +196,37 @@ static void assert_same_dos(const smi_result *a, const smi_result *b, const char
     free(ea), free(eb), free(na), free(nb_);
 }
 
-static void assert_same_tables(const smi_result *a, const smi_result *b, const char *name)
+static void assert_same_tables(const smi_search_result *a, const smi_search_result *b, const char *name)
 {
-    size_t p = smi_result_p(a), m = smi_result_n_top(a);
+    size_t p = smi_search_result_p(a), m = smi_search_result_n_top(a);
     double *fa = malloc(p * sizeof *fa), *fb = malloc(p * sizeof *fb);
     double *wa = calloc(m * p + 1, sizeof *wa), *wb = calloc(m * p + 1, sizeof *wb);
     ck_assert(fa && fb && wa && wb);
-    ck_assert_int_eq(smi_result_feature_frequency(a, p, fa), SMI_OK);
-    ck_assert_int_eq(smi_result_feature_frequency(b, p, fb), SMI_OK);
+    ck_assert_int_eq(smi_search_result_feature_frequency(a, p, fa), SMI_OK);
+    ck_assert_int_eq(smi_search_result_feature_frequency(b, p, fb), SMI_OK);
     ck_assert_msg(memcmp(fa, fb, p * sizeof *fa) == 0, "%s: feature frequencies differ", name);
-    ck_assert_int_eq(smi_result_weight_diagram(a, m * p, wa), SMI_OK);
-    ck_assert_int_eq(smi_result_weight_diagram(b, m * p, wb), SMI_OK);
+    ck_assert_int_eq(smi_search_result_weight_diagram(a, m * p, wa), SMI_OK);
+    ck_assert_int_eq(smi_search_result_weight_diagram(b, m * p, wb), SMI_OK);
     ck_assert_msg(memcmp(wa, wb, m * p * sizeof *wa) == 0, "%s: weight diagrams differ", name);
     free(fa), free(fb), free(wa), free(wb);
 }
 
-static void assert_same_result(const smi_result *a, const smi_result *b, const char *name)
+static void assert_same_result(const smi_search_result *a, const smi_search_result *b, const char *name)
 {
-    ck_assert_msg(smi_result_n_models(a) == smi_result_n_models(b),
+    ck_assert_msg(smi_search_result_n_models(a) == smi_search_result_n_models(b),
                   "%s: %llu and %llu models scored", name,
-                  (unsigned long long)smi_result_n_models(a),
-                  (unsigned long long)smi_result_n_models(b));
-    ck_assert_msg(smi_result_n_singular(a) == smi_result_n_singular(b),
+                  (unsigned long long)smi_search_result_n_models(a),
+                  (unsigned long long)smi_search_result_n_models(b));
+    ck_assert_msg(smi_search_result_n_singular(a) == smi_search_result_n_singular(b),
                   "%s: singular counts differ", name);
-    ck_assert_int_eq(smi_result_criterion(a), smi_result_criterion(b));
-    ck_assert_uint_eq(smi_result_p(a), smi_result_p(b));
-    ck_assert_uint_eq(smi_result_max_size(a), smi_result_max_size(b));
-    ck_assert_msg(smi_result_n_top(a) == smi_result_n_top(b), "%s: %zu and %zu top models",
-                  name, smi_result_n_top(a), smi_result_n_top(b));
-    for (size_t r = 0; r < smi_result_n_top(a); r++)
+    ck_assert_int_eq(smi_search_result_criterion(a), smi_search_result_criterion(b));
+    ck_assert_uint_eq(smi_search_result_p(a), smi_search_result_p(b));
+    ck_assert_uint_eq(smi_search_result_max_size(a), smi_search_result_max_size(b));
+    ck_assert_msg(smi_search_result_n_top(a) == smi_search_result_n_top(b), "%s: %zu and %zu top models",
+                  name, smi_search_result_n_top(a), smi_search_result_n_top(b));
+    for (size_t r = 0; r < smi_search_result_n_top(a); r++)
         assert_same_model(a, b, r, name);
-    for (size_t k = 0; k <= smi_result_max_size(a) + 1; k++)
+    for (size_t k = 0; k <= smi_search_result_max_size(a) + 1; k++)
         assert_same_best(a, b, k, name);
     assert_same_dos(a, b, name);
     assert_same_tables(a, b, name);
@@ -312,10 +312,10 @@ static int file_exists(const char *path)
  * (a) Shards merged equal the whole search
  * ------------------------------------------------------------------------------------ */
 
-static smi_result *merge_ok(const smi_result *const *parts, size_t n)
+static smi_search_result *merge_ok(const smi_search_result *const *parts, size_t n)
 {
-    smi_result *out = NULL;
-    int rc = smi_result_merge(&out, parts, n);
+    smi_search_result *out = NULL;
+    int rc = smi_search_result_merge(&out, parts, n);
     ck_assert_msg(rc == SMI_OK, "merge: %s", smi_last_error());
     return out;
 }
@@ -325,33 +325,33 @@ START_TEST(shards_merged_equal_the_whole)
     search_case c = case_at((size_t)_i);
     smi_dataset *ds = case_dataset(&c);
     smi_search *cfg = make_config(&c, 1);
-    smi_result *whole = run_ok(ds, cfg);
+    smi_search_result *whole = run_ok(ds, cfg);
     static const size_t counts[] = { 1, 2, 3, 7 };
     for (size_t t = 0; t < sizeof counts / sizeof counts[0]; t++) {
         size_t n = counts[t];
-        smi_result *parts[7];
+        smi_search_result *parts[7];
         for (size_t i = 0; i < n; i++)
             parts[i] = run_shard(ds, &c, i, n);
         char name[160];
         snprintf(name, sizeof name, "%s (case %d, p %zu, %s), %zu shards", c.name, _i, c.p,
                  smi_criterion_name(c.criterion), n);
-        smi_result *merged = merge_ok((const smi_result *const *)parts, n);
+        smi_search_result *merged = merge_ok((const smi_search_result *const *)parts, n);
         assert_same_result(whole, merged, name);
         /* any grouping: the last shard first, then the others merged two by two */
-        smi_result *acc = parts[n - 1], *owned = NULL;
+        smi_search_result *acc = parts[n - 1], *owned = NULL;
         for (size_t i = 0; i + 1 < n; i++) {
-            const smi_result *pair[2] = { parts[i], acc };
-            smi_result *next = merge_ok(pair, 2);
-            smi_result_free(owned);
+            const smi_search_result *pair[2] = { parts[i], acc };
+            smi_search_result *next = merge_ok(pair, 2);
+            smi_search_result_free(owned);
             acc = owned = next;
         }
         assert_same_result(whole, acc, name);
-        smi_result_free(owned);
-        smi_result_free(merged);
+        smi_search_result_free(owned);
+        smi_search_result_free(merged);
         for (size_t i = 0; i < n; i++)
-            smi_result_free(parts[i]);
+            smi_search_result_free(parts[i]);
     }
-    smi_result_free(whole);
+    smi_search_result_free(whole);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }
@@ -362,38 +362,38 @@ START_TEST(merge_refuses_parts_that_do_not_belong_together)
     search_case c = case_at(9);
     smi_dataset *ds = random_dataset(c.seed, c.n, c.p, 0);
     smi_dataset *other = random_dataset(c.seed + 1, c.n, c.p, 0);
-    smi_result *s0 = run_shard(ds, &c, 0, 3), *s1 = run_shard(ds, &c, 1, 3);
-    smi_result *t1 = run_shard(other, &c, 1, 3), *h1 = run_shard(ds, &c, 1, 2);
-    smi_result *out = (smi_result *)&out;
-    const smi_result *twice[] = { s0, s1, s0 }, *data[] = { s0, t1 }, *count[] = { s0, h1 };
-    const smi_result *with_null[] = { s0, NULL };
-    ck_assert_int_eq(smi_result_merge(&out, twice, 3), SMI_EINVAL);
+    smi_search_result *s0 = run_shard(ds, &c, 0, 3), *s1 = run_shard(ds, &c, 1, 3);
+    smi_search_result *t1 = run_shard(other, &c, 1, 3), *h1 = run_shard(ds, &c, 1, 2);
+    smi_search_result *out = (smi_search_result *)&out;
+    const smi_search_result *twice[] = { s0, s1, s0 }, *data[] = { s0, t1 }, *count[] = { s0, h1 };
+    const smi_search_result *with_null[] = { s0, NULL };
+    ck_assert_int_eq(smi_search_result_merge(&out, twice, 3), SMI_EINVAL);
     ck_assert_ptr_null(out);
     ck_assert_msg(strstr(smi_last_error(), "twice") != NULL, "message: %s", smi_last_error());
-    ck_assert_int_eq(smi_result_merge(&out, data, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(&out, data, 2), SMI_EINVAL);
     ck_assert_msg(strstr(smi_last_error(), "another data set") != NULL, "message: %s",
                   smi_last_error());
-    ck_assert_int_eq(smi_result_merge(&out, count, 2), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_merge(&out, with_null, 2), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_merge(&out, twice, 0), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_merge(&out, NULL, 1), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_merge(NULL, twice, 1), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(&out, count, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(&out, with_null, 2), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(&out, twice, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(&out, NULL, 1), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_merge(NULL, twice, 1), SMI_EINVAL);
     /* CV on other folds of the same data is another search */
     search_case cv = extra_cases[5];
     smi_dataset *f1 = case_dataset(&cv), *f2 = case_dataset(&cv);
     ck_assert_int_eq(smi_dataset_set_kfold(f2, cv.folds, 1, cv.seed + 1), SMI_OK);
-    smi_result *cv0 = run_shard(f1, &cv, 0, 2), *cv1 = run_shard(f2, &cv, 1, 2);
-    const smi_result *folds[] = { cv0, cv1 };
-    ck_assert_int_eq(smi_result_merge(&out, folds, 2), SMI_EINVAL);
-    smi_result_free(cv0), smi_result_free(cv1);
+    smi_search_result *cv0 = run_shard(f1, &cv, 0, 2), *cv1 = run_shard(f2, &cv, 1, 2);
+    const smi_search_result *folds[] = { cv0, cv1 };
+    ck_assert_int_eq(smi_search_result_merge(&out, folds, 2), SMI_EINVAL);
+    smi_search_result_free(cv0), smi_search_result_free(cv1);
     smi_dataset_free(f1), smi_dataset_free(f2);
     /* a merged result merges on, and still refuses a shard it holds */
-    const smi_result *pair[] = { s0, s1 };
-    smi_result *m01 = merge_ok(pair, 2);
-    const smi_result *again[] = { m01, s1 };
-    ck_assert_int_eq(smi_result_merge(&out, again, 2), SMI_EINVAL);
-    smi_result_free(m01);
-    smi_result_free(s0), smi_result_free(s1), smi_result_free(t1), smi_result_free(h1);
+    const smi_search_result *pair[] = { s0, s1 };
+    smi_search_result *m01 = merge_ok(pair, 2);
+    const smi_search_result *again[] = { m01, s1 };
+    ck_assert_int_eq(smi_search_result_merge(&out, again, 2), SMI_EINVAL);
+    smi_search_result_free(m01);
+    smi_search_result_free(s0), smi_search_result_free(s1), smi_search_result_free(t1), smi_search_result_free(h1);
     smi_dataset_free(ds);
     smi_dataset_free(other);
 }
@@ -416,10 +416,10 @@ START_TEST(shard_and_checkpoint_setters_check_their_arguments)
     ck_assert_int_eq(smi_search_set_checkpoint(cfg, NULL, 0.0), SMI_OK); /* clears */
     /* failed setters left the whole search in place, and no checkpoint file is made */
     smi_dataset *ds = random_dataset(5, 20, 6, 0);
-    smi_result *res = run_ok(ds, cfg);
-    ck_assert_uint_eq(smi_result_n_models(res), 63);
+    smi_search_result *res = run_ok(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 63);
     ck_assert(!file_exists("x"));
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_dataset_free(ds);
     smi_search_free(cfg);
 }
@@ -429,17 +429,17 @@ END_TEST
  * (b) Result files: exact round trip, refused damage
  * ------------------------------------------------------------------------------------ */
 
-static smi_result *load_ok(const char *path)
+static smi_search_result *load_ok(const char *path)
 {
-    smi_result *res = NULL;
-    int rc = smi_result_load(&res, path);
+    smi_search_result *res = NULL;
+    int rc = smi_search_result_load(&res, path);
     ck_assert_msg(rc == SMI_OK, "load %s: %s", path, smi_last_error());
     return res;
 }
 
-static void save_ok(const smi_result *res, const char *path)
+static void save_ok(const smi_search_result *res, const char *path)
 {
-    int rc = smi_result_save(res, path);
+    int rc = smi_search_result_save(res, path);
     ck_assert_msg(rc == SMI_OK, "save %s: %s", path, smi_last_error());
 }
 
@@ -451,14 +451,14 @@ START_TEST(saved_results_load_identical_and_merge)
     search_case c = case_at(file_cases[_i]);
     smi_dataset *ds = case_dataset(&c);
     smi_search *cfg = make_config(&c, 2);
-    smi_result *whole = run_ok(ds, cfg);
+    smi_search_result *whole = run_ok(ds, cfg);
     make_test_dir();
     char a[512], b[512];
     path_in_dir(a, sizeof a, "whole.smr");
     path_in_dir(b, sizeof b, "again.smr");
     save_ok(whole, a);
     save_ok(whole, a); /* over an existing file */
-    smi_result *loaded = load_ok(a);
+    smi_search_result *loaded = load_ok(a);
     assert_same_result(whole, loaded, c.name);
     save_ok(loaded, b);
     size_t la, lb;
@@ -467,24 +467,24 @@ START_TEST(saved_results_load_identical_and_merge)
     ck_assert_msg(strncmp(ta, "libsparsemi-result 1\n", 21) == 0, "header: %.30s", ta);
     free(ta), free(tb);
     /* shards through files, merged */
-    smi_result *parts[3];
+    smi_search_result *parts[3];
     for (size_t i = 0; i < 3; i++) {
         char path[512], name[32];
         snprintf(name, sizeof name, "shard-%zu.smr", i);
         path_in_dir(path, sizeof path, name);
-        smi_result *shard = run_shard(ds, &c, i, 3);
+        smi_search_result *shard = run_shard(ds, &c, i, 3);
         save_ok(shard, path);
-        smi_result_free(shard);
+        smi_search_result_free(shard);
         parts[i] = load_ok(path);
     }
-    smi_result *merged = merge_ok((const smi_result *const *)parts, 3);
+    smi_search_result *merged = merge_ok((const smi_search_result *const *)parts, 3);
     assert_same_result(whole, merged, c.name);
     ck_assert_uint_eq(count_files(".tmp."), 0);
     for (size_t i = 0; i < 3; i++)
-        smi_result_free(parts[i]);
-    smi_result_free(merged);
-    smi_result_free(loaded);
-    smi_result_free(whole);
+        smi_search_result_free(parts[i]);
+    smi_search_result_free(merged);
+    smi_search_result_free(loaded);
+    smi_search_result_free(whole);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     remove_test_dir();
@@ -493,8 +493,8 @@ END_TEST
 
 static void assert_refused(const char *path, int status, const char *what)
 {
-    smi_result *res = (smi_result *)&res;
-    int rc = smi_result_load(&res, path);
+    smi_search_result *res = (smi_search_result *)&res;
+    int rc = smi_search_result_load(&res, path);
     ck_assert_msg(rc == status, "%s: load gave %d (%s), expected %d", what, rc,
                   smi_last_error(), status);
     ck_assert_ptr_null(res);
@@ -536,7 +536,7 @@ START_TEST(damaged_result_files_are_refused)
     search_case c = case_at(N_GRID + 1);
     smi_dataset *ds = random_dataset(c.seed, c.n, c.p, 0);
     smi_search *cfg = make_config(&c, 1);
-    smi_result *res = run_ok(ds, cfg);
+    smi_search_result *res = run_ok(ds, cfg);
     make_test_dir();
     char good[512], bad[512], from[128], to[128];
     path_in_dir(good, sizeof good, "good.smr");
@@ -575,18 +575,18 @@ START_TEST(damaged_result_files_are_refused)
     assert_refused(bad, SMI_EPARSE, "a CSV file");
     path_in_dir(bad, sizeof bad, "missing.smr");
     assert_refused(bad, SMI_EIO, "a missing file");
-    smi_result *loaded = load_ok(good); /* the good one still loads */
+    smi_search_result *loaded = load_ok(good); /* the good one still loads */
     assert_same_result(res, loaded, "after the damage tests");
-    smi_result_free(loaded);
+    smi_search_result_free(loaded);
     /* saving into a folder that does not exist fails and leaves nothing */
     path_in_dir(bad, sizeof bad, "no-such-dir/r.smr");
-    ck_assert_int_eq(smi_result_save(res, bad), SMI_EIO);
-    ck_assert_int_eq(smi_result_save(NULL, good), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_save(res, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_load(NULL, good), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_save(res, bad), SMI_EIO);
+    ck_assert_int_eq(smi_search_result_save(NULL, good), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_save(res, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_load(NULL, good), SMI_EINVAL);
     ck_assert_uint_eq(count_files(".tmp."), 0);
     free(text);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     remove_test_dir();
@@ -640,7 +640,7 @@ static int starts_with_file(const char *path, const char *prefix)
  * 0 when there was nothing to cancel: with several threads, the others may finish the
  * whole search before the calling thread, which alone reports progress, ends a task. */
 static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const char *path,
-                              size_t threads, size_t resume_threads, const smi_result *want)
+                              size_t threads, size_t resume_threads, const smi_search_result *want)
 {
     unlink(path);
     smi_search *cfg = make_config(c, threads);
@@ -648,13 +648,13 @@ static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const
     progress_log log = { .cancel_after = 40, .cancel_at = 0.3 };
     ck_assert_int_eq(smi_search_set_checkpoint(cfg, path, 1e-3), SMI_OK);
     ck_assert_int_eq(smi_search_set_progress(cfg, log_progress, &log), SMI_OK);
-    smi_result *res = (smi_result *)&res;
+    smi_search_result *res = (smi_search_result *)&res;
     int rc = smi_search_run(ds, cfg, &res);
     /* With several threads on a busy machine, the other threads can finish every task
      * before the caller's callback asks to stop: then there was nothing to cancel. */
     if (rc == SMI_OK && threads > 1 && log.last == 1.0) {
         assert_same_result(want, res, "not canceled");
-        smi_result_free(res);
+        smi_search_result_free(res);
         smi_search_free(cfg);
         return 0;
     }
@@ -668,11 +668,11 @@ static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const
     progress_log resumed = { 0 };
     ck_assert_int_eq(smi_search_set_threads(cfg, resume_threads), SMI_OK);
     ck_assert_int_eq(smi_search_set_progress(cfg, log_progress, &resumed), SMI_OK);
-    smi_result *got = run_ok(ds, cfg);
+    smi_search_result *got = run_ok(ds, cfg);
     ck_assert_msg(at_cancel < 1.0 ? resumed.first > at_cancel : resumed.first == 1.0,
                   "resumed at %g, canceled at %g", resumed.first, at_cancel);
     assert_same_result(want, got, "canceled and resumed");
-    smi_result_free(got);
+    smi_search_result_free(got);
     /* the file now holds the finished search: a third run only refits */
     progress_log finished = { 0 };
     ck_assert_int_eq(smi_search_set_progress(cfg, log_progress, &finished), SMI_OK);
@@ -681,7 +681,7 @@ static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const
                   "a finished checkpoint: %d progress calls, first %g", finished.calls,
                   finished.first);
     assert_same_result(want, got, "run again on a finished checkpoint");
-    smi_result_free(got);
+    smi_search_result_free(got);
     smi_search_free(cfg);
     return 1;
 }
@@ -692,7 +692,7 @@ START_TEST(canceled_checkpointed_run_resumes_to_the_same_result)
     const search_case *c = &checkpoint_case;
     smi_dataset *ds = random_dataset(c->seed, c->n, c->p, 0);
     smi_search *plain = make_config(c, 1);
-    smi_result *want = run_ok(ds, plain);
+    smi_search_result *want = run_ok(ds, plain);
     make_test_dir();
     char path[512];
     path_in_dir(path, sizeof path, "run.ckpt");
@@ -700,7 +700,7 @@ START_TEST(canceled_checkpointed_run_resumes_to_the_same_result)
         ck_assert(cancel_then_resume(ds, c, path, threads[t][0], threads[t][1], want)
                   || threads[t][0] > 1);
     ck_assert_uint_eq(count_files(".tmp."), 0);
-    smi_result_free(want);
+    smi_search_result_free(want);
     smi_search_free(plain);
     smi_dataset_free(ds);
     remove_test_dir();
@@ -719,14 +719,14 @@ START_TEST(checkpoint_of_another_search_is_left_alone)
     /* shard 1 of 3 with a checkpoint equals shard 1 of 3 without */
     smi_search *cfg = make_config(c, 2);
     ck_assert_int_eq(smi_search_set_shard(cfg, 1, 3), SMI_OK);
-    smi_result *want = run_ok(ds, cfg);
+    smi_search_result *want = run_ok(ds, cfg);
     ck_assert_int_eq(smi_search_set_checkpoint(cfg, path, 1e-3), SMI_OK);
-    smi_result *got = run_ok(ds, cfg);
+    smi_search_result *got = run_ok(ds, cfg);
     assert_same_result(want, got, "shard 1 of 3 with a checkpoint");
     size_t len0, len1;
     char *before = read_text(path, &len0);
     /* other data, another shard, another count, another configuration: refused, untouched */
-    smi_result *res = (smi_result *)&res;
+    smi_search_result *res = (smi_search_result *)&res;
     ck_assert_int_eq(smi_search_run(other, cfg, &res), SMI_EINVAL);
     ck_assert_ptr_null(res);
     ck_assert_msg(strstr(smi_last_error(), path) != NULL, "message: %s", smi_last_error());
@@ -749,7 +749,7 @@ START_TEST(checkpoint_of_another_search_is_left_alone)
     path_in_dir(junk, sizeof junk, "no-such-dir/run.ckpt");
     ck_assert_int_eq(smi_search_set_checkpoint(cfg, junk, 1.0), SMI_OK);
     ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_EIO);
-    smi_result_free(want), smi_result_free(got);
+    smi_search_result_free(want), smi_search_result_free(got);
     smi_search_free(cfg);
     smi_dataset_free(ds), smi_dataset_free(other);
     remove_test_dir();
@@ -791,7 +791,7 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_result)
     const search_case c = { "fe, p 20", 93, 60, 20, SMI_CRIT_FE, 50, 128, 0, 0, 1, 0, 0, 0 };
     smi_dataset *ds = random_dataset(c.seed, c.n, c.p, 0);
     smi_search *cfg = make_config(&c, 2);
-    smi_result *want = run_ok(ds, cfg);
+    smi_search_result *want = run_ok(ds, cfg);
     make_test_dir();
     char path[512];
     path_in_dir(path, sizeof path, "killed.ckpt");
@@ -809,7 +809,7 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_result)
             progress_log slow = { .sleep_us = 300 };
             smi_search_set_progress(cfg, log_progress, &slow);
             smi_search_set_threads(cfg, 1);
-            smi_result *res;
+            smi_search_result *res;
             _exit(smi_search_run(ds, cfg, &res) == SMI_OK ? 0 : 1);
         }
         sleep_us(kill_after_us[round]);
@@ -820,12 +820,12 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_result)
                       "the child ended before it was killed (status %d)", status);
         found += assert_absent_or_whole(path);
         remove_temporaries();
-        smi_result *got = run_ok(ds, cfg);
+        smi_search_result *got = run_ok(ds, cfg);
         assert_same_result(want, got, "killed and resumed");
-        smi_result_free(got);
+        smi_search_result_free(got);
     }
     ck_assert_msg(found > 0, "no kill left a checkpoint to resume from");
-    smi_result_free(want);
+    smi_search_result_free(want);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     remove_test_dir();

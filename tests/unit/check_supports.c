@@ -173,36 +173,36 @@ static smi_search *bic_search(size_t top)
     return cfg;
 }
 
-static smi_result *run_search(const problem *pb, smi_search *cfg)
+static smi_search_result *run_search(const problem *pb, smi_search *cfg)
 {
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     ck_assert_msg(smi_search_run(pb->ds, cfg, &res) == SMI_OK, "%s", smi_last_error());
-    ck_assert_uint_eq(smi_result_n_models(res), N_SUBSETS);
+    ck_assert_uint_eq(smi_search_result_n_models(res), N_SUBSETS);
     return res;
 }
 
 /* The kept models hold every subset below v: the rank must then be exact. */
-static int exact_expected(const smi_result *res, double v)
+static int exact_expected(const smi_search_result *res, double v)
 {
-    size_t m = smi_result_n_top(res);
+    size_t m = smi_search_result_n_top(res);
     double worst = -INFINITY;
     if (m > 0)
-        ck_assert_int_eq(smi_result_model(res, m - 1, 0, NULL, NULL, NULL, &worst, NULL, NULL),
+        ck_assert_int_eq(smi_search_result_model(res, m - 1, 0, NULL, NULL, NULL, &worst, NULL, NULL),
                          SMI_OK);
-    return m == smi_result_n_models(res) || v <= worst;
+    return m == smi_search_result_n_models(res) || v <= worst;
 }
 
-static void check_rank(const smi_result *res, double v, uint64_t want, const char *what)
+static void check_rank(const smi_search_result *res, double v, uint64_t want, const char *what)
 {
     double rank = -1.0, pct = -1.0;
     uint64_t lo = 0, hi = 0;
-    ck_assert_int_eq(smi_result_rank(res, v, &rank, &lo, &hi, &pct), SMI_OK);
+    ck_assert_int_eq(smi_search_result_rank(res, v, &rank, &lo, &hi, &pct), SMI_OK);
     ck_assert_msg(lo <= want && want <= hi, "%s: value %.17g: true rank %llu, bounds [%llu, %llu]",
                   what, v, (unsigned long long)want, (unsigned long long)lo,
                   (unsigned long long)hi);
     ck_assert_msg(rank >= (double)lo && rank <= (double)hi, "%s: estimate %g outside [%llu, %llu]",
                   what, rank, (unsigned long long)lo, (unsigned long long)hi);
-    ck_assert_double_eq_tol(pct, 100.0 * rank / (double)smi_result_n_models(res), 1e-12);
+    ck_assert_double_eq_tol(pct, 100.0 * rank / (double)smi_search_result_n_models(res), 1e-12);
     if (exact_expected(res, v))
         ck_assert_msg(lo == want && hi == want && rank == (double)want,
                       "%s: value %.17g: exact rank %llu expected, got %g in [%llu, %llu]", what,
@@ -211,7 +211,7 @@ static void check_rank(const smi_result *res, double v, uint64_t want, const cha
 }
 
 /* Every midpoint between consecutive brute-force values, and values beyond both ends. */
-static void check_all_midpoints(const problem *pb, const smi_result *res, const char *what)
+static void check_all_midpoints(const problem *pb, const smi_search_result *res, const char *what)
 {
     check_rank(res, pb->sorted[0] - 1.0, 1, what);
     check_rank(res, pb->sorted[N_SUBSETS - 1] + 1.0, N_SUBSETS + 1, what);
@@ -245,12 +245,12 @@ static void list_add(support_list *l, unsigned mask, double penalty)
 }
 
 /* The LARS supports by definition: nonzero coefficients inside each segment. */
-static void lars_supports(const smi_lars *path, support_list *l)
+static void lars_supports(const smi_lars_result *path, support_list *l)
 {
-    size_t T = smi_lars_n_knots(path);
+    size_t T = smi_lars_result_n_knots(path);
     double *coef = malloc(T * P * sizeof *coef), *alpha = malloc(T * sizeof *alpha);
-    ck_assert_int_eq(smi_lars_coefficients(path, T * P, coef, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lars_knots(path, T, alpha), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_coefficients(path, T * P, coef, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lars_result_knots(path, T, alpha), SMI_OK);
     l->count = 0;
     for (size_t t = 1; t < T; t++) {
         unsigned mask = 0;
@@ -263,12 +263,12 @@ static void lars_supports(const smi_lars *path, support_list *l)
 }
 
 /* The coordinate-descent supports: nonzero coefficients of each solution. */
-static void lasso_supports(const smi_lasso *fit, support_list *l)
+static void lasso_supports(const smi_lasso_result *fit, support_list *l)
 {
-    size_t L = smi_lasso_n_lambdas(fit);
+    size_t L = smi_lasso_result_n_lambdas(fit);
     double *coef = malloc(L * P * sizeof *coef), *lambda = malloc(L * sizeof *lambda);
-    ck_assert_int_eq(smi_lasso_coefficients(fit, L * P, coef, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_lambdas(fit, L, lambda), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_coefficients(fit, L * P, coef, NULL), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_lambdas(fit, L, lambda), SMI_OK);
     l->count = 0;
     for (size_t t = 0; t < L; t++) {
         unsigned mask = 0;
@@ -314,7 +314,7 @@ static void check_supports(const problem *pb, const smi_path_supports *list,
 
 /* Each support's rank in each result against brute force. */
 static void check_support_ranks(const problem *pb, const smi_path_supports *list,
-                                const smi_result *res, const char *what)
+                                const smi_search_result *res, const char *what)
 {
     for (size_t i = 0; i < smi_path_supports_count(list); i++) {
         double crit;
@@ -336,9 +336,9 @@ static void check_best(const problem *pb, const smi_path_supports *list,
     ck_assert_uint_eq(got, best);
 }
 
-static smi_lars *lasso_lars(const smi_dataset *ds)
+static smi_lars_result *lasso_lars(const smi_dataset *ds)
 {
-    smi_lars *path = NULL;
+    smi_lars_result *path = NULL;
     ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
     return path;
 }
@@ -349,11 +349,11 @@ static smi_lars *lasso_lars(const smi_dataset *ds)
 
 /* The searches of one problem: all subsets kept; top 100 on equal bins; top 100 on edges
  * halfway between brute-force values, which leave 500 subsets below and 595 above. */
-static void make_results(const problem *pb, smi_result **res)
+static void make_results(const problem *pb, smi_search_result **res)
 {
     smi_search *cfg = bic_search(4096);
     res[0] = run_search(pb, cfg);
-    ck_assert_uint_eq(smi_result_n_top(res[0]), N_SUBSETS);
+    ck_assert_uint_eq(smi_search_result_n_top(res[0]), N_SUBSETS);
     smi_search_free(cfg);
     cfg = bic_search(100);
     res[1] = run_search(pb, cfg);
@@ -364,7 +364,7 @@ static void make_results(const problem *pb, smi_result **res)
     ck_assert_int_eq(smi_search_set_bin_edges(cfg, edges, 11), SMI_OK);
     res[2] = run_search(pb, cfg);
     uint64_t below, above, counts[10];
-    ck_assert_int_eq(smi_result_dos(res[2], 11, edges, counts, &below, &above), SMI_OK);
+    ck_assert_int_eq(smi_search_result_dos(res[2], 11, edges, counts, &below, &above), SMI_OK);
     ck_assert_uint_eq(below, 500);
     ck_assert_uint_eq(above, N_SUBSETS - 3500);
     smi_search_free(cfg);
@@ -376,7 +376,7 @@ START_TEST(lars_supports_rank_as_brute_force)
 {
     static problem pb;
     problem_init(&pb, 0x9e3779b97f4a7c15u + (uint64_t)_i);
-    smi_lars *path = lasso_lars(pb.ds);
+    smi_lars_result *path = lasso_lars(pb.ds);
     smi_search *cfg = bic_search(100);
     smi_path_supports *list = NULL;
     ck_assert_msg(smi_path_supports_from_lars(pb.ds, path, cfg, &list) == SMI_OK, "%s",
@@ -387,7 +387,7 @@ START_TEST(lars_supports_rank_as_brute_force)
     check_supports(&pb, list, &want);
     check_best(&pb, list, &want);
 
-    smi_result *res[3];
+    smi_search_result *res[3];
     make_results(&pb, res);
     for (size_t r = 0; r < 3; r++) {
         check_support_ranks(&pb, list, res[r], result_names[r]);
@@ -399,10 +399,10 @@ START_TEST(lars_supports_rank_as_brute_force)
         beyond += !exact_expected(res[1], pb.bic[want.mask[i]]);
     ck_assert_uint_gt(beyond, 0);
     for (size_t r = 0; r < 3; r++)
-        smi_result_free(res[r]);
+        smi_search_result_free(res[r]);
     smi_path_supports_free(list);
     smi_search_free(cfg);
-    smi_lars_free(path);
+    smi_lars_result_free(path);
     smi_dataset_free(pb.ds);
 }
 END_TEST
@@ -412,29 +412,29 @@ START_TEST(loaded_results_rank_alike)
 {
     static problem pb;
     problem_init(&pb, 7);
-    smi_result *res[3];
+    smi_search_result *res[3];
     make_results(&pb, res);
     char path[4096];
     const char *tmp = getenv("TMPDIR");
     snprintf(path, sizeof path, "%s/check_supports.%ld.res", tmp && *tmp ? tmp : "/tmp",
              (long)getpid());
     for (size_t r = 1; r < 3; r++) {
-        smi_result *loaded = NULL;
-        ck_assert_int_eq(smi_result_save(res[r], path), SMI_OK);
-        ck_assert_msg(smi_result_load(&loaded, path) == SMI_OK, "%s", smi_last_error());
+        smi_search_result *loaded = NULL;
+        ck_assert_int_eq(smi_search_result_save(res[r], path), SMI_OK);
+        ck_assert_msg(smi_search_result_load(&loaded, path) == SMI_OK, "%s", smi_last_error());
         remove(path);
         check_all_midpoints(&pb, loaded, result_names[r]);
         for (size_t i = 0; i < N_SUBSETS; i += 7) {
             double v = pb.sorted[i] + 1e-3, a[2], pa[2];
             uint64_t lo[2], hi[2];
-            ck_assert_int_eq(smi_result_rank(res[r], v, &a[0], &lo[0], &hi[0], &pa[0]), SMI_OK);
-            ck_assert_int_eq(smi_result_rank(loaded, v, &a[1], &lo[1], &hi[1], &pa[1]), SMI_OK);
+            ck_assert_int_eq(smi_search_result_rank(res[r], v, &a[0], &lo[0], &hi[0], &pa[0]), SMI_OK);
+            ck_assert_int_eq(smi_search_result_rank(loaded, v, &a[1], &lo[1], &hi[1], &pa[1]), SMI_OK);
             ck_assert(a[0] == a[1] && lo[0] == lo[1] && hi[0] == hi[1] && pa[0] == pa[1]);
         }
-        smi_result_free(loaded);
+        smi_search_result_free(loaded);
     }
     for (size_t r = 0; r < 3; r++)
-        smi_result_free(res[r]);
+        smi_search_result_free(res[r]);
     smi_dataset_free(pb.ds);
 }
 END_TEST
@@ -446,23 +446,23 @@ START_TEST(posterior_results_rank_their_models)
     problem_init(&pb, 11);
     smi_search *cfg = bic_search(4096);
     ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_FE), SMI_OK);
-    smi_result *res = run_search(&pb, cfg);
+    smi_search_result *res = run_search(&pb, cfg);
     double total;
-    ck_assert_int_eq(smi_result_log_evidence_total(res, &total), SMI_OK);
-    size_t m = smi_result_n_top(res);
+    ck_assert_int_eq(smi_search_result_log_evidence_total(res, &total), SMI_OK);
+    size_t m = smi_search_result_n_top(res);
     ck_assert_uint_eq(m, N_SUBSETS);
     double prev = -INFINITY;
     for (size_t r = 0; r < m; r++) {
         double v, rank;
         uint64_t lo, hi;
-        ck_assert_int_eq(smi_result_model(res, r, 0, NULL, NULL, NULL, &v, NULL, NULL), SMI_OK);
-        ck_assert_int_eq(smi_result_rank(res, v, &rank, &lo, &hi, NULL), SMI_OK);
+        ck_assert_int_eq(smi_search_result_model(res, r, 0, NULL, NULL, NULL, &v, NULL, NULL), SMI_OK);
+        ck_assert_int_eq(smi_search_result_rank(res, v, &rank, &lo, &hi, NULL), SMI_OK);
         uint64_t want = v > prev ? r + 1 : lo; /* a tie shares the rank of its first */
         ck_assert_uint_eq(lo, want);
         ck_assert_uint_eq(hi, want);
         prev = v;
     }
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(pb.ds);
 }
@@ -472,7 +472,7 @@ START_TEST(lasso_supports_are_its_nonzero_sets)
 {
     static problem pb;
     problem_init(&pb, 0x9e3779b97f4a7c15u);
-    smi_lasso *fit = NULL;
+    smi_lasso_result *fit = NULL;
     ck_assert_msg(smi_lasso_fit(pb.ds, NULL, &fit) == SMI_OK, "%s", smi_last_error());
     smi_search *cfg = bic_search(4096);
     smi_path_supports *list = NULL;
@@ -483,12 +483,12 @@ START_TEST(lasso_supports_are_its_nonzero_sets)
     ck_assert_uint_ge(want.count, 5);
     check_supports(&pb, list, &want);
     check_best(&pb, list, &want);
-    smi_result *res = run_search(&pb, cfg);
+    smi_search_result *res = run_search(&pb, cfg);
     check_support_ranks(&pb, list, res, "lasso, M = 4096");
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_path_supports_free(list);
     smi_search_free(cfg);
-    smi_lasso_free(fit);
+    smi_lasso_result_free(fit);
     smi_dataset_free(pb.ds);
 }
 END_TEST
@@ -502,7 +502,7 @@ START_TEST(singular_supports_never_win)
     make_data(3, n, p, X, y);
     smi_dataset *ds = NULL;
     ck_assert_int_eq(smi_dataset_create(&ds, n, p, X, y, NULL, NULL), SMI_OK);
-    smi_lars *path = lasso_lars(ds);
+    smi_lars_result *path = lasso_lars(ds);
     smi_search *cfg = bic_search(100);
     smi_path_supports *list = NULL;
     ck_assert_int_eq(smi_path_supports_from_lars(ds, path, cfg, &list), SMI_OK);
@@ -514,7 +514,7 @@ START_TEST(singular_supports_never_win)
         int rc = smi_path_supports_get(list, i, p, f, c, &k, NULL, &crit, &b0);
         if (rc == SMI_ESINGULAR)
             ck_assert_ptr_nonnull(strstr(smi_last_error(), "singular"));
-        int want = smi_score_subset(ds, cfg, f, k, &value);
+        int want = smi_search_score_subset(ds, cfg, f, k, &value);
         ck_assert_int_eq(rc, want);
         ck_assert_int_eq(rc == SMI_ESINGULAR, k + 1 >= n);
         if (rc == SMI_ESINGULAR) {
@@ -535,7 +535,7 @@ START_TEST(singular_supports_never_win)
     ck_assert_int_eq(smi_path_supports_best(list, &got), SMI_OK);
     ck_assert_uint_eq(got, best);
     smi_path_supports_free(list);
-    smi_lars_free(path);
+    smi_lars_result_free(path);
 
     /* n = 2, p = 1: the one support leaves no residual degree of freedom; none is the best */
     smi_dataset_free(ds);
@@ -551,7 +551,7 @@ START_TEST(singular_supports_never_win)
     ck_assert_int_eq(smi_path_supports_best(list, &got), SMI_ENOTFOUND);
     ck_assert_uint_eq(got, 77);
     smi_path_supports_free(list);
-    smi_lars_free(path);
+    smi_lars_result_free(path);
     smi_search_free(cfg);
     smi_dataset_free(ds);
 }
@@ -566,7 +566,7 @@ START_TEST(bad_arguments_are_refused)
         memcpy(X11 + i * 11, pb.X + i * P, 11 * sizeof *X11);
     smi_dataset *ds11 = NULL;
     ck_assert_int_eq(smi_dataset_create(&ds11, N, 11, X11, pb.y, NULL, NULL), SMI_OK);
-    smi_lars *path = lasso_lars(pb.ds), *path11 = lasso_lars(ds11);
+    smi_lars_result *path = lasso_lars(pb.ds), *path11 = lasso_lars(ds11);
     smi_search *cfg = bic_search(100);
     smi_path_supports *list = (smi_path_supports *)cfg;
 
@@ -587,18 +587,18 @@ START_TEST(bad_arguments_are_refused)
     ck_assert_ptr_null(list);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
     /* also when the path has no non-empty support to refit (one lambda, at lambda_max) */
-    smi_lasso_config *one = NULL;
-    smi_lasso *fit1 = NULL;
-    ck_assert_int_eq(smi_lasso_config_create(&one), SMI_OK);
-    ck_assert_int_eq(smi_lasso_config_set_path(one, 1, 0.0), SMI_OK);
+    smi_lasso *one = NULL;
+    smi_lasso_result *fit1 = NULL;
+    ck_assert_int_eq(smi_lasso_create(&one), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_path(one, 1, 0.0), SMI_OK);
     ck_assert_int_eq(smi_lasso_fit(pb.ds, one, &fit1), SMI_OK);
     ck_assert_int_eq(smi_path_supports_from_lasso(pb.ds, fit1, cv, &list), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
-    smi_lasso_free(fit1);
-    smi_lasso_config_free(one);
+    smi_lasso_result_free(fit1);
+    smi_lasso_free(one);
     smi_search_free(cv);
 
-    smi_lasso *fit11 = NULL;
+    smi_lasso_result *fit11 = NULL;
     ck_assert_int_eq(smi_lasso_fit(ds11, NULL, &fit11), SMI_OK);
     list = (smi_path_supports *)cfg;
     ck_assert_int_eq(smi_path_supports_from_lasso(pb.ds, fit11, cfg, &list), SMI_EINVAL);
@@ -608,7 +608,7 @@ START_TEST(bad_arguments_are_refused)
     ck_assert_int_eq(smi_path_supports_from_lasso(NULL, fit11, cfg, &list), SMI_EINVAL);
     ck_assert_int_eq(smi_path_supports_from_lasso(ds11, fit11, NULL, &list), SMI_EINVAL);
     ck_assert_int_eq(smi_path_supports_from_lasso(ds11, fit11, cfg, NULL), SMI_EINVAL);
-    smi_lasso_free(fit11);
+    smi_lasso_result_free(fit11);
 
     smi_path_supports_free(NULL);
     ck_assert_uint_eq(smi_path_supports_count(NULL), 0);
@@ -634,20 +634,20 @@ START_TEST(bad_arguments_are_refused)
                      SMI_EINVAL);
     ck_assert_int_eq(smi_path_supports_get(list, last, need, f, c, NULL, NULL, NULL, NULL), SMI_OK);
 
-    smi_result *res = run_search(&pb, cfg);
+    smi_search_result *res = run_search(&pb, cfg);
     double r;
-    ck_assert_int_eq(smi_result_rank(NULL, 1.0, &r, NULL, NULL, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_rank(res, NAN, &r, NULL, NULL, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_rank(res, INFINITY, &r, NULL, NULL, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_result_rank(res, -INFINITY, NULL, NULL, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_rank(NULL, 1.0, &r, NULL, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_rank(res, NAN, &r, NULL, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_rank(res, INFINITY, &r, NULL, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_result_rank(res, -INFINITY, NULL, NULL, NULL, NULL), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "not finite"));
-    ck_assert_int_eq(smi_result_rank(res, 0.0, NULL, NULL, NULL, NULL), SMI_OK);
+    ck_assert_int_eq(smi_search_result_rank(res, 0.0, NULL, NULL, NULL, NULL), SMI_OK);
 
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_path_supports_free(list);
     smi_search_free(cfg);
-    smi_lars_free(path);
-    smi_lars_free(path11);
+    smi_lars_result_free(path);
+    smi_lars_result_free(path11);
     smi_dataset_free(ds11);
     smi_dataset_free(pb.ds);
 }

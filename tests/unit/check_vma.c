@@ -7,7 +7,7 @@
  *    data's within a few standard errors, the normal deviates against the normal CDF
  *    (Kolmogorov-Smirnov), the noise of a zero model with sigma 1 of variance 1;
  *  - the model taken from the data: least-squares coefficients by LAPACK dgels here, the
- *    noise from smi_evidence_noise_sd of the same subset;
+ *    noise from smi_evidence_result_noise_sd of the same subset;
  *  - bad requests and cancellation; the LASSO-CV method at a huge n'. */
 #include <check.h>
 #include <math.h>
@@ -78,15 +78,15 @@ typedef struct outcome {
 static void read_outcome(const smi_vma_result *res, outcome *o)
 {
     memset(o, 0, sizeof *o);
-    o->S = smi_vma_n_sizes(res);
-    o->T = smi_vma_trials(res);
-    o->p = smi_vma_p(res);
+    o->S = smi_vma_result_n_sizes(res);
+    o->T = smi_vma_result_trials(res);
+    o->p = smi_vma_result_p(res);
     ck_assert_uint_le(o->S, MAX_S);
     ck_assert_uint_eq(o->p, P);
-    ck_assert_int_eq(smi_vma_recovery_rate(res, MAX_S, o->rate), SMI_OK);
-    ck_assert_int_eq(smi_vma_selection_frequency(res, MAX_S * P, o->freq), SMI_OK);
-    ck_assert_int_eq(smi_vma_chosen_size(res, MAX_S * (P + 1), o->chosen), SMI_OK);
-    ck_assert_int_eq(smi_vma_failures(res, MAX_S, o->failures), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_recovery_rate(res, MAX_S, o->rate), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_selection_frequency(res, MAX_S * P, o->freq), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_chosen_size(res, MAX_S * (P + 1), o->chosen), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_failures(res, MAX_S, o->failures), SMI_OK);
     /* the identities: chosen sizes and failures make T; the chosen features, counted by
      * size, are the frequencies times T; recovery needs a choice */
     for (size_t s = 0; s < o->S; s++) {
@@ -265,19 +265,19 @@ START_TEST(best_subset_is_the_search_best)
         ck_assert_int_eq(smi_dataset_create(&d, sc->rows, P, X, y, NULL, NULL), SMI_OK);
         if (sc->criterion == SMI_CRIT_CV)
             ck_assert_int_eq(smi_dataset_set_kfold(d, 5, 1, seed), SMI_OK);
-        smi_result *res;
+        smi_search_result *res;
         ck_assert_int_eq(smi_search_run(d, copy, &res), SMI_OK);
         size_t want[P], got[P], k_want = 0, k_got = 0;
-        int have = smi_result_n_top(res) > 0;
+        int have = smi_search_result_n_top(res) > 0;
         if (have)
-            ck_assert_int_eq(smi_result_model(res, 0, P, want, NULL, &k_want, NULL, NULL, NULL),
+            ck_assert_int_eq(smi_search_result_model(res, 0, P, want, NULL, &k_want, NULL, NULL, NULL),
                              SMI_OK);
         int rc = smi_vma_best_subset(d, copy, got, &k_got);
         ck_assert_msg(have ? rc == SMI_OK : rc == SMI_ESINGULAR, "case %d seed %d: rc %d, %s",
                       _i, (int)seed, rc, smi_last_error());
         ck_assert_uint_eq(k_got, k_want);
         ck_assert_mem_eq(got, want, k_want * sizeof *got);
-        smi_result_free(res);
+        smi_search_result_free(res);
         smi_dataset_free(d);
     }
     smi_search_free(copy);
@@ -457,31 +457,31 @@ START_TEST(model_is_estimated_from_the_data)
     smi_vma_result *res = run(ds, cfg);
     size_t got_f[3], k;
     double coef[3], intercept, sd, beta[4];
-    ck_assert_int_eq(smi_vma_model(res, 3, got_f, coef, &k, &intercept, &sd), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_model(res, 3, got_f, coef, &k, &intercept, &sd), SMI_OK);
     ck_assert_uint_eq(k, 3);
     ck_assert_mem_eq(got_f, f, sizeof f);
     lapack_fit(ds, f, 3, beta);
     ck_assert_double_eq_tol(intercept, beta[0], 1e-10);
     for (size_t t = 0; t < 3; t++)
         ck_assert_double_eq_tol(coef[t], beta[t + 1], 1e-10);
-    smi_evidence_config *ecfg;
-    smi_evidence *ev;
-    ck_assert_int_eq(smi_evidence_config_create(&ecfg), SMI_OK);
+    smi_evidence *ecfg;
+    smi_evidence_result *ev;
+    ck_assert_int_eq(smi_evidence_create(&ecfg), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_mode(ecfg, SMI_HYPER_OPTIMIZE), SMI_OK);
-    ck_assert_int_eq(smi_evidence_fit(ds, f, 3, ecfg, &ev), SMI_OK);
-    ck_assert_double_eq(sd, smi_evidence_noise_sd(ev));
+    ck_assert_int_eq(smi_evidence_run(ds, f, 3, ecfg, &ev), SMI_OK);
+    ck_assert_double_eq(sd, smi_evidence_result_noise_sd(ev));
     ck_assert(sd > 0.05 && sd < 0.5); /* uniform noise of width 0.5: sd 0.144 */
-    smi_evidence_free(ev);
-    smi_evidence_config_free(ecfg);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(ecfg);
     smi_vma_result_free(res);
     /* given coefficients and noise come back as given */
     ck_assert_int_eq(smi_vma_set_model(cfg, truth, 3, truth_coef, 1.0, 0.1), SMI_OK);
     res = run(ds, cfg);
-    ck_assert_int_eq(smi_vma_model(res, 3, got_f, coef, &k, &intercept, &sd), SMI_OK);
+    ck_assert_int_eq(smi_vma_result_model(res, 3, got_f, coef, &k, &intercept, &sd), SMI_OK);
     ck_assert_mem_eq(coef, truth_coef, sizeof coef);
     ck_assert_double_eq(intercept, 1.0);
     ck_assert_double_eq(sd, 0.1);
-    ck_assert_int_eq(smi_vma_model(res, 2, got_f, NULL, NULL, NULL, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_vma_result_model(res, 2, got_f, NULL, NULL, NULL, NULL), SMI_EINVAL);
     smi_vma_result_free(res);
     smi_vma_free(cfg);
     smi_dataset_free(ds);
@@ -537,14 +537,14 @@ START_TEST(bad_requests_are_refused)
     ck_assert_int_eq(smi_vma_set_trials(cfg, 3), SMI_OK);
     res = run(ds, cfg);
     size_t sizes[3];
-    ck_assert_uint_eq(smi_vma_n_sizes(res), 3);
-    ck_assert_int_eq(smi_vma_sizes(res, 3, sizes), SMI_OK);
+    ck_assert_uint_eq(smi_vma_result_n_sizes(res), 3);
+    ck_assert_int_eq(smi_vma_result_sizes(res, 3, sizes), SMI_OK);
     ck_assert_uint_eq(sizes[0], 20);
     ck_assert_uint_eq(sizes[2], 80);
     double rates[3];
-    refused(smi_vma_recovery_rate(res, 2, rates));
-    refused(smi_vma_recovery_rate(NULL, 3, rates));
-    ck_assert_uint_eq(smi_vma_trials(NULL), 0);
+    refused(smi_vma_result_recovery_rate(res, 2, rates));
+    refused(smi_vma_result_recovery_rate(NULL, 3, rates));
+    ck_assert_uint_eq(smi_vma_result_trials(NULL), 0);
     smi_vma_result_free(res);
     smi_vma_result_free(NULL);
     smi_vma_free(cfg);

@@ -135,7 +135,7 @@ static double subsets_to_visit(const es_report *r, size_t p, size_t max_size)
 }
 
 static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_report *r,
-                  smi_result **res)
+                  smi_search_result **res)
 {
     size_t p = smi_dataset_p(ds);
     size_t max_size = a->max_size == ES_UNSET || a->max_size > p ? p : a->max_size;
@@ -166,14 +166,14 @@ static int open_outputs(const es_args *a, cli_outputs *o)
 /* The library writes the result file through its own temporary file; the sidecar is
  * committed after it, so that a sidecar always describes a result file beside it. */
 static int save(const es_args *a, const smi_dataset *ds, cli_outputs *o, const es_report *r,
-                const smi_result *res)
+                const smi_search_result *res)
 {
     char hash[17];
     int rc = es_data_hash(ds, hash);
     if (rc != CLI_EXIT_OK)
         return rc;
     es_write_meta(o->file[OUT_META].stream, r, a->save, hash);
-    int status = smi_result_save(res, a->save);
+    int status = smi_search_result_save(res, a->save);
     if (status < 0)
         return cli_fail_library(status);
     return CLI_EXIT_OK;
@@ -210,7 +210,7 @@ static int run(const es_args *a)
     cli_outputs o = { 0 };
     smi_dataset *ds = NULL;
     smi_search *cfg = NULL;
-    smi_result *res = NULL;
+    smi_search_result *res = NULL;
     es_report r = { .command = "es", .data_path = a->data, .intercept = !a->no_intercept,
                     .min_size = a->min_size == ES_UNSET ? 1 : a->min_size,
                     .alpha = fe_default(a, a->alpha, ES_FE_ALPHA),
@@ -239,7 +239,7 @@ static int run(const es_args *a)
         es_print_table(stdout, &r, TABLE_ROWS);
     cli_outputs_discard(&o);
     es_report_free(&r);
-    smi_result_free(res);
+    smi_search_result_free(res);
     smi_search_free(cfg);
     smi_dataset_free(ds);
     return rc;

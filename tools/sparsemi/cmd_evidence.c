@@ -1,7 +1,7 @@
 /* sparsemi evidence: the Bayesian model evidence of one model (DESIGN.md 4.4): Bayesian
  * linear regression of the target on the named features with fixed, optimised
  * (type-II maximum likelihood), marginalised (grids of the noise and coefficient scales)
- * or normal-gamma hyperparameters, through smi_evidence_fit. Prints F = -ln p(y|S), the
+ * or normal-gamma hyperparameters, through smi_evidence_run. Prints F = -ln p(y|S), the
  * hyperparameters, the two parts of F and the posterior of the coefficients; optionally
  * the same as JSON.
  * Everything refused by the command line alone is a usage error (exit 2); what only the
@@ -278,7 +278,7 @@ static int lib(int status)
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
-static int configure(const evidence_args *a, smi_evidence_config *cfg)
+static int configure(const evidence_args *a, smi_evidence *cfg)
 {
     int rc = lib(smi_evidence_set_mode(cfg, a->mode));
     if (rc == CLI_EXIT_OK && !isnan(a->alpha))
@@ -306,13 +306,13 @@ static int configure(const evidence_args *a, smi_evidence_config *cfg)
 /* What the outputs need from the fit. */
 typedef struct evidence_report {
     const smi_dataset *ds;
-    const smi_evidence *ev;
+    const smi_evidence_result *ev;
     size_t k;
     double *mean, *cov;
     double intercept;
 } evidence_report;
 
-static int collect(const smi_dataset *ds, const smi_evidence *ev, evidence_report *r)
+static int collect(const smi_dataset *ds, const smi_evidence_result *ev, evidence_report *r)
 {
     r->ds = ds;
     r->ev = ev;
@@ -321,15 +321,15 @@ static int collect(const smi_dataset *ds, const smi_evidence *ev, evidence_repor
     r->cov = calloc(r->k * r->k, sizeof *r->cov);
     if (!r->mean || !r->cov)
         return cli_fail("out of memory");
-    int rc = lib(smi_evidence_mean(ev, r->k, r->mean, &r->intercept));
+    int rc = lib(smi_evidence_result_mean(ev, r->k, r->mean, &r->intercept));
     if (rc == CLI_EXIT_OK)
-        rc = lib(smi_evidence_covariance(ev, r->k * r->k, r->cov));
+        rc = lib(smi_evidence_result_covariance(ev, r->k * r->k, r->cov));
     return rc;
 }
 
 static void print_table(FILE *out, const evidence_args *a, const evidence_report *r)
 {
-    const smi_evidence *ev = r->ev;
+    const smi_evidence_result *ev = r->ev;
     fprintf(out, "file            %s\n", a->data);
     fprintf(out, "target          %s\n", smi_dataset_target_name(r->ds));
     fprintf(out, "samples         %zu\n", smi_dataset_n(r->ds));
@@ -337,16 +337,16 @@ static void print_table(FILE *out, const evidence_args *a, const evidence_report
     if (a->mode == SMI_HYPER_MARGINAL)
         fprintf(out, "prior           %s\n", prior_name(a->prior));
     fputc('\n', out);
-    fprintf(out, "F = -ln p(y|S)  %.10g\n", smi_evidence_free_energy(ev));
-    fprintf(out, "log evidence    %.10g\n", -smi_evidence_free_energy(ev));
-    fprintf(out, "fit term        %.10g\n", smi_evidence_fit_term(ev));
-    fprintf(out, "complexity term %.10g\n", smi_evidence_complexity_term(ev));
-    fprintf(out, "alpha           %.10g\n", smi_evidence_alpha(ev));
-    fprintf(out, "beta            %.10g\n", smi_evidence_beta(ev));
-    fprintf(out, "noise sd        %.10g\n", smi_evidence_noise_sd(ev));
-    fprintf(out, "gamma_eff       %.10g\n", smi_evidence_gamma_eff(ev));
-    fprintf(out, "iterations      %zu (%s)\n", smi_evidence_iterations(ev),
-            smi_evidence_converged(ev) ? "converged" : "not converged");
+    fprintf(out, "F = -ln p(y|S)  %.10g\n", smi_evidence_result_free_energy(ev));
+    fprintf(out, "log evidence    %.10g\n", -smi_evidence_result_free_energy(ev));
+    fprintf(out, "fit term        %.10g\n", smi_evidence_result_fit_term(ev));
+    fprintf(out, "complexity term %.10g\n", smi_evidence_result_complexity_term(ev));
+    fprintf(out, "alpha           %.10g\n", smi_evidence_result_alpha(ev));
+    fprintf(out, "beta            %.10g\n", smi_evidence_result_beta(ev));
+    fprintf(out, "noise sd        %.10g\n", smi_evidence_result_noise_sd(ev));
+    fprintf(out, "gamma_eff       %.10g\n", smi_evidence_result_gamma_eff(ev));
+    fprintf(out, "iterations      %zu (%s)\n", smi_evidence_result_iterations(ev),
+            smi_evidence_result_converged(ev) ? "converged" : "not converged");
     fputc('\n', out);
     int width = (int)strlen("(intercept)");
     for (size_t j = 0; j < r->k; j++)
@@ -363,8 +363,8 @@ static void print_table(FILE *out, const evidence_args *a, const evidence_report
 
 static void write_json(FILE *out, const evidence_args *a, const evidence_report *r)
 {
-    const smi_evidence *ev = r->ev;
-    double F = smi_evidence_free_energy(ev);
+    const smi_evidence_result *ev = r->ev;
+    double F = smi_evidence_result_free_energy(ev);
     cli_json j;
     cli_json_begin_report(&j, out, "evidence");
     cli_json_key(&j, "file"), cli_json_string(&j, a->data);
@@ -397,14 +397,14 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
     }
     cli_json_key(&j, "free_energy"), cli_json_number(&j, F);
     cli_json_key(&j, "log_evidence"), cli_json_number(&j, -F);
-    cli_json_key(&j, "alpha"), cli_json_number(&j, smi_evidence_alpha(ev));
-    cli_json_key(&j, "beta"), cli_json_number(&j, smi_evidence_beta(ev));
-    cli_json_key(&j, "noise_sd"), cli_json_number(&j, smi_evidence_noise_sd(ev));
-    cli_json_key(&j, "gamma_eff"), cli_json_number(&j, smi_evidence_gamma_eff(ev));
-    cli_json_key(&j, "fit_term"), cli_json_number(&j, smi_evidence_fit_term(ev));
-    cli_json_key(&j, "complexity_term"), cli_json_number(&j, smi_evidence_complexity_term(ev));
-    cli_json_key(&j, "iterations"), cli_json_uint(&j, smi_evidence_iterations(ev));
-    cli_json_key(&j, "converged"), cli_json_bool(&j, smi_evidence_converged(ev));
+    cli_json_key(&j, "alpha"), cli_json_number(&j, smi_evidence_result_alpha(ev));
+    cli_json_key(&j, "beta"), cli_json_number(&j, smi_evidence_result_beta(ev));
+    cli_json_key(&j, "noise_sd"), cli_json_number(&j, smi_evidence_result_noise_sd(ev));
+    cli_json_key(&j, "gamma_eff"), cli_json_number(&j, smi_evidence_result_gamma_eff(ev));
+    cli_json_key(&j, "fit_term"), cli_json_number(&j, smi_evidence_result_fit_term(ev));
+    cli_json_key(&j, "complexity_term"), cli_json_number(&j, smi_evidence_result_complexity_term(ev));
+    cli_json_key(&j, "iterations"), cli_json_uint(&j, smi_evidence_result_iterations(ev));
+    cli_json_key(&j, "converged"), cli_json_bool(&j, smi_evidence_result_converged(ev));
     cli_json_key(&j, "coefficients"), cli_json_begin_object(&j);
     for (size_t c = 0; c < r->k; c++) {
         cli_json_key(&j, smi_dataset_feature_name(r->ds, c));
@@ -441,8 +441,8 @@ static int run(const evidence_args *a)
 {
     cli_output out = { 0 };
     smi_dataset *ds = NULL;
-    smi_evidence_config *cfg = NULL;
-    smi_evidence *ev = NULL;
+    smi_evidence *cfg = NULL;
+    smi_evidence_result *ev = NULL;
     evidence_report r = { 0 };
     int noconv = 0;
     int rc = a->json ? cli_output_open(&out, a->json) : CLI_EXIT_OK;
@@ -450,7 +450,7 @@ static int run(const evidence_args *a)
         rc = lib(cli_read_dataset(a->data, a->delimiter, a->target, a->label_column, NULL,
                                   &a->features, &ds));
     if (rc == CLI_EXIT_OK)
-        rc = lib(smi_evidence_config_create(&cfg));
+        rc = lib(smi_evidence_create(&cfg));
     if (rc == CLI_EXIT_OK)
         rc = configure(a, cfg);
     if (rc == CLI_EXIT_OK) {
@@ -461,7 +461,7 @@ static int run(const evidence_args *a)
         } else {
             for (size_t j = 0; j < k; j++)
                 subset[j] = j;
-            int status = smi_evidence_fit(ds, subset, k, cfg, &ev);
+            int status = smi_evidence_run(ds, subset, k, cfg, &ev);
             free(subset);
             if (status == SMI_ENOCONV && ev) {
                 noconv = 1;
@@ -484,8 +484,8 @@ static int run(const evidence_args *a)
     cli_output_discard(&out);
     free(r.mean);
     free(r.cov);
-    smi_evidence_free(ev);
-    smi_evidence_config_free(cfg);
+    smi_evidence_result_free(ev);
+    smi_evidence_free(cfg);
     smi_dataset_free(ds);
     return rc == CLI_EXIT_OK && noconv ? CLI_EXIT_INPUT : rc;
 }

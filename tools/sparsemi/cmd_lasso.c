@@ -29,8 +29,8 @@ typedef struct lasso_run {
     lasso_report r;
     cli_outputs o;
     smi_dataset *ds;
-    smi_lasso *fit;
-    smi_lars *lars;
+    smi_lasso_result *fit;
+    smi_lars_result *lars;
     smi_search *scfg;
     smi_path_supports *supports;
     int *column_folds;         /* the folds of a fold column, kept for the criterion */
@@ -162,27 +162,27 @@ static int setter(int status, const char *option)
     return es_library_option("lasso", status, option);
 }
 
-static int configure_cd(const lasso_args *a, const lasso_report *r, smi_lasso_config *cfg)
+static int configure_cd(const lasso_args *a, const lasso_report *r, smi_lasso *cfg)
 {
-    int rc = setter(smi_lasso_config_set_alpha(cfg, r->alpha), "alpha");
+    int rc = setter(smi_lasso_set_alpha(cfg, r->alpha), "alpha");
     if (rc == CLI_CONTINUE)
-        rc = setter(smi_lasso_config_set_path(cfg, a->n_lambdas, r->min_ratio), "lambdas");
+        rc = setter(smi_lasso_set_path(cfg, a->n_lambdas, r->min_ratio), "lambdas");
     if (rc == CLI_CONTINUE)
-        rc = setter(smi_lasso_config_set_positive(cfg, a->positive), "positive");
+        rc = setter(smi_lasso_set_positive(cfg, a->positive), "positive");
     if (rc == CLI_CONTINUE && r->factors)
-        rc = setter(smi_lasso_config_set_penalty_factors(cfg, r->factors, r->p),
+        rc = setter(smi_lasso_set_penalty_factors(cfg, r->factors, r->p),
                     "penalty-factors");
     if (rc == CLI_CONTINUE)
-        rc = setter(smi_lasso_config_set_tolerance(cfg, a->tol, a->max_passes), "tol");
+        rc = setter(smi_lasso_set_tolerance(cfg, a->tol, a->max_passes), "tol");
     if (rc == CLI_CONTINUE)
-        rc = setter(smi_lasso_config_set_threads(cfg, r->threads), "threads");
+        rc = setter(smi_lasso_set_threads(cfg, r->threads), "threads");
     return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
 static int fit_cd(const lasso_args *a, lasso_run *s)
 {
-    smi_lasso_config *cfg = NULL;
-    if (smi_lasso_config_create(&cfg) < 0)
+    smi_lasso *cfg = NULL;
+    if (smi_lasso_create(&cfg) < 0)
         return cli_fail_library(SMI_ENOMEM);
     int rc = configure_cd(a, &s->r, cfg);
     if (rc == CLI_EXIT_OK) {
@@ -192,7 +192,7 @@ static int fit_cd(const lasso_args *a, lasso_run *s)
         s->r.elapsed_s = cli_seconds() - start;
         rc = status < 0 ? cli_fail_library(status) : lasso_report_collect_cd(&s->r, s->fit);
     }
-    smi_lasso_config_free(cfg);
+    smi_lasso_free(cfg);
     return rc;
 }
 
@@ -282,8 +282,8 @@ static void run_free(lasso_run *s)
     lasso_report_free(&s->r);
     smi_path_supports_free(s->supports);
     smi_search_free(s->scfg);
-    smi_lasso_free(s->fit);
-    smi_lars_free(s->lars);
+    smi_lasso_result_free(s->fit);
+    smi_lars_result_free(s->lars);
     smi_dataset_free(s->ds);
     free(s->column_folds);
 }

@@ -1,9 +1,9 @@
 /* sparsemi merge: one report from the results that `sparsemi es --shard i/N --save FILE`
- * saved. Each result file (the library's format, read with smi_result_load) comes with
+ * saved. Each result file (the library's format, read with smi_search_result_load) comes with
  * the sidecar FILE.meta.json that es wrote beside it (es_meta.c): the names, the sample
  * count and the request, which the library's file does not hold. The sidecars must
  * describe one search and disjoint shards; the library then merges the results
- * (smi_result_merge), and the merged one is reported as es reports a whole search. */
+ * (smi_search_result_merge), and the merged one is reported as es reports a whole search. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -25,9 +25,9 @@ enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META };
 
 typedef struct merge_state {
     es_part *parts;
-    smi_result **results;
+    smi_search_result **results;
     size_t n_parts;
-    smi_result *merged;
+    smi_search_result *merged;
     cli_outputs out;
 } merge_state;
 
@@ -73,14 +73,14 @@ static int open_outputs(const merge_args *a, merge_state *s)
 }
 
 /* The library's file must be the one its sidecar describes. */
-static int check_result(const es_part *part, const smi_result *res)
+static int check_result(const es_part *part, const smi_search_result *res)
 {
     const cli_jv *q = part->request;
-    const char *criterion = smi_criterion_name(smi_result_criterion(res));
+    const char *criterion = smi_criterion_name(smi_search_result_criterion(res));
     unsigned long long p, max_size;
     cli_jv_uint(cli_jv_get(q, "n_features"), &p);
     cli_jv_uint(cli_jv_get(q, "max_size"), &max_size);
-    if (smi_result_p(res) != p || smi_result_max_size(res) != max_size || !criterion ||
+    if (smi_search_result_p(res) != p || smi_search_result_max_size(res) != max_size || !criterion ||
         strcmp(criterion, cli_jv_get(q, "criterion")->string) != 0)
         return cli_fail("'%s' does not match its sidecar '%s%s' (features, sizes or "
                         "criterion differ)", part->path, part->path, ES_META_SUFFIX);
@@ -101,7 +101,7 @@ static int read_parts(const merge_args *a, merge_state *s)
             rc = es_part_compare(&s->parts[0], &s->parts[k]);
         if (rc != CLI_EXIT_OK)
             return rc;
-        int status = smi_result_load(&s->results[k], path);
+        int status = smi_search_result_load(&s->results[k], path);
         if (status < 0)
             return cli_fail_library(status);
         if ((rc = check_result(&s->parts[k], s->results[k])) != CLI_EXIT_OK)
@@ -177,7 +177,7 @@ static int write_outputs(const merge_args *a, merge_state *s, const es_report *r
     const char *hash = cli_jv_get(s->parts[0].request, "data_hash")->string;
     if (a->save) {
         es_write_meta(s->out.file[OUT_META].stream, r, a->save, hash);
-        int status = smi_result_save(s->merged, a->save);
+        int status = smi_search_result_save(s->merged, a->save);
         if (status < 0)
             return cli_fail_library(status);
     }
@@ -200,11 +200,11 @@ static void free_state(merge_state *s)
         if (s->parts)
             es_part_free(&s->parts[k]);
         if (s->results)
-            smi_result_free(s->results[k]);
+            smi_search_result_free(s->results[k]);
     }
     free(s->parts);
     free(s->results);
-    smi_result_free(s->merged);
+    smi_search_result_free(s->merged);
 }
 
 static int run(const merge_args *a)
@@ -217,7 +217,7 @@ static int run(const merge_args *a)
     if (rc == CLI_EXIT_OK)
         rc = describe(a, &s, &r);
     if (rc == CLI_EXIT_OK) {
-        int status = smi_result_merge(&s.merged, (const smi_result *const *)s.results,
+        int status = smi_search_result_merge(&s.merged, (const smi_search_result *const *)s.results,
                                       s.n_parts);
         rc = status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
     }

@@ -152,13 +152,13 @@ static int configure_search(const vma_args *a, const vma_report *r, smi_vma *cfg
 
 static int configure_lasso(const vma_args *a, smi_vma *cfg)
 {
-    smi_lasso_config *l = NULL;
-    if (smi_lasso_config_create(&l) < 0)
+    smi_lasso *l = NULL;
+    if (smi_lasso_create(&l) < 0)
         return cli_fail_library(SMI_ENOMEM);
-    int status = smi_lasso_config_set_alpha(l, a->alpha);
+    int status = smi_lasso_set_alpha(l, a->alpha);
     if (status == SMI_OK)
         status = smi_vma_set_lasso(cfg, l, a->cv, a->one_se);
-    smi_lasso_config_free(l);
+    smi_lasso_free(l);
     return library(status);
 }
 

@@ -188,14 +188,14 @@ typedef struct es_report {
     double *inclusion;        /* p: posterior inclusion probability of each feature */
     double *size_posterior;   /* max_size + 1: posterior probability of each size */
     double *dos_posterior;    /* n_bins: posterior mass of each DOS bin */
-    double *average;          /* p: model-averaged coefficients (smi_result_model_average) */
+    double *average;          /* p: model-averaged coefficients (smi_search_result_model_average) */
     double average_intercept, average_mass;
 } es_report;
 
 /* es_report_collect: copy everything out of res into r (whose request fields are set).
  * Returns CLI_EXIT_OK, or CLI_EXIT_INPUT after a message. Free with es_report_free
  * either way. */
-int es_report_collect(es_report *r, const smi_result *res);
+int es_report_collect(es_report *r, const smi_search_result *res);
 void es_report_free(es_report *r);
 
 /* es_feature_name: the name of feature j of the report's data set. */

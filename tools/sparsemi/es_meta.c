@@ -1,4 +1,4 @@
-/* The sidecar of a saved result. `es --save FILE` writes FILE with smi_result_save, in
+/* The sidecar of a saved result. `es --save FILE` writes FILE with smi_search_result_save, in
  * the library's own format, which any binding can load; that format holds indices and
  * numbers but no names, no sample count and no description of the request. The program
  * writes those beside it, to FILE.meta.json, so that `sparsemi merge` can print and

@@ -83,9 +83,9 @@ static int model_alloc(es_model *m, size_t cap)
     return m->features && m->coefficients ? 0 : -1;
 }
 
-static int collect_top(es_report *r, const smi_result *res)
+static int collect_top(es_report *r, const smi_search_result *res)
 {
-    r->n_top = smi_result_n_top(res);
+    r->n_top = smi_search_result_n_top(res);
     r->top = calloc(r->n_top ? r->n_top : 1, sizeof *r->top);
     if (!r->top)
         return cli_fail("out of memory");
@@ -93,7 +93,7 @@ static int collect_top(es_report *r, const smi_result *res)
         es_model *m = &r->top[rank];
         if (model_alloc(m, r->max_size) < 0)
             return cli_fail("out of memory");
-        int status = smi_result_model(res, rank, r->max_size, m->features, m->coefficients,
+        int status = smi_search_result_model(res, rank, r->max_size, m->features, m->coefficients,
                                       &m->size, &m->criterion, &m->intercept, &m->rmse);
         if (status < 0)
             return cli_fail_library(status);
@@ -102,7 +102,7 @@ static int collect_top(es_report *r, const smi_result *res)
 }
 
 /* Sizes that were not searched, or had only singular subsets, keep size SIZE_MAX. */
-static int collect_by_size(es_report *r, const smi_result *res)
+static int collect_by_size(es_report *r, const smi_search_result *res)
 {
     r->by_size = calloc(r->max_size + 1, sizeof *r->by_size);
     if (!r->by_size)
@@ -114,7 +114,7 @@ static int collect_by_size(es_report *r, const smi_result *res)
             continue;
         if (model_alloc(m, k) < 0)
             return cli_fail("out of memory");
-        int status = smi_result_best_of_size(res, k, k, m->features, m->coefficients,
+        int status = smi_search_result_best_of_size(res, k, k, m->features, m->coefficients,
                                              &m->criterion, &m->intercept, &m->rmse);
         if (status == SMI_OK)
             m->size = k;
@@ -124,24 +124,24 @@ static int collect_by_size(es_report *r, const smi_result *res)
     return CLI_EXIT_OK;
 }
 
-static int collect_dos(es_report *r, const smi_result *res)
+static int collect_dos(es_report *r, const smi_search_result *res)
 {
-    r->n_bins = smi_result_n_bins(res);
+    r->n_bins = smi_search_result_n_bins(res);
     r->edges = calloc(r->n_bins + 1, sizeof *r->edges);
     r->counts = calloc(r->n_bins + 1, sizeof *r->counts);
     r->frequency = calloc(r->p ? r->p : 1, sizeof *r->frequency);
     if (!r->edges || !r->counts || !r->frequency)
         return cli_fail("out of memory");
-    int status = smi_result_dos(res, r->n_bins + 1, r->edges, r->counts, &r->below, &r->above);
+    int status = smi_search_result_dos(res, r->n_bins + 1, r->edges, r->counts, &r->below, &r->above);
     if (status == SMI_OK)
-        status = smi_result_feature_frequency(res, r->p, r->frequency);
+        status = smi_search_result_feature_frequency(res, r->p, r->frequency);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
 /* The model posterior, when the result has one (SMI_ENOTFOUND: it has none). */
-static int collect_posterior(es_report *r, const smi_result *res)
+static int collect_posterior(es_report *r, const smi_search_result *res)
 {
-    int status = smi_result_log_evidence_total(res, &r->log_evidence_total);
+    int status = smi_search_result_log_evidence_total(res, &r->log_evidence_total);
     if (status == SMI_ENOTFOUND)
         return CLI_EXIT_OK;
     r->inclusion = calloc(r->p ? r->p : 1, sizeof *r->inclusion);
@@ -151,13 +151,13 @@ static int collect_posterior(es_report *r, const smi_result *res)
     if (!r->inclusion || !r->size_posterior || !r->dos_posterior || !r->average)
         return cli_fail("out of memory");
     if (status == SMI_OK)
-        status = smi_result_posterior_inclusion(res, r->p, r->inclusion);
+        status = smi_search_result_posterior_inclusion(res, r->p, r->inclusion);
     if (status == SMI_OK)
-        status = smi_result_size_posterior(res, r->max_size + 1, r->size_posterior);
+        status = smi_search_result_size_posterior(res, r->max_size + 1, r->size_posterior);
     if (status == SMI_OK)
-        status = smi_result_dos_posterior(res, r->n_bins, r->dos_posterior);
+        status = smi_search_result_dos_posterior(res, r->n_bins, r->dos_posterior);
     if (status == SMI_OK)
-        status = smi_result_model_average(res, r->p, r->average, &r->average_intercept,
+        status = smi_search_result_model_average(res, r->p, r->average, &r->average_intercept,
                                           &r->average_mass);
     if (status < 0)
         return cli_fail_library(status);
@@ -165,13 +165,13 @@ static int collect_posterior(es_report *r, const smi_result *res)
     return CLI_EXIT_OK;
 }
 
-int es_report_collect(es_report *r, const smi_result *res)
+int es_report_collect(es_report *r, const smi_search_result *res)
 {
-    r->p = smi_result_p(res);
-    r->criterion = smi_result_criterion(res);
-    r->max_size = smi_result_max_size(res);
-    r->n_models = smi_result_n_models(res);
-    r->n_singular = smi_result_n_singular(res);
+    r->p = smi_search_result_p(res);
+    r->criterion = smi_search_result_criterion(res);
+    r->max_size = smi_search_result_max_size(res);
+    r->n_models = smi_search_result_n_models(res);
+    r->n_singular = smi_search_result_n_singular(res);
     int rc = collect_top(r, res);
     if (rc == CLI_EXIT_OK)
         rc = collect_by_size(r, res);

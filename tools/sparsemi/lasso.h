@@ -21,7 +21,7 @@
 enum { LASSO_PATH_CD = 0, LASSO_PATH_LAR = 1, LASSO_PATH_LASSO = 2 };
 
 /* The defaults, set explicitly so that the report records what ran: those of
- * smi_lasso_config_create (100 lambdas, tolerance 1e-7, 100000 passes), the fold seed of
+ * smi_lasso_create (100 lambdas, tolerance 1e-7, 100000 passes), the fold seed of
  * es (0), and the free-energy hyperparameters of es (alpha 1e-2, beta 1). */
 #define LASSO_N_LAMBDAS 100
 #define LASSO_TOL 1e-7
@@ -108,7 +108,7 @@ typedef struct lasso_dos_table {
     uint64_t below, above;
 } lasso_dos_table;
 
-/* lasso_dos_rank: where `value` falls among the subsets of t, as smi_result_rank places it
+/* lasso_dos_rank: where `value` falls among the subsets of t, as smi_search_result_rank places it
  * among those of a result (the same definition, from the JSON's numbers): rank = 1 + the
  * subsets with a smaller value, exact from the kept models when they settle it (every
  * subset kept, or value at most the worst kept), else bounded by the DOS bin of value and
@@ -123,7 +123,7 @@ void lasso_dos_rank(const lasso_dos_table *t, double value, double *rank, uint64
 typedef struct lasso_es {
     const char *path;
     int is_result;             /* a result file (with its sidecar), else the JSON of es */
-    smi_result *res;           /* the result file, loaded */
+    smi_search_result *res;           /* the result file, loaded */
     cli_jv *root;              /* the JSON, or the sidecar */
     const cli_jv *request;     /* its request (the JSON itself, or the sidecar's) */
     lasso_criterion crit;      /* the criterion and its settings, from the request */
@@ -179,8 +179,8 @@ typedef struct lasso_report {
 /* lasso_report_collect_cd, lasso_report_collect_lars: the lambdas (knots), coefficients,
  * intercepts and (cd with CV) the CV curve and choices. Return CLI_EXIT_OK or
  * CLI_EXIT_INPUT after a message. */
-int lasso_report_collect_cd(lasso_report *r, const smi_lasso *fit);
-int lasso_report_collect_lars(lasso_report *r, const smi_lars *path);
+int lasso_report_collect_cd(lasso_report *r, const smi_lasso_result *fit);
+int lasso_report_collect_lars(lasso_report *r, const smi_lars_result *path);
 
 /* lasso_report_collect_supports: the supports of list, the hybrid's choice and the
  * supports at the CV choices. */

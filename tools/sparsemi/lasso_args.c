@@ -95,44 +95,44 @@ static int check_path_options(const lasso_args *a)
 /* The values of coordinate descent, asked of a scratch configuration; defaults filled in. */
 static int check_cd_values(lasso_args *a)
 {
-    smi_lasso_config *scratch = NULL;
-    if (smi_lasso_config_create(&scratch) < 0)
+    smi_lasso *scratch = NULL;
+    if (smi_lasso_create(&scratch) < 0)
         return cli_fail_library(SMI_ENOMEM);
     char text[64];
     int rc = CLI_CONTINUE;
     if (!isnan(a->alpha)) {
         snprintf(text, sizeof text, "%g", a->alpha);
-        rc = es_option_check(COMMAND, smi_lasso_config_set_alpha(scratch, a->alpha), "alpha",
+        rc = es_option_check(COMMAND, smi_lasso_set_alpha(scratch, a->alpha), "alpha",
                              text);
     }
     if (rc == CLI_CONTINUE && a->n_lambdas != ES_UNSET) {
         snprintf(text, sizeof text, "%zu", a->n_lambdas);
-        rc = es_option_check(COMMAND, smi_lasso_config_set_path(scratch, a->n_lambdas, 0.0),
+        rc = es_option_check(COMMAND, smi_lasso_set_path(scratch, a->n_lambdas, 0.0),
                              "lambdas", text);
     }
     if (rc == CLI_CONTINUE && !isnan(a->min_ratio)) {
         snprintf(text, sizeof text, "%g", a->min_ratio);
         rc = a->min_ratio == 0.0 /* the library's "default": not a ratio */
                  ? cli_usage_error(COMMAND, "option '--lambda-min-ratio': must lie in (0, 1)")
-                 : es_option_check(COMMAND, smi_lasso_config_set_path(scratch, 1, a->min_ratio),
+                 : es_option_check(COMMAND, smi_lasso_set_path(scratch, 1, a->min_ratio),
                                    "lambda-min-ratio", text);
     }
     if (rc == CLI_CONTINUE && !isnan(a->tol)) {
         snprintf(text, sizeof text, "%g", a->tol);
-        rc = es_option_check(COMMAND, smi_lasso_config_set_tolerance(scratch, a->tol, 1), "tol",
+        rc = es_option_check(COMMAND, smi_lasso_set_tolerance(scratch, a->tol, 1), "tol",
                              text);
     }
     if (rc == CLI_CONTINUE && a->max_passes != ES_UNSET) {
         snprintf(text, sizeof text, "%zu", a->max_passes);
-        rc = es_option_check(COMMAND, smi_lasso_config_set_tolerance(scratch, 1.0, a->max_passes),
+        rc = es_option_check(COMMAND, smi_lasso_set_tolerance(scratch, 1.0, a->max_passes),
                              "max-passes", text);
     }
     if (rc == CLI_CONTINUE && a->threads != ES_UNSET) {
         snprintf(text, sizeof text, "%zu", a->threads);
-        rc = es_option_check(COMMAND, smi_lasso_config_set_threads(scratch, a->threads),
+        rc = es_option_check(COMMAND, smi_lasso_set_threads(scratch, a->threads),
                              "threads", text);
     }
-    smi_lasso_config_free(scratch);
+    smi_lasso_free(scratch);
     if (a->n_lambdas == ES_UNSET)
         a->n_lambdas = LASSO_N_LAMBDAS;
     if (isnan(a->tol))

@@ -1,9 +1,9 @@
 /* `sparsemi lasso --on-dos ES`: "LASSO on the DOS" (DESIGN.md 4.6). ES is an exhaustive
  * search of the same data, in one of two forms, told apart by content:
  *   - a result file of `sparsemi es --save` (the library's format, first line
- *     "libsparsemi-result"), loaded with smi_result_load; its sidecar FILE.meta.json (es_meta.c)
+ *     "libsparsemi-result"), loaded with smi_search_result_load; its sidecar FILE.meta.json (es_meta.c)
  *     holds what the library's file does not: the feature names, the criterion's settings
- *     and a fingerprint of the data. Ranks come from smi_result_rank;
+ *     and a fingerprint of the data. Ranks come from smi_search_result_rank;
  *   - the JSON of `sparsemi es --json` (or of merge): the same request at its top level, and
  *     the kept models and the DOS, from which lasso_dos_rank computes ranks with the
  *     library's definition.
@@ -235,11 +235,11 @@ static int read_result(lasso_es *es)
                       "them with 'sparsemi merge --save' first", es->path, part.n_shards,
                       part.shard_count);
     es_part_free(&part);
-    int status = rc == CLI_EXIT_OK ? smi_result_load(&es->res, es->path) : SMI_OK;
+    int status = rc == CLI_EXIT_OK ? smi_search_result_load(&es->res, es->path) : SMI_OK;
     if (status < 0)
         return cli_fail_library(status);
     if (rc == CLI_EXIT_OK)
-        es->n_models = smi_result_n_models(es->res);
+        es->n_models = smi_search_result_n_models(es->res);
     return rc;
 }
 
@@ -328,14 +328,14 @@ int lasso_es_read(lasso_es *es)
     if (rc == CLI_EXIT_OK)
         rc = read_request(es);
     if (rc == CLI_EXIT_OK && es->is_result &&
-        smi_result_criterion(es->res) != es->crit.criterion)
+        smi_search_result_criterion(es->res) != es->crit.criterion)
         rc = cli_fail("'%s' and its sidecar name different criteria", es->path);
     return rc;
 }
 
 void lasso_es_free(lasso_es *es)
 {
-    smi_result_free(es->res);
+    smi_search_result_free(es->res);
     cli_jv_free(es->root);
     free(es->table.kept);
     free(es->table.edges);

@@ -127,12 +127,12 @@ static int same_data(const lasso_es *es, const smi_dataset *ds)
 static int read_best(lasso_es *es, const lasso_report *r)
 {
     if (es->is_result) {
-        if (smi_result_n_top(es->res) == 0)
+        if (smi_search_result_n_top(es->res) == 0)
             return CLI_EXIT_OK;
         es->best = malloc((r->p ? r->p : 1) * sizeof *es->best);
         if (!es->best)
             return cli_fail("out of memory");
-        int status = smi_result_model(es->res, 0, r->p, es->best, NULL, &es->best_size,
+        int status = smi_search_result_model(es->res, 0, r->p, es->best, NULL, &es->best_size,
                                       &es->best_criterion, NULL, NULL);
         return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
     }
@@ -200,7 +200,7 @@ static void rank_support(const lasso_es *es, lasso_support *s)
     if (s->singular || !isfinite(s->criterion))
         return;
     if (es->is_result)
-        smi_result_rank(es->res, s->criterion, &s->rank, &s->rank_lo, &s->rank_hi,
+        smi_search_result_rank(es->res, s->criterion, &s->rank, &s->rank_lo, &s->rank_hi,
                         &s->percentile);
     else
         lasso_dos_rank(&es->table, s->criterion, &s->rank, &s->rank_lo, &s->rank_hi,

@@ -26,40 +26,40 @@ static int alloc_path(lasso_report *r, size_t L)
     return r->lambdas && r->intercepts && r->coef ? CLI_EXIT_OK : cli_fail("out of memory");
 }
 
-static int collect_cv(lasso_report *r, const smi_lasso *fit)
+static int collect_cv(lasso_report *r, const smi_lasso_result *fit)
 {
     r->cv_mean = calloc(r->L ? r->L : 1, sizeof *r->cv_mean);
     r->cv_se = calloc(r->L ? r->L : 1, sizeof *r->cv_se);
     if (!r->cv_mean || !r->cv_se)
         return cli_fail("out of memory");
-    int status = smi_lasso_cv_curve(fit, r->L, r->cv_mean, r->cv_se);
+    int status = smi_lasso_result_cv_curve(fit, r->L, r->cv_mean, r->cv_se);
     if (status == SMI_OK)
-        status = smi_lasso_cv_choice(fit, &r->index_min, &r->index_1se);
+        status = smi_lasso_result_cv_choice(fit, &r->index_min, &r->index_1se);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
-int lasso_report_collect_cd(lasso_report *r, const smi_lasso *fit)
+int lasso_report_collect_cd(lasso_report *r, const smi_lasso_result *fit)
 {
-    int rc = alloc_path(r, smi_lasso_n_lambdas(fit));
+    int rc = alloc_path(r, smi_lasso_result_n_lambdas(fit));
     if (rc != CLI_EXIT_OK)
         return rc;
-    int status = smi_lasso_lambdas(fit, r->L, r->lambdas);
+    int status = smi_lasso_result_lambdas(fit, r->L, r->lambdas);
     if (status == SMI_OK)
-        status = smi_lasso_coefficients(fit, r->L * r->p, r->coef, r->intercepts);
+        status = smi_lasso_result_coefficients(fit, r->L * r->p, r->coef, r->intercepts);
     if (status < 0)
         return cli_fail_library(status);
     return r->has_cv ? collect_cv(r, fit) : CLI_EXIT_OK;
 }
 
-int lasso_report_collect_lars(lasso_report *r, const smi_lars *path)
+int lasso_report_collect_lars(lasso_report *r, const smi_lars_result *path)
 {
-    int rc = alloc_path(r, smi_lars_n_knots(path));
+    int rc = alloc_path(r, smi_lars_result_n_knots(path));
     if (rc != CLI_EXIT_OK)
         return rc;
-    r->lars_status = smi_lars_status(path);
-    int status = smi_lars_knots(path, r->L, r->lambdas);
+    r->lars_status = smi_lars_result_status(path);
+    int status = smi_lars_result_knots(path, r->L, r->lambdas);
     if (status == SMI_OK)
-        status = smi_lars_coefficients(path, r->L * r->p, r->coef, r->intercepts);
+        status = smi_lars_result_coefficients(path, r->L * r->p, r->coef, r->intercepts);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 

@@ -22,36 +22,36 @@ double remc_count(const remc_report *r, size_t b)
 
 static int collect_ladder(remc_report *r, const smi_remc_result *res)
 {
-    r->R = smi_remc_n_replicas(res);
+    r->R = smi_remc_result_n_replicas(res);
     r->ladder = calloc(r->R ? r->R : 1, sizeof *r->ladder);
     r->acceptance = calloc(r->R ? r->R : 1, sizeof *r->acceptance);
     r->exchange = calloc(r->R ? r->R : 1, sizeof *r->exchange);
     if (!r->ladder || !r->acceptance || !r->exchange)
         return cli_fail("out of memory");
-    int status = smi_remc_ladder(res, r->R, r->ladder);
+    int status = smi_remc_result_ladder(res, r->R, r->ladder);
     if (status == SMI_OK)
-        status = smi_remc_acceptance(res, r->R, r->acceptance);
+        status = smi_remc_result_acceptance(res, r->R, r->acceptance);
     if (status == SMI_OK && r->R > 1)
-        status = smi_remc_exchange_rates(res, r->R - 1, r->exchange);
+        status = smi_remc_result_exchange_rates(res, r->R - 1, r->exchange);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
 static int collect_dos(remc_report *r, const smi_remc_result *res)
 {
-    r->n_bins = smi_remc_n_bins(res);
+    r->n_bins = smi_remc_result_n_bins(res);
     r->edges = calloc(r->n_bins + 1, sizeof *r->edges);
     r->log_counts = calloc(r->n_bins + 1, sizeof *r->log_counts);
     r->errors = calloc(r->n_bins + 1, sizeof *r->errors);
     if (!r->edges || !r->log_counts || !r->errors)
         return cli_fail("out of memory");
-    int status = smi_remc_dos(res, r->n_bins + 1, r->edges, r->log_counts, r->errors);
+    int status = smi_remc_result_dos(res, r->n_bins + 1, r->edges, r->log_counts, r->errors);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
 static int collect_top(remc_report *r, const smi_remc_result *res)
 {
     size_t cap = r->p ? r->p : 1;
-    r->n_top = smi_remc_n_top(res);
+    r->n_top = smi_remc_result_n_top(res);
     r->top = calloc(r->n_top ? r->n_top : 1, sizeof *r->top);
     if (!r->top)
         return cli_fail("out of memory");
@@ -59,7 +59,7 @@ static int collect_top(remc_report *r, const smi_remc_result *res)
         remc_model *m = &r->top[rank];
         if (!(m->features = calloc(cap, sizeof *m->features)))
             return cli_fail("out of memory");
-        int status = smi_remc_model(res, rank, cap, m->features, &m->size, &m->criterion);
+        int status = smi_remc_result_model(res, rank, cap, m->features, &m->size, &m->criterion);
         if (status < 0)
             return cli_fail_library(status);
     }
@@ -72,7 +72,7 @@ static int collect_inclusion(remc_report *r, const smi_remc_result *res)
     r->inclusion = calloc(r->p ? r->p : 1, sizeof *r->inclusion);
     if (!r->inclusion)
         return cli_fail("out of memory");
-    int status = smi_remc_posterior_inclusion(res, r->p, r->inclusion);
+    int status = smi_remc_result_posterior_inclusion(res, r->p, r->inclusion);
     if (status == SMI_ENOTFOUND)
         return CLI_EXIT_OK;
     if (status < 0)
@@ -83,7 +83,7 @@ static int collect_inclusion(remc_report *r, const smi_remc_result *res)
 
 static int collect_trace(remc_report *r, const smi_remc_result *res)
 {
-    r->n_sweeps = smi_remc_n_sweeps(res);
+    r->n_sweeps = smi_remc_result_n_sweeps(res);
     size_t per = r->n_sweeps ? r->n_sweeps : 1;
     if (r->R > SIZE_MAX / sizeof *r->trace / per)
         return cli_fail("out of memory");
@@ -91,7 +91,7 @@ static int collect_trace(remc_report *r, const smi_remc_result *res)
     if (!r->trace)
         return cli_fail("out of memory");
     for (size_t t = 0; t < r->R; t++) {
-        int status = smi_remc_trace(res, t, per, r->trace + t * per);
+        int status = smi_remc_result_trace(res, t, per, r->trace + t * per);
         if (status < 0)
             return cli_fail_library(status);
     }
@@ -100,8 +100,8 @@ static int collect_trace(remc_report *r, const smi_remc_result *res)
 
 int remc_report_collect(remc_report *r, const smi_remc_result *res)
 {
-    r->n_states = smi_remc_n_states(res);
-    r->n_proposals = smi_remc_n_proposals(res);
+    r->n_states = smi_remc_result_n_states(res);
+    r->n_proposals = smi_remc_result_n_proposals(res);
     int rc = collect_ladder(r, res);
     if (rc == CLI_EXIT_OK)
         rc = collect_dos(r, res);

@@ -300,14 +300,14 @@ static int check_lasso(vma_args *a)
         return cli_usage_error("vma", "option '--cv': must be at least 2");
     if (isnan(a->alpha))
         a->alpha = VMA_LASSO_MIXING;
-    smi_lasso_config *scratch = NULL;
-    if (smi_lasso_config_create(&scratch) < 0)
+    smi_lasso *scratch = NULL;
+    if (smi_lasso_create(&scratch) < 0)
         return cli_fail_library(SMI_ENOMEM);
     char text[64];
     snprintf(text, sizeof text, "%g", a->alpha);
-    int rc = es_option_check("vma", smi_lasso_config_set_alpha(scratch, a->alpha), "alpha",
+    int rc = es_option_check("vma", smi_lasso_set_alpha(scratch, a->alpha), "alpha",
                              text);
-    smi_lasso_config_free(scratch);
+    smi_lasso_free(scratch);
     return rc;
 }
 

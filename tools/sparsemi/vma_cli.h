@@ -90,7 +90,7 @@ typedef struct vma_report {
     double mixing;
     double elapsed_s;          /* wall time of smi_vma_run */
 
-    /* The model as used (smi_vma_model), and where its numbers came from. */
+    /* The model as used (smi_vma_result_model), and where its numbers came from. */
     size_t k;
     size_t *features;          /* k, in the order of --model */
     double *coefficients;      /* k */

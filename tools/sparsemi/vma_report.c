@@ -38,7 +38,7 @@ static int collect_model(vma_report *r, const smi_vma_result *res)
     if (!(r->coefficients = calloc(r->k ? r->k : 1, sizeof *r->coefficients)) ||
         !(r->in_model = calloc(r->p ? r->p : 1, 1)))
         return cli_fail("out of memory");
-    int status = smi_vma_model(res, r->k, r->features, r->coefficients, &k, &intercept, &noise);
+    int status = smi_vma_result_model(res, r->k, r->features, r->coefficients, &k, &intercept, &noise);
     if (status < 0)
         return cli_fail_library(status);
     r->intercept_value = intercept;
@@ -82,26 +82,26 @@ static void derive(vma_report *r)
 
 int vma_report_collect(vma_report *r, const smi_vma_result *res)
 {
-    r->S = smi_vma_n_sizes(res);
-    r->trials = smi_vma_trials(res);
-    if (smi_vma_p(res) != r->p)
+    r->S = smi_vma_result_n_sizes(res);
+    r->trials = smi_vma_result_trials(res);
+    if (smi_vma_result_p(res) != r->p)
         return cli_fail("internal error: the result has %zu features, the data %zu",
-                        smi_vma_p(res), r->p);
+                        smi_vma_result_p(res), r->p);
     int rc = collect_model(r, res);
     if (rc == CLI_EXIT_OK)
         rc = allocate(r);
     if (rc != CLI_EXIT_OK)
         return rc;
     size_t S = r->S, p = r->p;
-    int status = smi_vma_sizes(res, S, r->sizes);
+    int status = smi_vma_result_sizes(res, S, r->sizes);
     if (status == SMI_OK)
-        status = smi_vma_recovery_rate(res, S, r->rate);
+        status = smi_vma_result_recovery_rate(res, S, r->rate);
     if (status == SMI_OK)
-        status = smi_vma_failures(res, S, r->failures);
+        status = smi_vma_result_failures(res, S, r->failures);
     if (status == SMI_OK)
-        status = smi_vma_chosen_size(res, S * (p + 1), r->chosen);
+        status = smi_vma_result_chosen_size(res, S * (p + 1), r->chosen);
     if (status == SMI_OK)
-        status = smi_vma_selection_frequency(res, S * p, r->frequency);
+        status = smi_vma_result_selection_frequency(res, S * p, r->frequency);
     if (status < 0)
         return cli_fail_library(status);
     derive(r);

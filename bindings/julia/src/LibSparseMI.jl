@@ -421,324 +421,324 @@ function smi_search_set_ratio_grid(cfg, lo, hi, count)
           cfg, lo, hi, count)
 end
 
-# int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_result **out)
+# int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out)
 function smi_search_run(ds, cfg, out)
     ccall((:smi_search_run, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, cfg, out)
 end
 
-# int smi_score_subset(const smi_dataset *ds, const smi_search *cfg, const size_t *subset, size_t k, double *value)
-function smi_score_subset(ds, cfg, subset, k, value)
-    ccall((:smi_score_subset, libsparsemi), Cint,
+# int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg, const size_t *subset, size_t k, double *value)
+function smi_search_score_subset(ds, cfg, subset, k, value)
+    ccall((:smi_search_score_subset, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Csize_t}, Csize_t, Ptr{Cdouble},),
           ds, cfg, subset, k, value)
 end
 
-# void smi_result_free(smi_result *res)
-function smi_result_free(res)
-    ccall((:smi_result_free, libsparsemi), Cvoid,
+# void smi_search_result_free(smi_search_result *res)
+function smi_search_result_free(res)
+    ccall((:smi_search_result_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           res)
 end
 
-# uint64_t smi_result_n_models(const smi_result *res)
-function smi_result_n_models(res)
-    ccall((:smi_result_n_models, libsparsemi), UInt64,
+# uint64_t smi_search_result_n_models(const smi_search_result *res)
+function smi_search_result_n_models(res)
+    ccall((:smi_search_result_n_models, libsparsemi), UInt64,
           (Ptr{Cvoid},),
           res)
 end
 
-# uint64_t smi_result_n_singular(const smi_result *res)
-function smi_result_n_singular(res)
-    ccall((:smi_result_n_singular, libsparsemi), UInt64,
+# uint64_t smi_search_result_n_singular(const smi_search_result *res)
+function smi_search_result_n_singular(res)
+    ccall((:smi_search_result_n_singular, libsparsemi), UInt64,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_result_criterion(const smi_result *res)
-function smi_result_criterion(res)
-    ccall((:smi_result_criterion, libsparsemi), Cint,
+# int smi_search_result_criterion(const smi_search_result *res)
+function smi_search_result_criterion(res)
+    ccall((:smi_search_result_criterion, libsparsemi), Cint,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_result_p(const smi_result *res)
-function smi_result_p(res)
-    ccall((:smi_result_p, libsparsemi), Csize_t,
+# size_t smi_search_result_p(const smi_search_result *res)
+function smi_search_result_p(res)
+    ccall((:smi_search_result_p, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_result_max_size(const smi_result *res)
-function smi_result_max_size(res)
-    ccall((:smi_result_max_size, libsparsemi), Csize_t,
+# size_t smi_search_result_max_size(const smi_search_result *res)
+function smi_search_result_max_size(res)
+    ccall((:smi_search_result_max_size, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_result_n_top(const smi_result *res)
-function smi_result_n_top(res)
-    ccall((:smi_result_n_top, libsparsemi), Csize_t,
+# size_t smi_search_result_n_top(const smi_search_result *res)
+function smi_search_result_n_top(res)
+    ccall((:smi_search_result_n_top, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_result_model(const smi_result *res, size_t rank, size_t capacity, size_t *features, double *coefficients, size_t *size, double *criterion, double *intercept, double *rmse)
-function smi_result_model(res, rank, capacity, features, coefficients, size, criterion, intercept, rmse)
-    ccall((:smi_result_model, libsparsemi), Cint,
+# int smi_search_result_model(const smi_search_result *res, size_t rank, size_t capacity, size_t *features, double *coefficients, size_t *size, double *criterion, double *intercept, double *rmse)
+function smi_search_result_model(res, rank, capacity, features, coefficients, size, criterion, intercept, rmse)
+    ccall((:smi_search_result_model, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
           res, rank, capacity, features, coefficients, size, criterion, intercept, rmse)
 end
 
-# int smi_result_best_of_size(const smi_result *res, size_t k, size_t capacity, size_t *features, double *coefficients, double *criterion, double *intercept, double *rmse)
-function smi_result_best_of_size(res, k, capacity, features, coefficients, criterion, intercept, rmse)
-    ccall((:smi_result_best_of_size, libsparsemi), Cint,
+# int smi_search_result_best_of_size(const smi_search_result *res, size_t k, size_t capacity, size_t *features, double *coefficients, double *criterion, double *intercept, double *rmse)
+function smi_search_result_best_of_size(res, k, capacity, features, coefficients, criterion, intercept, rmse)
+    ccall((:smi_search_result_best_of_size, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
           res, k, capacity, features, coefficients, criterion, intercept, rmse)
 end
 
-# size_t smi_result_n_bins(const smi_result *res)
-function smi_result_n_bins(res)
-    ccall((:smi_result_n_bins, libsparsemi), Csize_t,
+# size_t smi_search_result_n_bins(const smi_search_result *res)
+function smi_search_result_n_bins(res)
+    ccall((:smi_search_result_n_bins, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_result_dos(const smi_result *res, size_t capacity, double *edges, uint64_t *counts, uint64_t *below, uint64_t *above)
-function smi_result_dos(res, capacity, edges, counts, below, above)
-    ccall((:smi_result_dos, libsparsemi), Cint,
+# int smi_search_result_dos(const smi_search_result *res, size_t capacity, double *edges, uint64_t *counts, uint64_t *below, uint64_t *above)
+function smi_search_result_dos(res, capacity, edges, counts, below, above)
+    ccall((:smi_search_result_dos, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{UInt64}, Ptr{UInt64}, Ptr{UInt64},),
           res, capacity, edges, counts, below, above)
 end
 
-# int smi_result_feature_frequency(const smi_result *res, size_t capacity, double *frequency)
-function smi_result_feature_frequency(res, capacity, frequency)
-    ccall((:smi_result_feature_frequency, libsparsemi), Cint,
+# int smi_search_result_feature_frequency(const smi_search_result *res, size_t capacity, double *frequency)
+function smi_search_result_feature_frequency(res, capacity, frequency)
+    ccall((:smi_search_result_feature_frequency, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, frequency)
 end
 
-# int smi_result_weight_diagram(const smi_result *res, size_t capacity, double *weights)
-function smi_result_weight_diagram(res, capacity, weights)
-    ccall((:smi_result_weight_diagram, libsparsemi), Cint,
+# int smi_search_result_weight_diagram(const smi_search_result *res, size_t capacity, double *weights)
+function smi_search_result_weight_diagram(res, capacity, weights)
+    ccall((:smi_search_result_weight_diagram, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, weights)
 end
 
-# int smi_result_log_evidence_total(const smi_result *res, double *log_evidence)
-function smi_result_log_evidence_total(res, log_evidence)
-    ccall((:smi_result_log_evidence_total, libsparsemi), Cint,
+# int smi_search_result_log_evidence_total(const smi_search_result *res, double *log_evidence)
+function smi_search_result_log_evidence_total(res, log_evidence)
+    ccall((:smi_search_result_log_evidence_total, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cdouble},),
           res, log_evidence)
 end
 
-# int smi_result_posterior_inclusion(const smi_result *res, size_t capacity, double *prob)
-function smi_result_posterior_inclusion(res, capacity, prob)
-    ccall((:smi_result_posterior_inclusion, libsparsemi), Cint,
+# int smi_search_result_posterior_inclusion(const smi_search_result *res, size_t capacity, double *prob)
+function smi_search_result_posterior_inclusion(res, capacity, prob)
+    ccall((:smi_search_result_posterior_inclusion, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, prob)
 end
 
-# int smi_result_size_posterior(const smi_result *res, size_t capacity, double *prob)
-function smi_result_size_posterior(res, capacity, prob)
-    ccall((:smi_result_size_posterior, libsparsemi), Cint,
+# int smi_search_result_size_posterior(const smi_search_result *res, size_t capacity, double *prob)
+function smi_search_result_size_posterior(res, capacity, prob)
+    ccall((:smi_search_result_size_posterior, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, prob)
 end
 
-# int smi_result_dos_posterior(const smi_result *res, size_t capacity, double *mass)
-function smi_result_dos_posterior(res, capacity, mass)
-    ccall((:smi_result_dos_posterior, libsparsemi), Cint,
+# int smi_search_result_dos_posterior(const smi_search_result *res, size_t capacity, double *mass)
+function smi_search_result_dos_posterior(res, capacity, mass)
+    ccall((:smi_search_result_dos_posterior, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, mass)
 end
 
-# int smi_result_model_average(const smi_result *res, size_t capacity, double *coef, double *intercept, double *mass)
-function smi_result_model_average(res, capacity, coef, intercept, mass)
-    ccall((:smi_result_model_average, libsparsemi), Cint,
+# int smi_search_result_model_average(const smi_search_result *res, size_t capacity, double *coef, double *intercept, double *mass)
+function smi_search_result_model_average(res, capacity, coef, intercept, mass)
+    ccall((:smi_search_result_model_average, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
           res, capacity, coef, intercept, mass)
 end
 
-# int smi_result_save(const smi_result *res, const char *path)
-function smi_result_save(res, path)
-    ccall((:smi_result_save, libsparsemi), Cint,
+# int smi_search_result_save(const smi_search_result *res, const char *path)
+function smi_search_result_save(res, path)
+    ccall((:smi_search_result_save, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cchar},),
           res, path)
 end
 
-# int smi_result_load(smi_result **out, const char *path)
-function smi_result_load(out, path)
-    ccall((:smi_result_load, libsparsemi), Cint,
+# int smi_search_result_load(smi_search_result **out, const char *path)
+function smi_search_result_load(out, path)
+    ccall((:smi_search_result_load, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}}, Ptr{Cchar},),
           out, path)
 end
 
-# int smi_result_merge(smi_result **out, const smi_result *const *parts, size_t n_parts)
-function smi_result_merge(out, parts, n_parts)
-    ccall((:smi_result_merge, libsparsemi), Cint,
+# int smi_search_result_merge(smi_search_result **out, const smi_search_result *const *parts, size_t n_parts)
+function smi_search_result_merge(out, parts, n_parts)
+    ccall((:smi_search_result_merge, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}}, Ptr{Ptr{Cvoid}}, Csize_t,),
           out, parts, n_parts)
 end
 
-# int smi_evidence_config_create(smi_evidence_config **out)
-function smi_evidence_config_create(out)
-    ccall((:smi_evidence_config_create, libsparsemi), Cint,
+# int smi_evidence_create(smi_evidence **out)
+function smi_evidence_create(out)
+    ccall((:smi_evidence_create, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}},),
           out)
 end
 
-# void smi_evidence_config_free(smi_evidence_config *cfg)
-function smi_evidence_config_free(cfg)
-    ccall((:smi_evidence_config_free, libsparsemi), Cvoid,
+# void smi_evidence_free(smi_evidence *cfg)
+function smi_evidence_free(cfg)
+    ccall((:smi_evidence_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           cfg)
 end
 
-# int smi_evidence_set_mode(smi_evidence_config *cfg, int mode)
+# int smi_evidence_set_mode(smi_evidence *cfg, int mode)
 function smi_evidence_set_mode(cfg, mode)
     ccall((:smi_evidence_set_mode, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint,),
           cfg, mode)
 end
 
-# int smi_evidence_set_hyper(smi_evidence_config *cfg, double alpha, double beta)
+# int smi_evidence_set_hyper(smi_evidence *cfg, double alpha, double beta)
 function smi_evidence_set_hyper(cfg, alpha, beta)
     ccall((:smi_evidence_set_hyper, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Cdouble,),
           cfg, alpha, beta)
 end
 
-# int smi_evidence_set_iterations(smi_evidence_config *cfg, size_t max_iter, double tolerance)
+# int smi_evidence_set_iterations(smi_evidence *cfg, size_t max_iter, double tolerance)
 function smi_evidence_set_iterations(cfg, max_iter, tolerance)
     ccall((:smi_evidence_set_iterations, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Cdouble,),
           cfg, max_iter, tolerance)
 end
 
-# int smi_evidence_set_grids(smi_evidence_config *cfg, double noise_lo, double noise_hi, size_t noise_n, double coef_lo, double coef_hi, size_t coef_n)
+# int smi_evidence_set_grids(smi_evidence *cfg, double noise_lo, double noise_hi, size_t noise_n, double coef_lo, double coef_hi, size_t coef_n)
 function smi_evidence_set_grids(cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
     ccall((:smi_evidence_set_grids, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t, Cdouble, Cdouble, Csize_t,),
           cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
 end
 
-# int smi_evidence_set_prior(smi_evidence_config *cfg, int prior, double shape, double scale)
+# int smi_evidence_set_prior(smi_evidence *cfg, int prior, double shape, double scale)
 function smi_evidence_set_prior(cfg, prior, shape, scale)
     ccall((:smi_evidence_set_prior, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint, Cdouble, Cdouble,),
           cfg, prior, shape, scale)
 end
 
-# int smi_evidence_set_normal_gamma(smi_evidence_config *cfg, double lambda, double a0, double b0)
+# int smi_evidence_set_normal_gamma(smi_evidence *cfg, double lambda, double a0, double b0)
 function smi_evidence_set_normal_gamma(cfg, lambda, a0, b0)
     ccall((:smi_evidence_set_normal_gamma, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Cdouble, Cdouble,),
           cfg, lambda, a0, b0)
 end
 
-# int smi_evidence_set_intercept(smi_evidence_config *cfg, int on)
+# int smi_evidence_set_intercept(smi_evidence *cfg, int on)
 function smi_evidence_set_intercept(cfg, on)
     ccall((:smi_evidence_set_intercept, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint,),
           cfg, on)
 end
 
-# int smi_evidence_set_standardize(smi_evidence_config *cfg, int on)
+# int smi_evidence_set_standardize(smi_evidence *cfg, int on)
 function smi_evidence_set_standardize(cfg, on)
     ccall((:smi_evidence_set_standardize, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint,),
           cfg, on)
 end
 
-# int smi_evidence_fit(const smi_dataset *ds, const size_t *subset, size_t k, const smi_evidence_config *cfg, smi_evidence **out)
-function smi_evidence_fit(ds, subset, k, cfg, out)
-    ccall((:smi_evidence_fit, libsparsemi), Cint,
+# int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k, const smi_evidence *cfg, smi_evidence_result **out)
+function smi_evidence_run(ds, subset, k, cfg, out)
+    ccall((:smi_evidence_run, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Csize_t}, Csize_t, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, subset, k, cfg, out)
 end
 
-# void smi_evidence_free(smi_evidence *ev)
-function smi_evidence_free(ev)
-    ccall((:smi_evidence_free, libsparsemi), Cvoid,
+# void smi_evidence_result_free(smi_evidence_result *ev)
+function smi_evidence_result_free(ev)
+    ccall((:smi_evidence_result_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_free_energy(const smi_evidence *ev)
-function smi_evidence_free_energy(ev)
-    ccall((:smi_evidence_free_energy, libsparsemi), Cdouble,
+# double smi_evidence_result_free_energy(const smi_evidence_result *ev)
+function smi_evidence_result_free_energy(ev)
+    ccall((:smi_evidence_result_free_energy, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_fit_term(const smi_evidence *ev)
-function smi_evidence_fit_term(ev)
-    ccall((:smi_evidence_fit_term, libsparsemi), Cdouble,
+# double smi_evidence_result_fit_term(const smi_evidence_result *ev)
+function smi_evidence_result_fit_term(ev)
+    ccall((:smi_evidence_result_fit_term, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_complexity_term(const smi_evidence *ev)
-function smi_evidence_complexity_term(ev)
-    ccall((:smi_evidence_complexity_term, libsparsemi), Cdouble,
+# double smi_evidence_result_complexity_term(const smi_evidence_result *ev)
+function smi_evidence_result_complexity_term(ev)
+    ccall((:smi_evidence_result_complexity_term, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_alpha(const smi_evidence *ev)
-function smi_evidence_alpha(ev)
-    ccall((:smi_evidence_alpha, libsparsemi), Cdouble,
+# double smi_evidence_result_alpha(const smi_evidence_result *ev)
+function smi_evidence_result_alpha(ev)
+    ccall((:smi_evidence_result_alpha, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_beta(const smi_evidence *ev)
-function smi_evidence_beta(ev)
-    ccall((:smi_evidence_beta, libsparsemi), Cdouble,
+# double smi_evidence_result_beta(const smi_evidence_result *ev)
+function smi_evidence_result_beta(ev)
+    ccall((:smi_evidence_result_beta, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_noise_sd(const smi_evidence *ev)
-function smi_evidence_noise_sd(ev)
-    ccall((:smi_evidence_noise_sd, libsparsemi), Cdouble,
+# double smi_evidence_result_noise_sd(const smi_evidence_result *ev)
+function smi_evidence_result_noise_sd(ev)
+    ccall((:smi_evidence_result_noise_sd, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# double smi_evidence_gamma_eff(const smi_evidence *ev)
-function smi_evidence_gamma_eff(ev)
-    ccall((:smi_evidence_gamma_eff, libsparsemi), Cdouble,
+# double smi_evidence_result_gamma_eff(const smi_evidence_result *ev)
+function smi_evidence_result_gamma_eff(ev)
+    ccall((:smi_evidence_result_gamma_eff, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end
 
-# size_t smi_evidence_iterations(const smi_evidence *ev)
-function smi_evidence_iterations(ev)
-    ccall((:smi_evidence_iterations, libsparsemi), Csize_t,
+# size_t smi_evidence_result_iterations(const smi_evidence_result *ev)
+function smi_evidence_result_iterations(ev)
+    ccall((:smi_evidence_result_iterations, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           ev)
 end
 
-# int smi_evidence_converged(const smi_evidence *ev)
-function smi_evidence_converged(ev)
-    ccall((:smi_evidence_converged, libsparsemi), Cint,
+# int smi_evidence_result_converged(const smi_evidence_result *ev)
+function smi_evidence_result_converged(ev)
+    ccall((:smi_evidence_result_converged, libsparsemi), Cint,
           (Ptr{Cvoid},),
           ev)
 end
 
-# int smi_evidence_mean(const smi_evidence *ev, size_t capacity, double *mean, double *intercept)
-function smi_evidence_mean(ev, capacity, mean, intercept)
-    ccall((:smi_evidence_mean, libsparsemi), Cint,
+# int smi_evidence_result_mean(const smi_evidence_result *ev, size_t capacity, double *mean, double *intercept)
+function smi_evidence_result_mean(ev, capacity, mean, intercept)
+    ccall((:smi_evidence_result_mean, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
           ev, capacity, mean, intercept)
 end
 
-# int smi_evidence_covariance(const smi_evidence *ev, size_t capacity, double *covariance)
-function smi_evidence_covariance(ev, capacity, covariance)
-    ccall((:smi_evidence_covariance, libsparsemi), Cint,
+# int smi_evidence_result_covariance(const smi_evidence_result *ev, size_t capacity, double *covariance)
+function smi_evidence_result_covariance(ev, capacity, covariance)
+    ccall((:smi_evidence_result_covariance, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           ev, capacity, covariance)
 end
@@ -813,280 +813,280 @@ function smi_remc_result_free(res)
           res)
 end
 
-# size_t smi_remc_n_replicas(const smi_remc_result *res)
-function smi_remc_n_replicas(res)
-    ccall((:smi_remc_n_replicas, libsparsemi), Csize_t,
+# size_t smi_remc_result_n_replicas(const smi_remc_result *res)
+function smi_remc_result_n_replicas(res)
+    ccall((:smi_remc_result_n_replicas, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_remc_ladder(const smi_remc_result *res, size_t capacity, double *betas)
-function smi_remc_ladder(res, capacity, betas)
-    ccall((:smi_remc_ladder, libsparsemi), Cint,
+# int smi_remc_result_ladder(const smi_remc_result *res, size_t capacity, double *betas)
+function smi_remc_result_ladder(res, capacity, betas)
+    ccall((:smi_remc_result_ladder, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, betas)
 end
 
-# int smi_remc_acceptance(const smi_remc_result *res, size_t capacity, double *rates)
-function smi_remc_acceptance(res, capacity, rates)
-    ccall((:smi_remc_acceptance, libsparsemi), Cint,
+# int smi_remc_result_acceptance(const smi_remc_result *res, size_t capacity, double *rates)
+function smi_remc_result_acceptance(res, capacity, rates)
+    ccall((:smi_remc_result_acceptance, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, rates)
 end
 
-# int smi_remc_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates)
-function smi_remc_exchange_rates(res, capacity, rates)
-    ccall((:smi_remc_exchange_rates, libsparsemi), Cint,
+# int smi_remc_result_exchange_rates(const smi_remc_result *res, size_t capacity, double *rates)
+function smi_remc_result_exchange_rates(res, capacity, rates)
+    ccall((:smi_remc_result_exchange_rates, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, rates)
 end
 
-# double smi_remc_n_states(const smi_remc_result *res)
-function smi_remc_n_states(res)
-    ccall((:smi_remc_n_states, libsparsemi), Cdouble,
+# double smi_remc_result_n_states(const smi_remc_result *res)
+function smi_remc_result_n_states(res)
+    ccall((:smi_remc_result_n_states, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           res)
 end
 
-# uint64_t smi_remc_n_proposals(const smi_remc_result *res)
-function smi_remc_n_proposals(res)
-    ccall((:smi_remc_n_proposals, libsparsemi), UInt64,
+# uint64_t smi_remc_result_n_proposals(const smi_remc_result *res)
+function smi_remc_result_n_proposals(res)
+    ccall((:smi_remc_result_n_proposals, libsparsemi), UInt64,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_remc_n_bins(const smi_remc_result *res)
-function smi_remc_n_bins(res)
-    ccall((:smi_remc_n_bins, libsparsemi), Csize_t,
+# size_t smi_remc_result_n_bins(const smi_remc_result *res)
+function smi_remc_result_n_bins(res)
+    ccall((:smi_remc_result_n_bins, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_remc_dos(const smi_remc_result *res, size_t capacity, double *edges, double *log_counts, double *errors)
-function smi_remc_dos(res, capacity, edges, log_counts, errors)
-    ccall((:smi_remc_dos, libsparsemi), Cint,
+# int smi_remc_result_dos(const smi_remc_result *res, size_t capacity, double *edges, double *log_counts, double *errors)
+function smi_remc_result_dos(res, capacity, edges, log_counts, errors)
+    ccall((:smi_remc_result_dos, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
           res, capacity, edges, log_counts, errors)
 end
 
-# size_t smi_remc_n_top(const smi_remc_result *res)
-function smi_remc_n_top(res)
-    ccall((:smi_remc_n_top, libsparsemi), Csize_t,
+# size_t smi_remc_result_n_top(const smi_remc_result *res)
+function smi_remc_result_n_top(res)
+    ccall((:smi_remc_result_n_top, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_remc_model(const smi_remc_result *res, size_t rank, size_t capacity, size_t *features, size_t *k, double *value)
-function smi_remc_model(res, rank, capacity, features, k, value)
-    ccall((:smi_remc_model, libsparsemi), Cint,
+# int smi_remc_result_model(const smi_remc_result *res, size_t rank, size_t capacity, size_t *features, size_t *k, double *value)
+function smi_remc_result_model(res, rank, capacity, features, k, value)
+    ccall((:smi_remc_result_model, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Csize_t}, Ptr{Cdouble},),
           res, rank, capacity, features, k, value)
 end
 
-# int smi_remc_posterior_inclusion(const smi_remc_result *res, size_t capacity, double *prob)
-function smi_remc_posterior_inclusion(res, capacity, prob)
-    ccall((:smi_remc_posterior_inclusion, libsparsemi), Cint,
+# int smi_remc_result_posterior_inclusion(const smi_remc_result *res, size_t capacity, double *prob)
+function smi_remc_result_posterior_inclusion(res, capacity, prob)
+    ccall((:smi_remc_result_posterior_inclusion, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, prob)
 end
 
-# size_t smi_remc_n_sweeps(const smi_remc_result *res)
-function smi_remc_n_sweeps(res)
-    ccall((:smi_remc_n_sweeps, libsparsemi), Csize_t,
+# size_t smi_remc_result_n_sweeps(const smi_remc_result *res)
+function smi_remc_result_n_sweeps(res)
+    ccall((:smi_remc_result_n_sweeps, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_remc_trace(const smi_remc_result *res, size_t replica, size_t capacity, double *energies)
-function smi_remc_trace(res, replica, capacity, energies)
-    ccall((:smi_remc_trace, libsparsemi), Cint,
+# int smi_remc_result_trace(const smi_remc_result *res, size_t replica, size_t capacity, double *energies)
+function smi_remc_result_trace(res, replica, capacity, energies)
+    ccall((:smi_remc_result_trace, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cdouble},),
           res, replica, capacity, energies)
 end
 
-# int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps, smi_lars **out)
+# int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps, smi_lars_result **out)
 function smi_lars_run(ds, method, positive, max_steps, out)
     ccall((:smi_lars_run, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint, Cint, Csize_t, Ptr{Ptr{Cvoid}},),
           ds, method, positive, max_steps, out)
 end
 
-# void smi_lars_free(smi_lars *path)
-function smi_lars_free(path)
-    ccall((:smi_lars_free, libsparsemi), Cvoid,
+# void smi_lars_result_free(smi_lars_result *path)
+function smi_lars_result_free(path)
+    ccall((:smi_lars_result_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           path)
 end
 
-# int smi_lars_status(const smi_lars *path)
-function smi_lars_status(path)
-    ccall((:smi_lars_status, libsparsemi), Cint,
+# int smi_lars_result_status(const smi_lars_result *path)
+function smi_lars_result_status(path)
+    ccall((:smi_lars_result_status, libsparsemi), Cint,
           (Ptr{Cvoid},),
           path)
 end
 
-# size_t smi_lars_n_knots(const smi_lars *path)
-function smi_lars_n_knots(path)
-    ccall((:smi_lars_n_knots, libsparsemi), Csize_t,
+# size_t smi_lars_result_n_knots(const smi_lars_result *path)
+function smi_lars_result_n_knots(path)
+    ccall((:smi_lars_result_n_knots, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           path)
 end
 
-# int smi_lars_knots(const smi_lars *path, size_t capacity, double *alphas)
-function smi_lars_knots(path, capacity, alphas)
-    ccall((:smi_lars_knots, libsparsemi), Cint,
+# int smi_lars_result_knots(const smi_lars_result *path, size_t capacity, double *alphas)
+function smi_lars_result_knots(path, capacity, alphas)
+    ccall((:smi_lars_result_knots, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           path, capacity, alphas)
 end
 
-# int smi_lars_coefficients(const smi_lars *path, size_t capacity, double *coef, double *intercepts)
-function smi_lars_coefficients(path, capacity, coef, intercepts)
-    ccall((:smi_lars_coefficients, libsparsemi), Cint,
+# int smi_lars_result_coefficients(const smi_lars_result *path, size_t capacity, double *coef, double *intercepts)
+function smi_lars_result_coefficients(path, capacity, coef, intercepts)
+    ccall((:smi_lars_result_coefficients, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
           path, capacity, coef, intercepts)
 end
 
-# int smi_lars_active(const smi_lars *path, size_t knot, size_t capacity, size_t *features, size_t *count)
-function smi_lars_active(path, knot, capacity, features, count)
-    ccall((:smi_lars_active, libsparsemi), Cint,
+# int smi_lars_result_active(const smi_lars_result *path, size_t knot, size_t capacity, size_t *features, size_t *count)
+function smi_lars_result_active(path, knot, capacity, features, count)
+    ccall((:smi_lars_result_active, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Csize_t}, Ptr{Csize_t},),
           path, knot, capacity, features, count)
 end
 
-# int smi_lasso_config_create(smi_lasso_config **out)
-function smi_lasso_config_create(out)
-    ccall((:smi_lasso_config_create, libsparsemi), Cint,
+# int smi_lasso_create(smi_lasso **out)
+function smi_lasso_create(out)
+    ccall((:smi_lasso_create, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}},),
           out)
 end
 
-# void smi_lasso_config_free(smi_lasso_config *cfg)
-function smi_lasso_config_free(cfg)
-    ccall((:smi_lasso_config_free, libsparsemi), Cvoid,
+# void smi_lasso_free(smi_lasso *cfg)
+function smi_lasso_free(cfg)
+    ccall((:smi_lasso_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           cfg)
 end
 
-# int smi_lasso_config_set_alpha(smi_lasso_config *cfg, double alpha)
-function smi_lasso_config_set_alpha(cfg, alpha)
-    ccall((:smi_lasso_config_set_alpha, libsparsemi), Cint,
+# int smi_lasso_set_alpha(smi_lasso *cfg, double alpha)
+function smi_lasso_set_alpha(cfg, alpha)
+    ccall((:smi_lasso_set_alpha, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble,),
           cfg, alpha)
 end
 
-# int smi_lasso_config_set_path(smi_lasso_config *cfg, size_t n_lambda, double min_ratio)
-function smi_lasso_config_set_path(cfg, n_lambda, min_ratio)
-    ccall((:smi_lasso_config_set_path, libsparsemi), Cint,
+# int smi_lasso_set_path(smi_lasso *cfg, size_t n_lambda, double min_ratio)
+function smi_lasso_set_path(cfg, n_lambda, min_ratio)
+    ccall((:smi_lasso_set_path, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Cdouble,),
           cfg, n_lambda, min_ratio)
 end
 
-# int smi_lasso_config_set_lambdas(smi_lasso_config *cfg, const double *lambdas, size_t count)
-function smi_lasso_config_set_lambdas(cfg, lambdas, count)
-    ccall((:smi_lasso_config_set_lambdas, libsparsemi), Cint,
+# int smi_lasso_set_lambdas(smi_lasso *cfg, const double *lambdas, size_t count)
+function smi_lasso_set_lambdas(cfg, lambdas, count)
+    ccall((:smi_lasso_set_lambdas, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
           cfg, lambdas, count)
 end
 
-# int smi_lasso_config_set_positive(smi_lasso_config *cfg, int on)
-function smi_lasso_config_set_positive(cfg, on)
-    ccall((:smi_lasso_config_set_positive, libsparsemi), Cint,
+# int smi_lasso_set_positive(smi_lasso *cfg, int on)
+function smi_lasso_set_positive(cfg, on)
+    ccall((:smi_lasso_set_positive, libsparsemi), Cint,
           (Ptr{Cvoid}, Cint,),
           cfg, on)
 end
 
-# int smi_lasso_config_set_penalty_factors(smi_lasso_config *cfg, const double *factors, size_t count)
-function smi_lasso_config_set_penalty_factors(cfg, factors, count)
-    ccall((:smi_lasso_config_set_penalty_factors, libsparsemi), Cint,
+# int smi_lasso_set_penalty_factors(smi_lasso *cfg, const double *factors, size_t count)
+function smi_lasso_set_penalty_factors(cfg, factors, count)
+    ccall((:smi_lasso_set_penalty_factors, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cdouble}, Csize_t,),
           cfg, factors, count)
 end
 
-# int smi_lasso_config_set_tolerance(smi_lasso_config *cfg, double tol, size_t max_passes)
-function smi_lasso_config_set_tolerance(cfg, tol, max_passes)
-    ccall((:smi_lasso_config_set_tolerance, libsparsemi), Cint,
+# int smi_lasso_set_tolerance(smi_lasso *cfg, double tol, size_t max_passes)
+function smi_lasso_set_tolerance(cfg, tol, max_passes)
+    ccall((:smi_lasso_set_tolerance, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Csize_t,),
           cfg, tol, max_passes)
 end
 
-# int smi_lasso_config_set_threads(smi_lasso_config *cfg, size_t threads)
-function smi_lasso_config_set_threads(cfg, threads)
-    ccall((:smi_lasso_config_set_threads, libsparsemi), Cint,
+# int smi_lasso_set_threads(smi_lasso *cfg, size_t threads)
+function smi_lasso_set_threads(cfg, threads)
+    ccall((:smi_lasso_set_threads, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t,),
           cfg, threads)
 end
 
-# int smi_lasso_fit(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+# int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
 function smi_lasso_fit(ds, cfg, out)
     ccall((:smi_lasso_fit, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, cfg, out)
 end
 
-# int smi_lasso_cv(const smi_dataset *ds, const smi_lasso_config *cfg, smi_lasso **out)
+# int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
 function smi_lasso_cv(ds, cfg, out)
     ccall((:smi_lasso_cv, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, cfg, out)
 end
 
-# void smi_lasso_free(smi_lasso *fit)
-function smi_lasso_free(fit)
-    ccall((:smi_lasso_free, libsparsemi), Cvoid,
+# void smi_lasso_result_free(smi_lasso_result *fit)
+function smi_lasso_result_free(fit)
+    ccall((:smi_lasso_result_free, libsparsemi), Cvoid,
           (Ptr{Cvoid},),
           fit)
 end
 
-# size_t smi_lasso_n_lambdas(const smi_lasso *fit)
-function smi_lasso_n_lambdas(fit)
-    ccall((:smi_lasso_n_lambdas, libsparsemi), Csize_t,
+# size_t smi_lasso_result_n_lambdas(const smi_lasso_result *fit)
+function smi_lasso_result_n_lambdas(fit)
+    ccall((:smi_lasso_result_n_lambdas, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           fit)
 end
 
-# size_t smi_lasso_p(const smi_lasso *fit)
-function smi_lasso_p(fit)
-    ccall((:smi_lasso_p, libsparsemi), Csize_t,
+# size_t smi_lasso_result_p(const smi_lasso_result *fit)
+function smi_lasso_result_p(fit)
+    ccall((:smi_lasso_result_p, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           fit)
 end
 
-# int smi_lasso_lambdas(const smi_lasso *fit, size_t capacity, double *lambdas)
-function smi_lasso_lambdas(fit, capacity, lambdas)
-    ccall((:smi_lasso_lambdas, libsparsemi), Cint,
+# int smi_lasso_result_lambdas(const smi_lasso_result *fit, size_t capacity, double *lambdas)
+function smi_lasso_result_lambdas(fit, capacity, lambdas)
+    ccall((:smi_lasso_result_lambdas, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           fit, capacity, lambdas)
 end
 
-# int smi_lasso_coefficients(const smi_lasso *fit, size_t capacity, double *coef, double *intercepts)
-function smi_lasso_coefficients(fit, capacity, coef, intercepts)
-    ccall((:smi_lasso_coefficients, libsparsemi), Cint,
+# int smi_lasso_result_coefficients(const smi_lasso_result *fit, size_t capacity, double *coef, double *intercepts)
+function smi_lasso_result_coefficients(fit, capacity, coef, intercepts)
+    ccall((:smi_lasso_result_coefficients, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
           fit, capacity, coef, intercepts)
 end
 
-# int smi_lasso_cv_curve(const smi_lasso *fit, size_t capacity, double *mean, double *se)
-function smi_lasso_cv_curve(fit, capacity, mean, se)
-    ccall((:smi_lasso_cv_curve, libsparsemi), Cint,
+# int smi_lasso_result_cv_curve(const smi_lasso_result *fit, size_t capacity, double *mean, double *se)
+function smi_lasso_result_cv_curve(fit, capacity, mean, se)
+    ccall((:smi_lasso_result_cv_curve, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Cdouble},),
           fit, capacity, mean, se)
 end
 
-# int smi_lasso_cv_choice(const smi_lasso *fit, size_t *index_min, size_t *index_1se)
-function smi_lasso_cv_choice(fit, index_min, index_1se)
-    ccall((:smi_lasso_cv_choice, libsparsemi), Cint,
+# int smi_lasso_result_cv_choice(const smi_lasso_result *fit, size_t *index_min, size_t *index_1se)
+function smi_lasso_result_cv_choice(fit, index_min, index_1se)
+    ccall((:smi_lasso_result_cv_choice, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
           fit, index_min, index_1se)
 end
 
-# int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars *path, const smi_search *cfg, smi_path_supports **out)
+# int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_result *path, const smi_search *cfg, smi_path_supports **out)
 function smi_path_supports_from_lars(ds, path, cfg, out)
     ccall((:smi_path_supports_from_lars, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, path, cfg, out)
 end
 
-# int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso *fit, const smi_search *cfg, smi_path_supports **out)
+# int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso_result *fit, const smi_search *cfg, smi_path_supports **out)
 function smi_path_supports_from_lasso(ds, fit, cfg, out)
     ccall((:smi_path_supports_from_lasso, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
@@ -1121,9 +1121,9 @@ function smi_path_supports_best(list, index)
           list, index)
 end
 
-# int smi_result_rank(const smi_result *res, double value, double *rank, uint64_t *rank_lo, uint64_t *rank_hi, double *percentile)
-function smi_result_rank(res, value, rank, rank_lo, rank_hi, percentile)
-    ccall((:smi_result_rank, libsparsemi), Cint,
+# int smi_search_result_rank(const smi_search_result *res, double value, double *rank, uint64_t *rank_lo, uint64_t *rank_hi, double *percentile)
+function smi_search_result_rank(res, value, rank, rank_lo, rank_hi, percentile)
+    ccall((:smi_search_result_rank, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Ptr{Cdouble}, Ptr{UInt64}, Ptr{UInt64}, Ptr{Cdouble},),
           res, value, rank, rank_lo, rank_hi, percentile)
 end
@@ -1191,7 +1191,7 @@ function smi_vma_set_search(cfg, search, folds)
           cfg, search, folds)
 end
 
-# int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso_config *lasso, size_t folds, int one_se)
+# int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds, int one_se)
 function smi_vma_set_lasso(cfg, lasso, folds, one_se)
     ccall((:smi_vma_set_lasso, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Csize_t, Cint,),
@@ -1219,65 +1219,65 @@ function smi_vma_result_free(res)
           res)
 end
 
-# size_t smi_vma_n_sizes(const smi_vma_result *res)
-function smi_vma_n_sizes(res)
-    ccall((:smi_vma_n_sizes, libsparsemi), Csize_t,
+# size_t smi_vma_result_n_sizes(const smi_vma_result *res)
+function smi_vma_result_n_sizes(res)
+    ccall((:smi_vma_result_n_sizes, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_vma_trials(const smi_vma_result *res)
-function smi_vma_trials(res)
-    ccall((:smi_vma_trials, libsparsemi), Csize_t,
+# size_t smi_vma_result_trials(const smi_vma_result *res)
+function smi_vma_result_trials(res)
+    ccall((:smi_vma_result_trials, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# size_t smi_vma_p(const smi_vma_result *res)
-function smi_vma_p(res)
-    ccall((:smi_vma_p, libsparsemi), Csize_t,
+# size_t smi_vma_result_p(const smi_vma_result *res)
+function smi_vma_result_p(res)
+    ccall((:smi_vma_result_p, libsparsemi), Csize_t,
           (Ptr{Cvoid},),
           res)
 end
 
-# int smi_vma_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes)
-function smi_vma_sizes(res, capacity, sizes)
-    ccall((:smi_vma_sizes, libsparsemi), Cint,
+# int smi_vma_result_sizes(const smi_vma_result *res, size_t capacity, size_t *sizes)
+function smi_vma_result_sizes(res, capacity, sizes)
+    ccall((:smi_vma_result_sizes, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Csize_t},),
           res, capacity, sizes)
 end
 
-# int smi_vma_model(const smi_vma_result *res, size_t capacity, size_t *features, double *coefficients, size_t *k, double *intercept, double *noise_sd)
-function smi_vma_model(res, capacity, features, coefficients, k, intercept, noise_sd)
-    ccall((:smi_vma_model, libsparsemi), Cint,
+# int smi_vma_result_model(const smi_vma_result *res, size_t capacity, size_t *features, double *coefficients, size_t *k, double *intercept, double *noise_sd)
+function smi_vma_result_model(res, capacity, features, coefficients, k, intercept, noise_sd)
+    ccall((:smi_vma_result_model, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble},),
           res, capacity, features, coefficients, k, intercept, noise_sd)
 end
 
-# int smi_vma_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates)
-function smi_vma_recovery_rate(res, capacity, rates)
-    ccall((:smi_vma_recovery_rate, libsparsemi), Cint,
+# int smi_vma_result_recovery_rate(const smi_vma_result *res, size_t capacity, double *rates)
+function smi_vma_result_recovery_rate(res, capacity, rates)
+    ccall((:smi_vma_result_recovery_rate, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, rates)
 end
 
-# int smi_vma_selection_frequency(const smi_vma_result *res, size_t capacity, double *frequency)
-function smi_vma_selection_frequency(res, capacity, frequency)
-    ccall((:smi_vma_selection_frequency, libsparsemi), Cint,
+# int smi_vma_result_selection_frequency(const smi_vma_result *res, size_t capacity, double *frequency)
+function smi_vma_result_selection_frequency(res, capacity, frequency)
+    ccall((:smi_vma_result_selection_frequency, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{Cdouble},),
           res, capacity, frequency)
 end
 
-# int smi_vma_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts)
-function smi_vma_chosen_size(res, capacity, counts)
-    ccall((:smi_vma_chosen_size, libsparsemi), Cint,
+# int smi_vma_result_chosen_size(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+function smi_vma_result_chosen_size(res, capacity, counts)
+    ccall((:smi_vma_result_chosen_size, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{UInt64},),
           res, capacity, counts)
 end
 
-# int smi_vma_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts)
-function smi_vma_failures(res, capacity, counts)
-    ccall((:smi_vma_failures, libsparsemi), Cint,
+# int smi_vma_result_failures(const smi_vma_result *res, size_t capacity, uint64_t *counts)
+function smi_vma_result_failures(res, capacity, counts)
+    ccall((:smi_vma_result_failures, libsparsemi), Cint,
           (Ptr{Cvoid}, Csize_t, Ptr{UInt64},),
           res, capacity, counts)
 end

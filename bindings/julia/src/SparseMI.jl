@@ -220,7 +220,7 @@ end
 """
     SearchResult
 
-The result of `exhaustive_search` (an smi_result). Read it with `criterion`, `n_models`,
+The result of `exhaustive_search` (an smi_search_result). Read it with `criterion`, `n_models`,
 `n_singular`, `models`, `best_by_size`, `dos`, `feature_frequency` and `weight_diagram`;
 the model posterior of a free-energy search with `has_posterior`, `log_evidence_total`,
 `posterior_inclusion`, `size_posterior`, `dos_posterior` and `model_average` (each
@@ -233,14 +233,14 @@ mutable struct SearchResult
     min_size::Int
 
     function SearchResult(handle::Ptr{Cvoid}, names, intercept, min_size)
-        handle == C_NULL && throw(ArgumentError("NULL smi_result handle"))
+        handle == C_NULL && throw(ArgumentError("NULL smi_search_result handle"))
         return finalizer(close, new(handle, names, intercept, min_size))
     end
 end
 
 function Base.close(res::SearchResult)
     if res.handle != C_NULL
-        smi_result_free(res.handle)
+        smi_search_result_free(res.handle)
         res.handle = C_NULL
     end
     return nothing
@@ -443,7 +443,7 @@ function exhaustive_search(ds::Dataset; criterion="bic", folds=nothing, fold_see
         end
     end
     if state.error !== nothing
-        out[] == C_NULL || smi_result_free(out[])
+        out[] == C_NULL || smi_search_result_free(out[])
         throw(state.error)
     end
     if status[1] < 0
@@ -469,7 +469,7 @@ function score_subset(ds::Dataset, features; criterion="bic", folds=nothing,
     with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
         with_config(code, alpha, beta, intercept, standardize;
                     normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
-            check(smi_score_subset(handle(ds), cfg, subset, length(subset), value))
+            check(smi_search_score_subset(handle(ds), cfg, subset, length(subset), value))
         end
     end
     return value[]
@@ -478,13 +478,13 @@ end
 """
 The criterion's name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt" or "fe-marg".
 """
-criterion(res::SearchResult) = unsafe_string(smi_criterion_name(smi_result_criterion(handle(res))))
+criterion(res::SearchResult) = unsafe_string(smi_criterion_name(smi_search_result_criterion(handle(res))))
 
 "The number of subsets scored."
-n_models(res::SearchResult) = Int(smi_result_n_models(handle(res)))
+n_models(res::SearchResult) = Int(smi_search_result_n_models(handle(res)))
 
 "The number of subsets skipped as singular."
-n_singular(res::SearchResult) = Int(smi_result_n_singular(handle(res)))
+n_singular(res::SearchResult) = Int(smi_search_result_n_singular(handle(res)))
 
 function make_model(res::SearchResult, rank, k, feats, coefs, crit, icpt, rmse)
     idx = Int[Int(j) + 1 for j in feats[1:k]]
@@ -496,12 +496,12 @@ end
 "The top models, best first (`Vector{Model}`, rank 1, 2, ...)."
 function models(res::SearchResult)
     h = handle(res)
-    cap = max(Int(smi_result_max_size(h)), 1)
+    cap = max(Int(smi_search_result_max_size(h)), 1)
     feats, coefs = Vector{Csize_t}(undef, cap), Vector{Float64}(undef, cap)
     k, crit, icpt, rmse = Ref{Csize_t}(0), Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cdouble}(0)
     out = Model[]
-    for rank in 1:Int(smi_result_n_top(h))
-        check(smi_result_model(h, rank - 1, cap, feats, coefs, k, crit, icpt, rmse))
+    for rank in 1:Int(smi_search_result_n_top(h))
+        check(smi_search_result_model(h, rank - 1, cap, feats, coefs, k, crit, icpt, rmse))
         push!(out, make_model(res, rank, Int(k[]), feats, coefs, crit[], icpt[], rmse[]))
     end
     return out
@@ -512,9 +512,9 @@ function best_by_size(res::SearchResult)
     h = handle(res)
     out = Dict{Int,Model}()
     crit, icpt, rmse = Ref{Cdouble}(0), Ref{Cdouble}(0), Ref{Cdouble}(0)
-    for k in res.min_size:Int(smi_result_max_size(h))
+    for k in res.min_size:Int(smi_search_result_max_size(h))
         feats, coefs = Vector{Csize_t}(undef, max(k, 1)), Vector{Float64}(undef, max(k, 1))
-        status = smi_result_best_of_size(h, k, k, feats, coefs, crit, icpt, rmse)
+        status = smi_search_result_best_of_size(h, k, k, feats, coefs, crit, icpt, rmse)
         status == SMI_ENOTFOUND && continue
         check(status)
         out[k] = make_model(res, nothing, k, feats, coefs, crit[], icpt[], rmse[])
@@ -525,29 +525,29 @@ end
 "The density of states: `(edges, counts, below, above)`, B + 1 edges and B counts."
 function dos(res::SearchResult)
     h = handle(res)
-    nbins = Int(smi_result_n_bins(h))
+    nbins = Int(smi_search_result_n_bins(h))
     edges = Vector{Float64}(undef, nbins + 1)
     counts = zeros(UInt64, nbins + 1)   # one capacity for both arrays
     below, above = Ref{UInt64}(0), Ref{UInt64}(0)
-    check(smi_result_dos(h, nbins + 1, edges, counts, below, above))
+    check(smi_search_result_dos(h, nbins + 1, edges, counts, below, above))
     return (edges = edges, counts = counts[1:nbins], below = Int(below[]), above = Int(above[]))
 end
 
 "Per feature name, the fraction of the top models that use it."
 function feature_frequency(res::SearchResult)
     h = handle(res)
-    nfeat = Int(smi_result_p(h))
+    nfeat = Int(smi_search_result_p(h))
     freq = Vector{Float64}(undef, max(nfeat, 1))
-    check(smi_result_feature_frequency(h, nfeat, freq))
+    check(smi_search_result_feature_frequency(h, nfeat, freq))
     return Dict{String,Float64}(zip(res.names, freq[1:nfeat]))
 end
 
 "Top models x features: model r's coefficient of feature j, 0 where it is not used."
 function weight_diagram(res::SearchResult)
     h = handle(res)
-    ntop, nfeat = Int(smi_result_n_top(h)), Int(smi_result_p(h))
+    ntop, nfeat = Int(smi_search_result_n_top(h)), Int(smi_search_result_p(h))
     buf = zeros(Float64, nfeat, ntop)   # row-major ntop x nfeat, seen column-major
-    isempty(buf) || check(smi_result_weight_diagram(h, length(buf), buf))
+    isempty(buf) || check(smi_search_result_weight_diagram(h, length(buf), buf))
     return permutedims(buf)
 end
 
@@ -557,7 +557,7 @@ end
 "ln sum_S p(y | S) p(S), the evidence of all the models; `nothing` without a posterior."
 function log_evidence_total(res::SearchResult)
     value = Ref{Cdouble}(0)
-    status = smi_result_log_evidence_total(handle(res), value)
+    status = smi_search_result_log_evidence_total(handle(res), value)
     status == SMI_ENOTFOUND && return nothing
     check(status)
     return value[]
@@ -577,15 +577,15 @@ end
 
 "Per feature, the posterior probability that it is in the model; `nothing` without a posterior."
 posterior_inclusion(res::SearchResult) =
-    posterior_vector(smi_result_posterior_inclusion, res, Int(smi_result_p(handle(res))))
+    posterior_vector(smi_search_result_posterior_inclusion, res, Int(smi_search_result_p(handle(res))))
 
 "The posterior of each size k = 0, ..., max_size (element k + 1); `nothing` without one."
 size_posterior(res::SearchResult) =
-    posterior_vector(smi_result_size_posterior, res, Int(smi_result_max_size(handle(res))) + 1)
+    posterior_vector(smi_search_result_size_posterior, res, Int(smi_search_result_max_size(handle(res))) + 1)
 
 "The posterior mass of each DOS bin (as `dos(res).counts`); `nothing` without a posterior."
 dos_posterior(res::SearchResult) =
-    posterior_vector(smi_result_dos_posterior, res, Int(smi_result_n_bins(handle(res))))
+    posterior_vector(smi_search_result_dos_posterior, res, Int(smi_search_result_n_bins(handle(res))))
 
 """
     model_average(res) -> (coefficients, intercept, mass, exact) or nothing
@@ -595,10 +595,10 @@ intercept, the posterior mass averaged over and whether that was every scored su
 """
 function model_average(res::SearchResult)
     h = handle(res)
-    nfeat = Int(smi_result_p(h))
+    nfeat = Int(smi_search_result_p(h))
     coef = zeros(Float64, max(nfeat, 1))
     icpt, mass = Ref{Cdouble}(0), Ref{Cdouble}(0)
-    status = smi_result_model_average(h, nfeat, coef, icpt, mass)
+    status = smi_search_result_model_average(h, nfeat, coef, icpt, mass)
     status == SMI_ENOTFOUND && return nothing
     check(status)
     return (coefficients = Dict{String,Float64}(zip(res.names, coef[1:nfeat])),

@@ -307,38 +307,38 @@ SIGNATURES = (
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_search *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
+        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
     )),
-    ('smi_score_subset', ctypes.c_int, (  # int smi_score_subset(...)
+    ('smi_search_score_subset', ctypes.c_int, (  # int smi_search_score_subset(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
         ctypes.c_size_t,  # size_t k
         ctypes.POINTER(ctypes.c_double),  # double *value
     )),
-    ('smi_result_free', None, (  # void smi_result_free(...)
-        ctypes.c_void_p,  # smi_result *res
+    ('smi_search_result_free', None, (  # void smi_search_result_free(...)
+        ctypes.c_void_p,  # smi_search_result *res
     )),
-    ('smi_result_n_models', ctypes.c_uint64, (  # uint64_t smi_result_n_models(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_n_models', ctypes.c_uint64, (  # uint64_t smi_search_result_n_models(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_n_singular', ctypes.c_uint64, (  # uint64_t smi_result_n_singular(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_n_singular', ctypes.c_uint64, (  # uint64_t smi_search_result_n_singular(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_criterion', ctypes.c_int, (  # int smi_result_criterion(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_criterion', ctypes.c_int, (  # int smi_search_result_criterion(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_p', ctypes.c_size_t, (  # size_t smi_result_p(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_p', ctypes.c_size_t, (  # size_t smi_search_result_p(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_max_size', ctypes.c_size_t, (  # size_t smi_result_max_size(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_max_size', ctypes.c_size_t, (  # size_t smi_search_result_max_size(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_n_top', ctypes.c_size_t, (  # size_t smi_result_n_top(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_n_top', ctypes.c_size_t, (  # size_t smi_search_result_n_top(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_model', ctypes.c_int, (  # int smi_result_model(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_model', ctypes.c_int, (  # int smi_search_result_model(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t rank
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -348,8 +348,8 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *intercept
         ctypes.POINTER(ctypes.c_double),  # double *rmse
     )),
-    ('smi_result_best_of_size', ctypes.c_int, (  # int smi_result_best_of_size(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_best_of_size', ctypes.c_int, (  # int smi_search_result_best_of_size(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t k
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -358,88 +358,88 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *intercept
         ctypes.POINTER(ctypes.c_double),  # double *rmse
     )),
-    ('smi_result_n_bins', ctypes.c_size_t, (  # size_t smi_result_n_bins(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_n_bins', ctypes.c_size_t, (  # size_t smi_search_result_n_bins(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
-    ('smi_result_dos', ctypes.c_int, (  # int smi_result_dos(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_dos', ctypes.c_int, (  # int smi_search_result_dos(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *edges
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *below
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *above
     )),
-    ('smi_result_feature_frequency', ctypes.c_int, (  # int smi_result_feature_frequency(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_feature_frequency', ctypes.c_int, (  # int smi_search_result_feature_frequency(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *frequency
     )),
-    ('smi_result_weight_diagram', ctypes.c_int, (  # int smi_result_weight_diagram(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_weight_diagram', ctypes.c_int, (  # int smi_search_result_weight_diagram(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *weights
     )),
-    ('smi_result_log_evidence_total', ctypes.c_int, (  # int smi_result_log_evidence_total(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_log_evidence_total', ctypes.c_int, (  # int smi_search_result_log_evidence_total(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.POINTER(ctypes.c_double),  # double *log_evidence
     )),
-    ('smi_result_posterior_inclusion', ctypes.c_int, (  # int smi_result_posterior_inclusion(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_posterior_inclusion', ctypes.c_int, (  # int smi_search_result_posterior_inclusion(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
-    ('smi_result_size_posterior', ctypes.c_int, (  # int smi_result_size_posterior(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_size_posterior', ctypes.c_int, (  # int smi_search_result_size_posterior(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
-    ('smi_result_dos_posterior', ctypes.c_int, (  # int smi_result_dos_posterior(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_dos_posterior', ctypes.c_int, (  # int smi_search_result_dos_posterior(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
-    ('smi_result_model_average', ctypes.c_int, (  # int smi_result_model_average(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_model_average', ctypes.c_int, (  # int smi_search_result_model_average(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercept
         ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
-    ('smi_result_save', ctypes.c_int, (  # int smi_result_save(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_save', ctypes.c_int, (  # int smi_search_result_save(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_char_p,  # const char *path
     )),
-    ('smi_result_load', ctypes.c_int, (  # int smi_result_load(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
+    ('smi_search_result_load', ctypes.c_int, (  # int smi_search_result_load(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
         ctypes.c_char_p,  # const char *path
     )),
-    ('smi_result_merge', ctypes.c_int, (  # int smi_result_merge(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_result **out
-        ctypes.POINTER(ctypes.c_void_p),  # const smi_result *const *parts
+    ('smi_search_result_merge', ctypes.c_int, (  # int smi_search_result_merge(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
+        ctypes.POINTER(ctypes.c_void_p),  # const smi_search_result *const *parts
         ctypes.c_size_t,  # size_t n_parts
     )),
-    ('smi_evidence_config_create', ctypes.c_int, (  # int smi_evidence_config_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence_config **out
+    ('smi_evidence_create', ctypes.c_int, (  # int smi_evidence_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
     )),
-    ('smi_evidence_config_free', None, (  # void smi_evidence_config_free(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+    ('smi_evidence_free', None, (  # void smi_evidence_free(...)
+        ctypes.c_void_p,  # smi_evidence *cfg
     )),
     ('smi_evidence_set_mode', ctypes.c_int, (  # int smi_evidence_set_mode(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_int,  # int mode
     )),
     ('smi_evidence_set_hyper', ctypes.c_int, (  # int smi_evidence_set_hyper(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_double,  # double alpha
         ctypes.c_double,  # double beta
     )),
     ('smi_evidence_set_iterations', ctypes.c_int, (  # int smi_evidence_set_iterations(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_size_t,  # size_t max_iter
         ctypes.c_double,  # double tolerance
     )),
     ('smi_evidence_set_grids', ctypes.c_int, (  # int smi_evidence_set_grids(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_double,  # double noise_lo
         ctypes.c_double,  # double noise_hi
         ctypes.c_size_t,  # size_t noise_n
@@ -448,70 +448,70 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t coef_n
     )),
     ('smi_evidence_set_prior', ctypes.c_int, (  # int smi_evidence_set_prior(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_int,  # int prior
         ctypes.c_double,  # double shape
         ctypes.c_double,  # double scale
     )),
     ('smi_evidence_set_normal_gamma', ctypes.c_int, (  # int smi_evidence_set_normal_gamma(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_double,  # double lambda
         ctypes.c_double,  # double a0
         ctypes.c_double,  # double b0
     )),
     ('smi_evidence_set_intercept', ctypes.c_int, (  # int smi_evidence_set_intercept(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_evidence_set_standardize', ctypes.c_int, (  # int smi_evidence_set_standardize(...)
-        ctypes.c_void_p,  # smi_evidence_config *cfg
+        ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_int,  # int on
     )),
-    ('smi_evidence_fit', ctypes.c_int, (  # int smi_evidence_fit(...)
+    ('smi_evidence_run', ctypes.c_int, (  # int smi_evidence_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
         ctypes.c_size_t,  # size_t k
-        ctypes.c_void_p,  # const smi_evidence_config *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence_result **out
     )),
-    ('smi_evidence_free', None, (  # void smi_evidence_free(...)
-        ctypes.c_void_p,  # smi_evidence *ev
+    ('smi_evidence_result_free', None, (  # void smi_evidence_result_free(...)
+        ctypes.c_void_p,  # smi_evidence_result *ev
     )),
-    ('smi_evidence_free_energy', ctypes.c_double, (  # double smi_evidence_free_energy(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_free_energy', ctypes.c_double, (  # double smi_evidence_result_free_energy(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_fit_term', ctypes.c_double, (  # double smi_evidence_fit_term(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_fit_term', ctypes.c_double, (  # double smi_evidence_result_fit_term(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_complexity_term', ctypes.c_double, (  # double smi_evidence_complexity_term(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_complexity_term', ctypes.c_double, (  # double smi_evidence_result_complexity_term(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_alpha', ctypes.c_double, (  # double smi_evidence_alpha(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_alpha', ctypes.c_double, (  # double smi_evidence_result_alpha(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_beta', ctypes.c_double, (  # double smi_evidence_beta(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_beta', ctypes.c_double, (  # double smi_evidence_result_beta(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_noise_sd', ctypes.c_double, (  # double smi_evidence_noise_sd(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_noise_sd', ctypes.c_double, (  # double smi_evidence_result_noise_sd(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_gamma_eff', ctypes.c_double, (  # double smi_evidence_gamma_eff(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_gamma_eff', ctypes.c_double, (  # double smi_evidence_result_gamma_eff(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_iterations', ctypes.c_size_t, (  # size_t smi_evidence_iterations(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_iterations', ctypes.c_size_t, (  # size_t smi_evidence_result_iterations(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_converged', ctypes.c_int, (  # int smi_evidence_converged(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_converged', ctypes.c_int, (  # int smi_evidence_result_converged(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_mean', ctypes.c_int, (  # int smi_evidence_mean(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_mean', ctypes.c_int, (  # int smi_evidence_result_mean(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *intercept
     )),
-    ('smi_evidence_covariance', ctypes.c_int, (  # int smi_evidence_covariance(...)
-        ctypes.c_void_p,  # const smi_evidence *ev
+    ('smi_evidence_result_covariance', ctypes.c_int, (  # int smi_evidence_result_covariance(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *covariance
     )),
@@ -557,44 +557,44 @@ SIGNATURES = (
     ('smi_remc_result_free', None, (  # void smi_remc_result_free(...)
         ctypes.c_void_p,  # smi_remc_result *res
     )),
-    ('smi_remc_n_replicas', ctypes.c_size_t, (  # size_t smi_remc_n_replicas(...)
+    ('smi_remc_result_n_replicas', ctypes.c_size_t, (  # size_t smi_remc_result_n_replicas(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_ladder', ctypes.c_int, (  # int smi_remc_ladder(...)
+    ('smi_remc_result_ladder', ctypes.c_int, (  # int smi_remc_result_ladder(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *betas
     )),
-    ('smi_remc_acceptance', ctypes.c_int, (  # int smi_remc_acceptance(...)
+    ('smi_remc_result_acceptance', ctypes.c_int, (  # int smi_remc_result_acceptance(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
-    ('smi_remc_exchange_rates', ctypes.c_int, (  # int smi_remc_exchange_rates(...)
+    ('smi_remc_result_exchange_rates', ctypes.c_int, (  # int smi_remc_result_exchange_rates(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
-    ('smi_remc_n_states', ctypes.c_double, (  # double smi_remc_n_states(...)
+    ('smi_remc_result_n_states', ctypes.c_double, (  # double smi_remc_result_n_states(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_n_proposals', ctypes.c_uint64, (  # uint64_t smi_remc_n_proposals(...)
+    ('smi_remc_result_n_proposals', ctypes.c_uint64, (  # uint64_t smi_remc_result_n_proposals(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_n_bins', ctypes.c_size_t, (  # size_t smi_remc_n_bins(...)
+    ('smi_remc_result_n_bins', ctypes.c_size_t, (  # size_t smi_remc_result_n_bins(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_dos', ctypes.c_int, (  # int smi_remc_dos(...)
+    ('smi_remc_result_dos', ctypes.c_int, (  # int smi_remc_result_dos(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *edges
         ctypes.POINTER(ctypes.c_double),  # double *log_counts
         ctypes.POINTER(ctypes.c_double),  # double *errors
     )),
-    ('smi_remc_n_top', ctypes.c_size_t, (  # size_t smi_remc_n_top(...)
+    ('smi_remc_result_n_top', ctypes.c_size_t, (  # size_t smi_remc_result_n_top(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_model', ctypes.c_int, (  # int smi_remc_model(...)
+    ('smi_remc_result_model', ctypes.c_int, (  # int smi_remc_result_model(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t rank
         ctypes.c_size_t,  # size_t capacity
@@ -602,15 +602,15 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_size_t),  # size_t *k
         ctypes.POINTER(ctypes.c_double),  # double *value
     )),
-    ('smi_remc_posterior_inclusion', ctypes.c_int, (  # int smi_remc_posterior_inclusion(...)
+    ('smi_remc_result_posterior_inclusion', ctypes.c_int, (  # int smi_remc_result_posterior_inclusion(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
-    ('smi_remc_n_sweeps', ctypes.c_size_t, (  # size_t smi_remc_n_sweeps(...)
+    ('smi_remc_result_n_sweeps', ctypes.c_size_t, (  # size_t smi_remc_result_n_sweeps(...)
         ctypes.c_void_p,  # const smi_remc_result *res
     )),
-    ('smi_remc_trace', ctypes.c_int, (  # int smi_remc_trace(...)
+    ('smi_remc_result_trace', ctypes.c_int, (  # int smi_remc_result_trace(...)
         ctypes.c_void_p,  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t replica
         ctypes.c_size_t,  # size_t capacity
@@ -621,123 +621,123 @@ SIGNATURES = (
         ctypes.c_int,  # int method
         ctypes.c_int,  # int positive
         ctypes.c_size_t,  # size_t max_steps
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lars_result **out
     )),
-    ('smi_lars_free', None, (  # void smi_lars_free(...)
-        ctypes.c_void_p,  # smi_lars *path
+    ('smi_lars_result_free', None, (  # void smi_lars_result_free(...)
+        ctypes.c_void_p,  # smi_lars_result *path
     )),
-    ('smi_lars_status', ctypes.c_int, (  # int smi_lars_status(...)
-        ctypes.c_void_p,  # const smi_lars *path
+    ('smi_lars_result_status', ctypes.c_int, (  # int smi_lars_result_status(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
     )),
-    ('smi_lars_n_knots', ctypes.c_size_t, (  # size_t smi_lars_n_knots(...)
-        ctypes.c_void_p,  # const smi_lars *path
+    ('smi_lars_result_n_knots', ctypes.c_size_t, (  # size_t smi_lars_result_n_knots(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
     )),
-    ('smi_lars_knots', ctypes.c_int, (  # int smi_lars_knots(...)
-        ctypes.c_void_p,  # const smi_lars *path
+    ('smi_lars_result_knots', ctypes.c_int, (  # int smi_lars_result_knots(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *alphas
     )),
-    ('smi_lars_coefficients', ctypes.c_int, (  # int smi_lars_coefficients(...)
-        ctypes.c_void_p,  # const smi_lars *path
+    ('smi_lars_result_coefficients', ctypes.c_int, (  # int smi_lars_result_coefficients(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercepts
     )),
-    ('smi_lars_active', ctypes.c_int, (  # int smi_lars_active(...)
-        ctypes.c_void_p,  # const smi_lars *path
+    ('smi_lars_result_active', ctypes.c_int, (  # int smi_lars_result_active(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t knot
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
-    ('smi_lasso_config_create', ctypes.c_int, (  # int smi_lasso_config_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_config **out
+    ('smi_lasso_create', ctypes.c_int, (  # int smi_lasso_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
     )),
-    ('smi_lasso_config_free', None, (  # void smi_lasso_config_free(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_free', None, (  # void smi_lasso_free(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
     )),
-    ('smi_lasso_config_set_alpha', ctypes.c_int, (  # int smi_lasso_config_set_alpha(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_alpha', ctypes.c_int, (  # int smi_lasso_set_alpha(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_double,  # double alpha
     )),
-    ('smi_lasso_config_set_path', ctypes.c_int, (  # int smi_lasso_config_set_path(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_path', ctypes.c_int, (  # int smi_lasso_set_path(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t n_lambda
         ctypes.c_double,  # double min_ratio
     )),
-    ('smi_lasso_config_set_lambdas', ctypes.c_int, (  # int smi_lasso_config_set_lambdas(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_lambdas', ctypes.c_int, (  # int smi_lasso_set_lambdas(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *lambdas
         ctypes.c_size_t,  # size_t count
     )),
-    ('smi_lasso_config_set_positive', ctypes.c_int, (  # int smi_lasso_config_set_positive(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_positive', ctypes.c_int, (  # int smi_lasso_set_positive(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_int,  # int on
     )),
-    ('smi_lasso_config_set_penalty_factors', ctypes.c_int, (  # int smi_lasso_config_set_penalty_factors(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_penalty_factors', ctypes.c_int, (  # int smi_lasso_set_penalty_factors(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *factors
         ctypes.c_size_t,  # size_t count
     )),
-    ('smi_lasso_config_set_tolerance', ctypes.c_int, (  # int smi_lasso_config_set_tolerance(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_tolerance', ctypes.c_int, (  # int smi_lasso_set_tolerance(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_double,  # double tol
         ctypes.c_size_t,  # size_t max_passes
     )),
-    ('smi_lasso_config_set_threads', ctypes.c_int, (  # int smi_lasso_config_set_threads(...)
-        ctypes.c_void_p,  # smi_lasso_config *cfg
+    ('smi_lasso_set_threads', ctypes.c_int, (  # int smi_lasso_set_threads(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t threads
     )),
     ('smi_lasso_fit', ctypes.c_int, (  # int smi_lasso_fit(...)
         ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso_config *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_result **out
     )),
     ('smi_lasso_cv', ctypes.c_int, (  # int smi_lasso_cv(...)
         ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso_config *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_result **out
     )),
-    ('smi_lasso_free', None, (  # void smi_lasso_free(...)
-        ctypes.c_void_p,  # smi_lasso *fit
+    ('smi_lasso_result_free', None, (  # void smi_lasso_result_free(...)
+        ctypes.c_void_p,  # smi_lasso_result *fit
     )),
-    ('smi_lasso_n_lambdas', ctypes.c_size_t, (  # size_t smi_lasso_n_lambdas(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_n_lambdas', ctypes.c_size_t, (  # size_t smi_lasso_result_n_lambdas(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
     )),
-    ('smi_lasso_p', ctypes.c_size_t, (  # size_t smi_lasso_p(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_p', ctypes.c_size_t, (  # size_t smi_lasso_result_p(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
     )),
-    ('smi_lasso_lambdas', ctypes.c_int, (  # int smi_lasso_lambdas(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_lambdas', ctypes.c_int, (  # int smi_lasso_result_lambdas(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *lambdas
     )),
-    ('smi_lasso_coefficients', ctypes.c_int, (  # int smi_lasso_coefficients(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_coefficients', ctypes.c_int, (  # int smi_lasso_result_coefficients(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercepts
     )),
-    ('smi_lasso_cv_curve', ctypes.c_int, (  # int smi_lasso_cv_curve(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_cv_curve', ctypes.c_int, (  # int smi_lasso_result_cv_curve(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *se
     )),
-    ('smi_lasso_cv_choice', ctypes.c_int, (  # int smi_lasso_cv_choice(...)
-        ctypes.c_void_p,  # const smi_lasso *fit
+    ('smi_lasso_result_cv_choice', ctypes.c_int, (  # int smi_lasso_result_cv_choice(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_min
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_1se
     )),
     ('smi_path_supports_from_lars', ctypes.c_int, (  # int smi_path_supports_from_lars(...)
         ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lars *path
+        ctypes.c_void_p,  # const smi_lars_result *path
         ctypes.c_void_p,  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
     )),
     ('smi_path_supports_from_lasso', ctypes.c_int, (  # int smi_path_supports_from_lasso(...)
         ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso *fit
+        ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.c_void_p,  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
     )),
@@ -762,8 +762,8 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_path_supports *list
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index
     )),
-    ('smi_result_rank', ctypes.c_int, (  # int smi_result_rank(...)
-        ctypes.c_void_p,  # const smi_result *res
+    ('smi_search_result_rank', ctypes.c_int, (  # int smi_search_result_rank(...)
+        ctypes.c_void_p,  # const smi_search_result *res
         ctypes.c_double,  # double value
         ctypes.POINTER(ctypes.c_double),  # double *rank
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *rank_lo
@@ -812,7 +812,7 @@ SIGNATURES = (
     )),
     ('smi_vma_set_lasso', ctypes.c_int, (  # int smi_vma_set_lasso(...)
         ctypes.c_void_p,  # smi_vma *cfg
-        ctypes.c_void_p,  # const smi_lasso_config *lasso
+        ctypes.c_void_p,  # const smi_lasso *lasso
         ctypes.c_size_t,  # size_t folds
         ctypes.c_int,  # int one_se
     )),
@@ -829,21 +829,21 @@ SIGNATURES = (
     ('smi_vma_result_free', None, (  # void smi_vma_result_free(...)
         ctypes.c_void_p,  # smi_vma_result *res
     )),
-    ('smi_vma_n_sizes', ctypes.c_size_t, (  # size_t smi_vma_n_sizes(...)
+    ('smi_vma_result_n_sizes', ctypes.c_size_t, (  # size_t smi_vma_result_n_sizes(...)
         ctypes.c_void_p,  # const smi_vma_result *res
     )),
-    ('smi_vma_trials', ctypes.c_size_t, (  # size_t smi_vma_trials(...)
+    ('smi_vma_result_trials', ctypes.c_size_t, (  # size_t smi_vma_result_trials(...)
         ctypes.c_void_p,  # const smi_vma_result *res
     )),
-    ('smi_vma_p', ctypes.c_size_t, (  # size_t smi_vma_p(...)
+    ('smi_vma_result_p', ctypes.c_size_t, (  # size_t smi_vma_result_p(...)
         ctypes.c_void_p,  # const smi_vma_result *res
     )),
-    ('smi_vma_sizes', ctypes.c_int, (  # int smi_vma_sizes(...)
+    ('smi_vma_result_sizes', ctypes.c_int, (  # int smi_vma_result_sizes(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *sizes
     )),
-    ('smi_vma_model', ctypes.c_int, (  # int smi_vma_model(...)
+    ('smi_vma_result_model', ctypes.c_int, (  # int smi_vma_result_model(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -852,22 +852,22 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *intercept
         ctypes.POINTER(ctypes.c_double),  # double *noise_sd
     )),
-    ('smi_vma_recovery_rate', ctypes.c_int, (  # int smi_vma_recovery_rate(...)
+    ('smi_vma_result_recovery_rate', ctypes.c_int, (  # int smi_vma_result_recovery_rate(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
-    ('smi_vma_selection_frequency', ctypes.c_int, (  # int smi_vma_selection_frequency(...)
+    ('smi_vma_result_selection_frequency', ctypes.c_int, (  # int smi_vma_result_selection_frequency(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *frequency
     )),
-    ('smi_vma_chosen_size', ctypes.c_int, (  # int smi_vma_chosen_size(...)
+    ('smi_vma_result_chosen_size', ctypes.c_int, (  # int smi_vma_result_chosen_size(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
     )),
-    ('smi_vma_failures', ctypes.c_int, (  # int smi_vma_failures(...)
+    ('smi_vma_result_failures', ctypes.c_int, (  # int smi_vma_result_failures(...)
         ctypes.c_void_p,  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts

@@ -3,10 +3,10 @@
     ev = sparsemi.evidence(ds, ['r_s_B', 'r_p_A'], hyper='optimize')
     ev.free_energy, ev.alpha, ev.beta, ev.coefficients['r_s_B'], ev.covariance
 
-A thin layer over smi_evidence_fit (include/sparsemi.h, "Bayesian model evidence of one
+A thin layer over smi_evidence_run (include/sparsemi.h, "Bayesian model evidence of one
 model"): Bayesian linear regression y = X_S w + e, w ~ N(0, alpha^-1 I), e ~ N(0, beta^-1 I)
 on centred (intercept=True) and standardised (standardize=True) data. The keyword
-arguments become an smi_evidence configuration; everything is copied out of the C result,
+arguments become an smi_evidence_result configuration; everything is copied out of the C result,
 which is freed before evidence() returns.
 """
 
@@ -38,7 +38,7 @@ PRIORS = {
     'uniform': _capi.SMI_PRIOR_UNIFORM,
 }
 
-# The library's defaults (smi_evidence_config_create), used to complete partial settings.
+# The library's defaults (smi_evidence_create), used to complete partial settings.
 _DEFAULT_ALPHA = 1.0
 _DEFAULT_MAX_ITER = 1000
 _DEFAULT_TOL = 1e-10
@@ -52,7 +52,7 @@ class EvidenceWarning(UserWarning):
 
 
 class Evidence:
-    """The evidence of one model, copied out of an smi_evidence.
+    """The evidence of one model, copied out of an smi_evidence_result.
 
     Attributes:
       free_energy      F = -ln p(y | S)
@@ -184,21 +184,21 @@ def _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
 def _copy_out(ev, ds, indices, mode, message):
     k = len(indices)
     out = Evidence()
-    out.free_energy = lib.smi_evidence_free_energy(ev)
+    out.free_energy = lib.smi_evidence_result_free_energy(ev)
     out.log_evidence = -out.free_energy
-    out.fit_term = lib.smi_evidence_fit_term(ev)
-    out.complexity_term = lib.smi_evidence_complexity_term(ev)
-    out.alpha = lib.smi_evidence_alpha(ev)
-    out.beta = lib.smi_evidence_beta(ev)
-    out.noise_sd = lib.smi_evidence_noise_sd(ev)
-    out.gamma_eff = lib.smi_evidence_gamma_eff(ev)
-    out.iterations = int(lib.smi_evidence_iterations(ev))
-    out.converged = bool(lib.smi_evidence_converged(ev))
+    out.fit_term = lib.smi_evidence_result_fit_term(ev)
+    out.complexity_term = lib.smi_evidence_result_complexity_term(ev)
+    out.alpha = lib.smi_evidence_result_alpha(ev)
+    out.beta = lib.smi_evidence_result_beta(ev)
+    out.noise_sd = lib.smi_evidence_result_noise_sd(ev)
+    out.gamma_eff = lib.smi_evidence_result_gamma_eff(ev)
+    out.iterations = int(lib.smi_evidence_result_iterations(ev))
+    out.converged = bool(lib.smi_evidence_result_converged(ev))
     mean = np.empty(k)
     intercept = ctypes.c_double()
-    call(lib.smi_evidence_mean, ev, k, mean.ctypes.data_as(_DOUBLE_P), ctypes.byref(intercept))
+    call(lib.smi_evidence_result_mean, ev, k, mean.ctypes.data_as(_DOUBLE_P), ctypes.byref(intercept))
     cov = np.empty((k, k))
-    call(lib.smi_evidence_covariance, ev, k * k, cov.ctypes.data_as(_DOUBLE_P))
+    call(lib.smi_evidence_result_covariance, ev, k * k, cov.ctypes.data_as(_DOUBLE_P))
     names = ds.names
     out.indices = tuple(indices)
     out.features = tuple(names[j] for j in indices)
@@ -214,7 +214,7 @@ def _copy_out(ev, ds, indices, mode, message):
 def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=None, tol=None,
              sigma_noise_grid=None, sigma_coef_grid=None, prior=None, ng=None,
              intercept=True, standardize=True):
-    """The Bayesian evidence of the model y ~ features of ds (smi_evidence_fit).
+    """The Bayesian evidence of the model y ~ features of ds (smi_evidence_run).
 
     features: names or indices (or one of them), at least one, distinct.
     hyper: 'fixed' (alpha, beta as given), 'optimize' (type-II maximum likelihood,
@@ -239,13 +239,13 @@ def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=Non
     indices = _feature_indices(ds, features, 'feature index')
     h = ds._h
     cfg = ctypes.c_void_p()
-    call(lib.smi_evidence_config_create, ctypes.byref(cfg))
+    call(lib.smi_evidence_create, ctypes.byref(cfg))
     ev = ctypes.c_void_p()
     try:
         _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
                    sigma_coef_grid, prior, ng, intercept, standardize)
         subset = (ctypes.c_size_t * max(len(indices), 1))(*indices)
-        status = lib.smi_evidence_fit(h, subset, len(indices), cfg, ctypes.byref(ev))
+        status = lib.smi_evidence_run(h, subset, len(indices), cfg, ctypes.byref(ev))
         message = None
         if status < 0:
             message = last_error()
@@ -255,8 +255,8 @@ def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=Non
         if message is not None:
             result.converged = False
     finally:
-        lib.smi_evidence_free(ev)
-        lib.smi_evidence_config_free(cfg)
+        lib.smi_evidence_result_free(ev)
+        lib.smi_evidence_free(cfg)
     if message is not None:
         warnings.warn('sparsemi.evidence: %s' % message, EvidenceWarning, stacklevel=2)
     return result

@@ -148,7 +148,7 @@ class _SparsePath(Handle):
 # -- LARS ------------------------------------------------------------------------------
 
 class LarsPath(_SparsePath):
-    """A LARS path (smi_lars), made by lars_path.
+    """A LARS path (smi_lars_result), made by lars_path.
 
     Attributes: alphas (T knots, non-increasing), coefficients (T x p, original units,
     columns in the data set's order), intercepts (T), active (per knot, the active feature
@@ -157,7 +157,7 @@ class LarsPath(_SparsePath):
     method, positive. Methods: supports(), best_support() (the LARS-OLS hybrid), on_dos().
     """
 
-    _free_name = 'smi_lars_free'
+    _free_name = 'smi_lars_result_free'
     _kind = 'LarsPath'
     _supports_name = 'smi_path_supports_from_lars'
 
@@ -168,17 +168,17 @@ class LarsPath(_SparsePath):
     def _read(cls, handle, ds, method, positive):
         self = cls.__new__(cls)
         self._own(handle, ds)   # from here on the handle is freed with the object
-        T, p = lib.smi_lars_n_knots(handle), ds.p
+        T, p = lib.smi_lars_result_n_knots(handle), ds.p
         alphas, coef, icpt = np.empty(T), np.empty((T, p)), np.empty(T)
-        call(lib.smi_lars_knots, handle, T, _dptr(alphas))
-        call(lib.smi_lars_coefficients, handle, T * p, _dptr(coef), _dptr(icpt))
+        call(lib.smi_lars_result_knots, handle, T, _dptr(alphas))
+        call(lib.smi_lars_result_coefficients, handle, T * p, _dptr(coef), _dptr(icpt))
         active = []
         buf, count = (ctypes.c_size_t * max(p, 1))(), ctypes.c_size_t()
         for t in range(T):
-            call(lib.smi_lars_active, handle, t, p, buf, ctypes.byref(count))
+            call(lib.smi_lars_result_active, handle, t, p, buf, ctypes.byref(count))
             active.append([self.features[buf[i]] for i in range(count.value)])
         self.alphas, self.coefficients, self.intercepts = alphas, coef, icpt
-        self.active, self.status = active, lib.smi_lars_status(handle)
+        self.active, self.status = active, lib.smi_lars_result_status(handle)
         self.method, self.positive = method, bool(positive)
         return self
 
@@ -204,13 +204,13 @@ def lars_path(ds, method='lasso', positive=False, max_steps=None):
 # -- coordinate descent -------------------------------------------------------------------
 
 class _LassoConfig:
-    """An smi_lasso_config holding lasso_path's options, freed on exit."""
+    """An smi_lasso holding lasso_path's options, freed on exit."""
 
     def __init__(self, ds, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=None,
                  positive=False, penalty_factors=None, tol=1e-7, max_passes=100000,
                  threads=1):
         handle = ctypes.c_void_p()
-        call(lib.smi_lasso_config_create, ctypes.byref(handle))
+        call(lib.smi_lasso_create, ctypes.byref(handle))
         self.handle = handle
         try:
             self._set(ds, alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
@@ -222,21 +222,21 @@ class _LassoConfig:
     def _set(self, ds, alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
              penalty_factors, tol, max_passes, threads):
         h = self.handle
-        call(lib.smi_lasso_config_set_alpha, h, float(alpha))
-        call(lib.smi_lasso_config_set_path, h, _size_arg(n_lambdas, 'n_lambdas'),
+        call(lib.smi_lasso_set_alpha, h, float(alpha))
+        call(lib.smi_lasso_set_path, h, _size_arg(n_lambdas, 'n_lambdas'),
              0.0 if lambda_min_ratio is None else float(lambda_min_ratio))
         if lambdas is not None:   # after set_path, which drops given lambdas
             values = np.ascontiguousarray(lambdas, dtype=np.float64)
             if values.ndim != 1:
                 raise ValueError('lambdas must be a 1-d array')
-            call(lib.smi_lasso_config_set_lambdas, h, _dptr(values), values.size)
-        call(lib.smi_lasso_config_set_positive, h, 1 if positive else 0)
+            call(lib.smi_lasso_set_lambdas, h, _dptr(values), values.size)
+        call(lib.smi_lasso_set_positive, h, 1 if positive else 0)
         if penalty_factors is not None:
             factors = _penalty_factors(ds, penalty_factors)
-            call(lib.smi_lasso_config_set_penalty_factors, h, _dptr(factors), factors.size)
-        call(lib.smi_lasso_config_set_tolerance, h, float(tol),
+            call(lib.smi_lasso_set_penalty_factors, h, _dptr(factors), factors.size)
+        call(lib.smi_lasso_set_tolerance, h, float(tol),
              _size_arg(max_passes, 'max_passes'))
-        call(lib.smi_lasso_config_set_threads, h, _size_arg(threads, 'threads'))
+        call(lib.smi_lasso_set_threads, h, _size_arg(threads, 'threads'))
 
     def __enter__(self):
         return self
@@ -244,7 +244,7 @@ class _LassoConfig:
     def __exit__(self, *exc):
         handle, self.handle = self.handle, None
         if handle:
-            lib.smi_lasso_config_free(handle)
+            lib.smi_lasso_free(handle)
 
 
 def _penalty_factors(ds, factors):
@@ -261,14 +261,14 @@ def _penalty_factors(ds, factors):
 
 
 class LassoPath(_SparsePath):
-    """A LASSO or elastic-net path by coordinate descent (smi_lasso), made by lasso_path.
+    """A LASSO or elastic-net path by coordinate descent (smi_lasso_result), made by lasso_path.
 
     Attributes: lambdas (L, decreasing), coef (L x p, original units, columns in the data
     set's order), intercept (L), features (the data set's feature names), alpha (the
     mixing parameter), positive. Methods: supports(), best_support(), on_dos().
     """
 
-    _free_name = 'smi_lasso_free'
+    _free_name = 'smi_lasso_result_free'
     _kind = 'LassoPath'
     _supports_name = 'smi_path_supports_from_lasso'
 
@@ -280,10 +280,10 @@ class LassoPath(_SparsePath):
     def _read(cls, handle, ds, alpha, positive):
         self = cls.__new__(cls)
         self._own(handle, ds)   # from here on the handle is freed with the object
-        L, p = lib.smi_lasso_n_lambdas(handle), lib.smi_lasso_p(handle)
+        L, p = lib.smi_lasso_result_n_lambdas(handle), lib.smi_lasso_result_p(handle)
         lambdas, coef, icpt = np.empty(L), np.empty((L, p)), np.empty(L)
-        call(lib.smi_lasso_lambdas, handle, L, _dptr(lambdas))
-        call(lib.smi_lasso_coefficients, handle, L * p, _dptr(coef), _dptr(icpt))
+        call(lib.smi_lasso_result_lambdas, handle, L, _dptr(lambdas))
+        call(lib.smi_lasso_result_coefficients, handle, L * p, _dptr(coef), _dptr(icpt))
         self.lambdas, self.coef, self.intercept = lambdas, coef, icpt
         self.alpha, self.positive = float(alpha), bool(positive)
         return self
@@ -312,9 +312,9 @@ class LassoCV(LassoPath):
         self = super()._read(handle, ds, alpha, positive)
         L = len(self.lambdas)
         mean, se = np.empty(L), np.empty(L)
-        call(lib.smi_lasso_cv_curve, handle, L, _dptr(mean), _dptr(se))
+        call(lib.smi_lasso_result_cv_curve, handle, L, _dptr(mean), _dptr(se))
         imin, i1se = ctypes.c_size_t(), ctypes.c_size_t()
-        call(lib.smi_lasso_cv_choice, handle, ctypes.byref(imin), ctypes.byref(i1se))
+        call(lib.smi_lasso_result_cv_choice, handle, ctypes.byref(imin), ctypes.byref(i1se))
         self.cv_mean, self.cv_se = mean, se
         self.index_min, self.index_1se = imin.value, i1se.value
         self.folds = folds

@@ -27,37 +27,37 @@ class RemcResult:
 
     def __init__(self, handle, names, elapsed):
         h = handle
-        R = lib.smi_remc_n_replicas(h)
-        self.ladder = _get(lib.smi_remc_ladder, h, R)
-        self.acceptance = _get(lib.smi_remc_acceptance, h, R)
-        self.exchange_rates = _get(lib.smi_remc_exchange_rates, h, R - 1)
-        self.n_states = lib.smi_remc_n_states(h)
-        self.n_proposals = lib.smi_remc_n_proposals(h)
-        nb = lib.smi_remc_n_bins(h)
+        R = lib.smi_remc_result_n_replicas(h)
+        self.ladder = _get(lib.smi_remc_result_ladder, h, R)
+        self.acceptance = _get(lib.smi_remc_result_acceptance, h, R)
+        self.exchange_rates = _get(lib.smi_remc_result_exchange_rates, h, R - 1)
+        self.n_states = lib.smi_remc_result_n_states(h)
+        self.n_proposals = lib.smi_remc_result_n_proposals(h)
+        nb = lib.smi_remc_result_n_bins(h)
         edges, logs, errs = np.empty(nb + 1), np.empty(nb), np.empty(nb)
-        call(lib.smi_remc_dos, h, nb + 1, _dptr(edges), _dptr(logs), _dptr(errs))
+        call(lib.smi_remc_result_dos, h, nb + 1, _dptr(edges), _dptr(logs), _dptr(errs))
         self.dos_edges, self.dos_log_counts, self.dos_errors = edges, logs, errs
         self.dos_counts = np.exp(logs)
         self.models = []
         width = max(len(names), 1)
         features = (ctypes.c_size_t * width)()
         k, value = ctypes.c_size_t(), ctypes.c_double()
-        for rank in range(lib.smi_remc_n_top(h)):
-            call(lib.smi_remc_model, h, rank, width, features, ctypes.byref(k),
+        for rank in range(lib.smi_remc_result_n_top(h)):
+            call(lib.smi_remc_result_model, h, rank, width, features, ctypes.byref(k),
                  ctypes.byref(value))
             self.models.append((value.value, [names[features[i]] for i in range(k.value)]))
         prob = np.empty(len(names))
-        status = lib.smi_remc_posterior_inclusion(h, len(names), _dptr(prob))
+        status = lib.smi_remc_result_posterior_inclusion(h, len(names), _dptr(prob))
         if status == _capi.SMI_ENOTFOUND:
             self.posterior_inclusion = None
         elif status < 0:
             raise Error(status, last_error())
         else:
             self.posterior_inclusion = dict(zip(names, prob.tolist()))
-        sweeps = lib.smi_remc_n_sweeps(h)
+        sweeps = lib.smi_remc_result_n_sweeps(h)
         self.trace = np.empty((R, sweeps))
         for r in range(R):
-            call(lib.smi_remc_trace, h, r, sweeps, _dptr(self.trace[r]))
+            call(lib.smi_remc_result_trace, h, r, sweeps, _dptr(self.trace[r]))
         self.elapsed_s = elapsed
 
     def __repr__(self):

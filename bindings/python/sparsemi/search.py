@@ -4,7 +4,7 @@
     result.models[0].features, result.best_by_size[2].rmse, result.dos.counts
 
 A thin layer over smi_search_run (include/sparsemi.h, "Exhaustive search"): the keyword
-arguments become an smi_search configuration, and the SearchResult owns the smi_result
+arguments become an smi_search configuration, and the SearchResult owns the smi_search_result
 and copies what is asked for out of it. score_subset scores one given subset with the
 same definitions.
 """
@@ -47,7 +47,7 @@ subsets scored outside the edges (only given bin_edges can leave any). counts.su
 below + above == n_models."""
 
 ModelAverage = collections.namedtuple('ModelAverage', 'coefficients intercept mass exact')
-ModelAverage.__doc__ = """The posterior mean of the coefficients (smi_result_model_average).
+ModelAverage.__doc__ = """The posterior mean of the coefficients (smi_search_result_model_average).
 
 coefficients: dict feature name -> posterior mean coefficient (data units, every feature,
 0 contributed by the models that leave it out); intercept: that of the intercept; mass:
@@ -56,7 +56,7 @@ averaged (else only the kept top models, normalised by their mass)."""
 
 Rank = collections.namedtuple('Rank', 'rank rank_lo rank_hi percentile')
 Rank.__doc__ = """Where a criterion value falls among the subsets a search scored
-(SearchResult.rank, smi_result_rank).
+(SearchResult.rank, smi_search_result_rank).
 
 rank: 1 + the number of scored subsets with a strictly smaller value (a float: exact, and
 then integral, when rank_lo == rank_hi, else interpolated within the value's DOS bin);
@@ -390,7 +390,7 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
         prog.raise_pending()   # the callback's exception first: it caused SMI_ECANCELED
     except BaseException:
         if handle:
-            lib.smi_result_free(handle)
+            lib.smi_search_result_free(handle)
         raise
     if status < 0:
         raise Error(status, message)
@@ -424,16 +424,16 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
 
 
 def load_result(path, ds, intercept=True):
-    """A result saved by SearchResult.save (smi_result_load). ds: the data set searched,
+    """A result saved by SearchResult.save (smi_search_result_load). ds: the data set searched,
     for the names (the library's file holds indices only); intercept: whether the search
     fitted one (no accessor says so). What the library does not report (min_size, keep,
     alpha, beta, ng_prior, ratio_grid, model_prior, folds, shard, threads, elapsed_s) is
     None."""
     handle = ctypes.c_void_p()
-    call(lib.smi_result_load, ctypes.byref(handle), os.fsencode(path))
-    p = lib.smi_result_p(handle)
+    call(lib.smi_search_result_load, ctypes.byref(handle), os.fsencode(path))
+    p = lib.smi_search_result_p(handle)
     if p != ds.p:
-        lib.smi_result_free(handle)
+        lib.smi_search_result_free(handle)
         raise Error(_capi.SMI_EINVAL, '%s holds a search over %d features, the data set has %d'
                     % (os.fsdecode(path), p, ds.p))
     request = dict(target=ds.target, n_samples=ds.n, names=ds.names, min_size=None,
@@ -444,7 +444,7 @@ def load_result(path, ds, intercept=True):
 
 
 def merge_results(parts):
-    """One result from the results of the shards of one search (smi_result_merge): counts
+    """One result from the results of the shards of one search (smi_search_result_merge): counts
     and DOS summed, the top models and the best of each size as the whole search would
     have chosen them. Raises Error SMI_EINVAL when the parts do not belong together."""
     parts = list(parts)
@@ -452,7 +452,7 @@ def merge_results(parts):
         raise Error(_capi.SMI_EINVAL, 'merge_results: no parts')
     handles = (ctypes.c_void_p * len(parts))(*[part._h.value for part in parts])
     handle = ctypes.c_void_p()
-    call(lib.smi_result_merge, ctypes.byref(handle), handles, len(parts))
+    call(lib.smi_search_result_merge, ctypes.byref(handle), handles, len(parts))
     request = dict(parts[0]._request)
     shards = [part._request.get('shard') for part in parts]
     if all(s is not None for s in shards) and len({s['count'] for s in shards}) == 1:
@@ -469,7 +469,7 @@ def score_subset(ds, features, criterion='bic', folds=None, fold_seed=None, alph
                  beta=None, intercept=True, standardize=True, normal_gamma=None,
                  ratio_grid=None):
     """The criterion of one subset of features (names or indices), computed directly by
-    QR with the definitions of exhaustive_search (smi_score_subset), normal_gamma and
+    QR with the definitions of exhaustive_search (smi_search_score_subset), normal_gamma and
     ratio_grid included. Raises sparsemi.Error, SMI_ESINGULAR for a rank-deficient
     subset."""
     code = _criterion_code(criterion)
@@ -478,7 +478,7 @@ def score_subset(ds, features, criterion='bic', folds=None, fold_seed=None, alph
     with _Config() as cfg, _Folds(ds, folds, fold_seed, code == _capi.SMI_CRIT_CV):
         _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                          ratio_grid)
-        call(lib.smi_score_subset, ds._h, cfg.handle, _size_array(subset), len(subset),
+        call(lib.smi_search_score_subset, ds._h, cfg.handle, _size_array(subset), len(subset),
              ctypes.byref(value))
     return value.value
 
@@ -488,7 +488,7 @@ def _json_number(x):
 
 
 class SearchResult(Handle):
-    """The result of exhaustive_search (an smi_result, owned by this object).
+    """The result of exhaustive_search (an smi_search_result, owned by this object).
 
     Attributes: criterion (its name), n_models (subsets scored), n_singular (skipped as
     singular), models (the top models, best first, a list of Model), best_by_size (dict
@@ -503,7 +503,7 @@ class SearchResult(Handle):
     was read before close() stays readable.
     """
 
-    _free_name = 'smi_result_free'
+    _free_name = 'smi_search_result_free'
     _kind = 'SearchResult'
 
     def __init__(self):
@@ -552,29 +552,29 @@ class SearchResult(Handle):
     def criterion(self):
         """The criterion's name: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt'
         or 'fe-marg'."""
-        return decode(lib.smi_criterion_name(lib.smi_result_criterion(self._h)))
+        return decode(lib.smi_criterion_name(lib.smi_search_result_criterion(self._h)))
 
     @functools.cached_property
     def n_features(self):
         """p, the number of features of the data set."""
-        return lib.smi_result_p(self._h)
+        return lib.smi_search_result_p(self._h)
 
     @functools.cached_property
     def max_size(self):
         """The largest model size searched."""
-        return lib.smi_result_max_size(self._h)
+        return lib.smi_search_result_max_size(self._h)
 
     # -- what was found ----------------------------------------------------------
 
     @functools.cached_property
     def n_models(self):
         """The number of subsets scored."""
-        return lib.smi_result_n_models(self._h)
+        return lib.smi_search_result_n_models(self._h)
 
     @functools.cached_property
     def n_singular(self):
         """The number of subsets skipped as singular."""
-        return lib.smi_result_n_singular(self._h)
+        return lib.smi_search_result_n_singular(self._h)
 
     def _model(self, rank, size, indices, coefficients, criterion, intercept, rmse):
         names = self._request['names']
@@ -593,8 +593,8 @@ class SearchResult(Handle):
         features, coefs = (ctypes.c_size_t * cap)(), (ctypes.c_double * cap)()
         size = ctypes.c_size_t()
         crit, icpt, rmse = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
-        for rank in range(lib.smi_result_n_top(h)):
-            call(lib.smi_result_model, h, rank, cap, features, coefs, ctypes.byref(size),
+        for rank in range(lib.smi_search_result_n_top(h)):
+            call(lib.smi_search_result_model, h, rank, cap, features, coefs, ctypes.byref(size),
                  ctypes.byref(crit), ctypes.byref(icpt), ctypes.byref(rmse))
             k = size.value
             out.append(self._model(rank + 1, k, features[:k], coefs[:k], crit.value,
@@ -609,7 +609,7 @@ class SearchResult(Handle):
         crit, icpt, rmse = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
         for k in range(self.min_size or 0, self.max_size + 1):
             features, coefs = (ctypes.c_size_t * max(k, 1))(), (ctypes.c_double * max(k, 1))()
-            status = lib.smi_result_best_of_size(h, k, k, features, coefs, ctypes.byref(crit),
+            status = lib.smi_search_result_best_of_size(h, k, k, features, coefs, ctypes.byref(crit),
                                                  ctypes.byref(icpt), ctypes.byref(rmse))
             if status == _capi.SMI_ENOTFOUND:
                 continue
@@ -623,11 +623,11 @@ class SearchResult(Handle):
     def dos(self):
         """The density of states of the criterion (DOS: edges, counts, below, above)."""
         h = self._h
-        bins = lib.smi_result_n_bins(h)
+        bins = lib.smi_search_result_n_bins(h)
         edges = np.empty(bins + 1, dtype=np.float64)
         counts = np.zeros(bins + 1, dtype=np.uint64)   # one capacity for both arrays
         below, above = ctypes.c_uint64(), ctypes.c_uint64()
-        call(lib.smi_result_dos, h, bins + 1, _dptr(edges), counts.ctypes.data_as(_UINT64_P),
+        call(lib.smi_search_result_dos, h, bins + 1, _dptr(edges), counts.ctypes.data_as(_UINT64_P),
              ctypes.byref(below), ctypes.byref(above))
         counts = counts[:bins].copy()
         edges.flags.writeable = counts.flags.writeable = False
@@ -638,7 +638,7 @@ class SearchResult(Handle):
         """dict feature name -> the fraction of the top models that use it (every feature)."""
         p = self.n_features
         freq = np.empty(max(p, 1))
-        call(lib.smi_result_feature_frequency, self._h, p, _dptr(freq))
+        call(lib.smi_search_result_feature_frequency, self._h, p, _dptr(freq))
         return {name: float(f) for name, f in zip(self._request['names'], freq[:p])}
 
     # -- the model posterior (free-energy criteria) ---------------------------------
@@ -661,7 +661,7 @@ class SearchResult(Handle):
         """ln sum_S p(y | S) p(S) over the scored subsets, the evidence of the whole family
         of models (a float); None when the result has no posterior."""
         value = ctypes.c_double()
-        status = lib.smi_result_log_evidence_total(self._h, ctypes.byref(value))
+        status = lib.smi_search_result_log_evidence_total(self._h, ctypes.byref(value))
         if status == _capi.SMI_ENOTFOUND:
             return None
         if status < 0:
@@ -678,20 +678,20 @@ class SearchResult(Handle):
     def posterior_inclusion(self):
         """Per feature (p values, the data set's order), the posterior probability that it
         is in the model (1 for forced features); None when the result has no posterior."""
-        return self._posterior_array(lib.smi_result_posterior_inclusion, self.n_features)
+        return self._posterior_array(lib.smi_search_result_posterior_inclusion, self.n_features)
 
     @functools.cached_property
     def size_posterior(self):
         """The posterior probability of each model size k = 0 .. max_size (max_size + 1
         values); None when the result has no posterior."""
-        return self._posterior_array(lib.smi_result_size_posterior, self.max_size + 1)
+        return self._posterior_array(lib.smi_search_result_size_posterior, self.max_size + 1)
 
     @functools.cached_property
     def dos_posterior(self):
         """The posterior mass of each DOS bin (as dos.counts; with given bin_edges the mass
         below and above them is left out); None when the result has no posterior."""
-        return self._posterior_array(lib.smi_result_dos_posterior,
-                                     lib.smi_result_n_bins(self._h))
+        return self._posterior_array(lib.smi_search_result_dos_posterior,
+                                     lib.smi_search_result_n_bins(self._h))
 
     @functools.cached_property
     def model_average(self):
@@ -700,7 +700,7 @@ class SearchResult(Handle):
         p = self.n_features
         coef = np.zeros(max(p, 1))
         intercept, mass = ctypes.c_double(), ctypes.c_double()
-        status = lib.smi_result_model_average(self._h, p, _dptr(coef), ctypes.byref(intercept),
+        status = lib.smi_search_result_model_average(self._h, p, _dptr(coef), ctypes.byref(intercept),
                                               ctypes.byref(mass))
         if status == _capi.SMI_ENOTFOUND:
             return None
@@ -718,7 +718,7 @@ class SearchResult(Handle):
         that is not finite."""
         rank, percentile = ctypes.c_double(), ctypes.c_double()
         lo, hi = ctypes.c_uint64(), ctypes.c_uint64()
-        call(lib.smi_result_rank, self._h, float(value), ctypes.byref(rank), ctypes.byref(lo),
+        call(lib.smi_search_result_rank, self._h, float(value), ctypes.byref(rank), ctypes.byref(lo),
              ctypes.byref(hi), ctypes.byref(percentile))
         return Rank(rank.value, lo.value, hi.value, percentile.value)
 
@@ -726,18 +726,18 @@ class SearchResult(Handle):
         """A new float64 array, top models x features: model r's coefficient of feature j
         (data units), 0 where the model does not use it. Rows in the order of `models`."""
         h = self._h
-        n_top, p = lib.smi_result_n_top(h), self.n_features
+        n_top, p = lib.smi_search_result_n_top(h), self.n_features
         out = np.zeros((n_top, p))
         if out.size:
-            call(lib.smi_result_weight_diagram, h, out.size, _dptr(out))
+            call(lib.smi_search_result_weight_diagram, h, out.size, _dptr(out))
         return out
 
     # -- saving ---------------------------------------------------------------------
 
     def save(self, path):
-        """Write the result to `path` in the library's result format (smi_result_save),
+        """Write the result to `path` in the library's result format (smi_search_result_save),
         for load_result and merge_results. Feature names are not in it."""
-        call(lib.smi_result_save, self._h, os.fsencode(path))
+        call(lib.smi_search_result_save, self._h, os.fsencode(path))
 
     # -- JSON ----------------------------------------------------------------------
 
@@ -757,7 +757,7 @@ class SearchResult(Handle):
         criterion uses them, and the model posterior (dos['posterior'], log_evidence_total,
         posterior_inclusion, size_posterior, model_average) where the result has one."""
         r, names = self._request, self._request['names']
-        code = lib.smi_result_criterion(self._h)
+        code = lib.smi_search_result_criterion(self._h)
         dos = self.dos
         out = {
             'command': 'es',

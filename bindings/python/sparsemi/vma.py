@@ -47,29 +47,29 @@ class VmaResult:
 
     def __init__(self, handle, names, method, rows):
         h = handle
-        S, T, p = lib.smi_vma_n_sizes(h), lib.smi_vma_trials(h), lib.smi_vma_p(h)
+        S, T, p = lib.smi_vma_result_n_sizes(h), lib.smi_vma_result_trials(h), lib.smi_vma_result_p(h)
         sizes = (ctypes.c_size_t * max(S, 1))()
-        call(lib.smi_vma_sizes, h, S, sizes)
+        call(lib.smi_vma_result_sizes, h, S, sizes)
         self.sizes = np.array(sizes[:S], dtype=np.int64)
         self.trials = T
         self.recovery_rate = np.empty(S)
-        call(lib.smi_vma_recovery_rate, h, S, _dptr(self.recovery_rate))
+        call(lib.smi_vma_result_recovery_rate, h, S, _dptr(self.recovery_rate))
         self.selection_frequency = np.empty((S, p))
-        call(lib.smi_vma_selection_frequency, h, S * p, _dptr(self.selection_frequency))
+        call(lib.smi_vma_result_selection_frequency, h, S * p, _dptr(self.selection_frequency))
         self.chosen_size = np.empty((S, p + 1), dtype=np.uint64)
-        call(lib.smi_vma_chosen_size, h, S * (p + 1),
+        call(lib.smi_vma_result_chosen_size, h, S * (p + 1),
              self.chosen_size.ctypes.data_as(_UINT64_P))
         self.failures = np.empty(S, dtype=np.uint64)
-        call(lib.smi_vma_failures, h, S, self.failures.ctypes.data_as(_UINT64_P))
+        call(lib.smi_vma_result_failures, h, S, self.failures.ctypes.data_as(_UINT64_P))
         self.features = list(names)
         self.selection_by_name = {name: self.selection_frequency[:, j].copy()
                                   for j, name in enumerate(names)}
         k = ctypes.c_size_t()
-        call(lib.smi_vma_model, h, 0, None, None, ctypes.byref(k), None, None)
+        call(lib.smi_vma_result_model, h, 0, None, None, ctypes.byref(k), None, None)
         idx = (ctypes.c_size_t * max(k.value, 1))()
         coef = (ctypes.c_double * max(k.value, 1))()
         icpt, sd = ctypes.c_double(), ctypes.c_double()
-        call(lib.smi_vma_model, h, k.value, idx, coef, ctypes.byref(k), ctypes.byref(icpt),
+        call(lib.smi_vma_result_model, h, k.value, idx, coef, ctypes.byref(k), ctypes.byref(icpt),
              ctypes.byref(sd))
         chosen = tuple(int(j) for j in idx[:k.value])
         self.model = VmaModel(tuple(names[j] for j in chosen), chosen,
