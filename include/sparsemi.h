@@ -1,6 +1,22 @@
 /* libsparsemi: sparse modeling for materials science and physics.
  *
  * The one public header. Conventions (see doc/api.md):
+ *  - one naming scheme for every part <thing> (search, evidence, remc, lasso, lars, vma):
+ *      smi_<thing>                  the configuration handle of a run;
+ *      smi_<thing>_create(&cfg)     a configuration with the documented defaults;
+ *      smi_<thing>_copy(&cfg, src)  a deep copy;   smi_<thing>_free(cfg);
+ *      smi_<thing>_set_<field>(cfg, ...) and smi_<thing>_get_<field>(cfg, ...) in pairs;
+ *      smi_<thing>_run(inputs..., cfg, &res)   the computation, its result always last;
+ *      smi_<thing>_result           the result handle, with smi_<thing>_result_<field>
+ *                                   accessors and smi_<thing>_result_free(res);
+ *    constructors of other handles (smi_dataset_create, smi_dataset_read_csv,
+ *    smi_search_result_load, smi_search_result_merge) take the new handle first;
+ *  - a data set is read-only once created; per-run choices (folds, seeds, grids) live in
+ *    the run's configuration;
+ *  - a success with a caveat (an optimiser that did not converge, a path cut short at a
+ *    rank-deficient set) returns SMI_OK; the result then answers
+ *    smi_<thing>_result_status() with the code it would otherwise be (SMI_ENOCONV,
+ *    SMI_ESINGULAR) and smi_<thing>_result_caveat() with the message ("" when none);
  *  - every function that can fail returns an int status: SMI_OK (0) or a negative code;
  *    objects come back through an out-parameter that is NULL after a failure;
  *  - smi_last_error() then names the cause (file, line and column where they apply);
@@ -99,7 +115,7 @@ typedef struct smi_dataset smi_dataset;
  * Returns SMI_OK and a new data set in *out (free with smi_dataset_free), or SMI_EINVAL,
  * SMI_ETOOFEW (n < 2), SMI_EEMPTY (p == 0), SMI_ENONFINITE (naming row and column),
  * SMI_EDUPLICATE (repeated name), SMI_ETOOLARGE or SMI_ENOMEM; *out is then NULL.
- * The fold assignment starts as none (smi_dataset_n_folds() == 0). */
+ * A data set made from arrays has no fold column (smi_dataset_n_folds() == 0). */
 SMI_API int smi_dataset_create(smi_dataset **out, size_t n, size_t p, const double *X,
                                const double *y, const char *const *feature_names,
                                const char *target_name);
@@ -113,7 +129,8 @@ typedef struct smi_csv_options {
     const char *const *features; /* feature columns in this order; NULL: every other numeric */
     size_t n_features;           /* length of `features` */
     const char *label_column;    /* column of row labels; NULL: the first non-numeric column */
-    const char *fold_column;     /* column of integer fold ids (not a feature); NULL: none */
+    const char *fold_column;     /* column of integer fold ids (not a feature), kept as data
+                                    (smi_dataset_get_folds); NULL: none */
 } smi_csv_options;
 
 /* smi_csv_options_init: fill *opt with the defaults above. opt NULL is a no-op. */
@@ -139,6 +156,26 @@ SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
 
 /* smi_dataset_free: release ds. NULL is a no-op. */
 SMI_API void smi_dataset_free(smi_dataset *ds);
+
+/* The identity of a data set: what every result keeps of the data it was computed on, so
+ * that a result alone names its features and can be checked against a data set.
+ * smi_dataset_id: ds's identity (valid until ds is freed; NULL for NULL).
+ * smi_<thing>_result_data (each result): the identity of the data the run used.
+ * smi_data_id_n, _p: samples and features (0 for NULL). _feature_name: name of feature j
+ *   (NULL when j >= p). _target_name: the target's name.
+ * smi_data_id_fingerprint: FNV-1a 64 of the string "libsparsemi data 1", n, p, X row by
+ *   row, y, the feature names and the target name (integers as 8 little-endian bytes,
+ *   doubles by their IEEE bits, strings as their length then their bytes); the same on
+ *   every machine. 0 for NULL.
+ * smi_data_id_matches: 1 when id is ds's identity (same n, p and fingerprint), else 0. */
+typedef struct smi_data_id smi_data_id;
+SMI_API const smi_data_id *smi_dataset_id(const smi_dataset *ds);
+SMI_API size_t smi_data_id_n(const smi_data_id *id);
+SMI_API size_t smi_data_id_p(const smi_data_id *id);
+SMI_API const char *smi_data_id_feature_name(const smi_data_id *id, size_t j);
+SMI_API const char *smi_data_id_target_name(const smi_data_id *id);
+SMI_API uint64_t smi_data_id_fingerprint(const smi_data_id *id);
+SMI_API int smi_data_id_matches(const smi_data_id *id, const smi_dataset *ds);
 
 /* smi_dataset_n, smi_dataset_p: number of samples and of features (0 for NULL). */
 SMI_API size_t smi_dataset_n(const smi_dataset *ds);
@@ -199,22 +236,13 @@ SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds
  * Returns SMI_OK, SMI_ENOMEM, or SMI_ENOCONV when the SVD does not converge. */
 SMI_API int smi_dataset_condition_number(const smi_dataset *ds, double *cond);
 
-/* Folds for K-fold cross-validation.
- * smi_dataset_set_kfold: sample i goes to fold perm[i] mod k, where perm is a permutation
- * of 0..n-1 drawn from `seed` (shuffle != 0; see doc/api.md for the generator) or the
- * identity (shuffle == 0). Needs 2 <= k <= n.
- * smi_dataset_set_fold_ids: explicit fold ids, n_ids == n integers; the distinct values,
- * sorted ascending, become folds 0..K-1. Needs K >= 2 and every training set (all rows outside
- * one fold) with at least 2 rows.
- * smi_dataset_clear_folds: back to no folds.
- * Return SMI_OK or SMI_EINVAL with a message. */
-SMI_API int smi_dataset_set_kfold(smi_dataset *ds, size_t k, int shuffle, uint64_t seed);
-SMI_API int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids, size_t n_ids);
-SMI_API void smi_dataset_clear_folds(smi_dataset *ds);
-
-/* smi_dataset_n_folds: the number of folds K, 0 when none is set.
- * smi_dataset_get_folds: copy the fold of each sample (n values in 0..K-1).
- * Returns SMI_OK, or SMI_EINVAL when no folds are set or capacity < n. */
+/* The fold column read from a file (smi_csv_options.fold_column), kept as data: a run
+ * uses folds only from its own configuration, e.g. smi_search_set_fold_ids(cfg, ids, n)
+ * with the ids copied from here.
+ * smi_dataset_n_folds: the number of folds K in the column, 0 when there is none.
+ * smi_dataset_get_folds: copy the fold of each sample (n values in 0..K-1, the column's
+ *   distinct ids in increasing order).
+ * Returns SMI_OK, or SMI_EINVAL when there is no fold column or capacity < n. */
 SMI_API size_t smi_dataset_n_folds(const smi_dataset *ds);
 SMI_API int smi_dataset_get_folds(const smi_dataset *ds, int *out, size_t capacity);
 
@@ -232,7 +260,7 @@ typedef enum smi_criterion {
     SMI_CRIT_AIC = 1, /* n ln(RSS/n) + 2 (k + 1) */
     SMI_CRIT_BIC = 2, /* n ln(RSS/n) + (k + 1) ln n */
     SMI_CRIT_FE = 3,  /* Bayesian free energy with fixed alpha, beta (DESIGN.md 4.2) */
-    SMI_CRIT_CV = 4,  /* K-fold cross-validation mean squared error, the data set's folds */
+    SMI_CRIT_CV = 4,  /* K-fold cross-validation mean squared error, the configuration's folds */
     SMI_CRIT_LOO = 5, /* leave-one-out mean squared error (closed form from the leverages) */
     SMI_CRIT_FE_NG = 6, /* free energy under the normal-gamma prior (smi_search_set_normal_gamma) */
     SMI_CRIT_FE_OPT = 7, /* free energy at the maximum of the evidence over alpha and beta */
@@ -256,14 +284,33 @@ typedef enum smi_criterion {
 SMI_API const char *smi_criterion_name(int criterion);
 SMI_API int smi_criterion_from_name(const char *name, int *criterion);
 
+/* smi_criterion_label: what the criterion's values are, for a table or an axis: "RSS",
+ * "AIC", "BIC", "CV mean squared error", "LOO mean squared error", "free energy F",
+ * "free energy F (normal-gamma prior)", "free energy F (optimised alpha, beta)",
+ * "free energy F (alpha, beta integrated out)"; NULL for an unknown value.
+ * smi_criterion_flags: which settings of smi_search the criterion uses, an OR of the
+ * SMI_CRITERION_* bits below; 0 for an unknown value. */
+#define SMI_CRITERION_FREE_ENERGY 1 /* a free energy: it has a model posterior */
+#define SMI_CRITERION_FE_HYPER 2    /* smi_search_set_fe_hyper (fe) */
+#define SMI_CRITERION_NG_PRIOR 4    /* smi_search_set_normal_gamma's a0, b0 (fe-ng, fe-marg) */
+#define SMI_CRITERION_NG_LAMBDA 8   /* its lambda (fe-ng) */
+#define SMI_CRITERION_RATIO_GRID 16 /* smi_search_set_ratio_grid (fe-opt, fe-marg) */
+#define SMI_CRITERION_FOLDS 32      /* smi_search_set_folds (cv) */
+#define SMI_CRITERION_HELD_OUT 64   /* an out-of-sample mean squared error (cv, loo) */
+SMI_API const char *smi_criterion_label(int criterion);
+SMI_API int smi_criterion_flags(int criterion);
+
 typedef struct smi_search smi_search;
 typedef struct smi_search_result smi_search_result;
 
 /* smi_search_create: a search configuration with the defaults: criterion BIC, sizes 1 to p,
  * no forced features, top 100 models, 64 DOS bins, 1 thread, intercept on,
- * standardisation on (it matters for FE only), FE alpha = 1e-2 and beta = 1.
+ * standardisation on (it matters for FE only), FE alpha = 1e-2 and beta = 1, and for the
+ * CV criterion 10 folds shuffled with seed 0 (the same defaults as the CLI and bindings).
+ * smi_search_copy: a deep copy of src (the progress callback's user pointer is shared).
  * Free with smi_search_free (NULL is a no-op). */
 SMI_API int smi_search_create(smi_search **out);
+SMI_API int smi_search_copy(smi_search **out, const smi_search *src);
 SMI_API void smi_search_free(smi_search *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
@@ -304,6 +351,54 @@ SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a
 SMI_API int smi_search_set_shard(smi_search *cfg, size_t index, size_t count);
 SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double interval);
 
+/* Getters, one per setter, the setter's arguments as outputs: what it stored, or the
+ * defaults of smi_search_create. Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL)
+ * with a message. Defaults not named above: size range 1 to 0 (0: p), shard 0 of 1,
+ * checkpoint path NULL with interval 0 (none), progress fn and user NULL (none).
+ * get_keep, get_bin_edges (and the other array getters of this header, "capacity in, count
+ *   out"): *count (count may be NULL) always becomes the number of values (0: none set;
+ *   get_bin_edges: 0 while bins of equal width are used); SMI_EINVAL with a message giving
+ *   the size needed when capacity is smaller; values may be NULL when capacity is 0.
+ * get_bins: the count of set_bins (default 64), used only while no edges are set.
+ * get_checkpoint: *path is cfg's own copy, valid until cfg is changed or freed. */
+SMI_API int smi_search_get_criterion(const smi_search *cfg, int *criterion);
+SMI_API int smi_search_get_fe_hyper(const smi_search *cfg, double *alpha, double *beta);
+SMI_API int smi_search_get_size_range(const smi_search *cfg, size_t *min_size, size_t *max_size);
+SMI_API int smi_search_get_keep(const smi_search *cfg, size_t capacity, size_t *features,
+                                size_t *count);
+SMI_API int smi_search_get_top(const smi_search *cfg, size_t *m);
+SMI_API int smi_search_get_bins(const smi_search *cfg, size_t *bins);
+SMI_API int smi_search_get_bin_edges(const smi_search *cfg, size_t capacity, double *edges,
+                                     size_t *n_edges);
+SMI_API int smi_search_get_threads(const smi_search *cfg, size_t *threads);
+SMI_API int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, void **user);
+SMI_API int smi_search_get_intercept(const smi_search *cfg, int *on);
+SMI_API int smi_search_get_standardize(const smi_search *cfg, int *on);
+SMI_API int smi_search_get_normal_gamma(const smi_search *cfg, double *lambda, double *a0,
+                                        double *b0);
+SMI_API int smi_search_get_shard(const smi_search *cfg, size_t *index, size_t *count);
+SMI_API int smi_search_get_checkpoint(const smi_search *cfg, const char **path,
+                                      double *interval);
+
+/* The folds of the CV criterion (other criteria ignore them); a data set's size is
+ * checked when the run starts.
+ * set_folds: K-fold, k >= 2 (k <= n when run): sample i goes to fold perm[i] mod k, perm a
+ *   permutation of 0..n-1 drawn from `seed` (shuffle != 0; the generator: doc/api.md) or
+ *   the identity (shuffle == 0). Default: 10 folds, shuffled, seed 0.
+ * set_fold_ids: explicit ids, one integer per sample of the data set it runs on; the
+ *   distinct values, ascending, become folds 0..K-1. Needs K >= 2, and (when run) n_ids == n
+ *   and every training set (the rows outside one fold) of at least 2 rows. */
+SMI_API int smi_search_set_folds(smi_search *cfg, size_t k, int shuffle, uint64_t seed);
+SMI_API int smi_search_set_fold_ids(smi_search *cfg, const int *ids, size_t n_ids);
+/* get_folds: k, shuffle (0 or 1) and seed of set_folds (default 10, 1, 0); after
+ *   set_fold_ids, k is the number of distinct ids, and shuffle and seed (unused) are those
+ *   set before.
+ * get_fold_ids: the ids of set_fold_ids, capacity in, count out (as smi_search_get_keep);
+ *   *n_ids 0 while K-fold folds are used. Both return SMI_OK or SMI_EINVAL. */
+SMI_API int smi_search_get_folds(const smi_search *cfg, size_t *k, int *shuffle, uint64_t *seed);
+SMI_API int smi_search_get_fold_ids(const smi_search *cfg, size_t capacity, int *ids,
+                                    size_t *n_ids);
+
 /* The model posterior of the free-energy criteria (fe, fe-ng, fe-opt, fe-marg):
  * p(S | y) proportional to exp(-F(S)) p(S) over the subsets the search scores (singular ones
  * left out), accumulated exactly during the search (the sums round nothing until they are
@@ -322,6 +417,11 @@ typedef enum smi_model_prior {
 #define SMI_RATIO_GRID_MAX 256
 SMI_API int smi_search_set_model_prior(smi_search *cfg, int kind, double q);
 SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, size_t count);
+/* get_model_prior: the kind and q (0.5 unless SMI_MODEL_PRIOR_BERNOULLI); get_ratio_grid:
+ * lo, hi and count. Both return SMI_OK or SMI_EINVAL (NULL argument). */
+SMI_API int smi_search_get_model_prior(const smi_search *cfg, int *kind, double *q);
+SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double *hi,
+                                      size_t *count);
 
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
@@ -347,6 +447,16 @@ SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg
                              const size_t *subset, size_t k, double *value);
 
 SMI_API void smi_search_result_free(smi_search_result *res);
+
+/* smi_search_result_status: SMI_OK (a search has no success with a caveat); SMI_EINVAL for
+ * NULL. smi_search_result_caveat: "".
+ * smi_search_result_config: a copy of the configuration that made res, and
+ * smi_search_result_data: the identity of its data (both valid until res is freed); NULL
+ * for a result that was loaded or merged. */
+SMI_API int smi_search_result_status(const smi_search_result *res);
+SMI_API const char *smi_search_result_caveat(const smi_search_result *res);
+SMI_API const smi_search *smi_search_result_config(const smi_search_result *res);
+SMI_API const smi_data_id *smi_search_result_data(const smi_search_result *res);
 
 /* Counts: subsets scored, and subsets skipped as singular. */
 SMI_API uint64_t smi_search_result_n_models(const smi_search_result *res);
@@ -462,8 +572,11 @@ typedef struct smi_evidence_result smi_evidence_result;
  * sigma_noise from 1e-3 to 10 and sigma_coef from 1e-2 to 1e2 times sd(y), prior
  * SMI_PRIOR_INVERSE; normal-gamma lambda = 1, a0 = b0 = 1e-6 (near-flat); intercept and
  * standardisation on. sd(y) and var(y) are the target's (divisor n).
+ * smi_evidence_copy: a copy of src (independent of it). Both return SMI_OK, SMI_EINVAL or
+ * SMI_ENOMEM, *out NULL on failure.
  * Free with smi_evidence_free (NULL: no-op). */
 SMI_API int smi_evidence_create(smi_evidence **out);
+SMI_API int smi_evidence_copy(smi_evidence **out, const smi_evidence *src);
 SMI_API void smi_evidence_free(smi_evidence *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
@@ -499,18 +612,49 @@ SMI_API int smi_evidence_set_normal_gamma(smi_evidence *cfg, double lambda, doub
 SMI_API int smi_evidence_set_intercept(smi_evidence *cfg, int on);
 SMI_API int smi_evidence_set_standardize(smi_evidence *cfg, int on);
 
+/* Getters, one per setter, the setter's arguments as outputs: what it stored, or the
+ * defaults of smi_evidence_create. Each returns SMI_OK, or SMI_EINVAL (cfg or an output
+ * NULL) with a message.
+ * get_hyper: beta 0 means 1 / var(y) of the data it runs on (the default, until set_hyper).
+ * get_prior: the shape and scale last set with SMI_PRIOR_GAMMA (1 and 1 before), also
+ *   while another prior is chosen. */
+SMI_API int smi_evidence_get_mode(const smi_evidence *cfg, int *mode);
+SMI_API int smi_evidence_get_hyper(const smi_evidence *cfg, double *alpha, double *beta);
+SMI_API int smi_evidence_get_iterations(const smi_evidence *cfg, size_t *max_iter,
+                                        double *tolerance);
+SMI_API int smi_evidence_get_grids(const smi_evidence *cfg, double *noise_lo, double *noise_hi,
+                                   size_t *noise_n, double *coef_lo, double *coef_hi,
+                                   size_t *coef_n);
+SMI_API int smi_evidence_get_prior(const smi_evidence *cfg, int *prior, double *shape,
+                                   double *scale);
+SMI_API int smi_evidence_get_normal_gamma(const smi_evidence *cfg, double *lambda, double *a0,
+                                          double *b0);
+SMI_API int smi_evidence_get_intercept(const smi_evidence *cfg, int *on);
+SMI_API int smi_evidence_get_standardize(const smi_evidence *cfg, int *on);
+
 /* smi_evidence_run: the evidence of the model with the k features subset[0..k-1].
  * Needs k >= 1, distinct valid indices, n > k (n > k + 1 with an intercept).
  * Returns SMI_OK and a new result (free with smi_evidence_result_free), or SMI_EINVAL (bad subset,
  * n too small, NULL argument, a constant target where sd(y) sets a scale: the marginal
  * grids, or the default beta = 1 / var(y)), SMI_ESINGULAR (a constant feature with the
- * intercept on; A = alpha I + beta X'X singular to working precision), SMI_ENOCONV (SMI_HYPER_OPTIMIZE did not converge, or its optimum lies at
- * alpha or beta = infinity, as the message says: the result at the last iterate is still
- * returned in *out with smi_evidence_result_converged() == 0), SMI_ENOMEM; *out is NULL otherwise.
+ * intercept on; A = alpha I + beta X'X singular to working precision), SMI_ENOMEM; *out is
+ * NULL then. When SMI_HYPER_OPTIMIZE does not converge, or its optimum lies at alpha or
+ * beta = infinity, the run succeeds with a caveat: the result at the last iterate, with
+ * smi_evidence_result_status() == SMI_ENOCONV, the reason in smi_evidence_result_caveat()
+ * and smi_evidence_result_converged() == 0.
  * Thread safety: ds and cfg are only read. */
 SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k,
                              const smi_evidence *cfg, smi_evidence_result **out);
 SMI_API void smi_evidence_result_free(smi_evidence_result *ev);
+
+/* smi_evidence_result_status: SMI_OK, or SMI_ENOCONV (see smi_evidence_run); SMI_EINVAL
+ * for NULL. smi_evidence_result_caveat: the message of that status, "" when SMI_OK.
+ * smi_evidence_result_config: the configuration that made ev (valid until ev is freed).
+ * smi_evidence_result_data: the identity of the data it was computed on (smi_dataset_id). */
+SMI_API int smi_evidence_result_status(const smi_evidence_result *ev);
+SMI_API const char *smi_evidence_result_caveat(const smi_evidence_result *ev);
+SMI_API const smi_evidence *smi_evidence_result_config(const smi_evidence_result *ev);
+SMI_API const smi_data_id *smi_evidence_result_data(const smi_evidence_result *ev);
 
 /* Scalars of a fit: F = -ln p(y|S); its two parts, fit = (beta/2)|y - X m|^2 +
  * (alpha/2)|m|^2 - (n/2) ln beta + (n/2) ln 2pi and complexity = (1/2) ln|A| - (k/2) ln alpha
@@ -572,6 +716,7 @@ typedef struct smi_remc_result smi_remc_result;
  * set_threads: replicas run in parallel threads, 0 meaning every core; the result is the
  *   same bits for any thread count. */
 SMI_API int smi_remc_create(smi_remc **out);
+SMI_API int smi_remc_copy(smi_remc **out, const smi_remc *src);
 SMI_API void smi_remc_free(smi_remc *cfg);
 SMI_API int smi_remc_set_replicas(smi_remc *cfg, size_t replicas, double beta_max);
 SMI_API int smi_remc_set_ladder(smi_remc *cfg, const double *betas, size_t count);
@@ -580,6 +725,22 @@ SMI_API int smi_remc_set_seed(smi_remc *cfg, uint64_t seed);
 SMI_API int smi_remc_set_tuning(smi_remc *cfg, int on);
 SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
 
+/* smi_remc_copy: a deep copy of src (its own ladder); SMI_OK, SMI_EINVAL or SMI_ENOMEM,
+ * *out NULL on failure. Free with smi_remc_free (NULL: no-op).
+ * Getters, one per setter, the setter's arguments as outputs: what it stored, or the
+ * defaults above (16 replicas, beta_max 1, 20000 sweeps, burn-in 2000, seed 1, tuning off,
+ * 1 thread). Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL) with a message.
+ * get_replicas: after set_ladder, its count and last value.
+ * get_ladder: the inverse temperatures a run uses: those of set_ladder, else the geometric
+ *   ladder of set_replicas (0 first); capacity in, count out (as smi_search_get_keep). */
+SMI_API int smi_remc_get_replicas(const smi_remc *cfg, size_t *replicas, double *beta_max);
+SMI_API int smi_remc_get_ladder(const smi_remc *cfg, size_t capacity, double *betas,
+                                size_t *count);
+SMI_API int smi_remc_get_sweeps(const smi_remc *cfg, size_t *sweeps, size_t *burn_in);
+SMI_API int smi_remc_get_seed(const smi_remc *cfg, uint64_t *seed);
+SMI_API int smi_remc_get_tuning(const smi_remc *cfg, int *on);
+SMI_API int smi_remc_get_threads(const smi_remc *cfg, size_t *threads);
+
 /* smi_remc_run: sample the subsets that the search configuration `search` allows (its
  * criterion, hyperparameters, forced features, size range, intercept and standardisation,
  * top count M and DOS bins or edges, progress callback) with replica exchange:
@@ -587,7 +748,7 @@ SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
  *     than the forced features) the moves are swaps of one feature for another, otherwise
  *     single-feature flips (a flip leaving the range is rejected);
  *   - the energy is the criterion, any of the exhaustive search's (the grid criteria keep
- *     one model per ratio of the grid, cv one per training set of the data set's folds
+ *     one model per ratio of the grid, cv one per training set of the search configuration's folds
  *     with the held-out residuals, loo the residuals and leverages), each proposal's change
  *     computed from the current model by rank-one updates, never by a refit;
  *   - Metropolis acceptance per proposal, after each sweep an exchange attempt between
@@ -602,6 +763,16 @@ SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
 SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,
                          smi_remc_result **out);
 SMI_API void smi_remc_result_free(smi_remc_result *res);
+
+/* smi_remc_result_status: SMI_OK (replica exchange has no success with a caveat);
+ * SMI_EINVAL for NULL. smi_remc_result_caveat: "".
+ * smi_remc_result_config and smi_remc_result_search: copies of the two configurations that
+ * made res; smi_remc_result_data: the identity of its data (all valid until res is freed). */
+SMI_API int smi_remc_result_status(const smi_remc_result *res);
+SMI_API const char *smi_remc_result_caveat(const smi_remc_result *res);
+SMI_API const smi_remc *smi_remc_result_config(const smi_remc_result *res);
+SMI_API const smi_search *smi_remc_result_search(const smi_remc_result *res);
+SMI_API const smi_data_id *smi_remc_result_data(const smi_remc_result *res);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL when it is too small.
  * smi_remc_result_n_replicas: R. smi_remc_result_ladder: the R inverse temperatures (as tuned).
@@ -653,7 +824,28 @@ typedef enum smi_lars_method {
 } smi_lars_method;
 
 /* A LARS path: its knots, the coefficients and active set at each. */
+typedef struct smi_lars smi_lars;
 typedef struct smi_lars_result smi_lars_result;
+
+/* smi_lars_create: the defaults: method SMI_LARS_LAR, no sign constraint, no step limit.
+ * smi_lars_copy: a copy of src. Free with smi_lars_free (NULL is a no-op).
+ * Setters return SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged; getters
+ * SMI_OK or SMI_EINVAL (NULL argument).
+ * set_method: SMI_LARS_LAR (refused while positive is on) or SMI_LARS_LASSO.
+ * set_positive: on != 0 keeps every coefficient >= 0 (a feature enters only on a positive
+ *   correlation; SMI_LARS_LASSO only, so set the method first).
+ * set_max_steps: the number of steps after knot 0 (each adds or removes features); 0: no
+ *   limit (the path then ends at alpha = 0, the least-squares fit on the last active set,
+ *   or after 50 p + 100 steps). */
+SMI_API int smi_lars_create(smi_lars **out);
+SMI_API int smi_lars_copy(smi_lars **out, const smi_lars *src);
+SMI_API void smi_lars_free(smi_lars *cfg);
+SMI_API int smi_lars_set_method(smi_lars *cfg, int method);
+SMI_API int smi_lars_set_positive(smi_lars *cfg, int on);
+SMI_API int smi_lars_set_max_steps(smi_lars *cfg, size_t max_steps);
+SMI_API int smi_lars_get_method(const smi_lars *cfg, int *method);
+SMI_API int smi_lars_get_positive(const smi_lars *cfg, int *on);
+SMI_API int smi_lars_get_max_steps(const smi_lars *cfg, size_t *max_steps);
 
 /* smi_lars_run: the LARS path of ds's target on its features, with a free intercept.
  * Convention: the features are centred and divided by their standard deviation (divisor n,
@@ -663,32 +855,32 @@ typedef struct smi_lars_result smi_lars_result;
  * standardised data: knot 0 is alpha_max with every coefficient 0; for the LASSO the
  * coefficients at knot t minimise (1/2n)|y - b0 - Xw|^2 + alpha_t |S w|_1 (S the sds). The
  * coefficients are reported in the data's original units (w_j = coefficient on z_j / sd_j,
- * intercept = mean(y) - mean(X)'w).
- * method: SMI_LARS_LAR or SMI_LARS_LASSO. positive: nonzero keeps every coefficient >= 0
- *   (a feature enters only on a positive correlation; SMI_LARS_LASSO only).
- * max_steps: the number of steps after knot 0 (each adds or removes features); 0: no limit
- *   (the path then ends at alpha = 0, the least-squares fit on the last active set, or
- *   after 50 p + 100 steps).
+ * intercept = mean(y) - mean(X)'w). cfg NULL: the defaults of smi_lars_create.
  * Features tied (to a relative 1e-11) enter or leave at the same knot. A feature whose
  * standardised column lies within a relative 1e-7 of the span of the active columns
- * cannot enter: the path ends at the knot before, and smi_lars_result_status() says
- * SMI_ESINGULAR (two identical features tied for entry, say). When the active columns
- * span the centred data (p >= n - 1) the residual reaches 0 and the path ends at alpha 0.
- * Returns SMI_OK and a new path in *out (free with smi_lars_result_free), or SMI_EINVAL (NULL
- * argument, unknown method, positive with SMI_LARS_LAR), SMI_ECONSTANT (a constant
- * feature, named), SMI_ETOOLARGE or SMI_ENOMEM; *out is then NULL.
+ * cannot enter: the path ends at the knot before, a success with a caveat:
+ * smi_lars_result_status() says SMI_ESINGULAR (two identical features tied for entry, say).
+ * When the active columns span the centred data (p >= n - 1) the residual reaches 0 and the
+ * path ends at alpha 0.
+ * Returns SMI_OK and a new path in *out (free with smi_lars_result_free), or SMI_EINVAL
+ * (NULL argument), SMI_ECONSTANT (a constant feature, named), SMI_ETOOLARGE or
+ * SMI_ENOMEM; *out is then NULL.
  * Cost: O(n p^2) for the Gram matrix, then O(p k) per step, k the active size.
  * Thread safety: ds is only read. */
-SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps,
-                         smi_lars_result **out);
+SMI_API int smi_lars_run(const smi_dataset *ds, const smi_lars *cfg, smi_lars_result **out);
 
 /* smi_lars_result_free: release path. NULL is a no-op. */
 SMI_API void smi_lars_result_free(smi_lars_result *path);
 
 /* smi_lars_result_status: SMI_OK when the path ended normally (alpha 0, all features, or
  * max_steps), SMI_ESINGULAR when it stopped at a rank-deficient active set (the knots
- * before are exact); SMI_EINVAL for NULL. */
+ * before are exact); SMI_EINVAL for NULL. smi_lars_result_caveat: its message, "" when
+ * SMI_OK. smi_lars_result_config: the configuration that made the path, and
+ * smi_lars_result_data the identity of its data (both valid until the path is freed). */
 SMI_API int smi_lars_result_status(const smi_lars_result *path);
+SMI_API const char *smi_lars_result_caveat(const smi_lars_result *path);
+SMI_API const smi_lars *smi_lars_result_config(const smi_lars_result *path);
+SMI_API const smi_data_id *smi_lars_result_data(const smi_lars_result *path);
 
 /* Accessors; those with a capacity return SMI_OK, or SMI_EINVAL (NULL, knot out of range,
  * capacity too small: the message gives the size needed).
@@ -719,11 +911,13 @@ typedef struct smi_lasso_result smi_lasso_result;
 /* smi_lasso_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
  * lambda_max down to min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise;
  * no sign constraint; every penalty factor 1; tolerance 1e-7 with at most 100000 passes per
- * lambda; 1 thread. lambda_max = max_j |z_j'r| / (n max(a, 1e-3) f_j) over the penalised
+ * lambda; 1 thread; no cross-validation, and for it 10 folds shuffled with seed 0 (as
+ * smi_search_create). smi_lasso_copy: a deep copy of src. lambda_max = max_j |z_j'r| / (n max(a, 1e-3) f_j) over the penalised
  * features, r the residual of the unpenalised ones, as glmnet computes it: for a >= 1e-3
  * (and without positivity) the smallest lambda at which every penalised coefficient is 0.
  * Free with smi_lasso_free (NULL is a no-op). */
 SMI_API int smi_lasso_create(smi_lasso **out);
+SMI_API int smi_lasso_copy(smi_lasso **out, const smi_lasso *src);
 SMI_API void smi_lasso_free(smi_lasso *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
@@ -738,8 +932,10 @@ SMI_API void smi_lasso_free(smi_lasso *cfg);
  * set_tolerance: coordinate descent at a lambda stops when no coefficient update changes
  *   the objective by more than tol times the null deviance divided by n (glmnet's thresh);
  *   tol > 0, max_passes >= 1 (passes over the active features; SMI_ENOCONV beyond).
- * set_threads: threads for the folds of smi_lasso_cv; 0 means every core. Results do not
- *   depend on it. */
+ * set_threads: threads for the folds of the cross-validation; 0 means every core. Results
+ *   do not depend on it.
+ * set_cv: on != 0 makes smi_lasso_run cross-validate the path on the folds.
+ * set_folds, set_fold_ids: the folds, as smi_search_set_folds and smi_search_set_fold_ids. */
 SMI_API int smi_lasso_set_alpha(smi_lasso *cfg, double alpha);
 SMI_API int smi_lasso_set_path(smi_lasso *cfg, size_t n_lambda, double min_ratio);
 SMI_API int smi_lasso_set_lambdas(smi_lasso *cfg, const double *lambdas,
@@ -750,12 +946,36 @@ SMI_API int smi_lasso_set_penalty_factors(smi_lasso *cfg, const double *factors,
 SMI_API int smi_lasso_set_tolerance(smi_lasso *cfg, double tol,
                                            size_t max_passes);
 SMI_API int smi_lasso_set_threads(smi_lasso *cfg, size_t threads);
+SMI_API int smi_lasso_set_cv(smi_lasso *cfg, int on);
+SMI_API int smi_lasso_set_folds(smi_lasso *cfg, size_t k, int shuffle, uint64_t seed);
+SMI_API int smi_lasso_set_fold_ids(smi_lasso *cfg, const int *ids, size_t n_ids);
 
-/* smi_lasso_fit: the path of solutions at each lambda, warm-started from the one before;
+/* Getters, one per setter, the setter's arguments as outputs: what it stored, or the
+ * defaults of smi_lasso_create. Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL)
+ * with a message.
+ * get_path: min_ratio 0 means automatic (1e-4 when n > p, else 1e-2 on the data it runs on);
+ *   n_lambda is kept while set_lambdas' values are used instead.
+ * get_lambdas, get_penalty_factors: capacity in, count out (as smi_search_get_keep); count 0:
+ *   the log-spaced path, or every factor 1. The factors as given (not rescaled).
+ * get_folds, get_fold_ids: as smi_search_get_folds and smi_search_get_fold_ids. */
+SMI_API int smi_lasso_get_alpha(const smi_lasso *cfg, double *alpha);
+SMI_API int smi_lasso_get_path(const smi_lasso *cfg, size_t *n_lambda, double *min_ratio);
+SMI_API int smi_lasso_get_lambdas(const smi_lasso *cfg, size_t capacity, double *lambdas,
+                                  size_t *count);
+SMI_API int smi_lasso_get_positive(const smi_lasso *cfg, int *on);
+SMI_API int smi_lasso_get_penalty_factors(const smi_lasso *cfg, size_t capacity,
+                                          double *factors, size_t *count);
+SMI_API int smi_lasso_get_tolerance(const smi_lasso *cfg, double *tol, size_t *max_passes);
+SMI_API int smi_lasso_get_threads(const smi_lasso *cfg, size_t *threads);
+SMI_API int smi_lasso_get_cv(const smi_lasso *cfg, int *on);
+SMI_API int smi_lasso_get_folds(const smi_lasso *cfg, size_t *k, int *shuffle, uint64_t *seed);
+SMI_API int smi_lasso_get_fold_ids(const smi_lasso *cfg, size_t capacity, int *ids,
+                                   size_t *n_ids);
+
+/* smi_lasso_run: the path of solutions at each lambda, warm-started from the one before;
  * features are screened by the sequential strong rule and every screened-out feature is
  * checked against the optimality (KKT) conditions before a solution is accepted.
- * smi_lasso_cv: the same path, then K-fold cross-validation over it with the data set's
- * folds (smi_dataset_set_kfold or set_fold_ids; SMI_EINVAL when none are set): each
+ * With smi_lasso_set_cv on, K-fold cross-validation over the path on cfg's folds: each
  * training set is standardised on its own rows and solved at exactly the full data's
  * lambdas (a feature constant within a training set is held at 0 there), and the held-out
  * squared errors give the CV curve, summarised as cv.glmnet summarises its folds:
@@ -772,8 +992,7 @@ SMI_API int smi_lasso_set_threads(smi_lasso *cfg, size_t threads);
  * uncorrelated with every feature), SMI_ENONFINITE (a variance overflows), SMI_ENOCONV
  * (max_passes reached, naming the lambda), SMI_ETOOLARGE, SMI_ENOMEM; *out is then NULL.
  * Thread safety: ds and cfg are only read. */
-SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out);
-SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out);
+SMI_API int smi_lasso_run(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out);
 SMI_API void smi_lasso_result_free(smi_lasso_result *fit);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too
@@ -794,6 +1013,15 @@ SMI_API int smi_lasso_result_coefficients(const smi_lasso_result *fit, size_t ca
 SMI_API int smi_lasso_result_cv_curve(const smi_lasso_result *fit, size_t capacity, double *mean, double *se);
 SMI_API int smi_lasso_result_cv_choice(const smi_lasso_result *fit, size_t *index_min, size_t *index_1se);
 
+/* smi_lasso_result_status: SMI_OK (the LASSO has no success with a caveat: a path that does
+ * not converge fails); SMI_EINVAL for NULL. smi_lasso_result_caveat: "".
+ * smi_lasso_result_config: a copy of the configuration that made fit; smi_lasso_result_data:
+ * the identity of its data (both valid until fit is freed). */
+SMI_API int smi_lasso_result_status(const smi_lasso_result *fit);
+SMI_API const char *smi_lasso_result_caveat(const smi_lasso_result *fit);
+SMI_API const smi_lasso *smi_lasso_result_config(const smi_lasso_result *fit);
+SMI_API const smi_data_id *smi_lasso_result_data(const smi_lasso_result *fit);
+
 /* ------------------------------------------------------------------------------------
  * Sparse paths in context (DESIGN.md 4.6): the distinct supports (sets of nonzero
  * coefficients) along a LARS or coordinate-descent path, each refitted by least squares
@@ -812,7 +1040,7 @@ typedef struct smi_path_supports smi_path_supports;
  * lambda. cfg gives the criterion and its settings (as for smi_search_score_subset; its size range
  * and forced features are ignored). Needs: path or fit computed on ds.
  * Returns SMI_OK and a new list in *out (free with smi_path_supports_free), or SMI_EINVAL
- * (NULL, a path of another number of features than ds, a CV criterion without folds),
+ * (NULL, a path of another number of features than ds, a CV criterion whose folds do not fit ds),
  * SMI_ENOMEM; *out is then NULL. A support that cannot be scored does not fail the call. */
 SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_result *path,
                                         const smi_search *cfg, smi_path_supports **out);
@@ -878,6 +1106,7 @@ typedef enum smi_vma_method {
  * seed 0; 1 thread; method SMI_VMA_SEARCH with the defaults of smi_search_create (BIC, all
  * sizes). A model must be set before smi_vma_run. Free with smi_vma_free (NULL: no-op). */
 SMI_API int smi_vma_create(smi_vma **out);
+SMI_API int smi_vma_copy(smi_vma **out, const smi_vma *src);
 SMI_API void smi_vma_free(smi_vma *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
@@ -896,10 +1125,11 @@ SMI_API void smi_vma_free(smi_vma *cfg);
  *   smi_search_create): its criterion and criterion settings, size range, forced features,
  *   intercept and standardisation; its threads, top count, DOS bins, model prior, shards,
  *   checkpoint and progress are not used (each data set is searched on one thread for its
- *   best model only). With SMI_CRIT_CV, `folds` >= 2: each data set gets a shuffled
- *   min(folds, n')-fold split drawn from its own stream; otherwise folds is ignored.
+ *   best model only). With SMI_CRIT_CV, each data set gets a shuffled min(K, n')-fold
+ *   split drawn from its own stream, K the search's folds (K-fold; fold ids: SMI_EINVAL).
  * set_lasso: method SMI_VMA_LASSO_CV with a copy of lasso (NULL: its defaults; its threads
- *   are not used), `folds` >= 2: each data set gets a shuffled min(folds, n')-fold split;
+ *   and its set_cv are not used), each data set with a shuffled min(K, n')-fold split, K
+ *   the LASSO's folds (K-fold; fold ids: SMI_EINVAL);
  *   the chosen subset is the support (nonzero coefficients, possibly none) at lambda_1se
  *   when one_se != 0, else at lambda_min.
  * set_progress: called from the calling thread with the fraction of data sets done; a
@@ -911,10 +1141,41 @@ SMI_API int smi_vma_set_sizes(smi_vma *cfg, const size_t *sizes, size_t count);
 SMI_API int smi_vma_set_trials(smi_vma *cfg, size_t trials);
 SMI_API int smi_vma_set_seed(smi_vma *cfg, uint64_t seed);
 SMI_API int smi_vma_set_threads(smi_vma *cfg, size_t threads);
-SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds);
-SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds,
-                              int one_se);
+SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search);
+SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, int one_se);
 SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user);
+
+/* smi_vma_copy: a deep copy of src (its own model, sizes, search and LASSO configurations;
+ * the progress callback's user pointer is shared); SMI_OK, SMI_EINVAL or SMI_ENOMEM, *out
+ * NULL on failure. Free with smi_vma_free (NULL: no-op).
+ * Getters, one per setter, the setter's arguments as outputs: what it stored, or the
+ * defaults of smi_vma_create. Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL)
+ * with a message.
+ * get_model: *k the number of features (0: no model set yet); features, capacity in and
+ *   count out (as smi_search_get_keep); *has_coefficients 1 when set_model was given
+ *   coefficients, which are then copied into `coefficients` (k values; NULL: not wanted),
+ *   else 0 with *intercept 0 (both taken from the data); *noise_sd as set (< 0: estimated;
+ *   0 before any model).
+ * get_method: SMI_VMA_SEARCH or SMI_VMA_LASSO_CV, the last of set_search and set_lasso.
+ * get_search: the copy set_search keeps, NULL while the method is SMI_VMA_LASSO_CV. It
+ *   holds what a run uses (criterion and its settings, size range, forced features,
+ *   intercept, standardisation, folds' K); its other fields are fixed: 1 thread, top 1,
+ *   64 bins without edges, SMI_MODEL_PRIOR_NONE, shard 0 of 1, no checkpoint, no progress.
+ * get_lasso: the copy set_lasso keeps (its threads 1), NULL while the method is
+ *   SMI_VMA_SEARCH; *one_se as set (default 0).
+ * The pointers of get_search and get_lasso stay valid until cfg is changed or freed. */
+SMI_API int smi_vma_get_model(const smi_vma *cfg, size_t capacity, size_t *features,
+                              double *coefficients, size_t *k, int *has_coefficients,
+                              double *intercept, double *noise_sd);
+SMI_API int smi_vma_get_rows(const smi_vma *cfg, int *kind);
+SMI_API int smi_vma_get_sizes(const smi_vma *cfg, size_t capacity, size_t *sizes, size_t *count);
+SMI_API int smi_vma_get_trials(const smi_vma *cfg, size_t *trials);
+SMI_API int smi_vma_get_seed(const smi_vma *cfg, uint64_t *seed);
+SMI_API int smi_vma_get_threads(const smi_vma *cfg, size_t *threads);
+SMI_API int smi_vma_get_method(const smi_vma *cfg, int *method);
+SMI_API int smi_vma_get_search(const smi_vma *cfg, const smi_search **search);
+SMI_API int smi_vma_get_lasso(const smi_vma *cfg, const smi_lasso **lasso, int *one_se);
+SMI_API int smi_vma_get_progress(const smi_vma *cfg, smi_progress_fn *fn, void **user);
 
 /* smi_vma_run: T synthetic data sets at each size n', each with n' rows drawn by the row
  * generator and y = b0 + X_S w + sigma e, e standard normal; the selection method chooses a
@@ -938,6 +1199,15 @@ SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user);
  * Thread safety: ds and cfg are only read. */
 SMI_API int smi_vma_run(const smi_dataset *ds, const smi_vma *cfg, smi_vma_result **out);
 SMI_API void smi_vma_result_free(smi_vma_result *res);
+
+/* smi_vma_result_status: SMI_OK (a data set on which the method fails is counted, not a
+ * caveat); SMI_EINVAL for NULL. smi_vma_result_caveat: "".
+ * smi_vma_result_config: a copy of the configuration that made res; smi_vma_result_data:
+ * the identity of its data (both valid until res is freed). */
+SMI_API int smi_vma_result_status(const smi_vma_result *res);
+SMI_API const char *smi_vma_result_caveat(const smi_vma_result *res);
+SMI_API const smi_vma *smi_vma_result_config(const smi_vma_result *res);
+SMI_API const smi_data_id *smi_vma_result_data(const smi_vma_result *res);
 
 /* Accessors; those with a capacity return SMI_OK or SMI_EINVAL (NULL, capacity too small).
  * smi_vma_result_n_sizes, smi_vma_result_trials, smi_vma_result_p: S sizes, T trials per size, p features (0 for

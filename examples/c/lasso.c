@@ -34,11 +34,15 @@ static void *xmalloc(size_t size)
 }
 
 /* (1) LASSO with K-fold CV; prints the nonzero coefficients at lambda_1se. */
-static void lasso_cv(smi_dataset *ds)
+static void lasso_cv(const smi_dataset *ds)
 {
-    CHECK(smi_dataset_set_kfold(ds, 10, 1, 0)); /* 10 shuffled folds, seed 0 */
+    smi_lasso *cfg; /* the default path: 100 lambdas, a = 1 */
+    CHECK(smi_lasso_create(&cfg));
+    CHECK(smi_lasso_set_cv(cfg, 1));
+    CHECK(smi_lasso_set_folds(cfg, 10, 1, 0)); /* 10 shuffled folds, seed 0 (the default) */
     smi_lasso_result *fit;
-    CHECK(smi_lasso_cv(ds, NULL, &fit)); /* NULL: the default path (100 lambdas, a = 1) */
+    CHECK(smi_lasso_run(ds, cfg, &fit));
+    smi_lasso_free(cfg);
     size_t n_lambda = smi_lasso_result_n_lambdas(fit), p = smi_lasso_result_p(fit), i_min, i_1se;
     double *lambdas = xmalloc(n_lambda * sizeof *lambdas);
     double *coef = xmalloc(n_lambda * p * sizeof *coef); /* row i: the fit at lambdas[i] */
@@ -61,8 +65,12 @@ static void lasso_cv(smi_dataset *ds)
 static void lars_hybrid(const smi_dataset *ds, const smi_search *cfg, size_t *features,
                         size_t *size, double *bic)
 {
+    smi_lars *lars; /* the LASSO variant; no sign constraint, no step limit */
+    CHECK(smi_lars_create(&lars));
+    CHECK(smi_lars_set_method(lars, SMI_LARS_LASSO));
     smi_lars_result *path;
-    CHECK(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path)); /* no sign constraint, no limit */
+    CHECK(smi_lars_run(ds, lars, &path));
+    smi_lars_free(lars);
     smi_path_supports *supports;
     CHECK(smi_path_supports_from_lars(ds, path, cfg, &supports));
     size_t best;

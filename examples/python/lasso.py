@@ -23,7 +23,7 @@ else:
     path, target = os.path.join(here, '..', '..', 'tests', 'data', 'diabetes.csv'), 'progression'
 ds = sparsemi.Dataset.from_csv(path, target=target)
 
-cv = sparsemi.lasso_cv(ds, folds=10, fold_seed=0)
+cv = sparsemi.lasso_cv(ds, folds=10)   # shuffled with seed 0, as `sparsemi lasso --cv 10`
 chosen = [name for name, w in zip(cv.features, cv.coef_1se) if w != 0]
 print(f'LASSO-CV: lambda_min {cv.lambda_min:.4g}, lambda_1se {cv.lambda_1se:.4g}; '
       f'at lambda_1se {len(chosen)} features {chosen}')

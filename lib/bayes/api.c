@@ -156,6 +156,94 @@ SMI_API int smi_evidence_set_standardize(smi_evidence *cfg, int on)
     return SMI_OK;
 }
 
+SMI_API int smi_evidence_copy(smi_evidence **out, const smi_evidence *src)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_evidence_copy: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!src, SMI_EINVAL, "smi_evidence_copy: src is NULL");
+    smi_evidence *cfg = smi_alloc_array(1, sizeof *cfg, "evidence configuration");
+    if (!cfg)
+        return SMI_ENOMEM;
+    *cfg = *src; /* no arrays: a flat copy is deep */
+    *out = cfg;
+    return SMI_OK;
+}
+
+/* Getters: what the setters stored (smi_evidence_create's defaults before). */
+#define CHECK_OUT(cond) SMI_FAIL_IF(!(cfg) || !(cond), SMI_EINVAL, "%s: NULL argument", __func__)
+
+SMI_API int smi_evidence_get_mode(const smi_evidence *cfg, int *mode)
+{
+    CHECK_OUT(mode);
+    *mode = cfg->mode;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_hyper(const smi_evidence *cfg, double *alpha, double *beta)
+{
+    CHECK_OUT(alpha && beta);
+    *alpha = cfg->alpha;
+    *beta = cfg->beta;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_iterations(const smi_evidence *cfg, size_t *max_iter,
+                                        double *tolerance)
+{
+    CHECK_OUT(max_iter && tolerance);
+    *max_iter = cfg->max_iter;
+    *tolerance = cfg->tolerance;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_grids(const smi_evidence *cfg, double *noise_lo, double *noise_hi,
+                                   size_t *noise_n, double *coef_lo, double *coef_hi,
+                                   size_t *coef_n)
+{
+    CHECK_OUT(noise_lo && noise_hi && noise_n && coef_lo && coef_hi && coef_n);
+    *noise_lo = cfg->noise_lo;
+    *noise_hi = cfg->noise_hi;
+    *noise_n = cfg->noise_n;
+    *coef_lo = cfg->coef_lo;
+    *coef_hi = cfg->coef_hi;
+    *coef_n = cfg->coef_n;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_prior(const smi_evidence *cfg, int *prior, double *shape,
+                                   double *scale)
+{
+    CHECK_OUT(prior && shape && scale);
+    *prior = cfg->prior;
+    *shape = cfg->shape;
+    *scale = cfg->scale;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_normal_gamma(const smi_evidence *cfg, double *lambda, double *a0,
+                                          double *b0)
+{
+    CHECK_OUT(lambda && a0 && b0);
+    *lambda = cfg->ng_lambda;
+    *a0 = cfg->ng_a0;
+    *b0 = cfg->ng_b0;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_intercept(const smi_evidence *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->intercept;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_get_standardize(const smi_evidence *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->standardize;
+    return SMI_OK;
+}
+
 /* The subset: non-empty, indices in range and distinct, enough samples, no column that
  * centring turns into zeros. */
 static int check_subset(const smi_dataset *ds, const size_t *subset, size_t k, int intercept)
@@ -222,7 +310,13 @@ SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t
         return SMI_ENOMEM;
     }
     memset(ev, 0, sizeof *ev);
+    ev->cfg = *cfg;
     ev->mode = use.mode;
+    if (smi_data_id_of(&ev->data_id, ds) != SMI_OK) {
+        smi_bayes_model_release(&md);
+        free(ev);
+        return SMI_ENOMEM;
+    }
     ev->k = k;
     ev->mean = ev->data;
     ev->covariance = ev->data + k;
@@ -233,15 +327,38 @@ SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t
                            "the data's scale is beyond double precision", modes[use.mode].name,
                            ev->free_energy);
     if (rc < 0 && rc != SMI_ENOCONV) {
-        free(ev);
+        smi_evidence_result_free(ev);
         return rc;
     }
+    smi_caveat_from_last_error(&ev->caveat, rc);
     *out = ev;
-    return rc;
+    return SMI_OK;
+}
+
+SMI_API int smi_evidence_result_status(const smi_evidence_result *ev)
+{
+    return ev ? ev->caveat.status : SMI_EINVAL;
+}
+
+SMI_API const char *smi_evidence_result_caveat(const smi_evidence_result *ev)
+{
+    return ev ? ev->caveat.message : "";
+}
+
+SMI_API const smi_evidence *smi_evidence_result_config(const smi_evidence_result *ev)
+{
+    return ev ? &ev->cfg : NULL;
+}
+
+SMI_API const smi_data_id *smi_evidence_result_data(const smi_evidence_result *ev)
+{
+    return ev ? ev->data_id : NULL;
 }
 
 SMI_API void smi_evidence_result_free(smi_evidence_result *ev)
 {
+    if (ev)
+        smi_data_id_free(ev->data_id);
     free(ev);
 }
 

@@ -41,6 +41,9 @@ struct smi_evidence {
 /* The result handle: scalars, then k posterior means and k x k covariances in data[]
  * (original units of the features). */
 struct smi_evidence_result {
+    struct smi_evidence cfg; /* the configuration that made it */
+    smi_data_id *data_id;    /* the data it was computed on */
+    smi_caveat caveat;       /* SMI_ENOCONV when the optimiser did not converge */
     int mode;
     size_t k;
     double free_energy, fit, complexity;

@@ -45,3 +45,15 @@ char *smi_strdup(const char *s, const char *what)
         memcpy(copy, s, len);
     return copy;
 }
+
+int smi_copy_out(const char *fn, const char *what, const void *src, size_t n, size_t size,
+                 size_t capacity, void *values, size_t *count)
+{
+    if (count)
+        *count = n;
+    SMI_FAIL_IF(capacity < n || (n > 0 && !values), SMI_EINVAL,
+                "%s: the buffer holds %zu %s, %zu needed", fn, values ? capacity : 0, what, n);
+    if (n > 0)
+        memcpy(values, src, n * size);
+    return SMI_OK;
+}

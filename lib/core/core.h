@@ -29,6 +29,11 @@ int smi_error_set(int status, const char *fmt, ...) SMI_PRINTF(2, 3);
 void *smi_alloc_array(size_t count, size_t size, const char *what);
 void *smi_calloc_array(size_t count, size_t size, const char *what);
 char *smi_strdup(const char *s, const char *what);
+/* smi_copy_out: the array getters' rule: *count = n (count non-NULL), then SMI_EINVAL
+ * naming `fn`, `what` and the size needed when values cannot hold n elements of `size`
+ * bytes (capacity < n, or values NULL with n > 0), else the n elements copied. */
+int smi_copy_out(const char *fn, const char *what, const void *src, size_t n, size_t size,
+                 size_t capacity, void *values, size_t *count);
 
 /* xoshiro256** seeded by splitmix64 (doc/api.md, "Random numbers"): the one generator of
  * the library, so that the same seed gives the same result on every machine. */
@@ -44,6 +49,30 @@ uint64_t smi_rng_below(smi_rng *rng, uint64_t bound);
 double smi_rng_uniform(smi_rng *rng);
 /* Fisher-Yates: perm becomes a uniformly random permutation of 0..n-1. */
 void smi_rng_permutation(smi_rng *rng, size_t *perm, size_t n);
+
+/* FNV-1a (64 bits) over a canonical byte stream: integers as 8 little-endian bytes,
+ * doubles by their bits, strings as their length then their bytes; the same on every
+ * machine, so fingerprints agree across machines (hash.c). */
+typedef struct smi_fnv {
+    uint64_t h;
+} smi_fnv;
+smi_fnv smi_fnv_start(void);
+void smi_fnv_byte(smi_fnv *f, unsigned char b);
+void smi_fnv_u64(smi_fnv *f, uint64_t v);
+void smi_fnv_double(smi_fnv *f, double v);
+void smi_fnv_string(smi_fnv *f, const char *s);
+
+/* A success with a caveat (DESIGN.md 3, the header's "Results"): the run returns SMI_OK and
+ * its result keeps the status it would otherwise report (SMI_ENOCONV: not converged;
+ * SMI_ESINGULAR: a path cut short at a rank-deficient set) and the message. */
+#define SMI_CAVEAT_CAPACITY 512
+typedef struct smi_caveat {
+    int status;
+    char message[SMI_CAVEAT_CAPACITY];
+} smi_caveat;
+void smi_caveat_set(smi_caveat *c, int status, const char *fmt, ...) SMI_PRINTF(3, 4);
+/* The caveat of this thread's last error (status < 0), or none (SMI_OK). */
+void smi_caveat_from_last_error(smi_caveat *c, int status);
 
 /* smi_lgamma: ln |Gamma(x)| for x > 0, thread-safe (unlike lgamma, which sets signgam). */
 double smi_lgamma(double x);

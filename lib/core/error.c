@@ -50,3 +50,20 @@ int smi_error_set(int status, const char *fmt, ...)
     va_end(ap);
     return status;
 }
+
+void smi_caveat_set(smi_caveat *c, int status, const char *fmt, ...)
+{
+    c->status = status;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(c->message, sizeof c->message, fmt, ap);
+    va_end(ap);
+}
+
+void smi_caveat_from_last_error(smi_caveat *c, int status)
+{
+    if (status >= 0)
+        smi_caveat_set(c, SMI_OK, "%s", "");
+    else
+        smi_caveat_set(c, status, "%s", last_error);
+}

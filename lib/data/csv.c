@@ -276,7 +276,7 @@ static int build(reader *r, smi_dataset **out)
     }
     rc = smi_dataset_adopt(out, r->n, r->p, X, y, names, target, labels, label_col);
     if (rc == SMI_OK && folds) {
-        rc = smi_dataset_set_fold_ids(*out, folds, r->n);
+        rc = smi_dataset_adopt_fold_column(*out, folds);
         if (rc != SMI_OK) {
             smi_dataset_free(*out);
             *out = NULL;

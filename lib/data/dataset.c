@@ -25,6 +25,8 @@ SMI_API void smi_dataset_free(smi_dataset *ds)
     free(ds->target_name);
     smi_free_strings(ds->labels, ds->n);
     free(ds->label_column);
+    smi_data_id_free(ds->id);
+    free(ds->column_folds);
     free(ds->folds);
     free(ds->mean);
     free(ds->sd);
@@ -126,6 +128,8 @@ int smi_dataset_adopt(smi_dataset **out, size_t n, size_t p, double *X, double *
         rc = check_finite(X, y, n, p, feature_names, target_name);
     if (rc == SMI_OK)
         rc = compute_stats(ds);
+    if (rc == SMI_OK)
+        rc = smi_data_id_of(&ds->id, ds);
     if (rc != SMI_OK) {
         smi_dataset_free(ds);
         return rc;

@@ -203,21 +203,20 @@ SMI_API void smi_lasso_result_free(smi_lasso_result *fit)
     free(fit->intercept);
     free(fit->cv_mean);
     free(fit->cv_se);
+    if (fit->has_cfg)
+        smi_lasso_release(&fit->cfg);
+    smi_data_id_free(fit->data);
     free(fit);
 }
 
-int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
+int smi_lasso_solve_path(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
                   int strict, smi_lasso_result **out, const char *who)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "%s: out is NULL", who);
     *out = NULL;
     SMI_FAIL_IF(!ds, SMI_EINVAL, "%s: data set is NULL", who);
-    SMI_FAIL_IF(with_cv && ds->n_folds == 0, SMI_EINVAL, "%s: the data set has no folds "
-                "(smi_dataset_set_kfold or smi_dataset_set_fold_ids)", who);
-    struct smi_lasso defaults;
-    smi_lasso_config_defaults(&defaults);
-    if (!cfg)
-        cfg = &defaults;
+    SMI_FAIL_IF(with_cv && ds->n_folds == 0, SMI_EINVAL, "%s: the folds are not resolved",
+                who);
     double *pf = NULL;
     SMI_TRY(penalty_factors(cfg, ds->p, &pf));
     smi_cd_data d;
@@ -249,14 +248,51 @@ int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso *cfg, int with_c
     return SMI_OK;
 }
 
-SMI_API int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
+SMI_API int smi_lasso_run(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
 {
-    return smi_lasso_run(ds, cfg, 0, 1, out, "smi_lasso_fit");
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_lasso_run: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!ds, SMI_EINVAL, "smi_lasso_run: data set is NULL");
+    struct smi_lasso defaults;
+    smi_lasso_defaults(&defaults);
+    if (!cfg)
+        cfg = &defaults;
+    smi_dataset view;
+    SMI_TRY(smi_dataset_fold_view(ds, cfg->cv ? &cfg->folds : NULL, &view));
+    int rc = smi_lasso_solve_path(&view, cfg, cfg->cv, 1, out, "smi_lasso_run");
+    smi_dataset_fold_view_release(&view);
+    if (rc == SMI_OK)
+        rc = smi_data_id_of(&(*out)->data, ds);
+    if (rc == SMI_OK)
+        rc = smi_lasso_copy_into(&(*out)->cfg, cfg);
+    if (rc == SMI_OK)
+        (*out)->has_cfg = 1;
+    if (rc != SMI_OK) {
+        smi_lasso_result_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
-SMI_API int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
+SMI_API int smi_lasso_result_status(const smi_lasso_result *fit)
 {
-    return smi_lasso_run(ds, cfg, 1, 1, out, "smi_lasso_cv");
+    return fit ? SMI_OK : SMI_EINVAL;
+}
+
+SMI_API const char *smi_lasso_result_caveat(const smi_lasso_result *fit)
+{
+    (void)fit;
+    return "";
+}
+
+SMI_API const smi_lasso *smi_lasso_result_config(const smi_lasso_result *fit)
+{
+    return fit && fit->has_cfg ? &fit->cfg : NULL;
+}
+
+SMI_API const smi_data_id *smi_lasso_result_data(const smi_lasso_result *fit)
+{
+    return fit ? fit->data : NULL;
 }
 
 SMI_API size_t smi_lasso_result_n_lambdas(const smi_lasso_result *fit)
@@ -300,7 +336,7 @@ SMI_API int smi_lasso_result_cv_curve(const smi_lasso_result *fit, size_t capaci
 {
     SMI_TRY(need(fit, capacity, fit ? fit->n_lambda : 0, "smi_lasso_result_cv_curve"));
     SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_result_cv_curve: the fit has no "
-                "cross-validation (smi_lasso_cv makes one)");
+                "cross-validation (smi_lasso_set_cv asks for one)");
     if (mean)
         memcpy(mean, fit->cv_mean, fit->n_lambda * sizeof *mean);
     if (se)
@@ -312,7 +348,7 @@ SMI_API int smi_lasso_result_cv_choice(const smi_lasso_result *fit, size_t *inde
 {
     SMI_FAIL_IF(!fit, SMI_EINVAL, "smi_lasso_result_cv_choice: fit is NULL");
     SMI_FAIL_IF(!fit->has_cv, SMI_ENOTFOUND, "smi_lasso_result_cv_choice: the fit has no "
-                "cross-validation (smi_lasso_cv makes one)");
+                "cross-validation (smi_lasso_set_cv asks for one)");
     if (index_min)
         *index_min = fit->index_min;
     if (index_1se)

@@ -112,7 +112,7 @@ static int run_folds(cv_job *job, size_t threads)
         pthread_join(tid[t], NULL);
     free(tid);
     if (job->rc != SMI_OK)
-        return smi_error_set(job->rc, "smi_lasso_cv: %s", job->message);
+        return smi_error_set(job->rc, "LASSO cross-validation: %s", job->message);
     return SMI_OK;
 }
 
@@ -165,7 +165,7 @@ int smi_lasso_cv_run(const smi_dataset *ds, const struct smi_lasso *cfg,
     size_t *size = smi_alloc_array(K, sizeof *size, "fold sizes");
     int rc = job.fold_mse && fit->cv_mean && fit->cv_se && size ? SMI_OK : SMI_ENOMEM;
     if (rc == SMI_OK && pthread_mutex_init(&job.lock, NULL) != 0)
-        rc = smi_error_set(SMI_ENOMEM, "smi_lasso_cv: cannot create a lock");
+        rc = smi_error_set(SMI_ENOMEM, "LASSO cross-validation: cannot create a lock");
     else if (rc == SMI_OK) {
         rc = run_folds(&job, thread_count(cfg->threads, K));
         pthread_mutex_destroy(&job.lock);

@@ -18,6 +18,7 @@ SMI_API void smi_lars_result_free(smi_lars_result *path)
     free(path->intercept);
     free(path->active);
     free(path->n_active);
+    smi_data_id_free(path->data);
     free(path);
 }
 
@@ -61,16 +62,15 @@ static int to_original_units(const smi_dataset *ds, smi_lars_result *path)
     return SMI_OK;
 }
 
-SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps,
-                         smi_lars_result **out)
+SMI_API int smi_lars_run(const smi_dataset *ds, const smi_lars *cfg, smi_lars_result **out)
 {
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_lars_run: out is NULL");
     *out = NULL;
     SMI_FAIL_IF(!ds, SMI_EINVAL, "smi_lars_run: data set is NULL");
-    SMI_FAIL_IF(method != SMI_LARS_LAR && method != SMI_LARS_LASSO, SMI_EINVAL,
-                "smi_lars_run: unknown method %d (SMI_LARS_LAR or SMI_LARS_LASSO)", method);
-    SMI_FAIL_IF(positive && method == SMI_LARS_LAR, SMI_EINVAL,
-                "smi_lars_run: positivity needs SMI_LARS_LASSO");
+    struct smi_lars defaults;
+    smi_lars_defaults(&defaults);
+    if (!cfg)
+        cfg = &defaults;
     size_t p = ds->p;
     for (size_t j = 0; j < p; j++)
         SMI_FAIL_IF(!(ds->sd[j] > 0.0), SMI_ECONSTANT,
@@ -82,13 +82,21 @@ SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t
     int rc = path && G ? SMI_OK : SMI_ENOMEM;
     if (rc == SMI_OK) {
         path->p = p;
+        path->cfg = *cfg;
+        rc = smi_data_id_of(&path->data, ds);
+    }
+    if (rc == SMI_OK) {
         rc = standardise(ds, G, G + p * p);
     }
     if (rc == SMI_OK) {
-        smi_lars_rule rule = { .lasso = method == SMI_LARS_LASSO, .positive = positive != 0,
-                               .max_steps = max_steps };
+        smi_lars_rule rule = { .lasso = cfg->method == SMI_LARS_LASSO,
+                               .positive = cfg->positive, .max_steps = cfg->max_steps };
         rc = smi_lars_solve(G, G + p * p, p, ds->n, &rule, path);
     }
+    if (rc == SMI_OK && path->status == SMI_ESINGULAR)
+        smi_caveat_set(&path->caveat, SMI_ESINGULAR, "the path ends at knot %zu: the next "
+                       "feature to enter lies in the span of the active ones",
+                       path->n_knots - 1);
     if (rc == SMI_OK)
         rc = to_original_units(ds, path);
     free(G);
@@ -102,7 +110,22 @@ SMI_API int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t
 
 SMI_API int smi_lars_result_status(const smi_lars_result *path)
 {
-    return path ? path->status : SMI_EINVAL;
+    return path ? path->caveat.status : SMI_EINVAL;
+}
+
+SMI_API const char *smi_lars_result_caveat(const smi_lars_result *path)
+{
+    return path ? path->caveat.message : "";
+}
+
+SMI_API const smi_lars *smi_lars_result_config(const smi_lars_result *path)
+{
+    return path ? &path->cfg : NULL;
+}
+
+SMI_API const smi_data_id *smi_lars_result_data(const smi_lars_result *path)
+{
+    return path ? path->data : NULL;
 }
 
 SMI_API size_t smi_lars_result_n_knots(const smi_lars_result *path)

@@ -14,10 +14,21 @@
 #include <stddef.h>
 
 #include "core/core.h"
+#include "data/data.h"
+
+/* The configuration: method SMI_LARS_LAR or SMI_LARS_LASSO; positive only with the LASSO. */
+struct smi_lars {
+    int method, positive;
+    size_t max_steps;
+};
+void smi_lars_defaults(struct smi_lars *cfg);
 
 struct smi_lars_result {
     size_t p, n_knots, capacity; /* capacity: knots the arrays below can hold */
     int status;                  /* SMI_OK, or SMI_ESINGULAR: stopped at a dependent column */
+    smi_caveat caveat;           /* the status with its message (lars_api.c) */
+    struct smi_lars cfg;         /* the configuration that made it */
+    smi_data_id *data;           /* the data it was computed on */
     double *alpha;               /* n_knots */
     double *coef;                /* n_knots x p, standardised units */
     double *coef_orig;           /* n_knots x p, original units (filled by the API layer) */
@@ -53,11 +64,16 @@ struct smi_lasso {
     size_t n_user;
     double *penalty;  /* n_penalty values, or NULL */
     size_t n_penalty;
+    int cv;           /* smi_lasso_run cross-validates on `folds` */
+    smi_folds folds;
 };
 
 /* A finished fit: n_lambda solutions, coefficients in original units (row-major L x p);
  * the CV arrays only when has_cv. */
 struct smi_lasso_result {
+    struct smi_lasso cfg;   /* a deep copy of the configuration (smi_lasso_run) */
+    int has_cfg;
+    smi_data_id *data;      /* the data it was computed on (smi_lasso_run), or NULL */
     size_t p, n_lambda;
     double *lambda, *coef, *intercept;
     int has_cv;
@@ -65,11 +81,11 @@ struct smi_lasso_result {
     size_t index_min, index_1se;
 };
 
-/* smi_lasso_copy: a deep copy of src into *dst (arrays duplicated); free the copy's
- * arrays with smi_lasso_config_release. Returns SMI_OK or SMI_ENOMEM. */
-int smi_lasso_copy(struct smi_lasso *dst, const struct smi_lasso *src);
-void smi_lasso_config_release(struct smi_lasso *cfg);
-void smi_lasso_config_defaults(struct smi_lasso *cfg);
+/* smi_lasso_copy_into: a deep copy of src into *dst (arrays duplicated); free the copy's
+ * arrays with smi_lasso_release. Returns SMI_OK or SMI_ENOMEM. */
+int smi_lasso_copy_into(struct smi_lasso *dst, const struct smi_lasso *src);
+void smi_lasso_release(struct smi_lasso *cfg);
+void smi_lasso_defaults(struct smi_lasso *cfg);
 
 /* One elastic-net problem on standardised data: Z (n x p column-major) has centred columns
  * with z'z = n, or all-zero columns (constant features, held at 0); y is centred. pf holds
@@ -113,10 +129,10 @@ void smi_cd_data_free(smi_cd_data *d);
 int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso *cfg, const double *pf,
                     const double *lambdas, size_t L, double *coef, double *intercept);
 
-/* smi_lasso_run: smi_lasso_fit (with_cv 0) or smi_lasso_cv (1); strict 0 holds a constant
+/* smi_lasso_solve_path: the path on ds (with_cv 1: and its CV on ds's resolved folds); strict 0 holds a constant
  * feature at 0 instead of failing (VMA's synthetic data sets), `who` names the caller in
  * messages. */
-int smi_lasso_run(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
+int smi_lasso_solve_path(const smi_dataset *ds, const struct smi_lasso *cfg, int with_cv,
                   int strict, struct smi_lasso_result **out, const char *who);
 
 /* smi_lasso_cv_run: the K-fold CV of fit (lambdas and p set) on ds's folds, filling the CV

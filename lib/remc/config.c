@@ -99,6 +99,80 @@ SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads)
     return SMI_OK;
 }
 
+SMI_API int smi_remc_copy(smi_remc **out, const smi_remc *src)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_remc_copy: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!src, SMI_EINVAL, "smi_remc_copy: src is NULL");
+    smi_remc *cfg = smi_alloc_array(1, sizeof *cfg, "replica exchange configuration");
+    if (!cfg)
+        return SMI_ENOMEM;
+    *cfg = *src;
+    cfg->ladder = NULL; /* until copied: never src's */
+    if (src->ladder) {
+        cfg->ladder = smi_alloc_array(src->replicas, sizeof *cfg->ladder, "ladder");
+        if (!cfg->ladder) {
+            free(cfg);
+            return SMI_ENOMEM;
+        }
+        memcpy(cfg->ladder, src->ladder, src->replicas * sizeof *cfg->ladder);
+    }
+    *out = cfg;
+    return SMI_OK;
+}
+
+/* Getters: what the setters stored (smi_remc_create's defaults before). */
+#define CHECK_OUT(cond) SMI_FAIL_IF(!(cfg) || !(cond), SMI_EINVAL, "%s: NULL argument", __func__)
+
+SMI_API int smi_remc_get_replicas(const smi_remc *cfg, size_t *replicas, double *beta_max)
+{
+    CHECK_OUT(replicas && beta_max);
+    *replicas = cfg->replicas;
+    *beta_max = cfg->beta_max;
+    return SMI_OK;
+}
+
+SMI_API int smi_remc_get_ladder(const smi_remc *cfg, size_t capacity, double *betas,
+                                size_t *count)
+{
+    if (count)
+        *count = 0;
+    CHECK_CFG(cfg);
+    double ladder[SMI_REMC_MAX_REPLICAS];
+    SMI_TRY(smi_remc_ladder_of(cfg, ladder));
+    return smi_copy_out(__func__, "inverse temperatures", ladder, cfg->replicas,
+                        sizeof *ladder, capacity, betas, count);
+}
+
+SMI_API int smi_remc_get_sweeps(const smi_remc *cfg, size_t *sweeps, size_t *burn_in)
+{
+    CHECK_OUT(sweeps && burn_in);
+    *sweeps = cfg->sweeps;
+    *burn_in = cfg->burn_in;
+    return SMI_OK;
+}
+
+SMI_API int smi_remc_get_seed(const smi_remc *cfg, uint64_t *seed)
+{
+    CHECK_OUT(seed);
+    *seed = cfg->seed;
+    return SMI_OK;
+}
+
+SMI_API int smi_remc_get_tuning(const smi_remc *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->tune;
+    return SMI_OK;
+}
+
+SMI_API int smi_remc_get_threads(const smi_remc *cfg, size_t *threads)
+{
+    CHECK_OUT(threads);
+    *threads = cfg->threads;
+    return SMI_OK;
+}
+
 /* The ladder a run uses: the given one, or 0 and then replicas - 1 values growing
  * geometrically from beta_ratio * beta_max to beta_max. */
 int smi_remc_ladder_of(const smi_remc *cfg, double *betas)

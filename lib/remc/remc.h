@@ -62,6 +62,9 @@ struct smi_remc_result {
     double *inclusion;
     size_t n_sweeps;
     double *trace;
+    smi_remc *cfg;      /* copies of the configurations that made it */
+    smi_search *search;
+    smi_data_id *data;  /* the identity of its data */
 };
 
 /* One temperature's fine histogram (run.c): bins of `width` from `origin`, index lo + i

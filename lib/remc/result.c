@@ -10,6 +10,9 @@ SMI_API void smi_remc_result_free(smi_remc_result *res)
 {
     if (!res)
         return;
+    smi_remc_free(res->cfg);
+    smi_search_free(res->search);
+    smi_data_id_free(res->data);
     free(res->betas);
     free(res->acceptance);
     free(res->exchange);
@@ -109,4 +112,30 @@ SMI_API int smi_remc_result_trace(const smi_remc_result *res, size_t replica, si
     SMI_FAIL_IF(!res || replica >= res->R, SMI_EINVAL, "smi_remc_result_trace: no replica %zu", replica);
     CHECK(res, capacity, res->n_sweeps);
     return copy_out(energies, res->trace + replica * res->n_sweeps, res->n_sweeps, __func__);
+}
+
+SMI_API int smi_remc_result_status(const smi_remc_result *res)
+{
+    return res ? SMI_OK : SMI_EINVAL;
+}
+
+SMI_API const char *smi_remc_result_caveat(const smi_remc_result *res)
+{
+    (void)res;
+    return "";
+}
+
+SMI_API const smi_remc *smi_remc_result_config(const smi_remc_result *res)
+{
+    return res ? res->cfg : NULL;
+}
+
+SMI_API const smi_search *smi_remc_result_search(const smi_remc_result *res)
+{
+    return res ? res->search : NULL;
+}
+
+SMI_API const smi_data_id *smi_remc_result_data(const smi_remc_result *res)
+{
+    return res ? res->data : NULL;
 }

@@ -574,12 +574,9 @@ static int finish(run_ctx *x, const smi_dataset *ds, smi_remc_result *res)
     return collect_top(x, ds, res);
 }
 
-SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,
-                         smi_remc_result **out)
+static int remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,
+                    smi_remc_result **out)
 {
-    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_remc_run: out is NULL");
-    *out = NULL;
-    SMI_FAIL_IF(!ds || !search || !cfg, SMI_EINVAL, "smi_remc_run: NULL argument");
     smi_problem pb;
     SMI_TRY(smi_problem_prepare_sampling(&pb, ds, search));
     run_ctx x = { .pb = &pb, .cfg = cfg, .R = cfg->replicas, .q = pb.q,
@@ -631,4 +628,27 @@ SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const 
     }
     *out = res;
     return SMI_OK;
+}
+
+SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg,
+                         smi_remc_result **out)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_remc_run: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!ds || !search || !cfg, SMI_EINVAL, "smi_remc_run: NULL argument");
+    smi_dataset view;
+    SMI_TRY(smi_search_view(ds, search, &view));
+    int rc = remc_run(&view, search, cfg, out);
+    smi_dataset_fold_view_release(&view);
+    if (rc == SMI_OK)
+        rc = smi_remc_copy(&(*out)->cfg, cfg);
+    if (rc == SMI_OK)
+        rc = smi_search_copy(&(*out)->search, search);
+    if (rc == SMI_OK)
+        rc = smi_data_id_of(&(*out)->data, ds);
+    if (rc != SMI_OK) {
+        smi_remc_result_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }

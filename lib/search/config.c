@@ -23,6 +23,36 @@ SMI_API const char *smi_criterion_name(int criterion)
     return criterion >= 0 && (size_t)criterion < N_CRITERIA ? criterion_names[criterion] : NULL;
 }
 
+static const struct {
+    const char *label;
+    int flags;
+} criterion_info[] = {
+    [SMI_CRIT_RSS] = { "RSS", 0 },
+    [SMI_CRIT_AIC] = { "AIC", 0 },
+    [SMI_CRIT_BIC] = { "BIC", 0 },
+    [SMI_CRIT_FE] = { "free energy F", SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_FE_HYPER },
+    [SMI_CRIT_CV] = { "CV mean squared error", SMI_CRITERION_FOLDS | SMI_CRITERION_HELD_OUT },
+    [SMI_CRIT_LOO] = { "LOO mean squared error", SMI_CRITERION_HELD_OUT },
+    [SMI_CRIT_FE_NG] = { "free energy F (normal-gamma prior)",
+                         SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_NG_PRIOR
+                             | SMI_CRITERION_NG_LAMBDA },
+    [SMI_CRIT_FE_OPT] = { "free energy F (optimised alpha, beta)",
+                          SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_RATIO_GRID },
+    [SMI_CRIT_FE_MARG] = { "free energy F (alpha, beta integrated out)",
+                           SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_RATIO_GRID
+                               | SMI_CRITERION_NG_PRIOR },
+};
+
+SMI_API const char *smi_criterion_label(int criterion)
+{
+    return smi_criterion_name(criterion) ? criterion_info[criterion].label : NULL;
+}
+
+SMI_API int smi_criterion_flags(int criterion)
+{
+    return smi_criterion_name(criterion) ? criterion_info[criterion].flags : 0;
+}
+
 SMI_API int smi_criterion_from_name(const char *name, int *criterion)
 {
     SMI_FAIL_IF(!name || !criterion, SMI_EINVAL, "smi_criterion_from_name: NULL argument");
@@ -48,17 +78,73 @@ SMI_API int smi_search_create(smi_search **out)
                          .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
                          .top = 100, .bins = 64, .threads = 1, .intercept = 1,
                          .standardize = 1, .shard_count = 1 };
+    smi_folds_defaults(&cfg->folds);
     return SMI_OK;
+}
+
+void smi_search_release(struct smi_search *cfg)
+{
+    free(cfg->keep);
+    free(cfg->edges);
+    free(cfg->checkpoint);
+    smi_folds_release(&cfg->folds);
+    cfg->keep = NULL;
+    cfg->edges = NULL;
+    cfg->checkpoint = NULL;
 }
 
 SMI_API void smi_search_free(smi_search *cfg)
 {
     if (!cfg)
         return;
-    free(cfg->keep);
-    free(cfg->edges);
-    free(cfg->checkpoint);
+    smi_search_release(cfg);
     free(cfg);
+}
+
+static void *duplicate(const void *src, size_t count, size_t size, int *failed)
+{
+    if (!src || count == 0)
+        return NULL;
+    void *copy = smi_alloc_array(count, size, "configuration array");
+    if (copy)
+        memcpy(copy, src, count * size);
+    else
+        *failed = 1;
+    return copy;
+}
+
+int smi_search_copy_into(struct smi_search *dst, const struct smi_search *src)
+{
+    int failed = 0;
+    *dst = *src;
+    dst->folds.ids = NULL; /* until copied: never free src's */
+    dst->keep = duplicate(src->keep, src->n_keep, sizeof *src->keep, &failed);
+    dst->edges = duplicate(src->edges, src->n_edges, sizeof *src->edges, &failed);
+    dst->checkpoint = src->checkpoint ? smi_strdup(src->checkpoint, "checkpoint path") : NULL;
+    failed |= src->checkpoint && !dst->checkpoint;
+    failed |= smi_folds_copy(&dst->folds, &src->folds) != SMI_OK;
+    if (failed) {
+        smi_search_release(dst);
+        return SMI_ENOMEM;
+    }
+    return SMI_OK;
+}
+
+SMI_API int smi_search_copy(smi_search **out, const smi_search *src)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_copy: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!src, SMI_EINVAL, "smi_search_copy: src is NULL");
+    smi_search *cfg = smi_calloc_array(1, sizeof *cfg, "search configuration");
+    if (!cfg)
+        return SMI_ENOMEM;
+    int rc = smi_search_copy_into(cfg, src);
+    if (rc != SMI_OK) {
+        free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return SMI_OK;
 }
 
 #define CHECK_CFG(cfg) SMI_FAIL_IF(!(cfg), SMI_EINVAL, "%s: cfg is NULL", __func__)
@@ -246,5 +332,170 @@ SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double 
     free(cfg->checkpoint);
     cfg->checkpoint = copy;
     cfg->checkpoint_interval = path ? interval : 0.0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_folds(smi_search *cfg, size_t k, int shuffle, uint64_t seed)
+{
+    CHECK_CFG(cfg);
+    return smi_folds_set_kfold(&cfg->folds, k, shuffle, seed);
+}
+
+SMI_API int smi_search_set_fold_ids(smi_search *cfg, const int *ids, size_t n_ids)
+{
+    CHECK_CFG(cfg);
+    return smi_folds_set_ids(&cfg->folds, ids, n_ids);
+}
+
+/* Getters: what the setters stored (smi_search_create's defaults before). */
+#define CHECK_OUT(cond) SMI_FAIL_IF(!(cfg) || !(cond), SMI_EINVAL, "%s: NULL argument", __func__)
+
+SMI_API int smi_search_get_criterion(const smi_search *cfg, int *criterion)
+{
+    CHECK_OUT(criterion);
+    *criterion = cfg->criterion;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_fe_hyper(const smi_search *cfg, double *alpha, double *beta)
+{
+    CHECK_OUT(alpha && beta);
+    *alpha = cfg->alpha;
+    *beta = cfg->beta;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_size_range(const smi_search *cfg, size_t *min_size, size_t *max_size)
+{
+    CHECK_OUT(min_size && max_size);
+    *min_size = cfg->min_size;
+    *max_size = cfg->max_size;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_keep(const smi_search *cfg, size_t capacity, size_t *features,
+                                size_t *count)
+{
+    if (count)
+        *count = 0;
+    CHECK_CFG(cfg);
+    return smi_copy_out(__func__, "features", cfg->keep, cfg->n_keep, sizeof *cfg->keep,
+                        capacity, features, count);
+}
+
+SMI_API int smi_search_get_top(const smi_search *cfg, size_t *m)
+{
+    CHECK_OUT(m);
+    *m = cfg->top;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_bins(const smi_search *cfg, size_t *bins)
+{
+    CHECK_OUT(bins);
+    *bins = cfg->bins;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_bin_edges(const smi_search *cfg, size_t capacity, double *edges,
+                                     size_t *n_edges)
+{
+    if (n_edges)
+        *n_edges = 0;
+    CHECK_CFG(cfg);
+    return smi_copy_out(__func__, "bin edges", cfg->edges, cfg->n_edges, sizeof *cfg->edges,
+                        capacity, edges, n_edges);
+}
+
+SMI_API int smi_search_get_threads(const smi_search *cfg, size_t *threads)
+{
+    CHECK_OUT(threads);
+    *threads = cfg->threads;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, void **user)
+{
+    CHECK_OUT(fn && user);
+    *fn = cfg->progress;
+    *user = cfg->progress_user;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_intercept(const smi_search *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->intercept;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_standardize(const smi_search *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->standardize;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_normal_gamma(const smi_search *cfg, double *lambda, double *a0,
+                                        double *b0)
+{
+    CHECK_OUT(lambda && a0 && b0);
+    *lambda = cfg->ng_lambda;
+    *a0 = cfg->ng_a0;
+    *b0 = cfg->ng_b0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_shard(const smi_search *cfg, size_t *index, size_t *count)
+{
+    CHECK_OUT(index && count);
+    *index = cfg->shard_index;
+    *count = cfg->shard_count;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_checkpoint(const smi_search *cfg, const char **path,
+                                      double *interval)
+{
+    CHECK_OUT(path && interval);
+    *path = cfg->checkpoint;
+    *interval = cfg->checkpoint_interval;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_folds(const smi_search *cfg, size_t *k, int *shuffle, uint64_t *seed)
+{
+    CHECK_OUT(k && shuffle && seed);
+    *k = cfg->folds.k;
+    *shuffle = cfg->folds.shuffle;
+    *seed = cfg->folds.seed;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_fold_ids(const smi_search *cfg, size_t capacity, int *ids,
+                                    size_t *n_ids)
+{
+    if (n_ids)
+        *n_ids = 0;
+    CHECK_CFG(cfg);
+    return smi_copy_out(__func__, "fold ids", cfg->folds.ids, cfg->folds.n_ids,
+                        sizeof *cfg->folds.ids, capacity, ids, n_ids);
+}
+
+SMI_API int smi_search_get_model_prior(const smi_search *cfg, int *kind, double *q)
+{
+    CHECK_OUT(kind && q);
+    *kind = cfg->model_prior;
+    *q = cfg->prior_q;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double *hi,
+                                      size_t *count)
+{
+    CHECK_OUT(lo && hi && count);
+    *lo = cfg->ratio_lo;
+    *hi = cfg->ratio_hi;
+    *count = cfg->ratio_n;
     return SMI_OK;
 }

@@ -151,8 +151,8 @@ int smi_problem_prepare_held_out(smi_problem *pb, const smi_dataset *ds)
 {
     int cv = pb->cfg->criterion == SMI_CRIT_CV;
     SMI_FAIL_IF(cv && ds->n_folds < 2, SMI_EINVAL,
-                "the CV criterion needs folds: set them on the data set "
-                "(smi_dataset_set_kfold or smi_dataset_set_fold_ids)");
+                "the CV criterion needs folds: "
+                "set them in the configuration (smi_search_set_folds)");
     pb->held_out = 1;
     pb->n_mats = cv ? ds->n_folds : 1;
     size_t m = pb->n_keep + pb->q, d = m + 1;

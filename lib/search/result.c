@@ -405,3 +405,24 @@ SMI_API int smi_search_result_model_average(const smi_search_result *res, size_t
         *mass = res->avg_mass;
     return SMI_OK;
 }
+
+SMI_API int smi_search_result_status(const smi_search_result *res)
+{
+    return res ? SMI_OK : SMI_EINVAL;
+}
+
+SMI_API const char *smi_search_result_caveat(const smi_search_result *res)
+{
+    (void)res;
+    return "";
+}
+
+SMI_API const smi_search *smi_search_result_config(const smi_search_result *res)
+{
+    return res ? res->state.cfg : NULL;
+}
+
+SMI_API const smi_data_id *smi_search_result_data(const smi_search_result *res)
+{
+    return res ? res->state.data : NULL;
+}

@@ -345,10 +345,27 @@ SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_sea
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_run: out is NULL");
     *out = NULL;
     SMI_FAIL_IF(!ds || !cfg, SMI_EINVAL, "smi_search_run: ds or cfg is NULL");
+    smi_dataset view;
+    SMI_TRY(smi_search_view(ds, cfg, &view));
     smi_problem pb;
-    SMI_TRY(smi_problem_prepare(&pb, ds, cfg));
-    int rc = search(ds, &pb, out);
-    smi_problem_free(&pb);
+    int rc = smi_problem_prepare(&pb, &view, cfg);
+    if (rc == SMI_OK) {
+        rc = search(&view, &pb, out);
+        smi_problem_free(&pb);
+    }
+    smi_dataset_fold_view_release(&view);
+    if (rc == SMI_OK)
+        rc = smi_data_id_of(&(*out)->state.data, ds);
+    if (rc == SMI_OK)
+        rc = smi_search_copy(&(*out)->state.cfg, cfg);
+    if (rc == SMI_OK) { /* the callback belongs to this run, not to its result */
+        (*out)->state.cfg->progress = NULL;
+        (*out)->state.cfg->progress_user = NULL;
+    }
+    if (rc != SMI_OK) {
+        smi_search_result_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -364,13 +381,14 @@ SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg
             SMI_FAIL_IF(subset[i] == subset[j], SMI_EINVAL, "feature '%s' is listed twice",
                         ds->feature_names[subset[i]]);
     }
+    smi_dataset view;
+    SMI_TRY(smi_search_view(ds, cfg, &view));
     smi_fit fit = { 0 };
     fit.coef = smi_alloc_array(k + 1, sizeof *fit.coef, "coefficients");
-    if (!fit.coef)
-        return SMI_ENOMEM;
-    int rc = smi_refit(ds, cfg, subset, k, &fit);
+    int rc = fit.coef ? smi_refit(&view, cfg, subset, k, &fit) : SMI_ENOMEM;
     if (rc == SMI_OK)
         *value = fit.value;
     free(fit.coef);
+    smi_dataset_fold_view_release(&view);
     return rc;
 }

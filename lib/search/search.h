@@ -48,7 +48,20 @@ struct smi_search {
     size_t shard_index, shard_count; /* run the plan positions t with t mod count == index */
     char *checkpoint;                /* checkpoint file, or NULL (state.c, run.c) */
     double checkpoint_interval;      /* seconds between checkpoint saves */
+    smi_folds folds;                 /* SMI_CRIT_CV's folds */
 };
+
+/* smi_search_copy_into: a deep copy of src into the zeroed *dst (free its arrays with
+ * smi_search_release). */
+int smi_search_copy_into(struct smi_search *dst, const struct smi_search *src);
+void smi_search_release(struct smi_search *cfg);
+
+/* smi_search_view: ds with cfg's folds resolved when its criterion needs them (CV). */
+static inline int smi_search_view(const smi_dataset *ds, const struct smi_search *cfg,
+                                  smi_dataset *view)
+{
+    return smi_dataset_fold_view(ds, cfg->criterion == SMI_CRIT_CV ? &cfg->folds : NULL, view);
+}
 
 /* The free-energy criteria share the sweep of beta [X y]'[X y] + alpha on the diagonal:
  * SMI_CRIT_FE with its alpha and beta; SMI_CRIT_FE_NG with (lambda, 1), which gives its
@@ -459,6 +472,10 @@ typedef struct smi_state {
     smi_xbank post_sums;
     int average; /* exact model averaging: the collector's sums */
     smi_xbank avg_pos, avg_neg;
+    /* A result's identity (results only; NULL in checkpoints): the data it was computed on
+     * and a copy of the configuration that made it, saved with it (store.c). */
+    smi_data_id *data;
+    struct smi_search *cfg;
 } smi_state;
 
 #define SMI_DONE_WORDS(n_tasks) (((n_tasks) + 63) / 64)
@@ -521,7 +538,7 @@ struct smi_search_result {
     double log_evidence_total, log_total_weight; /* the latter: ln of the sum of weights */
     double *post_inclusion, *post_size, *post_dos; /* p, kmax + 1, n_bins */
     double *avg_coef, avg_intercept, avg_mass;     /* p; the posterior mass averaged over */
-    smi_state state;
+    smi_state state;    /* state.data and state.cfg: what made it */
 };
 
 /* The posterior part of a result from its state's sums (posterior.c). */

@@ -31,6 +31,8 @@ void smi_state_free(smi_state *s)
     smi_xbank_free(&s->post_sums);
     smi_xbank_free(&s->avg_pos);
     smi_xbank_free(&s->avg_neg);
+    smi_data_id_free(s->data);
+    smi_search_free(s->cfg);
     memset(s, 0, sizeof *s);
 }
 
@@ -213,6 +215,25 @@ int smi_state_refit(smi_state *s, const smi_dataset *ds, const struct smi_search
 /* Parts belong together: one data set, configuration and plan; no task in two parts. The
  * scalar checks repeat what the fingerprint implies, so that a forged file cannot make the
  * merge index past its arrays. */
+/* The merged result's identity: the data and configuration of the parts (the same data by
+ * the fingerprint check), the configuration as one unsharded search. */
+static int merge_identity(smi_state *out, const smi_state *const *parts, size_t n_parts)
+{
+    for (size_t i = 0; i < n_parts; i++) {
+        if (!parts[i]->data || !parts[i]->cfg)
+            return SMI_OK; /* a part without identity: the merged result has none either */
+        SMI_FAIL_IF(parts[i]->data->fingerprint != parts[0]->data->fingerprint, SMI_EINVAL,
+                    "part %zu comes from other data than part 1 (data fingerprints %016llx "
+                    "and %016llx)", i + 1, (unsigned long long)parts[i]->data->fingerprint,
+                    (unsigned long long)parts[0]->data->fingerprint);
+    }
+    SMI_TRY(smi_data_id_copy(&out->data, parts[0]->data));
+    SMI_TRY(smi_search_copy(&out->cfg, parts[0]->cfg));
+    out->cfg->shard_index = 0;
+    out->cfg->shard_count = 1;
+    return SMI_OK;
+}
+
 static int check_parts(const smi_state *const *parts, size_t n_parts, uint64_t *done)
 {
     const smi_state *a = parts[0];
@@ -308,6 +329,8 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
         rc = out->hist.wstatus;
     if (rc == SMI_OK)
         rc = merge_kept(out, parts, n_parts);
+    if (rc == SMI_OK)
+        rc = merge_identity(out, parts, n_parts);
     if (rc != SMI_OK)
         smi_state_free(out);
     return rc;
@@ -338,102 +361,69 @@ SMI_API int smi_search_result_merge(smi_search_result **out, const smi_search_re
 
 /* ---------- fingerprint ---------- */
 
-/* FNV-1a over a canonical byte stream: integers as 8 little-endian bytes, doubles by their
- * bits, strings with their length; the same on every machine, so shards computed on
- * different machines merge. */
-typedef struct fnv {
-    uint64_t h;
-} fnv;
-
-static void fnv_byte(fnv *f, unsigned char b)
+static void hash_data(smi_fnv *f, const smi_dataset *ds)
 {
-    f->h = (f->h ^ b) * 0x100000001b3ULL;
-}
-
-static void fnv_u64(fnv *f, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        fnv_byte(f, (unsigned char)(v >> (8 * i)));
-}
-
-static void fnv_double(fnv *f, double v)
-{
-    uint64_t bits;
-    memcpy(&bits, &v, sizeof bits);
-    fnv_u64(f, bits);
-}
-
-static void fnv_string(fnv *f, const char *s)
-{
-    size_t len = strlen(s);
-    fnv_u64(f, len);
-    for (size_t i = 0; i < len; i++)
-        fnv_byte(f, (unsigned char)s[i]);
-}
-
-static void hash_data(fnv *f, const smi_dataset *ds)
-{
-    fnv_u64(f, ds->n);
-    fnv_u64(f, ds->p);
+    smi_fnv_u64(f, ds->n);
+    smi_fnv_u64(f, ds->p);
     for (size_t i = 0; i < ds->n * ds->p; i++)
-        fnv_double(f, ds->X[i]);
+        smi_fnv_double(f, ds->X[i]);
     for (size_t i = 0; i < ds->n; i++)
-        fnv_double(f, ds->y[i]);
+        smi_fnv_double(f, ds->y[i]);
     for (size_t j = 0; j < ds->p; j++)
-        fnv_string(f, ds->feature_names[j]);
-    fnv_u64(f, ds->n_folds);
+        smi_fnv_string(f, ds->feature_names[j]);
+    smi_fnv_u64(f, ds->n_folds);
     for (size_t i = 0; ds->folds && i < ds->n; i++)
-        fnv_u64(f, (uint64_t)(int64_t)ds->folds[i]);
+        smi_fnv_u64(f, (uint64_t)(int64_t)ds->folds[i]);
 }
 
 /* Everything in the configuration that changes a result; not the threads, the progress
  * callback, the shard index or the checkpoint. A new setting that changes results must be
  * hashed here too. */
-static void hash_config(fnv *f, const smi_problem *pb)
+static void hash_config(smi_fnv *f, const smi_problem *pb)
 {
     const struct smi_search *cfg = pb->cfg;
-    fnv_u64(f, (uint64_t)cfg->criterion);
-    fnv_double(f, cfg->alpha);
-    fnv_double(f, cfg->beta);
-    fnv_double(f, cfg->ng_lambda);
-    fnv_double(f, cfg->ng_a0);
-    fnv_double(f, cfg->ng_b0);
-    fnv_double(f, cfg->ratio_lo);
-    fnv_double(f, cfg->ratio_hi);
-    fnv_u64(f, cfg->ratio_n);
-    fnv_u64(f, (uint64_t)cfg->model_prior);
-    fnv_double(f, cfg->prior_q);
-    fnv_u64(f, pb->kmin);
-    fnv_u64(f, pb->kmax);
-    fnv_u64(f, pb->n_keep);
+    smi_fnv_u64(f, (uint64_t)cfg->criterion);
+    smi_fnv_double(f, cfg->alpha);
+    smi_fnv_double(f, cfg->beta);
+    smi_fnv_double(f, cfg->ng_lambda);
+    smi_fnv_double(f, cfg->ng_a0);
+    smi_fnv_double(f, cfg->ng_b0);
+    smi_fnv_double(f, cfg->ratio_lo);
+    smi_fnv_double(f, cfg->ratio_hi);
+    smi_fnv_u64(f, cfg->ratio_n);
+    smi_fnv_u64(f, (uint64_t)cfg->model_prior);
+    smi_fnv_double(f, cfg->prior_q);
+    smi_fnv_u64(f, pb->kmin);
+    smi_fnv_u64(f, pb->kmax);
+    smi_fnv_u64(f, pb->n_keep);
     for (size_t i = 0; i < pb->n_keep; i++)
-        fnv_u64(f, pb->keep[i]);
-    fnv_u64(f, cfg->top);
-    fnv_u64(f, cfg->edges ? 0 : cfg->bins);
-    fnv_u64(f, cfg->n_edges);
+        smi_fnv_u64(f, pb->keep[i]);
+    smi_fnv_u64(f, cfg->top);
+    smi_fnv_u64(f, cfg->edges ? 0 : cfg->bins);
+    smi_fnv_u64(f, cfg->n_edges);
     for (size_t i = 0; cfg->edges && i < cfg->n_edges; i++)
-        fnv_double(f, cfg->edges[i]);
-    fnv_u64(f, (uint64_t)cfg->intercept);
-    fnv_u64(f, (uint64_t)cfg->standardize);
-    fnv_u64(f, cfg->shard_count);
+        smi_fnv_double(f, cfg->edges[i]);
+    smi_fnv_u64(f, (uint64_t)cfg->intercept);
+    smi_fnv_u64(f, (uint64_t)cfg->standardize);
+    smi_fnv_u64(f, cfg->shard_count);
 }
 
 uint64_t smi_state_fingerprint(const smi_dataset *ds, const smi_problem *pb,
                                const smi_task *tasks, size_t n_tasks)
 {
-    fnv f = { 0xcbf29ce484222325ULL };
-    fnv_string(&f, "libsparsemi search state 1");
-    fnv_string(&f, smi_version_string()); /* another version may score differently */
+    smi_fnv f = smi_fnv_start();
+    smi_fnv_string(&f, "libsparsemi search state 1");
+    smi_fnv_string(&f, smi_version_string()); /* another version may score differently */
     hash_data(&f, ds);
     hash_config(&f, pb);
     /* The plan, in its sorted order: task positions name tasks only under one plan. */
-    fnv_u64(&f, n_tasks);
+    smi_fnv_u64(&f, n_tasks);
     for (size_t t = 0; t < n_tasks; t++) {
-        fnv_u64(&f, tasks[t].depth);
+        smi_fnv_u64(&f, tasks[t].depth);
         for (size_t i = 0; i < tasks[t].depth; i++)
-            fnv_u64(&f, tasks[t].path[i]);
-        fnv_u64(&f, (uint64_t)tasks[t].self_only);
-        fnv_u64(&f, tasks[t].weight);
+            smi_fnv_u64(&f, tasks[t].path[i]);
+        smi_fnv_u64(&f, (uint64_t)tasks[t].self_only);
+        smi_fnv_u64(&f, tasks[t].weight);
     }
     return f.h;
 }

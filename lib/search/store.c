@@ -1,13 +1,21 @@
 /* Result and checkpoint files: a search state (search.h) as versioned, line-oriented text.
  * Every double is a C99 hex float (%a, read back by strtod), every count a decimal integer,
- * so a state read back is the state written, bit for bit. Layout (version 1):
+ * so a state read back is the state written, bit for bit. Layout (version 2):
  *
- *   libsparsemi-result 1            (or libsparsemi-checkpoint 1)
+ *   libsparsemi-result 2            (or libsparsemi-checkpoint 2)
  *   fingerprint <16 hex digits>
  *   criterion <name>
  *   features <p> max-size <kmax> top <M>
  *   shards <count> tasks <plan size>
  *   dos-bins <B>                    (or dos-edges <E>, then E lines of one edge each)
+ *   data n <n> p <p> fingerprint <16 hex digits>     (results only: what made it)
+ *   target <name>                   (names percent-encoded: bytes outside '!'..'~', and
+ *   feature <name>                   '%', as %XX; p feature lines)
+ *   config criterion <name> alpha <a> beta <b> normal-gamma <lambda> <a0> <b0>
+ *   config ratio-grid <lo> <hi> <count> model-prior <kind> <q>
+ *   config sizes <min> <max> top <M> bins <B> threads <T> intercept <0|1> standardize <0|1>
+ *   config shard <index> <count> keep <K> <feature indices...>
+ *   config folds <k> shuffle <0|1> seed <seed> ids <m> <m ids...>
  *   done                            (then the task bitmap: 64-bit hex words, 8 a line)
  *   models <scored> singular <singular>
  *   dos n <n> lo <min> hi <max> exponent <e> base <b> below <u> above <u> nonzero <K>
@@ -73,6 +81,46 @@ static void write_model(FILE *f, const smi_kept *m, int posterior)
     fputc('\n', f);
 }
 
+/* A name, percent-encoded so that it is one token whatever bytes it holds. */
+static void write_name(FILE *f, const char *key, const char *name)
+{
+    fprintf(f, "%s ", key);
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        if (*c > ' ' && *c < 0x7f && *c != '%')
+            fputc(*c, f);
+        else
+            fprintf(f, "%%%02X", *c);
+    }
+    fputc('\n', f);
+}
+
+/* The data and configuration that made a result (search.h, smi_state). */
+static void write_identity(FILE *f, const smi_state *s)
+{
+    const smi_data_id *d = s->data;
+    const struct smi_search *c = s->cfg;
+    fprintf(f, "data n %zu p %zu fingerprint %016" PRIx64 "\n", d->n, d->p, d->fingerprint);
+    write_name(f, "target", d->target_name);
+    for (size_t j = 0; j < d->p; j++)
+        write_name(f, "feature", d->feature_names[j]);
+    fprintf(f, "config criterion %s alpha %a beta %a normal-gamma %a %a %a\n",
+            smi_criterion_name(c->criterion), c->alpha, c->beta, c->ng_lambda, c->ng_a0,
+            c->ng_b0);
+    fprintf(f, "config ratio-grid %a %a %zu model-prior %d %a\n", c->ratio_lo, c->ratio_hi,
+            c->ratio_n, c->model_prior, c->prior_q);
+    fprintf(f, "config sizes %zu %zu top %zu bins %zu threads %zu intercept %d standardize %d\n",
+            c->min_size, c->max_size, c->top, c->bins, c->threads, c->intercept,
+            c->standardize);
+    fprintf(f, "config shard %zu %zu keep %zu", c->shard_index, c->shard_count, c->n_keep);
+    for (size_t i = 0; i < c->n_keep; i++)
+        fprintf(f, " %zu", c->keep[i]);
+    fprintf(f, "\nconfig folds %zu shuffle %d seed %" PRIu64 " ids %zu", c->folds.k,
+            c->folds.shuffle, c->folds.seed, c->folds.n_ids);
+    for (size_t i = 0; i < c->folds.n_ids; i++)
+        fprintf(f, " %d", c->folds.ids[i]);
+    fputc('\n', f);
+}
+
 static void write_shape(FILE *f, const smi_state *s, int kind)
 {
     fprintf(f, "%s %d\n", smi_store_magic[kind], SMI_STORE_VERSION);
@@ -87,6 +135,8 @@ static void write_shape(FILE *f, const smi_state *s, int kind)
     } else {
         fprintf(f, "dos-bins %zu\n", s->hist.capacity);
     }
+    if (kind == SMI_STATE_RESULT)
+        write_identity(f, s);
 }
 
 static void write_counts(FILE *f, const smi_state *s)
@@ -256,6 +306,9 @@ SMI_API int smi_search_result_save(const smi_search_result *res, const char *pat
 {
     SMI_FAIL_IF(!res || !path, SMI_EINVAL, "smi_search_result_save: NULL argument");
     SMI_FAIL_IF(!*path, SMI_EINVAL, "smi_search_result_save: the path is empty");
+    SMI_FAIL_IF(!res->state.data || !res->state.cfg, SMI_EINVAL,
+                "smi_search_result_save: the result does not know its data and configuration "
+                "(merged from parts that did not)");
     return smi_state_save(&res->state, SMI_STATE_RESULT, path);
 }
 

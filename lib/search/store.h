@@ -5,7 +5,7 @@
 
 #include "search/search.h"
 
-#define SMI_STORE_VERSION 1
+#define SMI_STORE_VERSION 2
 
 /* First word of each kind of file, indexed by SMI_STATE_RESULT / SMI_STATE_CHECKPOINT. */
 extern const char *const smi_store_magic[2];

@@ -175,9 +175,11 @@ static int parse_header(reader *r, int kind)
     if (!magic || strcmp(magic, smi_store_magic[kind]) != 0)
         return bad(r, "not a libsparsemi %s file", kind == SMI_STATE_RESULT ? "result"
                                                                             : "checkpoint");
-    if (!version || strcmp(version, "1") != 0)
-        return bad(r, "format version '%s' is not supported (this library reads 1)",
-                   version ? version : "");
+    char expected[24];
+    snprintf(expected, sizeof expected, "%d", SMI_STORE_VERSION);
+    if (!version || strcmp(version, expected) != 0)
+        return bad(r, "format version '%s' is not supported (this library reads %s)",
+                   version ? version : "", expected);
     return end_line(r);
 }
 
@@ -504,10 +506,226 @@ static int parse_best(reader *r, smi_state *s, int kind)
     return SMI_OK;
 }
 
+/* ---------- a result's identity: its data and configuration ---------- */
+
+static int hex_digit(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0'
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* `key <percent-encoded name>` on its own line: the decoded name, in place. */
+static int get_name(reader *r, const char *key, char **name)
+{
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, key));
+    char *t = token(r);
+    if (!t)
+        return bad(r, "the %s name is missing", key);
+    char *out = t;
+    for (const char *c = t; *c; c++) {
+        if (*c != '%') {
+            *out++ = *c;
+            continue;
+        }
+        int hi = hex_digit(c[1]), lo = hi < 0 ? -1 : hex_digit(c[2]);
+        if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+            return bad(r, "the %s name has a bad escape", key);
+        *out++ = (char)(hi * 16 + lo);
+        c += 2;
+    }
+    *out = '\0';
+    *name = t;
+    return end_line(r);
+}
+
+static int parse_data(reader *r, smi_state *s)
+{
+    size_t n = 0, p = 0;
+    uint64_t fp = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "data"));
+    SMI_TRY(get_word(r, "n"));
+    SMI_TRY(get_size(r, "n", 2, SIZE_MAX / 2, &n));
+    SMI_TRY(get_word(r, "p"));
+    SMI_TRY(get_size(r, "p", s->p, s->p, &p));
+    SMI_TRY(get_word(r, "fingerprint"));
+    SMI_TRY(get_hex64(r, "data fingerprint", &fp));
+    SMI_TRY(end_line(r));
+    /* Each name line holds at least "feature x\n": a file too short for p of them is cut,
+     * and nothing is allocated for what it cannot hold. */
+    if (strlen(r->next) / 10 < p)
+        return bad(r, "the file is too short for the names of %zu features", p);
+    char *target, **names = smi_alloc_array(p, sizeof *names, "feature names");
+    if (!names)
+        return SMI_ENOMEM;
+    int rc = get_name(r, "target", &target);
+    for (size_t j = 0; j < p && rc == SMI_OK; j++)
+        rc = get_name(r, "feature", &names[j]);
+    if (rc == SMI_OK)
+        rc = smi_data_id_make(&s->data, n, p, (const char *const *)names, target, fp);
+    free(names);
+    return rc;
+}
+
+/* A setter's refusal becomes the file's error, at the line that holds the value. */
+static int accept(reader *r, int rc)
+{
+    if (rc == SMI_OK || rc == SMI_ENOMEM)
+        return rc;
+    char why[256];
+    snprintf(why, sizeof why, "%s", smi_last_error());
+    return bad(r, "invalid configuration: %s", why);
+}
+
+static int parse_config_hyper(reader *r, struct smi_search *c)
+{
+    double a = 0, b = 0, l = 0, a0 = 0, b0 = 0, lo = 0, hi = 0, q = 0;
+    size_t count = 0, prior = 0;
+    int criterion = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "criterion"));
+    char *name = token(r);
+    if (!name || smi_criterion_from_name(name, &criterion) != SMI_OK)
+        return bad(r, "unknown criterion '%s'", name ? name : "");
+    SMI_TRY(get_word(r, "alpha"));
+    SMI_TRY(get_double(r, "alpha", &a));
+    SMI_TRY(get_word(r, "beta"));
+    SMI_TRY(get_double(r, "beta", &b));
+    SMI_TRY(get_word(r, "normal-gamma"));
+    SMI_TRY(get_double(r, "lambda", &l));
+    SMI_TRY(get_double(r, "a0", &a0));
+    SMI_TRY(get_double(r, "b0", &b0));
+    SMI_TRY(end_line(r));
+    SMI_TRY(accept(r, smi_search_set_criterion(c, criterion)));
+    SMI_TRY(accept(r, smi_search_set_fe_hyper(c, a, b)));
+    SMI_TRY(accept(r, smi_search_set_normal_gamma(c, l, a0, b0)));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "ratio-grid"));
+    SMI_TRY(get_double(r, "ratio-grid low", &lo));
+    SMI_TRY(get_double(r, "ratio-grid high", &hi));
+    SMI_TRY(get_size(r, "ratio-grid count", 0, SIZE_MAX, &count));
+    SMI_TRY(get_word(r, "model-prior"));
+    SMI_TRY(get_size(r, "model-prior", 0, 2, &prior));
+    SMI_TRY(get_double(r, "prior q", &q));
+    SMI_TRY(end_line(r));
+    SMI_TRY(accept(r, smi_search_set_ratio_grid(c, lo, hi, count)));
+    /* The uniform prior is stored with q = 1/2 and takes no q when set. */
+    return accept(r, smi_search_set_model_prior(c, (int)prior,
+                                                prior == SMI_MODEL_PRIOR_BERNOULLI ? q : 0.5));
+}
+
+static int parse_config_sizes(reader *r, const smi_state *s, struct smi_search *c)
+{
+    size_t kmin = 0, kmax = 0, top = 0, bins = 0, threads = 0, intercept = 0, standardize = 0;
+    size_t index = 0, count = 0, n_keep = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "sizes"));
+    SMI_TRY(get_size(r, "min-size", 0, s->p, &kmin));
+    SMI_TRY(get_size(r, "max-size", 0, s->p, &kmax));
+    SMI_TRY(get_word(r, "top"));
+    SMI_TRY(get_size(r, "top", s->top, s->top, &top));
+    SMI_TRY(get_word(r, "bins"));
+    SMI_TRY(get_size(r, "bins", 0, MAX_BINS, &bins));
+    SMI_TRY(get_word(r, "threads"));
+    SMI_TRY(get_size(r, "threads", 0, SIZE_MAX, &threads));
+    SMI_TRY(get_word(r, "intercept"));
+    SMI_TRY(get_size(r, "intercept", 0, 1, &intercept));
+    SMI_TRY(get_word(r, "standardize"));
+    SMI_TRY(get_size(r, "standardize", 0, 1, &standardize));
+    SMI_TRY(end_line(r));
+    SMI_TRY(accept(r, smi_search_set_size_range(c, kmin, kmax)));
+    SMI_TRY(accept(r, smi_search_set_top(c, top)));
+    SMI_TRY(accept(r, smi_search_set_bins(c, bins)));
+    SMI_TRY(accept(r, smi_search_set_threads(c, threads)));
+    SMI_TRY(accept(r, smi_search_set_intercept(c, (int)intercept)));
+    SMI_TRY(accept(r, smi_search_set_standardize(c, (int)standardize)));
+    if (s->edges)
+        SMI_TRY(accept(r, smi_search_set_bin_edges(c, s->edges, s->hist.n_edges)));
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "shard"));
+    SMI_TRY(get_size(r, "shard index", 0, SIZE_MAX, &index));
+    SMI_TRY(get_size(r, "shard count", 1, s->shard_count, &count));
+    /* A shard's own configuration, or the whole search's (count 1) once merged. */
+    if (count != 1 && count != s->shard_count)
+        return bad(r, "shard count %zu is neither 1 nor the file's %zu", count, s->shard_count);
+    SMI_TRY(get_word(r, "keep"));
+    SMI_TRY(get_size(r, "forced features", 0, s->p, &n_keep));
+    SMI_TRY(accept(r, smi_search_set_shard(c, index, count)));
+    size_t *keep = smi_alloc_array(n_keep ? n_keep : 1, sizeof *keep, "forced features");
+    if (!keep)
+        return SMI_ENOMEM;
+    int rc = SMI_OK;
+    for (size_t i = 0; i < n_keep && rc == SMI_OK; i++)
+        rc = get_size(r, "forced feature", 0, s->p - 1, &keep[i]);
+    if (rc == SMI_OK)
+        rc = end_line(r);
+    if (rc == SMI_OK)
+        rc = accept(r, smi_search_set_keep(c, keep, n_keep));
+    free(keep);
+    return rc;
+}
+
+static int parse_config_folds(reader *r, const smi_state *s, struct smi_search *c)
+{
+    size_t k = 0, shuffle = 0, m = 0;
+    uint64_t seed = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "folds"));
+    SMI_TRY(get_size(r, "folds", 2, SIZE_MAX, &k));
+    SMI_TRY(get_word(r, "shuffle"));
+    SMI_TRY(get_size(r, "shuffle", 0, 1, &shuffle));
+    SMI_TRY(get_word(r, "seed"));
+    SMI_TRY(get_u64(r, "seed", &seed));
+    SMI_TRY(get_word(r, "ids"));
+    SMI_TRY(get_size(r, "fold ids", 0, s->data->n, &m));
+    if (m != 0 && m != s->data->n)
+        return bad(r, "%zu fold ids for %zu samples", m, s->data->n);
+    if ((strlen(r->cur) + 1) / 2 < m) /* "0 " at least per id: nothing beyond the line */
+        return bad(r, "the line is too short for %zu fold ids", m);
+    SMI_TRY(accept(r, smi_search_set_folds(c, k, (int)shuffle, seed)));
+    if (m == 0)
+        return end_line(r);
+    int *ids = smi_alloc_array(m, sizeof *ids, "fold ids");
+    if (!ids)
+        return SMI_ENOMEM;
+    int rc = SMI_OK;
+    for (size_t i = 0; i < m && rc == SMI_OK; i++) {
+        int64_t id;
+        rc = get_i64(r, "fold id", INT32_MAX, &id);
+        ids[i] = (int)id;
+    }
+    if (rc == SMI_OK)
+        rc = end_line(r);
+    if (rc == SMI_OK)
+        rc = accept(r, smi_search_set_fold_ids(c, ids, m));
+    free(ids);
+    return rc;
+}
+
+static int parse_identity(reader *r, smi_state *s)
+{
+    SMI_TRY(parse_data(r, s));
+    SMI_TRY(smi_search_create(&s->cfg));
+    SMI_TRY(parse_config_hyper(r, s->cfg));
+    if (s->cfg->criterion != s->criterion)
+        return bad(r, "the configuration's criterion is not the result's");
+    SMI_TRY(parse_config_sizes(r, s, s->cfg));
+    return parse_config_folds(r, s, s->cfg);
+}
+
 static int parse_state(reader *r, smi_state *s, int kind)
 {
     SMI_TRY(parse_header(r, kind));
     SMI_TRY(parse_shape(r, s));
+    if (kind == SMI_STATE_RESULT)
+        SMI_TRY(parse_identity(r, s));
     SMI_TRY(parse_done(r, s));
     SMI_TRY(parse_counts(r, s));
     SMI_TRY(parse_posterior(r, s));

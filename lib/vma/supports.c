@@ -170,8 +170,12 @@ static int refit_all(smi_path_supports *l, const smi_dataset *ds, const struct s
 static int finish(smi_path_supports *l, int rc, const smi_dataset *ds, const smi_search *cfg,
                   smi_path_supports **out)
 {
+    smi_dataset view = { 0 };
     if (rc == SMI_OK)
-        rc = refit_all(l, ds, cfg);
+        rc = smi_search_view(ds, cfg, &view);
+    if (rc == SMI_OK)
+        rc = refit_all(l, &view, cfg);
+    smi_dataset_fold_view_release(&view);
     if (rc != SMI_OK) {
         smi_path_supports_free(l);
         return rc;
@@ -187,8 +191,6 @@ SMI_API int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_re
     *out = NULL;
     SMI_FAIL_IF(!ds || !path || !cfg, SMI_EINVAL,
                 "smi_path_supports_from_lars: ds, path or cfg is NULL");
-    SMI_FAIL_IF(cfg->criterion == SMI_CRIT_CV && ds->n_folds == 0, SMI_EINVAL,
-                "%s: the CV criterion needs folds on the data set", __func__);
     SMI_FAIL_IF(path->p != ds->p, SMI_EINVAL,
                 "smi_path_supports_from_lars: the LARS path has %zu features, the data set %zu",
                 path->p, ds->p);
@@ -209,8 +211,6 @@ SMI_API int smi_path_supports_from_lasso(const smi_dataset *ds, const smi_lasso_
     *out = NULL;
     SMI_FAIL_IF(!ds || !fit || !cfg, SMI_EINVAL,
                 "smi_path_supports_from_lasso: ds, fit or cfg is NULL");
-    SMI_FAIL_IF(cfg->criterion == SMI_CRIT_CV && ds->n_folds == 0, SMI_EINVAL,
-                "%s: the CV criterion needs folds on the data set", __func__);
     size_t p = smi_lasso_result_p(fit), L = smi_lasso_result_n_lambdas(fit);
     SMI_FAIL_IF(p != ds->p, SMI_EINVAL,
                 "smi_path_supports_from_lasso: the LASSO fit has %zu features, the data set %zu",

@@ -15,7 +15,7 @@
  *   (3) search is a private copy (smi_vma_copy_search) with threads 1, one shard, no checkpoint
  *       or progress, top 1 and no model posterior; folds >= 2 when its criterion is CV;
  *   (4) has_lasso when method == SMI_VMA_LASSO_CV: lasso is then a private deep copy
- *       (smi_lasso_copy) with threads 1 and lasso_folds >= 2.
+ *       (smi_lasso_copy_into) with threads 1 and lasso_folds >= 2.
  *
  * Invariants of struct smi_vma_result, for each size index s < S:
  *   (1) sum_k chosen[s (p + 1) + k] + failures[s] == T  (a failure chooses nothing);
@@ -69,6 +69,8 @@ struct smi_vma_result {
     double *frequency;            /* S x p */
     uint64_t *chosen;             /* S x (p + 1) */
     uint64_t *failures;           /* S */
+    smi_vma *cfg;                 /* a copy of the configuration that made it */
+    smi_data_id *data;            /* the identity of its data */
 };
 
 /* smi_vma_copy_search: a private copy of src for one synthetic data set (invariant (3)),
@@ -159,7 +161,7 @@ void smi_vma_work_free(smi_vma_work *w);
 /* smi_vma_trial: draw data set t of size index s and run the method on it.
  * The draws, in this order from the trial's stream: for each row i, its descriptors
  * (smi_vma_gen_row) and then its noise deviate e_i, y_i = b0 + x_i,S w + sigma e_i; then
- * one smi_rng_next, the seed of the shuffled folds (smi_dataset_set_kfold with
+ * one smi_rng_next, the seed of the shuffled folds (K-fold, shuffled, with
  * min(folds, n') folds) for a CV criterion or the LASSO.
  * Returns SMI_OK with w->chosen the chosen subset's indicator and *size its size;
  * SMI_VMA_NO_CHOICE when the method could not choose on this data set (n' < 2, too few

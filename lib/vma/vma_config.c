@@ -16,6 +16,8 @@ int smi_vma_copy_search(smi_search **out, const smi_search *src)
     smi_search *c;
     SMI_TRY(smi_search_create(&c));
     *c = *src;
+    c->folds.ids = NULL; /* K-fold only: each synthetic data set gets its own */
+    c->folds.n_ids = 0;
     c->keep = NULL;
     c->edges = NULL;
     c->n_edges = 0;
@@ -50,7 +52,8 @@ SMI_API int smi_vma_create(smi_vma **out)
     if (!cfg)
         return SMI_ENOMEM;
     *cfg = (smi_vma){ .rows = SMI_VMA_RESAMPLE, .n_sizes = 3, .trials = 100, .threads = 1,
-                      .method = SMI_VMA_SEARCH, .folds = 5, .lasso_folds = 10 };
+                      .method = SMI_VMA_SEARCH, .folds = SMI_DEFAULT_FOLDS,
+                      .lasso_folds = SMI_DEFAULT_FOLDS };
     cfg->sizes = smi_alloc_array(3, sizeof *cfg->sizes, "sample sizes");
     smi_search *defaults = NULL;
     int rc = cfg->sizes ? smi_search_create(&defaults) : SMI_ENOMEM;
@@ -75,7 +78,7 @@ SMI_API void smi_vma_free(smi_vma *cfg)
     free(cfg->sizes);
     smi_search_free(cfg->search);
     if (cfg->has_lasso)
-        smi_lasso_config_release(&cfg->lasso);
+        smi_lasso_release(&cfg->lasso);
     free(cfg);
 }
 
@@ -173,7 +176,7 @@ SMI_API int smi_vma_set_threads(smi_vma *cfg, size_t threads)
     return SMI_OK;
 }
 
-SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds)
+SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search)
 {
     CHECK_CFG(cfg);
     smi_search *defaults = NULL;
@@ -182,8 +185,10 @@ SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t fo
         search = defaults;
     }
     int rc = SMI_OK;
-    if (search->criterion == SMI_CRIT_CV && folds < 2)
-        rc = smi_error_set(SMI_EINVAL, "%zu folds for the cv criterion: need at least 2", folds);
+    size_t folds = search->folds.k;
+    if (search->criterion == SMI_CRIT_CV && search->folds.ids)
+        rc = smi_error_set(SMI_EINVAL, "VMA draws new samples: fold ids cannot apply to them; "
+                           "set K-fold folds (smi_search_set_folds)");
     smi_search *copy = NULL;
     if (rc == SMI_OK)
         rc = smi_vma_copy_search(&copy, search);
@@ -197,20 +202,21 @@ SMI_API int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t fo
     return SMI_OK;
 }
 
-SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds,
-                              int one_se)
+SMI_API int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, int one_se)
 {
     CHECK_CFG(cfg);
-    SMI_FAIL_IF(folds < 2, SMI_EINVAL, "%zu folds for the LASSO: need at least 2", folds);
     struct smi_lasso copy, defaults;
     if (!lasso) {
-        smi_lasso_config_defaults(&defaults);
+        smi_lasso_defaults(&defaults);
         lasso = &defaults;
     }
-    SMI_TRY(smi_lasso_copy(&copy, lasso));
+    SMI_FAIL_IF(lasso->folds.ids, SMI_EINVAL, "VMA draws new samples: fold ids cannot apply to "
+                "them; set K-fold folds (smi_lasso_set_folds)");
+    size_t folds = lasso->folds.k;
+    SMI_TRY(smi_lasso_copy_into(&copy, lasso));
     copy.threads = 1; /* one data set per thread already */
     if (cfg->has_lasso)
-        smi_lasso_config_release(&cfg->lasso);
+        smi_lasso_release(&cfg->lasso);
     cfg->lasso = copy;
     cfg->has_lasso = 1;
     cfg->lasso_folds = folds;
@@ -224,5 +230,141 @@ SMI_API int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user)
     CHECK_CFG(cfg);
     cfg->progress = fn;
     cfg->progress_user = user;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_copy(smi_vma **out, const smi_vma *src)
+{
+    SMI_FAIL_IF(!out, SMI_EINVAL, "smi_vma_copy: out is NULL");
+    *out = NULL;
+    SMI_FAIL_IF(!src, SMI_EINVAL, "smi_vma_copy: src is NULL");
+    smi_vma *cfg = smi_calloc_array(1, sizeof *cfg, "virtual measurement configuration");
+    if (!cfg)
+        return SMI_ENOMEM;
+    *cfg = *src;
+    /* Until copied, none of src's arrays: smi_vma_free(cfg) must never free them. */
+    cfg->features = NULL;
+    cfg->coef = NULL;
+    cfg->sizes = NULL;
+    cfg->search = NULL;
+    cfg->has_lasso = 0;
+    memset(&cfg->lasso, 0, sizeof cfg->lasso);
+    int rc = SMI_OK;
+    if (src->features) {
+        cfg->features = smi_alloc_array(src->k, sizeof *cfg->features, "model features");
+        rc = cfg->features ? SMI_OK : SMI_ENOMEM;
+        if (rc == SMI_OK)
+            memcpy(cfg->features, src->features, src->k * sizeof *cfg->features);
+    }
+    if (rc == SMI_OK && src->coef) {
+        cfg->coef = smi_alloc_array(src->k, sizeof *cfg->coef, "model coefficients");
+        rc = cfg->coef ? SMI_OK : SMI_ENOMEM;
+        if (rc == SMI_OK)
+            memcpy(cfg->coef, src->coef, src->k * sizeof *cfg->coef);
+    }
+    if (rc == SMI_OK) {
+        cfg->sizes = smi_alloc_array(src->n_sizes, sizeof *cfg->sizes, "sample sizes");
+        rc = cfg->sizes ? SMI_OK : SMI_ENOMEM;
+        if (rc == SMI_OK)
+            memcpy(cfg->sizes, src->sizes, src->n_sizes * sizeof *cfg->sizes);
+    }
+    if (rc == SMI_OK)
+        rc = smi_search_copy(&cfg->search, src->search);
+    if (rc == SMI_OK && src->has_lasso) {
+        rc = smi_lasso_copy_into(&cfg->lasso, &src->lasso); /* releases itself on failure */
+        cfg->has_lasso = rc == SMI_OK;
+    }
+    if (rc != SMI_OK) {
+        smi_vma_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return SMI_OK;
+}
+
+/* Getters: what the setters stored (smi_vma_create's defaults before). */
+#define CHECK_OUT(cond) SMI_FAIL_IF(!(cfg) || !(cond), SMI_EINVAL, "%s: NULL argument", __func__)
+
+SMI_API int smi_vma_get_model(const smi_vma *cfg, size_t capacity, size_t *features,
+                              double *coefficients, size_t *k, int *has_coefficients,
+                              double *intercept, double *noise_sd)
+{
+    if (k)
+        *k = 0;
+    CHECK_OUT(has_coefficients && intercept && noise_sd);
+    *has_coefficients = cfg->coef != NULL;
+    *intercept = cfg->intercept;
+    *noise_sd = cfg->noise_sd;
+    SMI_TRY(smi_copy_out(__func__, "model features", cfg->features, cfg->k,
+                         sizeof *cfg->features, capacity, features, k));
+    if (cfg->coef && coefficients)
+        memcpy(coefficients, cfg->coef, cfg->k * sizeof *coefficients);
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_rows(const smi_vma *cfg, int *kind)
+{
+    CHECK_OUT(kind);
+    *kind = cfg->rows;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_sizes(const smi_vma *cfg, size_t capacity, size_t *sizes, size_t *count)
+{
+    if (count)
+        *count = 0;
+    CHECK_CFG(cfg);
+    return smi_copy_out(__func__, "sample sizes", cfg->sizes, cfg->n_sizes, sizeof *cfg->sizes,
+                        capacity, sizes, count);
+}
+
+SMI_API int smi_vma_get_trials(const smi_vma *cfg, size_t *trials)
+{
+    CHECK_OUT(trials);
+    *trials = cfg->trials;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_seed(const smi_vma *cfg, uint64_t *seed)
+{
+    CHECK_OUT(seed);
+    *seed = cfg->seed;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_threads(const smi_vma *cfg, size_t *threads)
+{
+    CHECK_OUT(threads);
+    *threads = cfg->threads;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_method(const smi_vma *cfg, int *method)
+{
+    CHECK_OUT(method);
+    *method = cfg->method;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_search(const smi_vma *cfg, const smi_search **search)
+{
+    CHECK_OUT(search);
+    *search = cfg->method == SMI_VMA_SEARCH ? cfg->search : NULL;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_lasso(const smi_vma *cfg, const smi_lasso **lasso, int *one_se)
+{
+    CHECK_OUT(lasso && one_se);
+    *lasso = cfg->method == SMI_VMA_LASSO_CV && cfg->has_lasso ? &cfg->lasso : NULL;
+    *one_se = cfg->one_se;
+    return SMI_OK;
+}
+
+SMI_API int smi_vma_get_progress(const smi_vma *cfg, smi_progress_fn *fn, void **user)
+{
+    CHECK_OUT(fn && user);
+    *fn = cfg->progress;
+    *user = cfg->progress_user;
     return SMI_OK;
 }

@@ -9,6 +9,8 @@ SMI_API void smi_vma_result_free(smi_vma_result *res)
 {
     if (!res)
         return;
+    smi_vma_free(res->cfg);
+    smi_data_id_free(res->data);
     free(res->sizes);
     free(res->features);
     free(res->coef);
@@ -81,4 +83,25 @@ SMI_API int smi_vma_result_failures(const smi_vma_result *res, size_t capacity, 
     CHECK(res, counts, capacity, res->S);
     memcpy(counts, res->failures, res->S * sizeof *counts);
     return SMI_OK;
+}
+
+SMI_API int smi_vma_result_status(const smi_vma_result *res)
+{
+    return res ? SMI_OK : SMI_EINVAL;
+}
+
+SMI_API const char *smi_vma_result_caveat(const smi_vma_result *res)
+{
+    (void)res;
+    return "";
+}
+
+SMI_API const smi_vma *smi_vma_result_config(const smi_vma_result *res)
+{
+    return res ? res->cfg : NULL;
+}
+
+SMI_API const smi_data_id *smi_vma_result_data(const smi_vma_result *res)
+{
+    return res ? res->data : NULL;
 }

@@ -79,6 +79,9 @@ static int fit_noise(const smi_dataset *ds, const smi_vma *cfg, smi_vma_plan *pl
     int rc = smi_evidence_set_mode(ecfg, SMI_HYPER_OPTIMIZE);
     if (rc == SMI_OK)
         rc = smi_evidence_run(ds, cfg->features, cfg->k, ecfg, &ev);
+    if (rc == SMI_OK && smi_evidence_result_status(ev) != SMI_OK) /* no noise estimate */
+        rc = smi_error_set(smi_evidence_result_status(ev), "%s",
+                           smi_evidence_result_caveat(ev));
     if (rc == SMI_OK)
         pl->noise_sd = smi_evidence_result_noise_sd(ev);
     smi_evidence_result_free(ev);
@@ -366,5 +369,13 @@ SMI_API int smi_vma_run(const smi_dataset *ds, const smi_vma *cfg, smi_vma_resul
         rc = run_trials(&pl, out);
     smi_vma_gen_free(&pl.gen);
     free(owned);
+    if (rc == SMI_OK)
+        rc = smi_vma_copy(&(*out)->cfg, cfg);
+    if (rc == SMI_OK)
+        rc = smi_data_id_of(&(*out)->data, ds);
+    if (rc != SMI_OK) {
+        smi_vma_result_free(*out);
+        *out = NULL;
+    }
     return rc;
 }

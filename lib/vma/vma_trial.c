@@ -1,7 +1,7 @@
 /* One trial of a virtual measurement analysis: a synthetic data set of n' rows drawn from
  * its own stream (the order of the draws is in vma.h), and the selection method's choice on
  * it. The methods run on a data set of their own, single threaded (the search through
- * vma_search.c, the LASSO through smi_lasso_cv), so a trial's outcome depends on
+ * vma_search.c, the LASSO through its CV), so a trial's outcome depends on
  * (seed, s, t) and the configuration only. */
 #include <stdlib.h>
 #include <string.h>
@@ -52,13 +52,23 @@ static uint64_t draw(const smi_vma_plan *pl, smi_vma_stream *st, size_t n, smi_v
     return smi_rng_next(&st->rng);
 }
 
+/* d's folds for a CV: k (at most n) shuffled with the trial's own seed. */
+static int set_trial_folds(smi_dataset *d, size_t k, uint64_t seed)
+{
+    smi_folds f = { .k = k < d->n ? k : d->n, .shuffle = 1, .seed = seed };
+    free(d->folds);
+    d->folds = NULL;
+    d->n_folds = 0;
+    return smi_folds_assign(&f, d->n, &d->folds, &d->n_folds);
+}
+
 /* The best model of the exhaustive search. */
 static int choose_by_search(const smi_vma_plan *pl, smi_dataset *d, uint64_t fold_seed,
                             smi_vma_work *w, size_t *size)
 {
     const smi_vma *cfg = pl->cfg;
     if (cfg->search->criterion == SMI_CRIT_CV)
-        SMI_TRY(smi_dataset_set_kfold(d, cfg->folds < d->n ? cfg->folds : d->n, 1, fold_seed));
+        SMI_TRY(set_trial_folds(d, cfg->folds, fold_seed));
     SMI_TRY(smi_vma_best_subset(d, cfg->search, w->subset, size));
     for (size_t i = 0; i < *size; i++)
         w->chosen[w->subset[i]] = 1;
@@ -70,11 +80,11 @@ static int choose_by_lasso(const smi_vma_plan *pl, smi_dataset *d, uint64_t fold
                            smi_vma_work *w, size_t *size)
 {
     const smi_vma *cfg = pl->cfg;
-    size_t folds = cfg->lasso_folds < d->n ? cfg->lasso_folds : d->n, at_min, at_1se;
-    SMI_TRY(smi_dataset_set_kfold(d, folds, 1, fold_seed));
+    size_t at_min, at_1se;
+    SMI_TRY(set_trial_folds(d, cfg->lasso_folds, fold_seed));
     smi_lasso_result *fit;
     /* A column that the draw left constant is held at 0, as in a CV training set. */
-    SMI_TRY(smi_lasso_run(d, &cfg->lasso, 1, 0, &fit, "VMA LASSO-CV"));
+    SMI_TRY(smi_lasso_solve_path(d, &cfg->lasso, 1, 0, &fit, "VMA LASSO-CV"));
     int rc = smi_lasso_result_cv_choice(fit, &at_min, &at_1se);
     if (rc == SMI_OK) {
         const double *coef = fit->coef + (cfg->one_se ? at_1se : at_min) * fit->p;

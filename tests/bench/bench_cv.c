@@ -1,5 +1,5 @@
 /* Benchmark: exhaustive search with cross-validation criteria, n = 100, p = 18, 19, 20
- * (all 2^p - 1 subsets): 10-fold CV (folds from smi_dataset_set_kfold(ds, 10, 1, seed)) and
+ * (all 2^p - 1 subsets): 10-fold CV (folds from smi_search_set_folds(cfg, 10, 1, seed)) and
  * LOO (closed form), on 1 and 2 threads, median of 3 runs; against the naive method
  * measured in the same run on random subsets of the same mix of sizes: for CV one LAPACK
  * dgels per subset and fold (10 per subset), for LOO one QR per subset with the leverages.
@@ -22,14 +22,12 @@ int main(void)
         int criterion = criteria[c];
         for (size_t p = 18; p <= 20; p++) {
             smi_dataset *ds = bench_dataset(N, p, 7, 0.2);
-            if (smi_dataset_set_kfold(ds, FOLDS, 1, 12345) != SMI_OK) {
-                fprintf(stderr, "smi_dataset_set_kfold: %s\n", smi_last_error());
-                return 1;
-            }
+            const naive_folds folds = { FOLDS, 1, 12345 };
             smi_search *cfg;
             smi_search_create(&cfg);
             smi_search_set_criterion(cfg, criterion);
-            double max_rel, naive = naive_rate(ds, cfg, criterion, p, 0.3, 3, &max_rel);
+            naive_set_folds(cfg, &folds);
+            double max_rel, naive = naive_rate(ds, cfg, &folds, criterion, p, 0.3, 3, &max_rel);
             double subsets = (double)((1ULL << p) - 1);
             printf("naive %s (n = %d, p = %zu, %s): %.3g subsets/s (median of 3); whole search "
                    "would take %.3g s; agrees with smi_search_score_subset to %.1e relative\n",

@@ -36,7 +36,7 @@ int main(int argc, char **argv)
     smi_search_set_top(cfg, 100);
     smi_search_set_bins(cfg, 64);
     double subsets = bench_n_subsets(p, K), max_rel;
-    double naive = naive_rate(ds, cfg, SMI_CRIT_BIC, K, 0.3, 3, &max_rel);
+    double naive = naive_rate(ds, cfg, NULL, SMI_CRIT_BIC, K, 0.3, 3, &max_rel);
     printf("naive per-subset dgels (BIC, n = %d, p = %zu, sizes 1..%d, random subsets): "
            "%.3g subsets/s (median of 3); whole search would take %.3g s (%.3g h); agrees with "
            "smi_search_score_subset to %.1e relative\n",

@@ -1,5 +1,5 @@
-/* Benchmark: the coordinate-descent LASSO path (smi_lasso_fit) and its 10-fold CV
- * (smi_lasso_cv), n = 200 samples, p = 1000 features, 100 lambdas down to 1e-2 lambda_max,
+/* Benchmark: the coordinate-descent LASSO path (smi_lasso_run) and its 10-fold CV
+ * (smi_lasso_run with smi_lasso_set_cv), n = 200 samples, p = 1000 features, 100 lambdas down to 1e-2 lambda_max,
  * tolerance 1e-7: the setting of glmnet's defaults.
  * In the same run, on the same data:
  *  - a naive coordinate descent written from the textbook update (every feature updated at
@@ -208,16 +208,18 @@ static void run_sklearn(const char *csv, const double *lambdas, size_t L, outsid
 
 /* ---- the library ---- */
 
-static double time_library(const smi_dataset *ds, int cv, double *lo, double *hi, int runs)
+/* smi_lasso_run under cfg (NULL: the defaults, no CV). */
+static double time_library(const smi_dataset *ds, const smi_lasso *cfg, double *lo, double *hi,
+                           int runs)
 {
     double t[RUNS];
     for (int r = 0; r < runs; r++) {
         smi_lasso_result *fit = NULL;
         double t0 = bench_now();
-        int rc = cv ? smi_lasso_cv(ds, NULL, &fit) : smi_lasso_fit(ds, NULL, &fit);
+        int rc = smi_lasso_run(ds, cfg, &fit);
         t[r] = bench_now() - t0;
         if (rc != SMI_OK) {
-            fprintf(stderr, "smi_lasso_%s: %s\n", cv ? "cv" : "fit", smi_last_error());
+            fprintf(stderr, "smi_lasso_run: %s\n", smi_last_error());
             exit(1);
         }
         smi_lasso_result_free(fit);
@@ -254,7 +256,7 @@ int main(int argc, char **argv)
     write_csv(csv, X, y, n, p);
 
     smi_lasso_result *fit = NULL;
-    if (smi_lasso_fit(ds, NULL, &fit) != SMI_OK)
+    if (smi_lasso_run(ds, NULL, &fit) != SMI_OK)
         return 1;
     size_t L = smi_lasso_result_n_lambdas(fit);
     double *lambdas = malloc(L * sizeof *lambdas), *coef = malloc(L * p * sizeof *coef);
@@ -266,12 +268,20 @@ int main(int argc, char **argv)
     smi_lasso_result_free(fit);
 
     double lo, hi, cv_lo, cv_hi;
-    double ours = time_library(ds, 0, &lo, &hi, RUNS);
-    int fold_ids[4096];
-    for (size_t i = 0; i < n && i < 4096; i++)
+    double ours = time_library(ds, NULL, &lo, &hi, RUNS);
+    int *fold_ids = malloc(n * sizeof *fold_ids);
+    smi_lasso *cv = NULL;
+    if (!fold_ids || smi_lasso_create(&cv) != SMI_OK)
+        return 1;
+    for (size_t i = 0; i < n; i++)
         fold_ids[i] = (int)(i % 10);
-    smi_dataset_set_fold_ids(ds, fold_ids, n);
-    double ours_cv = time_library(ds, 1, &cv_lo, &cv_hi, 3);
+    if (smi_lasso_set_cv(cv, 1) != SMI_OK || smi_lasso_set_fold_ids(cv, fold_ids, n) != SMI_OK) {
+        fprintf(stderr, "CV folds: %s\n", smi_last_error());
+        return 1;
+    }
+    double ours_cv = time_library(ds, cv, &cv_lo, &cv_hi, 3);
+    smi_lasso_free(cv);
+    free(fold_ids);
     double naive[NAIVE_RUNS];
     for (int r = 0; r < NAIVE_RUNS; r++)
         naive[r] = naive_path(X, y, n, p, lambdas, L);
@@ -285,7 +295,7 @@ int main(int argc, char **argv)
     printf("LASSO path, n = %zu, p = %zu, %zu lambdas to %.0e lambda_max, tolerance 1e-7 "
            "(%zu nonzero at the last), one thread, median of %d:\n", n, p, L,
            lambdas[L - 1] / lambdas[0], nnz, RUNS);
-    printf("  %-44s %8.2f ms (%.2f-%.2f)\n", "libsparsemi smi_lasso_fit", 1e3 * ours, 1e3 * lo,
+    printf("  %-44s %8.2f ms (%.2f-%.2f)\n", "libsparsemi smi_lasso_run", 1e3 * ours, 1e3 * lo,
            1e3 * hi);
     printf("  %-44s %8.2f ms (median of %d); libsparsemi is %.1fx faster\n",
            "naive coordinate descent (no screening)", 1e3 * naive_med, NAIVE_RUNS,
@@ -294,7 +304,7 @@ int main(int argc, char **argv)
     print_ratio("glmnet, the same 100 lambdas (no early stop)", &glm[2], ours);
     print_ratio("scikit-learn lasso_path, same lambdas", &sk, ours);
     printf("10-fold CV over the path, one thread:\n");
-    printf("  %-44s %8.2f ms (%.2f-%.2f)\n", "libsparsemi smi_lasso_cv", 1e3 * ours_cv,
+    printf("  %-44s %8.2f ms (%.2f-%.2f)\n", "libsparsemi smi_lasso_run, CV", 1e3 * ours_cv,
            1e3 * cv_lo, 1e3 * cv_hi);
     print_ratio("cv.glmnet, early stop", &glm[1], ours_cv);
     print_ratio("cv.glmnet, no early stop", &glm[3], ours_cv);

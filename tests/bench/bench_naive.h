@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../unit/testutil.h"
 #include "bench.h"
 #include "sparsemi.h"
 
@@ -35,8 +36,27 @@ typedef struct naive_ctx {
     int lwork;
 } naive_ctx;
 
-/* A reference context for data set ds (folds copied when it has some); exit(1) on failure. */
-static inline naive_ctx naive_create(const smi_dataset *ds)
+/* The folds of a CV benchmark, as it sets them on its search configuration
+ * (naive_set_folds: smi_search_set_folds(cfg, k, shuffle, seed)). The naive reference
+ * computes the assignment itself by the documented rule (tests/unit/testutil.h), so the
+ * comparison with smi_search_score_subset also checks the folds. */
+typedef struct naive_folds {
+    size_t k; /* 0: none */
+    int shuffle;
+    uint64_t seed;
+} naive_folds;
+
+/* Set the folds f on cfg, or exit(1) with the library's message. */
+static inline void naive_set_folds(smi_search *cfg, const naive_folds *f)
+{
+    if (smi_search_set_folds(cfg, f->k, f->shuffle, f->seed) != SMI_OK) {
+        fprintf(stderr, "smi_search_set_folds: %s\n", smi_last_error());
+        exit(1);
+    }
+}
+
+/* A reference context for data set ds with folds (NULL or k 0: none); exit(1) on failure. */
+static inline naive_ctx naive_create(const smi_dataset *ds, const naive_folds *folds)
 {
     naive_ctx c;
     memset(&c, 0, sizeof c);
@@ -53,12 +73,12 @@ static inline naive_ctx naive_create(const smi_dataset *ds)
         exit(1);
     c.X = X;
     c.y = y;
-    c.n_folds = (int)smi_dataset_n_folds(ds);
-    if (c.n_folds > 0) {
-        int *folds = malloc(c.n * sizeof *folds);
-        if (!folds || smi_dataset_get_folds(ds, folds, c.n) != SMI_OK)
+    if (folds && folds->k > 0) {
+        int *fold = malloc(c.n * sizeof *fold);
+        if (!fold || folds->k > c.n || tu_kfold(c.n, folds->k, folds->shuffle, folds->seed, fold))
             exit(1);
-        c.folds = folds;
+        c.folds = fold;
+        c.n_folds = (int)folds->k;
     }
     return c;
 }
@@ -214,11 +234,12 @@ static inline size_t naive_random_subset(uint64_t *state, size_t p, size_t kmax,
 /* Naive subsets per second: random subsets (sizes 1..kmax) scored one by one for at least
  * `seconds`; median of `runs` such timings. Before timing, the naive values of 50 subsets
  * are compared with smi_search_score_subset under cfg; *max_rel gets the largest relative
- * difference (NAN when not compared: FE). */
-static inline double naive_rate(const smi_dataset *ds, const smi_search *cfg, int criterion,
-                                size_t kmax, double seconds, int runs, double *max_rel)
+ * difference (NAN when not compared: FE). folds: those set on cfg for CV (NULL: none). */
+static inline double naive_rate(const smi_dataset *ds, const smi_search *cfg,
+                                const naive_folds *folds, int criterion, size_t kmax,
+                                double seconds, int runs, double *max_rel)
 {
-    naive_ctx c = naive_create(ds);
+    naive_ctx c = naive_create(ds, folds);
     size_t *subset = malloc((c.p + 1) * sizeof *subset);
     uint64_t state = 2024;
     double rates[16], sink = 0.0;

@@ -44,9 +44,11 @@ static smi_remc_result *run_remc(const smi_dataset *ds, const smi_search *scfg, 
 
 static void proposal_rate(const smi_dataset *ds, int criterion)
 {
+    const naive_folds folds = { 10, 1, 1 }; /* CV: 10 shuffled folds, seed 1 */
     smi_search *scfg;
     smi_search_create(&scfg);
     smi_search_set_criterion(scfg, criterion);
+    naive_set_folds(scfg, &folds);
     smi_search_set_size_range(scfg, 1, 10);
     smi_search_set_model_prior(scfg, SMI_MODEL_PRIOR_NONE, 0.0);
     double t[3], max_rel;
@@ -56,8 +58,9 @@ static void proposal_rate(const smi_dataset *ds, int criterion)
         res = run_remc(ds, scfg, 1, 2000, &t[r]);
     }
     double proposals = (double)smi_remc_result_n_proposals(res), med = bench_median(t, 3);
-    double naive = naive_rate(ds, scfg, criterion == SMI_CRIT_FE ? SMI_CRIT_RSS : criterion, 10,
-                              0.3, 3, &max_rel);
+    double naive = naive_rate(ds, scfg, criterion == SMI_CRIT_CV ? &folds : NULL,
+                              criterion == SMI_CRIT_FE ? SMI_CRIT_RSS : criterion, 10, 0.3, 3,
+                              &max_rel);
     printf("remc %s n = %d p = %zu, size <= 10, 16 replicas, 1 thread: %.4g proposals in "
            "%.3f s (median of 3): %.3g proposals/s; naive refit per proposal %.3g/s: %.0fx\n",
            smi_criterion_name(criterion), N, smi_dataset_p(ds), proposals, med, proposals / med,
@@ -142,7 +145,6 @@ int main(int argc, char **argv)
     proposal_rate(ds, SMI_CRIT_BIC);
     proposal_rate(ds, SMI_CRIT_FE);
     proposal_rate(ds, SMI_CRIT_LOO);
-    smi_dataset_set_kfold(ds, 10, 1, 1);
     proposal_rate(ds, SMI_CRIT_CV);
     smi_dataset_free(ds);
     crossover();

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
     smi_search *cfg;
     smi_search_create(&cfg);
     double max_rel;
-    double naive = naive_rate(ds, cfg, SMI_CRIT_BIC, p, 0.3, 3, &max_rel);
+    double naive = naive_rate(ds, cfg, NULL, SMI_CRIT_BIC, p, 0.3, 3, &max_rel);
     smi_search_free(cfg);
     printf("naive per-subset dgels (BIC, n = %d, p = %zu, random subsets): %.3g subsets/s "
            "(median of 3), whole search would take %.3g s; agrees with smi_search_score_subset to "

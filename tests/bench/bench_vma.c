@@ -33,8 +33,15 @@ static smi_vma *vma_config(size_t trials, int lasso)
     smi_vma *cfg;
     if (smi_vma_create(&cfg) != SMI_OK || smi_vma_set_model(cfg, truth, 3, NULL, 0.0, -1.0)
         || smi_vma_set_sizes(cfg, sizes, S) || smi_vma_set_trials(cfg, trials)
-        || smi_vma_set_seed(cfg, 2024) || (lasso && smi_vma_set_lasso(cfg, NULL, 5, 0)))
+        || smi_vma_set_seed(cfg, 2024))
         die("vma configuration");
+    if (lasso) { /* 5 folds: each data set gets its own shuffled split of that many */
+        smi_lasso *five = NULL;
+        if (smi_lasso_create(&five) != SMI_OK || smi_lasso_set_folds(five, 5, 1, 0) != SMI_OK
+            || smi_vma_set_lasso(cfg, five, 0) != SMI_OK)
+            die("vma LASSO configuration");
+        smi_lasso_free(five);
+    }
     return cfg;
 }
 

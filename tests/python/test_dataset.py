@@ -214,45 +214,30 @@ def test_check_finds_constant_and_duplicate_columns():
 
 
 # -- folds --------------------------------------------------------------------------
+# A data set holds no folds of its own: only a file's fold column, read-only. The folds a
+# run uses are its own arguments (tests/python/test_folds.py).
 
-def test_kfold_without_seed_is_i_mod_k():
+def test_folds_are_read_only_data():
     ds = sparsemi.Dataset(*random_data(n=10, p=2))
-    ds.set_kfold(3)
-    assert ds.n_folds == 3
-    np.testing.assert_array_equal(ds.folds, np.arange(10) % 3)
-    ds.clear_folds()
-    assert ds.folds is None
+    assert ds.folds is None and ds.n_folds == 0 and ds.fold_column is None
+    for name in ('set_kfold', 'set_fold_ids', 'clear_folds'):
+        assert not hasattr(ds, name)
+    for attribute in ('folds', 'n_folds', 'fold_column'):
+        with pytest.raises(AttributeError):
+            setattr(ds, attribute, None)
 
 
-def test_kfold_with_seed_is_balanced_and_reproducible():
-    ds = sparsemi.Dataset(*random_data(n=23, p=2))
-    shuffled = False
-    for seed in (0, 7, 2**64 - 1):
-        ds.set_kfold(5, seed=seed)
-        folds = ds.folds
-        sizes = np.bincount(folds, minlength=5)
-        assert len(sizes) == 5 and sizes.max() - sizes.min() <= 1
-        ds.set_kfold(5, seed=seed)
-        np.testing.assert_array_equal(ds.folds, folds)
-        shuffled |= not np.array_equal(folds, np.arange(23) % 5)
-    assert shuffled
-
-
-def test_kfold_bad_k():
-    ds = sparsemi.Dataset(*random_data(n=6, p=2))
-    raises(sparsemi.SMI_EINVAL, ds.set_kfold, 1)
-    raises(sparsemi.SMI_EINVAL, ds.set_kfold, 7)
-
-
-def test_fold_ids_are_ranked():
-    ds = sparsemi.Dataset(*random_data(n=8, p=2))
+def test_fold_column_is_ranked_and_no_feature(tmp_path):
+    path = write(tmp_path / 'folds.csv', 'y,u,v,fold\n1,2,3,5\n2,1,5,9\n4,3,1,7\n3,7,2,7\n'
+                 '5,4,4,5\n6,6,6,9\n7,1,1,-3\n8,2,2,5\n')
+    ds = sparsemi.Dataset.from_csv(path, fold_column='fold')
+    assert ds.names == ['u', 'v'] and ds.fold_column == 'fold'
     ids = [5, 9, 7, 7, 5, 9, -3, 5]
-    ds.set_fold_ids(ids)
     assert ds.n_folds == 4
     np.testing.assert_array_equal(ds.folds, np.unique(ids, return_inverse=True)[1])
-    raises(sparsemi.SMI_EINVAL, ds.set_fold_ids, [1] * 8)   # one fold only
-    with pytest.raises(ValueError):
-        ds.set_fold_ids([0, 1, 0])
+    assert 'folds=4' in repr(ds)
+    plain = sparsemi.Dataset.from_csv(path)   # without fold_column the column is a feature
+    assert plain.names == ['u', 'v', 'fold'] and plain.folds is None
 
 
 # -- finding the library ------------------------------------------------------------

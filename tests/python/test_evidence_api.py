@@ -203,11 +203,12 @@ def test_optimise_start_and_iterations_are_passed(octet):
 
 
 def test_not_converged_warns_and_returns(octet):
-    with pytest.warns(sparsemi.EvidenceWarning):
+    with pytest.warns(sparsemi.EvidenceWarning) as record:
         ev = sparsemi.evidence(octet, ['r_s_B', 'r_p_A', 'IP_B'], hyper='optimize',
                                alpha=1e4, beta=1e-2, max_iter=1)
     assert ev.converged is False
-    assert ev.message
+    assert ev.status == sparsemi.SMI_ENOCONV   # a success with a caveat, not an Error
+    assert ev.message and ev.message in str(record[0].message)
     assert ev.iterations <= 1
     assert math.isfinite(ev.free_energy)
     Z, yc, _ = design(octet.X, octet.y, indices_of(octet, ['r_s_B', 'r_p_A', 'IP_B']))
@@ -293,6 +294,7 @@ def test_to_dict(octet):
     assert d['log_evidence'] == -d['free_energy']
     assert d['covariance'] == ev.covariance.tolist()
     assert 'not converged' not in repr(ev)
+    assert ev.status == sparsemi.SMI_OK and ev.message is None
 
 
 # -- bad input -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import sparsemi
+import fold_reference
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'data')
 DIABETES = os.path.join(DATA, 'diabetes.csv')
@@ -176,9 +177,10 @@ def test_bad_options_raise_the_librarys_message(ds):
 
 def test_cv_matches_glmnet(ds, ref):
     lmin, l1se, cvm, cvsd = ref[1]['diabetes']
-    cv = sparsemi.lasso_cv(ds, folds=10, **EXACT)   # no fold_seed: row i in fold i mod 10
+    # As make_glmnet_ref.R: foldid row i in fold i mod 10, unshuffled.
+    cv = sparsemi.lasso_cv(ds, folds=10, fold_seed='none', **EXACT)
     assert isinstance(cv, sparsemi.LassoCV) and isinstance(cv, sparsemi.LassoPath)
-    assert ds.n_folds == 0   # the data set's folds are put back
+    assert ds.n_folds == 0   # the folds are the run's, the data set has none
     np.testing.assert_array_equal(cv.folds, np.arange(ds.n) % 10)
     L = len(cvm)
     np.testing.assert_allclose(cv.cv_mean[:L], cvm, rtol=1e-6)
@@ -198,19 +200,34 @@ def test_cv_matches_glmnet(ds, ref):
 
 def test_cv_folds_conventions(ds):
     ids = np.arange(ds.n) % 10
-    ds.set_kfold(5, seed=3)
-    own = ds.folds
     by_ids = sparsemi.lasso_cv(ds, folds=ids, n_lambdas=30)
-    by_k = sparsemi.lasso_cv(ds, folds=10, n_lambdas=30, threads=2)
+    by_k = sparsemi.lasso_cv(ds, folds=10, fold_seed='none', n_lambdas=30, threads=2)
     np.testing.assert_array_equal(by_ids.cv_mean, by_k.cv_mean)
-    np.testing.assert_array_equal(ds.folds, own)   # put back
-    default = sparsemi.lasso_cv(ds, n_lambdas=30)    # the data set's own folds
-    np.testing.assert_array_equal(default.folds, own)
-    shuffled = sparsemi.lasso_cv(ds, folds=10, fold_seed=1, n_lambdas=30)
-    assert np.bincount(shuffled.folds).tolist() == np.bincount(ids).tolist()
-    assert not np.array_equal(shuffled.folds, ids)
+    np.testing.assert_array_equal(by_ids.folds, ids)
+    # No folds given (and no fold column): 10 folds shuffled with seed 0, the library's
+    # and `sparsemi lasso --cv`'s default; folds=K alone shuffles with seed 0 too.
+    seed0 = fold_reference.kfold(ds.n, 10, seed=0)
+    default = sparsemi.lasso_cv(ds, n_lambdas=30)
+    np.testing.assert_array_equal(default.folds, seed0)
+    np.testing.assert_array_equal(
+        default.cv_mean, sparsemi.lasso_cv(ds, folds=seed0 + 100, n_lambdas=30).cv_mean)
+    for same in (sparsemi.lasso_cv(ds, folds=10, n_lambdas=30),
+                 sparsemi.lasso_cv(ds, folds=10, fold_seed=0, n_lambdas=30)):
+        np.testing.assert_array_equal(same.folds, seed0)
+        np.testing.assert_array_equal(same.cv_mean, default.cv_mean)
+    shuffled = sparsemi.lasso_cv(ds, folds=5, fold_seed=1, n_lambdas=30)
+    np.testing.assert_array_equal(shuffled.folds, fold_reference.kfold(ds.n, 5, seed=1))
+    np.testing.assert_array_equal(
+        shuffled.cv_mean,
+        sparsemi.lasso_cv(ds, folds=fold_reference.kfold(ds.n, 5, seed=1),
+                          n_lambdas=30).cv_mean)
+    assert np.bincount(shuffled.folds).tolist() == np.bincount(np.arange(ds.n) % 5).tolist()
+    assert not np.array_equal(shuffled.folds, np.arange(ds.n) % 5)
     with pytest.raises(ValueError):
         sparsemi.lasso_cv(ds, folds=ids, fold_seed=1)
+    with pytest.raises(sparsemi.Error, match='%d folds for %d samples' % (ds.n + 1, ds.n)):
+        sparsemi.lasso_cv(ds, folds=ds.n + 1, n_lambdas=5)
+    assert ds.n_folds == 0 and ds.folds is None   # every call left the data set as it was
 
 
 # -- supports and their rank -----------------------------------------------------------------
@@ -305,6 +322,14 @@ def test_cv_criterion_supports_use_the_folds(ds):
     s = path.supports(criterion='cv', folds=5)[0]
     assert s.criterion == pytest.approx(
         sparsemi.score_subset(ds, s.features, criterion='cv', folds=5), rel=1e-12)
+    assert s.criterion == pytest.approx(
+        sparsemi.score_subset(ds, s.features, criterion='cv',
+                              folds=fold_reference.kfold(ds.n, 5, seed=0)), rel=1e-12)
+    unshuffled = path.supports(criterion='cv', folds=5, fold_seed='none')[0]
+    assert unshuffled.criterion == pytest.approx(
+        sparsemi.score_subset(ds, s.features, criterion='cv', folds=np.arange(ds.n) % 5),
+        rel=1e-12)
+    assert unshuffled.criterion != s.criterion
     assert ds.n_folds == 0
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 import sparsemi
+import fold_reference
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OCTET = os.path.join(ROOT, 'examples', 'data', 'octet_binaries.csv')
@@ -194,38 +195,42 @@ def test_free_energy_against_reference(problem):
 
 def test_cv_against_reference(problem):
     X, y, ds = problem
+    before = ds.X
     # Unshuffled K folds: sample i in fold i % K.
     folds = np.arange(N) % 5
     scores = {s: reference(X, y, 'cv', s, folds=folds) for s in subsets(P)}
-    with sparsemi.exhaustive_search(ds, criterion='cv', folds=5, top=2**P - 1) as res:
+    with sparsemi.exhaustive_search(ds, criterion='cv', folds=5, fold_seed='none',
+                                    top=2**P - 1) as res:
         check_against_reference(res, X, y, 'cv', scores)
-    assert ds.n_folds == 0   # the data set's folds were put back
-    # Seeded folds: the assignment the data set itself makes from that seed.
-    with sparsemi.Dataset(X, y) as other:
-        other.set_kfold(4, seed=11)
-        folds = other.folds
+        assert json.loads(res.to_json())['folds'] == {'k': 5, 'seed': None, 'column': None}
+    # Seeded folds: the assignment of doc/api.md from that seed (fold_reference.py).
+    folds = fold_reference.kfold(N, 4, seed=11)
     scores = {s: reference(X, y, 'cv', s, folds=folds) for s in subsets(P)}
     with sparsemi.exhaustive_search(ds, criterion='cv', folds=4, fold_seed=11,
                                     top=2**P - 1) as res:
         check_against_reference(res, X, y, 'cv', scores)
-    # Given fold ids, and the data set's own folds (kept as they were).
+        assert json.loads(res.to_json())['folds'] == {'k': 4, 'seed': 11, 'column': None}
+    # K folds without a seed: shuffled with seed 0, as `sparsemi es --folds K`.
+    folds = fold_reference.kfold(N, 4, seed=0)
+    scores = {s: reference(X, y, 'cv', s, folds=folds) for s in subsets(P)}
+    with sparsemi.exhaustive_search(ds, criterion='cv', folds=4, top=2**P - 1) as res:
+        check_against_reference(res, X, y, 'cv', scores)
+        assert json.loads(res.to_json())['folds'] == {'k': 4, 'seed': 0, 'column': None}
+    # Given fold ids.
     ids = np.random.default_rng(3).integers(10, 13, size=N)
     scores = {s: reference(X, y, 'cv', s, folds=ids) for s in subsets(P)}
     with sparsemi.exhaustive_search(ds, criterion='cv', folds=ids, top=2**P - 1) as res:
         check_against_reference(res, X, y, 'cv', scores)
-    ds.set_fold_ids(ids)
+        assert json.loads(res.to_json())['folds'] == {'k': 3, 'seed': None, 'column': None}
+    # No folds given, none in the data: 10 folds shuffled with seed 0, as `sparsemi es
+    # --criterion cv`; the calls before left nothing behind in the data set.
+    folds = fold_reference.kfold(N, 10, seed=0)
+    scores = {s: reference(X, y, 'cv', s, folds=folds) for s in subsets(P)}
     with sparsemi.exhaustive_search(ds, criterion='cv', top=2**P - 1) as res:
         check_against_reference(res, X, y, 'cv', scores)
-    with sparsemi.exhaustive_search(ds, criterion='cv', folds=3, top=2**P - 1):
-        pass
-    np.testing.assert_array_equal(ds.folds, np.unique(ids, return_inverse=True)[1])
-    # A data set without folds: 10 unshuffled folds, as `sparsemi es --criterion cv`.
-    ds.clear_folds()
-    scores = {s: reference(X, y, 'cv', s, folds=np.arange(N) % 10) for s in subsets(P)}
-    with sparsemi.exhaustive_search(ds, criterion='cv', top=2**P - 1) as res:
-        check_against_reference(res, X, y, 'cv', scores)
-        assert json.loads(res.to_json())['folds'] == {'k': 10, 'seed': None, 'column': None}
-    assert ds.n_folds == 0
+        assert json.loads(res.to_json())['folds'] == {'k': 10, 'seed': 0, 'column': None}
+    assert ds.n_folds == 0 and ds.folds is None
+    np.testing.assert_array_equal(ds.X, before)
 
 
 def test_loo_against_reference(problem):
@@ -241,7 +246,7 @@ def test_score_subset(problem, criterion):
     folds = np.arange(N) % 3
     for s in [(0,), (2, 5), (0, 1, 3, 4)]:
         names = [ds.names[j] for j in s]
-        kwargs = {'folds': 3} if criterion == 'cv' else {}
+        kwargs = {'folds': 3, 'fold_seed': 'none'} if criterion == 'cv' else {}
         if criterion == 'cv' and s == (0,):
             kwargs = {'folds': np.arange(N) % 3 + 5}   # given fold ids
         value = sparsemi.score_subset(ds, names, criterion=criterion, **kwargs)
@@ -536,7 +541,10 @@ def cli_path():
     (['--criterion', 'cv', '--folds', '5', '--fold-seed', '3', '--max-size', '2'],
      {'criterion': 'cv', 'folds': 5, 'fold_seed': 3, 'max_size': 2}),
     (['--criterion', 'cv', '--folds', '4', '--fold-seed', 'none', '--max-size', '2'],
+     {'criterion': 'cv', 'folds': 4, 'fold_seed': 'none', 'max_size': 2}),
+    (['--criterion', 'cv', '--folds', '4', '--max-size', '2'],
      {'criterion': 'cv', 'folds': 4, 'max_size': 2}),
+    (['--criterion', 'cv', '--max-size', '2'], {'criterion': 'cv', 'max_size': 2}),
     (['--criterion', 'loo', '--max-size', '2'], {'criterion': 'loo', 'max_size': 2}),
 ])
 def test_to_json_equals_cli(octet, tmp_path, args, kwargs):

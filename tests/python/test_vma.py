@@ -87,6 +87,18 @@ def test_lasso_method(ds):
     assert res.chosen_size.sum() == 10
 
 
+def test_cv_criterion_takes_k_from_the_search(ds):
+    """With criterion 'cv' K goes on the search's configuration (smi_search_set_folds) and
+    each data set gets its own shuffled min(K, n')-fold split: a clear model is recovered
+    at n' = 2000 with 2 or 5 folds, or the default 10."""
+    for folds in (2, 5):
+        res = clear(ds, criterion='cv', folds=folds, sizes=(2000,), trials=5)
+        np.testing.assert_array_equal(res.recovery_rate, [1.0])
+        assert res.chosen_size[0, 2] == 5
+    res = clear(ds, criterion='cv', sizes=(2000,), trials=5)   # folds default 10
+    np.testing.assert_array_equal(res.recovery_rate, [1.0])
+
+
 def test_progress_and_cancel(ds):
     seen = []
     clear(ds, progress=seen.append)
@@ -112,9 +124,10 @@ def test_bad_settings_raise_the_librarys_message(ds):
         sparsemi.vma(ds, ['x1', 'x1'], sizes=(10,), trials=2)
     with pytest.raises(sparsemi.Error, match='must be finite'):
         clear(ds, coefficients=[np.nan, 1.0])
-    with pytest.raises(sparsemi.Error, match='folds for the LASSO'):
+    # K goes on the LASSO's or the search's own configuration, which checks it.
+    with pytest.raises(sparsemi.Error, match='1 folds: K-fold cross-validation needs K >= 2'):
         clear(ds, method='lasso', folds=1, max_size=None)
-    with pytest.raises(sparsemi.Error, match='folds for the cv criterion'):
+    with pytest.raises(sparsemi.Error, match='1 folds: K-fold cross-validation needs K >= 2'):
         clear(ds, criterion='cv', folds=1)
     with pytest.raises(sparsemi.Error) as err:
         sparsemi.vma(ds, ['nonesuch'])

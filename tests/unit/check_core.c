@@ -1,4 +1,5 @@
-/* Core: version, status names, per-thread last error, the random generator. */
+/* Core: version, status names, per-thread last error, the random generator (and the tests'
+ * own implementation of it in testutil.h). */
 #include <check.h>
 #include <math.h>
 #include <pthread.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "core/core.h"
+#include "testutil.h"
 
 START_TEST(version_matches_macros)
 {
@@ -88,32 +90,35 @@ START_TEST(last_error_is_per_thread)
 }
 END_TEST
 
+/* Outputs of the reference xoshiro256** from the state {1, 2, 3, 4}, as published with
+ * the reference code and reproduced by independent ports. */
+static const uint64_t xoshiro_reference[] = {
+    UINT64_C(11520), UINT64_C(0), UINT64_C(1509978240), UINT64_C(1215971899390074240),
+    UINT64_C(1216172134540287360), UINT64_C(607988272756665600),
+    UINT64_C(16172922978634559625), UINT64_C(8476171486693032832),
+    UINT64_C(10595114339597558777), UINT64_C(2904607092377533576),
+};
+
+/* splitmix64 from state 0 (Vigna's reference splitmix64.c). */
+static const uint64_t splitmix_reference[] = {
+    UINT64_C(0xe220a8397b1dcdaf), UINT64_C(0x6e789e6aa1b965f4),
+    UINT64_C(0x06c45d188009454f), UINT64_C(0xf88bb8a8724c81ec),
+};
+
 START_TEST(rng_matches_the_reference_outputs)
 {
-    /* Outputs of the reference xoshiro256** from the state {1, 2, 3, 4}, as published with
-     * the reference code and reproduced by independent ports. */
-    static const uint64_t expected[] = {
-        UINT64_C(11520), UINT64_C(0), UINT64_C(1509978240), UINT64_C(1215971899390074240),
-        UINT64_C(1216172134540287360), UINT64_C(607988272756665600),
-        UINT64_C(16172922978634559625), UINT64_C(8476171486693032832),
-        UINT64_C(10595114339597558777), UINT64_C(2904607092377533576),
-    };
     smi_rng rng = { { 1, 2, 3, 4 } };
-    for (size_t i = 0; i < sizeof expected / sizeof expected[0]; i++)
-        ck_assert_uint_eq(smi_rng_next(&rng), expected[i]);
+    for (size_t i = 0; i < sizeof xoshiro_reference / sizeof xoshiro_reference[0]; i++)
+        ck_assert_uint_eq(smi_rng_next(&rng), xoshiro_reference[i]);
 }
 END_TEST
 
 START_TEST(rng_seeding_is_splitmix64)
 {
-    /* splitmix64 from state 0 gives 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4,
-     * 0x06c45d188009454f, 0xf88bb8a8724c81ec (Vigna's reference splitmix64.c). */
     smi_rng rng;
     smi_rng_seed(&rng, 0);
-    ck_assert_uint_eq(rng.s[0], UINT64_C(0xe220a8397b1dcdaf));
-    ck_assert_uint_eq(rng.s[1], UINT64_C(0x6e789e6aa1b965f4));
-    ck_assert_uint_eq(rng.s[2], UINT64_C(0x06c45d188009454f));
-    ck_assert_uint_eq(rng.s[3], UINT64_C(0xf88bb8a8724c81ec));
+    for (int i = 0; i < 4; i++)
+        ck_assert_uint_eq(rng.s[i], splitmix_reference[i]);
 }
 END_TEST
 
@@ -162,6 +167,55 @@ START_TEST(rng_permutation_is_a_permutation)
 }
 END_TEST
 
+/* The tests' own implementation of the documented generator and fold permutation
+ * (testutil.h), which the CV tests use as the source of truth for the folds of a run:
+ * against the same published outputs, its 128-bit product against the compiler's, and its
+ * bounded draws and permutations against the library's, bounds that reject included. */
+START_TEST(test_helpers_reproduce_the_documented_generator)
+{
+    tu_xoshiro g = { { 1, 2, 3, 4 } };
+    for (size_t i = 0; i < sizeof xoshiro_reference / sizeof xoshiro_reference[0]; i++)
+        ck_assert_uint_eq(tu_xoshiro_next(&g), xoshiro_reference[i]);
+    tu_xoshiro_seed(&g, 0);
+    for (int i = 0; i < 4; i++)
+        ck_assert_uint_eq(g.s[i], splitmix_reference[i]);
+
+    __extension__ typedef unsigned __int128 u128;
+    static const uint64_t factors[] = { 0, 1, 3, 0xffffffffULL, 0x100000000ULL,
+                                        0x9e3779b97f4a7c15ULL, UINT64_MAX };
+    for (size_t a = 0; a < 7; a++)
+        for (size_t b = 0; b < 7; b++) {
+            uint64_t hi, lo;
+            tu_mul128(factors[a], factors[b], &hi, &lo);
+            u128 want = (u128)factors[a] * factors[b];
+            ck_assert_uint_eq(hi, (uint64_t)(want >> 64));
+            ck_assert_uint_eq(lo, (uint64_t)want);
+        }
+
+    static const uint64_t bounds[] = { 1, 2, 3, 7, 1000, (UINT64_C(1) << 63) + 1, UINT64_MAX };
+    for (size_t b = 0; b < sizeof bounds / sizeof bounds[0]; b++) {
+        smi_rng rng;
+        smi_rng_seed(&rng, 99 + b);
+        tu_xoshiro_seed(&g, 99 + b);
+        for (int i = 0; i < 2000; i++)
+            ck_assert_uint_eq(tu_xoshiro_below(&g, bounds[b]), smi_rng_below(&rng, bounds[b]));
+    }
+
+    enum { N = 257 };
+    size_t mine[N], theirs[N];
+    static const uint64_t seeds[] = { 0, 1, 12345, UINT64_MAX };
+    static const size_t lengths[] = { 0, 1, 2, 23, N };
+    for (size_t s = 0; s < 4; s++)
+        for (size_t l = 0; l < 5; l++) {
+            smi_rng rng;
+            smi_rng_seed(&rng, seeds[s]);
+            smi_rng_permutation(&rng, theirs, lengths[l]);
+            tu_permutation(seeds[s], lengths[l], mine);
+            for (size_t i = 0; i < lengths[l]; i++)
+                ck_assert_uint_eq(mine[i], theirs[i]);
+        }
+}
+END_TEST
 
 /* smi_lgamma against closed forms (Gamma(1/2) = sqrt(pi), Gamma(n) = (n-1)!) and against the
  * C library's lgamma on both sides of the switch to Stirling's series at 171. */
@@ -192,6 +246,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, rng_seeding_is_splitmix64);
     tcase_add_test(tc, rng_bounded_integers_are_uniform);
     tcase_add_test(tc, rng_permutation_is_a_permutation);
+    tcase_add_test(tc, test_helpers_reproduce_the_documented_generator);
     tcase_add_test(tc, lgamma_is_exact);
     suite_add_tcase(s, tc);
     return s;

@@ -1,5 +1,6 @@
-/* Data sets: construction from arrays, statistics, checks, condition number, folds, and
- * the CSV reader with every accepted form and every bad input. Public API only. */
+/* Data sets: construction from arrays, statistics, checks, condition number, the folds of
+ * a run (set on its configuration; the data set stays read-only), and the CSV reader with
+ * every accepted form and every bad input. Public API only. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 static char tmpdir[] = "/tmp/smi-dataset-XXXXXX";
 
@@ -220,8 +222,71 @@ START_TEST(condition_number_closed_forms)
 }
 END_TEST
 
-/* ---------- folds ---------- */
+/* ---------- folds: a run's, never the data set's ---------- */
 
+/* A CV search configuration (no folds set: the defaults). */
+static smi_search *cv_config(void)
+{
+    smi_search *cfg = NULL;
+    ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_CV), SMI_OK);
+    return cfg;
+}
+
+/* The CV criterion of feature 0 alone under cfg. */
+static double cv_of_first(const smi_dataset *ds, const smi_search *cfg)
+{
+    const size_t first = 0;
+    double value = NAN;
+    int rc = smi_search_score_subset(ds, cfg, &first, 1, &value);
+    ck_assert_msg(rc == SMI_OK, "smi_search_score_subset: %s", smi_last_error());
+    ck_assert(isfinite(value));
+    return value;
+}
+
+/* The same, with the folds given as explicit ids (the assignment, one id per sample). */
+static double cv_with_ids(const smi_dataset *ds, const int *ids, size_t n)
+{
+    smi_search *cfg = cv_config();
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, ids, n), SMI_OK);
+    double value = cv_of_first(ds, cfg);
+    smi_search_free(cfg);
+    return value;
+}
+
+/* smi_search_run and smi_search_score_subset both refuse cfg on ds with SMI_EINVAL and a
+ * message containing `says`; *out stays NULL and the value untouched. */
+static void assert_cv_refused(const smi_dataset *ds, const smi_search *cfg, const char *says)
+{
+    smi_search_result *res = (smi_search_result *)cfg; /* anything not NULL */
+    ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_EINVAL);
+    ck_assert_ptr_null(res);
+    ck_assert_msg(strstr(smi_last_error(), says), "'%s' does not say '%s'", smi_last_error(),
+                  says);
+    const size_t first = 0;
+    double value = 7.0;
+    ck_assert_int_eq(smi_search_score_subset(ds, cfg, &first, 1, &value), SMI_EINVAL);
+    ck_assert_msg(strstr(smi_last_error(), says), "'%s' does not say '%s'", smi_last_error(),
+                  says);
+    ck_assert_double_eq(value, 7.0);
+}
+
+/* smi_lasso_run with CV on cfg refuses ds with SMI_EINVAL and a message containing `says`. */
+static void assert_lasso_cv_refused(const smi_dataset *ds, smi_lasso *cfg, const char *says)
+{
+    ck_assert_int_eq(smi_lasso_set_cv(cfg, 1), SMI_OK);
+    smi_lasso_result *fit = (smi_lasso_result *)cfg;
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_ptr_null(fit);
+    ck_assert_msg(strstr(smi_last_error(), says), "'%s' does not say '%s'", smi_last_error(),
+                  says);
+}
+
+/* K-fold folds follow the documented rule (doc/api.md, "Folds"): sample i in fold perm[i]
+ * mod K, perm the identity or the Fisher-Yates permutation of the seed's xoshiro256**
+ * stream. The assignment is computed here (testutil.h), and a run with those ids as
+ * explicit fold ids must give the same bits as smi_search_set_folds. The default is 10
+ * shuffled folds with seed 0. K < 2 is refused by the setter, K > n by the run. */
 START_TEST(kfold_rules)
 {
     enum { N = 23 };
@@ -230,16 +295,19 @@ START_TEST(kfold_rules)
         X[i] = i, y[i] = i * i;
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, N, 1, X, y, NULL, NULL), SMI_OK);
-    int folds[N], again[N];
     ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    int folds[N], again[N];
     ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N), SMI_EINVAL);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 0, 0), SMI_OK);
-    ck_assert_uint_eq(smi_dataset_n_folds(ds), 5);
-    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N), SMI_OK);
+
+    smi_search *cfg = cv_config();
+    ck_assert_int_eq(smi_search_set_folds(cfg, 5, 0, 0), SMI_OK);
     for (int i = 0; i < N; i++)
-        ck_assert_int_eq(folds[i], i % 5); /* no shuffle: sample i in fold i mod K */
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 12345), SMI_OK);
-    smi_dataset_get_folds(ds, folds, N);
+        folds[i] = i % 5; /* no shuffle: sample i in fold i mod K */
+    double unshuffled = cv_of_first(ds, cfg);
+    ck_assert_double_eq(unshuffled, cv_with_ids(ds, folds, N));
+
+    ck_assert_int_eq(smi_search_set_folds(cfg, 5, 1, 12345), SMI_OK);
+    ck_assert_int_eq(tu_kfold(N, 5, 1, 12345, folds), 0);
     int size[5] = { 0 }, moved = 0;
     for (int i = 0; i < N; i++) {
         size[folds[i]]++;
@@ -248,43 +316,214 @@ START_TEST(kfold_rules)
     for (int f = 0; f < 5; f++)
         ck_assert(size[f] == 4 || size[f] == 5); /* 23 = 3 * 5 + 2 * 4 */
     ck_assert_int_gt(moved, 0);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 12345), SMI_OK);
-    smi_dataset_get_folds(ds, again, N);
-    ck_assert_mem_eq(folds, again, sizeof folds);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 54321), SMI_OK);
-    smi_dataset_get_folds(ds, again, N);
+    double shuffled = cv_of_first(ds, cfg);
+    ck_assert_double_eq(shuffled, cv_with_ids(ds, folds, N));
+    ck_assert_double_ne(shuffled, unshuffled);
+    ck_assert_double_eq(cv_of_first(ds, cfg), shuffled); /* the same seed, the same folds */
+    ck_assert_int_eq(smi_search_set_folds(cfg, 5, 1, 54321), SMI_OK);
+    ck_assert_int_eq(tu_kfold(N, 5, 1, 54321, again), 0);
     ck_assert(memcmp(folds, again, sizeof folds) != 0);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, N, 1, 1), SMI_OK); /* leave-one-out */
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 1, 0, 0), SMI_EINVAL);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, N + 1, 0, 0), SMI_EINVAL);
-    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, N - 1), SMI_EINVAL);
-    smi_dataset_clear_folds(ds);
-    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+    double other_seed = cv_of_first(ds, cfg);
+    ck_assert_double_eq(other_seed, cv_with_ids(ds, again, N));
+    ck_assert_double_ne(other_seed, shuffled);
+
+    /* the defaults: 10 folds, shuffled, seed 0 */
+    smi_search *defaults = cv_config();
+    ck_assert_int_eq(tu_kfold(N, 10, 1, 0, folds), 0);
+    ck_assert_double_eq(cv_of_first(ds, defaults), cv_with_ids(ds, folds, N));
+    smi_search_free(defaults);
+
+    ck_assert_int_eq(smi_search_set_folds(cfg, N, 1, 1), SMI_OK); /* leave-one-out */
+    cv_of_first(ds, cfg);
+
+    /* K < 2: refused, the configuration unchanged */
+    ck_assert_int_eq(smi_search_set_folds(cfg, 5, 1, 54321), SMI_OK);
+    ck_assert_int_eq(smi_search_set_folds(cfg, 1, 0, 0), SMI_EINVAL);
+    ck_assert_str_ne(smi_last_error(), "");
+    ck_assert_int_eq(smi_search_set_folds(cfg, 0, 1, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_set_folds(NULL, 5, 0, 0), SMI_EINVAL);
+    ck_assert_double_eq(cv_of_first(ds, cfg), other_seed);
+
+    /* K > n: accepted by the setter (it does not know n), refused by the run */
+    ck_assert_int_eq(smi_search_set_folds(cfg, N + 1, 0, 0), SMI_OK);
+    assert_cv_refused(ds, cfg, "24 folds for 23 samples");
+    ck_assert_int_eq(smi_search_set_folds(cfg, N + 1, 1, 9), SMI_OK);
+    assert_cv_refused(ds, cfg, "24 folds for 23 samples");
+    ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_BIC), SMI_OK);
+    cv_of_first(ds, cfg); /* other criteria ignore the folds */
+    smi_search_free(cfg);
+
+    /* the LASSO's folds: the same setter rules */
+    smi_lasso *lasso = NULL;
+    ck_assert_int_eq(smi_lasso_create(&lasso), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_folds(lasso, 1, 0, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_folds(NULL, 5, 0, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_folds(lasso, N + 1, 1, 0), SMI_OK);
+    assert_lasso_cv_refused(ds, lasso, "24 folds for 23 samples");
+    smi_lasso_free(lasso);
+
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0); /* no run gave the data set folds */
     smi_dataset_free(ds);
 }
 END_TEST
 
+/* Explicit ids: any integers, their distinct values ascending become folds 0..K-1, so ids
+ * that map to the same folds give the same bits. One distinct id is refused by the setter;
+ * ids of another length than n, or a fold leaving fewer than 2 rows to train on, by the run. */
 START_TEST(explicit_fold_ids)
 {
     const double X[] = { 1, 2, 3, 4, 5 }, y[] = { 1, 4, 9, 16, 25 };
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, 5, 1, X, y, NULL, NULL), SMI_OK);
     const int ids[] = { 7, -3, 7, -3, 5 };
-    int folds[5];
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids, 5), SMI_OK);
-    ck_assert_uint_eq(smi_dataset_n_folds(ds), 3);
-    smi_dataset_get_folds(ds, folds, 5);
     const int expected[] = { 2, 0, 2, 0, 1 }; /* sorted distinct ids -3, 5, 7 */
+    int folds[5];
+    ck_assert_uint_eq(tu_fold_ids(ids, 5, folds), 3);
     ck_assert_mem_eq(folds, expected, sizeof expected);
+    smi_search *cfg = cv_config();
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, ids, 5), SMI_OK);
+    double value = cv_of_first(ds, cfg);
+    ck_assert_double_eq(value, cv_with_ids(ds, expected, 5));
+
     const int one_fold[] = { 4, 4, 4, 4, 4 };
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, one_fold, 5), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, one_fold, 5), SMI_EINVAL);
+    ck_assert_str_ne(smi_last_error(), "");
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, NULL, 5), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, ids, 0), SMI_EINVAL);
+    ck_assert_int_eq(smi_search_set_fold_ids(NULL, ids, 5), SMI_EINVAL);
+    ck_assert_double_eq(cv_of_first(ds, cfg), value); /* a failed call changes nothing */
+
     const int starving[] = { 0, 0, 0, 0, 1 }; /* fold 0 leaves 1 row to train on */
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, starving, 5), SMI_EINVAL);
-    ck_assert_ptr_nonnull(strstr(smi_last_error(), "fewer than 2"));
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids, 4), SMI_EINVAL);
-    ck_assert_ptr_nonnull(strstr(smi_last_error(), "4 fold ids for 5 samples"));
-    ck_assert_uint_eq(smi_dataset_n_folds(ds), 3); /* a failed call changes nothing */
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, starving, 5), SMI_OK);
+    assert_cv_refused(ds, cfg, "fewer than 2");
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, ids, 4), SMI_OK);
+    assert_cv_refused(ds, cfg, "4 fold ids for 5 samples");
+    const int six[] = { 1, 2, 1, 2, 1, 2 };
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, six, 6), SMI_OK);
+    assert_cv_refused(ds, cfg, "6 fold ids for 5 samples");
+    ck_assert_int_eq(smi_search_set_fold_ids(cfg, ids, 5), SMI_OK);
+    ck_assert_double_eq(cv_of_first(ds, cfg), value);
+    smi_search_free(cfg);
+
+    smi_lasso *lasso = NULL;
+    ck_assert_int_eq(smi_lasso_create(&lasso), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_fold_ids(lasso, one_fold, 5), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_fold_ids(lasso, NULL, 5), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_fold_ids(lasso, ids, 4), SMI_OK);
+    assert_lasso_cv_refused(ds, lasso, "4 fold ids for 5 samples");
+    ck_assert_int_eq(smi_lasso_set_fold_ids(lasso, starving, 5), SMI_OK);
+    assert_lasso_cv_refused(ds, lasso, "fewer than 2");
+    smi_lasso_free(lasso);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
     smi_dataset_free(ds);
+}
+END_TEST
+
+/* Everything a data set tells, to compare before and after a run. */
+typedef struct {
+    size_t n, p, n_folds;
+    int folds_status;
+    double X[64], y[16];
+    int folds[16];
+} dataset_view;
+
+static dataset_view view_of(const smi_dataset *ds)
+{
+    dataset_view v;
+    memset(&v, 0, sizeof v);
+    v.n = smi_dataset_n(ds);
+    v.p = smi_dataset_p(ds);
+    ck_assert_uint_le(v.n * v.p, 64);
+    ck_assert_uint_le(v.n, 16);
+    ck_assert_int_eq(smi_dataset_get_X(ds, v.X, 64), SMI_OK);
+    ck_assert_int_eq(smi_dataset_get_y(ds, v.y, 16), SMI_OK);
+    v.n_folds = smi_dataset_n_folds(ds);
+    v.folds_status = smi_dataset_get_folds(ds, v.folds, 16);
+    return v;
+}
+
+static void assert_same_view(const dataset_view *a, const dataset_view *b)
+{
+    ck_assert_uint_eq(a->n, b->n);
+    ck_assert_uint_eq(a->p, b->p);
+    ck_assert_uint_eq(a->n_folds, b->n_folds);
+    ck_assert_int_eq(a->folds_status, b->folds_status);
+    ck_assert_mem_eq(a->X, b->X, sizeof a->X);
+    ck_assert_mem_eq(a->y, b->y, sizeof a->y);
+    ck_assert_mem_eq(a->folds, b->folds, sizeof a->folds);
+}
+
+/* A data set is read-only: CV searches and LASSO-CV runs on their own folds leave it as it
+ * was (no fold column appears, a CSV's fold column stays), and one run's folds do not leak
+ * into another's. A CSV's fold column is used only when passed to the configuration. */
+START_TEST(cv_runs_leave_the_data_set_unchanged)
+{
+    const char *path = write_file("folds.csv", "x1,x2,fold,y\n"
+                                               "1,0.5,30,2.1\n2,0.1,10,3.9\n3,0.7,20,6.2\n"
+                                               "4,0.2,30,8.1\n5,0.9,10,9.8\n6,0.3,20,12.3\n"
+                                               "7,0.8,30,13.7\n8,0.4,10,16.2\n9,0.6,20,18.1\n"
+                                               "10,1.0,10,19.8\n");
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = "y";
+    opt.fold_column = "fold";
+    smi_dataset *from_csv = NULL, *from_arrays = NULL;
+    ck_assert_int_eq(smi_dataset_read_csv(&from_csv, path, &opt), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_p(from_csv), 2);
+    ck_assert_uint_eq(smi_dataset_n_folds(from_csv), 3);
+    const int column[] = { 30, 10, 20, 30, 10, 20, 30, 10, 20, 10 };
+    int want[10], got[10];
+    ck_assert_uint_eq(tu_fold_ids(column, 10, want), 3);
+    ck_assert_int_eq(smi_dataset_get_folds(from_csv, got, 10), SMI_OK);
+    ck_assert_mem_eq(got, want, sizeof want);
+    double X[20], y[10];
+    smi_dataset_get_X(from_csv, X, 20);
+    smi_dataset_get_y(from_csv, y, 10);
+    ck_assert_int_eq(smi_dataset_create(&from_arrays, 10, 2, X, y, NULL, NULL), SMI_OK);
+    /* the fold column is not used unless passed: the same bits as the same data without it */
+    smi_search *plain = cv_config();
+    ck_assert_int_eq(smi_search_set_folds(plain, 2, 0, 0), SMI_OK);
+    ck_assert_double_eq(cv_of_first(from_csv, plain), cv_of_first(from_arrays, plain));
+    ck_assert_double_ne(cv_of_first(from_csv, plain), cv_with_ids(from_csv, want, 10));
+    smi_search_free(plain);
+
+    smi_dataset *sets[] = { from_csv, from_arrays };
+    for (size_t d = 0; d < 2; d++) {
+        smi_dataset *ds = sets[d];
+        dataset_view before = view_of(ds);
+        smi_search *a = cv_config(), *b = cv_config();
+        ck_assert_int_eq(smi_search_set_folds(a, 4, 1, 3), SMI_OK);
+        ck_assert_int_eq(smi_search_set_folds(b, 2, 0, 0), SMI_OK);
+        double first = cv_of_first(ds, a);
+        smi_search_result *res = NULL;
+        ck_assert_int_eq(smi_search_run(ds, b, &res), SMI_OK);
+        ck_assert_uint_eq(smi_search_result_n_models(res), 3);
+        smi_search_result_free(res);
+        ck_assert_double_eq(cv_of_first(ds, a), first);
+        /* the fold column, passed as ids, against the assignment it stands for */
+        ck_assert_int_eq(smi_search_set_fold_ids(b, column, 10), SMI_OK);
+        double by_column = cv_of_first(ds, b);
+        ck_assert_double_eq(by_column, cv_with_ids(ds, want, 10));
+        if (d == 0) {
+            ck_assert_double_eq(by_column, cv_with_ids(ds, got, 10));
+        }
+        smi_lasso *lasso = NULL;
+        ck_assert_int_eq(smi_lasso_create(&lasso), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_path(lasso, 5, 0.1), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_cv(lasso, 1), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_folds(lasso, 5, 1, 8), SMI_OK);
+        smi_lasso_result *fit = NULL;
+        ck_assert_msg(smi_lasso_run(ds, lasso, &fit) == SMI_OK, "%s", smi_last_error());
+        ck_assert_int_eq(smi_lasso_result_cv_choice(fit, NULL, NULL), SMI_OK);
+        smi_lasso_result_free(fit);
+        smi_lasso_free(lasso);
+        dataset_view after = view_of(ds);
+        assert_same_view(&before, &after);
+        smi_search_free(a);
+        smi_search_free(b);
+    }
+    smi_dataset_free(from_csv);
+    smi_dataset_free(from_arrays);
 }
 END_TEST
 
@@ -584,6 +823,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(arrays, condition_number_closed_forms);
     tcase_add_test(arrays, kfold_rules);
     tcase_add_test(arrays, explicit_fold_ids);
+    tcase_add_test(arrays, cv_runs_leave_the_data_set_unchanged);
     suite_add_tcase(s, arrays);
     TCase *csv = tcase_create("csv");
     tcase_add_loop_test(csv, csv_accepted_forms, 0, sizeof good_cases / sizeof good_cases[0]);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 void dpotrf_(const char *uplo, const int *n, double *a, const int *lda, int *info,
              size_t uplo_len);
@@ -44,23 +45,6 @@ void dgesvd_(const char *jobu, const char *jobvt, const int *m, const int *n, do
  * Data
  * ------------------------------------------------------------------------------------ */
 
-static uint64_t rng_next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s;
-}
-
-static double rng_uniform(uint64_t *s)
-{
-    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-static double rng_normal(uint64_t *s)
-{
-    double u = rng_uniform(s), v = rng_uniform(s);
-    return sqrt(-2.0 * log(u)) * cos(6.283185307179586 * v);
-}
-
 typedef struct {
     size_t n, p;
     double *X, *y; /* row-major n x p, n */
@@ -80,11 +64,11 @@ static data data_random(uint64_t seed, size_t n, size_t p, int kind)
     uint64_t s = seed;
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; j < p; j++)
-            d.X[i * p + j] = rng_normal(&s) * (1.0 + (double)j);
+            d.X[i * p + j] = tu_normal(&s) * (1.0 + (double)j);
         if (kind == COLLINEAR && p > 1)
-            d.X[i * p + 1] = d.X[i * p] + 0.01 * rng_normal(&s);
+            d.X[i * p + 1] = d.X[i * p] + 0.01 * tu_normal(&s);
         d.y[i] = 1.5 * d.X[i * p] + (p > 2 ? -0.7 * d.X[i * p + 2] : 0.0) +
-                 0.5 * rng_normal(&s) + 3.0;
+                 0.5 * tu_normal(&s) + 3.0;
         if (kind == OFFSET)
             for (size_t j = 0; j < p; j++)
                 d.X[i * p + j] = 1e3 + 0.01 * d.X[i * p + j];
@@ -523,6 +507,18 @@ static void assert_error_has(const char *needle)
                   smi_last_error(), needle);
 }
 
+/* A run that succeeded with the caveat of no convergence: status SMI_ENOCONV, the caveat
+ * saying `needle`, converged 0. */
+static void assert_not_converged(const smi_evidence_result *ev, const char *needle)
+{
+    ck_assert_ptr_nonnull(ev);
+    ck_assert_int_eq(smi_evidence_result_status(ev), SMI_ENOCONV);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    const char *caveat = smi_evidence_result_caveat(ev);
+    ck_assert_ptr_nonnull(caveat);
+    ck_assert_msg(strstr(caveat, needle) != NULL, "caveat '%s' lacks '%s'", caveat, needle);
+}
+
 /* ------------------------------------------------------------------------------------
  * Fixed hyperparameters
  * ------------------------------------------------------------------------------------ */
@@ -693,10 +689,10 @@ START_TEST(optimize_gradient_vanishes)
     smi_evidence_set_intercept(cfg, c->intercept);
     smi_evidence_result *ev = NULL;
     int rc = smi_evidence_run(d.ds, c->S, c->k, cfg, &ev);
-    if (rc == SMI_ENOCONV) {
+    ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
+    if (smi_evidence_result_status(ev) == SMI_ENOCONV) {
         /* only where the features carry no signal: F then falls all the way to alpha = inf */
-        assert_error_has("alpha grows without bound");
-        ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+        assert_not_converged(ev, "alpha grows without bound");
         double beta = smi_evidence_result_beta(ev), prev = INFINITY;
         for (double alpha = 1e-2; alpha < 1e9; alpha *= 100) {
             double F = fixed_F(&d, c->S, c->k, c->intercept, alpha, beta);
@@ -709,8 +705,8 @@ START_TEST(optimize_gradient_vanishes)
         data_free(&d);
         return;
     }
-    ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
     ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+    ck_assert_str_eq(smi_evidence_result_caveat(ev), "");
     ck_assert_uint_ge(smi_evidence_result_iterations(ev), 1);
     assert_stationary(&d, c->S, c->k, c->intercept, ev);
     design g = design_make(&d, c->S, c->k, c->intercept, 1);
@@ -776,7 +772,8 @@ START_TEST(optimize_matches_sklearn)
 END_TEST
 
 /* No finite optimum: y orthogonal to the feature (alpha -> infinity), y an exact linear
- * function of it (beta -> infinity), and too few iterations. The result still comes back. */
+ * function of it (beta -> infinity), and too few iterations. A success with a caveat: the
+ * run returns SMI_OK, the result at the last iterate says SMI_ENOCONV and why. */
 START_TEST(optimize_reports_no_convergence)
 {
     static const double x[8] = { 1, -1, 1, -1, 1, -1, 1, -1 };
@@ -793,20 +790,16 @@ START_TEST(optimize_reports_no_convergence)
 
     data d = data_given(8, 1, x, orth);
     smi_evidence_result *ev = NULL;
-    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
-    assert_error_has("alpha grows without bound");
-    ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_OK);
+    assert_not_converged(ev, "alpha grows without bound");
     ck_assert(isfinite(smi_evidence_result_free_energy(ev)));
     smi_evidence_result_free(ev);
     data_free(&d);
 
     d = data_given(8, 1, x2, exact);
     ev = NULL;
-    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
-    assert_error_has("beta grows without bound");
-    ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_OK);
+    assert_not_converged(ev, "beta grows without bound");
     smi_evidence_result_free(ev);
     data_free(&d);
 
@@ -814,10 +807,8 @@ START_TEST(optimize_reports_no_convergence)
     ck_assert_int_eq(smi_evidence_set_iterations(cfg, 2, 1e-12), SMI_OK);
     ck_assert_int_eq(smi_evidence_set_hyper(cfg, 1e-8, 1e-8), SMI_OK);
     ev = NULL;
-    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_ENOCONV);
-    assert_error_has("did not converge in 2 iterations");
-    ck_assert_ptr_nonnull(ev);
-    ck_assert_int_eq(smi_evidence_result_converged(ev), 0);
+    ck_assert_int_eq(smi_evidence_run(d.ds, S, 1, cfg, &ev), SMI_OK);
+    assert_not_converged(ev, "did not converge in 2 iterations");
     ck_assert_uint_eq(smi_evidence_result_iterations(ev), 2);
     smi_evidence_result_free(ev);
     data_free(&d);
@@ -1121,6 +1112,39 @@ START_TEST(defaults_are_documented)
 }
 END_TEST
 
+/* A converged result says SMI_OK with no caveat, and smi_evidence_result_config gives the
+ * configuration that made it, as it was then: a later change to the caller's configuration
+ * does not reach it, and a run from it gives the same bits. */
+START_TEST(result_keeps_status_and_configuration)
+{
+    data d = data_random(12, 30, 4, PLAIN);
+    size_t S[2] = { 1, 3 };
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_mode(cfg, SMI_HYPER_FIXED), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_hyper(cfg, 0.3, 2.5), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_intercept(cfg, 0), SMI_OK);
+    smi_evidence_result *ev = fit_ok(&d, S, 2, cfg);
+    ck_assert_int_eq(smi_evidence_result_status(ev), SMI_OK);
+    ck_assert_str_eq(smi_evidence_result_caveat(ev), "");
+    double F = smi_evidence_result_free_energy(ev);
+    ck_assert_double_eq(F, fixed_F(&d, S, 2, 0, 0.3, 2.5));
+    ck_assert_int_eq(smi_evidence_set_hyper(cfg, 4.0, 0.5), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_intercept(cfg, 1), SMI_OK);
+    const smi_evidence *used = smi_evidence_result_config(ev);
+    ck_assert_ptr_nonnull(used);
+    smi_evidence_result *again = fit_ok(&d, S, 2, used);
+    ck_assert_double_eq(smi_evidence_result_free_energy(again), F);
+    ck_assert_double_eq(smi_evidence_result_alpha(again), 0.3);
+    ck_assert_double_eq(smi_evidence_result_beta(again), 2.5);
+    smi_evidence_result_free(again);
+    smi_evidence_result_free(ev);
+    ck_assert_int_eq(smi_evidence_result_status(NULL), SMI_EINVAL);
+    smi_evidence_free(cfg);
+    data_free(&d);
+}
+END_TEST
+
 static Suite *evidence_suite(void)
 {
     Suite *s = suite_create("evidence");
@@ -1145,6 +1169,7 @@ static Suite *evidence_suite(void)
     tcase_add_test(tc, bad_hyperparameters_are_refused);
     tcase_add_test(tc, bad_subsets_are_refused);
     tcase_add_test(tc, defaults_are_documented);
+    tcase_add_test(tc, result_keeps_status_and_configuration);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -3,7 +3,8 @@
  * the coefficients and intercepts at every lambda (LASSO, positive LASSO, penalty factors,
  * elastic net; on the diabetes data and a p > n synthetic set), and the CV curve and
  * choices built from glmnet fits of each training set at the same lambdas. Also the optimality (KKT) conditions at every solution, agreement with the
- * exact LARS path at its knots, thread independence of CV, and bad arguments. */
+ * exact LARS path at its knots, thread independence of CV, the default folds of CV against
+ * the documented rule (computed here), and bad arguments. */
 #include <check.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 static const char *data_path(const char *name)
 {
@@ -243,7 +245,7 @@ static void compare_case(const smi_dataset *ds, smi_lasso *cfg, const char *name
     if (given)
         ck_assert_int_eq(smi_lasso_set_lambdas(cfg, rc.lambda, rc.L), SMI_OK);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s: %s", name, smi_last_error());
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s: %s", name, smi_last_error());
     size_t L = smi_lasso_result_n_lambdas(fit), p = rc.p;
     ck_assert_uint_ge(L, rc.L);
     double *lam = malloc(L * sizeof *lam), *coef = malloc(L * p * sizeof *coef);
@@ -354,29 +356,29 @@ static void read_cv(const char *name, size_t *L, double **cvm, double **cvsd, do
     ck_abort_msg("cv %s not in the reference", name);
 }
 
-/* Folds 0..K-1 as 1 + (i - 1) mod K of the reference script. */
-static void set_cyclic_folds(smi_dataset *ds, size_t K)
+/* Folds 0..K-1 as 1 + (i - 1) mod K of the reference script, as explicit ids. */
+static void set_cyclic_folds(smi_lasso *cfg, size_t n, size_t K)
 {
-    size_t n = smi_dataset_n(ds);
     int *ids = malloc(n * sizeof *ids);
     ck_assert(ids);
     for (size_t i = 0; i < n; i++)
         ids[i] = (int)(i % K);
-    ck_assert_int_eq(smi_dataset_set_fold_ids(ds, ids, n), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_fold_ids(cfg, ids, n), SMI_OK);
     free(ids);
 }
 
-static void compare_cv(smi_dataset *ds, size_t K, const char *name)
+static void compare_cv(const smi_dataset *ds, size_t K, const char *name)
 {
     size_t L;
     double *cvm, *cvsd, lmin, l1se;
     read_cv(name, &L, &cvm, &cvsd, &lmin, &l1se);
-    set_cyclic_folds(ds, K);
     smi_lasso *cfg = NULL;
     ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_cv(cfg, 1), SMI_OK);
+    set_cyclic_folds(cfg, smi_dataset_n(ds), K);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_cv(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     size_t n_lam = smi_lasso_result_n_lambdas(fit);
     double *mean = malloc(n_lam * sizeof *mean), *se = malloc(n_lam * sizeof *se);
     double *lam = malloc(n_lam * sizeof *lam);
@@ -415,14 +417,15 @@ END_TEST
 START_TEST(cv_is_thread_independent)
 {
     smi_dataset *ds = pn_data();
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 7, 1, 11), SMI_OK);
     double first[2][100];
     for (size_t threads = 1; threads <= 3; threads++) {
         smi_lasso *cfg = NULL;
         ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_cv(cfg, 1), SMI_OK);
+        ck_assert_int_eq(smi_lasso_set_folds(cfg, 7, 1, 11), SMI_OK);
         ck_assert_int_eq(smi_lasso_set_threads(cfg, threads), SMI_OK);
         smi_lasso_result *fit = NULL;
-        ck_assert_msg(smi_lasso_cv(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+        ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
         double curve[2][100];
         ck_assert_int_eq(smi_lasso_result_cv_curve(fit, 100, curve[0], curve[1]), SMI_OK);
         if (threads == 1)
@@ -436,13 +439,83 @@ START_TEST(cv_is_thread_independent)
 }
 END_TEST
 
+/* The CV curve of one configuration on ds (100 lambdas: mean, then se). */
+static void cv_curve_of(const smi_dataset *ds, const smi_lasso *cfg, double curve[2][100])
+{
+    smi_lasso_result *fit = NULL;
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_uint_eq(smi_lasso_result_n_lambdas(fit), 100);
+    ck_assert_int_eq(smi_lasso_result_cv_curve(fit, 100, curve[0], curve[1]), SMI_OK);
+    smi_lasso_result_free(fit);
+}
+
+/* CV is off by default (no curve); turned on, it runs on the documented default folds, 10
+ * shuffled with seed 0: the same bits as those folds computed here by the rule (testutil.h)
+ * and given as explicit ids, and as smi_lasso_set_folds(cfg, 10, 1, 0). A copy of the
+ * configuration gives the same bits; another seed another curve. */
+START_TEST(cv_default_folds_follow_the_rule)
+{
+    smi_dataset *ds = diabetes();
+    size_t n = smi_dataset_n(ds);
+    smi_lasso *cfg = NULL, *ids = NULL, *explicit_k = NULL, *copy = NULL;
+    ck_assert_int_eq(smi_lasso_create(&cfg), SMI_OK);
+    smi_lasso_result *fit = NULL;
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_OK);
+    ck_assert_int_eq(smi_lasso_result_cv_curve(fit, 100, NULL, NULL), SMI_ENOTFOUND);
+    smi_lasso_result_free(fit);
+    ck_assert_int_eq(smi_lasso_set_cv(cfg, 1), SMI_OK);
+    double by_default[2][100], by_ids[2][100], by_k[2][100], by_copy[2][100];
+    cv_curve_of(ds, cfg, by_default);
+
+    int *fold = malloc(n * sizeof *fold);
+    ck_assert_ptr_nonnull(fold);
+    ck_assert_int_eq(tu_kfold(n, 10, 1, 0, fold), 0);
+    ck_assert_int_eq(smi_lasso_create(&ids), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_cv(ids, 1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_fold_ids(ids, fold, n), SMI_OK);
+    cv_curve_of(ds, ids, by_ids);
+    ck_assert(memcmp(by_default, by_ids, sizeof by_ids) == 0);
+
+    ck_assert_int_eq(smi_lasso_create(&explicit_k), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_cv(explicit_k, 1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_folds(explicit_k, 10, 1, 0), SMI_OK);
+    cv_curve_of(ds, explicit_k, by_k);
+    ck_assert(memcmp(by_default, by_k, sizeof by_k) == 0);
+
+    ck_assert_int_eq(smi_lasso_copy(&copy, cfg), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_folds(cfg, 10, 1, 1), SMI_OK); /* the copy keeps seed 0 */
+    cv_curve_of(ds, copy, by_copy);
+    ck_assert(memcmp(by_default, by_copy, sizeof by_copy) == 0);
+    cv_curve_of(ds, cfg, by_k);
+    ck_assert(memcmp(by_default, by_k, sizeof by_k) != 0);
+
+    free(fold);
+    smi_lasso_free(cfg);
+    smi_lasso_free(ids);
+    smi_lasso_free(explicit_k);
+    smi_lasso_free(copy);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 /* ---- the exact LARS path as a second, independent algorithm ---- */
+
+/* The LARS LASSO path of ds, no sign constraint, no step limit. */
+static smi_lars_result *lars_lasso_path(const smi_dataset *ds)
+{
+    smi_lars *cfg = NULL;
+    ck_assert_int_eq(smi_lars_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lars_set_method(cfg, SMI_LARS_LASSO), SMI_OK);
+    smi_lars_result *path = NULL;
+    ck_assert_int_eq(smi_lars_run(ds, cfg, &path), SMI_OK);
+    smi_lars_free(cfg);
+    return path;
+}
 
 START_TEST(lasso_equals_lars_at_its_knots)
 {
     smi_dataset *ds = diabetes();
-    smi_lars_result *path = NULL;
-    ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
+    smi_lars_result *path = lars_lasso_path(ds);
     size_t T = smi_lars_result_n_knots(path), p = 10;
     double alpha[64], lars_coef[64 * 10];
     ck_assert_uint_le(T, 64);
@@ -454,7 +527,7 @@ START_TEST(lasso_equals_lars_at_its_knots)
     ck_assert_int_eq(smi_lasso_set_lambdas(cfg, alpha + 1, T - 2), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-18, 1000000), SMI_OK);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double coef[64 * 10];
     smi_lasso_result_coefficients(fit, 64 * 10, coef, NULL);
     for (size_t t = 0; t + 2 < T; t++) {
@@ -479,8 +552,7 @@ START_TEST(lasso_equals_lars_when_p_exceeds_n)
 {
     smi_dataset *ds = pn_data();
     size_t p = smi_dataset_p(ds);
-    smi_lars_result *path = NULL;
-    ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
+    smi_lars_result *path = lars_lasso_path(ds);
     size_t T = smi_lars_result_n_knots(path), used = 0;
     double *alpha = malloc(T * sizeof *alpha), *lars_coef = malloc(T * p * sizeof *lars_coef);
     ck_assert(alpha && lars_coef);
@@ -494,7 +566,7 @@ START_TEST(lasso_equals_lars_when_p_exceeds_n)
     ck_assert_int_eq(smi_lasso_set_lambdas(cfg, alpha + 1, used), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double *coef = malloc(used * p * sizeof *coef);
     ck_assert(coef);
     smi_lasso_result_coefficients(fit, used * p, coef, NULL);
@@ -526,7 +598,7 @@ START_TEST(small_mixing_parameter_solves_above_lambda_max)
     ck_assert_int_eq(smi_lasso_set_path(cfg, 20, 0.0), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-24, 10000000), SMI_OK);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_fit(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_msg(smi_lasso_run(ds, cfg, &fit) == SMI_OK, "%s", smi_last_error());
     double coef[20 * 10];
     smi_lasso_result_coefficients(fit, 200, coef, NULL);
     double top = 0.0;
@@ -547,10 +619,8 @@ START_TEST(extreme_values_are_refused)
     double X[20 * 3], y[20];
     uint64_t s = 5;
     for (size_t i = 0; i < 20; i++) {
-        for (size_t j = 0; j < 3; j++) {
-            s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-            X[i * 3 + j] = (double)(s >> 11) * 0x1.0p-53;
-        }
+        for (size_t j = 0; j < 3; j++)
+            X[i * 3 + j] = tu_uniform(&s);
         y[i] = X[i * 3] - X[i * 3 + 1] + 0.1 * X[i * 3 + 2] * X[i * 3 + 2];
     }
     smi_dataset *ds = NULL;
@@ -560,10 +630,10 @@ START_TEST(extreme_values_are_refused)
     double huge[3] = { 1e308, 1.0, 1.0 }, tiny[3] = { 1e-320, 1.0, 1.0 };
     ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y, NULL, NULL), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, huge, 3), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "out of range"));
     ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, tiny, 3), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_EINVAL);
     double unpenalised[3] = { 0.0, 0.0, 1.0 };
     ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, unpenalised, 3), SMI_OK);
     smi_dataset_free(ds);
@@ -571,13 +641,13 @@ START_TEST(extreme_values_are_refused)
     for (size_t i = 0; i < 20; i++)
         y_exact[i] = 2.0 * X[i * 3] - X[i * 3 + 1] + 0.5;
     ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y_exact, NULL, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_ESINGULAR);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_ESINGULAR);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "fit the target exactly"));
     smi_dataset_free(ds);
     for (size_t i = 0; i < 20; i++)
         X[i * 3 + 1] *= 1e160;
     ck_assert_int_eq(smi_dataset_create(&ds, 20, 3, X, y, NULL, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_ENONFINITE);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_ENONFINITE);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "variance of feature 'x2' overflows"));
     ck_assert_ptr_null(fit);
     smi_dataset_free(ds);
@@ -591,7 +661,7 @@ START_TEST(default_path_shape)
 {
     smi_dataset *ds = diabetes();
     smi_lasso_result *fit = NULL;
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_OK);
     ck_assert_uint_eq(smi_lasso_result_n_lambdas(fit), 100);
     ck_assert_uint_eq(smi_lasso_result_p(fit), 10);
     double lam[100], coef[1000];
@@ -605,7 +675,7 @@ START_TEST(default_path_shape)
     smi_lasso_result_free(fit);
     smi_dataset_free(ds);
     ds = pn_data();
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_OK);
     smi_lasso_result_lambdas(fit, 100, lam);
     ck_assert_double_eq_tol(lam[99] / lam[0], 1e-2, 1e-15); /* p >= n */
     smi_lasso_result_free(fit);
@@ -634,24 +704,29 @@ START_TEST(bad_input)
 
     smi_dataset *ds = diabetes();
     smi_lasso_result *fit = (smi_lasso_result *)cfg; /* must be reset to NULL */
-    ck_assert_int_eq(smi_lasso_fit(NULL, cfg, &fit), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_run(NULL, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_null(fit);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, NULL), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_cv(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, NULL), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_cv(NULL, 1), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_set_cv(cfg, 1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_folds(cfg, 443, 1, 0), SMI_OK); /* n = 442 */
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
+    ck_assert_ptr_null(fit);
+    ck_assert_int_eq(smi_lasso_set_cv(cfg, 0), SMI_OK);
     double three[3] = { 1.0, 1.0, 1.0 };
     ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, three, 3), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_EINVAL);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "3 penalty factors for 10 features"));
     ck_assert_int_eq(smi_lasso_set_penalty_factors(cfg, NULL, 0), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_tolerance(cfg, 1e-20, 1), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, cfg, &fit), SMI_ENOCONV);
+    ck_assert_int_eq(smi_lasso_run(ds, cfg, &fit), SMI_ENOCONV);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "did not converge at lambda"));
     ck_assert_ptr_null(fit);
 
     ck_assert_uint_eq(smi_lasso_result_n_lambdas(NULL), 0);
     ck_assert_int_eq(smi_lasso_result_lambdas(NULL, 10, up), SMI_EINVAL);
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_OK);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_OK);
     ck_assert_int_eq(smi_lasso_result_lambdas(fit, 99, up), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "100"));
     ck_assert_int_eq(smi_lasso_result_coefficients(fit, 999, up, NULL), SMI_EINVAL);
@@ -663,12 +738,12 @@ START_TEST(bad_input)
 
     double X[6] = { 1, 2, 1, 3, 1, 4 }, y[3] = { 1, 2, 4 };
     ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X, y, NULL, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_ECONSTANT);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_ECONSTANT);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "'x1' is constant"));
     smi_dataset_free(ds);
     double X2[6] = { 1, 2, 3, 5, 4, 9 }, y2[3] = { 2, 2, 2 };
     ck_assert_int_eq(smi_dataset_create(&ds, 3, 2, X2, y2, NULL, NULL), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(ds, NULL, &fit), SMI_ECONSTANT);
+    ck_assert_int_eq(smi_lasso_run(ds, NULL, &fit), SMI_ECONSTANT);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "target 'y' is constant"));
     smi_dataset_free(ds);
 }
@@ -689,6 +764,7 @@ static Suite *lasso_suite(void)
     TCase *tp = tcase_create("properties");
     tcase_set_timeout(tp, 120);
     tcase_add_test(tp, cv_is_thread_independent);
+    tcase_add_test(tp, cv_default_folds_follow_the_rule);
     tcase_add_test(tp, lasso_equals_lars_at_its_knots);
     tcase_add_test(tp, lasso_equals_lars_when_p_exceeds_n);
     tcase_add_test(tp, small_mixing_parameter_solves_above_lambda_max);

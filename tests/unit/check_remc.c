@@ -10,22 +10,18 @@
 #include <string.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 enum { N = 60, MAX_P = 24 };
-
-static double uniform(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) * 0x1.0p-53;
-}
 
 static smi_dataset *data(size_t p, uint64_t seed)
 {
     double X[N * MAX_P], y[N];
     for (size_t i = 0; i < N * p; i++)
-        X[i] = uniform(&seed) - 0.5;
+        X[i] = tu_uniform(&seed) - 0.5;
     for (size_t i = 0; i < N; i++)
-        y[i] = X[i * p] - 2.0 * X[i * p + 1] + 0.5 * X[i * p + 2] + 0.3 * (uniform(&seed) - 0.5);
+        y[i] = X[i * p] - 2.0 * X[i * p + 1] + 0.5 * X[i * p + 2]
+               + 0.3 * (tu_uniform(&seed) - 0.5);
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, N, p, X, y, NULL, NULL), SMI_OK);
     return ds;
@@ -97,9 +93,9 @@ static double log_choose_sum(size_t q, size_t lo, size_t hi)
 static void check_against_exact(const request *rq)
 {
     smi_dataset *ds = data(rq->p, 1000 + rq->p);
-    if (rq->criterion == SMI_CRIT_CV)
-        ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 7), SMI_OK);
     smi_search *cfg = search_config(rq);
+    if (rq->criterion == SMI_CRIT_CV)
+        ck_assert_int_eq(smi_search_set_folds(cfg, 5, 1, 7), SMI_OK);
     exact ex;
     exhaustive(ds, cfg, &ex);
     smi_remc_result *res = remc(ds, cfg, 2);
@@ -273,11 +269,13 @@ START_TEST(bad_requests_are_refused)
     smi_remc *rc;
     smi_remc_result *res = (smi_remc_result *)&res;
     ck_assert_int_eq(smi_remc_create(&rc), SMI_OK);
-    ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL); /* CV without folds */
+    ck_assert_int_eq(smi_search_set_folds(cfg, N + 1, 1, 3), SMI_OK);
+    ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL); /* more folds than rows */
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
     ck_assert_ptr_null(res);
     size_t all[8] = { 0, 1, 2, 3, 4, 5, 6, 7 };
     ck_assert_int_eq(smi_search_set_keep(cfg, all, 8), SMI_OK);
-    ck_assert_int_eq(smi_dataset_set_kfold(ds, 5, 1, 3), SMI_OK);
+    ck_assert_int_eq(smi_search_set_folds(cfg, 5, 1, 3), SMI_OK);
     ck_assert_int_eq(smi_remc_run(ds, cfg, rc, &res), SMI_EINVAL); /* nothing to sample */
     ck_assert_ptr_null(res);
     ck_assert_int_eq(smi_search_set_keep(cfg, NULL, 0), SMI_OK);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "remc/remc.h"
+#include "testutil.h"
 
 enum { N = 40, P = 6, STATES = 1 << P, STEPS = 1000000, THIN = 10 };
 
@@ -18,10 +19,8 @@ static smi_dataset *data(void)
 {
     double X[N * P], y[N];
     uint64_t s = 11;
-    for (size_t i = 0; i < N * P; i++) {
-        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
-        X[i] = (double)(s >> 11) * 0x1.0p-53 - 0.5;
-    }
+    for (size_t i = 0; i < N * P; i++)
+        X[i] = tu_uniform(&s) - 0.5;
     for (size_t i = 0; i < N; i++)
         y[i] = X[i * P] - 0.7 * X[i * P + 2] + 0.3 * X[i * P + 4] + 0.5 * X[i * P + 5] * X[i * P];
     smi_dataset *ds;

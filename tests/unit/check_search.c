@@ -4,13 +4,15 @@
  *    never with the library's sweep. Criteria per DESIGN.md 4.2 and the header: AIC and BIC
  *    count the intercept as a parameter when it is on, and k parameters when it is off; CV
  *    refits every training set and predicts its held-out fold; LOO refits n times.
- *    CV runs on seeded shuffled, unshuffled and user-given folds, with and without the
+ *    CV runs on seeded shuffled, unshuffled and user-given folds (set on the configuration;
+ *    the oracle computes the assignment itself by the documented rule), with and without the
  *    intercept, forced features and size ranges; subsets singular on one training set only
  *    (a column constant there, twins there, too few rows, a row of leverage 1) are counted
  *    singular, never scored.
  *  - Properties: DOS counts sum to the number scored (and every search value pinned to the
  *    brute-force value by given edges), ranking order with lexicographic ties, the same bytes
- *    for any thread count, cancellation, CV refused without folds.
+ *    for any thread count, cancellation, CV on the configuration's folds (the default 10
+ *    shuffled folds, K > n refused when run).
  *  - Published numbers: best-subset RMSEs on the octet binaries (NOMAD tutorial; SISSO data).
  * Random problems come from a seeded 64-bit LCG, so every run sees the same data. */
 #include <check.h>
@@ -66,7 +68,7 @@ typedef struct {
     fit *fits; /* 2^p */
 } truth;
 
-/* The data set (with the problem's folds) and the oracle's fit of every subset. */
+/* The data set, the problem's folds, and the oracle's fit of every subset. */
 static void truth_fit_all(truth *t)
 {
     t->ds = problem_dataset(&t->pr);
@@ -464,7 +466,7 @@ typedef struct {
     size_t n, p;
     scoring sc;
     size_t min_size; /* 0: the empty model is scored too */
-    fold_spec folds; /* the data set's folds (CV needs them; the others ignore them) */
+    fold_spec folds; /* the configuration's folds (CV uses them; the others ignore them) */
     size_t max_size; /* 0: p */
     size_t keep[4];  /* forced features */
     size_t n_keep;
@@ -475,9 +477,9 @@ typedef struct {
 #define LOO_ON { SMI_CRIT_LOO, 1, 1, 0, 0 }
 #define LOO_OFF { SMI_CRIT_LOO, 0, 1, 0, 0 }
 #define NO_FOLDS { FOLDS_NONE, 0, 0, 0 }
-#define SHUFFLED(k, seed) { FOLDS_KFOLD, k, 1, seed } /* smi_dataset_set_kfold(ds, k, 1, seed) */
+#define SHUFFLED(k, seed) { FOLDS_KFOLD, k, 1, seed } /* smi_search_set_folds(cfg, k, 1, seed) */
 #define UNSHUFFLED(k) { FOLDS_KFOLD, k, 0, 0 }        /* fold i mod k */
-#define USER_IDS(k, seed) { FOLDS_IDS, k, 0, seed }   /* smi_dataset_set_fold_ids */
+#define USER_IDS(k, seed) { FOLDS_IDS, k, 0, seed }   /* smi_search_set_fold_ids */
 
 static const oracle_case oracle_cases[] = {
     { "rss, p 4", 1, 20, 4, { SMI_CRIT_RSS, 1, 1, 0, 0 }, 1, NO_FOLDS, 0, { 0 }, 0 },
@@ -533,7 +535,7 @@ static const oracle_case oracle_cases[] = {
     { "loo sizes 2 to 4 with 2 and 5 kept, p 9", 126, 33, 9, LOO_ON, 2, NO_FOLDS, 4, { 2, 5 },
       2 },
     { "loo at most 2 (ES-K), p 10", 127, 40, 10, LOO_ON, 1, NO_FOLDS, 2, { 0 }, 0 },
-    { "loo ignores the data set's folds, p 7", 128, 25, 7, LOO_ON, 1, SHUFFLED(5, 2), 0, { 0 },
+    { "loo ignores the configuration's folds, p 7", 128, 25, 7, LOO_ON, 1, SHUFFLED(5, 2), 0, { 0 },
       0 },
 };
 
@@ -557,6 +559,7 @@ static void truth_open_case(truth *t, const oracle_case *c)
 static smi_search_result *run_case(const oracle_case *c, const truth *t, size_t top)
 {
     smi_search *cfg = search_config(&c->sc, top);
+    problem_config_folds(&t->pr, cfg);
     size_rule rule = case_rule(c);
     config_apply_rule(cfg, &rule);
     smi_search_result *res = search_run(t->ds, cfg);
@@ -652,6 +655,7 @@ START_TEST(dos_edges_pin_every_search_value)
         n_edges += 2;
     }
     smi_search *cfg = search_config(&c->sc, 1);
+    problem_config_folds(&t.pr, cfg);
     config_apply_rule(cfg, &rule);
     ck_assert_int_eq(smi_search_set_bin_edges(cfg, edges, n_edges), SMI_OK);
     smi_search_result *res = search_run(t.ds, cfg);
@@ -702,6 +706,7 @@ START_TEST(score_subset_matches_brute_force)
     truth t;
     truth_open_case(&t, c);
     smi_search *cfg = search_config(&c->sc, 0);
+    problem_config_folds(&t.pr, cfg);
     size_rule rule = case_rule(c);
     config_apply_rule(cfg, &rule);
     for (uint32_t mask = c->min_size ? 1 : 0; mask < ((uint32_t)1 << c->p); mask++) {
@@ -1049,6 +1054,7 @@ START_TEST(exact_ties_ranked_lexicographically)
     t.sc = sc;
     truth_fit_all(&t);
     smi_search *cfg = search_config(&sc, 64);
+    problem_config_folds(&t.pr, cfg);
     smi_search_result *res = search_run(t.ds, cfg);
     size_t n_top = smi_search_result_n_top(res), rank_of[64];
     for (size_t r = 0; r < 64; r++)
@@ -1175,6 +1181,7 @@ START_TEST(training_set_singular_subsets_counted_not_scored)
     size_t all = (size_t)1 << c->p;
 
     smi_search *cfg = search_config(&c->sc, all);
+    problem_config_folds(&t.pr, cfg);
     config_apply_rule(cfg, rule);
     smi_search_result *res = NULL;
     int rc = smi_search_run(t.ds, cfg, &res);
@@ -1277,6 +1284,7 @@ START_TEST(cv_with_one_row_per_fold_is_loo)
             ck_assert_uint_eq(t.pr.n_folds, 19);
             for (int which = 0; which < 2; which++) {
                 smi_search *cfg = search_config(which ? &cv : &loo, 64);
+                problem_config_folds(&t.pr, cfg);
                 smi_search_result *res = search_run(t.ds, cfg);
                 check_every_subset_ranked(&t, res, &DEFAULT_RULE);
                 for (uint32_t mask = 1; mask < 64; mask++) {
@@ -1412,6 +1420,7 @@ START_TEST(thread_count_changes_nothing)
     digest first = { NULL, 0, 0 };
     for (size_t s = 0; s < sizeof threads / sizeof threads[0]; s++) {
         smi_search *cfg = search_config(&c->sc, 50);
+        problem_config_folds(&pr, cfg);
         config_apply_rule(cfg, &c->rule);
         ck_assert_int_eq(smi_search_set_threads(cfg, threads[s]), SMI_OK);
         smi_search_result *res = search_run(ds, cfg);
@@ -1557,19 +1566,32 @@ START_TEST(run_rejects_settings_the_data_cannot_meet)
 }
 END_TEST
 
-/* CV uses the data set's folds: without them (never set, or cleared) the search and
- * smi_search_score_subset refuse with SMI_EINVAL and a message that says so; LOO needs none. */
-START_TEST(cv_needs_folds_on_the_data_set)
+/* CV uses the configuration's folds. Unset, they are the documented defaults, 10 folds
+ * shuffled with seed 0: the oracle's CV on those folds (computed by the rule, testutil.h).
+ * K > n is accepted by the setter but refused by the search and smi_search_score_subset
+ * with SMI_EINVAL and a message about folds, leaving the value untouched; with K <= n the
+ * same configuration runs again, on the folds the rule gives. LOO needs no folds. */
+START_TEST(cv_uses_the_configurations_folds)
 {
     problem pr;
     problem_random(&pr, 71, 20, 5);
+    const fold_spec defaults = SHUFFLED(10, 0);
+    problem_set_folds(&pr, &defaults);
     smi_dataset *ds = problem_dataset(&pr);
     scoring sc = CV_ON;
-    smi_search *cfg = search_config(&sc, 0);
+    smi_search *cfg = search_config(&sc, 0); /* no folds set: the defaults */
     const size_t subset[] = { 0, 3 };
+    double value = NAN;
+    ck_assert_int_eq(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
+    assert_criterion_close(SMI_CRIT_CV, value, oracle_fit(&pr, &sc, subset, 2).value,
+                           "CV on the default folds");
+    smi_search_result *res = search_run(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res), 31);
+    smi_search_result_free(res);
     for (int round = 0; round < 2; round++) {
-        double value = 7.0;
-        smi_search_result *res = (smi_search_result *)&pr; /* anything not NULL */
+        ck_assert_int_eq(smi_search_set_folds(cfg, 21, round, 5), SMI_OK);
+        value = 7.0;
+        res = (smi_search_result *)&pr; /* anything not NULL */
         ASSERT_FAILS(smi_search_run(ds, cfg, &res), SMI_EINVAL);
         ck_assert_ptr_null(res);
         ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_search_run: '%s' does not mention "
@@ -1578,21 +1600,23 @@ START_TEST(cv_needs_folds_on_the_data_set)
         ck_assert_msg(strstr(smi_last_error(), "fold"), "smi_search_score_subset: '%s' does not "
                       "mention folds", smi_last_error());
         ck_assert_double_eq(value, 7.0);
-        /* with folds it runs; cleared, it fails again */
-        ck_assert_int_eq(smi_dataset_set_kfold(ds, 4, round, 5), SMI_OK);
+        /* 4 folds fit: it runs, on the folds of the rule */
+        ck_assert_int_eq(smi_search_set_folds(cfg, 4, round, 5), SMI_OK);
+        const fold_spec four = { FOLDS_KFOLD, 4, round, 5 };
+        problem_set_folds(&pr, &four);
+        problem_plan_folds(&pr);
         res = search_run(ds, cfg);
         ck_assert_uint_eq(smi_search_result_n_models(res), 31);
         smi_search_result_free(res);
         ck_assert_int_eq(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
-        ck_assert(isfinite(value) && value > 0);
-        smi_dataset_clear_folds(ds);
-        ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
+        assert_criterion_close(SMI_CRIT_CV, value, oracle_fit(&pr, &sc, subset, 2).value,
+                               "CV on 4 folds");
     }
     ck_assert_int_eq(smi_search_set_criterion(cfg, SMI_CRIT_LOO), SMI_OK);
-    smi_search_result *res = search_run(ds, cfg);
+    res = search_run(ds, cfg);
     ck_assert_uint_eq(smi_search_result_n_models(res), 31);
     smi_search_result_free(res);
-    double value = NAN;
+    value = NAN;
     ck_assert_int_eq(smi_search_score_subset(ds, cfg, subset, 2, &value), SMI_OK);
     ck_assert(isfinite(value) && value > 0);
     smi_search_free(cfg);
@@ -1940,7 +1964,7 @@ static Suite *search_suite(void)
     tcase_add_test(tc, setters_reject_bad_values_and_leave_config_unchanged);
     tcase_add_loop_test(tc, run_rejects_settings_the_data_cannot_meet, 0,
                         sizeof bad_run_cases / sizeof bad_run_cases[0]);
-    tcase_add_test(tc, cv_needs_folds_on_the_data_set);
+    tcase_add_test(tc, cv_uses_the_configurations_folds);
     tcase_add_test(tc, null_pointers_and_bad_subsets);
     tcase_add_test(tc, progress_and_cancel);
     suite_add_tcase(s, tc);

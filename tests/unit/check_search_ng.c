@@ -7,16 +7,15 @@
 #include <string.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 enum { N = 30, P = 8, ALL = (1 << P) - 1 };
 
-static smi_dataset *random_data(unsigned long seed)
+static smi_dataset *random_data(uint64_t seed)
 {
     double X[N * P], y[N];
-    for (int i = 0; i < N * P; i++) {
-        seed = seed * 6364136223846793005UL + 1442695040888963407UL;
-        X[i] = (double)(seed >> 11) * 0x1.0p-53 * (1.0 + (i % P)) + 3.0 * (i % 3);
-    }
+    for (int i = 0; i < N * P; i++)
+        X[i] = tu_uniform(&seed) * (1.0 + (i % P)) + 3.0 * (i % 3);
     for (int i = 0; i < N; i++)
         y[i] = 2.0 * X[i * P] - X[i * P + 2] + 0.4 * X[i * P + 5] + 0.3 * sin(3.0 * i);
     smi_dataset *ds = NULL;

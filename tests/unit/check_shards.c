@@ -20,18 +20,13 @@
 #include <unistd.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 #define MAX_K 32
 
 /* ------------------------------------------------------------------------------------
  * Data, configurations, runs
  * ------------------------------------------------------------------------------------ */
-
-static double rng_uniform(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return ((double)(*s >> 11) + 0.5) * 0x1.0p-53;
-}
 
 /* n x p uniform features, y a sparse linear model plus noise; with `duplicate`, the last
  * column repeats the first, so that every subset holding both is singular. */
@@ -40,12 +35,12 @@ static smi_dataset *random_dataset(uint64_t seed, size_t n, size_t p, int duplic
     double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
     ck_assert(X && y);
     for (size_t i = 0; i < n * p; i++)
-        X[i] = rng_uniform(&seed) - 0.5;
+        X[i] = tu_uniform_open(&seed) - 0.5;
     for (size_t i = 0; i < n; i++) {
         if (duplicate)
             X[i * p + p - 1] = X[i * p];
         y[i] = X[i * p] - 2.0 * X[i * p + 1 % p] + 0.5 * X[i * p + 2 % p]
-               + 0.3 * (rng_uniform(&seed) - 0.5);
+               + 0.3 * (tu_uniform_open(&seed) - 0.5);
     }
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, n, p, X, y, NULL, NULL), SMI_OK);
@@ -64,7 +59,7 @@ typedef struct search_case {
     size_t keep;         /* 0: none; else feature keep - 1 is forced */
     size_t min_size, max_size;
     int duplicate;
-    size_t folds;        /* CV: shuffled K-fold from the seed */
+    size_t folds;        /* CV: shuffled K-fold from the seed, set on the configuration */
 } search_case;
 
 static const int criteria[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE };
@@ -92,10 +87,7 @@ static search_case case_at(size_t i)
 
 static smi_dataset *case_dataset(const search_case *c)
 {
-    smi_dataset *ds = random_dataset(c->seed, c->n, c->p, c->duplicate);
-    if (c->folds)
-        ck_assert_int_eq(smi_dataset_set_kfold(ds, c->folds, 1, c->seed), SMI_OK);
-    return ds;
+    return random_dataset(c->seed, c->n, c->p, c->duplicate);
 }
 
 static smi_search *make_config(const search_case *c, size_t threads)
@@ -117,6 +109,8 @@ static smi_search *make_config(const search_case *c, size_t threads)
     }
     ck_assert_int_eq(smi_search_set_size_range(cfg, c->min_size, c->max_size), SMI_OK);
     ck_assert_int_eq(smi_search_set_threads(cfg, threads), SMI_OK);
+    if (c->folds)
+        ck_assert_int_eq(smi_search_set_folds(cfg, c->folds, 1, c->seed), SMI_OK);
     return cfg;
 }
 
@@ -209,6 +203,48 @@ static void assert_same_tables(const smi_search_result *a, const smi_search_resu
     ck_assert_int_eq(smi_search_result_weight_diagram(b, m * p, wb), SMI_OK);
     ck_assert_msg(memcmp(wa, wb, m * p * sizeof *wa) == 0, "%s: weight diagrams differ", name);
     free(fa), free(fb), free(wa), free(wb);
+}
+
+/* b knows what made it as a does: the data set's identity (names, n, p, fingerprint from
+ * smi_dataset_id) and every configuration value a result depends on. */
+static void assert_same_identity(const smi_search_result *a, const smi_search_result *b,
+                                 const smi_dataset *ds, const char *name)
+{
+    const smi_data_id *da = smi_search_result_data(a), *db = smi_search_result_data(b);
+    ck_assert_msg(da && db, "%s: a result without its data's identity", name);
+    ck_assert_int_eq(smi_data_id_matches(db, ds), 1);
+    ck_assert_uint_eq(smi_data_id_fingerprint(db), smi_data_id_fingerprint(smi_dataset_id(ds)));
+    ck_assert_uint_eq(smi_data_id_n(db), smi_dataset_n(ds));
+    ck_assert_uint_eq(smi_data_id_p(db), smi_dataset_p(ds));
+    ck_assert_str_eq(smi_data_id_target_name(db), smi_dataset_target_name(ds));
+    for (size_t j = 0; j < smi_dataset_p(ds); j++)
+        ck_assert_str_eq(smi_data_id_feature_name(db, j), smi_dataset_feature_name(ds, j));
+    const smi_search *ca = smi_search_result_config(a), *cb = smi_search_result_config(b);
+    ck_assert_msg(ca && cb, "%s: a result without its configuration", name);
+    int ia, ib;
+    double xa, ya, xb, yb;
+    size_t sa, ta, sb, tb;
+    ck_assert_int_eq(smi_search_get_criterion(ca, &ia), SMI_OK);
+    ck_assert_int_eq(smi_search_get_criterion(cb, &ib), SMI_OK);
+    ck_assert_int_eq(ia, ib);
+    smi_search_get_fe_hyper(ca, &xa, &ya);
+    smi_search_get_fe_hyper(cb, &xb, &yb);
+    ck_assert(xa == xb && ya == yb);
+    smi_search_get_size_range(ca, &sa, &ta);
+    smi_search_get_size_range(cb, &sb, &tb);
+    ck_assert(sa == sb && ta == tb);
+    smi_search_get_top(ca, &sa);
+    smi_search_get_top(cb, &sb);
+    ck_assert_uint_eq(sa, sb);
+    smi_search_get_shard(cb, &sb, &tb);
+    ck_assert_msg(sb == 0 && tb == 1, "%s: shard %zu of %zu", name, sb, tb);
+    uint64_t seed_a, seed_b;
+    smi_search_get_folds(ca, &sa, &ia, &seed_a);
+    smi_search_get_folds(cb, &sb, &ib, &seed_b);
+    ck_assert(sa == sb && ia == ib && seed_a == seed_b);
+    smi_search_get_fold_ids(ca, 0, NULL, &sa);
+    smi_search_get_fold_ids(cb, 0, NULL, &sb);
+    ck_assert_uint_eq(sa, sb);
 }
 
 static void assert_same_result(const smi_search_result *a, const smi_search_result *b, const char *name)
@@ -380,13 +416,17 @@ START_TEST(merge_refuses_parts_that_do_not_belong_together)
     ck_assert_int_eq(smi_search_result_merge(NULL, twice, 1), SMI_EINVAL);
     /* CV on other folds of the same data is another search */
     search_case cv = extra_cases[5];
-    smi_dataset *f1 = case_dataset(&cv), *f2 = case_dataset(&cv);
-    ck_assert_int_eq(smi_dataset_set_kfold(f2, cv.folds, 1, cv.seed + 1), SMI_OK);
-    smi_search_result *cv0 = run_shard(f1, &cv, 0, 2), *cv1 = run_shard(f2, &cv, 1, 2);
+    ck_assert_int_eq(cv.criterion, SMI_CRIT_CV);
+    smi_dataset *f1 = case_dataset(&cv);
+    smi_search *other_folds = make_config(&cv, 1);
+    ck_assert_int_eq(smi_search_set_folds(other_folds, cv.folds, 1, cv.seed + 1), SMI_OK);
+    ck_assert_int_eq(smi_search_set_shard(other_folds, 1, 2), SMI_OK);
+    smi_search_result *cv0 = run_shard(f1, &cv, 0, 2), *cv1 = run_ok(f1, other_folds);
     const smi_search_result *folds[] = { cv0, cv1 };
     ck_assert_int_eq(smi_search_result_merge(&out, folds, 2), SMI_EINVAL);
     smi_search_result_free(cv0), smi_search_result_free(cv1);
-    smi_dataset_free(f1), smi_dataset_free(f2);
+    smi_search_free(other_folds);
+    smi_dataset_free(f1);
     /* a merged result merges on, and still refuses a shard it holds */
     const smi_search_result *pair[] = { s0, s1 };
     smi_search_result *m01 = merge_ok(pair, 2);
@@ -464,7 +504,8 @@ START_TEST(saved_results_load_identical_and_merge)
     size_t la, lb;
     char *ta = read_text(a, &la), *tb = read_text(b, &lb);
     ck_assert_msg(la == lb && memcmp(ta, tb, la) == 0, "%s: saved twice, files differ", c.name);
-    ck_assert_msg(strncmp(ta, "libsparsemi-result 1\n", 21) == 0, "header: %.30s", ta);
+    ck_assert_msg(strncmp(ta, "libsparsemi-result 2\n", 21) == 0, "header: %.30s", ta);
+    assert_same_identity(whole, loaded, ds, c.name);
     free(ta), free(tb);
     /* shards through files, merged */
     smi_search_result *parts[3];
@@ -479,6 +520,7 @@ START_TEST(saved_results_load_identical_and_merge)
     }
     smi_search_result *merged = merge_ok((const smi_search_result *const *)parts, 3);
     assert_same_result(whole, merged, c.name);
+    assert_same_identity(whole, merged, ds, c.name); /* a merge is the whole search */
     ck_assert_uint_eq(count_files(".tmp."), 0);
     for (size_t i = 0; i < 3; i++)
         smi_search_result_free(parts[i]);
@@ -565,8 +607,17 @@ START_TEST(damaged_result_files_are_refused)
     snprintf(to, sizeof to, "\n%llu %llu\n", bin, count + 10);
     write_edited(bad, text, from, to);
     assert_refused(bad, SMI_EPARSE, "a DOS count");
-    write_edited(bad, text, "libsparsemi-result 1", "libsparsemi-result 2");
+    write_edited(bad, text, "libsparsemi-result 2", "libsparsemi-result 1");
     assert_refused(bad, SMI_EPARSE, "another version");
+    write_edited(bad, text, "\ntarget ", "\ntarget %0");
+    assert_refused(bad, SMI_EPARSE, "a bad escape in a name");
+    write_edited(bad, text, "\nfeature ", "\nfeaturex ");
+    assert_refused(bad, SMI_EPARSE, "a feature line missing");
+    bump_first_number(text, "config sizes ", 1000, from, to, sizeof from);
+    write_edited(bad, text, from, to);
+    assert_refused(bad, SMI_EPARSE, "a size range beyond p");
+    write_edited(bad, text, "config criterion ", "config criterion aic-x ");
+    assert_refused(bad, SMI_EPARSE, "an unknown criterion in the configuration");
     write_edited(bad, text, "criterion ", "criterion x");
     assert_refused(bad, SMI_EPARSE, "an unknown criterion");
     write_edited(bad, text, "\nend\n", "\nend\nmore\n");
@@ -661,7 +712,7 @@ static int cancel_then_resume(const smi_dataset *ds, const search_case *c, const
     ck_assert_msg(rc == SMI_ECANCELED, "threads %zu: status %d after %d progress calls",
                   threads, rc, log.calls);
     ck_assert_ptr_null(res);
-    ck_assert(starts_with_file(path, "libsparsemi-checkpoint 1\n"));
+    ck_assert(starts_with_file(path, "libsparsemi-checkpoint 2\n"));
     assert_refused(path, SMI_EPARSE, "a checkpoint loaded as a result");
     double at_cancel = log.last;
     /* resume on another thread count: it starts where the canceled run stopped */
@@ -780,7 +831,7 @@ static int assert_absent_or_whole(const char *path)
         return 0;
     size_t len;
     char *text = read_text(path, &len);
-    ck_assert_msg(strncmp(text, "libsparsemi-checkpoint 1\n", 25) == 0, "header: %.30s", text);
+    ck_assert_msg(strncmp(text, "libsparsemi-checkpoint 2\n", 25) == 0, "header: %.30s", text);
     ck_assert_msg(len >= 5 && strcmp(text + len - 5, "\nend\n") == 0, "the file is cut");
     free(text);
     return 1;

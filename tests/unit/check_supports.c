@@ -338,8 +338,12 @@ static void check_best(const problem *pb, const smi_path_supports *list,
 
 static smi_lars_result *lasso_lars(const smi_dataset *ds)
 {
+    smi_lars *cfg = NULL;
+    ck_assert_int_eq(smi_lars_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_lars_set_method(cfg, SMI_LARS_LASSO), SMI_OK);
     smi_lars_result *path = NULL;
-    ck_assert_int_eq(smi_lars_run(ds, SMI_LARS_LASSO, 0, 0, &path), SMI_OK);
+    ck_assert_int_eq(smi_lars_run(ds, cfg, &path), SMI_OK);
+    smi_lars_free(cfg);
     return path;
 }
 
@@ -473,7 +477,7 @@ START_TEST(lasso_supports_are_its_nonzero_sets)
     static problem pb;
     problem_init(&pb, 0x9e3779b97f4a7c15u);
     smi_lasso_result *fit = NULL;
-    ck_assert_msg(smi_lasso_fit(pb.ds, NULL, &fit) == SMI_OK, "%s", smi_last_error());
+    ck_assert_msg(smi_lasso_run(pb.ds, NULL, &fit) == SMI_OK, "%s", smi_last_error());
     smi_search *cfg = bic_search(4096);
     smi_path_supports *list = NULL;
     ck_assert_msg(smi_path_supports_from_lasso(pb.ds, fit, cfg, &list) == SMI_OK, "%s",
@@ -580,8 +584,9 @@ START_TEST(bad_arguments_are_refused)
     ck_assert_msg(strstr(smi_last_error(), "11 features") && strstr(smi_last_error(), "12"),
                   "message: %s", smi_last_error());
 
-    smi_search *cv = bic_search(100); /* CV without folds on the data set */
+    smi_search *cv = bic_search(100); /* CV on more folds than samples */
     ck_assert_int_eq(smi_search_set_criterion(cv, SMI_CRIT_CV), SMI_OK);
+    ck_assert_int_eq(smi_search_set_folds(cv, N + 1, 1, 0), SMI_OK);
     list = (smi_path_supports *)cfg;
     ck_assert_int_eq(smi_path_supports_from_lars(pb.ds, path, cv, &list), SMI_EINVAL);
     ck_assert_ptr_null(list);
@@ -591,7 +596,7 @@ START_TEST(bad_arguments_are_refused)
     smi_lasso_result *fit1 = NULL;
     ck_assert_int_eq(smi_lasso_create(&one), SMI_OK);
     ck_assert_int_eq(smi_lasso_set_path(one, 1, 0.0), SMI_OK);
-    ck_assert_int_eq(smi_lasso_fit(pb.ds, one, &fit1), SMI_OK);
+    ck_assert_int_eq(smi_lasso_run(pb.ds, one, &fit1), SMI_OK);
     ck_assert_int_eq(smi_path_supports_from_lasso(pb.ds, fit1, cv, &list), SMI_EINVAL);
     ck_assert_ptr_nonnull(strstr(smi_last_error(), "folds"));
     smi_lasso_result_free(fit1);
@@ -599,7 +604,7 @@ START_TEST(bad_arguments_are_refused)
     smi_search_free(cv);
 
     smi_lasso_result *fit11 = NULL;
-    ck_assert_int_eq(smi_lasso_fit(ds11, NULL, &fit11), SMI_OK);
+    ck_assert_int_eq(smi_lasso_run(ds11, NULL, &fit11), SMI_OK);
     list = (smi_path_supports *)cfg;
     ck_assert_int_eq(smi_path_supports_from_lasso(pb.ds, fit11, cfg, &list), SMI_EINVAL);
     ck_assert_ptr_null(list);

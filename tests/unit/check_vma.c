@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search/search.h"
+#include "testutil.h"
 #include "vma/vma.h"
 
 void dgels_(const char *trans, const int *m, const int *n, const int *nrhs, double *a,
@@ -26,26 +28,38 @@ enum { N = 100, P = 8, MAX_S = 4 };
 static const size_t truth[3] = { 0, 3, 5 };
 static const double truth_coef[3] = { 2.0, -1.5, 1.0 };
 
-static double uniform(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return (double)(*s >> 11) * 0x1.0p-53;
-}
-
 /* X uniform in [-0.5, 0.5), y = 1 + the true model + noise * uniform. */
 static smi_dataset *data(uint64_t seed, double noise)
 {
     double X[N * P], y[N];
     for (size_t i = 0; i < N * P; i++)
-        X[i] = uniform(&seed) - 0.5;
+        X[i] = tu_uniform(&seed) - 0.5;
     for (size_t i = 0; i < N; i++) {
-        y[i] = 1.0 + noise * (uniform(&seed) - 0.5);
+        y[i] = 1.0 + noise * (tu_uniform(&seed) - 0.5);
         for (size_t t = 0; t < 3; t++)
             y[i] += truth_coef[t] * X[i * P + truth[t]];
     }
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, N, P, X, y, NULL, NULL), SMI_OK);
     return ds;
+}
+
+/* A LASSO configuration with K-fold folds (VMA draws its own shuffled split of each data set:
+ * only K matters). */
+static smi_lasso *lasso_with_folds(size_t k)
+{
+    smi_lasso *lasso;
+    ck_assert_int_eq(smi_lasso_create(&lasso), SMI_OK);
+    ck_assert_int_eq(smi_lasso_set_folds(lasso, k, 1, 0), SMI_OK);
+    return lasso;
+}
+
+/* Method SMI_VMA_LASSO_CV with a LASSO of K folds. */
+static void set_lasso_k(smi_vma *cfg, size_t k, int one_se)
+{
+    smi_lasso *lasso = lasso_with_folds(k);
+    ck_assert_int_eq(smi_vma_set_lasso(cfg, lasso, one_se), SMI_OK);
+    smi_lasso_free(lasso);
 }
 
 static smi_vma *config(const size_t *sizes, size_t n_sizes, size_t trials, size_t threads)
@@ -114,7 +128,7 @@ START_TEST(huge_n_recovers_small_n_cannot)
     smi_search *search;
     ck_assert_int_eq(smi_search_create(&search), SMI_OK);
     ck_assert_int_eq(smi_search_set_size_range(search, 1, 3), SMI_OK); /* BIC, K = 3 */
-    ck_assert_int_eq(smi_vma_set_search(cfg, search, 0), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, search), SMI_OK);
     smi_vma_result *res = run(ds, cfg);
     outcome o;
     read_outcome(res, &o);
@@ -177,12 +191,13 @@ static void thread_independence(int method)
     smi_vma *cfg = config(sizes, 3, 12, 1);
     ck_assert_int_eq(smi_vma_set_model(cfg, truth, 3, truth_coef, 1.0, 0.8), SMI_OK);
     if (method == SMI_VMA_LASSO_CV) {
-        ck_assert_int_eq(smi_vma_set_lasso(cfg, NULL, 3, 0), SMI_OK);
+        set_lasso_k(cfg, 3, 0);
     } else {
         smi_search *search;
         ck_assert_int_eq(smi_search_create(&search), SMI_OK);
         ck_assert_int_eq(smi_search_set_criterion(search, SMI_CRIT_CV), SMI_OK);
-        ck_assert_int_eq(smi_vma_set_search(cfg, search, 4), SMI_OK);
+        ck_assert_int_eq(smi_search_set_folds(search, 4, 1, 0), SMI_OK);
+        ck_assert_int_eq(smi_vma_set_search(cfg, search), SMI_OK);
         smi_search_free(search);
     }
     outcome o[4];
@@ -213,6 +228,81 @@ START_TEST(same_bits_for_any_thread_count)
 {
     thread_independence(SMI_VMA_SEARCH);
     thread_independence(SMI_VMA_LASSO_CV);
+}
+END_TEST
+
+/* A refusal: SMI_EINVAL with a message. */
+static void refused(int rc)
+{
+    ck_assert_int_eq(rc, SMI_EINVAL);
+    ck_assert_str_ne(smi_last_error(), "");
+}
+
+/* The outcome of cfg on ds. */
+static outcome outcome_of(const smi_dataset *ds, const smi_vma *cfg)
+{
+    smi_vma_result *res = run(ds, cfg);
+    outcome o;
+    read_outcome(res, &o);
+    smi_vma_result_free(res);
+    return o;
+}
+
+static int differ(const outcome *a, const outcome *b)
+{
+    return memcmp(a->freq, b->freq, sizeof a->freq) != 0
+           || memcmp(a->chosen, b->chosen, sizeof a->chosen) != 0;
+}
+
+/* K comes from the method's configuration: by default 10 (the search's and the LASSO's
+ * default folds), the same bits as K = 10 set explicitly whatever its shuffle and seed (each
+ * data set's split is drawn from its own stream); another K, other bits. Fold ids cannot
+ * apply to drawn data sets: refused. */
+START_TEST(folds_come_from_the_method_s_configuration)
+{
+    smi_dataset *ds = data(3, 2.0);
+    const size_t sizes[3] = { 12, 15, 30 };
+    smi_vma *cfg = config(sizes, 3, 12, 2);
+    ck_assert_int_eq(smi_vma_set_model(cfg, truth, 3, truth_coef, 1.0, 0.8), SMI_OK);
+    smi_search *search;
+    ck_assert_int_eq(smi_search_create(&search), SMI_OK);
+    ck_assert_int_eq(smi_search_set_criterion(search, SMI_CRIT_CV), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, search), SMI_OK);
+    outcome by_default = outcome_of(ds, cfg);
+    ck_assert_int_eq(smi_search_set_folds(search, 10, 0, 77), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, search), SMI_OK);
+    outcome ten = outcome_of(ds, cfg);
+    same_bits(&by_default, &ten);
+    ck_assert_int_eq(smi_search_set_folds(search, 3, 1, 0), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, search), SMI_OK);
+    outcome three = outcome_of(ds, cfg);
+    ck_assert(differ(&by_default, &three));
+    int ids[N];
+    for (size_t i = 0; i < N; i++)
+        ids[i] = (int)(i % 4);
+    ck_assert_int_eq(smi_search_set_fold_ids(search, ids, N), SMI_OK);
+    refused(smi_vma_set_search(cfg, search));
+    outcome still = outcome_of(ds, cfg); /* the refusal changed nothing */
+    same_bits(&three, &still);
+
+    ck_assert_int_eq(smi_vma_set_lasso(cfg, NULL, 0), SMI_OK);
+    by_default = outcome_of(ds, cfg);
+    smi_lasso *lasso = lasso_with_folds(10);
+    ck_assert_int_eq(smi_lasso_set_folds(lasso, 10, 0, 5), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_lasso(cfg, lasso, 0), SMI_OK);
+    ten = outcome_of(ds, cfg);
+    same_bits(&by_default, &ten);
+    set_lasso_k(cfg, 3, 0);
+    three = outcome_of(ds, cfg);
+    ck_assert(differ(&by_default, &three));
+    ck_assert_int_eq(smi_lasso_set_fold_ids(lasso, ids, N), SMI_OK);
+    refused(smi_vma_set_lasso(cfg, lasso, 0));
+    still = outcome_of(ds, cfg);
+    same_bits(&three, &still);
+    smi_lasso_free(lasso);
+    smi_search_free(search);
+    smi_vma_free(cfg);
+    smi_dataset_free(ds);
 }
 END_TEST
 
@@ -256,15 +346,18 @@ START_TEST(best_subset_is_the_search_best)
         uint64_t st = 1000 * (uint64_t)_i + seed;
         double X[30 * P], y[30];
         for (size_t i = 0; i < sc->rows * P; i++)
-            X[i] = uniform(&st) - 0.5;
+            X[i] = tu_uniform(&st) - 0.5;
         for (size_t i = 0; i < sc->rows; i++) {
             X[i * P + 6] = X[i * P + 2]; /* a duplicated column: singular subsets */
-            y[i] = X[i * P] - X[i * P + 3] + 0.5 * X[i * P + 5] + 0.7 * (uniform(&st) - 0.5);
+            y[i] = X[i * P] - X[i * P + 3] + 0.5 * X[i * P + 5] + 0.7 * (tu_uniform(&st) - 0.5);
         }
         smi_dataset *d;
         ck_assert_int_eq(smi_dataset_create(&d, sc->rows, P, X, y, NULL, NULL), SMI_OK);
         if (sc->criterion == SMI_CRIT_CV)
-            ck_assert_int_eq(smi_dataset_set_kfold(d, 5, 1, seed), SMI_OK);
+            ck_assert_int_eq(smi_search_set_folds(copy, 5, 1, seed), SMI_OK);
+        /* d with the folds resolved, as a trial's data set holds them */
+        smi_dataset view;
+        ck_assert_int_eq(smi_search_view(d, copy, &view), SMI_OK);
         smi_search_result *res;
         ck_assert_int_eq(smi_search_run(d, copy, &res), SMI_OK);
         size_t want[P], got[P], k_want = 0, k_got = 0;
@@ -272,12 +365,13 @@ START_TEST(best_subset_is_the_search_best)
         if (have)
             ck_assert_int_eq(smi_search_result_model(res, 0, P, want, NULL, &k_want, NULL, NULL, NULL),
                              SMI_OK);
-        int rc = smi_vma_best_subset(d, copy, got, &k_got);
+        int rc = smi_vma_best_subset(&view, copy, got, &k_got);
         ck_assert_msg(have ? rc == SMI_OK : rc == SMI_ESINGULAR, "case %d seed %d: rc %d, %s",
                       _i, (int)seed, rc, smi_last_error());
         ck_assert_uint_eq(k_got, k_want);
         ck_assert_mem_eq(got, want, k_want * sizeof *got);
         smi_search_result_free(res);
+        smi_dataset_fold_view_release(&view);
         smi_dataset_free(d);
     }
     smi_search_free(copy);
@@ -293,11 +387,11 @@ static smi_dataset *correlated(size_t n)
     uint64_t seed = 11;
     double *X = malloc(n * 3 * sizeof *X), *y = malloc(n * sizeof *y);
     for (size_t i = 0; i < n; i++) {
-        double u0 = uniform(&seed), u1 = uniform(&seed), u2 = uniform(&seed);
+        double u0 = tu_uniform(&seed), u1 = tu_uniform(&seed), u2 = tu_uniform(&seed);
         X[i * 3] = u0;
         X[i * 3 + 1] = u0 + 0.5 * u1;
         X[i * 3 + 2] = u2 - 0.3 * u0 + 2.0;
-        y[i] = u0 + uniform(&seed);
+        y[i] = u0 + tu_uniform(&seed);
     }
     smi_dataset *ds;
     ck_assert_int_eq(smi_dataset_create(&ds, n, 3, X, y, NULL, NULL), SMI_OK);
@@ -490,12 +584,6 @@ END_TEST
 
 /* ---------- bad requests, cancellation ---------- */
 
-static void refused(int rc)
-{
-    ck_assert_int_eq(rc, SMI_EINVAL);
-    ck_assert_str_ne(smi_last_error(), "");
-}
-
 START_TEST(bad_requests_are_refused)
 {
     smi_dataset *ds = data(5, 0.1);
@@ -519,13 +607,19 @@ START_TEST(bad_requests_are_refused)
     refused(smi_vma_set_trials(cfg, 0));
     refused(smi_vma_set_rows(cfg, 7));
     refused(smi_vma_set_threads(cfg, 5000));
-    refused(smi_vma_set_lasso(cfg, NULL, 1, 0));
+    smi_lasso *with_ids = lasso_with_folds(5);
+    const int ids[6] = { 0, 1, 0, 1, 0, 1 };
+    ck_assert_int_eq(smi_lasso_set_fold_ids(with_ids, ids, 6), SMI_OK);
+    refused(smi_vma_set_lasso(cfg, with_ids, 0)); /* fold ids cannot apply to drawn data */
+    smi_lasso_free(with_ids);
     smi_search *cv;
     ck_assert_int_eq(smi_search_create(&cv), SMI_OK);
     ck_assert_int_eq(smi_search_set_criterion(cv, SMI_CRIT_CV), SMI_OK);
-    refused(smi_vma_set_search(cfg, cv, 1));
+    ck_assert_int_eq(smi_search_set_fold_ids(cv, ids, 6), SMI_OK);
+    refused(smi_vma_set_search(cfg, cv));
+    ck_assert_int_eq(smi_search_set_folds(cv, 5, 1, 0), SMI_OK);
     ck_assert_int_eq(smi_search_set_keep(cv, far, 2), SMI_OK); /* forced feature p */
-    ck_assert_int_eq(smi_vma_set_search(cfg, cv, 5), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, cv), SMI_OK);
     refused(smi_vma_run(ds, cfg, &res));
     ck_assert_ptr_null(res);
     smi_search_free(cv);
@@ -533,7 +627,7 @@ START_TEST(bad_requests_are_refused)
     refused(smi_vma_run(NULL, cfg, &res));
     refused(smi_vma_run(ds, cfg, NULL));
     /* the failed setters changed nothing: the defaults and the last good model run */
-    ck_assert_int_eq(smi_vma_set_search(cfg, NULL, 0), SMI_OK);
+    ck_assert_int_eq(smi_vma_set_search(cfg, NULL), SMI_OK);
     ck_assert_int_eq(smi_vma_set_trials(cfg, 3), SMI_OK);
     res = run(ds, cfg);
     size_t sizes[3];
@@ -620,7 +714,7 @@ START_TEST(lasso_cv_keeps_the_true_features)
     const size_t sizes[1] = { 2000 };
     smi_vma *cfg = config(sizes, 1, 6, 2);
     for (int one_se = 0; one_se <= 1; one_se++) {
-        ck_assert_int_eq(smi_vma_set_lasso(cfg, NULL, 5, one_se), SMI_OK);
+        set_lasso_k(cfg, 5, one_se);
         smi_vma_result *res = run(ds, cfg);
         outcome o;
         read_outcome(res, &o);
@@ -648,7 +742,7 @@ START_TEST(lasso_survives_a_constant_drawn_column)
     ck_assert_int_eq(smi_dataset_create(&ds, N, P, X, y, NULL, NULL), SMI_OK);
     const size_t sizes[1] = { 8 };
     smi_vma *cfg = config(sizes, 1, 40, 1);
-    ck_assert_int_eq(smi_vma_set_lasso(cfg, NULL, 4, 0), SMI_OK);
+    set_lasso_k(cfg, 4, 0);
     smi_vma_result *res = run(ds, cfg);
     outcome o;
     read_outcome(res, &o);
@@ -668,6 +762,7 @@ int main(void)
     tcase_add_test(t, huge_n_recovers_small_n_cannot);
     tcase_add_test(t, all_sizes_and_gaussian_rows_recover_mostly);
     tcase_add_test(t, same_bits_for_any_thread_count);
+    tcase_add_test(t, folds_come_from_the_method_s_configuration);
     tcase_add_test(t, streams_depend_on_seed_and_trial);
     tcase_add_loop_test(t, best_subset_is_the_search_best, 0,
                         (int)(sizeof search_cases / sizeof search_cases[0]));

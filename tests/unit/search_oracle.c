@@ -25,24 +25,6 @@ void dpotrs_(const char *uplo, const int *n, const int *nrhs, const double *a,
  * Small helpers
  * ------------------------------------------------------------------------------------ */
 
-/* 64-bit LCG (Knuth's MMIX constants); the top 53 bits make a uniform double in (0, 1). */
-uint64_t rng_next(uint64_t *s)
-{
-    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
-    return *s;
-}
-
-double rng_uniform(uint64_t *s)
-{
-    return ((double)(rng_next(s) >> 11) + 0.5) * 0x1.0p-53;
-}
-
-double rng_normal(uint64_t *s)
-{
-    double u = rng_uniform(s), v = rng_uniform(s);
-    return sqrt(-2.0 * log(u)) * cos(2.0 * ORACLE_PI * v);
-}
-
 size_t popcount32(uint32_t m)
 {
     size_t c = 0;
@@ -132,15 +114,15 @@ void problem_random(problem *pr, uint64_t seed, size_t n, size_t p)
     uint64_t s = seed * 0x9E3779B97F4A7C15ULL + 12345;
     double w[MAX_P];
     for (size_t j = 0; j < p; j++)
-        w[j] = j % 2 == 0 ? 1.0 + rng_normal(&s) : 0.0;
+        w[j] = j % 2 == 0 ? 1.0 + tu_normal(&s) : 0.0;
     for (size_t i = 0; i < n; i++) {
         double yi = 0.7;
         for (size_t j = 0; j < p; j++) {
-            double scale = pow(10.0, (double)(j % 3) - 1.0), z = rng_normal(&s);
+            double scale = pow(10.0, (double)(j % 3) - 1.0), z = tu_normal(&s);
             pr->X[i * p + j] = ((double)(j % 5) - 2.0 + z) * scale;
             yi += w[j] * z;
         }
-        pr->y[i] = yi + 0.5 * rng_normal(&s);
+        pr->y[i] = yi + 0.5 * tu_normal(&s);
     }
     problem_stats(pr);
 }
@@ -181,13 +163,13 @@ static void make_ids(problem *pr, const fold_spec *spec)
     for (size_t i = 0; i < n; i++)
         perm[i] = i;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)(rng_next(&s) >> 33) % i, tmp = perm[i - 1];
+        size_t j = (size_t)(tu_lcg_next(&s) >> 33) % i, tmp = perm[i - 1];
         perm[i - 1] = perm[j];
         perm[j] = tmp;
     }
     /* one row of every fold, then the rest at random: unequal sizes */
     for (size_t i = 0; i < n; i++)
-        pr->ids[perm[i]] = values[i < k ? i : (size_t)(rng_next(&s) >> 33) % k];
+        pr->ids[perm[i]] = values[i < k ? i : (size_t)(tu_lcg_next(&s) >> 33) % k];
     free(perm);
 }
 
@@ -220,27 +202,31 @@ static int id_rank(const int *ids, size_t n, int v, size_t *n_distinct)
     return rank;
 }
 
-smi_dataset *problem_dataset(problem *pr)
+/* The folds of pr->folds, computed here by the documented rule (testutil.h), never read
+ * back from the library: K-fold puts sample i in fold perm[i] mod K, perm the Fisher-Yates
+ * permutation of the seed's xoshiro256** stream or the identity; explicit ids go to the
+ * rank of their value among the distinct ids. */
+static void problem_assign_folds(problem *pr)
 {
-    size_t n = pr->n;
-    smi_dataset *ds = NULL;
-    ck_assert_int_eq(smi_dataset_create(&ds, n, pr->p, pr->X, pr->y, NULL, NULL), SMI_OK);
-    free(pr->fold);
-    pr->fold = NULL;
-    pr->n_folds = 0;
+    size_t n = pr->n, K;
     const fold_spec *fs = &pr->folds;
-    if (fs->kind == FOLDS_NONE) {
-        ck_assert_uint_eq(smi_dataset_n_folds(ds), 0);
-        return ds;
-    }
-    int rc = fs->kind == FOLDS_KFOLD ? smi_dataset_set_kfold(ds, fs->k, fs->shuffle, fs->seed)
-                                     : smi_dataset_set_fold_ids(ds, pr->ids, n);
-    ck_assert_msg(rc == SMI_OK, "folds: %s", smi_last_error());
-    size_t K = smi_dataset_n_folds(ds);
     pr->fold = malloc(n * sizeof(int));
+    ck_assert_ptr_nonnull(pr->fold);
+    if (fs->kind == FOLDS_KFOLD) {
+        ck_assert_uint_ge(fs->k, 2);
+        ck_assert_uint_le(fs->k, n);
+        ck_assert_int_eq(tu_kfold(n, fs->k, fs->shuffle, fs->seed, pr->fold), 0);
+        K = fs->k;
+    } else {
+        K = tu_fold_ids(pr->ids, n, pr->fold);
+        for (size_t i = 0; i < n; i++) { /* a second, independent count of the ranks */
+            size_t distinct;
+            ck_assert_int_eq(pr->fold[i], id_rank(pr->ids, n, pr->ids[i], &distinct));
+            ck_assert_uint_eq(distinct, K);
+        }
+    }
     size_t *sizes = calloc(K + 1, sizeof(size_t));
-    ck_assert(pr->fold && sizes);
-    ck_assert_int_eq(smi_dataset_get_folds(ds, pr->fold, n), SMI_OK);
+    ck_assert_ptr_nonnull(sizes);
     for (size_t i = 0; i < n; i++) {
         ck_assert_msg(pr->fold[i] >= 0 && (size_t)pr->fold[i] < K, "row %zu: fold %d of %zu",
                       i, pr->fold[i], K);
@@ -254,20 +240,36 @@ smi_dataset *problem_dataset(problem *pr)
     ck_assert_uint_ge(smallest, 1);
     ck_assert_uint_le(largest + 2, n); /* every training set has at least 2 rows */
     if (fs->kind == FOLDS_KFOLD) {
-        ck_assert_uint_eq(K, fs->k);
         ck_assert_uint_le(largest - smallest, 1);
         for (size_t i = 0; !fs->shuffle && i < n; i++)
             ck_assert_int_eq(pr->fold[i], (int)(i % K));
-    } else {
-        for (size_t i = 0; i < n; i++) {
-            size_t distinct;
-            ck_assert_int_eq(pr->fold[i], id_rank(pr->ids, n, pr->ids[i], &distinct));
-            ck_assert_uint_eq(distinct, K);
-        }
     }
     free(sizes);
     pr->n_folds = K;
+}
+
+smi_dataset *problem_dataset(problem *pr)
+{
+    smi_dataset *ds = NULL;
+    ck_assert_int_eq(smi_dataset_create(&ds, pr->n, pr->p, pr->X, pr->y, NULL, NULL), SMI_OK);
+    ck_assert_uint_eq(smi_dataset_n_folds(ds), 0); /* arrays carry no fold column */
+    free(pr->fold);
+    pr->fold = NULL;
+    pr->n_folds = 0;
+    if (pr->folds.kind != FOLDS_NONE)
+        problem_assign_folds(pr);
     return ds;
+}
+
+void problem_config_folds(const problem *pr, smi_search *cfg)
+{
+    const fold_spec *fs = &pr->folds;
+    int rc = SMI_OK;
+    if (fs->kind == FOLDS_KFOLD)
+        rc = smi_search_set_folds(cfg, fs->k, fs->shuffle, fs->seed);
+    else if (fs->kind == FOLDS_IDS)
+        rc = smi_search_set_fold_ids(cfg, pr->ids, pr->n);
+    ck_assert_msg(rc == SMI_OK, "folds: %s", smi_last_error());
 }
 
 void problem_plan_folds(problem *pr)
@@ -291,7 +293,7 @@ void problem_make_collinear(problem *pr, collinearity kind)
         if (kind == COLLINEAR_SUM || kind == COLLINEAR_ALL)
             row[4] = row[0] + row[1];
         if (kind == COLLINEAR_NEAR_SUM)
-            row[4] = row[0] + row[1] + 0.01 * rng_normal(&s);
+            row[4] = row[0] + row[1] + 0.01 * tu_normal(&s);
     }
     problem_stats(pr);
 }

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "sparsemi.h"
+#include "testutil.h"
 
 #define MAX_P 20 /* random problems: a subset is a bit mask in uint32_t */
 #define MAX_K 16 /* the largest model the oracle fits or a test reads back */
@@ -38,12 +39,8 @@
 #define ORACLE_PI 3.14159265358979323846
 
 /* ------------------------------------------------------------------------------------
- * Small helpers: random numbers (a seeded 64-bit LCG), subsets as bit masks
+ * Small helpers: subsets as bit masks (random numbers: testutil.h, a seeded 64-bit LCG)
  * ------------------------------------------------------------------------------------ */
-
-uint64_t rng_next(uint64_t *s);
-double rng_uniform(uint64_t *s);
-double rng_normal(uint64_t *s);
 
 size_t popcount32(uint32_t m);
 size_t mask_to_indices(uint32_t mask, size_t *idx);
@@ -56,11 +53,12 @@ double binomial(size_t n, size_t k);
  * Problems: X, y, column statistics, and a fold assignment
  * ------------------------------------------------------------------------------------ */
 
-/* How problem_dataset assigns folds to the data set it creates. */
+/* The folds of a problem's CV runs: problem_config_folds sets them on a search
+ * configuration, problem_dataset computes them for the oracle (testutil.h). */
 typedef enum {
     FOLDS_NONE = 0,
-    FOLDS_KFOLD, /* smi_dataset_set_kfold(ds, k, shuffle, seed) */
-    FOLDS_IDS    /* smi_dataset_set_fold_ids(ds, problem.ids, n) */
+    FOLDS_KFOLD, /* smi_search_set_folds(cfg, k, shuffle, seed) */
+    FOLDS_IDS    /* smi_search_set_fold_ids(cfg, problem.ids, n) */
 } fold_kind;
 
 typedef struct {
@@ -79,7 +77,8 @@ typedef struct {
     double y_mean;
     fold_spec folds;
     int *ids;       /* FOLDS_IDS: the user's fold ids (any integers), n */
-    int *fold;      /* after problem_dataset: the fold of each row, read back, 0..n_folds-1 */
+    int *fold;      /* after problem_dataset: the fold of each row, 0..n_folds-1, computed by
+                       the documented rule (never read back from the library) */
     size_t n_folds; /* 0: none */
 } problem;
 
@@ -90,14 +89,18 @@ void problem_stats(problem *pr);
 void problem_random(problem *pr, uint64_t seed, size_t n, size_t p);
 void problem_from_dataset(problem *pr, const smi_dataset *ds);
 void problem_free(problem *pr);
-/* The fold assignment problem_dataset applies; for FOLDS_IDS, ids drawn from spec->k and
- * spec->seed: k distinct integers, unsorted and of mixed signs, every one used, folds of
- * unequal sizes. */
+/* The problem's folds; for FOLDS_IDS, ids drawn from spec->k and spec->seed: k distinct
+ * integers, unsorted and of mixed signs, every one used, folds of unequal sizes. */
 void problem_set_folds(problem *pr, const fold_spec *spec);
-/* A data set of the problem with its fold assignment applied (and checked: the rule of
- * smi_dataset_set_kfold, the mapping of smi_dataset_set_fold_ids); pr->fold and
- * pr->n_folds receive the folds the data set reports. */
+/* A data set of the problem (a data set carries no folds). pr->fold and pr->n_folds receive
+ * the folds a run with problem_config_folds uses, computed independently of the library
+ * by the rule of smi_search_set_folds (doc/api.md: xoshiro256** from the seed, Fisher-Yates,
+ * fold perm[i] mod K) or the mapping of smi_search_set_fold_ids, and checked (fold sizes,
+ * every training set at least 2 rows). */
 smi_dataset *problem_dataset(problem *pr);
+/* Set the problem's folds on a search configuration (FOLDS_NONE: leaves its folds as they
+ * are, the defaults unless set). */
+void problem_config_folds(const problem *pr, smi_search *cfg);
 
 /* Exact and near dependencies among the columns (x_j is column j; p >= 5). */
 typedef enum {
@@ -122,7 +125,7 @@ typedef enum {
     FEW_ROWS                /* the data unchanged, but training sets short of rows */
 } train_collinearity;
 void problem_make_train_collinear(problem *pr, train_collinearity kind);
-/* The folds the data set will assign: created once, read back into pr->fold. */
+/* The folds of the problem's runs, computed into pr->fold. */
 void problem_plan_folds(problem *pr);
 
 /* ------------------------------------------------------------------------------------

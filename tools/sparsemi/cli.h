@@ -67,6 +67,43 @@ int cli_read_dataset(const char *path, char delimiter, const char *target,
                      const char *label_column, const char *fold_column,
                      const cli_list *features, smi_dataset **ds);
 
+/* ------------------------------------------------------------------------------------
+ * Folds of cross-validation: folds.c
+ * Folds belong to a run's configuration, not to the data set; a fold column read with the
+ * data is data until passed on. A cli_folds says which folds a run uses: none (k 0),
+ * K-fold (shuffled with seed, or sample i in fold i mod K), or the ids of a fold column
+ * (not owned: keep them alive). The program assigns them itself by the library's rule
+ * (doc/api.md), to refuse folds the data cannot take when it is read, as the library would
+ * when the run starts, and for the fingerprint of the data (es_data_hash).
+ * ------------------------------------------------------------------------------------ */
+
+typedef struct cli_folds {
+    size_t k;                 /* the number of folds; 0: none */
+    int shuffle;              /* K-fold: shuffled with seed, else sample i in fold i mod K */
+    unsigned long long seed;
+    const int *ids;           /* a fold column's ids (0..k-1, one per sample), or NULL */
+} cli_folds;
+
+/* cli_folds_kfold: K-fold folds, k >= 2. */
+cli_folds cli_folds_kfold(size_t k, int shuffle, unsigned long long seed);
+
+/* cli_folds_column: the folds of ds's fold column, their ids copied into *ids (n values,
+ * malloc'ed; free them after the last use of *f). Returns the library's status (SMI_EINVAL
+ * without a fold column); *ids is NULL after a failure. */
+int cli_folds_column(const smi_dataset *ds, int **ids, cli_folds *f);
+
+/* cli_folds_assign: the fold of each of n samples (0..k-1) in folds, for k > 0; K-fold
+ * folds are checked as the library checks them (2 <= K <= n, every training set of at
+ * least 2 rows). cli_folds_check: the same check alone (none passes).
+ * Return CLI_EXIT_OK, or CLI_EXIT_INPUT after the library's message. */
+int cli_folds_assign(const cli_folds *f, size_t n, int *folds);
+int cli_folds_check(const cli_folds *f, size_t n);
+
+/* cli_folds_set_search, cli_folds_set_lasso: put the folds (for n samples) into cfg with
+ * smi_*_set_folds or smi_*_set_fold_ids; none leaves cfg as it is. Return the status. */
+int cli_folds_set_search(const cli_folds *f, size_t n, smi_search *cfg);
+int cli_folds_set_lasso(const cli_folds *f, size_t n, smi_lasso *cfg);
+
 
 void cli_list_free(cli_list *list);
 

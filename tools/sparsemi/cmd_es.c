@@ -22,18 +22,21 @@
  * through its own temporary). */
 enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_META };
 
-static int load(const es_args *a, smi_dataset **ds)
+/* The data and the folds of cv (a fold count above n is bad input). */
+static int load(const es_args *a, es_data *d)
 {
     int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column,
-                                  a->fold_column, &a->features, ds);
-    if (status == SMI_OK && a->criterion == SMI_CRIT_CV && !a->fold_column)
-        status = smi_dataset_set_kfold(*ds, a->folds, a->fold_shuffle, a->fold_seed);
-    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+                                  a->fold_column, &a->features, &d->ds);
+    if (status < 0)
+        return cli_fail_library(status);
+    return es_data_folds(d, a->criterion, a->fold_column,
+                         cli_folds_kfold(a->folds, a->fold_shuffle, a->fold_seed));
 }
 
 /* The request fields of the report that come from the data set. */
-static int describe(const es_args *a, const smi_dataset *ds, es_report *r)
+static int describe(const es_args *a, const es_data *d, es_report *r)
 {
+    const smi_dataset *ds = d->ds;
     size_t p = smi_dataset_p(ds);
     r->names = calloc(p ? p : 1, sizeof *r->names);
     r->shards = calloc(1, sizeof *r->shards);
@@ -44,7 +47,7 @@ static int describe(const es_args *a, const smi_dataset *ds, es_report *r)
     r->target = smi_dataset_target_name(ds);
     r->n = smi_dataset_n(ds);
     if (a->criterion == SMI_CRIT_CV) {
-        r->n_folds = smi_dataset_n_folds(ds);
+        r->n_folds = d->folds.k;
         r->fold_shuffle = !a->fold_column && a->fold_shuffle;
         r->fold_seed = a->fold_seed;
         r->fold_column = a->fold_column;
@@ -86,7 +89,8 @@ static int configure_fe(const es_fe_options *fe, smi_search *cfg)
     return rc;
 }
 
-static int configure(const es_args *a, const es_report *r, smi_search *cfg)
+static int configure(const es_args *a, const es_report *r, const cli_folds *folds,
+                     smi_search *cfg)
 {
     int rc = setter(smi_search_set_criterion(cfg, a->criterion), "criterion");
     if (rc == CLI_CONTINUE && !isnan(a->alpha))
@@ -114,8 +118,11 @@ static int configure(const es_args *a, const es_report *r, smi_search *cfg)
     if (rc != CLI_CONTINUE)
         return rc;
     /* Names already resolved to features of DATA: what is left to refuse (a repeated
-     * name, too many) is judged against the data, like the size range in the run. */
+     * name, too many) is judged against the data, like the size range in the run; the
+     * folds were checked against the data when it was read. */
     int status = r->n_keep > 0 ? smi_search_set_keep(cfg, r->keep, r->n_keep) : SMI_OK;
+    if (status == SMI_OK)
+        status = cli_folds_set_search(folds, r->n, cfg);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
@@ -165,11 +172,11 @@ static int open_outputs(const es_args *a, cli_outputs *o)
 
 /* The library writes the result file through its own temporary file; the sidecar is
  * committed after it, so that a sidecar always describes a result file beside it. */
-static int save(const es_args *a, const smi_dataset *ds, cli_outputs *o, const es_report *r,
+static int save(const es_args *a, const es_data *d, cli_outputs *o, const es_report *r,
                 const smi_search_result *res)
 {
     char hash[17];
-    int rc = es_data_hash(ds, hash);
+    int rc = es_data_hash(d->ds, &d->folds, hash);
     if (rc != CLI_EXIT_OK)
         return rc;
     es_write_meta(o->file[OUT_META].stream, r, a->save, hash);
@@ -208,7 +215,7 @@ static double fe_default(const es_args *a, double given, double library_default)
 static int run(const es_args *a)
 {
     cli_outputs o = { 0 };
-    smi_dataset *ds = NULL;
+    es_data d = { 0 };
     smi_search *cfg = NULL;
     smi_search_result *res = NULL;
     es_report r = { .command = "es", .data_path = a->data, .intercept = !a->no_intercept,
@@ -218,21 +225,21 @@ static int run(const es_args *a)
                     .threads = resolve_threads(a->threads) };
     int rc = open_outputs(a, &o);
     if (rc == CLI_EXIT_OK)
-        rc = load(a, &ds);
+        rc = load(a, &d);
     if (rc == CLI_EXIT_OK)
-        rc = describe(a, ds, &r);
+        rc = describe(a, &d, &r);
     if (rc == CLI_EXIT_OK)
-        rc = es_resolve_keep(ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
+        rc = es_resolve_keep(d.ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
     if (rc == CLI_EXIT_OK && smi_search_create(&cfg) < 0)
         rc = cli_fail_library(SMI_ENOMEM);
     if (rc == CLI_EXIT_OK)
-        rc = configure(a, &r, cfg);
+        rc = configure(a, &r, &d.folds, cfg);
     if (rc == CLI_EXIT_OK)
-        rc = search(a, ds, cfg, &r, &res);
+        rc = search(a, d.ds, cfg, &r, &res);
     if (rc == CLI_EXIT_OK)
         rc = es_report_collect(&r, res);
     if (rc == CLI_EXIT_OK && a->save)
-        rc = save(a, ds, &o, &r, res);
+        rc = save(a, &d, &o, &r, res);
     if (rc == CLI_EXIT_OK)
         rc = write_outputs(a, &o, &r);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
@@ -241,7 +248,7 @@ static int run(const es_args *a)
     es_report_free(&r);
     smi_search_result_free(res);
     smi_search_free(cfg);
-    smi_dataset_free(ds);
+    es_data_free(&d);
     return rc;
 }
 

@@ -6,8 +6,9 @@
  * the same as JSON.
  * Everything refused by the command line alone is a usage error (exit 2); what only the
  * data can judge (an unknown feature, n too small, a singular design) is bad input
- * (exit 1). SMI_ENOCONV of the optimiser is exit 1 too, but the result at the last
- * iterate is still printed and written, with "converged": false (see sparsemi(1)). */
+ * (exit 1). An optimiser that did not converge is exit 1 too (the library's success with
+ * the caveat SMI_ENOCONV), but the result at the last iterate is still printed and
+ * written, with "converged": false (see sparsemi(1)). */
 #include <assert.h>
 #include <ctype.h>
 #include <errno.h>
@@ -433,10 +434,37 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
     (void)balanced;
 }
 
+/* A result with a caveat (SMI_ENOCONV: the optimiser stopped without converging): warn
+ * with its message and report it, with exit status 1 in the end. Returns 1 then, else 0. */
+static int warn_caveat(const smi_evidence_result *ev)
+{
+    int status = smi_evidence_result_status(ev);
+    if (status == SMI_OK)
+        return 0;
+    const char *caveat = smi_evidence_result_caveat(ev);
+    fprintf(stderr, "sparsemi: warning: %s\n",
+            caveat && *caveat ? caveat : smi_strerror(status));
+    return 1;
+}
+
+/* The evidence of the model of every feature of the data set. */
+static int evaluate(const smi_dataset *ds, const smi_evidence *cfg, smi_evidence_result **ev)
+{
+    size_t k = smi_dataset_p(ds);
+    size_t *subset = calloc(k ? k : 1, sizeof *subset);
+    if (!subset)
+        return cli_fail("out of memory");
+    for (size_t j = 0; j < k; j++)
+        subset[j] = j;
+    int status = smi_evidence_run(ds, subset, k, cfg, ev);
+    free(subset);
+    return lib(status);
+}
+
 /* The JSON file is opened first, so that an unwritable path fails before the work, and
  * discarded on every failure, so that a failed run leaves no file behind; the one
- * exception is SMI_ENOCONV, whose result at the last iterate is written and printed
- * before the exit status 1. */
+ * exception is a result with a caveat (SMI_ENOCONV), whose result at the last iterate is
+ * written and printed before the exit status 1. */
 static int run(const evidence_args *a)
 {
     cli_output out = { 0 };
@@ -453,26 +481,10 @@ static int run(const evidence_args *a)
         rc = lib(smi_evidence_create(&cfg));
     if (rc == CLI_EXIT_OK)
         rc = configure(a, cfg);
-    if (rc == CLI_EXIT_OK) {
-        size_t k = smi_dataset_p(ds);
-        size_t *subset = calloc(k ? k : 1, sizeof *subset);
-        if (!subset) {
-            rc = cli_fail("out of memory");
-        } else {
-            for (size_t j = 0; j < k; j++)
-                subset[j] = j;
-            int status = smi_evidence_run(ds, subset, k, cfg, &ev);
-            free(subset);
-            if (status == SMI_ENOCONV && ev) {
-                noconv = 1;
-                fprintf(stderr, "sparsemi: warning: %s\n",
-                        smi_last_error() && *smi_last_error() ? smi_last_error()
-                                                               : smi_strerror(status));
-            } else {
-                rc = lib(status);
-            }
-        }
-    }
+    if (rc == CLI_EXIT_OK)
+        rc = evaluate(ds, cfg, &ev);
+    if (rc == CLI_EXIT_OK)
+        noconv = warn_caveat(ev);
     if (rc == CLI_EXIT_OK)
         rc = collect(ds, ev, &r);
     if (rc == CLI_EXIT_OK && a->json) {

@@ -6,10 +6,10 @@
  * parsed command line (lasso_args.c) into a data set and the library's configurations and
  * runs them; lasso_report.c, lasso_dos.c, lasso_json.c and lasso_plot.c do the rest.
  *
- * One data set serves three uses of folds, one after the other: the LASSO's CV (--cv K or
- * --fold-column), then the criterion cv (the folds of --on-dos's search, or without it
- * those of the LASSO's CV), then the fingerprint of a result file's sidecar (taken with the
- * criterion's folds, as es took it). */
+ * Folds serve three uses: the LASSO's CV (--cv K or --fold-column), the criterion cv (the
+ * folds of --on-dos's search, or without it those of the LASSO's CV), and the fingerprint
+ * of a result file's sidecar (taken with the criterion's folds, as es took it). Each run
+ * gets its folds in its configuration; the data set keeps a fold column as data only. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -33,7 +33,10 @@ typedef struct lasso_run {
     smi_lars_result *lars;
     smi_search *scfg;
     smi_path_supports *supports;
-    int *column_folds;         /* the folds of a fold column, kept for the criterion */
+    int *column_ids;           /* the ids of the fold column the data was read with, or NULL */
+    cli_folds column;          /* its folds (k 0 without one) */
+    cli_folds cv;              /* the folds of the LASSO's CV; k 0 without CV */
+    cli_folds crit;            /* the folds of the criterion cv; k 0 for the others */
 } lasso_run;
 
 static int has_cv(const lasso_args *a)
@@ -73,32 +76,30 @@ static int load(const lasso_args *a, lasso_run *s)
     const char *column = a->fold_column ? a->fold_column : es_column;
     int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column, column,
                                   &a->features, &s->ds);
-    size_t n = smi_dataset_n(s->ds);
-    if (status == SMI_OK && column) {
-        s->column_folds = malloc((n ? n : 1) * sizeof *s->column_folds);
-        status = s->column_folds ? smi_dataset_get_folds(s->ds, s->column_folds, n) : SMI_ENOMEM;
-    }
-    if (status == SMI_OK && a->cv != ES_UNSET)
-        status = smi_dataset_set_kfold(s->ds, a->cv, a->fold_shuffle, a->fold_seed);
-    else if (status == SMI_OK && !has_cv(a))
-        smi_dataset_clear_folds(s->ds);
-    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+    if (status == SMI_OK && column)
+        status = cli_folds_column(s->ds, &s->column_ids, &s->column);
+    if (status < 0)
+        return cli_fail_library(status);
+    if (a->cv != ES_UNSET)
+        s->cv = cli_folds_kfold(a->cv, a->fold_shuffle, a->fold_seed);
+    else if (has_cv(a))
+        s->cv = s->column;
+    return cli_folds_check(&s->cv, smi_dataset_n(s->ds)); /* a fold count above n */
 }
 
-/* The criterion's folds on the data set (see the top of the file), none for the others. */
+/* The criterion's folds (see the top of the file), none for the others. */
 static int criterion_folds(lasso_run *s)
 {
     const lasso_criterion *c = &s->r.crit;
-    int status = SMI_OK;
     if (c->criterion != SMI_CRIT_CV)
-        smi_dataset_clear_folds(s->ds);
+        s->crit = (cli_folds){ 0 };
     else if (!s->r.has_es)
-        return CLI_EXIT_OK; /* the LASSO's own, already set */
+        s->crit = s->cv; /* the LASSO's own */
     else if (c->fold_column)
-        status = smi_dataset_set_fold_ids(s->ds, s->column_folds, smi_dataset_n(s->ds));
+        s->crit = s->column;
     else
-        status = smi_dataset_set_kfold(s->ds, c->n_folds, c->fold_shuffle, c->fold_seed);
-    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+        s->crit = cli_folds_kfold(c->n_folds, c->fold_shuffle, c->fold_seed);
+    return cli_folds_check(&s->crit, smi_dataset_n(s->ds));
 }
 
 static size_t resolve_threads(size_t threads)
@@ -107,9 +108,11 @@ static size_t resolve_threads(size_t threads)
     return threads != 0 ? threads : cores > 0 ? (size_t)cores : 1;
 }
 
-/* The request fields of the report from the command line and the data set. */
-static int describe(const lasso_args *a, const smi_dataset *ds, lasso_report *r)
+/* The request fields of the report from the command line, the data set and its folds. */
+static int describe(const lasso_args *a, lasso_run *s)
 {
+    const smi_dataset *ds = s->ds;
+    lasso_report *r = &s->r;
     size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds);
     r->names = calloc(p ? p : 1, sizeof *r->names);
     r->sd = calloc(p ? p : 1, sizeof *r->sd);
@@ -126,7 +129,7 @@ static int describe(const lasso_args *a, const smi_dataset *ds, lasso_report *r)
         r->min_ratio = !isnan(a->min_ratio) ? a->min_ratio : n > p ? 1e-4 : 1e-2;
     r->has_cv = has_cv(a);
     if (r->has_cv) {
-        r->cv_k = smi_dataset_n_folds(ds);
+        r->cv_k = s->cv.k;
         r->cv_shuffle = !a->fold_column && a->fold_shuffle;
         r->cv_seed = a->fold_seed;
         r->cv_column = a->fold_column;
@@ -179,16 +182,28 @@ static int configure_cd(const lasso_args *a, const lasso_report *r, smi_lasso *c
     return rc == CLI_CONTINUE ? CLI_EXIT_OK : rc;
 }
 
+/* The cross-validation on the folds load() checked against the data. */
+static int configure_cv(const lasso_run *s, smi_lasso *cfg)
+{
+    if (!s->r.has_cv)
+        return CLI_EXIT_OK;
+    int status = smi_lasso_set_cv(cfg, 1);
+    if (status == SMI_OK)
+        status = cli_folds_set_lasso(&s->cv, s->r.n, cfg);
+    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+}
+
 static int fit_cd(const lasso_args *a, lasso_run *s)
 {
     smi_lasso *cfg = NULL;
     if (smi_lasso_create(&cfg) < 0)
         return cli_fail_library(SMI_ENOMEM);
     int rc = configure_cd(a, &s->r, cfg);
+    if (rc == CLI_EXIT_OK)
+        rc = configure_cv(s, cfg);
     if (rc == CLI_EXIT_OK) {
         double start = cli_seconds();
-        int status = s->r.has_cv ? smi_lasso_cv(s->ds, cfg, &s->fit)
-                                 : smi_lasso_fit(s->ds, cfg, &s->fit);
+        int status = smi_lasso_run(s->ds, cfg, &s->fit);
         s->r.elapsed_s = cli_seconds() - start;
         rc = status < 0 ? cli_fail_library(status) : lasso_report_collect_cd(&s->r, s->fit);
     }
@@ -196,12 +211,29 @@ static int fit_cd(const lasso_args *a, lasso_run *s)
     return rc;
 }
 
+/* lasso_args.c allows --positive with the lasso variant only. */
+static int configure_lars(const lasso_args *a, smi_lars *cfg)
+{
+    int status = smi_lars_set_method(cfg, a->path == LASSO_PATH_LAR ? SMI_LARS_LAR
+                                                                    : SMI_LARS_LASSO);
+    if (status == SMI_OK)
+        status = smi_lars_set_positive(cfg, a->positive);
+    if (status == SMI_OK)
+        status = smi_lars_set_max_steps(cfg, a->max_steps);
+    return status;
+}
+
 static int fit_lars(const lasso_args *a, lasso_run *s)
 {
-    int method = a->path == LASSO_PATH_LAR ? SMI_LARS_LAR : SMI_LARS_LASSO;
+    smi_lars *cfg = NULL;
+    int status = smi_lars_create(&cfg);
+    if (status == SMI_OK)
+        status = configure_lars(a, cfg);
     double start = cli_seconds();
-    int status = smi_lars_run(s->ds, method, a->positive, a->max_steps, &s->lars);
+    if (status == SMI_OK)
+        status = smi_lars_run(s->ds, cfg, &s->lars);
     s->r.elapsed_s = cli_seconds() - start;
+    smi_lars_free(cfg);
     if (status < 0)
         return cli_fail_library(status);
     int rc = lasso_report_collect_lars(&s->r, s->lars);
@@ -254,9 +286,12 @@ static int score_supports(const lasso_args *a, lasso_run *s)
     int rc = configure_search(&s->r.crit, s->scfg);
     if (rc != CLI_EXIT_OK)
         return rc;
-    int status = a->path == LASSO_PATH_CD
-                     ? smi_path_supports_from_lasso(s->ds, s->fit, s->scfg, &s->supports)
-                     : smi_path_supports_from_lars(s->ds, s->lars, s->scfg, &s->supports);
+    int status = cli_folds_set_search(&s->crit, s->r.n, s->scfg);
+    if (status < 0)
+        return cli_fail_library(status);
+    status = a->path == LASSO_PATH_CD
+                 ? smi_path_supports_from_lasso(s->ds, s->fit, s->scfg, &s->supports)
+                 : smi_path_supports_from_lars(s->ds, s->lars, s->scfg, &s->supports);
     if (status < 0)
         return cli_fail_library(status);
     return lasso_report_collect_supports(&s->r, s->supports);
@@ -285,7 +320,7 @@ static void run_free(lasso_run *s)
     smi_lasso_result_free(s->fit);
     smi_lars_result_free(s->lars);
     smi_dataset_free(s->ds);
-    free(s->column_folds);
+    free(s->column_ids);
 }
 
 /* The file of --on-dos first: it may name the fold column the data must be read with. */
@@ -300,7 +335,7 @@ static int run(const lasso_args *a)
     if (rc == CLI_EXIT_OK)
         rc = load(a, &s);
     if (rc == CLI_EXIT_OK)
-        rc = describe(a, s.ds, &s.r);
+        rc = describe(a, &s);
     if (rc == CLI_EXIT_OK)
         rc = resolve_factors(a, s.ds, &s.r);
     if (rc == CLI_EXIT_OK)
@@ -310,7 +345,7 @@ static int run(const lasso_args *a)
         rc = criterion_folds(&s);
     }
     if (rc == CLI_EXIT_OK && s.r.has_es)
-        rc = lasso_es_check_data(&s.r.es, &s.r, s.ds);
+        rc = lasso_es_check_data(&s.r.es, &s.r, s.ds, &s.crit);
     if (rc == CLI_EXIT_OK)
         rc = score_supports(a, &s);
     if (rc == CLI_EXIT_OK && s.r.has_es)

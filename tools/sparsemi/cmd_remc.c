@@ -23,14 +23,15 @@
 /* The outputs (cli_outputs). */
 enum { OUT_JSON, OUT_DOS, OUT_TRACE, N_OUTPUTS };
 
-/* cv takes the data set's folds, set as es sets them (a fold count above n is bad input). */
-static int load(const remc_args *a, smi_dataset **ds)
+/* cv takes the folds as es takes them (a fold count above n is bad input). */
+static int load(const remc_args *a, es_data *d)
 {
     int status = cli_read_dataset(a->data, a->delimiter, a->target, a->label_column,
-                                  a->fold_column, &a->features, ds);
-    if (status == SMI_OK && a->criterion == SMI_CRIT_CV && !a->fold_column)
-        status = smi_dataset_set_kfold(*ds, a->folds, a->fold_shuffle, a->fold_seed);
-    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+                                  a->fold_column, &a->features, &d->ds);
+    if (status < 0)
+        return cli_fail_library(status);
+    return es_data_folds(d, a->criterion, a->fold_column,
+                         cli_folds_kfold(a->folds, a->fold_shuffle, a->fold_seed));
 }
 
 static size_t resolve_threads(size_t threads, size_t replicas)
@@ -41,8 +42,9 @@ static size_t resolve_threads(size_t threads, size_t replicas)
 }
 
 /* The request fields of the report that come from the command line and the data set. */
-static int describe(const remc_args *a, const smi_dataset *ds, remc_report *r)
+static int describe(const remc_args *a, const es_data *d, remc_report *r)
 {
+    const smi_dataset *ds = d->ds;
     size_t p = smi_dataset_p(ds);
     r->names = calloc(p ? p : 1, sizeof *r->names);
     if (!r->names)
@@ -55,7 +57,7 @@ static int describe(const remc_args *a, const smi_dataset *ds, remc_report *r)
     r->min_size = a->min_size == ES_UNSET ? 1 : a->min_size;
     r->max_size = a->max_size == ES_UNSET ? p : a->max_size;
     if (a->criterion == SMI_CRIT_CV) {
-        r->n_folds = smi_dataset_n_folds(ds);
+        r->n_folds = d->folds.k;
         r->fold_shuffle = !a->fold_column && a->fold_shuffle;
         r->fold_seed = a->fold_seed;
         r->fold_column = a->fold_column;
@@ -68,7 +70,8 @@ static int setter(int status, const char *option)
     return es_library_option("remc", status, option);
 }
 
-static int configure_search(const remc_args *a, const remc_report *r, smi_search *cfg)
+static int configure_search(const remc_args *a, const remc_report *r, const cli_folds *folds,
+                            smi_search *cfg)
 {
     int rc = setter(smi_search_set_criterion(cfg, a->criterion), "criterion");
     if (rc == CLI_CONTINUE && !isnan(a->alpha))
@@ -100,6 +103,8 @@ static int configure_search(const remc_args *a, const remc_report *r, smi_search
     int status = r->n_keep > 0 ? smi_search_set_keep(cfg, r->keep, r->n_keep) : SMI_OK;
     if (status == SMI_OK && r->has_exact)
         status = smi_search_set_bin_edges(cfg, r->exact.edges, r->exact.n_bins + 1);
+    if (status == SMI_OK)
+        status = cli_folds_set_search(folds, r->n, cfg);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
@@ -174,28 +179,28 @@ static remc_report request(const remc_args *a)
 static int run(const remc_args *a)
 {
     cli_outputs o = { 0 };
-    smi_dataset *ds = NULL;
+    es_data d = { 0 };
     smi_search *scfg = NULL;
     smi_remc *cfg = NULL;
     smi_remc_result *res = NULL;
     remc_report r = request(a);
     int rc = open_outputs(a, &o);
     if (rc == CLI_EXIT_OK)
-        rc = load(a, &ds);
+        rc = load(a, &d);
     if (rc == CLI_EXIT_OK)
-        rc = describe(a, ds, &r);
+        rc = describe(a, &d, &r);
     if (rc == CLI_EXIT_OK)
-        rc = es_resolve_keep(ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
+        rc = es_resolve_keep(d.ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
     if (rc == CLI_EXIT_OK && r.has_exact)
         rc = remc_read_exact(&r);
     if (rc == CLI_EXIT_OK && (smi_search_create(&scfg) < 0 || smi_remc_create(&cfg) < 0))
         rc = cli_fail_library(SMI_ENOMEM);
     if (rc == CLI_EXIT_OK)
-        rc = configure_search(a, &r, scfg);
+        rc = configure_search(a, &r, &d.folds, scfg);
     if (rc == CLI_EXIT_OK)
         rc = configure_sampler(a, cfg);
     if (rc == CLI_EXIT_OK)
-        rc = sample(a, ds, scfg, cfg, &r, &res);
+        rc = sample(a, d.ds, scfg, cfg, &r, &res);
     if (rc == CLI_EXIT_OK)
         rc = remc_report_collect(&r, res);
     if (rc == CLI_EXIT_OK && r.has_exact)
@@ -209,7 +214,7 @@ static int run(const remc_args *a)
     smi_remc_result_free(res);
     smi_remc_free(cfg);
     smi_search_free(scfg);
-    smi_dataset_free(ds);
+    es_data_free(&d);
     return rc;
 }
 

@@ -17,6 +17,11 @@
 #include "sparsemi.h"
 #include "vma_cli.h"
 
+/* VMA takes only the number K of folds from a configuration: each synthetic data set gets
+ * its own shuffled split (sparsemi.h); the shuffle and seed given with K are not used. */
+#define VMA_FOLD_SHUFFLE 1
+#define VMA_FOLD_SEED 0
+
 /* The outputs (cli_outputs). */
 enum { OUT_JSON, OUT_PLOT, N_OUTPUTS };
 
@@ -144,8 +149,10 @@ static int configure_search(const vma_args *a, const vma_report *r, smi_vma *cfg
         status = smi_search_set_keep(s, r->keep, r->n_keep);
     if (status == SMI_OK)
         status = smi_search_set_intercept(s, !a->no_intercept);
+    if (status == SMI_OK && a->criterion == SMI_CRIT_CV)
+        status = smi_search_set_folds(s, a->folds, VMA_FOLD_SHUFFLE, VMA_FOLD_SEED);
     if (status == SMI_OK)
-        status = smi_vma_set_search(cfg, s, a->criterion == SMI_CRIT_CV ? a->folds : 0);
+        status = smi_vma_set_search(cfg, s);
     smi_search_free(s);
     return library(status);
 }
@@ -157,7 +164,9 @@ static int configure_lasso(const vma_args *a, smi_vma *cfg)
         return cli_fail_library(SMI_ENOMEM);
     int status = smi_lasso_set_alpha(l, a->alpha);
     if (status == SMI_OK)
-        status = smi_vma_set_lasso(cfg, l, a->cv, a->one_se);
+        status = smi_lasso_set_folds(l, a->cv, VMA_FOLD_SHUFFLE, VMA_FOLD_SEED);
+    if (status == SMI_OK)
+        status = smi_vma_set_lasso(cfg, l, a->one_se);
     smi_lasso_free(l);
     return library(status);
 }

@@ -90,6 +90,20 @@ int es_check_file_name(const char *command, const char *option, const char *path
 int es_check_distinct(const char *command, const char *option_a, const char *path_a,
                       const char *option_b, const char *path_b);
 
+/* A data set and the folds of the criterion cv on it, as es and remc take them. */
+typedef struct es_data {
+    smi_dataset *ds;
+    cli_folds folds;           /* k 0 unless the criterion is cv */
+    int *column;               /* the ids of the fold column that folds points to, or NULL */
+} es_data;
+
+/* es_data_folds: the folds of cv on d->ds: its fold column when fold_column is given (the
+ * data was read with it), else kfold, checked against the data (a fold count above n is bad
+ * input); none for the other criteria. Returns CLI_EXIT_OK or CLI_EXIT_INPUT after a
+ * message. es_data_free: free the data set and the ids (a zeroed es_data: no-op). */
+int es_data_folds(es_data *d, int criterion, const char *fold_column, cli_folds kfold);
+void es_data_free(es_data *d);
+
 /* The option-table entries es, remc, lasso and vma share word for word; `a` points to
  * the command's args, whose fields bear these names. Each table opens with
  * ES_OPTIONS_DATA and has ES_OPTIONS_FORMAT just before --plot. */
@@ -233,10 +247,11 @@ void es_json_ratio_grid(cli_json *j, const es_fe_options *fe);
 /* es_meta_path: FILE ES_META_SUFFIX, malloc'ed (NULL when memory runs out). */
 char *es_meta_path(const char *result_path);
 
-/* es_data_hash: a fingerprint of the data the search saw (n, p, X, y, folds) as 16 hex
- * digits, so that merge can tell shards of different data apart by content. Returns
- * CLI_EXIT_OK or CLI_EXIT_INPUT after a message. */
-int es_data_hash(const smi_dataset *ds, char hash[17]);
+/* es_data_hash: a fingerprint of the data the search saw (n, p, X, y, and the folds of its
+ * criterion as it assigned them; folds NULL or k 0: none) as 16 hex digits, so that merge
+ * can tell shards of different data apart by content. Returns CLI_EXIT_OK or
+ * CLI_EXIT_INPUT after a message. */
+int es_data_hash(const smi_dataset *ds, const cli_folds *folds, char hash[17]);
 
 /* es_write_meta: the sidecar of r saved to result_path (the JSON: doc/sparsemi.1). */
 void es_write_meta(FILE *out, const es_report *r, const char *result_path, const char *hash);

@@ -13,7 +13,9 @@
 #include "es.h"
 #include "sparsemi.h"
 
-/* The defaults of --folds (for cv), --fold-seed and --checkpoint-interval. */
+/* The defaults of --folds (for cv), --fold-seed and --checkpoint-interval. The folds are
+ * those of smi_search_create (10, shuffled with seed 0), kept here while the library has
+ * no getter of them: the report records them, and a run sets them explicitly. */
 #define DEFAULT_FOLDS 10
 #define DEFAULT_FOLD_SEED 0
 #define DEFAULT_CHECKPOINT_INTERVAL 5.0

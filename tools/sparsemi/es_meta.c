@@ -48,28 +48,30 @@ static void mix_doubles(uint64_t *h, const double *x, size_t count)
     }
 }
 
-int es_data_hash(const smi_dataset *ds, char hash[17])
+int es_data_hash(const smi_dataset *ds, const cli_folds *folds, char hash[17])
 {
-    size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds), k = smi_dataset_n_folds(ds);
+    size_t n = smi_dataset_n(ds), p = smi_dataset_p(ds), k = folds ? folds->k : 0;
     double *X = malloc(n * p * sizeof *X), *y = malloc(n * sizeof *y);
-    int *folds = malloc(n * sizeof *folds);
-    int status = X && y && folds ? SMI_OK : SMI_ENOMEM;
-    if (status == SMI_OK)
-        status = smi_dataset_get_X(ds, X, n * p);
+    int *ids = malloc(n * sizeof *ids);
+    if (!X || !y || !ids) {
+        free(X), free(y), free(ids);
+        return cli_fail("out of memory");
+    }
+    int status = smi_dataset_get_X(ds, X, n * p);
     if (status == SMI_OK)
         status = smi_dataset_get_y(ds, y, n);
-    if (status == SMI_OK && k > 0)
-        status = smi_dataset_get_folds(ds, folds, n);
-    uint64_t h = UINT64_C(0xcbf29ce484222325);
-    if (status == SMI_OK) {
+    int rc = status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+    if (rc == CLI_EXIT_OK && k > 0)
+        rc = cli_folds_assign(folds, n, ids);
+    if (rc == CLI_EXIT_OK) {
+        uint64_t h = UINT64_C(0xcbf29ce484222325);
         mix(&h, n), mix(&h, p), mix_doubles(&h, X, n * p), mix_doubles(&h, y, n), mix(&h, k);
         for (size_t i = 0; i < n && k > 0; i++)
-            mix(&h, (uint64_t)folds[i]);
+            mix(&h, (uint64_t)ids[i]);
         snprintf(hash, 17, "%016llx", (unsigned long long)h);
     }
-    free(X), free(y), free(folds);
-    return status == SMI_OK ? CLI_EXIT_OK
-         : status == SMI_ENOMEM ? cli_fail("out of memory") : cli_fail_library(status);
+    free(X), free(y), free(ids);
+    return rc;
 }
 
 void es_write_meta(FILE *out, const es_report *r, const char *result_path, const char *hash)

@@ -165,3 +165,23 @@ int es_resolve_keep(const smi_dataset *ds, const cli_list *keep, size_t **indice
         *min_size = *count;
     return CLI_EXIT_OK;
 }
+
+int es_data_folds(es_data *d, int criterion, const char *fold_column, cli_folds kfold)
+{
+    d->folds = (cli_folds){ 0 };
+    if (criterion != SMI_CRIT_CV)
+        return CLI_EXIT_OK;
+    if (fold_column) {
+        int status = cli_folds_column(d->ds, &d->column, &d->folds);
+        return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+    }
+    d->folds = kfold;
+    return cli_folds_check(&d->folds, smi_dataset_n(d->ds));
+}
+
+void es_data_free(es_data *d)
+{
+    smi_dataset_free(d->ds);
+    free(d->column);
+    *d = (es_data){ 0 };
+}

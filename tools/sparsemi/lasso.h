@@ -209,9 +209,10 @@ int lasso_es_check_args(const lasso_es *es, const lasso_args *a);
 
 /* lasso_es_check_data: the search must be of this data set: target, features (names and
  * order), samples, and for a result file the sidecar's fingerprint of the data (taken on
- * ds with the folds of es->crit set, as es took it). Resolves the forced features and the
- * best model to indices. Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
-int lasso_es_check_data(lasso_es *es, const lasso_report *r, const smi_dataset *ds);
+ * ds with `folds`, the folds of es->crit, as es took it). Resolves the forced features and
+ * the best model to indices. Returns CLI_EXIT_OK or CLI_EXIT_INPUT. */
+int lasso_es_check_data(lasso_es *es, const lasso_report *r, const smi_dataset *ds,
+                        const cli_folds *folds);
 
 /* lasso_es_rank: each support's rank among the subsets of the search, whether it lies in
  * the searched space (sizes, forced features), and which support is the search's best. */

@@ -109,13 +109,13 @@ static int same_features(const lasso_report *r, const cli_jv *list)
 }
 
 /* The sidecar's fingerprint: es took it on the data set with the criterion's folds. */
-static int same_data(const lasso_es *es, const smi_dataset *ds)
+static int same_data(const lasso_es *es, const smi_dataset *ds, const cli_folds *folds)
 {
     const cli_jv *hash = cli_jv_get(es->request, "data_hash");
     char ours[17];
     if (!es->is_result)
         return CLI_EXIT_OK; /* the JSON has none */
-    int rc = es_data_hash(ds, ours);
+    int rc = es_data_hash(ds, folds, ours);
     if (rc == CLI_EXIT_OK && (!hash || hash->type != CLI_JV_STRING || strcmp(hash->string, ours)))
         rc = cli_fail("'%s' is an exhaustive search of other data (the same columns, other "
                       "values%s): " LASSO_RERUN, es->path,
@@ -148,7 +148,8 @@ static int read_best(lasso_es *es, const lasso_report *r)
     return CLI_EXIT_OK;
 }
 
-int lasso_es_check_data(lasso_es *es, const lasso_report *r, const smi_dataset *ds)
+int lasso_es_check_data(lasso_es *es, const lasso_report *r, const smi_dataset *ds,
+                        const cli_folds *folds)
 {
     const cli_jv *q = es->request, *target = cli_jv_get(q, "target");
     unsigned long long n;
@@ -165,7 +166,7 @@ int lasso_es_check_data(lasso_es *es, const lasso_report *r, const smi_dataset *
     if (n != r->n)
         return cli_fail("'%s' is an exhaustive search of %llu samples, not %zu: " LASSO_RERUN,
                         es->path, n, r->n);
-    int rc = same_data(es, ds);
+    int rc = same_data(es, ds, folds);
     if (rc != CLI_EXIT_OK)
         return rc;
     if (indices_of(r, cli_jv_get(q, "keep"), &es->keep, &es->n_keep) < 0)

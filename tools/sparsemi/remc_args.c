@@ -31,8 +31,8 @@ static const char description[] =
     "bins and the exact DOS to compare with. The same seed gives the same result for any\n"
     "number of threads.\n";
 
-/* The criteria the sampler takes: every one of the exhaustive search's (cv with the data
- * set's folds, as there). */
+/* The criteria the sampler takes: every one of the exhaustive search's (cv with the folds
+ * of --folds or --fold-column, as there). */
 static const int supported[] = { SMI_CRIT_RSS, SMI_CRIT_AIC, SMI_CRIT_BIC, SMI_CRIT_FE,
                                  SMI_CRIT_FE_NG, SMI_CRIT_FE_OPT, SMI_CRIT_FE_MARG,
                                  SMI_CRIT_CV, SMI_CRIT_LOO };

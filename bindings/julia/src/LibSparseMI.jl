@@ -24,6 +24,13 @@ const SMI_ESINGULAR = -12  # a matrix is singular to working precision
 const SMI_ENOCONV = -13  # an iteration did not converge
 const SMI_ECANCELED = -14  # the progress callback asked to stop
 const SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+const SMI_CRITERION_FREE_ENERGY = 1  # a free energy: it has a model posterior
+const SMI_CRITERION_FE_HYPER = 2  # smi_search_set_fe_hyper (fe)
+const SMI_CRITERION_NG_PRIOR = 4  # smi_search_set_normal_gamma's a0, b0 (fe-ng, fe-marg)
+const SMI_CRITERION_NG_LAMBDA = 8  # its lambda (fe-ng)
+const SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-marg)
+const SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
+const SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
 const SMI_RATIO_GRID_MAX = 256
 const SMI_REMC_MAX_REPLICAS = 256
 const SMI_CRIT_RSS = 0
@@ -141,6 +148,55 @@ function smi_dataset_free(ds)
           ds)
 end
 
+# const smi_data_id *smi_dataset_id(const smi_dataset *ds)
+function smi_dataset_id(ds)
+    ccall((:smi_dataset_id, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          ds)
+end
+
+# size_t smi_data_id_n(const smi_data_id *id)
+function smi_data_id_n(id)
+    ccall((:smi_data_id_n, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          id)
+end
+
+# size_t smi_data_id_p(const smi_data_id *id)
+function smi_data_id_p(id)
+    ccall((:smi_data_id_p, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          id)
+end
+
+# const char *smi_data_id_feature_name(const smi_data_id *id, size_t j)
+function smi_data_id_feature_name(id, j)
+    ccall((:smi_data_id_feature_name, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid}, Csize_t,),
+          id, j)
+end
+
+# const char *smi_data_id_target_name(const smi_data_id *id)
+function smi_data_id_target_name(id)
+    ccall((:smi_data_id_target_name, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          id)
+end
+
+# uint64_t smi_data_id_fingerprint(const smi_data_id *id)
+function smi_data_id_fingerprint(id)
+    ccall((:smi_data_id_fingerprint, libsparsemi), UInt64,
+          (Ptr{Cvoid},),
+          id)
+end
+
+# int smi_data_id_matches(const smi_data_id *id, const smi_dataset *ds)
+function smi_data_id_matches(id, ds)
+    ccall((:smi_data_id_matches, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cvoid},),
+          id, ds)
+end
+
 # size_t smi_dataset_n(const smi_dataset *ds)
 function smi_dataset_n(ds)
     ccall((:smi_dataset_n, libsparsemi), Csize_t,
@@ -246,27 +302,6 @@ function smi_dataset_condition_number(ds, cond)
           ds, cond)
 end
 
-# int smi_dataset_set_kfold(smi_dataset *ds, size_t k, int shuffle, uint64_t seed)
-function smi_dataset_set_kfold(ds, k, shuffle, seed)
-    ccall((:smi_dataset_set_kfold, libsparsemi), Cint,
-          (Ptr{Cvoid}, Csize_t, Cint, UInt64,),
-          ds, k, shuffle, seed)
-end
-
-# int smi_dataset_set_fold_ids(smi_dataset *ds, const int *ids, size_t n_ids)
-function smi_dataset_set_fold_ids(ds, ids, n_ids)
-    ccall((:smi_dataset_set_fold_ids, libsparsemi), Cint,
-          (Ptr{Cvoid}, Ptr{Cint}, Csize_t,),
-          ds, ids, n_ids)
-end
-
-# void smi_dataset_clear_folds(smi_dataset *ds)
-function smi_dataset_clear_folds(ds)
-    ccall((:smi_dataset_clear_folds, libsparsemi), Cvoid,
-          (Ptr{Cvoid},),
-          ds)
-end
-
 # size_t smi_dataset_n_folds(const smi_dataset *ds)
 function smi_dataset_n_folds(ds)
     ccall((:smi_dataset_n_folds, libsparsemi), Csize_t,
@@ -295,11 +330,32 @@ function smi_criterion_from_name(name, criterion)
           name, criterion)
 end
 
+# const char *smi_criterion_label(int criterion)
+function smi_criterion_label(criterion)
+    ccall((:smi_criterion_label, libsparsemi), Ptr{Cchar},
+          (Cint,),
+          criterion)
+end
+
+# int smi_criterion_flags(int criterion)
+function smi_criterion_flags(criterion)
+    ccall((:smi_criterion_flags, libsparsemi), Cint,
+          (Cint,),
+          criterion)
+end
+
 # int smi_search_create(smi_search **out)
 function smi_search_create(out)
     ccall((:smi_search_create, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}},),
           out)
+end
+
+# int smi_search_copy(smi_search **out, const smi_search *src)
+function smi_search_copy(out, src)
+    ccall((:smi_search_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
 end
 
 # void smi_search_free(smi_search *cfg)
@@ -407,6 +463,132 @@ function smi_search_set_checkpoint(cfg, path, interval)
           cfg, path, interval)
 end
 
+# int smi_search_get_criterion(const smi_search *cfg, int *criterion)
+function smi_search_get_criterion(cfg, criterion)
+    ccall((:smi_search_get_criterion, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, criterion)
+end
+
+# int smi_search_get_fe_hyper(const smi_search *cfg, double *alpha, double *beta)
+function smi_search_get_fe_hyper(cfg, alpha, beta)
+    ccall((:smi_search_get_fe_hyper, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, alpha, beta)
+end
+
+# int smi_search_get_size_range(const smi_search *cfg, size_t *min_size, size_t *max_size)
+function smi_search_get_size_range(cfg, min_size, max_size)
+    ccall((:smi_search_get_size_range, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
+          cfg, min_size, max_size)
+end
+
+# int smi_search_get_keep(const smi_search *cfg, size_t capacity, size_t *features, size_t *count)
+function smi_search_get_keep(cfg, capacity, features, count)
+    ccall((:smi_search_get_keep, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Csize_t}, Ptr{Csize_t},),
+          cfg, capacity, features, count)
+end
+
+# int smi_search_get_top(const smi_search *cfg, size_t *m)
+function smi_search_get_top(cfg, m)
+    ccall((:smi_search_get_top, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, m)
+end
+
+# int smi_search_get_bins(const smi_search *cfg, size_t *bins)
+function smi_search_get_bins(cfg, bins)
+    ccall((:smi_search_get_bins, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, bins)
+end
+
+# int smi_search_get_bin_edges(const smi_search *cfg, size_t capacity, double *edges, size_t *n_edges)
+function smi_search_get_bin_edges(cfg, capacity, edges, n_edges)
+    ccall((:smi_search_get_bin_edges, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, capacity, edges, n_edges)
+end
+
+# int smi_search_get_threads(const smi_search *cfg, size_t *threads)
+function smi_search_get_threads(cfg, threads)
+    ccall((:smi_search_get_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, threads)
+end
+
+# int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, void **user)
+function smi_search_get_progress(cfg, fn, user)
+    ccall((:smi_search_get_progress, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{smi_progress_fn}, Ptr{Ptr{Cvoid}},),
+          cfg, fn, user)
+end
+
+# int smi_search_get_intercept(const smi_search *cfg, int *on)
+function smi_search_get_intercept(cfg, on)
+    ccall((:smi_search_get_intercept, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_search_get_standardize(const smi_search *cfg, int *on)
+function smi_search_get_standardize(cfg, on)
+    ccall((:smi_search_get_standardize, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_search_get_normal_gamma(const smi_search *cfg, double *lambda, double *a0, double *b0)
+function smi_search_get_normal_gamma(cfg, lambda, a0, b0)
+    ccall((:smi_search_get_normal_gamma, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, lambda, a0, b0)
+end
+
+# int smi_search_get_shard(const smi_search *cfg, size_t *index, size_t *count)
+function smi_search_get_shard(cfg, index, count)
+    ccall((:smi_search_get_shard, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
+          cfg, index, count)
+end
+
+# int smi_search_get_checkpoint(const smi_search *cfg, const char **path, double *interval)
+function smi_search_get_checkpoint(cfg, path, interval)
+    ccall((:smi_search_get_checkpoint, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Ptr{Cchar}}, Ptr{Cdouble},),
+          cfg, path, interval)
+end
+
+# int smi_search_set_folds(smi_search *cfg, size_t k, int shuffle, uint64_t seed)
+function smi_search_set_folds(cfg, k, shuffle, seed)
+    ccall((:smi_search_set_folds, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Cint, UInt64,),
+          cfg, k, shuffle, seed)
+end
+
+# int smi_search_set_fold_ids(smi_search *cfg, const int *ids, size_t n_ids)
+function smi_search_set_fold_ids(cfg, ids, n_ids)
+    ccall((:smi_search_set_fold_ids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint}, Csize_t,),
+          cfg, ids, n_ids)
+end
+
+# int smi_search_get_folds(const smi_search *cfg, size_t *k, int *shuffle, uint64_t *seed)
+function smi_search_get_folds(cfg, k, shuffle, seed)
+    ccall((:smi_search_get_folds, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cint}, Ptr{UInt64},),
+          cfg, k, shuffle, seed)
+end
+
+# int smi_search_get_fold_ids(const smi_search *cfg, size_t capacity, int *ids, size_t *n_ids)
+function smi_search_get_fold_ids(cfg, capacity, ids, n_ids)
+    ccall((:smi_search_get_fold_ids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cint}, Ptr{Csize_t},),
+          cfg, capacity, ids, n_ids)
+end
+
 # int smi_search_set_model_prior(smi_search *cfg, int kind, double q)
 function smi_search_set_model_prior(cfg, kind, q)
     ccall((:smi_search_set_model_prior, libsparsemi), Cint,
@@ -418,6 +600,20 @@ end
 function smi_search_set_ratio_grid(cfg, lo, hi, count)
     ccall((:smi_search_set_ratio_grid, libsparsemi), Cint,
           (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t,),
+          cfg, lo, hi, count)
+end
+
+# int smi_search_get_model_prior(const smi_search *cfg, int *kind, double *q)
+function smi_search_get_model_prior(cfg, kind, q)
+    ccall((:smi_search_get_model_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint}, Ptr{Cdouble},),
+          cfg, kind, q)
+end
+
+# int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double *hi, size_t *count)
+function smi_search_get_ratio_grid(cfg, lo, hi, count)
+    ccall((:smi_search_get_ratio_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t},),
           cfg, lo, hi, count)
 end
 
@@ -438,6 +634,34 @@ end
 # void smi_search_result_free(smi_search_result *res)
 function smi_search_result_free(res)
     ccall((:smi_search_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_search_result_status(const smi_search_result *res)
+function smi_search_result_status(res)
+    ccall((:smi_search_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const char *smi_search_result_caveat(const smi_search_result *res)
+function smi_search_result_caveat(res)
+    ccall((:smi_search_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_search *smi_search_result_config(const smi_search_result *res)
+function smi_search_result_config(res)
+    ccall((:smi_search_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_data_id *smi_search_result_data(const smi_search_result *res)
+function smi_search_result_data(res)
+    ccall((:smi_search_result_data, libsparsemi), Ptr{Cvoid},
           (Ptr{Cvoid},),
           res)
 end
@@ -589,6 +813,13 @@ function smi_evidence_create(out)
           out)
 end
 
+# int smi_evidence_copy(smi_evidence **out, const smi_evidence *src)
+function smi_evidence_copy(out, src)
+    ccall((:smi_evidence_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
+end
+
 # void smi_evidence_free(smi_evidence *cfg)
 function smi_evidence_free(cfg)
     ccall((:smi_evidence_free, libsparsemi), Cvoid,
@@ -652,6 +883,62 @@ function smi_evidence_set_standardize(cfg, on)
           cfg, on)
 end
 
+# int smi_evidence_get_mode(const smi_evidence *cfg, int *mode)
+function smi_evidence_get_mode(cfg, mode)
+    ccall((:smi_evidence_get_mode, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, mode)
+end
+
+# int smi_evidence_get_hyper(const smi_evidence *cfg, double *alpha, double *beta)
+function smi_evidence_get_hyper(cfg, alpha, beta)
+    ccall((:smi_evidence_get_hyper, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, alpha, beta)
+end
+
+# int smi_evidence_get_iterations(const smi_evidence *cfg, size_t *max_iter, double *tolerance)
+function smi_evidence_get_iterations(cfg, max_iter, tolerance)
+    ccall((:smi_evidence_get_iterations, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cdouble},),
+          cfg, max_iter, tolerance)
+end
+
+# int smi_evidence_get_grids(const smi_evidence *cfg, double *noise_lo, double *noise_hi, size_t *noise_n, double *coef_lo, double *coef_hi, size_t *coef_n)
+function smi_evidence_get_grids(cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
+    ccall((:smi_evidence_get_grids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, noise_lo, noise_hi, noise_n, coef_lo, coef_hi, coef_n)
+end
+
+# int smi_evidence_get_prior(const smi_evidence *cfg, int *prior, double *shape, double *scale)
+function smi_evidence_get_prior(cfg, prior, shape, scale)
+    ccall((:smi_evidence_get_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, prior, shape, scale)
+end
+
+# int smi_evidence_get_normal_gamma(const smi_evidence *cfg, double *lambda, double *a0, double *b0)
+function smi_evidence_get_normal_gamma(cfg, lambda, a0, b0)
+    ccall((:smi_evidence_get_normal_gamma, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, lambda, a0, b0)
+end
+
+# int smi_evidence_get_intercept(const smi_evidence *cfg, int *on)
+function smi_evidence_get_intercept(cfg, on)
+    ccall((:smi_evidence_get_intercept, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_evidence_get_standardize(const smi_evidence *cfg, int *on)
+function smi_evidence_get_standardize(cfg, on)
+    ccall((:smi_evidence_get_standardize, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
 # int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k, const smi_evidence *cfg, smi_evidence_result **out)
 function smi_evidence_run(ds, subset, k, cfg, out)
     ccall((:smi_evidence_run, libsparsemi), Cint,
@@ -662,6 +949,34 @@ end
 # void smi_evidence_result_free(smi_evidence_result *ev)
 function smi_evidence_result_free(ev)
     ccall((:smi_evidence_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# int smi_evidence_result_status(const smi_evidence_result *ev)
+function smi_evidence_result_status(ev)
+    ccall((:smi_evidence_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# const char *smi_evidence_result_caveat(const smi_evidence_result *ev)
+function smi_evidence_result_caveat(ev)
+    ccall((:smi_evidence_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# const smi_evidence *smi_evidence_result_config(const smi_evidence_result *ev)
+function smi_evidence_result_config(ev)
+    ccall((:smi_evidence_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# const smi_data_id *smi_evidence_result_data(const smi_evidence_result *ev)
+function smi_evidence_result_data(ev)
+    ccall((:smi_evidence_result_data, libsparsemi), Ptr{Cvoid},
           (Ptr{Cvoid},),
           ev)
 end
@@ -750,6 +1065,13 @@ function smi_remc_create(out)
           out)
 end
 
+# int smi_remc_copy(smi_remc **out, const smi_remc *src)
+function smi_remc_copy(out, src)
+    ccall((:smi_remc_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
+end
+
 # void smi_remc_free(smi_remc *cfg)
 function smi_remc_free(cfg)
     ccall((:smi_remc_free, libsparsemi), Cvoid,
@@ -799,6 +1121,48 @@ function smi_remc_set_threads(cfg, threads)
           cfg, threads)
 end
 
+# int smi_remc_get_replicas(const smi_remc *cfg, size_t *replicas, double *beta_max)
+function smi_remc_get_replicas(cfg, replicas, beta_max)
+    ccall((:smi_remc_get_replicas, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cdouble},),
+          cfg, replicas, beta_max)
+end
+
+# int smi_remc_get_ladder(const smi_remc *cfg, size_t capacity, double *betas, size_t *count)
+function smi_remc_get_ladder(cfg, capacity, betas, count)
+    ccall((:smi_remc_get_ladder, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, capacity, betas, count)
+end
+
+# int smi_remc_get_sweeps(const smi_remc *cfg, size_t *sweeps, size_t *burn_in)
+function smi_remc_get_sweeps(cfg, sweeps, burn_in)
+    ccall((:smi_remc_get_sweeps, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
+          cfg, sweeps, burn_in)
+end
+
+# int smi_remc_get_seed(const smi_remc *cfg, uint64_t *seed)
+function smi_remc_get_seed(cfg, seed)
+    ccall((:smi_remc_get_seed, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{UInt64},),
+          cfg, seed)
+end
+
+# int smi_remc_get_tuning(const smi_remc *cfg, int *on)
+function smi_remc_get_tuning(cfg, on)
+    ccall((:smi_remc_get_tuning, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_remc_get_threads(const smi_remc *cfg, size_t *threads)
+function smi_remc_get_threads(cfg, threads)
+    ccall((:smi_remc_get_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, threads)
+end
+
 # int smi_remc_run(const smi_dataset *ds, const smi_search *search, const smi_remc *cfg, smi_remc_result **out)
 function smi_remc_run(ds, search, cfg, out)
     ccall((:smi_remc_run, libsparsemi), Cint,
@@ -809,6 +1173,41 @@ end
 # void smi_remc_result_free(smi_remc_result *res)
 function smi_remc_result_free(res)
     ccall((:smi_remc_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_remc_result_status(const smi_remc_result *res)
+function smi_remc_result_status(res)
+    ccall((:smi_remc_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const char *smi_remc_result_caveat(const smi_remc_result *res)
+function smi_remc_result_caveat(res)
+    ccall((:smi_remc_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_remc *smi_remc_result_config(const smi_remc_result *res)
+function smi_remc_result_config(res)
+    ccall((:smi_remc_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_search *smi_remc_result_search(const smi_remc_result *res)
+function smi_remc_result_search(res)
+    ccall((:smi_remc_result_search, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_data_id *smi_remc_result_data(const smi_remc_result *res)
+function smi_remc_result_data(res)
+    ccall((:smi_remc_result_data, libsparsemi), Ptr{Cvoid},
           (Ptr{Cvoid},),
           res)
 end
@@ -904,11 +1303,74 @@ function smi_remc_result_trace(res, replica, capacity, energies)
           res, replica, capacity, energies)
 end
 
-# int smi_lars_run(const smi_dataset *ds, int method, int positive, size_t max_steps, smi_lars_result **out)
-function smi_lars_run(ds, method, positive, max_steps, out)
+# int smi_lars_create(smi_lars **out)
+function smi_lars_create(out)
+    ccall((:smi_lars_create, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}},),
+          out)
+end
+
+# int smi_lars_copy(smi_lars **out, const smi_lars *src)
+function smi_lars_copy(out, src)
+    ccall((:smi_lars_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
+end
+
+# void smi_lars_free(smi_lars *cfg)
+function smi_lars_free(cfg)
+    ccall((:smi_lars_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          cfg)
+end
+
+# int smi_lars_set_method(smi_lars *cfg, int method)
+function smi_lars_set_method(cfg, method)
+    ccall((:smi_lars_set_method, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, method)
+end
+
+# int smi_lars_set_positive(smi_lars *cfg, int on)
+function smi_lars_set_positive(cfg, on)
+    ccall((:smi_lars_set_positive, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_lars_set_max_steps(smi_lars *cfg, size_t max_steps)
+function smi_lars_set_max_steps(cfg, max_steps)
+    ccall((:smi_lars_set_max_steps, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t,),
+          cfg, max_steps)
+end
+
+# int smi_lars_get_method(const smi_lars *cfg, int *method)
+function smi_lars_get_method(cfg, method)
+    ccall((:smi_lars_get_method, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, method)
+end
+
+# int smi_lars_get_positive(const smi_lars *cfg, int *on)
+function smi_lars_get_positive(cfg, on)
+    ccall((:smi_lars_get_positive, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_lars_get_max_steps(const smi_lars *cfg, size_t *max_steps)
+function smi_lars_get_max_steps(cfg, max_steps)
+    ccall((:smi_lars_get_max_steps, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, max_steps)
+end
+
+# int smi_lars_run(const smi_dataset *ds, const smi_lars *cfg, smi_lars_result **out)
+function smi_lars_run(ds, cfg, out)
     ccall((:smi_lars_run, libsparsemi), Cint,
-          (Ptr{Cvoid}, Cint, Cint, Csize_t, Ptr{Ptr{Cvoid}},),
-          ds, method, positive, max_steps, out)
+          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          ds, cfg, out)
 end
 
 # void smi_lars_result_free(smi_lars_result *path)
@@ -921,6 +1383,27 @@ end
 # int smi_lars_result_status(const smi_lars_result *path)
 function smi_lars_result_status(path)
     ccall((:smi_lars_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          path)
+end
+
+# const char *smi_lars_result_caveat(const smi_lars_result *path)
+function smi_lars_result_caveat(path)
+    ccall((:smi_lars_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          path)
+end
+
+# const smi_lars *smi_lars_result_config(const smi_lars_result *path)
+function smi_lars_result_config(path)
+    ccall((:smi_lars_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          path)
+end
+
+# const smi_data_id *smi_lars_result_data(const smi_lars_result *path)
+function smi_lars_result_data(path)
+    ccall((:smi_lars_result_data, libsparsemi), Ptr{Cvoid},
           (Ptr{Cvoid},),
           path)
 end
@@ -958,6 +1441,13 @@ function smi_lasso_create(out)
     ccall((:smi_lasso_create, libsparsemi), Cint,
           (Ptr{Ptr{Cvoid}},),
           out)
+end
+
+# int smi_lasso_copy(smi_lasso **out, const smi_lasso *src)
+function smi_lasso_copy(out, src)
+    ccall((:smi_lasso_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
 end
 
 # void smi_lasso_free(smi_lasso *cfg)
@@ -1016,16 +1506,100 @@ function smi_lasso_set_threads(cfg, threads)
           cfg, threads)
 end
 
-# int smi_lasso_fit(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
-function smi_lasso_fit(ds, cfg, out)
-    ccall((:smi_lasso_fit, libsparsemi), Cint,
-          (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
-          ds, cfg, out)
+# int smi_lasso_set_cv(smi_lasso *cfg, int on)
+function smi_lasso_set_cv(cfg, on)
+    ccall((:smi_lasso_set_cv, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
 end
 
-# int smi_lasso_cv(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
-function smi_lasso_cv(ds, cfg, out)
-    ccall((:smi_lasso_cv, libsparsemi), Cint,
+# int smi_lasso_set_folds(smi_lasso *cfg, size_t k, int shuffle, uint64_t seed)
+function smi_lasso_set_folds(cfg, k, shuffle, seed)
+    ccall((:smi_lasso_set_folds, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Cint, UInt64,),
+          cfg, k, shuffle, seed)
+end
+
+# int smi_lasso_set_fold_ids(smi_lasso *cfg, const int *ids, size_t n_ids)
+function smi_lasso_set_fold_ids(cfg, ids, n_ids)
+    ccall((:smi_lasso_set_fold_ids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint}, Csize_t,),
+          cfg, ids, n_ids)
+end
+
+# int smi_lasso_get_alpha(const smi_lasso *cfg, double *alpha)
+function smi_lasso_get_alpha(cfg, alpha)
+    ccall((:smi_lasso_get_alpha, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble},),
+          cfg, alpha)
+end
+
+# int smi_lasso_get_path(const smi_lasso *cfg, size_t *n_lambda, double *min_ratio)
+function smi_lasso_get_path(cfg, n_lambda, min_ratio)
+    ccall((:smi_lasso_get_path, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cdouble},),
+          cfg, n_lambda, min_ratio)
+end
+
+# int smi_lasso_get_lambdas(const smi_lasso *cfg, size_t capacity, double *lambdas, size_t *count)
+function smi_lasso_get_lambdas(cfg, capacity, lambdas, count)
+    ccall((:smi_lasso_get_lambdas, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, capacity, lambdas, count)
+end
+
+# int smi_lasso_get_positive(const smi_lasso *cfg, int *on)
+function smi_lasso_get_positive(cfg, on)
+    ccall((:smi_lasso_get_positive, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_lasso_get_penalty_factors(const smi_lasso *cfg, size_t capacity, double *factors, size_t *count)
+function smi_lasso_get_penalty_factors(cfg, capacity, factors, count)
+    ccall((:smi_lasso_get_penalty_factors, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, capacity, factors, count)
+end
+
+# int smi_lasso_get_tolerance(const smi_lasso *cfg, double *tol, size_t *max_passes)
+function smi_lasso_get_tolerance(cfg, tol, max_passes)
+    ccall((:smi_lasso_get_tolerance, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, tol, max_passes)
+end
+
+# int smi_lasso_get_threads(const smi_lasso *cfg, size_t *threads)
+function smi_lasso_get_threads(cfg, threads)
+    ccall((:smi_lasso_get_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, threads)
+end
+
+# int smi_lasso_get_cv(const smi_lasso *cfg, int *on)
+function smi_lasso_get_cv(cfg, on)
+    ccall((:smi_lasso_get_cv, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
+end
+
+# int smi_lasso_get_folds(const smi_lasso *cfg, size_t *k, int *shuffle, uint64_t *seed)
+function smi_lasso_get_folds(cfg, k, shuffle, seed)
+    ccall((:smi_lasso_get_folds, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cint}, Ptr{UInt64},),
+          cfg, k, shuffle, seed)
+end
+
+# int smi_lasso_get_fold_ids(const smi_lasso *cfg, size_t capacity, int *ids, size_t *n_ids)
+function smi_lasso_get_fold_ids(cfg, capacity, ids, n_ids)
+    ccall((:smi_lasso_get_fold_ids, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Cint}, Ptr{Csize_t},),
+          cfg, capacity, ids, n_ids)
+end
+
+# int smi_lasso_run(const smi_dataset *ds, const smi_lasso *cfg, smi_lasso_result **out)
+function smi_lasso_run(ds, cfg, out)
+    ccall((:smi_lasso_run, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
           ds, cfg, out)
 end
@@ -1077,6 +1651,34 @@ function smi_lasso_result_cv_choice(fit, index_min, index_1se)
     ccall((:smi_lasso_result_cv_choice, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Csize_t},),
           fit, index_min, index_1se)
+end
+
+# int smi_lasso_result_status(const smi_lasso_result *fit)
+function smi_lasso_result_status(fit)
+    ccall((:smi_lasso_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# const char *smi_lasso_result_caveat(const smi_lasso_result *fit)
+function smi_lasso_result_caveat(fit)
+    ccall((:smi_lasso_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# const smi_lasso *smi_lasso_result_config(const smi_lasso_result *fit)
+function smi_lasso_result_config(fit)
+    ccall((:smi_lasso_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          fit)
+end
+
+# const smi_data_id *smi_lasso_result_data(const smi_lasso_result *fit)
+function smi_lasso_result_data(fit)
+    ccall((:smi_lasso_result_data, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          fit)
 end
 
 # int smi_path_supports_from_lars(const smi_dataset *ds, const smi_lars_result *path, const smi_search *cfg, smi_path_supports **out)
@@ -1135,6 +1737,13 @@ function smi_vma_create(out)
           out)
 end
 
+# int smi_vma_copy(smi_vma **out, const smi_vma *src)
+function smi_vma_copy(out, src)
+    ccall((:smi_vma_copy, libsparsemi), Cint,
+          (Ptr{Ptr{Cvoid}}, Ptr{Cvoid},),
+          out, src)
+end
+
 # void smi_vma_free(smi_vma *cfg)
 function smi_vma_free(cfg)
     ccall((:smi_vma_free, libsparsemi), Cvoid,
@@ -1184,24 +1793,94 @@ function smi_vma_set_threads(cfg, threads)
           cfg, threads)
 end
 
-# int smi_vma_set_search(smi_vma *cfg, const smi_search *search, size_t folds)
-function smi_vma_set_search(cfg, search, folds)
+# int smi_vma_set_search(smi_vma *cfg, const smi_search *search)
+function smi_vma_set_search(cfg, search)
     ccall((:smi_vma_set_search, libsparsemi), Cint,
-          (Ptr{Cvoid}, Ptr{Cvoid}, Csize_t,),
-          cfg, search, folds)
+          (Ptr{Cvoid}, Ptr{Cvoid},),
+          cfg, search)
 end
 
-# int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, size_t folds, int one_se)
-function smi_vma_set_lasso(cfg, lasso, folds, one_se)
+# int smi_vma_set_lasso(smi_vma *cfg, const smi_lasso *lasso, int one_se)
+function smi_vma_set_lasso(cfg, lasso, one_se)
     ccall((:smi_vma_set_lasso, libsparsemi), Cint,
-          (Ptr{Cvoid}, Ptr{Cvoid}, Csize_t, Cint,),
-          cfg, lasso, folds, one_se)
+          (Ptr{Cvoid}, Ptr{Cvoid}, Cint,),
+          cfg, lasso, one_se)
 end
 
 # int smi_vma_set_progress(smi_vma *cfg, smi_progress_fn fn, void *user)
 function smi_vma_set_progress(cfg, fn, user)
     ccall((:smi_vma_set_progress, libsparsemi), Cint,
           (Ptr{Cvoid}, smi_progress_fn, Ptr{Cvoid},),
+          cfg, fn, user)
+end
+
+# int smi_vma_get_model(const smi_vma *cfg, size_t capacity, size_t *features, double *coefficients, size_t *k, int *has_coefficients, double *intercept, double *noise_sd)
+function smi_vma_get_model(cfg, capacity, features, coefficients, k, has_coefficients, intercept, noise_sd)
+    ccall((:smi_vma_get_model, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Csize_t}, Ptr{Cdouble}, Ptr{Csize_t}, Ptr{Cint}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, capacity, features, coefficients, k, has_coefficients, intercept, noise_sd)
+end
+
+# int smi_vma_get_rows(const smi_vma *cfg, int *kind)
+function smi_vma_get_rows(cfg, kind)
+    ccall((:smi_vma_get_rows, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, kind)
+end
+
+# int smi_vma_get_sizes(const smi_vma *cfg, size_t capacity, size_t *sizes, size_t *count)
+function smi_vma_get_sizes(cfg, capacity, sizes, count)
+    ccall((:smi_vma_get_sizes, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Ptr{Csize_t}, Ptr{Csize_t},),
+          cfg, capacity, sizes, count)
+end
+
+# int smi_vma_get_trials(const smi_vma *cfg, size_t *trials)
+function smi_vma_get_trials(cfg, trials)
+    ccall((:smi_vma_get_trials, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, trials)
+end
+
+# int smi_vma_get_seed(const smi_vma *cfg, uint64_t *seed)
+function smi_vma_get_seed(cfg, seed)
+    ccall((:smi_vma_get_seed, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{UInt64},),
+          cfg, seed)
+end
+
+# int smi_vma_get_threads(const smi_vma *cfg, size_t *threads)
+function smi_vma_get_threads(cfg, threads)
+    ccall((:smi_vma_get_threads, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Csize_t},),
+          cfg, threads)
+end
+
+# int smi_vma_get_method(const smi_vma *cfg, int *method)
+function smi_vma_get_method(cfg, method)
+    ccall((:smi_vma_get_method, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, method)
+end
+
+# int smi_vma_get_search(const smi_vma *cfg, const smi_search **search)
+function smi_vma_get_search(cfg, search)
+    ccall((:smi_vma_get_search, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Ptr{Cvoid}},),
+          cfg, search)
+end
+
+# int smi_vma_get_lasso(const smi_vma *cfg, const smi_lasso **lasso, int *one_se)
+function smi_vma_get_lasso(cfg, lasso, one_se)
+    ccall((:smi_vma_get_lasso, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Ptr{Cvoid}}, Ptr{Cint},),
+          cfg, lasso, one_se)
+end
+
+# int smi_vma_get_progress(const smi_vma *cfg, smi_progress_fn *fn, void **user)
+function smi_vma_get_progress(cfg, fn, user)
+    ccall((:smi_vma_get_progress, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{smi_progress_fn}, Ptr{Ptr{Cvoid}},),
           cfg, fn, user)
 end
 
@@ -1215,6 +1894,34 @@ end
 # void smi_vma_result_free(smi_vma_result *res)
 function smi_vma_result_free(res)
     ccall((:smi_vma_result_free, libsparsemi), Cvoid,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# int smi_vma_result_status(const smi_vma_result *res)
+function smi_vma_result_status(res)
+    ccall((:smi_vma_result_status, libsparsemi), Cint,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const char *smi_vma_result_caveat(const smi_vma_result *res)
+function smi_vma_result_caveat(res)
+    ccall((:smi_vma_result_caveat, libsparsemi), Ptr{Cchar},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_vma *smi_vma_result_config(const smi_vma_result *res)
+function smi_vma_result_config(res)
+    ccall((:smi_vma_result_config, libsparsemi), Ptr{Cvoid},
+          (Ptr{Cvoid},),
+          res)
+end
+
+# const smi_data_id *smi_vma_result_data(const smi_vma_result *res)
+function smi_vma_result_data(res)
+    ccall((:smi_vma_result_data, libsparsemi), Ptr{Cvoid},
           (Ptr{Cvoid},),
           res)
 end

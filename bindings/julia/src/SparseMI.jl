@@ -81,7 +81,9 @@ with_fields(s::T, changes::AbstractDict{Symbol}) where {T} =
             label_column=nothing, fold_column=nothing)
 
 A libsparsemi data set: X (n samples x p features) and the target y, from arrays (copied)
-or from a delimited text file with a header row. Freed by the garbage collector, or at
+or from a delimited text file with a header row; `fold_column` names a column of integer
+fold ids, kept as data (not a feature) for the runs given `folds = nothing`. A data set is
+read-only: a run's folds are its own arguments. Freed by the garbage collector, or at
 once by `close(ds)`.
 """
 mutable struct Dataset
@@ -276,42 +278,44 @@ feature_indices(ds::Dataset, fs) =
     (fs isa AbstractString || fs isa Integer) ? [feature_index(ds, fs)] :
     Csize_t[feature_index(ds, f) for f in fs]
 
-# Run f() with the folds asked for (nothing: the data set's own, or for CV on a data set
-# without folds 10 unshuffled ones, as `sparsemi es`; an integer K: K folds, shuffled by
-# fold_seed unless it is nothing; else one fold id per sample), then put the data set's
-# folds back as they were.
-function with_folds(f, ds::Dataset, folds, fold_seed, cv::Bool)
-    if folds === nothing && cv && smi_dataset_n_folds(handle(ds)) == 0
-        folds = min(10, n(ds))
-    end
+# The folds of a run's CV criterion, set on its configuration `cfg` (an smi_search; the data
+# set is only read, never changed): folds = nothing: the file's fold column when `ds` was read
+# with one (smi_dataset_get_folds, passed as fold ids), else nothing is set and the library's
+# default holds (10 folds shuffled with seed 0, as `sparsemi es --criterion cv`); an integer
+# K: K folds shuffled with fold_seed (nothing: seed 0, as `--folds K`; "none" or :none:
+# unshuffled, sample i in fold i mod K); else one integer fold id per sample.
+# set_ids and set_kfold are the configuration's setters (smi_search_set_fold_ids and
+# smi_search_set_folds, or the smi_lasso ones).
+function set_folds(cfg, ds::Dataset, folds, fold_seed;
+                   set_kfold=smi_search_set_folds, set_ids=smi_search_set_fold_ids)
+    h = handle(ds)
     if folds === nothing
         fold_seed === nothing || throw(ArgumentError("fold_seed needs folds = K"))
-        return f()
-    end
-    h = handle(ds)
-    saved = nothing
-    if smi_dataset_n_folds(h) > 0
-        saved = Vector{Cint}(undef, n(ds))
-        check(smi_dataset_get_folds(h, saved, length(saved)))
-    end
-    if folds isa Integer
-        check(smi_dataset_set_kfold(h, folds, fold_seed === nothing ? 0 : 1,
-                                    fold_seed === nothing ? 0 : fold_seed))
+        smi_dataset_n_folds(h) == 0 && return nothing
+        ids = Vector{Cint}(undef, n(ds))
+        check(smi_dataset_get_folds(h, ids, length(ids)))
+        check(set_ids(cfg, ids, length(ids)))
+    elseif folds isa Integer
+        folds >= 2 || throw(einval("$folds folds: K-fold cross-validation needs K >= 2"))
+        if fold_seed === nothing
+            check(set_kfold(cfg, folds, 1, 0))
+        elseif fold_seed == "none" || fold_seed === :none
+            check(set_kfold(cfg, folds, 0, 0))
+        elseif fold_seed isa Integer && 0 <= fold_seed <= typemax(UInt64)
+            check(set_kfold(cfg, folds, 1, UInt64(fold_seed)))
+        else
+            throw(ArgumentError("fold_seed must be nothing, \"none\" or an integer in " *
+                                "[0, 2^64), not $(repr(fold_seed))"))
+        end
     else
         fold_seed === nothing ||
             throw(ArgumentError("fold_seed applies to folds = K, not to given fold ids"))
+        length(folds) == n(ds) ||
+            throw(ArgumentError("$(length(folds)) fold ids for $(n(ds)) samples"))
         ids = Vector{Cint}(folds)
-        check(smi_dataset_set_fold_ids(h, ids, length(ids)))
+        check(set_ids(cfg, ids, length(ids)))
     end
-    try
-        return f()
-    finally
-        if saved === nothing
-            smi_dataset_clear_folds(h)
-        else
-            check(smi_dataset_set_fold_ids(h, saved, length(saved)))
-        end
-    end
+    return nothing
 end
 
 # A model prior name ("uniform", "bernoulli", "none") or nothing -> SMI_MODEL_PRIOR_*.
@@ -392,9 +396,12 @@ end
 
 Score every subset of the features with `min_size` <= k <= `max_size` (nothing: p),
 `keep` (names or 1-based indices) forced into every model, by `criterion` ("rss", "aic",
-"bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg"). `folds`: nothing (the data set's
-own; 10 unshuffled for "cv" when it has none), K, or a fold id per sample; the data set's
-folds are put back after. `alpha`, `beta`: the hyperparameters of "fe";
+"bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg"). `folds`, `fold_seed`: the folds
+of "cv", this run's own (set on its configuration; `ds` is only read): `folds` nothing
+(the file's fold column when `ds` was read with one, else 10 folds shuffled with seed 0,
+the library's and the CLI's default), K (shuffled with `fold_seed`: nothing for seed 0,
+as `--folds K`, or `"none"` for sample i in fold i mod K), or a fold id per sample.
+`alpha`, `beta`: the hyperparameters of "fe";
 `normal_gamma` = (lambda, a0, b0): the prior of "fe-ng" and "fe-marg" (a0, b0 only);
 `ratio_grid` = (lo, hi, count): the grid of "fe-opt" and "fe-marg". `model_prior`: the prior
 over models of the posterior of the free-energy criteria, "uniform", "bernoulli" (each free
@@ -419,27 +426,26 @@ function exhaustive_search(ds::Dataset; criterion="bic", folds=nothing, fold_see
     state = ProgressState(progress, nothing)
     fn = @cfunction(progress_trampoline, Cint, (Ptr{Cvoid}, Cdouble))
     out = Ref{Ptr{Cvoid}}(C_NULL)
-    status = with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
-        with_config(code, alpha, beta, intercept, standardize;
-                    normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
-            check(smi_search_set_model_prior(cfg, prior_code, q))
-            check(smi_search_set_size_range(cfg, min_size,
-                                            max_size === nothing ? 0 : max_size))
-            isempty(keep_idx) || check(smi_search_set_keep(cfg, keep_idx, length(keep_idx)))
-            check(smi_search_set_top(cfg, top))
-            if bin_edges === nothing
-                check(smi_search_set_bins(cfg, bins))
-            else
-                edges = Vector{Float64}(bin_edges)
-                check(smi_search_set_bin_edges(cfg, edges, length(edges)))
-            end
-            check(smi_search_set_threads(cfg, threads))
-            GC.@preserve state begin
-                check(smi_search_set_progress(cfg, fn, pointer_from_objref(state)))
-                st = smi_search_run(handle(ds), cfg, out)
-                # Copy the message now: it is valid until the next library call.
-                st < 0 ? (st, unsafe_string(smi_last_error())) : (st, "")
-            end
+    status = with_config(code, alpha, beta, intercept, standardize;
+                         normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
+        set_folds(cfg, ds, folds, fold_seed)
+        check(smi_search_set_model_prior(cfg, prior_code, q))
+        check(smi_search_set_size_range(cfg, min_size,
+                                        max_size === nothing ? 0 : max_size))
+        isempty(keep_idx) || check(smi_search_set_keep(cfg, keep_idx, length(keep_idx)))
+        check(smi_search_set_top(cfg, top))
+        if bin_edges === nothing
+            check(smi_search_set_bins(cfg, bins))
+        else
+            edges = Vector{Float64}(bin_edges)
+            check(smi_search_set_bin_edges(cfg, edges, length(edges)))
+        end
+        check(smi_search_set_threads(cfg, threads))
+        GC.@preserve state begin
+            check(smi_search_set_progress(cfg, fn, pointer_from_objref(state)))
+            st = smi_search_run(handle(ds), cfg, out)
+            # Copy the message now: it is valid until the next library call.
+            st < 0 ? (st, unsafe_string(smi_last_error())) : (st, "")
         end
     end
     if state.error !== nothing
@@ -458,7 +464,8 @@ end
                  normal_gamma=nothing, ratio_grid=nothing) -> Float64
 
 The criterion of one subset (names or 1-based indices), by QR, with the definitions of
-`exhaustive_search`. Throws SparseMIError (SMI_ESINGULAR for a rank-deficient subset).
+`exhaustive_search` (`folds` and `fold_seed` as there). Throws SparseMIError (SMI_ESINGULAR
+for a rank-deficient subset).
 """
 function score_subset(ds::Dataset, features; criterion="bic", folds=nothing,
                       fold_seed=nothing, alpha=nothing, beta=nothing, intercept::Bool=true,
@@ -466,11 +473,10 @@ function score_subset(ds::Dataset, features; criterion="bic", folds=nothing,
     code = criterion_code(criterion)
     subset = feature_indices(ds, features)
     value = Ref{Cdouble}(0.0)
-    with_folds(ds, folds, fold_seed, code == SMI_CRIT_CV) do
-        with_config(code, alpha, beta, intercept, standardize;
-                    normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
-            check(smi_search_score_subset(handle(ds), cfg, subset, length(subset), value))
-        end
+    with_config(code, alpha, beta, intercept, standardize;
+                normal_gamma=normal_gamma, ratio_grid=ratio_grid) do cfg
+        set_folds(cfg, ds, folds, fold_seed)
+        check(smi_search_score_subset(handle(ds), cfg, subset, length(subset), value))
     end
     return value[]
 end

@@ -25,6 +25,13 @@ SMI_ESINGULAR = -12  # a matrix is singular to working precision
 SMI_ENOCONV = -13  # an iteration did not converge
 SMI_ECANCELED = -14  # the progress callback asked to stop
 SMI_ETOOLARGE = -15  # a size is too large (to enumerate, to allocate, to index)
+SMI_CRITERION_FREE_ENERGY = 1  # a free energy: it has a model posterior
+SMI_CRITERION_FE_HYPER = 2  # smi_search_set_fe_hyper (fe)
+SMI_CRITERION_NG_PRIOR = 4  # smi_search_set_normal_gamma's a0, b0 (fe-ng, fe-marg)
+SMI_CRITERION_NG_LAMBDA = 8  # its lambda (fe-ng)
+SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-marg)
+SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
+SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
 SMI_RATIO_GRID_MAX = 256
 SMI_REMC_MAX_REPLICAS = 256
 SMI_CRIT_RSS = 0
@@ -122,6 +129,29 @@ SIGNATURES = (
     ('smi_dataset_free', None, (  # void smi_dataset_free(...)
         ctypes.c_void_p,  # smi_dataset *ds
     )),
+    ('smi_dataset_id', ctypes.c_void_p, (  # const smi_data_id *smi_dataset_id(...)
+        ctypes.c_void_p,  # const smi_dataset *ds
+    )),
+    ('smi_data_id_n', ctypes.c_size_t, (  # size_t smi_data_id_n(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+    )),
+    ('smi_data_id_p', ctypes.c_size_t, (  # size_t smi_data_id_p(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+    )),
+    ('smi_data_id_feature_name', ctypes.c_char_p, (  # const char *smi_data_id_feature_name(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.c_size_t,  # size_t j
+    )),
+    ('smi_data_id_target_name', ctypes.c_char_p, (  # const char *smi_data_id_target_name(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+    )),
+    ('smi_data_id_fingerprint', ctypes.c_uint64, (  # uint64_t smi_data_id_fingerprint(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+    )),
+    ('smi_data_id_matches', ctypes.c_int, (  # int smi_data_id_matches(...)
+        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.c_void_p,  # const smi_dataset *ds
+    )),
     ('smi_dataset_n', ctypes.c_size_t, (  # size_t smi_dataset_n(...)
         ctypes.c_void_p,  # const smi_dataset *ds
     )),
@@ -193,20 +223,6 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_double),  # double *cond
     )),
-    ('smi_dataset_set_kfold', ctypes.c_int, (  # int smi_dataset_set_kfold(...)
-        ctypes.c_void_p,  # smi_dataset *ds
-        ctypes.c_size_t,  # size_t k
-        ctypes.c_int,  # int shuffle
-        ctypes.c_uint64,  # uint64_t seed
-    )),
-    ('smi_dataset_set_fold_ids', ctypes.c_int, (  # int smi_dataset_set_fold_ids(...)
-        ctypes.c_void_p,  # smi_dataset *ds
-        ctypes.POINTER(ctypes.c_int),  # const int *ids
-        ctypes.c_size_t,  # size_t n_ids
-    )),
-    ('smi_dataset_clear_folds', None, (  # void smi_dataset_clear_folds(...)
-        ctypes.c_void_p,  # smi_dataset *ds
-    )),
     ('smi_dataset_n_folds', ctypes.c_size_t, (  # size_t smi_dataset_n_folds(...)
         ctypes.c_void_p,  # const smi_dataset *ds
     )),
@@ -222,8 +238,18 @@ SIGNATURES = (
         ctypes.c_char_p,  # const char *name
         ctypes.POINTER(ctypes.c_int),  # int *criterion
     )),
+    ('smi_criterion_label', ctypes.c_char_p, (  # const char *smi_criterion_label(...)
+        ctypes.c_int,  # int criterion
+    )),
+    ('smi_criterion_flags', ctypes.c_int, (  # int smi_criterion_flags(...)
+        ctypes.c_int,  # int criterion
+    )),
     ('smi_search_create', ctypes.c_int, (  # int smi_search_create(...)
         ctypes.POINTER(ctypes.c_void_p),  # smi_search **out
+    )),
+    ('smi_search_copy', ctypes.c_int, (  # int smi_search_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_search **out
+        ctypes.c_void_p,  # const smi_search *src
     )),
     ('smi_search_free', None, (  # void smi_search_free(...)
         ctypes.c_void_p,  # smi_search *cfg
@@ -293,6 +319,96 @@ SIGNATURES = (
         ctypes.c_char_p,  # const char *path
         ctypes.c_double,  # double interval
     )),
+    ('smi_search_get_criterion', ctypes.c_int, (  # int smi_search_get_criterion(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *criterion
+    )),
+    ('smi_search_get_fe_hyper', ctypes.c_int, (  # int smi_search_get_fe_hyper(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *alpha
+        ctypes.POINTER(ctypes.c_double),  # double *beta
+    )),
+    ('smi_search_get_size_range', ctypes.c_int, (  # int smi_search_get_size_range(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *min_size
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *max_size
+    )),
+    ('smi_search_get_keep', ctypes.c_int, (  # int smi_search_get_keep(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_search_get_top', ctypes.c_int, (  # int smi_search_get_top(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *m
+    )),
+    ('smi_search_get_bins', ctypes.c_int, (  # int smi_search_get_bins(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *bins
+    )),
+    ('smi_search_get_bin_edges', ctypes.c_int, (  # int smi_search_get_bin_edges(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *edges
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *n_edges
+    )),
+    ('smi_search_get_threads', ctypes.c_int, (  # int smi_search_get_threads(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
+    )),
+    ('smi_search_get_progress', ctypes.c_int, (  # int smi_search_get_progress(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_progress_fn),  # smi_progress_fn *fn
+        ctypes.POINTER(ctypes.c_void_p),  # void **user
+    )),
+    ('smi_search_get_intercept', ctypes.c_int, (  # int smi_search_get_intercept(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_search_get_standardize', ctypes.c_int, (  # int smi_search_get_standardize(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_search_get_normal_gamma', ctypes.c_int, (  # int smi_search_get_normal_gamma(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *lambda
+        ctypes.POINTER(ctypes.c_double),  # double *a0
+        ctypes.POINTER(ctypes.c_double),  # double *b0
+    )),
+    ('smi_search_get_shard', ctypes.c_int, (  # int smi_search_get_shard(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *index
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_search_get_checkpoint', ctypes.c_int, (  # int smi_search_get_checkpoint(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_char_p),  # const char **path
+        ctypes.POINTER(ctypes.c_double),  # double *interval
+    )),
+    ('smi_search_set_folds', ctypes.c_int, (  # int smi_search_set_folds(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.c_size_t,  # size_t k
+        ctypes.c_int,  # int shuffle
+        ctypes.c_uint64,  # uint64_t seed
+    )),
+    ('smi_search_set_fold_ids', ctypes.c_int, (  # int smi_search_set_fold_ids(...)
+        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # const int *ids
+        ctypes.c_size_t,  # size_t n_ids
+    )),
+    ('smi_search_get_folds', ctypes.c_int, (  # int smi_search_get_folds(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+        ctypes.POINTER(ctypes.c_int),  # int *shuffle
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
+    )),
+    ('smi_search_get_fold_ids', ctypes.c_int, (  # int smi_search_get_fold_ids(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_int),  # int *ids
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *n_ids
+    )),
     ('smi_search_set_model_prior', ctypes.c_int, (  # int smi_search_set_model_prior(...)
         ctypes.c_void_p,  # smi_search *cfg
         ctypes.c_int,  # int kind
@@ -303,6 +419,17 @@ SIGNATURES = (
         ctypes.c_double,  # double lo
         ctypes.c_double,  # double hi
         ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_search_get_model_prior', ctypes.c_int, (  # int smi_search_get_model_prior(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *kind
+        ctypes.POINTER(ctypes.c_double),  # double *q
+    )),
+    ('smi_search_get_ratio_grid', ctypes.c_int, (  # int smi_search_get_ratio_grid(...)
+        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *lo
+        ctypes.POINTER(ctypes.c_double),  # double *hi
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
@@ -318,6 +445,18 @@ SIGNATURES = (
     )),
     ('smi_search_result_free', None, (  # void smi_search_result_free(...)
         ctypes.c_void_p,  # smi_search_result *res
+    )),
+    ('smi_search_result_status', ctypes.c_int, (  # int smi_search_result_status(...)
+        ctypes.c_void_p,  # const smi_search_result *res
+    )),
+    ('smi_search_result_caveat', ctypes.c_char_p, (  # const char *smi_search_result_caveat(...)
+        ctypes.c_void_p,  # const smi_search_result *res
+    )),
+    ('smi_search_result_config', ctypes.c_void_p, (  # const smi_search *smi_search_result_config(...)
+        ctypes.c_void_p,  # const smi_search_result *res
+    )),
+    ('smi_search_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_search_result_data(...)
+        ctypes.c_void_p,  # const smi_search_result *res
     )),
     ('smi_search_result_n_models', ctypes.c_uint64, (  # uint64_t smi_search_result_n_models(...)
         ctypes.c_void_p,  # const smi_search_result *res
@@ -421,6 +560,10 @@ SIGNATURES = (
     ('smi_evidence_create', ctypes.c_int, (  # int smi_evidence_create(...)
         ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
     )),
+    ('smi_evidence_copy', ctypes.c_int, (  # int smi_evidence_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
+        ctypes.c_void_p,  # const smi_evidence *src
+    )),
     ('smi_evidence_free', None, (  # void smi_evidence_free(...)
         ctypes.c_void_p,  # smi_evidence *cfg
     )),
@@ -467,6 +610,49 @@ SIGNATURES = (
         ctypes.c_void_p,  # smi_evidence *cfg
         ctypes.c_int,  # int on
     )),
+    ('smi_evidence_get_mode', ctypes.c_int, (  # int smi_evidence_get_mode(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *mode
+    )),
+    ('smi_evidence_get_hyper', ctypes.c_int, (  # int smi_evidence_get_hyper(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *alpha
+        ctypes.POINTER(ctypes.c_double),  # double *beta
+    )),
+    ('smi_evidence_get_iterations', ctypes.c_int, (  # int smi_evidence_get_iterations(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *max_iter
+        ctypes.POINTER(ctypes.c_double),  # double *tolerance
+    )),
+    ('smi_evidence_get_grids', ctypes.c_int, (  # int smi_evidence_get_grids(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *noise_lo
+        ctypes.POINTER(ctypes.c_double),  # double *noise_hi
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *noise_n
+        ctypes.POINTER(ctypes.c_double),  # double *coef_lo
+        ctypes.POINTER(ctypes.c_double),  # double *coef_hi
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *coef_n
+    )),
+    ('smi_evidence_get_prior', ctypes.c_int, (  # int smi_evidence_get_prior(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *prior
+        ctypes.POINTER(ctypes.c_double),  # double *shape
+        ctypes.POINTER(ctypes.c_double),  # double *scale
+    )),
+    ('smi_evidence_get_normal_gamma', ctypes.c_int, (  # int smi_evidence_get_normal_gamma(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *lambda
+        ctypes.POINTER(ctypes.c_double),  # double *a0
+        ctypes.POINTER(ctypes.c_double),  # double *b0
+    )),
+    ('smi_evidence_get_intercept', ctypes.c_int, (  # int smi_evidence_get_intercept(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_evidence_get_standardize', ctypes.c_int, (  # int smi_evidence_get_standardize(...)
+        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
     ('smi_evidence_run', ctypes.c_int, (  # int smi_evidence_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
@@ -476,6 +662,18 @@ SIGNATURES = (
     )),
     ('smi_evidence_result_free', None, (  # void smi_evidence_result_free(...)
         ctypes.c_void_p,  # smi_evidence_result *ev
+    )),
+    ('smi_evidence_result_status', ctypes.c_int, (  # int smi_evidence_result_status(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
+    )),
+    ('smi_evidence_result_caveat', ctypes.c_char_p, (  # const char *smi_evidence_result_caveat(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
+    )),
+    ('smi_evidence_result_config', ctypes.c_void_p, (  # const smi_evidence *smi_evidence_result_config(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
+    )),
+    ('smi_evidence_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_evidence_result_data(...)
+        ctypes.c_void_p,  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_free_energy', ctypes.c_double, (  # double smi_evidence_result_free_energy(...)
         ctypes.c_void_p,  # const smi_evidence_result *ev
@@ -518,6 +716,10 @@ SIGNATURES = (
     ('smi_remc_create', ctypes.c_int, (  # int smi_remc_create(...)
         ctypes.POINTER(ctypes.c_void_p),  # smi_remc **out
     )),
+    ('smi_remc_copy', ctypes.c_int, (  # int smi_remc_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_remc **out
+        ctypes.c_void_p,  # const smi_remc *src
+    )),
     ('smi_remc_free', None, (  # void smi_remc_free(...)
         ctypes.c_void_p,  # smi_remc *cfg
     )),
@@ -548,6 +750,34 @@ SIGNATURES = (
         ctypes.c_void_p,  # smi_remc *cfg
         ctypes.c_size_t,  # size_t threads
     )),
+    ('smi_remc_get_replicas', ctypes.c_int, (  # int smi_remc_get_replicas(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *replicas
+        ctypes.POINTER(ctypes.c_double),  # double *beta_max
+    )),
+    ('smi_remc_get_ladder', ctypes.c_int, (  # int smi_remc_get_ladder(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *betas
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_remc_get_sweeps', ctypes.c_int, (  # int smi_remc_get_sweeps(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *sweeps
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *burn_in
+    )),
+    ('smi_remc_get_seed', ctypes.c_int, (  # int smi_remc_get_seed(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
+    )),
+    ('smi_remc_get_tuning', ctypes.c_int, (  # int smi_remc_get_tuning(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_remc_get_threads', ctypes.c_int, (  # int smi_remc_get_threads(...)
+        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
+    )),
     ('smi_remc_run', ctypes.c_int, (  # int smi_remc_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_search *search
@@ -556,6 +786,21 @@ SIGNATURES = (
     )),
     ('smi_remc_result_free', None, (  # void smi_remc_result_free(...)
         ctypes.c_void_p,  # smi_remc_result *res
+    )),
+    ('smi_remc_result_status', ctypes.c_int, (  # int smi_remc_result_status(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_result_caveat', ctypes.c_char_p, (  # const char *smi_remc_result_caveat(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_result_config', ctypes.c_void_p, (  # const smi_remc *smi_remc_result_config(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_result_search', ctypes.c_void_p, (  # const smi_search *smi_remc_result_search(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
+    )),
+    ('smi_remc_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_remc_result_data(...)
+        ctypes.c_void_p,  # const smi_remc_result *res
     )),
     ('smi_remc_result_n_replicas', ctypes.c_size_t, (  # size_t smi_remc_result_n_replicas(...)
         ctypes.c_void_p,  # const smi_remc_result *res
@@ -616,17 +861,58 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *energies
     )),
+    ('smi_lars_create', ctypes.c_int, (  # int smi_lars_create(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
+    )),
+    ('smi_lars_copy', ctypes.c_int, (  # int smi_lars_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
+        ctypes.c_void_p,  # const smi_lars *src
+    )),
+    ('smi_lars_free', None, (  # void smi_lars_free(...)
+        ctypes.c_void_p,  # smi_lars *cfg
+    )),
+    ('smi_lars_set_method', ctypes.c_int, (  # int smi_lars_set_method(...)
+        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.c_int,  # int method
+    )),
+    ('smi_lars_set_positive', ctypes.c_int, (  # int smi_lars_set_positive(...)
+        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_lars_set_max_steps', ctypes.c_int, (  # int smi_lars_set_max_steps(...)
+        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.c_size_t,  # size_t max_steps
+    )),
+    ('smi_lars_get_method', ctypes.c_int, (  # int smi_lars_get_method(...)
+        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *method
+    )),
+    ('smi_lars_get_positive', ctypes.c_int, (  # int smi_lars_get_positive(...)
+        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_lars_get_max_steps', ctypes.c_int, (  # int smi_lars_get_max_steps(...)
+        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *max_steps
+    )),
     ('smi_lars_run', ctypes.c_int, (  # int smi_lars_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_int,  # int method
-        ctypes.c_int,  # int positive
-        ctypes.c_size_t,  # size_t max_steps
+        ctypes.c_void_p,  # const smi_lars *cfg
         ctypes.POINTER(ctypes.c_void_p),  # smi_lars_result **out
     )),
     ('smi_lars_result_free', None, (  # void smi_lars_result_free(...)
         ctypes.c_void_p,  # smi_lars_result *path
     )),
     ('smi_lars_result_status', ctypes.c_int, (  # int smi_lars_result_status(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
+    )),
+    ('smi_lars_result_caveat', ctypes.c_char_p, (  # const char *smi_lars_result_caveat(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
+    )),
+    ('smi_lars_result_config', ctypes.c_void_p, (  # const smi_lars *smi_lars_result_config(...)
+        ctypes.c_void_p,  # const smi_lars_result *path
+    )),
+    ('smi_lars_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_lars_result_data(...)
         ctypes.c_void_p,  # const smi_lars_result *path
     )),
     ('smi_lars_result_n_knots', ctypes.c_size_t, (  # size_t smi_lars_result_n_knots(...)
@@ -652,6 +938,10 @@ SIGNATURES = (
     )),
     ('smi_lasso_create', ctypes.c_int, (  # int smi_lasso_create(...)
         ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+    )),
+    ('smi_lasso_copy', ctypes.c_int, (  # int smi_lasso_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+        ctypes.c_void_p,  # const smi_lasso *src
     )),
     ('smi_lasso_free', None, (  # void smi_lasso_free(...)
         ctypes.c_void_p,  # smi_lasso *cfg
@@ -688,12 +978,72 @@ SIGNATURES = (
         ctypes.c_void_p,  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t threads
     )),
-    ('smi_lasso_fit', ctypes.c_int, (  # int smi_lasso_fit(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_result **out
+    ('smi_lasso_set_cv', ctypes.c_int, (  # int smi_lasso_set_cv(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.c_int,  # int on
     )),
-    ('smi_lasso_cv', ctypes.c_int, (  # int smi_lasso_cv(...)
+    ('smi_lasso_set_folds', ctypes.c_int, (  # int smi_lasso_set_folds(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.c_size_t,  # size_t k
+        ctypes.c_int,  # int shuffle
+        ctypes.c_uint64,  # uint64_t seed
+    )),
+    ('smi_lasso_set_fold_ids', ctypes.c_int, (  # int smi_lasso_set_fold_ids(...)
+        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_int),  # const int *ids
+        ctypes.c_size_t,  # size_t n_ids
+    )),
+    ('smi_lasso_get_alpha', ctypes.c_int, (  # int smi_lasso_get_alpha(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *alpha
+    )),
+    ('smi_lasso_get_path', ctypes.c_int, (  # int smi_lasso_get_path(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *n_lambda
+        ctypes.POINTER(ctypes.c_double),  # double *min_ratio
+    )),
+    ('smi_lasso_get_lambdas', ctypes.c_int, (  # int smi_lasso_get_lambdas(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *lambdas
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_lasso_get_positive', ctypes.c_int, (  # int smi_lasso_get_positive(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_lasso_get_penalty_factors', ctypes.c_int, (  # int smi_lasso_get_penalty_factors(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_double),  # double *factors
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_lasso_get_tolerance', ctypes.c_int, (  # int smi_lasso_get_tolerance(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *tol
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *max_passes
+    )),
+    ('smi_lasso_get_threads', ctypes.c_int, (  # int smi_lasso_get_threads(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
+    )),
+    ('smi_lasso_get_cv', ctypes.c_int, (  # int smi_lasso_get_cv(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
+    )),
+    ('smi_lasso_get_folds', ctypes.c_int, (  # int smi_lasso_get_folds(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+        ctypes.POINTER(ctypes.c_int),  # int *shuffle
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
+    )),
+    ('smi_lasso_get_fold_ids', ctypes.c_int, (  # int smi_lasso_get_fold_ids(...)
+        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_int),  # int *ids
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *n_ids
+    )),
+    ('smi_lasso_run', ctypes.c_int, (  # int smi_lasso_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
         ctypes.c_void_p,  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_result **out
@@ -728,6 +1078,18 @@ SIGNATURES = (
         ctypes.c_void_p,  # const smi_lasso_result *fit
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_min
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_1se
+    )),
+    ('smi_lasso_result_status', ctypes.c_int, (  # int smi_lasso_result_status(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
+    )),
+    ('smi_lasso_result_caveat', ctypes.c_char_p, (  # const char *smi_lasso_result_caveat(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
+    )),
+    ('smi_lasso_result_config', ctypes.c_void_p, (  # const smi_lasso *smi_lasso_result_config(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
+    )),
+    ('smi_lasso_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_lasso_result_data(...)
+        ctypes.c_void_p,  # const smi_lasso_result *fit
     )),
     ('smi_path_supports_from_lars', ctypes.c_int, (  # int smi_path_supports_from_lars(...)
         ctypes.c_void_p,  # const smi_dataset *ds
@@ -773,6 +1135,10 @@ SIGNATURES = (
     ('smi_vma_create', ctypes.c_int, (  # int smi_vma_create(...)
         ctypes.POINTER(ctypes.c_void_p),  # smi_vma **out
     )),
+    ('smi_vma_copy', ctypes.c_int, (  # int smi_vma_copy(...)
+        ctypes.POINTER(ctypes.c_void_p),  # smi_vma **out
+        ctypes.c_void_p,  # const smi_vma *src
+    )),
     ('smi_vma_free', None, (  # void smi_vma_free(...)
         ctypes.c_void_p,  # smi_vma *cfg
     )),
@@ -808,18 +1174,66 @@ SIGNATURES = (
     ('smi_vma_set_search', ctypes.c_int, (  # int smi_vma_set_search(...)
         ctypes.c_void_p,  # smi_vma *cfg
         ctypes.c_void_p,  # const smi_search *search
-        ctypes.c_size_t,  # size_t folds
     )),
     ('smi_vma_set_lasso', ctypes.c_int, (  # int smi_vma_set_lasso(...)
         ctypes.c_void_p,  # smi_vma *cfg
         ctypes.c_void_p,  # const smi_lasso *lasso
-        ctypes.c_size_t,  # size_t folds
         ctypes.c_int,  # int one_se
     )),
     ('smi_vma_set_progress', ctypes.c_int, (  # int smi_vma_set_progress(...)
         ctypes.c_void_p,  # smi_vma *cfg
         smi_progress_fn,  # smi_progress_fn fn
         ctypes.c_void_p,  # void *user
+    )),
+    ('smi_vma_get_model', ctypes.c_int, (  # int smi_vma_get_model(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *features
+        ctypes.POINTER(ctypes.c_double),  # double *coefficients
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+        ctypes.POINTER(ctypes.c_int),  # int *has_coefficients
+        ctypes.POINTER(ctypes.c_double),  # double *intercept
+        ctypes.POINTER(ctypes.c_double),  # double *noise_sd
+    )),
+    ('smi_vma_get_rows', ctypes.c_int, (  # int smi_vma_get_rows(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *kind
+    )),
+    ('smi_vma_get_sizes', ctypes.c_int, (  # int smi_vma_get_sizes(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *sizes
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_vma_get_trials', ctypes.c_int, (  # int smi_vma_get_trials(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *trials
+    )),
+    ('smi_vma_get_seed', ctypes.c_int, (  # int smi_vma_get_seed(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
+    )),
+    ('smi_vma_get_threads', ctypes.c_int, (  # int smi_vma_get_threads(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
+    )),
+    ('smi_vma_get_method', ctypes.c_int, (  # int smi_vma_get_method(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *method
+    )),
+    ('smi_vma_get_search', ctypes.c_int, (  # int smi_vma_get_search(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # const smi_search **search
+    )),
+    ('smi_vma_get_lasso', ctypes.c_int, (  # int smi_vma_get_lasso(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.c_void_p),  # const smi_lasso **lasso
+        ctypes.POINTER(ctypes.c_int),  # int *one_se
+    )),
+    ('smi_vma_get_progress', ctypes.c_int, (  # int smi_vma_get_progress(...)
+        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_progress_fn),  # smi_progress_fn *fn
+        ctypes.POINTER(ctypes.c_void_p),  # void **user
     )),
     ('smi_vma_run', ctypes.c_int, (  # int smi_vma_run(...)
         ctypes.c_void_p,  # const smi_dataset *ds
@@ -828,6 +1242,18 @@ SIGNATURES = (
     )),
     ('smi_vma_result_free', None, (  # void smi_vma_result_free(...)
         ctypes.c_void_p,  # smi_vma_result *res
+    )),
+    ('smi_vma_result_status', ctypes.c_int, (  # int smi_vma_result_status(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_result_caveat', ctypes.c_char_p, (  # const char *smi_vma_result_caveat(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_result_config', ctypes.c_void_p, (  # const smi_vma *smi_vma_result_config(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
+    )),
+    ('smi_vma_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_vma_result_data(...)
+        ctypes.c_void_p,  # const smi_vma_result *res
     )),
     ('smi_vma_result_n_sizes', ctypes.c_size_t, (  # size_t smi_vma_result_n_sizes(...)
         ctypes.c_void_p,  # const smi_vma_result *res

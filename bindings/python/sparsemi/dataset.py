@@ -1,8 +1,7 @@
-"""Dataset: a design matrix X (n x p), a target y, names, labels and folds."""
+"""Dataset: a design matrix X (n x p), a target y, names, labels and a file's fold column."""
 
 import collections
 import ctypes
-import operator
 import os
 
 import numpy as np
@@ -29,10 +28,14 @@ class Dataset(Handle):
 
     Dataset(X, y, names=None, target=None) copies the arrays; Dataset.from_csv reads a
     file. Free it with close() or a `with` block; otherwise it is freed when collected.
+    A data set is read-only once made: the runs (exhaustive_search, lasso_cv, ...) take
+    their folds and other settings as arguments, so one Dataset may serve several runs at
+    once, in several threads.
     """
 
     _free_name = 'smi_dataset_free'
     _kind = 'Dataset'
+    _fold_column = None
 
     def __init__(self, X, y, names=None, target=None):
         X = np.ascontiguousarray(X, dtype=np.float64)
@@ -62,7 +65,9 @@ class Dataset(Handle):
         target: the target column (default: the first numeric one); features: the
         feature columns in order (default: every other numeric column); delimiter: one
         character (default: detected); label_column: row labels (default: the
-        non-numeric column, if any); fold_column: integer fold ids (default: none).
+        non-numeric column, if any); fold_column: a column of integer fold ids (default:
+        none), kept as data (n_folds, folds) and not a feature: a cross-validated run
+        given folds=None uses it.
         """
         opt = _capi.smi_csv_options()
         lib.smi_csv_options_init(ctypes.byref(opt))
@@ -86,6 +91,7 @@ class Dataset(Handle):
              ctypes.byref(opt))
         ds = cls.__new__(cls)
         ds._handle = handle
+        ds._fold_column = None if fold_column is None else str(fold_column)
         return ds
 
     def __repr__(self):
@@ -196,38 +202,25 @@ class Dataset(Handle):
         return cond.value
 
     # -- folds -------------------------------------------------------------------
+    # Read-only: the fold column of a file. A run takes its folds from its own arguments
+    # (exhaustive_search(..., folds=..., fold_seed=...), lasso_cv, ...), which use this
+    # column when they are given folds=None.
 
-    def set_kfold(self, k, seed=None):
-        """K folds: sample i goes to fold perm[i] % k; perm is drawn from `seed`, or is
-        the identity when seed is None (then sample i is in fold i % k)."""
-        shuffle = seed is not None
-        seed = operator.index(seed) if shuffle else 0
-        if not 0 <= seed < 2**64:
-            raise ValueError('seed must be None or an integer in [0, 2**64)')
-        call(lib.smi_dataset_set_kfold, self._h, operator.index(k), shuffle, seed)
-
-    def set_fold_ids(self, ids):
-        """Explicit fold ids, one integer per sample; the distinct values in ascending
-        order become folds 0..K-1."""
-        ids = np.asarray(ids)
-        if ids.shape != (self.n,) or ids.dtype.kind not in 'iu':
-            raise ValueError('fold ids must be %d integers' % self.n)
-        c_ids = np.ascontiguousarray(ids, dtype=np.intc)
-        if not np.array_equal(c_ids, ids):
-            raise ValueError('fold ids do not fit in a C int')
-        call(lib.smi_dataset_set_fold_ids, self._h, c_ids.ctypes.data_as(_INT_P), c_ids.size)
-
-    def clear_folds(self):
-        lib.smi_dataset_clear_folds(self._h)
+    @property
+    def fold_column(self):
+        """The name of the CSV column the folds came from (from_csv's fold_column), or
+        None."""
+        return self._fold_column
 
     @property
     def n_folds(self):
-        """The number of folds K, 0 when none is set."""
+        """The number of folds K in the file's fold column, 0 when there is none."""
         return lib.smi_dataset_n_folds(self._h)
 
     @property
     def folds(self):
-        """The fold of each sample (n ints in 0..K-1), or None when no folds are set."""
+        """The fold of each sample from the file's fold column (n ints in 0..K-1, the
+        column's distinct ids in increasing order), or None when there is none."""
         if self.n_folds == 0:
             return None
         out = np.empty(self.n, dtype=np.intc)

@@ -17,7 +17,7 @@ import warnings
 import numpy as np
 
 from . import _capi
-from ._lib import Error, call, last_error, lib
+from ._lib import Error, call, decode, last_error, lib
 from .search import _feature_indices, _size_arg
 
 __all__ = ['Evidence', 'EvidenceWarning', 'evidence']
@@ -47,8 +47,9 @@ _DEFAULT_COEF_GRID = (1e-2, 1e2, 20)
 
 
 class EvidenceWarning(UserWarning):
-    """The optimisation of the hyperparameters did not converge (SMI_ENOCONV); the result
-    at the last iterate is returned with converged False."""
+    """The optimisation of the hyperparameters did not converge (the result's status is
+    SMI_ENOCONV: a success with a caveat); the result at the last iterate is returned with
+    converged False and the caveat as its message."""
 
 
 class Evidence:
@@ -72,13 +73,15 @@ class Evidence:
       covariance       k x k posterior covariance (A^-1) in original units; for 'ng'
                        the scale matrix of the Student-t posterior
       hyper            'fixed', 'optimize', 'marginal' or 'ng'
-      message          the library's message when not converged, else None
+      status           SMI_OK, or SMI_ENOCONV when not converged (smi_evidence_result_status)
+      message          the library's caveat when not converged (smi_evidence_result_caveat),
+                       else None
     """
 
     __slots__ = ('free_energy', 'log_evidence', 'alpha', 'beta', 'noise_sd', 'gamma_eff',
                  'fit_term', 'complexity_term', 'iterations', 'converged', 'features',
                  'indices', 'coefficients', 'mean', 'intercept', 'covariance', 'hyper',
-                 'message')
+                 'status', 'message')
 
     def __repr__(self):
         return ('<sparsemi.Evidence hyper=%r features=%r F=%.10g alpha=%.6g beta=%.6g%s>'
@@ -181,7 +184,7 @@ def _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
         call(lib.smi_evidence_set_normal_gamma, cfg, float(lam), float(a0), float(b0))
 
 
-def _copy_out(ev, ds, indices, mode, message):
+def _copy_out(ev, ds, indices, mode):
     k = len(indices)
     out = Evidence()
     out.free_energy = lib.smi_evidence_result_free_energy(ev)
@@ -207,7 +210,14 @@ def _copy_out(ev, ds, indices, mode, message):
     out.intercept = intercept.value
     out.covariance = cov
     out.hyper = _HYPER_NAMES[mode]
-    out.message = message
+    # A success with a caveat: SMI_ENOCONV and its message, the result still filled.
+    out.status = lib.smi_evidence_result_status(ev)
+    if out.status < 0 and out.status != _capi.SMI_ENOCONV:
+        raise Error(out.status, last_error())
+    out.message = None
+    if out.status == _capi.SMI_ENOCONV:
+        out.converged = False
+        out.message = decode(lib.smi_evidence_result_caveat(ev)) or 'not converged'
     return out
 
 
@@ -230,8 +240,10 @@ def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=Non
     ng: (lambda, a0, b0) of the normal-gamma prior (default (1, 1e-6, 1e-6)).
     intercept, standardize: centre the data / standardise the features (population sd).
 
-    Returns an Evidence. When the optimisation does not converge (SMI_ENOCONV) the result at
-    the last iterate is returned with converged False, and an EvidenceWarning is emitted.
+    Returns an Evidence. When the optimisation does not converge (the library succeeds
+    with a caveat: the result's status SMI_ENOCONV) the result at the last iterate is
+    returned with converged False and the caveat in message, and an EvidenceWarning is
+    emitted.
     Every other failure raises sparsemi.Error (bad values: SMI_EINVAL; unknown feature
     name: SMI_ENOTFOUND; a constant feature or singular system: SMI_ESINGULAR).
     """
@@ -245,18 +257,12 @@ def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=Non
         _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
                    sigma_coef_grid, prior, ng, intercept, standardize)
         subset = (ctypes.c_size_t * max(len(indices), 1))(*indices)
-        status = lib.smi_evidence_run(h, subset, len(indices), cfg, ctypes.byref(ev))
-        message = None
-        if status < 0:
-            message = last_error()
-            if status != _capi.SMI_ENOCONV or not ev.value:
-                raise Error(status, message)
-        result = _copy_out(ev, ds, indices, mode, message)
-        if message is not None:
-            result.converged = False
+        call(lib.smi_evidence_run, h, subset, len(indices), cfg, ctypes.byref(ev))
+        result = _copy_out(ev, ds, indices, mode)
     finally:
         lib.smi_evidence_result_free(ev)
         lib.smi_evidence_free(cfg)
-    if message is not None:
-        warnings.warn('sparsemi.evidence: %s' % message, EvidenceWarning, stacklevel=2)
+    if result.message is not None:
+        warnings.warn('sparsemi.evidence: %s' % result.message, EvidenceWarning,
+                      stacklevel=2)
     return result

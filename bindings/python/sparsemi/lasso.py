@@ -1,9 +1,10 @@
-"""Sparse paths: the LASSO and elastic net by coordinate descent (smi_lasso_fit, smi_lasso_cv),
-the LARS path (smi_lars_run), and the supports along either path refitted by least squares
-and scored by a search criterion (smi_path_supports_*; include/sparsemi.h, "LASSO and
-elastic net by coordinate descent", "LARS", "Sparse paths in context").
+"""Sparse paths: the LASSO and elastic net by coordinate descent (smi_lasso_run, with
+smi_lasso_set_cv for the cross-validation), the LARS path (smi_lars_run on an smi_lars
+configuration), and the supports along either path refitted by least squares and scored by
+a search criterion (smi_path_supports_*; include/sparsemi.h, "LASSO and elastic net by
+coordinate descent", "LARS", "Sparse paths in context").
 
-    path = sparsemi.lasso_cv(ds, folds=10)
+    path = sparsemi.lasso_cv(ds)            # 10 folds shuffled with seed 0, as the CLI
     path.lambda_min, path.coef_min, path.best_support(criterion='bic').features
     hybrid = sparsemi.lars_path(ds).best_support()          # the LARS-OLS hybrid
     res = sparsemi.exhaustive_search(ds, criterion='bic', top=2**ds.p)
@@ -21,8 +22,9 @@ import math
 import numpy as np
 
 from . import _capi
-from ._lib import Error, Handle, call, last_error, lib
-from .search import _Config, _Folds, _configure_model, _criterion_code, _dptr, _size_arg
+from ._folds import fold_spec
+from ._lib import Error, Handle, call, decode, last_error, lib
+from .search import _Config, _configure_model, _criterion_code, _dptr, _size_arg
 
 __all__ = ['LarsPath', 'LassoCV', 'LassoPath', 'Support', 'SupportRank', 'lars_path',
            'lasso_cv', 'lasso_path']
@@ -46,6 +48,7 @@ SupportRank.__doc__ = """A support placed among the subsets of an exhaustive sea
 SearchResult.rank gives them; all None for a singular support."""
 
 _LARS_METHODS = {'lar': _capi.SMI_LARS_LAR, 'lasso': _capi.SMI_LARS_LASSO}
+_LARS_NAMES = {code: name for name, code in _LARS_METHODS.items()}
 
 
 class _SparsePath(Handle):
@@ -65,10 +68,12 @@ class _SparsePath(Handle):
         """[Support], and the index of the best (None when no support could be scored)."""
         ds, names = self._ds, self.features
         code = _criterion_code(criterion)
+        spec = fold_spec(ds, folds, fold_seed)
         handle = ctypes.c_void_p()
-        with _Config() as cfg, _Folds(ds, folds, fold_seed, code == _capi.SMI_CRIT_CV):
+        with _Config() as cfg:
             _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                              ratio_grid)
+            cfg.set_folds(spec)
             call(getattr(lib, self._supports_name), ds._h, self._h, cfg.handle,
                  ctypes.byref(handle))
         try:
@@ -104,8 +109,9 @@ class _SparsePath(Handle):
         """The distinct non-empty supports along the path, in the order they first appear
         (decreasing penalty): a list of Support, each refitted by least squares and scored
         by `criterion` with the settings of score_subset (folds, fold_seed, alpha, beta,
-        intercept, standardize, normal_gamma, ratio_grid mean what they mean there; the
-        data set's own folds are put back afterwards)."""
+        intercept, standardize, normal_gamma, ratio_grid mean what they mean there: the
+        folds of 'cv' are this call's own, by default the file's fold column or else 10
+        folds shuffled with seed 0, whatever folds the path was cross-validated on)."""
         return self._support_list(criterion, folds, fold_seed, alpha, beta, intercept,
                                   standardize, normal_gamma, ratio_grid)[0]
 
@@ -153,8 +159,11 @@ class LarsPath(_SparsePath):
     Attributes: alphas (T knots, non-increasing), coefficients (T x p, original units,
     columns in the data set's order), intercepts (T), active (per knot, the active feature
     names in the order they entered), status (SMI_OK, or SMI_ESINGULAR when the path
-    stopped at a rank-deficient active set), features (the data set's feature names),
-    method, positive. Methods: supports(), best_support() (the LARS-OLS hybrid), on_dos().
+    stopped at a rank-deficient active set: a success with a caveat, the knots before are
+    exact), caveat (the library's message for that status, '' when SMI_OK), features (the
+    data set's feature names), method ('lar' or 'lasso'), positive, max_steps (None for no
+    limit), as the path's configuration holds them (smi_lars_result_config).
+    Methods: supports(), best_support() (the LARS-OLS hybrid), on_dos().
     """
 
     _free_name = 'smi_lars_result_free'
@@ -165,7 +174,7 @@ class LarsPath(_SparsePath):
         raise TypeError('LarsPath objects come from sparsemi.lars_path')
 
     @classmethod
-    def _read(cls, handle, ds, method, positive):
+    def _read(cls, handle, ds):
         self = cls.__new__(cls)
         self._own(handle, ds)   # from here on the handle is freed with the object
         T, p = lib.smi_lars_result_n_knots(handle), ds.p
@@ -179,7 +188,15 @@ class LarsPath(_SparsePath):
             active.append([self.features[buf[i]] for i in range(count.value)])
         self.alphas, self.coefficients, self.intercepts = alphas, coef, icpt
         self.active, self.status = active, lib.smi_lars_result_status(handle)
-        self.method, self.positive = method, bool(positive)
+        self.caveat = decode(lib.smi_lars_result_caveat(handle)) or ''
+        cfg = lib.smi_lars_result_config(handle)
+        method, positive, steps = ctypes.c_int(), ctypes.c_int(), ctypes.c_size_t()
+        call(lib.smi_lars_get_method, cfg, ctypes.byref(method))
+        call(lib.smi_lars_get_positive, cfg, ctypes.byref(positive))
+        call(lib.smi_lars_get_max_steps, cfg, ctypes.byref(steps))
+        self.method = _LARS_NAMES[method.value]
+        self.positive = bool(positive.value)
+        self.max_steps = steps.value or None
         return self
 
     def __repr__(self):
@@ -191,20 +208,31 @@ def lars_path(ds, method='lasso', positive=False, max_steps=None):
     """Least angle regression of ds's target on its features (centred, standardised by
     their sd, coefficients reported in original units; alphas as scikit-learn's lars_path
     reports them on the standardised data). method: 'lar' or 'lasso'; positive: coefficients
-    kept >= 0 ('lasso' only); max_steps: None for the whole path. Returns a LarsPath."""
+    kept >= 0 ('lasso' only: Error SMI_EINVAL with 'lar'); max_steps: None for the whole
+    path. These become an smi_lars configuration (smi_lars_set_method, _set_positive,
+    _set_max_steps) for smi_lars_run. Returns a LarsPath; a path cut short at a
+    rank-deficient active set is returned with status SMI_ESINGULAR and its caveat."""
     if method not in _LARS_METHODS:
         raise ValueError("method must be 'lar' or 'lasso', not %r" % (method,))
     steps = 0 if max_steps is None else _size_arg(max_steps, 'max_steps', minimum=1)
+    cfg = ctypes.c_void_p()
+    call(lib.smi_lars_create, ctypes.byref(cfg))
     handle = ctypes.c_void_p()
-    call(lib.smi_lars_run, ds._h, _LARS_METHODS[method], 1 if positive else 0, steps,
-         ctypes.byref(handle))
-    return LarsPath._read(handle, ds, method, positive)
+    try:
+        call(lib.smi_lars_set_method, cfg, _LARS_METHODS[method])
+        call(lib.smi_lars_set_positive, cfg, 1 if positive else 0)   # after the method
+        call(lib.smi_lars_set_max_steps, cfg, steps)
+        call(lib.smi_lars_run, ds._h, cfg, ctypes.byref(handle))
+    finally:
+        lib.smi_lars_free(cfg)
+    return LarsPath._read(handle, ds)
 
 
 # -- coordinate descent -------------------------------------------------------------------
 
 class _LassoConfig:
-    """An smi_lasso holding lasso_path's options, freed on exit."""
+    """An smi_lasso holding lasso_path's options, freed on exit. set_folds and set_cv add
+    lasso_cv's."""
 
     def __init__(self, ds, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=None,
                  positive=False, penalty_factors=None, tol=1e-7, max_passes=100000,
@@ -237,6 +265,13 @@ class _LassoConfig:
         call(lib.smi_lasso_set_tolerance, h, float(tol),
              _size_arg(max_passes, 'max_passes'))
         call(lib.smi_lasso_set_threads, h, _size_arg(threads, 'threads'))
+
+    def set_folds(self, spec):
+        """The folds of the cross-validation (a FoldSpec)."""
+        spec.apply(lib.smi_lasso_set_folds, lib.smi_lasso_set_fold_ids, self.handle)
+
+    def set_cv(self, on=True):
+        call(lib.smi_lasso_set_cv, self.handle, 1 if on else 0)
 
     def __enter__(self):
         return self
@@ -295,14 +330,15 @@ class LassoPath(_SparsePath):
 
 
 class LassoCV(LassoPath):
-    """A LassoPath with its K-fold cross-validation (smi_lasso_cv), made by lasso_cv.
+    """A LassoPath with its K-fold cross-validation (smi_lasso_run with smi_lasso_set_cv),
+    made by lasso_cv.
 
     Besides LassoPath's attributes: cv_mean, cv_se (L values: the mean held-out squared
     error over the folds, weighted by fold size, and its standard error, as cv.glmnet
     computes them); index_min, lambda_min (the largest lambda of smallest mean) and
     index_1se, lambda_1se (the largest lambda whose mean is at most the smallest mean plus
     its se); coef_min, intercept_min, coef_1se, intercept_1se (the solutions there);
-    folds (each sample's fold, n ints in 0..K-1, as used).
+    folds (each sample's fold, n ints in 0..K-1, as the run assigned them).
     """
 
     _kind = 'LassoCV'
@@ -348,7 +384,7 @@ class LassoCV(LassoPath):
 def lasso_path(ds, *, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=None,
                positive=False, penalty_factors=None, tol=1e-7, max_passes=100000):
     """The LASSO (alpha 1) or elastic-net path of ds's target on its features by coordinate
-    descent, as glmnet computes it (smi_lasso_fit): minimise over b0 and w
+    descent, as glmnet computes it (smi_lasso_run): minimise over b0 and w
         (1/2n)|y - b0 - Xw|^2 + lambda sum_j f_j (alpha |w_j| + (1 - alpha)/2 w_j^2)
     with the features standardised (sd with divisor n) while solving; coefficients come
     back in the data's units.
@@ -366,27 +402,30 @@ def lasso_path(ds, *, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=N
                    tol=tol, max_passes=max_passes)
     handle = ctypes.c_void_p()
     with _LassoConfig(ds, **options) as cfg:
-        call(lib.smi_lasso_fit, ds._h, cfg.handle, ctypes.byref(handle))
+        call(lib.smi_lasso_run, ds._h, cfg.handle, ctypes.byref(handle))
     return LassoPath._read(handle, ds, alpha, positive)
 
 
 def lasso_cv(ds, *, folds=None, fold_seed=None, threads=1, alpha=1.0, n_lambdas=100,
              lambda_min_ratio=None, lambdas=None, positive=False, penalty_factors=None,
              tol=1e-7, max_passes=100000):
-    """lasso_path's path, then K-fold cross-validation over its lambdas (smi_lasso_cv):
-    each training set is fitted at the full data's lambdas (standardised on its own rows)
-    and predicts its held-out fold, as cv.glmnet does with foldid.
-    folds, fold_seed: as for exhaustive_search's 'cv': None uses the data set's folds, or
-    10 unshuffled folds (sample i in fold i % 10) when it has none; an int K makes K folds
-    for this call, shuffled by fold_seed (None: sample i in fold i % K); an array gives
-    each sample's fold id. The data set's own folds are put back afterwards.
+    """lasso_path's path, then K-fold cross-validation over its lambdas (smi_lasso_run with
+    smi_lasso_set_cv): each training set is fitted at the full data's lambdas (standardised
+    on its own rows) and predicts its held-out fold, as cv.glmnet does with foldid.
+    folds, fold_seed: as for exhaustive_search's 'cv', set on this run's configuration (ds
+    is only read): None uses the file's fold column (Dataset.folds) when there is one,
+    else 10 folds shuffled with seed 0 (the library's and `sparsemi lasso --cv`'s
+    default); an int K makes K folds shuffled with fold_seed (None: seed 0; 'none':
+    unshuffled, sample i in fold i % K); an array gives each sample's fold id.
     threads: for the folds, 0 meaning every core; the result does not depend on it.
     The other options are lasso_path's. Returns a LassoCV."""
     options = dict(alpha=alpha, n_lambdas=n_lambdas, lambda_min_ratio=lambda_min_ratio,
                    lambdas=lambdas, positive=positive, penalty_factors=penalty_factors,
                    tol=tol, max_passes=max_passes, threads=threads)
+    spec = fold_spec(ds, folds, fold_seed)
     handle = ctypes.c_void_p()
-    with _LassoConfig(ds, **options) as cfg, _Folds(ds, folds, fold_seed, True):
-        used = ds.folds
-        call(lib.smi_lasso_cv, ds._h, cfg.handle, ctypes.byref(handle))
-    return LassoCV._read(handle, ds, alpha, positive, used)
+    with _LassoConfig(ds, **options) as cfg:
+        cfg.set_cv(True)
+        cfg.set_folds(spec)
+        call(lib.smi_lasso_run, ds._h, cfg.handle, ctypes.byref(handle))
+    return LassoCV._read(handle, ds, alpha, positive, spec.assignment(ds.n))

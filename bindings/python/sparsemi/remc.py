@@ -10,7 +10,8 @@ from . import _capi
 from ._lib import Error, call, last_error, lib
 
 __all__ = ['RemcResult', 'remc']
-from .search import (_Config, _Folds, _Progress, _configure_model, _criterion_code,
+from ._folds import fold_spec
+from .search import (_Config, _Progress, _configure_model, _criterion_code,
                      _feature_indices, _size_arg, _size_array, _dptr)
 
 
@@ -81,7 +82,8 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
     """Replica-exchange Monte Carlo over the subsets of ds's features (smi_remc_run).
 
     criterion: any of exhaustive_search's, with alpha, beta, normal_gamma, ratio_grid,
-    folds and fold_seed as there ('cv' on the data set's folds, or folds=K for this call).
+    folds and fold_seed as there (the folds of 'cv' belong to this run: None means the
+    file's fold column, else 10 folds shuffled with seed 0; ds is only read).
     The space: sizes min_size..max_size
     (forced features, keep, included), or exactly `size` (then the moves are swaps).
     replicas and beta_max give the geometric ladder 0, 1e-3 beta_max .. beta_max; or give
@@ -97,6 +99,7 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
     if size is not None:
         min_size = max_size = _size_arg(size, 'size', minimum=1)
     max_arg = 0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1)
+    folds = fold_spec(ds, folds, fold_seed)
     rc = ctypes.c_void_p()
     call(lib.smi_remc_create, ctypes.byref(rc))
     try:
@@ -110,10 +113,10 @@ def remc(ds, criterion='bic', min_size=1, max_size=None, size=None, keep=None, t
         call(lib.smi_remc_set_seed, rc, int(seed) & 0xFFFFFFFFFFFFFFFF)
         call(lib.smi_remc_set_threads, rc, _size_arg(threads, 'threads'))
         call(lib.smi_remc_set_tuning, rc, 1 if tune else 0)
-        cv = code == _capi.SMI_CRIT_CV
-        with _Config() as cfg, _Folds(ds, folds, fold_seed, cv), _Progress(progress) as prog:
+        with _Config() as cfg, _Progress(progress) as prog:
             _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                              ratio_grid)
+            cfg.set_folds(folds)
             cfg.set('model_prior', _capi.SMI_MODEL_PRIOR_NONE, 0.5)
             cfg.set('size_range', _size_arg(min_size, 'min_size'), max_arg)
             if keep_idx:

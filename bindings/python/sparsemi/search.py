@@ -23,6 +23,7 @@ import time
 import numpy as np
 
 from . import _capi
+from ._folds import fold_spec
 from ._lib import Error, Handle, call, decode, encode, last_error, lib
 
 __all__ = ['DOS', 'Model', 'ModelAverage', 'Rank', 'SearchResult', 'exhaustive_search',
@@ -123,45 +124,6 @@ def _size_array(values):
     return (ctypes.c_size_t * max(len(values), 1))(*values)
 
 
-# The folds of a CV search on a data set without folds, as `sparsemi es` makes them.
-DEFAULT_FOLDS = 10
-
-
-class _Folds:
-    """Sets the data set's folds for one call and puts the previous ones back afterwards.
-
-    folds None: the data set's own, or for CV (cv true) on a data set without folds
-    DEFAULT_FOLDS unshuffled; an int K: K folds, shuffled by `seed` (None: sample i in
-    fold i % K); else one fold id per sample."""
-
-    def __init__(self, ds, folds, seed, cv):
-        self.ds, self.folds, self.seed = ds, folds, seed
-        if folds is None and cv and ds.n_folds == 0:
-            self.folds = min(DEFAULT_FOLDS, ds.n)
-
-    def __enter__(self):
-        if self.folds is None:
-            if self.seed is not None:
-                raise ValueError('fold_seed needs folds=K')
-            return self
-        self.saved = self.ds.folds
-        if np.ndim(self.folds) == 0:
-            self.ds.set_kfold(_size_arg(self.folds, 'folds'), seed=self.seed)
-        else:
-            if self.seed is not None:
-                raise ValueError('fold_seed applies to folds=K, not to given fold ids')
-            self.ds.set_fold_ids(self.folds)
-        return self
-
-    def __exit__(self, *exc):
-        if self.folds is None:
-            return
-        if self.saved is None:
-            self.ds.clear_folds()
-        else:
-            self.ds.set_fold_ids(self.saved)
-
-
 class _Config:
     """An smi_search configuration, freed on exit."""
 
@@ -180,6 +142,10 @@ class _Config:
 
     def set(self, setter, *args):
         call(getattr(lib, 'smi_search_set_' + setter), self.handle, *args)
+
+    def set_folds(self, spec):
+        """The folds of the CV criterion (a FoldSpec; other criteria ignore them)."""
+        spec.apply(lib.smi_search_set_folds, lib.smi_search_set_fold_ids, self.handle)
 
 
 # The criteria whose search has a model posterior (smi_search_set_model_prior); those
@@ -311,10 +277,14 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
 
     criterion: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt' or 'fe-marg' (or
     an SMI_CRIT_* value; the free energies are described in include/sparsemi.h);
-    folds (for 'cv'): None uses the data set's folds, or 10 unshuffled folds when it has
-    none (as `sparsemi es`); an int K makes K folds for this call (shuffled by fold_seed,
-    or sample i in fold i % K when fold_seed is None); an array gives each sample's fold
-    id. The data set's own folds are put back afterwards.
+    folds, fold_seed (for 'cv'): the folds of this run, set on its configuration (ds is
+    only read, never changed). folds None: the file's fold column when ds was read with
+    one (Dataset.folds), else 10 folds shuffled with seed 0 (the library's and `sparsemi
+    es --criterion cv`'s default; 10 must not exceed n); fold_seed must then be None. An
+    int K: K folds shuffled with fold_seed (None: seed 0, as `--folds K`; an integer in
+    [0, 2**64); 'none': unshuffled, sample i in fold i % K, as `--fold-seed none`). An
+    array: each sample's fold id (the distinct values, ascending, become the folds), with
+    fold_seed None.
     min_size, max_size: model sizes, forced features included (max_size None: p).
     keep: features (names or indices) forced into every model.
     top: the number of best models kept and refitted. bins: at most that many DOS bins,
@@ -348,6 +318,7 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
     min_size = _size_arg(min_size, 'min_size')
     max_arg = 0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1)
     cv = code == _capi.SMI_CRIT_CV
+    folds = fold_spec(ds, folds, fold_seed)
     prior_code = _model_prior_code(model_prior)
     bernoulli = prior_code == _capi.SMI_MODEL_PRIOR_BERNOULLI
     if bernoulli and code not in _FE_CRITERIA:
@@ -355,9 +326,10 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
                     "criteria only, not %r" % _criterion_label(code))
     # q matters to the Bernoulli prior only (the library checks 0 < q < 1 for it).
     prior_q = float(prior_q) if bernoulli else 0.5
-    with _Config() as cfg, _Folds(ds, folds, fold_seed, cv), _Progress(progress) as prog:
+    with _Config() as cfg, _Progress(progress) as prog:
         _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                          ratio_grid)
+        cfg.set_folds(folds)
         cfg.set('model_prior', prior_code, prior_q)
         cfg.set('size_range', min_size, max_arg)
         if keep_idx:
@@ -379,7 +351,6 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
         if checkpoint is not None:
             cfg.set('checkpoint', os.fsencode(checkpoint), float(checkpoint_interval))
         cfg.set('progress', prog.c_func, None)
-        n_folds = ds.n_folds
 
         handle = ctypes.c_void_p()
         start = time.perf_counter()
@@ -413,9 +384,7 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
         'model_prior': ({'kind': _MODEL_PRIOR_NAMES[prior_code],
                          'q': prior_q if bernoulli else None}
                         if code in _FE_CRITERIA else None),
-        'folds': ({'k': n_folds, 'column': None,
-                   'seed': fold_seed if np.ndim(folds) == 0 and folds is not None else None}
-                  if cv else None),
+        'folds': folds.as_json() if cv else None,
         'shard': ({'count': int(shard[1]), 'indices': [int(shard[0])]}
                   if shard is not None and int(shard[1]) > 1 else None),
         'threads': threads or os.cpu_count() or 1, 'elapsed_s': elapsed,
@@ -470,14 +439,17 @@ def score_subset(ds, features, criterion='bic', folds=None, fold_seed=None, alph
                  ratio_grid=None):
     """The criterion of one subset of features (names or indices), computed directly by
     QR with the definitions of exhaustive_search (smi_search_score_subset), normal_gamma and
-    ratio_grid included. Raises sparsemi.Error, SMI_ESINGULAR for a rank-deficient
+    ratio_grid included, and the folds of 'cv' (folds and fold_seed as there: this run's
+    own; ds is only read). Raises sparsemi.Error, SMI_ESINGULAR for a rank-deficient
     subset."""
     code = _criterion_code(criterion)
     subset = _feature_indices(ds, features, 'features')
+    spec = fold_spec(ds, folds, fold_seed)
     value = ctypes.c_double()
-    with _Config() as cfg, _Folds(ds, folds, fold_seed, code == _capi.SMI_CRIT_CV):
+    with _Config() as cfg:
         _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                          ratio_grid)
+        cfg.set_folds(spec)
         call(lib.smi_search_score_subset, ds._h, cfg.handle, _size_array(subset), len(subset),
              ctypes.byref(value))
     return value.value

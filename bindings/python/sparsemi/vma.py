@@ -121,6 +121,9 @@ def _model_coefficients(ds, idx, coefficients, intercept):
 
 def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_se, alpha,
                 beta, normal_gamma, ratio_grid, standardize, lasso):
+    """The selection method of vc. K of the folds goes on the search's or the LASSO's own
+    configuration (smi_search_set_folds, smi_lasso_set_folds), where smi_vma_set_search and
+    smi_vma_set_lasso take it from; each synthetic data set still gets its own shuffle."""
     folds = _size_arg(folds, 'folds')
     if method == 'lasso':
         search_set = [name for name, value in (
@@ -131,7 +134,8 @@ def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_
             raise ValueError("%s apply to method 'es', not 'lasso' (LASSO options go in "
                              "lasso=dict(...))" % ', '.join(search_set or ['standardize']))
         with _LassoConfig(ds, **(lasso or {})) as cfg:
-            call(lib.smi_vma_set_lasso, vc, cfg.handle, folds, 1 if one_se else 0)
+            call(lib.smi_lasso_set_folds, cfg.handle, folds, 1, 0)
+            call(lib.smi_vma_set_lasso, vc, cfg.handle, 1 if one_se else 0)
         return
     if lasso is not None or one_se:
         raise ValueError("lasso and one_se apply to method 'lasso', not 'es'")
@@ -144,7 +148,9 @@ def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_
                 0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1))
         if keep_idx:
             cfg.set('keep', _size_array(keep_idx), len(keep_idx))
-        call(lib.smi_vma_set_search, vc, cfg.handle, folds)
+        if code == _capi.SMI_CRIT_CV:   # other criteria have no folds
+            cfg.set('folds', folds, 1, 0)
+        call(lib.smi_vma_set_search, vc, cfg.handle)
 
 
 def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows='resample',
@@ -169,8 +175,10 @@ def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows='re
     shuffled min(folds, n')-fold split. method 'lasso': the support at lambda_min (or
     lambda_1se with one_se) of lasso_cv on a shuffled min(folds, n')-fold split; `lasso`,
     a dict of lasso_path's options (alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
-    penalty_factors, tol, max_passes). progress: None or a callable(fraction); an exception
-    it raises (KeyboardInterrupt included) cancels the run and propagates.
+    penalty_factors, tol, max_passes). folds: K only (default 10, the library's), as
+    every synthetic data set is new: no fold ids, no fold seed. progress: None or a
+    callable(fraction); an exception it raises (KeyboardInterrupt included) cancels the
+    run and propagates.
     Returns a VmaResult; raises sparsemi.Error with the library's message (SMI_EINVAL for
     a bad setting, SMI_ESINGULAR for a model singular on ds, ...)."""
     if rows not in _ROWS:
