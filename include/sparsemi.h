@@ -305,7 +305,8 @@ typedef struct smi_search_result smi_search_result;
 
 /* smi_search_create: a search configuration with the defaults: criterion BIC, sizes 1 to p,
  * no forced features, top 100 models, 64 DOS bins, 1 thread, intercept on,
- * standardisation on (it matters for FE only), FE alpha = 1e-2 and beta = 1, and for the
+ * standardisation on (it matters for FE only), FE alpha = 1 and beta = 1 / var(y) (as
+ * smi_evidence_create: smi_search_get_fe_hyper reads beta 0 for it), and for the
  * CV criterion 10 folds shuffled with seed 0 (the same defaults as the CLI and bindings).
  * smi_search_copy: a deep copy of src (the progress callback's user pointer is shared).
  * Free with smi_search_free (NULL is a no-op). */
@@ -314,7 +315,8 @@ SMI_API int smi_search_copy(smi_search **out, const smi_search *src);
 SMI_API void smi_search_free(smi_search *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
- * set_fe_hyper: alpha > 0, beta > 0, finite.
+ * set_fe_hyper: SMI_CRIT_FE's prior and noise precisions: alpha > 0, beta > 0 or 0 for
+ *   1 / var(y) of the data it runs on (the default), both finite.
  * set_size_range: models with min_size <= k <= max_size features, forced ones included;
  *   max_size 0 means p. The empty model (k = 0) is scored only when min_size is 0.
  * set_keep: features (indices into the data set) forced into every model.
@@ -581,8 +583,8 @@ SMI_API void smi_evidence_free(smi_evidence *cfg);
 
 /* Setters; each returns SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
  * set_mode: a smi_hyper_mode value.
- * set_hyper: alpha > 0, beta > 0, finite: the values of SMI_HYPER_FIXED and the start of
- *   SMI_HYPER_OPTIMIZE.
+ * set_hyper: alpha > 0, beta > 0 or 0 for 1 / var(y) (the default), finite: the values of
+ *   SMI_HYPER_FIXED and the start of SMI_HYPER_OPTIMIZE.
  * set_iterations: max_iter >= 1, tolerance > 0: SMI_HYPER_OPTIMIZE stops when the relative
  *   changes of F, ln alpha and ln beta in one step are all below it (relative to
  *   max(1, |value|)).

@@ -68,8 +68,9 @@ SMI_API int smi_evidence_set_mode(smi_evidence *cfg, int mode)
 SMI_API int smi_evidence_set_hyper(smi_evidence *cfg, double alpha, double beta)
 {
     CHECK_CFG(cfg);
-    SMI_FAIL_IF(!positive_finite(alpha) || !positive_finite(beta), SMI_EINVAL,
-                "alpha = %g and beta = %g: both must be positive and finite", alpha, beta);
+    SMI_FAIL_IF(!positive_finite(alpha) || !(beta == 0.0 || positive_finite(beta)), SMI_EINVAL,
+                "alpha = %g and beta = %g: alpha must be positive, beta positive or 0 (1 / var(y)), "
+                "both finite", alpha, beta);
     cfg->alpha = alpha;
     cfg->beta = beta;
     return SMI_OK;

@@ -636,9 +636,11 @@ SMI_API int smi_remc_run(const smi_dataset *ds, const smi_search *search, const 
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_remc_run: out is NULL");
     *out = NULL;
     SMI_FAIL_IF(!ds || !search || !cfg, SMI_EINVAL, "smi_remc_run: NULL argument");
+    struct smi_search use;
+    SMI_TRY(smi_search_resolve(search, ds, &use));
     smi_dataset view;
     SMI_TRY(smi_search_view(ds, search, &view));
-    int rc = remc_run(&view, search, cfg, out);
+    int rc = remc_run(&view, &use, cfg, out);
     smi_dataset_fold_view_release(&view);
     if (rc == SMI_OK)
         rc = smi_remc_copy(&(*out)->cfg, cfg);

@@ -72,7 +72,7 @@ SMI_API int smi_search_create(smi_search **out)
     *out = cfg;
     if (!cfg)
         return SMI_ENOMEM;
-    *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1e-2, .beta = 1.0,
+    *cfg = (smi_search){ .criterion = SMI_CRIT_BIC, .alpha = 1.0, .beta = 0.0,
                          .ng_lambda = 1.0, .ng_a0 = 1e-6, .ng_b0 = 1e-6, .min_size = 1,
                          .ratio_lo = 1e-4, .ratio_hi = 1e4, .ratio_n = 20,
                          .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
@@ -160,8 +160,9 @@ SMI_API int smi_search_set_criterion(smi_search *cfg, int criterion)
 SMI_API int smi_search_set_fe_hyper(smi_search *cfg, double alpha, double beta)
 {
     CHECK_CFG(cfg);
-    SMI_FAIL_IF(!(alpha > 0.0 && isfinite(alpha) && beta > 0.0 && isfinite(beta)), SMI_EINVAL,
-                "alpha = %g and beta = %g: both must be positive and finite", alpha, beta);
+    SMI_FAIL_IF(!(alpha > 0.0 && isfinite(alpha) && beta >= 0.0 && isfinite(beta)), SMI_EINVAL,
+                "alpha = %g and beta = %g: alpha must be positive, beta positive or 0 (1 / var(y)), "
+                "both finite", alpha, beta);
     cfg->alpha = alpha;
     cfg->beta = beta;
     return SMI_OK;

@@ -345,10 +345,12 @@ SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_sea
     SMI_FAIL_IF(!out, SMI_EINVAL, "smi_search_run: out is NULL");
     *out = NULL;
     SMI_FAIL_IF(!ds || !cfg, SMI_EINVAL, "smi_search_run: ds or cfg is NULL");
+    struct smi_search use;
+    SMI_TRY(smi_search_resolve(cfg, ds, &use));
     smi_dataset view;
     SMI_TRY(smi_search_view(ds, cfg, &view));
     smi_problem pb;
-    int rc = smi_problem_prepare(&pb, &view, cfg);
+    int rc = smi_problem_prepare(&pb, &view, &use);
     if (rc == SMI_OK) {
         rc = search(&view, &pb, out);
         smi_problem_free(&pb);
@@ -381,11 +383,13 @@ SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg
             SMI_FAIL_IF(subset[i] == subset[j], SMI_EINVAL, "feature '%s' is listed twice",
                         ds->feature_names[subset[i]]);
     }
+    struct smi_search use;
+    SMI_TRY(smi_search_resolve(cfg, ds, &use));
     smi_dataset view;
     SMI_TRY(smi_search_view(ds, cfg, &view));
     smi_fit fit = { 0 };
     fit.coef = smi_alloc_array(k + 1, sizeof *fit.coef, "coefficients");
-    int rc = fit.coef ? smi_refit(&view, cfg, subset, k, &fit) : SMI_ENOMEM;
+    int rc = fit.coef ? smi_refit(&view, &use, subset, k, &fit) : SMI_ENOMEM;
     if (rc == SMI_OK)
         *value = fit.value;
     free(fit.coef);

@@ -56,6 +56,24 @@ struct smi_search {
 int smi_search_copy_into(struct smi_search *dst, const struct smi_search *src);
 void smi_search_release(struct smi_search *cfg);
 
+/* smi_search_resolve: *use = cfg for a run on ds (a shallow copy sharing cfg's arrays, never
+ * released), with the fe criterion's beta 0 (the default) resolved to 1 / var(y) as
+ * smi_evidence does. SMI_EINVAL when that needs the variance of a constant target. */
+static inline int smi_search_resolve(const struct smi_search *cfg, const smi_dataset *ds,
+                                     struct smi_search *use)
+{
+    *use = *cfg;
+    if (cfg->criterion != SMI_CRIT_FE || cfg->beta > 0.0)
+        return SMI_OK;
+    double sd = ds->sd[ds->p], mean = ds->mean[ds->p];
+    if (!(sd > SMI_CONSTANT_TOLERANCE * (mean < 0 ? -mean : mean)))
+        return smi_error_set(SMI_EINVAL, "target '%s' is constant (sd %g): the default beta = "
+                             "1 / var(y) of the fe criterion is undefined (set alpha and beta)",
+                             ds->target_name, sd);
+    use->beta = 1.0 / (sd * sd);
+    return SMI_OK;
+}
+
 /* smi_search_view: ds with cfg's folds resolved when its criterion needs them (CV). */
 static inline int smi_search_view(const smi_dataset *ds, const struct smi_search *cfg,
                                   smi_dataset *view)

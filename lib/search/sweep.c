@@ -66,9 +66,10 @@ static inline double criterion_of(const smi_problem *pb, size_t k, double rss, d
     case SMI_CRIT_FE_NG: /* -ln of the closed form: rss is y'y - b'(lambda I + Z'Z)^-1 b */
         return pb->ng_const - 0.5 * (double)k * log(cfg->ng_lambda) + 0.5 * logdet
                + pb->ng_an * log(cfg->ng_b0 + 0.5 * rss);
-    default: /* SMI_CRIT_FE */
-        return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(cfg->beta)
-               - 0.5 * (double)k * log(cfg->alpha) + 0.5 * logdet + 0.5 * rss;
+    default: /* SMI_CRIT_FE; for the others (one matrix of a grid or of a training set in
+              * replica exchange) only whether it is finite matters */
+        return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(smi_fe_beta(cfg))
+               - 0.5 * (double)k * log(smi_fe_alpha(cfg)) + 0.5 * logdet + 0.5 * rss;
     }
 }
 

@@ -171,10 +171,13 @@ static int finish(smi_path_supports *l, int rc, const smi_dataset *ds, const smi
                   smi_path_supports **out)
 {
     smi_dataset view = { 0 };
+    struct smi_search use;
+    if (rc == SMI_OK)
+        rc = smi_search_resolve(cfg, ds, &use);
     if (rc == SMI_OK)
         rc = smi_search_view(ds, cfg, &view);
     if (rc == SMI_OK)
-        rc = refit_all(l, &view, cfg);
+        rc = refit_all(l, &view, &use);
     smi_dataset_fold_view_release(&view);
     if (rc != SMI_OK) {
         smi_path_supports_free(l);

@@ -31,10 +31,13 @@ static int refit_best(const smi_dataset *d, const struct smi_search *cfg,
     return SMI_OK;
 }
 
-int smi_vma_best_subset(const smi_dataset *d, const struct smi_search *cfg, size_t *subset,
+int smi_vma_best_subset(const smi_dataset *d, const struct smi_search *given, size_t *subset,
                         size_t *size)
 {
-    assert(cfg->top == 1 && cfg->threads == 1 && !cfg->checkpoint);
+    assert(given->top == 1 && given->threads == 1 && !given->checkpoint);
+    struct smi_search use;
+    SMI_TRY(smi_search_resolve(given, d, &use));
+    const struct smi_search *cfg = &use;
     smi_problem pb;
     SMI_TRY(smi_problem_prepare(&pb, d, cfg));
     smi_task root = { .depth = 0, .self_only = 0 };

@@ -99,8 +99,11 @@ def free_energy(X, y, subset, alpha, beta):
             + beta / 2 * (t @ t - beta * b @ np.linalg.solve(A, b)))
 
 
-def reference(X, y, criterion, subset, folds=None, alpha=1e-2, beta=1.0):
+def reference(X, y, criterion, subset, folds=None, alpha=1.0, beta=None):
+    """The criterion by numpy; fe's defaults are the library's: alpha 1, beta 1 / var(y)."""
     n = len(y)
+    if beta is None:
+        beta = 1.0 / np.var(y)
     k = len(subset)
     if criterion == 'cv':
         return cv_mse(X, y, subset, folds)
@@ -184,8 +187,8 @@ def test_every_subset_against_lstsq(problem, criterion):
 def test_free_energy_against_reference(problem):
     X, y, ds = problem
     for alpha, beta in [(None, None), (0.5, 2.0)]:
-        a = 1e-2 if alpha is None else alpha
-        b = 1.0 if beta is None else beta
+        a = 1.0 if alpha is None else alpha            # the library's defaults
+        b = 1.0 / np.var(y) if beta is None else beta
         scores = {s: reference(X, y, 'fe', s, alpha=a, beta=b) for s in subsets(P)}
         with sparsemi.exhaustive_search(ds, criterion='fe', alpha=alpha, beta=beta,
                                         top=2**P - 1) as res:

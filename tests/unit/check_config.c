@@ -162,8 +162,8 @@ static void search_state_eq(const search_state *a, const search_state *b)
 static void check_search_defaults(const search_state *s)
 {
     ck_assert_int_eq(s->criterion, SMI_CRIT_BIC);
-    ck_assert_double_eq(s->alpha, 1e-2);
-    ck_assert_double_eq(s->beta, 1.0);
+    ck_assert_double_eq(s->alpha, 1.0); /* as smi_evidence_create */
+    ck_assert_double_eq(s->beta, 0.0);  /* 0: 1 / var(y) */
     ck_assert_uint_eq(s->min_size, 1);
     ck_assert_uint_eq(s->max_size, 0); /* 0: p */
     ck_assert_uint_eq(s->n_keep, 0);
@@ -1368,8 +1368,8 @@ static void check_vma_default_search(const smi_search *search)
     ck_assert_uint_eq(s.n_keep, 0);
     ck_assert_int_eq(s.intercept, 1);
     ck_assert_int_eq(s.standardize, 1);
-    ck_assert_double_eq(s.alpha, 1e-2);
-    ck_assert_double_eq(s.beta, 1.0);
+    ck_assert_double_eq(s.alpha, 1.0);
+    ck_assert_double_eq(s.beta, 0.0);
     ck_assert_uint_eq(s.k, 10);
     ck_assert_uint_eq(s.n_ids, 0);
     ck_assert_uint_eq(s.threads, 1);

@@ -1486,7 +1486,7 @@ START_TEST(setters_reject_bad_values_and_leave_config_unchanged)
     ASSERT_FAILS(smi_search_set_criterion(cfg, -1), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_criterion(cfg, 9), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 0.0, 1.0), SMI_EINVAL);
-    ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 1.0, 0.0), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 1.0, -1.0), SMI_EINVAL); /* 0 is 1 / var(y) */
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, -1.0, 1.0), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, NAN, 1.0), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 1.0, INFINITY), SMI_EINVAL);

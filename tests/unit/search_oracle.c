@@ -477,8 +477,12 @@ double oracle_training_sv_ratio(const problem *pr, const scoring *sc, const size
     return ratio;
 }
 
-static double scoring_alpha(const scoring *sc) { return sc->alpha > 0 ? sc->alpha : 1e-2; }
-static double scoring_beta(const scoring *sc) { return sc->alpha > 0 ? sc->beta : 1.0; }
+/* The defaults of smi_search_create: alpha 1, beta 1 / var(y) (divisor n), as the evidence. */
+static double scoring_alpha(const scoring *sc) { return sc->alpha > 0 ? sc->alpha : 1.0; }
+static double scoring_beta(const scoring *sc, double yy, size_t n)
+{
+    return sc->alpha > 0 ? sc->beta : (double)n / yy;
+}
 
 /* OLS on the original data: dgels on [1, X_S] (or X_S), RSS from the residual rows. */
 static void oracle_least_squares(const problem *pr, fit *f, int intercept)
@@ -532,7 +536,6 @@ static double oracle_free_energy(const problem *pr, const scoring *sc, const siz
                                  size_t k)
 {
     size_t n = pr->n, p = pr->p;
-    double alpha = scoring_alpha(sc), beta = scoring_beta(sc);
     double *Xs = malloc((n * k + 1) * sizeof(double)), *yc = malloc(n * sizeof(double));
     ck_assert(Xs && yc);
     double yy = 0;
@@ -540,6 +543,7 @@ static double oracle_free_energy(const problem *pr, const scoring *sc, const siz
         yc[i] = pr->y[i] - pr->y_mean;
         yy += yc[i] * yc[i];
     }
+    double alpha = scoring_alpha(sc), beta = scoring_beta(sc, yy, n);
     for (size_t t = 0; t < k; t++) {
         double scale = sc->standardize ? pr->sd[idx[t]] : 1.0;
         for (size_t i = 0; i < n; i++)

@@ -201,17 +201,6 @@ static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r)
     return cli_outputs_commit(o);
 }
 
-/* The FE hyperparameter the search uses: the given one, or for fe the library's default
- * (smi_search_create: alpha 1e-2, beta 1); NaN (JSON null) for the other criteria. */
-#define ES_FE_ALPHA 1e-2
-#define ES_FE_BETA 1.0
-static double fe_default(const es_args *a, double given, double library_default)
-{
-    if (!isnan(given) || a->criterion != SMI_CRIT_FE)
-        return given;
-    return library_default;
-}
-
 static int run(const es_args *a)
 {
     cli_outputs o = { 0 };
@@ -220,12 +209,13 @@ static int run(const es_args *a)
     smi_search_result *res = NULL;
     es_report r = { .command = "es", .data_path = a->data, .intercept = !a->no_intercept,
                     .min_size = a->min_size == ES_UNSET ? 1 : a->min_size,
-                    .alpha = fe_default(a, a->alpha, ES_FE_ALPHA),
-                    .beta = fe_default(a, a->beta, ES_FE_BETA), .fe = a->fe,
+                    .alpha = a->alpha, .beta = a->beta, .fe = a->fe,
                     .threads = resolve_threads(a->threads) };
     int rc = open_outputs(a, &o);
     if (rc == CLI_EXIT_OK)
         rc = load(a, &d);
+    if (rc == CLI_EXIT_OK)
+        es_fe_hyper_used(a->criterion, d.ds, &r.alpha, &r.beta);
     if (rc == CLI_EXIT_OK)
         rc = describe(a, &d, &r);
     if (rc == CLI_EXIT_OK)

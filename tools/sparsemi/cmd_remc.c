@@ -166,8 +166,7 @@ static remc_report request(const remc_args *a)
     size_t replicas = a->n_ladder > 0 ? a->n_ladder : a->replicas;
     return (remc_report){
         .data_path = a->data, .criterion = a->criterion, .intercept = !a->no_intercept,
-        .alpha = fe ? (isnan(a->alpha) ? REMC_FE_ALPHA : a->alpha) : NAN,
-        .beta = fe ? (isnan(a->beta) ? REMC_FE_BETA : a->beta) : NAN, .fe = a->fe,
+        .alpha = fe ? a->alpha : NAN, .beta = fe ? a->beta : NAN, .fe = a->fe,
         .beta_max = a->n_ladder > 0 ? NAN : a->beta_max, .ladder_given = a->n_ladder > 0,
         .sweeps = a->sweeps, .burn_in = a->burn_in, .tune = a->tune, .seed = a->seed,
         .threads = resolve_threads(a->threads, replicas),
@@ -187,6 +186,8 @@ static int run(const remc_args *a)
     int rc = open_outputs(a, &o);
     if (rc == CLI_EXIT_OK)
         rc = load(a, &d);
+    if (rc == CLI_EXIT_OK)
+        es_fe_hyper_used(a->criterion, d.ds, &r.alpha, &r.beta);
     if (rc == CLI_EXIT_OK)
         rc = describe(a, &d, &r);
     if (rc == CLI_EXIT_OK)

@@ -62,6 +62,10 @@ typedef struct es_folds_request {
     const char *seed_text, *column;
 } es_folds_request;
 int es_option_check(const char *command, int status, const char *option, const char *text);
+/* es_fe_hyper_used: for the fe criterion, *alpha and *beta left NaN (not given) become the
+ * library's defaults (smi_search_get_fe_hyper of a new configuration, beta 0 there meaning
+ * 1 / var(y) of ds), as the search uses them; other criteria leave them as they are. */
+void es_fe_hyper_used(int criterion, const smi_dataset *ds, double *alpha, double *beta);
 int es_parse_fe_hyper(const char *command, const char *text, double *alpha, double *beta,
                       smi_search *scratch);
 int es_parse_ng_prior(const char *command, const char *text, es_fe_options *fe,

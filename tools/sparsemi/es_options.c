@@ -19,6 +19,23 @@ int es_option_check(const char *command, int status, const char *option, const c
     return CLI_CONTINUE;
 }
 
+void es_fe_hyper_used(int criterion, const smi_dataset *ds, double *alpha, double *beta)
+{
+    if (criterion != SMI_CRIT_FE)
+        return;
+    smi_search *fresh = NULL;
+    double lib_alpha = NAN, lib_beta = NAN, mean, sd;
+    if (smi_search_create(&fresh) == SMI_OK)
+        smi_search_get_fe_hyper(fresh, &lib_alpha, &lib_beta);
+    smi_search_free(fresh);
+    if (lib_beta == 0.0 && smi_dataset_target_stats(ds, &mean, &sd, NULL, NULL) == SMI_OK)
+        lib_beta = 1.0 / (sd * sd);
+    if (isnan(*alpha))
+        *alpha = lib_alpha;
+    if (isnan(*beta))
+        *beta = lib_beta;
+}
+
 int es_parse_fe_hyper(const char *command, const char *text, double *alpha, double *beta,
                       smi_search *scratch)
 {

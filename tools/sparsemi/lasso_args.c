@@ -350,7 +350,7 @@ int lasso_parse_args(lasso_args *a, int argc, char **argv)
           "score the supports: rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or "
           "loo; with --on-dos, the file's" },
         { "fe-hyper", CLI_OPT_STRING, &a->fe_hyper_text, "ALPHA:BETA",
-          "fe: prior and noise precision (default 0.01:1)" },
+          "fe: prior and noise precision (default 1 : 1/var(y))" },
         { "ng-prior", CLI_OPT_STRING, &a->ng_prior_text, "LAMBDA:A0:B0",
           "fe-ng, fe-marg: as for es (default 1:1e-6:1e-6)" },
         { "ratio-grid", CLI_OPT_STRING, &a->ratio_grid_text, "LO:HI:N",

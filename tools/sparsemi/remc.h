@@ -24,11 +24,6 @@
 #define REMC_BURN_IN_DIVISOR 10
 #define REMC_SEED 1
 
-/* The free-energy hyperparameters of --criterion fe when not given: the library's
- * (smi_search_create), as `sparsemi es` reports them. */
-#define REMC_FE_ALPHA 1e-2
-#define REMC_FE_BETA 1.0
-
 /* The defaults of --folds and --fold-seed for --criterion cv: those of `sparsemi es`. */
 #define REMC_FOLDS 10
 #define REMC_FOLD_SEED 0

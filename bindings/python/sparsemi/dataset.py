@@ -173,6 +173,13 @@ class Dataset(Handle):
         """Standard deviation of each feature, divisor n (p values)."""
         return self._feature_stats()[1]
 
+    @property
+    def target_sd(self):
+        """Standard deviation of the target, divisor n."""
+        values = [ctypes.c_double() for _ in range(4)]
+        call(lib.smi_dataset_target_stats, self._h, *[ctypes.byref(v) for v in values])
+        return values[1].value
+
     # -- diagnostics -------------------------------------------------------------
 
     def check(self):

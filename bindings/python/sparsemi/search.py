@@ -69,8 +69,8 @@ _SIZE_P = ctypes.POINTER(ctypes.c_size_t)
 _UINT64_P = ctypes.POINTER(ctypes.c_uint64)
 
 # The library's defaults (smi_search_create), for what to_json reports.
-_DEFAULT_ALPHA = 1e-2
-_DEFAULT_BETA = 1.0
+_DEFAULT_ALPHA = 1.0   # smi_search_create's: alpha 1, beta 0 meaning 1 / var(y)
+_DEFAULT_BETA = 0.0
 _DEFAULT_NORMAL_GAMMA = (1.0, 1e-6, 1e-6)
 _DEFAULT_RATIO_GRID = (1e-4, 1e4, 20)
 
@@ -374,7 +374,7 @@ def exhaustive_search(ds, criterion='bic', folds=None, min_size=1, max_size=None
         'min_size': max(min_size, len(keep_idx)), 'keep': keep_idx,
         'fit_intercept': bool(intercept),
         'alpha': (float(_DEFAULT_ALPHA if alpha is None else alpha) if fe else None),
-        'beta': (float(_DEFAULT_BETA if beta is None else beta) if fe else None),
+        'beta': (float(1.0 / ds.target_sd ** 2 if beta is None else beta) if fe else None),
         # The settings of the other free-energy criteria, where the criterion uses them
         # (fe-marg's lambda runs over the grid), as `sparsemi es --json` reports them.
         'ng_prior': ({'lambda': ng[0] if code == _capi.SMI_CRIT_FE_NG else None,
