@@ -304,7 +304,7 @@ typedef struct smi_search smi_search;
 typedef struct smi_search_result smi_search_result;
 
 /* smi_search_create: a search configuration with the defaults: criterion BIC, sizes 1 to p,
- * no forced features, top 100 models, 64 DOS bins, 1 thread, intercept on,
+ * no forced features, top 100 models, 64 DOS bins, every core (threads 0), intercept on,
  * standardisation on (it matters for FE only), FE alpha = 1 and beta = 1 / var(y) (as
  * smi_evidence_create: smi_search_get_fe_hyper reads beta 0 for it), and for the
  * CV criterion 10 folds shuffled with seed 0 (the same defaults as the CLI and bindings).
@@ -705,7 +705,7 @@ typedef struct smi_remc_result smi_remc_result;
 
 /* smi_remc_create: 16 replicas on the ladder 0 and then 15 inverse temperatures growing
  * geometrically from 1e-3 to 1; 20000 sweeps after 2000 of burn-in (a sweep: as many
- * proposals per replica as there are candidate features); seed 1; 1 thread.
+ * proposals per replica as there are candidate features); seed 1; every core (threads 0).
  * Setters return SMI_OK or SMI_EINVAL with a message, leaving cfg unchanged.
  * set_replicas: 2 to SMI_REMC_MAX_REPLICAS replicas on the geometric ladder up to
  *   beta_max > 0.
@@ -731,7 +731,7 @@ SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads);
  * *out NULL on failure. Free with smi_remc_free (NULL: no-op).
  * Getters, one per setter, the setter's arguments as outputs: what it stored, or the
  * defaults above (16 replicas, beta_max 1, 20000 sweeps, burn-in 2000, seed 1, tuning off,
- * 1 thread). Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL) with a message.
+ * every core: threads 0). Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL) with a message.
  * get_replicas: after set_ladder, its count and last value.
  * get_ladder: the inverse temperatures a run uses: those of set_ladder, else the geometric
  *   ladder of set_replicas (0 first); capacity in, count out (as smi_search_get_keep). */
@@ -913,7 +913,7 @@ typedef struct smi_lasso_result smi_lasso_result;
 /* smi_lasso_create: the defaults: a = 1 (LASSO), 100 lambdas log-spaced from
  * lambda_max down to min_ratio lambda_max, min_ratio 1e-4 when n > p and 1e-2 otherwise;
  * no sign constraint; every penalty factor 1; tolerance 1e-7 with at most 100000 passes per
- * lambda; 1 thread; no cross-validation, and for it 10 folds shuffled with seed 0 (as
+ * lambda; every core (threads 0); no cross-validation, and for it 10 folds shuffled with seed 0 (as
  * smi_search_create). smi_lasso_copy: a deep copy of src. lambda_max = max_j |z_j'r| / (n max(a, 1e-3) f_j) over the penalised
  * features, r the residual of the unpenalised ones, as glmnet computes it: for a >= 1e-3
  * (and without positivity) the smallest lambda at which every penalised coefficient is 0.
@@ -1105,7 +1105,7 @@ typedef enum smi_vma_method {
 } smi_vma_method;
 
 /* smi_vma_create: the defaults: rows resampled; sizes 20, 40, 80; 100 trials per size;
- * seed 0; 1 thread; method SMI_VMA_SEARCH with the defaults of smi_search_create (BIC, all
+ * seed 0; every core (threads 0); method SMI_VMA_SEARCH with the defaults of smi_search_create (BIC, all
  * sizes). A model must be set before smi_vma_run. Free with smi_vma_free (NULL: no-op). */
 SMI_API int smi_vma_create(smi_vma **out);
 SMI_API int smi_vma_copy(smi_vma **out, const smi_vma *src);

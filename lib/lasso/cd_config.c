@@ -14,7 +14,7 @@ void smi_lasso_defaults(struct smi_lasso *cfg)
     cfg->min_ratio = 0.0;
     cfg->tol = 1e-7;
     cfg->max_passes = 100000;
-    cfg->threads = 1;
+    cfg->threads = 0; /* every core */
     smi_folds_defaults(&cfg->folds);
 }
 

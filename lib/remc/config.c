@@ -16,7 +16,7 @@ SMI_API int smi_remc_create(smi_remc **out)
     if (!cfg)
         return SMI_ENOMEM;
     *cfg = (smi_remc){ .replicas = 16, .beta_max = 1.0, .beta_ratio = 1e-3, .sweeps = 20000,
-                       .burn_in = 2000, .seed = 1, .threads = 1 };
+                       .burn_in = 2000, .seed = 1, .threads = 0 };
     return SMI_OK;
 }
 

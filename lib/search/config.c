@@ -76,7 +76,7 @@ SMI_API int smi_search_create(smi_search **out)
                          .ng_lambda = 1.0, .ng_a0 = 1e-6, .ng_b0 = 1e-6, .min_size = 1,
                          .ratio_lo = 1e-4, .ratio_hi = 1e4, .ratio_n = 20,
                          .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
-                         .top = 100, .bins = 64, .threads = 1, .intercept = 1,
+                         .top = 100, .bins = 64, .threads = 0, .intercept = 1,
                          .standardize = 1, .shard_count = 1 };
     smi_folds_defaults(&cfg->folds);
     return SMI_OK;

@@ -51,7 +51,7 @@ SMI_API int smi_vma_create(smi_vma **out)
     smi_vma *cfg = smi_calloc_array(1, sizeof *cfg, "virtual measurement configuration");
     if (!cfg)
         return SMI_ENOMEM;
-    *cfg = (smi_vma){ .rows = SMI_VMA_RESAMPLE, .n_sizes = 3, .trials = 100, .threads = 1,
+    *cfg = (smi_vma){ .rows = SMI_VMA_RESAMPLE, .n_sizes = 3, .trials = 100, .threads = 0,
                       .method = SMI_VMA_SEARCH, .folds = SMI_DEFAULT_FOLDS,
                       .lasso_folds = SMI_DEFAULT_FOLDS };
     cfg->sizes = smi_alloc_array(3, sizeof *cfg->sizes, "sample sizes");

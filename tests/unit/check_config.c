@@ -170,7 +170,7 @@ static void check_search_defaults(const search_state *s)
     ck_assert_uint_eq(s->top, 100);
     ck_assert_uint_eq(s->bins, 64);
     ck_assert_uint_eq(s->n_edges, 0);
-    ck_assert_uint_eq(s->threads, 1);
+    ck_assert_uint_eq(s->threads, 0); /* every core */
     ck_assert(s->fn == NULL);
     ck_assert_ptr_null(s->user);
     ck_assert_int_eq(s->intercept, 1);
@@ -805,7 +805,7 @@ static void check_remc_defaults(const remc_state *s)
     ck_assert_uint_eq(s->burn_in, 2000);
     ck_assert_uint_eq(s->seed, 1);
     ck_assert_int_eq(s->tuning, 0);
-    ck_assert_uint_eq(s->threads, 1);
+    ck_assert_uint_eq(s->threads, 0); /* every core */
 }
 
 static const double some_ladder[5] = { 0.0, 0.1, 0.3, 0.9, 2.5 };
@@ -1029,7 +1029,7 @@ static void check_lasso_defaults(const lasso_state *s)
     ck_assert_uint_eq(s->n_factors, 0); /* every factor 1 */
     ck_assert_double_eq(s->tol, 1e-7);
     ck_assert_uint_eq(s->max_passes, 100000);
-    ck_assert_uint_eq(s->threads, 1);
+    ck_assert_uint_eq(s->threads, 0); /* every core */
     ck_assert_int_eq(s->cv, 0);
     ck_assert_uint_eq(s->k, 10);
     ck_assert_int_eq(s->shuffle, 1);
@@ -1396,7 +1396,7 @@ static void check_vma_defaults(const vma_state *s)
     ck_assert_uint_eq(s->sizes[2], 80);
     ck_assert_uint_eq(s->trials, 100);
     ck_assert_uint_eq(s->seed, 0);
-    ck_assert_uint_eq(s->threads, 1);
+    ck_assert_uint_eq(s->threads, 0); /* every core */
     ck_assert_int_eq(s->method, SMI_VMA_SEARCH);
     ck_assert_ptr_nonnull(s->search);
     check_vma_default_search(s->search);
@@ -1546,6 +1546,8 @@ START_TEST(vma_setters_are_read_back)
     read_vma(cfg, &s);
     lasso_state ls;
     read_lasso(s.lasso, &ls);
+    ck_assert_uint_eq(ls.threads, 1); /* the kept copy runs one data set per thread */
+    ls.threads = 0;
     check_lasso_defaults(&ls);
     ck_assert_int_eq(s.one_se, 0);
 
