@@ -57,3 +57,12 @@ int smi_copy_out(const char *fn, const char *what, const void *src, size_t n, si
         memcpy(values, src, n * size);
     return SMI_OK;
 }
+
+void smi_free_strings(char **strings, size_t count)
+{
+    if (!strings)
+        return;
+    for (size_t i = 0; i < count; i++)
+        free(strings[i]);
+    free(strings);
+}

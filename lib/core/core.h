@@ -29,6 +29,8 @@ int smi_error_set(int status, const char *fmt, ...) SMI_PRINTF(2, 3);
 void *smi_alloc_array(size_t count, size_t size, const char *what);
 void *smi_calloc_array(size_t count, size_t size, const char *what);
 char *smi_strdup(const char *s, const char *what);
+/* smi_free_strings: free `count` strings and the array holding them (NULL is a no-op). */
+void smi_free_strings(char **strings, size_t count);
 /* smi_copy_out: the array getters' rule: *count = n (count non-NULL), then SMI_EINVAL
  * naming `fn`, `what` and the size needed when values cannot hold n elements of `size`
  * bytes (capacity < n, or values NULL with n > 0), else the n elements copied. */

@@ -51,8 +51,6 @@ int smi_data_id_make(smi_data_id **out, size_t n, size_t p, const char *const *n
                      const char *target, uint64_t fingerprint);
 void smi_data_id_free(smi_data_id *id);
 
-/* smi_free_strings: free `count` strings and the array holding them (NULL is a no-op). */
-void smi_free_strings(char **strings, size_t count);
 
 /* The folds of a run's configuration (search, LASSO, VMA): K-fold with an optional shuffle,
  * or explicit ids (ids != NULL, n_ids values, k distinct). Defaults: SMI_DEFAULT_FOLDS

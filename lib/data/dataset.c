@@ -6,15 +6,6 @@
 
 #include "data/data.h"
 
-void smi_free_strings(char **strings, size_t count)
-{
-    if (!strings)
-        return;
-    for (size_t i = 0; i < count; i++)
-        free(strings[i]);
-    free(strings);
-}
-
 SMI_API void smi_dataset_free(smi_dataset *ds)
 {
     if (!ds)

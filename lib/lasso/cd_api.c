@@ -1,5 +1,5 @@
-/* The public coordinate-descent API: standardisation of a data set's rows, the lambda
- * sequence, penalty factors as glmnet scales them, the fit handle and its accessors. */
+/* The public coordinate-descent API: the lambda sequence, penalty factors as glmnet scales
+ * them, the run (with its cross-validation, cd_cv.c), the result handle and its accessors. */
 #include <limits.h>
 #include <math.h>
 #include <stdlib.h>
@@ -7,140 +7,6 @@
 
 #include "data/data.h"
 #include "lasso/lasso.h"
-
-void smi_cd_data_free(smi_cd_data *d)
-{
-    free(d->Z);
-    free(d->y);
-    free(d->mean);
-    free(d->sd);
-    memset(d, 0, sizeof *d);
-}
-
-static size_t row_of(const size_t *rows, size_t i)
-{
-    return rows ? rows[i] : i;
-}
-
-/* Z <- the rows of X transposed (column-major), in tiles so that both sides stay in cache. */
-static void transpose_rows(const smi_dataset *ds, const size_t *rows, smi_cd_data *d)
-{
-    enum { TILE = 32 };
-    size_t n = d->n, p = ds->p;
-    for (size_t i0 = 0; i0 < n; i0 += TILE)
-        for (size_t j0 = 0; j0 < p; j0 += TILE)
-            for (size_t i = i0; i < i0 + TILE && i < n; i++) {
-                const double *x = ds->X + row_of(rows, i) * p;
-                for (size_t j = j0; j < j0 + TILE && j < p; j++)
-                    d->Z[j * n + i] = x[j];
-            }
-}
-
-/* Mean and sd (divisor n) of feature j, whose values are in column j of Z; the column
- * centred and scaled. */
-static int standardise_column(const smi_dataset *ds, size_t j, int strict, smi_cd_data *d)
-{
-    size_t n = d->n;
-    double *z = d->Z + j * n, m = 0.0, v = 0.0;
-    for (size_t i = 0; i < n; i++)
-        m += z[i];
-    m /= (double)n;
-    for (size_t i = 0; i < n; i++) {
-        z[i] -= m;
-        v += z[i] * z[i];
-    }
-    double sd = sqrt(v / (double)n);
-    d->mean[j] = m;
-    SMI_FAIL_IF(!isfinite(sd), SMI_ENONFINITE, "LASSO: the variance of feature '%s' overflows",
-                ds->feature_names[j]);
-    /* Constant up to the rounding of its mean. */
-    if (!(sd > 1e-13 * fabs(m))) {
-        SMI_FAIL_IF(strict, SMI_ECONSTANT, "LASSO: feature '%s' is constant",
-                    ds->feature_names[j]);
-        memset(z, 0, n * sizeof *z);
-        d->sd[j] = 1.0;
-        return SMI_OK;
-    }
-    d->sd[j] = sd;
-    for (size_t i = 0; i < n; i++)
-        z[i] /= sd;
-    return SMI_OK;
-}
-
-int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, int strict,
-                      smi_cd_data *d)
-{
-    size_t n = rows ? n_rows : ds->n, p = ds->p;
-    memset(d, 0, sizeof *d);
-    d->n = n;
-    d->p = p;
-    SMI_FAIL_IF(p > ((size_t)-1) / sizeof(double) / n, SMI_ETOOLARGE,
-                "LASSO: %zu x %zu values do not fit in memory", n, p);
-    SMI_FAIL_IF(n > INT_MAX || p > INT_MAX, SMI_ETOOLARGE, "LASSO: %zu x %zu is beyond "
-                "BLAS's int sizes", n, p);
-    d->Z = smi_alloc_array(n * p, sizeof *d->Z, "standardised features");
-    d->y = smi_alloc_array(n, sizeof *d->y, "centred target");
-    d->mean = smi_alloc_array(p, sizeof *d->mean, "feature means");
-    d->sd = smi_alloc_array(p, sizeof *d->sd, "feature standard deviations");
-    int rc = d->Z && d->y && d->mean && d->sd ? SMI_OK : SMI_ENOMEM;
-    if (rc == SMI_OK)
-        transpose_rows(ds, rows, d);
-    for (size_t j = 0; rc == SMI_OK && j < p; j++)
-        rc = standardise_column(ds, j, strict, d);
-    if (rc != SMI_OK) {
-        smi_cd_data_free(d);
-        return rc;
-    }
-    double m = 0.0, v = 0.0;
-    for (size_t i = 0; i < n; i++)
-        m += ds->y[row_of(rows, i)];
-    m /= (double)n;
-    for (size_t i = 0; i < n; i++) {
-        d->y[i] = ds->y[row_of(rows, i)] - m;
-        v += d->y[i] * d->y[i];
-    }
-    d->y_mean = m;
-    d->y_var = v / (double)n;
-    if (!isfinite(d->y_var)) {
-        smi_cd_data_free(d);
-        return smi_error_set(SMI_ENONFINITE, "LASSO: the variance of the target '%s' overflows",
-                             ds->target_name);
-    }
-    if (strict && !(sqrt(d->y_var) > 1e-13 * fabs(m))) {
-        smi_cd_data_free(d);
-        return smi_error_set(SMI_ECONSTANT, "LASSO: the target '%s' is constant",
-                             ds->target_name);
-    }
-    return SMI_OK;
-}
-
-static smi_cd_problem problem_of(const smi_cd_data *d, const struct smi_lasso *cfg,
-                                 const double *pf)
-{
-    smi_cd_problem pb = { .n = d->n, .p = d->p, .Z = d->Z, .y = d->y, .pf = pf,
-                          .alpha = cfg->alpha, .thr = cfg->tol * d->y_var,
-                          .max_passes = cfg->max_passes, .positive = cfg->positive };
-    return pb;
-}
-
-int smi_cd_fit_rows(const smi_cd_data *d, const struct smi_lasso *cfg, const double *pf,
-                    const double *lambdas, size_t L, double *coef, double *intercept)
-{
-    smi_cd_problem pb = problem_of(d, cfg, pf);
-    double lambda_max;
-    SMI_TRY(smi_cd_lambda_max(&pb, &lambda_max));
-    SMI_TRY(smi_cd_path(&pb, lambda_max, lambdas, L, coef));
-    size_t p = d->p;
-    for (size_t k = 0; k < L; k++) {
-        double b0 = d->y_mean;
-        for (size_t j = 0; j < p; j++) {
-            coef[k * p + j] /= d->sd[j];
-            b0 -= d->mean[j] * coef[k * p + j];
-        }
-        intercept[k] = b0;
-    }
-    return SMI_OK;
-}
 
 /* The penalty factors rescaled to sum to p, as glmnet does. */
 static int penalty_factors(const struct smi_lasso *cfg, size_t p, double **pf)
@@ -181,7 +47,7 @@ static int lambda_sequence(const smi_cd_data *d, const struct smi_lasso *cfg,
         memcpy(fit->lambda, cfg->lambdas, L * sizeof *fit->lambda);
         return SMI_OK;
     }
-    smi_cd_problem pb = problem_of(d, cfg, pf);
+    smi_cd_problem pb = smi_cd_problem_of(d, cfg, pf);
     double lambda_max;
     SMI_TRY(smi_cd_lambda_max(&pb, &lambda_max));
     SMI_FAIL_IF(!(lambda_max > 1e-10 * sqrt(d->y_var)), SMI_ESINGULAR, "LASSO: lambda_max "

@@ -123,6 +123,9 @@ typedef struct smi_cd_data {
 int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, int strict,
                       smi_cd_data *d);
 void smi_cd_data_free(smi_cd_data *d);
+/* smi_cd_problem_of: the elastic-net problem of cfg on d (pf: the scaled penalty factors). */
+smi_cd_problem smi_cd_problem_of(const smi_cd_data *d, const struct smi_lasso *cfg,
+                                 const double *pf);
 
 /* smi_cd_fit_rows: the path of cfg at `lambdas` on d, coefficients (L x p) and intercepts
  * (L) in original units. pf: the rescaled penalty factors. */

@@ -1,7 +1,7 @@
 /* One replica's Markov chain over subsets (DESIGN.md 4.5). The state is a subset S of the
  * candidate features and, for the search's prepared matrix W (the Schur complement of the
  * augmented Gram matrix with respect to the forced features, as the exhaustive search
- * sweeps it: search/sweep.c), the inverse A^-1 of W_SS and m = A^-1 W_Sy. From them a
+ * sweeps it: search/engine/sweep.c), the inverse A^-1 of W_SS and m = A^-1 W_Sy. From them a
  * proposal's energy costs no refit:
  *   add j:     s = W_jj - W_jS A^-1 W_Sj (the new pivot), c = (W_jy - W_jS m) / s,
  *              RSS' = RSS - s c^2,  ln|A'| = ln|A| + ln s;              O(k^2)

@@ -1,5 +1,9 @@
 /* Internal view of the exhaustive search (DESIGN.md 4.3): configuration, the prepared
- * problem shared read-only by all threads, per-thread collectors, and the result. */
+ * problem shared read-only by all threads, per-thread collectors, and the result.
+ * Files: config.c, result.c, rank.c here; engine/ enumerates and scores (problem, the
+ * sweep trees of sweep*.c, criterion.c, collect.c, hist.c, the refits, run.c);
+ * posterior/ the model posterior and exact averaging; store/ the state of a search, its
+ * merging (merge.c), files (store.c, store_parse.c) and exact sums (xbank.c). */
 #ifndef SMI_SEARCH_H
 #define SMI_SEARCH_H
 
@@ -369,7 +373,18 @@ int smi_problem_prepare_sampling(smi_problem *pb, const smi_dataset *ds,
                                  const struct smi_search *cfg);
 void smi_problem_free(smi_problem *pb);
 /* Number of subsets with `extra` more candidates chosen from m, for a node of size k. */
-uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k);
+static inline uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k)
+{
+    if (k > pb->kmax)
+        return 0;
+    size_t lo = pb->kmin > k ? pb->kmin - k : 0, hi = pb->kmax - k;
+    if (hi > m)
+        hi = m;
+    if (lo > hi)
+        return 0;
+    const uint64_t *row = pb->binom_prefix[m];
+    return row[hi] - (lo > 0 ? row[lo - 1] : 0);
+}
 
 /* A task: the node whose included candidates are path[0..depth-1] (ascending), with
  * (self_only) or without its descendants. */
@@ -407,13 +422,37 @@ void smi_grid_ws_free(smi_grid_ws *ws);
 void smi_task_run_grid(const smi_task *task, const smi_problem *pb, smi_grid_ws *ws,
                        size_t *path, smi_post *post, smi_collector *col);
 
-/* Fill ng_an and ng_const of a problem whose cfg and n are set (sweep.c). */
+/* Fill ng_an and ng_const of a problem whose cfg and n are set (problem.c). */
 void smi_problem_set_constants(smi_problem *pb);
 
-/* Criterion of a subset from its RSS (or FE residual term) and ln-determinant. */
+/* Criterion of a subset from its RSS (or FE residual term) and ln-determinant (criterion.c). */
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet);
+/* The criterion of a subset of k features (forced ones included) from its RSS term and
+ * ln|W_SS|: inline in the walk (a call per subset costs about a tenth of its time);
+ * smi_criterion_value (criterion.c) is the same function for the refits. */
+static inline double smi_criterion_of(const smi_problem *pb, size_t k, double rss, double logdet)
+{
+    const struct smi_search *cfg = pb->cfg;
+    double n = (double)pb->n, params = (double)k + (cfg->intercept ? 1.0 : 0.0);
+    switch (cfg->criterion) {
+    case SMI_CRIT_RSS:
+        return rss;
+    case SMI_CRIT_AIC:
+        return n * log(rss / n) + 2.0 * params;
+    case SMI_CRIT_BIC:
+        return n * log(rss / n) + params * log(n);
+    case SMI_CRIT_FE_NG: /* -ln of the closed form: rss is y'y - b'(lambda I + Z'Z)^-1 b */
+        return pb->ng_const - 0.5 * (double)k * log(cfg->ng_lambda) + 0.5 * logdet
+               + pb->ng_an * log(cfg->ng_b0 + 0.5 * rss);
+    default: /* SMI_CRIT_FE; for the others (one matrix of a grid or of a training set in
+              * replica exchange) only whether it is finite matters */
+        return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(smi_fe_beta(cfg))
+               - 0.5 * (double)k * log(smi_fe_alpha(cfg)) + 0.5 * logdet + 0.5 * rss;
+    }
+}
+
 /* Criterion of a subset under a grid criterion from R_g = y'y - b'(lambda_g I + Z'Z)^-1 b
- * and L_g = ln|lambda_g I + Z'Z| for every ratio g (sweep_grid.c); NAN when some R_g <= 0.
+ * and L_g = ln|lambda_g I + Z'Z| for every ratio g (criterion.c); NAN when some R_g <= 0.
  * smi_grid_weights: the weight of each ratio in the posterior mean (summing to 1): fe-opt
  * all on the ratio of the smallest F, fe-marg p(lambda_g | S, y). */
 double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L);
@@ -439,13 +478,13 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
 int smi_refit_design(const smi_dataset *ds, const struct smi_search *cfg,
                      const size_t *features, size_t k, const int *rows, size_t n_rows,
                      double *A, double *scale);
-/* CV and LOO of one subset computed directly (refit_cv.c). */
+/* CV and LOO of one subset computed directly (refit_cv.c, with smi_refit_design). */
 int smi_refit_cv(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
                  size_t k, double *value);
 int smi_refit_loo(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
                   size_t k, double *value);
 
-/* ---------- the state of a search: shards, merging, files, checkpoints (state.c, store.c) */
+/* ---------- the state of a search: shards, merging, files, checkpoints (store/) */
 
 /* A model kept for merging: selected by its sweep value (`sweep`) in smi_model_compare's
  * order, as one run selects, and reported by its QR refit (value, intercept, rmse, coef). */
@@ -511,6 +550,9 @@ typedef struct smi_run_info {
  * models, an empty DOS on `bins` equal bins or on the n_edges edges (copied). */
 int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edges);
 void smi_state_free(smi_state *s);
+/* A kept model's content copied (not its storage); the order of smi_model_compare. */
+void smi_kept_copy(smi_kept *dst, const smi_kept *src);
+int smi_kept_compare(const smi_kept *a, const smi_kept *b);
 /* A new state holding what collector c found on the tasks `info` names, models PENDING. */
 int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector *c,
                        const smi_run_info *info);

@@ -1,4 +1,4 @@
-/* The exact sums of the model posterior (lib/search/xbank.c): exact results on sums with
+/* The exact sums of the model posterior (lib/search/store/xbank.c): exact results on sums with
  * closed forms, independence of the order of the terms, and bounded ranges when two banks
  * are folded into each other in turn many times (as a histogram and its rebinning buffer
  * are), which once widened them without end. */

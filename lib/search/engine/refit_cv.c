@@ -1,4 +1,5 @@
-/* CV and LOO of one subset, computed directly, independently of the sweep: for CV one QR
+/* The design of a refit (smi_refit_design, shared with refit.c), and CV and LOO of one
+ * subset, computed directly, independently of the sweep: for CV one QR
  * least-squares fit per training set and the predictions of its held-out rows; for LOO
  * the full fit's residuals r and leverages h (from the thin Q) in (1/n) sum (r/(1-h))^2. */
 #include <math.h>
@@ -9,6 +10,33 @@
 #include "search/search.h"
 
 #define LEVERAGE_LIMIT (1.0 - 1e-10)
+
+int smi_refit_design(const smi_dataset *ds, const struct smi_search *cfg,
+                     const size_t *features, size_t k, const int *rows, size_t n_rows,
+                     double *A, double *scale)
+{
+    size_t icpt = cfg->intercept ? 1 : 0;
+    for (size_t i = 0; icpt && i < n_rows; i++)
+        A[i] = 1.0;
+    if (icpt)
+        scale[0] = sqrt((double)n_rows);
+    for (size_t t = 0; t < k; t++) {
+        size_t j = features[t];
+        double *col = A + (icpt + t) * n_rows, sum = 0.0, ss = 0.0;
+        for (size_t i = 0, r = 0; i < ds->n; i++)
+            if (!rows || rows[i])
+                sum += col[r++] = ds->X[i * ds->p + j];
+        double mean = icpt ? sum / (double)n_rows : 0.0;
+        for (size_t r = 0; r < n_rows; r++)
+            ss += (col[r] - mean) * (col[r] - mean);
+        /* constant on these rows: the rule of smi_column_is_constant */
+        SMI_FAIL_IF(icpt && sqrt(ss / (double)n_rows) <= SMI_CONSTANT_TOLERANCE * fabs(mean),
+                    SMI_ESINGULAR, "feature '%s' is constant on the rows fitted",
+                    ds->feature_names[j]);
+        scale[icpt + t] = sqrt(ss);
+    }
+    return SMI_OK;
+}
 
 /* Fit on the rows with train[i] != 0; add the squared prediction errors of the others. */
 static int fold_error(const smi_dataset *ds, const struct smi_search *cfg,

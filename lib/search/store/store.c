@@ -49,7 +49,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "search/store.h"
+#include "search/store/store.h"
 
 const char *const smi_store_magic[2] = {
     [SMI_STATE_RESULT] = "libsparsemi-result",

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "search/store.h"
+#include "search/store/store.h"
 
 #define MAX_FEATURES ((size_t)1 << 31)
 #define MAX_TOP ((size_t)1 << 24)

@@ -50,53 +50,6 @@ static double pivot_ratio(const smi_problem *pb, size_t cand, double pivot, doub
     return rel > SMI_PIVOT_TOLERANCE && rel * minrel > SMI_NOISE_MARGIN ? rel : 0.0;
 }
 
-/* Inline in the walk (a call per subset costs about a tenth of its time); the exported
- * smi_criterion_value below is the same function for the refits. */
-static inline double criterion_of(const smi_problem *pb, size_t k, double rss, double logdet)
-{
-    const struct smi_search *cfg = pb->cfg;
-    double n = (double)pb->n, params = (double)k + (cfg->intercept ? 1.0 : 0.0);
-    switch (cfg->criterion) {
-    case SMI_CRIT_RSS:
-        return rss;
-    case SMI_CRIT_AIC:
-        return n * log(rss / n) + 2.0 * params;
-    case SMI_CRIT_BIC:
-        return n * log(rss / n) + params * log(n);
-    case SMI_CRIT_FE_NG: /* -ln of the closed form: rss is y'y - b'(lambda I + Z'Z)^-1 b */
-        return pb->ng_const - 0.5 * (double)k * log(cfg->ng_lambda) + 0.5 * logdet
-               + pb->ng_an * log(cfg->ng_b0 + 0.5 * rss);
-    default: /* SMI_CRIT_FE; for the others (one matrix of a grid or of a training set in
-              * replica exchange) only whether it is finite matters */
-        return 0.5 * n * SMI_LN_2PI - 0.5 * n * log(smi_fe_beta(cfg))
-               - 0.5 * (double)k * log(smi_fe_alpha(cfg)) + 0.5 * logdet + 0.5 * rss;
-    }
-}
-
-void smi_problem_set_constants(smi_problem *pb)
-{
-    const struct smi_search *cfg = pb->cfg;
-    double n = (double)pb->n;
-    pb->ng_an = cfg->ng_a0 + 0.5 * n;
-    pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + smi_lgamma(cfg->ng_a0)
-                   - smi_lgamma(pb->ng_an);
-    pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
-    if (pb->n_grid) {
-        /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */
-        double lo = log(cfg->ratio_lo), span = log(cfg->ratio_hi) - lo;
-        pb->grid_step = span / (double)(pb->n_grid - 1);
-        for (size_t g = 0; g < pb->n_grid; g++) {
-            pb->ln_ratio[g] = g + 1 == pb->n_grid ? log(cfg->ratio_hi) : lo + (double)g * pb->grid_step;
-            double end = g == 0 || g + 1 == pb->n_grid ? 0.5 : 1.0;
-            pb->ln_wgrid[g] = log(end * pb->grid_step / span);
-        }
-    }
-}
-
-double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
-{
-    return criterion_of(pb, k, rss, logdet);
-}
 
 /* A score is defined: AIC and BIC need a residual degree of freedom and RSS > 0. */
 static int scorable(const smi_problem *pb, size_t k, double rss)
@@ -107,7 +60,6 @@ static int scorable(const smi_problem *pb, size_t k, double rss)
     return k + (pb->cfg->intercept ? 1u : 0u) < pb->n && rss > 0.0;
 }
 
-/* Child matrix of W (dimension d) on pivot c: dimension d - 1 - c. */
 /* Child matrix of W (dimension d) on pivot c: dimension d - 1 - c. The quotients
  * W[c][b] / P are computed once into g (the same bits as computing them in place). */
 static void form_child(const double *W, size_t d, size_t c, double *child, double *g)
@@ -137,7 +89,7 @@ static double record(const smi_problem *pb, smi_workspace *ws, smi_collector *c,
         c->n_singular++;
         return 0.0;
     }
-    double value = criterion_of(pb, k, rss, logdet);
+    double value = smi_criterion_of(pb, k, rss, logdet);
     smi_collector_add_fast(c, pb, value, path, depth);
     return ws->post.on ? smi_post_record(&ws->post, c, depth, value) : 0.0;
 }

@@ -1,6 +1,6 @@
 /* Sparse paths in context (DESIGN.md 4.6): the distinct supports along a LARS or
  * coordinate-descent path, each refitted by least squares and scored as smi_search_score_subset
- * scores a subset (smi_refit, lib/search/refit.c), so that a support's criterion is the
+ * scores a subset (smi_refit, lib/search/engine/refit.c), so that a support's criterion is the
  * value an exhaustive search reports for the same subset and smi_search_result_rank can place it.
  * Where the supports come from:
  *   - LARS: the path is linear between knots, so on the segment from knot t-1 to knot t the

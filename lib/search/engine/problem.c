@@ -114,19 +114,6 @@ static int count_subsets(smi_problem *pb)
     return rc;
 }
 
-uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k)
-{
-    if (k > pb->kmax)
-        return 0;
-    size_t lo = pb->kmin > k ? pb->kmin - k : 0, hi = pb->kmax - k;
-    if (hi > m)
-        hi = m;
-    if (lo > hi)
-        return 0;
-    const uint64_t *row = pb->binom_prefix[m];
-    return row[hi] - (lo > 0 ? row[lo - 1] : 0);
-}
-
 /* Column j of the design as the search sees it: centred when there is an intercept; for FE
  * divided by the standard deviation when standardising; for the least-squares criteria
  * scaled to unit norm, which changes no fit and evens out the pivots. y is only centred. */
@@ -375,4 +362,24 @@ int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks)
     *tasks = list;
     *n_tasks = count;
     return SMI_OK;
+}
+
+void smi_problem_set_constants(smi_problem *pb)
+{
+    const struct smi_search *cfg = pb->cfg;
+    double n = (double)pb->n;
+    pb->ng_an = cfg->ng_a0 + 0.5 * n;
+    pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + smi_lgamma(cfg->ng_a0)
+                   - smi_lgamma(pb->ng_an);
+    pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
+    if (pb->n_grid) {
+        /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */
+        double lo = log(cfg->ratio_lo), span = log(cfg->ratio_hi) - lo;
+        pb->grid_step = span / (double)(pb->n_grid - 1);
+        for (size_t g = 0; g < pb->n_grid; g++) {
+            pb->ln_ratio[g] = g + 1 == pb->n_grid ? log(cfg->ratio_hi) : lo + (double)g * pb->grid_step;
+            double end = g == 0 || g + 1 == pb->n_grid ? 0.5 : 1.0;
+            pb->ln_wgrid[g] = log(end * pb->grid_step / span);
+        }
+    }
 }

@@ -1,0 +1,78 @@
+/* The criteria's values from the terms the sweeps and refits compute (DESIGN.md 4.2, 4.4):
+ * smi_criterion_value for one matrix (search.h's smi_criterion_of, out of line), and the
+ * grid criteria fe-opt and fe-marg from R and ln|A| at every ratio of the grid. */
+#include <math.h>
+
+#include "search/search.h"
+
+double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
+{
+    return smi_criterion_of(pb, k, rss, logdet);
+}
+
+/* The value of the parabola through (-h, fm), (0, f0), (h, fp) at its vertex, when f0 is
+ * the smallest of the three; f0 when the three are (numerically) on a line. */
+static double parabola_minimum(double fm, double f0, double fp)
+{
+    double curvature = fm - 2.0 * f0 + fp;
+    if (!(curvature > 0.0))
+        return f0;
+    double v = f0 - (fm - fp) * (fm - fp) / (8.0 * curvature);
+    return v < f0 ? v : f0;
+}
+
+/* F at every ratio into f; the index of the smallest; 0 when some R_g <= 0. */
+static int grid_terms(const smi_problem *pb, size_t k, const double *R, const double *L,
+                      double *f, size_t *at)
+{
+    const struct smi_search *cfg = pb->cfg;
+    double n = (double)pb->n, half_k = 0.5 * (double)k, best = INFINITY;
+    *at = 0;
+    for (size_t g = 0; g < pb->n_grid; g++) {
+        if (!(R[g] > 0.0))
+            return 0;
+        if (cfg->criterion == SMI_CRIT_FE_OPT) /* beta = n / R */
+            f[g] = 0.5 * n * (SMI_LN_2PI + 1.0 + log(R[g] / n)) - half_k * pb->ln_ratio[g]
+                   + 0.5 * L[g];
+        else /* the normal-gamma evidence at lambda_g (sweep.c's SMI_CRIT_FE_NG) */
+            f[g] = pb->ng_const - half_k * pb->ln_ratio[g] + 0.5 * L[g]
+                   + pb->ng_an * log(cfg->ng_b0 + 0.5 * R[g]);
+        if (f[g] < best) {
+            best = f[g];
+            *at = g;
+        }
+    }
+    return 1;
+}
+
+double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L)
+{
+    double f[SMI_RATIO_GRID_MAX];
+    size_t at, G = pb->n_grid;
+    if (!grid_terms(pb, k, R, L, f, &at))
+        return NAN;
+    double best = f[at];
+    if (pb->cfg->criterion == SMI_CRIT_FE_OPT)
+        return at == 0 || at + 1 == G ? best : parabola_minimum(f[at - 1], best, f[at + 1]);
+    double sum = 0.0; /* -ln sum_g w_g exp(-f_g), scaled by the largest term */
+    for (size_t g = 0; g < G; g++)
+        sum += exp(pb->ln_wgrid[g] - (f[g] - best));
+    return best - log(sum);
+}
+
+void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
+                      double *weights)
+{
+    double f[SMI_RATIO_GRID_MAX], sum = 0.0;
+    size_t at, G = pb->n_grid;
+    int ok = grid_terms(pb, k, R, L, f, &at);
+    for (size_t g = 0; g < G; g++) {
+        if (pb->cfg->criterion == SMI_CRIT_FE_OPT || !ok)
+            weights[g] = g == at ? 1.0 : 0.0;
+        else
+            weights[g] = exp(pb->ln_wgrid[g] - (f[g] - f[at]));
+        sum += weights[g];
+    }
+    for (size_t g = 0; g < G; g++)
+        weights[g] /= sum;
+}
