@@ -64,6 +64,10 @@ void smi_fnv_u64(smi_fnv *f, uint64_t v);
 void smi_fnv_double(smi_fnv *f, double v);
 void smi_fnv_string(smi_fnv *f, const char *s);
 
+/* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial and final XOR ~0) of
+ * `len` bytes: the checksum that ends every saved result and checkpoint (hash.c). */
+uint32_t smi_crc32c(const void *data, size_t len);
+
 /* A success with a caveat (DESIGN.md 3, the header's "Results"): the run returns SMI_OK and
  * its result keeps the status it would otherwise report (SMI_ENOCONV: not converged;
  * SMI_ESINGULAR: a path cut short at a rank-deficient set) and the message. */

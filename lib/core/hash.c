@@ -1,5 +1,5 @@
 /* FNV-1a over a canonical byte stream (core.h): the fingerprints of data sets, search
- * states and saved results. */
+ * states and saved results; CRC-32C, the checksum of the files. */
 #include <string.h>
 
 #include "core/core.h"
@@ -33,4 +33,18 @@ void smi_fnv_string(smi_fnv *f, const char *s)
     smi_fnv_u64(f, len);
     for (size_t i = 0; i < len; i++)
         smi_fnv_byte(f, (unsigned char)s[i]);
+}
+
+/* Bit by bit: the files are read once and are small beside the work that made them, so a
+ * table or the SSE4.2 instruction would gain nothing worth its code. */
+uint32_t smi_crc32c(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= p[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = (crc >> 1) ^ (0x82f63b78u & (0u - (crc & 1u)));
+    }
+    return ~crc;
 }

@@ -219,6 +219,26 @@ END_TEST
 
 /* smi_lgamma against closed forms (Gamma(1/2) = sqrt(pi), Gamma(n) = (n-1)!) and against the
  * C library's lgamma on both sides of the switch to Stirling's series at 171. */
+/* The published check values of CRC-32C (RFC 3720, appendix B.4; the "123456789" check of
+ * the CRC catalogue) and of FNV-1a 64 (the empty string and "a"). */
+START_TEST(checksums_match_published_values)
+{
+    ck_assert_uint_eq(smi_crc32c("123456789", 9), 0xe3069283u);
+    unsigned char zeros[32] = { 0 }, ones[32], up[32];
+    memset(ones, 0xff, sizeof ones);
+    for (int i = 0; i < 32; i++)
+        up[i] = (unsigned char)i;
+    ck_assert_uint_eq(smi_crc32c(zeros, 32), 0x8a9136aau);
+    ck_assert_uint_eq(smi_crc32c(ones, 32), 0x62a8ab43u);
+    ck_assert_uint_eq(smi_crc32c(up, 32), 0x46dd794eu);
+    ck_assert_uint_eq(smi_crc32c("", 0), 0u);
+    smi_fnv f = smi_fnv_start();
+    ck_assert_uint_eq(f.h, 0xcbf29ce484222325ull);
+    smi_fnv_byte(&f, 'a');
+    ck_assert_uint_eq(f.h, 0xaf63dc4c8601ec8cull);
+}
+END_TEST
+
 START_TEST(lgamma_is_exact)
 {
     ck_assert_double_eq_tol(smi_lgamma(0.5), 0.5 * log(3.14159265358979323846), 1e-15);
@@ -248,6 +268,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, rng_permutation_is_a_permutation);
     tcase_add_test(tc, test_helpers_reproduce_the_documented_generator);
     tcase_add_test(tc, lgamma_is_exact);
+    tcase_add_test(tc, checksums_match_published_values);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -544,17 +544,36 @@ static void assert_refused(const char *path, int status, const char *what)
                   "%s: the message does not name the file: %s", what, smi_last_error());
 }
 
-/* Write `text` with the first occurrence of `from` (at a line start) replaced by `to`. */
+/* CRC-32C (Castagnoli), bit by bit: the checksum that closes a saved file. */
+static uint32_t crc32c_reference(const char *text, size_t len)
+{
+    uint32_t crc = 0xffffffffu;
+    for (size_t i = 0; i < len; i++) {
+        crc ^= (unsigned char)text[i];
+        for (int bit = 0; bit < 8; bit++)
+            crc = crc & 1u ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+    }
+    return ~crc;
+}
+
+/* Write `text` with the first occurrence of `from` (at a line start) replaced by `to`, and
+ * its checksum line made anew, so that the edit reaches the parser's own checks. */
 static void write_edited(const char *path, const char *text, const char *from, const char *to)
 {
     const char *at = strstr(text, from);
     ck_assert_msg(at != NULL, "no '%s' in the file", from);
     size_t head = (size_t)(at - text), len = strlen(text);
-    char *out = malloc(len + strlen(to) + 1);
+    char *out = malloc(len + strlen(to) + 32);
     ck_assert_ptr_nonnull(out);
     memcpy(out, text, head);
     strcpy(out + head, to);
     strcat(out, at + strlen(from));
+    char *sum = strstr(out, "\nchecksum ");
+    if (sum) {
+        size_t body = (size_t)(sum - out) + 1;
+        snprintf(out + body, 32, "checksum %08lx\n",
+                 (unsigned long)crc32c_reference(out, body));
+    }
     write_text(path, out, strlen(out));
     free(out);
 }
@@ -589,6 +608,15 @@ START_TEST(damaged_result_files_are_refused)
     for (size_t cut = 0; cut < len; cut++) { /* every proper prefix: a cut file */
         write_text(bad, text, cut);
         assert_refused(bad, SMI_EPARSE, "a cut file");
+    }
+    for (size_t at = 0; at < len; at++) { /* every byte changed: the checksum refuses it */
+        char *changed = malloc(len);
+        ck_assert_ptr_nonnull(changed);
+        memcpy(changed, text, len);
+        changed[at] = changed[at] == '7' ? '8' : '7';
+        write_text(bad, changed, len);
+        free(changed);
+        assert_refused(bad, SMI_EPARSE, "a changed byte");
     }
     static const char *const prefixes[] = { "models ", "kept ", "nonzero ", "dos n " };
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
@@ -823,8 +851,10 @@ static void remove_temporaries(void)
         closedir(d);
 }
 
-/* The checkpoint is absent or whole: its header, and "end" as its last line. Returns
- * whether it is there. */
+/* The checkpoint is absent or whole: its header, "end", then its checksum line, which
+ * holds the CRC-32C of everything before it (computed here, bit by bit). Returns whether
+ * it is there. */
+
 static int assert_absent_or_whole(const char *path)
 {
     if (!file_exists(path))
@@ -832,7 +862,11 @@ static int assert_absent_or_whole(const char *path)
     size_t len;
     char *text = read_text(path, &len);
     ck_assert_msg(strncmp(text, "libsparsemi-checkpoint 2\n", 25) == 0, "header: %.30s", text);
-    ck_assert_msg(len >= 5 && strcmp(text + len - 5, "\nend\n") == 0, "the file is cut");
+    const char *last = strstr(text, "\nend\nchecksum ");
+    ck_assert_msg(last != NULL, "the file is cut");
+    size_t body = (size_t)(last - text) + 5;
+    unsigned long crc = strtoul(text + body + 9, NULL, 16);
+    ck_assert_msg(len == body + 18 && crc == crc32c_reference(text, body), "the file is cut");
     free(text);
     return 1;
 }

@@ -31,6 +31,7 @@
  *   kept <K>                        (then K model lines, ascending in sweep order)
  *   best                            (then kmax + 1 lines: "<k> none" or "<k> <model>")
  *   end
+ *   checksum <8 hex digits>         (CRC-32C of every byte before this line)
  *
  * A model: <sweep value> <size> <features...> <status>, and after status "ok" the refit:
  * <criterion> <intercept> <rmse> <coefficients...>, and with a posterior the posterior
@@ -236,18 +237,42 @@ static void sync_directory(const char *path)
 }
 
 /* Write the state to tmp (already created as fd) and sync it; closes fd. */
+/* The file's text in memory (so that its checksum can close it), in *text of *len bytes. */
+static int compose(const smi_state *s, int kind, char **text, size_t *len)
+{
+    *text = NULL;
+    FILE *m = open_memstream(text, len);
+    if (!m)
+        return smi_error_set(SMI_ENOMEM, "cannot compose the file in memory");
+    write_shape(m, s, kind);
+    write_counts(m, s);
+    write_posterior(m, s);
+    write_models(m, s);
+    int failed = ferror(m);
+    if (fclose(m) != 0 || failed) {
+        free(*text);
+        *text = NULL;
+        return smi_error_set(SMI_ENOMEM, "cannot compose the file in memory");
+    }
+    return SMI_OK;
+}
+
 static int write_temporary(int fd, const char *tmp, const smi_state *s, int kind)
 {
-    FILE *f = fdopen(fd, "w");
+    char *text;
+    size_t len;
+    int rc = compose(s, kind, &text, &len);
+    FILE *f = rc == SMI_OK ? fdopen(fd, "w") : NULL;
     if (!f) {
         int err = errno;
         close(fd);
-        return smi_error_set(SMI_EIO, "%s: cannot write: %s", tmp, strerror(err));
+        free(text);
+        return rc != SMI_OK ? rc : smi_error_set(SMI_EIO, "%s: cannot write: %s", tmp,
+                                                 strerror(err));
     }
-    write_shape(f, s, kind);
-    write_counts(f, s);
-    write_posterior(f, s);
-    write_models(f, s);
+    fwrite(text, 1, len, f);
+    fprintf(f, "checksum %08" PRIx32 "\n", smi_crc32c(text, len));
+    free(text);
     int failed = ferror(f) || fflush(f) != 0 || fsync(fileno(f)) != 0;
     int err = errno;
     if (fclose(f) != 0 && !failed) {

@@ -773,6 +773,32 @@ static int read_file(const char *path, char **out, int *missing)
     return SMI_OK;
 }
 
+/* The last line, "checksum <CRC-32C of every byte before it>", checked and cut off: a
+ * file changed anywhere, or cut, is refused before a number of it is believed. */
+static int check_checksum(const char *path, char *buf)
+{
+    size_t len = strlen(buf), lines = 0;
+    const char *key = "checksum ";
+    size_t start = len >= 2 ? len - 1 : 0; /* the last line's first byte */
+    while (start > 0 && buf[start - 1] != '\n')
+        start--;
+    for (size_t i = 0; i < start; i++)
+        lines += buf[i] == '\n';
+    char *line = buf + start, *end;
+    if (len == 0 || buf[len - 1] != '\n' || strncmp(line, key, strlen(key)) != 0)
+        return smi_error_set(SMI_EPARSE, "%s:%zu: no checksum line at the end: the file is "
+                             "cut or is not a libsparsemi file", path, lines + 1);
+    unsigned long want = strtoul(line + strlen(key), &end, 16);
+    if (end != line + strlen(key) + 8 || *end != '\n')
+        return smi_error_set(SMI_EPARSE, "%s:%zu: the checksum line is malformed", path,
+                             lines + 1);
+    if ((uint32_t)want != smi_crc32c(buf, start))
+        return smi_error_set(SMI_EPARSE, "%s: the checksum does not match the contents: the "
+                             "file is damaged", path);
+    *line = '\0';
+    return SMI_OK;
+}
+
 int smi_state_load(smi_state *s, int kind, const char *path, int *missing)
 {
     memset(s, 0, sizeof *s);
@@ -780,6 +806,11 @@ int smi_state_load(smi_state *s, int kind, const char *path, int *missing)
         *missing = 0;
     char *buf = NULL;
     SMI_TRY(read_file(path, &buf, missing));
+    int checked = check_checksum(path, buf);
+    if (checked != SMI_OK) {
+        free(buf);
+        return checked;
+    }
     reader r = { .path = path, .next = buf };
     int rc = parse_state(&r, s, kind);
     free(buf);
