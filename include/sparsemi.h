@@ -96,6 +96,12 @@ SMI_API const char *smi_strerror(int status);
  * The pointer stays valid until the next libsparsemi call in this thread. Never NULL. */
 SMI_API const char *smi_last_error(void);
 
+/* smi_thread_count: the number of threads a run configured with `requested` threads
+ * starts at most: requested itself, or for 0 (every part's default) the number of online
+ * cores (at least 1). A run never starts more threads than it has independent pieces of
+ * work, and its result never depends on the count. */
+SMI_API size_t smi_thread_count(size_t requested);
+
 /* Progress callback for long computations: `fraction` runs from 0 to 1. A nonzero return
  * value cancels the computation, which then returns SMI_ECANCELED and leaves its handles
  * usable. Called from the thread that started the computation. */
@@ -398,6 +404,11 @@ SMI_API int smi_search_set_fold_ids(smi_search *cfg, const int *ids, size_t n_id
  * get_fold_ids: the ids of set_fold_ids, capacity in, count out (as smi_search_get_keep);
  *   *n_ids 0 while K-fold folds are used. Both return SMI_OK or SMI_EINVAL. */
 SMI_API int smi_search_get_folds(const smi_search *cfg, size_t *k, int *shuffle, uint64_t *seed);
+/* smi_search_get_fold_assignment: the fold (0..K-1) of each of n samples that a run of cfg
+ *   on a data set of n samples uses, *k = K; checked as the run checks it (SMI_EINVAL: K > n,
+ *   ids of another count, a fold leaving fewer than 2 rows to train on, capacity < n). */
+SMI_API int smi_search_get_fold_assignment(const smi_search *cfg, size_t n, size_t capacity,
+                                           int *folds, size_t *k);
 SMI_API int smi_search_get_fold_ids(const smi_search *cfg, size_t capacity, int *ids,
                                     size_t *n_ids);
 
@@ -971,6 +982,8 @@ SMI_API int smi_lasso_get_tolerance(const smi_lasso *cfg, double *tol, size_t *m
 SMI_API int smi_lasso_get_threads(const smi_lasso *cfg, size_t *threads);
 SMI_API int smi_lasso_get_cv(const smi_lasso *cfg, int *on);
 SMI_API int smi_lasso_get_folds(const smi_lasso *cfg, size_t *k, int *shuffle, uint64_t *seed);
+SMI_API int smi_lasso_get_fold_assignment(const smi_lasso *cfg, size_t n, size_t capacity,
+                                          int *folds, size_t *k); /* as the search's */
 SMI_API int smi_lasso_get_fold_ids(const smi_lasso *cfg, size_t capacity, int *ids,
                                    size_t *n_ids);
 

@@ -10,6 +10,11 @@ that size_t, uint64_t ... keep their names) and parsed with pycparser. Integer m
     ROOT/bindings/python/sparsemi/_capi.py   constants, ctypes types, bind(lib)
     ROOT/bindings/julia/src/LibSparseMI.jl   constants, Julia structs, ccall wrappers
 
+In Python every opaque handle (`typedef struct smi_x smi_x;`) becomes a ctypes.Structure
+class of its own (listed in HANDLES), and functions take and return ctypes.POINTER(smi_x):
+ctypes then refuses, with an ArgumentError, a pointer to another handle where this one
+belongs (the hand-written layer makes that a TypeError). Julia keeps Ptr{Cvoid}.
+
 Everything is emitted in header order, so the output depends on the header alone.
 --check writes nothing: it prints a diff and exits 1 when a file differs from what would
 be written (the meson test `bindings-sync`). Needs Python 3 and pycparser (Debian:
@@ -304,8 +309,10 @@ def py_type(api, t):
         target = resolve(api, t[1])
         if target[0] == 'name' and target[1] == 'char':
             return 'ctypes.c_char_p'
-        if target[:2] == ('name', 'void') or is_opaque(api, target):
+        if target[:2] == ('name', 'void'):
             return 'ctypes.c_void_p'
+        if is_opaque(api, target):   # a handle: its own pointer type (see render_python)
+            return 'ctypes.POINTER(%s)' % struct_name(api, target[1])
         if target[0] == 'func':
             return py_functype(api, target)
         return 'ctypes.POINTER(%s)' % py_type(api, t[1])
@@ -375,7 +382,7 @@ def render_python(api, header_rel):
             '', 'import ctypes', '', '# Constants (integer macros and enum values)']
     for name, value, comment in api.constants:
         out.append('%s = %d' % (name, value) + ('  # ' + comment if comment else ''))
-    structs = []
+    structs, handles = [], []
     out += ['', '# Types']
     for kind, name in api.order:
         if kind == 'struct':
@@ -385,8 +392,15 @@ def render_python(api, header_rel):
             continue
         target = api.typedefs[name]
         res = resolve(api, target)
+        if res[0] == 'struct' and is_opaque(api, res) and struct_name(api, res[1]) == name:
+            # An opaque handle gets a class of its own, so that ctypes refuses a pointer
+            # to another handle where this one belongs (an ArgumentError).
+            out += ['', '', 'class %s(ctypes.Structure):' % name,
+                    '    """C: struct %s, opaque (used through pointers only)."""' % res[1]]
+            handles.append(name)
+            continue
         if res[0] == 'struct':
-            continue   # an opaque handle (c_void_p) or the class above
+            continue   # a struct with fields: its class is emitted above
         alias = py_functype(api, target) if target[0] == 'func' else py_type(api, target)
         out += ['', '# typedef ' + c_decl(target, name), '%s = %s' % (name, alias)]
     for tag in structs:
@@ -394,6 +408,8 @@ def render_python(api, header_rel):
         for field, t in api.structs[tag]:
             out.append("    ('%s', %s),  # %s" % (field, py_type(api, t), c_decl(t, field)))
         out.append(']')
+    out += ['', '# The opaque handle types, in header order.', 'HANDLES = (']
+    out += ['    %s,' % name for name in handles] + [')']
     out += ['', '# Functions: (name, restype, argtypes), in header order.', 'SIGNATURES = (']
     for name, ret, params in api.functions:
         head = "    ('%s', %s, (" % (name, py_type(api, ret))

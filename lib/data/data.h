@@ -74,6 +74,9 @@ int smi_folds_get_ids(const smi_folds *f, size_t capacity, int *ids, size_t *n_i
 /* smi_folds_assign: each of n samples' fold in 0..k-1 (a new array in *folds), checked:
  * K <= n, n ids, no empty fold, every training set of at least 2 rows. */
 int smi_folds_assign(const smi_folds *f, size_t n, int **folds, size_t *k);
+/* The same into a caller's buffer of capacity >= n (the public getters). */
+int smi_folds_assignment(const smi_folds *f, size_t n, size_t capacity, int *folds,
+                         size_t *k);
 
 /* smi_dataset_fold_view: *view = ds sharing every array, with the folds of f resolved for
  * ds's n (f NULL: no folds). Release with smi_dataset_fold_view_release only; the view

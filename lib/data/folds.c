@@ -225,3 +225,16 @@ SMI_API int smi_dataset_get_folds(const smi_dataset *ds, int *out, size_t capaci
     memcpy(out, ds->column_folds, ds->n * sizeof *out);
     return SMI_OK;
 }
+
+int smi_folds_assignment(const smi_folds *f, size_t n, size_t capacity, int *folds,
+                         size_t *k)
+{
+    SMI_FAIL_IF(!folds || !k, SMI_EINVAL, "fold assignment: NULL argument");
+    SMI_FAIL_IF(capacity < n, SMI_EINVAL,
+                "fold assignment: the buffer holds %zu values, %zu needed", capacity, n);
+    int *ids;
+    SMI_TRY(smi_folds_assign(f, n, &ids, k));
+    memcpy(folds, ids, n * sizeof *folds);
+    free(ids);
+    return SMI_OK;
+}

@@ -290,3 +290,10 @@ SMI_API int smi_lasso_get_fold_ids(const smi_lasso *cfg, size_t capacity, int *i
     return smi_copy_out(__func__, "fold ids", cfg->folds.ids, cfg->folds.n_ids,
                         sizeof *cfg->folds.ids, capacity, ids, n_ids);
 }
+
+SMI_API int smi_lasso_get_fold_assignment(const smi_lasso *cfg, size_t n, size_t capacity,
+                                          int *folds, size_t *k)
+{
+    SMI_FAIL_IF(!cfg, SMI_EINVAL, "smi_lasso_get_fold_assignment: configuration is NULL");
+    return smi_folds_assignment(&cfg->folds, n, capacity, folds, k);
+}

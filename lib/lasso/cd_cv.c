@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "data/data.h"
 #include "lasso/lasso.h"
@@ -91,10 +90,7 @@ static void *fold_worker(void *arg)
 
 static size_t thread_count(size_t asked, size_t folds)
 {
-    if (asked == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        asked = cores > 0 ? (size_t)cores : 1;
-    }
+    asked = smi_thread_count(asked);
     return asked < folds ? asked : folds;
 }
 

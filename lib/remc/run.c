@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "remc/remc.h"
 
@@ -437,11 +436,7 @@ static int run_sweeps(run_ctx *x, uint64_t *tried, uint64_t *taken, double *trac
 
 static size_t thread_count(const smi_remc *cfg, size_t R)
 {
-    size_t t = cfg->threads;
-    if (t == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        t = n > 0 ? (size_t)n : 1;
-    }
+    size_t t = smi_thread_count(cfg->threads);
     return t < R ? t : R;
 }
 

@@ -500,3 +500,10 @@ SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double 
     *count = cfg->ratio_n;
     return SMI_OK;
 }
+
+SMI_API int smi_search_get_fold_assignment(const smi_search *cfg, size_t n, size_t capacity,
+                                           int *folds, size_t *k)
+{
+    CHECK_CFG(cfg);
+    return smi_folds_assignment(&cfg->folds, n, capacity, folds, k);
+}

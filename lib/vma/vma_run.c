@@ -9,7 +9,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "search/search.h"
 #include "vma/vma.h"
@@ -214,11 +213,7 @@ static void *work_thread(void *arg)
 
 static size_t thread_count(const smi_vma *cfg, uint64_t total)
 {
-    size_t t = cfg->threads;
-    if (t == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cores > 0 ? (size_t)cores : 1;
-    }
+    size_t t = smi_thread_count(cfg->threads);
     return (uint64_t)t < total ? t : (size_t)total;
 }
 

@@ -1,10 +1,12 @@
 #!/bin/sh
 # Install into a temporary prefix, build examples/c/hello.c (then posterior.c and lasso.c)
 # against the installed copy with pkg-config, run them, and check what a packager relies on:
-# the header, the soname link, the pkg-config file, the program and its man page.
-# Usage: test_install.sh BUILD_DIR SOURCE_DIR
+# the header, the soname link, the pkg-config file, the program and its man page. Then the
+# Python package installed with them: imported from the install tree (not the sources) by
+# PYTHON, with no SPARSEMI_LIBRARY, it must load the installed libsparsemi.so.0 and search.
+# Usage: test_install.sh BUILD_DIR SOURCE_DIR [PYTHON]
 set -eu
-build=$1 src=$2
+build=$1 src=$2 python=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 prefix=$tmp/prefix
@@ -43,4 +45,29 @@ echo "$out"
 echo "$out" | grep -q "^LARS-OLS hybrid .*: sex bmi bp s3 s5$" || { echo "hybrid support off"; exit 1; }
 echo "$out" | grep -q "rank 1 of 1023 " || { echo "hybrid rank off"; exit 1; }
 LD_LIBRARY_PATH="$libdir" "$root/bin/sparsemi" --version
+# The Python package: sparsemi/__init__.py somewhere under the prefix (site-packages).
+init=$(find "$root" -path '*/sparsemi/__init__.py' | head -1)
+[ -n "$init" ] || { echo "the Python package was not installed"; exit 1; }
+[ -f "$(dirname "$init")/_installed.py" ] || { echo "_installed.py missing beside $init"; exit 1; }
+if [ -n "$python" ] && "$python" -c 'import numpy' 2>/dev/null; then
+    site=$(dirname "$(dirname "$init")")
+    cat >"$tmp/search.py" <<'EOF'
+import sys
+import sparsemi, sparsemi._lib
+print('package', sparsemi.__file__)
+print('library', sparsemi._lib.path)
+ds = sparsemi.Dataset.from_csv(sys.argv[1], target='dE_RS_ZB')
+with sparsemi.exhaustive_search(ds, criterion='aic', max_size=2) as res:
+    print('%d subsets scored, best %s' % (res.n_models, ' '.join(res.models[0].features)))
+EOF
+    out=$(cd "$tmp" && env -u SPARSEMI_LIBRARY -u LD_LIBRARY_PATH PYTHONPATH="$site" \
+          PYTHONDONTWRITEBYTECODE=1 "$python" "$tmp/search.py" \
+          "$src/examples/data/octet_binaries.csv")
+    echo "$out"
+    echo "$out" | grep -q "^package $root/" || { echo "imported another sparsemi package"; exit 1; }
+    echo "$out" | grep -q "^library $libdir/libsparsemi.so.0$" || { echo "loaded another library"; exit 1; }
+    echo "$out" | grep -q "^105 subsets scored, best " || { echo "unexpected search output"; exit 1; }
+else
+    echo "no Python with numpy: the installed package was not imported"
+fi
 echo "1 passed, 0 failed"

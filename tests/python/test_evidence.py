@@ -19,8 +19,8 @@ OCTET = os.path.join(ROOT, 'examples', 'data', 'octet_binaries.csv')
 
 def fit(ds, features, mode, intercept=True, hyper=None):
     """(F, alpha, beta) from smi_evidence_run."""
-    cfg = ctypes.c_void_p()
-    ev = ctypes.c_void_p()
+    cfg = ctypes.POINTER(sparsemi._capi.smi_evidence)()
+    ev = ctypes.POINTER(sparsemi._capi.smi_evidence_result)()
     assert lib.smi_evidence_create(ctypes.byref(cfg)) == 0
     try:
         assert lib.smi_evidence_set_mode(cfg, mode) == 0

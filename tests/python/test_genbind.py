@@ -67,19 +67,58 @@ def test_argtypes_and_restypes_follow_the_header():
     for name, ret, params in header_prototypes():
         func = getattr(lib, name)
         assert len(func.argtypes) == len(params), name
-        if re.match(r'(const )?smi_\w+ \*$', ret):   # an opaque handle (a configuration)
-            assert func.restype is ctypes.c_void_p, (name, ret)
+        handle = re.match(r'(?:const )?(smi_\w+) \*$', ret)
+        if handle:   # an opaque handle (a configuration, a data identity): its own type
+            assert func.restype is ctypes.POINTER(getattr(_capi, handle.group(1))), (name, ret)
         else:
             assert func.restype is expected_restype[ret], (name, ret)
         for param, argtype in zip(params, func.argtypes):
-            if re.match(r'(const )?smi_dataset \*\w+$', param):
-                assert argtype is ctypes.c_void_p, (name, param)
+            handle = re.match(r'(?:const )?(smi_\w+) \*(?:const )?(\*)?\w+$', param)
+            if handle and handle.group(1) != 'smi_csv_options':
+                want = ctypes.POINTER(getattr(_capi, handle.group(1)))
+                if handle.group(2):   # an out-parameter or an array of handles
+                    want = ctypes.POINTER(want)
+                assert argtype is want, (name, param)
             elif re.match(r'(const )?double \*\w+$', param):
                 assert argtype is ctypes.POINTER(ctypes.c_double), (name, param)
             elif re.match(r'size_t \w+$', param):
                 assert argtype is ctypes.c_size_t, (name, param)
             elif re.match(r'uint64_t \w+$', param):
                 assert argtype is ctypes.c_uint64, (name, param)
+
+
+def test_every_opaque_handle_has_its_own_type():
+    names = re.findall(r'^typedef struct (smi_\w+) \1;', header_text(), re.M)
+    assert len(names) > 10 and 'smi_dataset' in names and 'smi_search_result' in names
+    assert [h.__name__ for h in _capi.HANDLES] == names
+    assert len({ctypes.POINTER(h) for h in _capi.HANDLES}) == len(names)
+
+
+def test_a_handle_of_another_type_is_refused_by_ctypes():
+    """A result where a data set belongs never reaches the library: ctypes refuses it,
+    and the hand-written layer makes that a TypeError."""
+    import sparsemi
+    from sparsemi._common import call, cvalue
+    X = [[0.0, 1.0], [1.0, 0.5], [2.0, 2.5], [3.0, 2.0]]
+    with sparsemi.Dataset(X, [1.0, 2.0, 2.5, 4.5]) as ds:
+        res = sparsemi.exhaustive_search(ds, criterion='aic')
+        with pytest.raises(ctypes.ArgumentError):
+            lib.smi_dataset_n(res._h)
+        with pytest.raises(ctypes.ArgumentError):
+            lib.smi_search_result_n_models(ds._h)
+        with pytest.raises(ctypes.ArgumentError):
+            lib.smi_dataset_n(ctypes.c_void_p(12345))
+        with pytest.raises(TypeError) as info:
+            cvalue(lib.smi_dataset_n, res._h)
+        assert 'smi_dataset' in str(info.value)
+        with pytest.raises(TypeError):
+            call(lib.smi_dataset_get_y, res._h, None, 0)
+        for wrong in (res, object(), None):
+            with pytest.raises(TypeError):
+                sparsemi.exhaustive_search(wrong)
+            with pytest.raises(TypeError):
+                sparsemi.lasso_cv(wrong)
+        assert lib.smi_dataset_n(ds._h) == 4   # the right type still works
 
 
 def test_constants_match_the_header():
@@ -163,7 +202,9 @@ SMI_API smi_kind smi_first(void);
     opts = capi['smi_opts']
     assert ctypes.sizeof(opts) == 8 + 16 * 8 + 8
     run = dict((name, args) for name, _, args in capi['SIGNATURES'])['smi_run']
-    assert run[0] is ctypes.c_void_p and run[2] is capi['smi_cb']
+    assert capi['HANDLES'] == (capi['smi_h'],)
+    assert run[0] is ctypes.POINTER(capi['smi_h']) and run[2] is capi['smi_cb']
+    assert run[3] is ctypes.c_void_p
     assert run[4] is ctypes.POINTER(ctypes.c_uint32)
     julia = (tmp_path / os.path.relpath(JULIA, ROOT)).read_text()
     assert 'w::NTuple{16, Cdouble}' in julia and 'const smi_kind = Cint' in julia

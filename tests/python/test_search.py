@@ -497,7 +497,8 @@ def test_lifetime(octet):
 # -- JSON ----------------------------------------------------------------------------------
 
 def test_to_json_matches_fields(octet):
-    with sparsemi.exhaustive_search(octet, criterion='aic', max_size=4, top=20) as res:
+    with sparsemi.exhaustive_search(octet, criterion='aic', max_size=4, top=20,
+                                    threads=1) as res:
         data = json.loads(res.to_json())
         assert data['command'] == 'es' and data['criterion'] == 'aic'
         assert data['version'] == sparsemi.__version__
@@ -602,15 +603,26 @@ def test_save_and_load(octet, tmp_path):
                 np.testing.assert_array_equal(a, b)
             assert back.feature_frequency == res.feature_frequency
             np.testing.assert_array_equal(back.weight_diagram(), res.weight_diagram())
-            data = json.loads(back.to_json())
-            assert data['min_size'] is None and data['models'] == json.loads(
-                res.to_json())['models']
+            data, saved = json.loads(back.to_json()), json.loads(res.to_json())
+            assert data['min_size'] == 1 and data['models'] == saved['models']
+            for key in ('file', 'elapsed_s', 'threads'):
+                del data[key], saved[key]
+            assert data == saved   # names and settings come from the file itself
+        # The file alone is enough: no data set needed for names or settings.
+        with sparsemi.load_result(path) as alone:
+            assert alone.features == res.features == PRIMARIES
+            assert alone.target == 'dE_RS_ZB' and alone.n_samples == 82
+            assert alone.config == res.config and alone.data == res.data == octet.id
+            assert alone.models == res.models and alone.matches(octet)
     bad = tmp_path / 'bad.smi'
     bad.write_text('not a result\n')
     raises(sparsemi.SMI_EPARSE, sparsemi.load_result, bad, octet)
     raises(sparsemi.SMI_EIO, sparsemi.load_result, tmp_path / 'missing.smi', octet)
     with sparsemi.Dataset(*random_problem()) as small:
-        raises(sparsemi.SMI_EINVAL, sparsemi.load_result, path, small)
+        error = raises(sparsemi.SMI_EINVAL, sparsemi.load_result, path, small)
+        assert isinstance(error, ValueError) and 'other data' in str(error)
+        with sparsemi.load_result(path) as alone:
+            assert not alone.matches(small)
 
 
 def test_checkpoint_resumes(tmp_path, sigint_default):

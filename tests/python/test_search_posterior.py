@@ -274,7 +274,7 @@ def test_fe_opt_posterior_is_its_own_criterion(problem):
 @pytest.mark.parametrize('criterion, kwargs', [
     ('bic', {}),
     ('rss', {'model_prior': 'uniform'}),   # the default: nothing to accumulate
-    ('fe-ng', {'model_prior': None}),
+    ('fe-ng', {'model_prior': 'none'}),   # None: the library's default, 'uniform'
     ('fe-marg', {'model_prior': 'none', 'ratio_grid': GRID}),
 ])
 def test_no_posterior(problem, criterion, kwargs):
@@ -367,7 +367,7 @@ def cli_path():
      {'criterion': 'fe-marg', 'ratio_grid': GRID, 'model_prior': 'bernoulli', 'prior_q': 0.3,
       'keep': ['IP_B'], 'top': 7}),
     (['--criterion', 'fe-opt', '--max-size', '2', '--model-prior', 'none'],
-     {'criterion': 'fe-opt', 'max_size': 2, 'model_prior': None}),
+     {'criterion': 'fe-opt', 'max_size': 2, 'model_prior': 'none'}),
 ])
 def test_to_json_equals_cli(tmp_path, args, kwargs):
     out = tmp_path / 'es.json'

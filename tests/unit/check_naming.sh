@@ -19,7 +19,7 @@ fail() { echo "$1"; status=1; }
 
 # Names outside the run parts: the library, errors, criteria, CSV options, data sets,
 # data identities, the supports of a sparse path, and one subset scored as a search would.
-other='^smi_(version_string|version_number|strerror|last_error|criterion_name|criterion_from_name|criterion_label|criterion_flags|csv_options_init|search_score_subset|dataset_[A-Za-z0-9_]+|data_id_[a-z0-9_]+|path_supports_(from_lars|from_lasso|free|count|get|best))$'
+other='^smi_(version_string|version_number|strerror|last_error|criterion_name|criterion_from_name|criterion_label|criterion_flags|thread_count|csv_options_init|search_score_subset|dataset_[A-Za-z0-9_]+|data_id_[a-z0-9_]+|path_supports_(from_lars|from_lasso|free|count|get|best))$'
 part_re=$(echo "$parts" | tr ' ' '|')
 scheme="^smi_($part_re)_(create|copy|free|run|set_[a-z0-9_]+|get_[a-z0-9_]+|result_[a-z0-9_]+)$"
 while read -r f; do

@@ -120,6 +120,13 @@ function smi_last_error()
     ccall((:smi_last_error, libsparsemi), Ptr{Cchar}, ())
 end
 
+# size_t smi_thread_count(size_t requested)
+function smi_thread_count(requested)
+    ccall((:smi_thread_count, libsparsemi), Csize_t,
+          (Csize_t,),
+          requested)
+end
+
 # int smi_dataset_create(smi_dataset **out, size_t n, size_t p, const double *X, const double *y, const char *const *feature_names, const char *target_name)
 function smi_dataset_create(out, n, p, X, y, feature_names, target_name)
     ccall((:smi_dataset_create, libsparsemi), Cint,
@@ -580,6 +587,13 @@ function smi_search_get_folds(cfg, k, shuffle, seed)
     ccall((:smi_search_get_folds, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cint}, Ptr{UInt64},),
           cfg, k, shuffle, seed)
+end
+
+# int smi_search_get_fold_assignment(const smi_search *cfg, size_t n, size_t capacity, int *folds, size_t *k)
+function smi_search_get_fold_assignment(cfg, n, capacity, folds, k)
+    ccall((:smi_search_get_fold_assignment, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cint}, Ptr{Csize_t},),
+          cfg, n, capacity, folds, k)
 end
 
 # int smi_search_get_fold_ids(const smi_search *cfg, size_t capacity, int *ids, size_t *n_ids)
@@ -1588,6 +1602,13 @@ function smi_lasso_get_folds(cfg, k, shuffle, seed)
     ccall((:smi_lasso_get_folds, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Csize_t}, Ptr{Cint}, Ptr{UInt64},),
           cfg, k, shuffle, seed)
+end
+
+# int smi_lasso_get_fold_assignment(const smi_lasso *cfg, size_t n, size_t capacity, int *folds, size_t *k)
+function smi_lasso_get_fold_assignment(cfg, n, capacity, folds, k)
+    ccall((:smi_lasso_get_fold_assignment, libsparsemi), Cint,
+          (Ptr{Cvoid}, Csize_t, Csize_t, Ptr{Cint}, Ptr{Csize_t},),
+          cfg, n, capacity, folds, k)
 end
 
 # int smi_lasso_get_fold_ids(const smi_lasso *cfg, size_t capacity, int *ids, size_t *n_ids)

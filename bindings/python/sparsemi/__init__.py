@@ -1,13 +1,18 @@
 """sparsemi: Python bindings of libsparsemi, sparse modeling for materials science.
 
 A thin numpy layer over the C library (include/sparsemi.h), which is found through the
-environment variable SPARSEMI_LIBRARY, then a meson build tree, then its soname. Every
-failure of a C call raises sparsemi.Error carrying the status and the library's message.
+environment variable SPARSEMI_LIBRARY, then the library installed with the package (or,
+in a source tree, a meson build tree), then its soname. Every failure of a C call raises
+sparsemi.Error carrying the status and the library's message: InvalidArgument (also a
+ValueError and a TypeError) for SMI_EINVAL, NotFound (also a ValueError) for
+SMI_ENOTFOUND; an argument of the wrong type (a result where a data set belongs) raises
+TypeError before the library is called. Every setting left None is the library's default.
 The status codes are module constants: sparsemi.SMI_OK, sparsemi.SMI_EINVAL, ...
 """
 
 from . import _capi
-from ._lib import Error, lib
+from ._common import DataId, NamedArray
+from ._lib import Error, InvalidArgument, NotFound, lib
 from .dataset import Dataset, Problem
 from .evidence import Evidence, EvidenceWarning, evidence
 from .lasso import (LarsPath, LassoCV, LassoPath, Support, SupportRank, lars_path, lasso_cv,
@@ -26,8 +31,9 @@ if lib.smi_version_number() // 10000 != _capi.SMI_VERSION_MAJOR:
 # The C constants (SMI_OK, SMI_E*, SMI_VERSION_*) as module attributes.
 globals().update({k: v for k, v in vars(_capi).items() if k.startswith('SMI_')})
 
-__all__ = ['DOS', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning', 'LarsPath', 'LassoCV',
-           'LassoPath', 'Model', 'ModelAverage', 'Problem', 'Rank', 'RemcResult',
+__all__ = ['DOS', 'DataId', 'Dataset', 'Error', 'Evidence', 'EvidenceWarning',
+           'InvalidArgument', 'LarsPath', 'LassoCV', 'LassoPath', 'Model', 'ModelAverage',
+           'NamedArray', 'NotFound', 'Problem', 'Rank', 'RemcResult',
            'SearchResult', 'Support', 'SupportRank', 'VmaModel', 'VmaResult', '__version__',
            'evidence', 'exhaustive_search', 'lars_path', 'lasso_cv', 'lasso_path',
            'load_result', 'merge_results', 'remc', 'score_subset', 'vma']

@@ -66,12 +66,28 @@ SMI_VMA_LASSO_CV = 1
 smi_progress_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_double)
 
 
+class smi_dataset(ctypes.Structure):
+    """C: struct smi_dataset, opaque (used through pointers only)."""
+
+
 class smi_csv_options(ctypes.Structure):
     """C: struct smi_csv_options."""
 
 
+
+class smi_data_id(ctypes.Structure):
+    """C: struct smi_data_id, opaque (used through pointers only)."""
+
 # typedef enum smi_criterion smi_criterion
 smi_criterion = ctypes.c_int
+
+
+class smi_search(ctypes.Structure):
+    """C: struct smi_search, opaque (used through pointers only)."""
+
+
+class smi_search_result(ctypes.Structure):
+    """C: struct smi_search_result, opaque (used through pointers only)."""
 
 # typedef enum smi_model_prior smi_model_prior
 smi_model_prior = ctypes.c_int
@@ -82,8 +98,52 @@ smi_hyper_mode = ctypes.c_int
 # typedef enum smi_scale_prior smi_scale_prior
 smi_scale_prior = ctypes.c_int
 
+
+class smi_evidence(ctypes.Structure):
+    """C: struct smi_evidence, opaque (used through pointers only)."""
+
+
+class smi_evidence_result(ctypes.Structure):
+    """C: struct smi_evidence_result, opaque (used through pointers only)."""
+
+
+class smi_remc(ctypes.Structure):
+    """C: struct smi_remc, opaque (used through pointers only)."""
+
+
+class smi_remc_result(ctypes.Structure):
+    """C: struct smi_remc_result, opaque (used through pointers only)."""
+
 # typedef enum smi_lars_method smi_lars_method
 smi_lars_method = ctypes.c_int
+
+
+class smi_lars(ctypes.Structure):
+    """C: struct smi_lars, opaque (used through pointers only)."""
+
+
+class smi_lars_result(ctypes.Structure):
+    """C: struct smi_lars_result, opaque (used through pointers only)."""
+
+
+class smi_lasso(ctypes.Structure):
+    """C: struct smi_lasso, opaque (used through pointers only)."""
+
+
+class smi_lasso_result(ctypes.Structure):
+    """C: struct smi_lasso_result, opaque (used through pointers only)."""
+
+
+class smi_path_supports(ctypes.Structure):
+    """C: struct smi_path_supports, opaque (used through pointers only)."""
+
+
+class smi_vma(ctypes.Structure):
+    """C: struct smi_vma, opaque (used through pointers only)."""
+
+
+class smi_vma_result(ctypes.Structure):
+    """C: struct smi_vma_result, opaque (used through pointers only)."""
 
 # typedef enum smi_vma_rows smi_vma_rows
 smi_vma_rows = ctypes.c_int
@@ -101,6 +161,25 @@ smi_csv_options._fields_ = [
     ('fold_column', ctypes.c_char_p),  # const char *fold_column
 ]
 
+# The opaque handle types, in header order.
+HANDLES = (
+    smi_dataset,
+    smi_data_id,
+    smi_search,
+    smi_search_result,
+    smi_evidence,
+    smi_evidence_result,
+    smi_remc,
+    smi_remc_result,
+    smi_lars,
+    smi_lars_result,
+    smi_lasso,
+    smi_lasso_result,
+    smi_path_supports,
+    smi_vma,
+    smi_vma_result,
+)
+
 # Functions: (name, restype, argtypes), in header order.
 SIGNATURES = (
     ('smi_version_string', ctypes.c_char_p, ()),  # const char *smi_version_string(void)
@@ -109,8 +188,11 @@ SIGNATURES = (
         ctypes.c_int,  # int status
     )),
     ('smi_last_error', ctypes.c_char_p, ()),  # const char *smi_last_error(void)
+    ('smi_thread_count', ctypes.c_size_t, (  # size_t smi_thread_count(...)
+        ctypes.c_size_t,  # size_t requested
+    )),
     ('smi_dataset_create', ctypes.c_int, (  # int smi_dataset_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_dataset **out
+        ctypes.POINTER(ctypes.POINTER(smi_dataset)),  # smi_dataset **out
         ctypes.c_size_t,  # size_t n
         ctypes.c_size_t,  # size_t p
         ctypes.POINTER(ctypes.c_double),  # const double *X
@@ -122,82 +204,82 @@ SIGNATURES = (
         ctypes.POINTER(smi_csv_options),  # smi_csv_options *opt
     )),
     ('smi_dataset_read_csv', ctypes.c_int, (  # int smi_dataset_read_csv(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_dataset **out
+        ctypes.POINTER(ctypes.POINTER(smi_dataset)),  # smi_dataset **out
         ctypes.c_char_p,  # const char *path
         ctypes.POINTER(smi_csv_options),  # const smi_csv_options *opt
     )),
     ('smi_dataset_free', None, (  # void smi_dataset_free(...)
-        ctypes.c_void_p,  # smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # smi_dataset *ds
     )),
-    ('smi_dataset_id', ctypes.c_void_p, (  # const smi_data_id *smi_dataset_id(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+    ('smi_dataset_id', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_dataset_id(...)
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_data_id_n', ctypes.c_size_t, (  # size_t smi_data_id_n(...)
-        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
     )),
     ('smi_data_id_p', ctypes.c_size_t, (  # size_t smi_data_id_p(...)
-        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
     )),
     ('smi_data_id_feature_name', ctypes.c_char_p, (  # const char *smi_data_id_feature_name(...)
-        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
         ctypes.c_size_t,  # size_t j
     )),
     ('smi_data_id_target_name', ctypes.c_char_p, (  # const char *smi_data_id_target_name(...)
-        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
     )),
     ('smi_data_id_fingerprint', ctypes.c_uint64, (  # uint64_t smi_data_id_fingerprint(...)
-        ctypes.c_void_p,  # const smi_data_id *id
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
     )),
     ('smi_data_id_matches', ctypes.c_int, (  # int smi_data_id_matches(...)
-        ctypes.c_void_p,  # const smi_data_id *id
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_data_id),  # const smi_data_id *id
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_n', ctypes.c_size_t, (  # size_t smi_dataset_n(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_p', ctypes.c_size_t, (  # size_t smi_dataset_p(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_feature_name', ctypes.c_char_p, (  # const char *smi_dataset_feature_name(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_size_t,  # size_t j
     )),
     ('smi_dataset_target_name', ctypes.c_char_p, (  # const char *smi_dataset_target_name(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_feature_index', ctypes.c_int, (  # int smi_dataset_feature_index(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_char_p,  # const char *name
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index
     )),
     ('smi_dataset_has_labels', ctypes.c_int, (  # int smi_dataset_has_labels(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_label', ctypes.c_char_p, (  # const char *smi_dataset_label(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_size_t,  # size_t i
     )),
     ('smi_dataset_label_column', ctypes.c_char_p, (  # const char *smi_dataset_label_column(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_get_X', ctypes.c_int, (  # int smi_dataset_get_X(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_double),  # double *out
         ctypes.c_size_t,  # size_t capacity
     )),
     ('smi_dataset_get_y', ctypes.c_int, (  # int smi_dataset_get_y(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_double),  # double *out
         ctypes.c_size_t,  # size_t capacity
     )),
     ('smi_dataset_get_column', ctypes.c_int, (  # int smi_dataset_get_column(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_size_t,  # size_t j
         ctypes.POINTER(ctypes.c_double),  # double *out
         ctypes.c_size_t,  # size_t capacity
     )),
     ('smi_dataset_feature_stats', ctypes.c_int, (  # int smi_dataset_feature_stats(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_size_t,  # size_t j
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *sd
@@ -205,14 +287,14 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *max
     )),
     ('smi_dataset_target_stats', ctypes.c_int, (  # int smi_dataset_target_stats(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *sd
         ctypes.POINTER(ctypes.c_double),  # double *min
         ctypes.POINTER(ctypes.c_double),  # double *max
     )),
     ('smi_dataset_check', ctypes.c_int, (  # int smi_dataset_check(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_int),  # int *kinds
         ctypes.POINTER(ctypes.c_size_t),  # size_t *columns
@@ -220,14 +302,14 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_dataset_condition_number', ctypes.c_int, (  # int smi_dataset_condition_number(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_double),  # double *cond
     )),
     ('smi_dataset_n_folds', ctypes.c_size_t, (  # size_t smi_dataset_n_folds(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
     )),
     ('smi_dataset_get_folds', ctypes.c_int, (  # int smi_dataset_get_folds(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_int),  # int *out
         ctypes.c_size_t,  # size_t capacity
     )),
@@ -245,239 +327,246 @@ SIGNATURES = (
         ctypes.c_int,  # int criterion
     )),
     ('smi_search_create', ctypes.c_int, (  # int smi_search_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_search **out
+        ctypes.POINTER(ctypes.POINTER(smi_search)),  # smi_search **out
     )),
     ('smi_search_copy', ctypes.c_int, (  # int smi_search_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_search **out
-        ctypes.c_void_p,  # const smi_search *src
+        ctypes.POINTER(ctypes.POINTER(smi_search)),  # smi_search **out
+        ctypes.POINTER(smi_search),  # const smi_search *src
     )),
     ('smi_search_free', None, (  # void smi_search_free(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
     )),
     ('smi_search_set_criterion', ctypes.c_int, (  # int smi_search_set_criterion(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_int,  # int criterion
     )),
     ('smi_search_set_fe_hyper', ctypes.c_int, (  # int smi_search_set_fe_hyper(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_double,  # double alpha
         ctypes.c_double,  # double beta
     )),
     ('smi_search_set_size_range', ctypes.c_int, (  # int smi_search_set_size_range(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t min_size
         ctypes.c_size_t,  # size_t max_size
     )),
     ('smi_search_set_keep', ctypes.c_int, (  # int smi_search_set_keep(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *features
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_search_set_top', ctypes.c_int, (  # int smi_search_set_top(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t m
     )),
     ('smi_search_set_bins', ctypes.c_int, (  # int smi_search_set_bins(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t bins
     )),
     ('smi_search_set_bin_edges', ctypes.c_int, (  # int smi_search_set_bin_edges(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *edges
         ctypes.c_size_t,  # size_t n_edges
     )),
     ('smi_search_set_threads', ctypes.c_int, (  # int smi_search_set_threads(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t threads
     )),
     ('smi_search_set_progress', ctypes.c_int, (  # int smi_search_set_progress(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         smi_progress_fn,  # smi_progress_fn fn
         ctypes.c_void_p,  # void *user
     )),
     ('smi_search_set_intercept', ctypes.c_int, (  # int smi_search_set_intercept(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_search_set_standardize', ctypes.c_int, (  # int smi_search_set_standardize(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_search_set_normal_gamma', ctypes.c_int, (  # int smi_search_set_normal_gamma(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_double,  # double lambda
         ctypes.c_double,  # double a0
         ctypes.c_double,  # double b0
     )),
     ('smi_search_set_shard', ctypes.c_int, (  # int smi_search_set_shard(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t index
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_search_set_checkpoint', ctypes.c_int, (  # int smi_search_set_checkpoint(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_char_p,  # const char *path
         ctypes.c_double,  # double interval
     )),
     ('smi_search_get_criterion', ctypes.c_int, (  # int smi_search_get_criterion(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_int),  # int *criterion
     )),
     ('smi_search_get_fe_hyper', ctypes.c_int, (  # int smi_search_get_fe_hyper(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_double),  # double *alpha
         ctypes.POINTER(ctypes.c_double),  # double *beta
     )),
     ('smi_search_get_size_range', ctypes.c_int, (  # int smi_search_get_size_range(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *min_size
         ctypes.POINTER(ctypes.c_size_t),  # size_t *max_size
     )),
     ('smi_search_get_keep', ctypes.c_int, (  # int smi_search_get_keep(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_search_get_top', ctypes.c_int, (  # int smi_search_get_top(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *m
     )),
     ('smi_search_get_bins', ctypes.c_int, (  # int smi_search_get_bins(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *bins
     )),
     ('smi_search_get_bin_edges', ctypes.c_int, (  # int smi_search_get_bin_edges(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *edges
         ctypes.POINTER(ctypes.c_size_t),  # size_t *n_edges
     )),
     ('smi_search_get_threads', ctypes.c_int, (  # int smi_search_get_threads(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
     )),
     ('smi_search_get_progress', ctypes.c_int, (  # int smi_search_get_progress(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(smi_progress_fn),  # smi_progress_fn *fn
         ctypes.POINTER(ctypes.c_void_p),  # void **user
     )),
     ('smi_search_get_intercept', ctypes.c_int, (  # int smi_search_get_intercept(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_search_get_standardize', ctypes.c_int, (  # int smi_search_get_standardize(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_search_get_normal_gamma', ctypes.c_int, (  # int smi_search_get_normal_gamma(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_double),  # double *lambda
         ctypes.POINTER(ctypes.c_double),  # double *a0
         ctypes.POINTER(ctypes.c_double),  # double *b0
     )),
     ('smi_search_get_shard', ctypes.c_int, (  # int smi_search_get_shard(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_search_get_checkpoint', ctypes.c_int, (  # int smi_search_get_checkpoint(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_char_p),  # const char **path
         ctypes.POINTER(ctypes.c_double),  # double *interval
     )),
     ('smi_search_set_folds', ctypes.c_int, (  # int smi_search_set_folds(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_size_t,  # size_t k
         ctypes.c_int,  # int shuffle
         ctypes.c_uint64,  # uint64_t seed
     )),
     ('smi_search_set_fold_ids', ctypes.c_int, (  # int smi_search_set_fold_ids(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.POINTER(ctypes.c_int),  # const int *ids
         ctypes.c_size_t,  # size_t n_ids
     )),
     ('smi_search_get_folds', ctypes.c_int, (  # int smi_search_get_folds(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *k
         ctypes.POINTER(ctypes.c_int),  # int *shuffle
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
     )),
+    ('smi_search_get_fold_assignment', ctypes.c_int, (  # int smi_search_get_fold_assignment(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.c_size_t,  # size_t n
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_int),  # int *folds
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+    )),
     ('smi_search_get_fold_ids', ctypes.c_int, (  # int smi_search_get_fold_ids(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_int),  # int *ids
         ctypes.POINTER(ctypes.c_size_t),  # size_t *n_ids
     )),
     ('smi_search_set_model_prior', ctypes.c_int, (  # int smi_search_set_model_prior(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_int,  # int kind
         ctypes.c_double,  # double q
     )),
     ('smi_search_set_ratio_grid', ctypes.c_int, (  # int smi_search_set_ratio_grid(...)
-        ctypes.c_void_p,  # smi_search *cfg
+        ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_double,  # double lo
         ctypes.c_double,  # double hi
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_search_get_model_prior', ctypes.c_int, (  # int smi_search_get_model_prior(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_int),  # int *kind
         ctypes.POINTER(ctypes.c_double),  # double *q
     )),
     ('smi_search_get_ratio_grid', ctypes.c_int, (  # int smi_search_get_ratio_grid(...)
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_double),  # double *lo
         ctypes.POINTER(ctypes.c_double),  # double *hi
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_search *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_search_result)),  # smi_search_result **out
     )),
     ('smi_search_score_subset', ctypes.c_int, (  # int smi_search_score_subset(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_search *cfg
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
         ctypes.c_size_t,  # size_t k
         ctypes.POINTER(ctypes.c_double),  # double *value
     )),
     ('smi_search_result_free', None, (  # void smi_search_result_free(...)
-        ctypes.c_void_p,  # smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # smi_search_result *res
     )),
     ('smi_search_result_status', ctypes.c_int, (  # int smi_search_result_status(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_caveat', ctypes.c_char_p, (  # const char *smi_search_result_caveat(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
-    ('smi_search_result_config', ctypes.c_void_p, (  # const smi_search *smi_search_result_config(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+    ('smi_search_result_config', ctypes.POINTER(smi_search), (  # const smi_search *smi_search_result_config(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
-    ('smi_search_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_search_result_data(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+    ('smi_search_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_search_result_data(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_n_models', ctypes.c_uint64, (  # uint64_t smi_search_result_n_models(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_n_singular', ctypes.c_uint64, (  # uint64_t smi_search_result_n_singular(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_criterion', ctypes.c_int, (  # int smi_search_result_criterion(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_p', ctypes.c_size_t, (  # size_t smi_search_result_p(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_max_size', ctypes.c_size_t, (  # size_t smi_search_result_max_size(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_n_top', ctypes.c_size_t, (  # size_t smi_search_result_n_top(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_model', ctypes.c_int, (  # int smi_search_result_model(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t rank
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -488,7 +577,7 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *rmse
     )),
     ('smi_search_result_best_of_size', ctypes.c_int, (  # int smi_search_result_best_of_size(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t k
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -498,10 +587,10 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *rmse
     )),
     ('smi_search_result_n_bins', ctypes.c_size_t, (  # size_t smi_search_result_n_bins(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
     ('smi_search_result_dos', ctypes.c_int, (  # int smi_search_result_dos(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *edges
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
@@ -509,80 +598,80 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *above
     )),
     ('smi_search_result_feature_frequency', ctypes.c_int, (  # int smi_search_result_feature_frequency(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *frequency
     )),
     ('smi_search_result_weight_diagram', ctypes.c_int, (  # int smi_search_result_weight_diagram(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *weights
     )),
     ('smi_search_result_log_evidence_total', ctypes.c_int, (  # int smi_search_result_log_evidence_total(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.POINTER(ctypes.c_double),  # double *log_evidence
     )),
     ('smi_search_result_posterior_inclusion', ctypes.c_int, (  # int smi_search_result_posterior_inclusion(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
     ('smi_search_result_size_posterior', ctypes.c_int, (  # int smi_search_result_size_posterior(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
     ('smi_search_result_dos_posterior', ctypes.c_int, (  # int smi_search_result_dos_posterior(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
     ('smi_search_result_model_average', ctypes.c_int, (  # int smi_search_result_model_average(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercept
         ctypes.POINTER(ctypes.c_double),  # double *mass
     )),
     ('smi_search_result_save', ctypes.c_int, (  # int smi_search_result_save(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_char_p,  # const char *path
     )),
     ('smi_search_result_load', ctypes.c_int, (  # int smi_search_result_load(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
+        ctypes.POINTER(ctypes.POINTER(smi_search_result)),  # smi_search_result **out
         ctypes.c_char_p,  # const char *path
     )),
     ('smi_search_result_merge', ctypes.c_int, (  # int smi_search_result_merge(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_search_result **out
-        ctypes.POINTER(ctypes.c_void_p),  # const smi_search_result *const *parts
+        ctypes.POINTER(ctypes.POINTER(smi_search_result)),  # smi_search_result **out
+        ctypes.POINTER(ctypes.POINTER(smi_search_result)),  # const smi_search_result *const *parts
         ctypes.c_size_t,  # size_t n_parts
     )),
     ('smi_evidence_create', ctypes.c_int, (  # int smi_evidence_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
+        ctypes.POINTER(ctypes.POINTER(smi_evidence)),  # smi_evidence **out
     )),
     ('smi_evidence_copy', ctypes.c_int, (  # int smi_evidence_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence **out
-        ctypes.c_void_p,  # const smi_evidence *src
+        ctypes.POINTER(ctypes.POINTER(smi_evidence)),  # smi_evidence **out
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *src
     )),
     ('smi_evidence_free', None, (  # void smi_evidence_free(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
     )),
     ('smi_evidence_set_mode', ctypes.c_int, (  # int smi_evidence_set_mode(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_int,  # int mode
     )),
     ('smi_evidence_set_hyper', ctypes.c_int, (  # int smi_evidence_set_hyper(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_double,  # double alpha
         ctypes.c_double,  # double beta
     )),
     ('smi_evidence_set_iterations', ctypes.c_int, (  # int smi_evidence_set_iterations(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_size_t,  # size_t max_iter
         ctypes.c_double,  # double tolerance
     )),
     ('smi_evidence_set_grids', ctypes.c_int, (  # int smi_evidence_set_grids(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_double,  # double noise_lo
         ctypes.c_double,  # double noise_hi
         ctypes.c_size_t,  # size_t noise_n
@@ -591,41 +680,41 @@ SIGNATURES = (
         ctypes.c_size_t,  # size_t coef_n
     )),
     ('smi_evidence_set_prior', ctypes.c_int, (  # int smi_evidence_set_prior(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_int,  # int prior
         ctypes.c_double,  # double shape
         ctypes.c_double,  # double scale
     )),
     ('smi_evidence_set_normal_gamma', ctypes.c_int, (  # int smi_evidence_set_normal_gamma(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_double,  # double lambda
         ctypes.c_double,  # double a0
         ctypes.c_double,  # double b0
     )),
     ('smi_evidence_set_intercept', ctypes.c_int, (  # int smi_evidence_set_intercept(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_evidence_set_standardize', ctypes.c_int, (  # int smi_evidence_set_standardize(...)
-        ctypes.c_void_p,  # smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # smi_evidence *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_evidence_get_mode', ctypes.c_int, (  # int smi_evidence_get_mode(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_int),  # int *mode
     )),
     ('smi_evidence_get_hyper', ctypes.c_int, (  # int smi_evidence_get_hyper(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_double),  # double *alpha
         ctypes.POINTER(ctypes.c_double),  # double *beta
     )),
     ('smi_evidence_get_iterations', ctypes.c_int, (  # int smi_evidence_get_iterations(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *max_iter
         ctypes.POINTER(ctypes.c_double),  # double *tolerance
     )),
     ('smi_evidence_get_grids', ctypes.c_int, (  # int smi_evidence_get_grids(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_double),  # double *noise_lo
         ctypes.POINTER(ctypes.c_double),  # double *noise_hi
         ctypes.POINTER(ctypes.c_size_t),  # size_t *noise_n
@@ -634,213 +723,213 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_size_t),  # size_t *coef_n
     )),
     ('smi_evidence_get_prior', ctypes.c_int, (  # int smi_evidence_get_prior(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_int),  # int *prior
         ctypes.POINTER(ctypes.c_double),  # double *shape
         ctypes.POINTER(ctypes.c_double),  # double *scale
     )),
     ('smi_evidence_get_normal_gamma', ctypes.c_int, (  # int smi_evidence_get_normal_gamma(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_double),  # double *lambda
         ctypes.POINTER(ctypes.c_double),  # double *a0
         ctypes.POINTER(ctypes.c_double),  # double *b0
     )),
     ('smi_evidence_get_intercept', ctypes.c_int, (  # int smi_evidence_get_intercept(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_evidence_get_standardize', ctypes.c_int, (  # int smi_evidence_get_standardize(...)
-        ctypes.c_void_p,  # const smi_evidence *cfg
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_evidence_run', ctypes.c_int, (  # int smi_evidence_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *subset
         ctypes.c_size_t,  # size_t k
-        ctypes.c_void_p,  # const smi_evidence *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_evidence_result **out
+        ctypes.POINTER(smi_evidence),  # const smi_evidence *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_evidence_result)),  # smi_evidence_result **out
     )),
     ('smi_evidence_result_free', None, (  # void smi_evidence_result_free(...)
-        ctypes.c_void_p,  # smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # smi_evidence_result *ev
     )),
     ('smi_evidence_result_status', ctypes.c_int, (  # int smi_evidence_result_status(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_caveat', ctypes.c_char_p, (  # const char *smi_evidence_result_caveat(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_result_config', ctypes.c_void_p, (  # const smi_evidence *smi_evidence_result_config(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+    ('smi_evidence_result_config', ctypes.POINTER(smi_evidence), (  # const smi_evidence *smi_evidence_result_config(...)
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
-    ('smi_evidence_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_evidence_result_data(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+    ('smi_evidence_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_evidence_result_data(...)
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_free_energy', ctypes.c_double, (  # double smi_evidence_result_free_energy(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_fit_term', ctypes.c_double, (  # double smi_evidence_result_fit_term(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_complexity_term', ctypes.c_double, (  # double smi_evidence_result_complexity_term(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_alpha', ctypes.c_double, (  # double smi_evidence_result_alpha(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_beta', ctypes.c_double, (  # double smi_evidence_result_beta(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_noise_sd', ctypes.c_double, (  # double smi_evidence_result_noise_sd(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_gamma_eff', ctypes.c_double, (  # double smi_evidence_result_gamma_eff(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_iterations', ctypes.c_size_t, (  # size_t smi_evidence_result_iterations(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_converged', ctypes.c_int, (  # int smi_evidence_result_converged(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_mean', ctypes.c_int, (  # int smi_evidence_result_mean(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *intercept
     )),
     ('smi_evidence_result_covariance', ctypes.c_int, (  # int smi_evidence_result_covariance(...)
-        ctypes.c_void_p,  # const smi_evidence_result *ev
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *covariance
     )),
     ('smi_remc_create', ctypes.c_int, (  # int smi_remc_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_remc **out
+        ctypes.POINTER(ctypes.POINTER(smi_remc)),  # smi_remc **out
     )),
     ('smi_remc_copy', ctypes.c_int, (  # int smi_remc_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_remc **out
-        ctypes.c_void_p,  # const smi_remc *src
+        ctypes.POINTER(ctypes.POINTER(smi_remc)),  # smi_remc **out
+        ctypes.POINTER(smi_remc),  # const smi_remc *src
     )),
     ('smi_remc_free', None, (  # void smi_remc_free(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
     )),
     ('smi_remc_set_replicas', ctypes.c_int, (  # int smi_remc_set_replicas(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.c_size_t,  # size_t replicas
         ctypes.c_double,  # double beta_max
     )),
     ('smi_remc_set_ladder', ctypes.c_int, (  # int smi_remc_set_ladder(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *betas
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_remc_set_sweeps', ctypes.c_int, (  # int smi_remc_set_sweeps(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.c_size_t,  # size_t sweeps
         ctypes.c_size_t,  # size_t burn_in
     )),
     ('smi_remc_set_seed', ctypes.c_int, (  # int smi_remc_set_seed(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.c_uint64,  # uint64_t seed
     )),
     ('smi_remc_set_tuning', ctypes.c_int, (  # int smi_remc_set_tuning(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_remc_set_threads', ctypes.c_int, (  # int smi_remc_set_threads(...)
-        ctypes.c_void_p,  # smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # smi_remc *cfg
         ctypes.c_size_t,  # size_t threads
     )),
     ('smi_remc_get_replicas', ctypes.c_int, (  # int smi_remc_get_replicas(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *replicas
         ctypes.POINTER(ctypes.c_double),  # double *beta_max
     )),
     ('smi_remc_get_ladder', ctypes.c_int, (  # int smi_remc_get_ladder(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *betas
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_remc_get_sweeps', ctypes.c_int, (  # int smi_remc_get_sweeps(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *sweeps
         ctypes.POINTER(ctypes.c_size_t),  # size_t *burn_in
     )),
     ('smi_remc_get_seed', ctypes.c_int, (  # int smi_remc_get_seed(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
     )),
     ('smi_remc_get_tuning', ctypes.c_int, (  # int smi_remc_get_tuning(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_remc_get_threads', ctypes.c_int, (  # int smi_remc_get_threads(...)
-        ctypes.c_void_p,  # const smi_remc *cfg
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
     )),
     ('smi_remc_run', ctypes.c_int, (  # int smi_remc_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_search *search
-        ctypes.c_void_p,  # const smi_remc *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_remc_result **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_search),  # const smi_search *search
+        ctypes.POINTER(smi_remc),  # const smi_remc *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_remc_result)),  # smi_remc_result **out
     )),
     ('smi_remc_result_free', None, (  # void smi_remc_result_free(...)
-        ctypes.c_void_p,  # smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # smi_remc_result *res
     )),
     ('smi_remc_result_status', ctypes.c_int, (  # int smi_remc_result_status(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_caveat', ctypes.c_char_p, (  # const char *smi_remc_result_caveat(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
-    ('smi_remc_result_config', ctypes.c_void_p, (  # const smi_remc *smi_remc_result_config(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+    ('smi_remc_result_config', ctypes.POINTER(smi_remc), (  # const smi_remc *smi_remc_result_config(...)
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
-    ('smi_remc_result_search', ctypes.c_void_p, (  # const smi_search *smi_remc_result_search(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+    ('smi_remc_result_search', ctypes.POINTER(smi_search), (  # const smi_search *smi_remc_result_search(...)
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
-    ('smi_remc_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_remc_result_data(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+    ('smi_remc_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_remc_result_data(...)
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_n_replicas', ctypes.c_size_t, (  # size_t smi_remc_result_n_replicas(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_ladder', ctypes.c_int, (  # int smi_remc_result_ladder(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *betas
     )),
     ('smi_remc_result_acceptance', ctypes.c_int, (  # int smi_remc_result_acceptance(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
     ('smi_remc_result_exchange_rates', ctypes.c_int, (  # int smi_remc_result_exchange_rates(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
     ('smi_remc_result_n_states', ctypes.c_double, (  # double smi_remc_result_n_states(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_n_proposals', ctypes.c_uint64, (  # uint64_t smi_remc_result_n_proposals(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_n_bins', ctypes.c_size_t, (  # size_t smi_remc_result_n_bins(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_dos', ctypes.c_int, (  # int smi_remc_result_dos(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *edges
         ctypes.POINTER(ctypes.c_double),  # double *log_counts
         ctypes.POINTER(ctypes.c_double),  # double *errors
     )),
     ('smi_remc_result_n_top', ctypes.c_size_t, (  # size_t smi_remc_result_n_top(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_model', ctypes.c_int, (  # int smi_remc_result_model(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t rank
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -848,269 +937,276 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *value
     )),
     ('smi_remc_result_posterior_inclusion', ctypes.c_int, (  # int smi_remc_result_posterior_inclusion(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *prob
     )),
     ('smi_remc_result_n_sweeps', ctypes.c_size_t, (  # size_t smi_remc_result_n_sweeps(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
     )),
     ('smi_remc_result_trace', ctypes.c_int, (  # int smi_remc_result_trace(...)
-        ctypes.c_void_p,  # const smi_remc_result *res
+        ctypes.POINTER(smi_remc_result),  # const smi_remc_result *res
         ctypes.c_size_t,  # size_t replica
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *energies
     )),
     ('smi_lars_create', ctypes.c_int, (  # int smi_lars_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
+        ctypes.POINTER(ctypes.POINTER(smi_lars)),  # smi_lars **out
     )),
     ('smi_lars_copy', ctypes.c_int, (  # int smi_lars_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lars **out
-        ctypes.c_void_p,  # const smi_lars *src
+        ctypes.POINTER(ctypes.POINTER(smi_lars)),  # smi_lars **out
+        ctypes.POINTER(smi_lars),  # const smi_lars *src
     )),
     ('smi_lars_free', None, (  # void smi_lars_free(...)
-        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # smi_lars *cfg
     )),
     ('smi_lars_set_method', ctypes.c_int, (  # int smi_lars_set_method(...)
-        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # smi_lars *cfg
         ctypes.c_int,  # int method
     )),
     ('smi_lars_set_positive', ctypes.c_int, (  # int smi_lars_set_positive(...)
-        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # smi_lars *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_lars_set_max_steps', ctypes.c_int, (  # int smi_lars_set_max_steps(...)
-        ctypes.c_void_p,  # smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # smi_lars *cfg
         ctypes.c_size_t,  # size_t max_steps
     )),
     ('smi_lars_get_method', ctypes.c_int, (  # int smi_lars_get_method(...)
-        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # const smi_lars *cfg
         ctypes.POINTER(ctypes.c_int),  # int *method
     )),
     ('smi_lars_get_positive', ctypes.c_int, (  # int smi_lars_get_positive(...)
-        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # const smi_lars *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_lars_get_max_steps', ctypes.c_int, (  # int smi_lars_get_max_steps(...)
-        ctypes.c_void_p,  # const smi_lars *cfg
+        ctypes.POINTER(smi_lars),  # const smi_lars *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *max_steps
     )),
     ('smi_lars_run', ctypes.c_int, (  # int smi_lars_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lars *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lars_result **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_lars),  # const smi_lars *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_lars_result)),  # smi_lars_result **out
     )),
     ('smi_lars_result_free', None, (  # void smi_lars_result_free(...)
-        ctypes.c_void_p,  # smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # smi_lars_result *path
     )),
     ('smi_lars_result_status', ctypes.c_int, (  # int smi_lars_result_status(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
     )),
     ('smi_lars_result_caveat', ctypes.c_char_p, (  # const char *smi_lars_result_caveat(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
     )),
-    ('smi_lars_result_config', ctypes.c_void_p, (  # const smi_lars *smi_lars_result_config(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+    ('smi_lars_result_config', ctypes.POINTER(smi_lars), (  # const smi_lars *smi_lars_result_config(...)
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
     )),
-    ('smi_lars_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_lars_result_data(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+    ('smi_lars_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_lars_result_data(...)
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
     )),
     ('smi_lars_result_n_knots', ctypes.c_size_t, (  # size_t smi_lars_result_n_knots(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
     )),
     ('smi_lars_result_knots', ctypes.c_int, (  # int smi_lars_result_knots(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *alphas
     )),
     ('smi_lars_result_coefficients', ctypes.c_int, (  # int smi_lars_result_coefficients(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercepts
     )),
     ('smi_lars_result_active', ctypes.c_int, (  # int smi_lars_result_active(...)
-        ctypes.c_void_p,  # const smi_lars_result *path
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
         ctypes.c_size_t,  # size_t knot
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_lasso_create', ctypes.c_int, (  # int smi_lasso_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
+        ctypes.POINTER(ctypes.POINTER(smi_lasso)),  # smi_lasso **out
     )),
     ('smi_lasso_copy', ctypes.c_int, (  # int smi_lasso_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso **out
-        ctypes.c_void_p,  # const smi_lasso *src
+        ctypes.POINTER(ctypes.POINTER(smi_lasso)),  # smi_lasso **out
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *src
     )),
     ('smi_lasso_free', None, (  # void smi_lasso_free(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
     )),
     ('smi_lasso_set_alpha', ctypes.c_int, (  # int smi_lasso_set_alpha(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_double,  # double alpha
     )),
     ('smi_lasso_set_path', ctypes.c_int, (  # int smi_lasso_set_path(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t n_lambda
         ctypes.c_double,  # double min_ratio
     )),
     ('smi_lasso_set_lambdas', ctypes.c_int, (  # int smi_lasso_set_lambdas(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *lambdas
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_lasso_set_positive', ctypes.c_int, (  # int smi_lasso_set_positive(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_lasso_set_penalty_factors', ctypes.c_int, (  # int smi_lasso_set_penalty_factors(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # const double *factors
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_lasso_set_tolerance', ctypes.c_int, (  # int smi_lasso_set_tolerance(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_double,  # double tol
         ctypes.c_size_t,  # size_t max_passes
     )),
     ('smi_lasso_set_threads', ctypes.c_int, (  # int smi_lasso_set_threads(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t threads
     )),
     ('smi_lasso_set_cv', ctypes.c_int, (  # int smi_lasso_set_cv(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_int,  # int on
     )),
     ('smi_lasso_set_folds', ctypes.c_int, (  # int smi_lasso_set_folds(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.c_size_t,  # size_t k
         ctypes.c_int,  # int shuffle
         ctypes.c_uint64,  # uint64_t seed
     )),
     ('smi_lasso_set_fold_ids', ctypes.c_int, (  # int smi_lasso_set_fold_ids(...)
-        ctypes.c_void_p,  # smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # smi_lasso *cfg
         ctypes.POINTER(ctypes.c_int),  # const int *ids
         ctypes.c_size_t,  # size_t n_ids
     )),
     ('smi_lasso_get_alpha', ctypes.c_int, (  # int smi_lasso_get_alpha(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # double *alpha
     )),
     ('smi_lasso_get_path', ctypes.c_int, (  # int smi_lasso_get_path(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *n_lambda
         ctypes.POINTER(ctypes.c_double),  # double *min_ratio
     )),
     ('smi_lasso_get_lambdas', ctypes.c_int, (  # int smi_lasso_get_lambdas(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *lambdas
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_lasso_get_positive', ctypes.c_int, (  # int smi_lasso_get_positive(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_lasso_get_penalty_factors', ctypes.c_int, (  # int smi_lasso_get_penalty_factors(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *factors
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_lasso_get_tolerance', ctypes.c_int, (  # int smi_lasso_get_tolerance(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_double),  # double *tol
         ctypes.POINTER(ctypes.c_size_t),  # size_t *max_passes
     )),
     ('smi_lasso_get_threads', ctypes.c_int, (  # int smi_lasso_get_threads(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
     )),
     ('smi_lasso_get_cv', ctypes.c_int, (  # int smi_lasso_get_cv(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_lasso_get_folds', ctypes.c_int, (  # int smi_lasso_get_folds(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *k
         ctypes.POINTER(ctypes.c_int),  # int *shuffle
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
     )),
+    ('smi_lasso_get_fold_assignment', ctypes.c_int, (  # int smi_lasso_get_fold_assignment(...)
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
+        ctypes.c_size_t,  # size_t n
+        ctypes.c_size_t,  # size_t capacity
+        ctypes.POINTER(ctypes.c_int),  # int *folds
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *k
+    )),
     ('smi_lasso_get_fold_ids', ctypes.c_int, (  # int smi_lasso_get_fold_ids(...)
-        ctypes.c_void_p,  # const smi_lasso *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_int),  # int *ids
         ctypes.POINTER(ctypes.c_size_t),  # size_t *n_ids
     )),
     ('smi_lasso_run', ctypes.c_int, (  # int smi_lasso_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_lasso_result **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_lasso_result)),  # smi_lasso_result **out
     )),
     ('smi_lasso_result_free', None, (  # void smi_lasso_result_free(...)
-        ctypes.c_void_p,  # smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # smi_lasso_result *fit
     )),
     ('smi_lasso_result_n_lambdas', ctypes.c_size_t, (  # size_t smi_lasso_result_n_lambdas(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
     ('smi_lasso_result_p', ctypes.c_size_t, (  # size_t smi_lasso_result_p(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
     ('smi_lasso_result_lambdas', ctypes.c_int, (  # int smi_lasso_result_lambdas(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *lambdas
     )),
     ('smi_lasso_result_coefficients', ctypes.c_int, (  # int smi_lasso_result_coefficients(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *coef
         ctypes.POINTER(ctypes.c_double),  # double *intercepts
     )),
     ('smi_lasso_result_cv_curve', ctypes.c_int, (  # int smi_lasso_result_cv_curve(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *mean
         ctypes.POINTER(ctypes.c_double),  # double *se
     )),
     ('smi_lasso_result_cv_choice', ctypes.c_int, (  # int smi_lasso_result_cv_choice(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_min
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index_1se
     )),
     ('smi_lasso_result_status', ctypes.c_int, (  # int smi_lasso_result_status(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
     ('smi_lasso_result_caveat', ctypes.c_char_p, (  # const char *smi_lasso_result_caveat(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
-    ('smi_lasso_result_config', ctypes.c_void_p, (  # const smi_lasso *smi_lasso_result_config(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+    ('smi_lasso_result_config', ctypes.POINTER(smi_lasso), (  # const smi_lasso *smi_lasso_result_config(...)
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
-    ('smi_lasso_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_lasso_result_data(...)
-        ctypes.c_void_p,  # const smi_lasso_result *fit
+    ('smi_lasso_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_lasso_result_data(...)
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
     )),
     ('smi_path_supports_from_lars', ctypes.c_int, (  # int smi_path_supports_from_lars(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lars_result *path
-        ctypes.c_void_p,  # const smi_search *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_lars_result),  # const smi_lars_result *path
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_path_supports)),  # smi_path_supports **out
     )),
     ('smi_path_supports_from_lasso', ctypes.c_int, (  # int smi_path_supports_from_lasso(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_lasso_result *fit
-        ctypes.c_void_p,  # const smi_search *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_path_supports **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_lasso_result),  # const smi_lasso_result *fit
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_path_supports)),  # smi_path_supports **out
     )),
     ('smi_path_supports_free', None, (  # void smi_path_supports_free(...)
-        ctypes.c_void_p,  # smi_path_supports *list
+        ctypes.POINTER(smi_path_supports),  # smi_path_supports *list
     )),
     ('smi_path_supports_count', ctypes.c_size_t, (  # size_t smi_path_supports_count(...)
-        ctypes.c_void_p,  # const smi_path_supports *list
+        ctypes.POINTER(smi_path_supports),  # const smi_path_supports *list
     )),
     ('smi_path_supports_get', ctypes.c_int, (  # int smi_path_supports_get(...)
-        ctypes.c_void_p,  # const smi_path_supports *list
+        ctypes.POINTER(smi_path_supports),  # const smi_path_supports *list
         ctypes.c_size_t,  # size_t i
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
@@ -1121,11 +1217,11 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *intercept
     )),
     ('smi_path_supports_best', ctypes.c_int, (  # int smi_path_supports_best(...)
-        ctypes.c_void_p,  # const smi_path_supports *list
+        ctypes.POINTER(smi_path_supports),  # const smi_path_supports *list
         ctypes.POINTER(ctypes.c_size_t),  # size_t *index
     )),
     ('smi_search_result_rank', ctypes.c_int, (  # int smi_search_result_rank(...)
-        ctypes.c_void_p,  # const smi_search_result *res
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
         ctypes.c_double,  # double value
         ctypes.POINTER(ctypes.c_double),  # double *rank
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *rank_lo
@@ -1133,17 +1229,17 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *percentile
     )),
     ('smi_vma_create', ctypes.c_int, (  # int smi_vma_create(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_vma **out
+        ctypes.POINTER(ctypes.POINTER(smi_vma)),  # smi_vma **out
     )),
     ('smi_vma_copy', ctypes.c_int, (  # int smi_vma_copy(...)
-        ctypes.POINTER(ctypes.c_void_p),  # smi_vma **out
-        ctypes.c_void_p,  # const smi_vma *src
+        ctypes.POINTER(ctypes.POINTER(smi_vma)),  # smi_vma **out
+        ctypes.POINTER(smi_vma),  # const smi_vma *src
     )),
     ('smi_vma_free', None, (  # void smi_vma_free(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
     )),
     ('smi_vma_set_model', ctypes.c_int, (  # int smi_vma_set_model(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *features
         ctypes.c_size_t,  # size_t k
         ctypes.POINTER(ctypes.c_double),  # const double *coefficients
@@ -1151,42 +1247,42 @@ SIGNATURES = (
         ctypes.c_double,  # double noise_sd
     )),
     ('smi_vma_set_rows', ctypes.c_int, (  # int smi_vma_set_rows(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.c_int,  # int kind
     )),
     ('smi_vma_set_sizes', ctypes.c_int, (  # int smi_vma_set_sizes(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.POINTER(ctypes.c_size_t),  # const size_t *sizes
         ctypes.c_size_t,  # size_t count
     )),
     ('smi_vma_set_trials', ctypes.c_int, (  # int smi_vma_set_trials(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.c_size_t,  # size_t trials
     )),
     ('smi_vma_set_seed', ctypes.c_int, (  # int smi_vma_set_seed(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.c_uint64,  # uint64_t seed
     )),
     ('smi_vma_set_threads', ctypes.c_int, (  # int smi_vma_set_threads(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         ctypes.c_size_t,  # size_t threads
     )),
     ('smi_vma_set_search', ctypes.c_int, (  # int smi_vma_set_search(...)
-        ctypes.c_void_p,  # smi_vma *cfg
-        ctypes.c_void_p,  # const smi_search *search
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
+        ctypes.POINTER(smi_search),  # const smi_search *search
     )),
     ('smi_vma_set_lasso', ctypes.c_int, (  # int smi_vma_set_lasso(...)
-        ctypes.c_void_p,  # smi_vma *cfg
-        ctypes.c_void_p,  # const smi_lasso *lasso
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
+        ctypes.POINTER(smi_lasso),  # const smi_lasso *lasso
         ctypes.c_int,  # int one_se
     )),
     ('smi_vma_set_progress', ctypes.c_int, (  # int smi_vma_set_progress(...)
-        ctypes.c_void_p,  # smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # smi_vma *cfg
         smi_progress_fn,  # smi_progress_fn fn
         ctypes.c_void_p,  # void *user
     )),
     ('smi_vma_get_model', ctypes.c_int, (  # int smi_vma_get_model(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_double),  # double *coefficients
@@ -1196,81 +1292,81 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *noise_sd
     )),
     ('smi_vma_get_rows', ctypes.c_int, (  # int smi_vma_get_rows(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(ctypes.c_int),  # int *kind
     )),
     ('smi_vma_get_sizes', ctypes.c_int, (  # int smi_vma_get_sizes(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *sizes
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
     )),
     ('smi_vma_get_trials', ctypes.c_int, (  # int smi_vma_get_trials(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *trials
     )),
     ('smi_vma_get_seed', ctypes.c_int, (  # int smi_vma_get_seed(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *seed
     )),
     ('smi_vma_get_threads', ctypes.c_int, (  # int smi_vma_get_threads(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(ctypes.c_size_t),  # size_t *threads
     )),
     ('smi_vma_get_method', ctypes.c_int, (  # int smi_vma_get_method(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(ctypes.c_int),  # int *method
     )),
     ('smi_vma_get_search', ctypes.c_int, (  # int smi_vma_get_search(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # const smi_search **search
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_search)),  # const smi_search **search
     )),
     ('smi_vma_get_lasso', ctypes.c_int, (  # int smi_vma_get_lasso(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # const smi_lasso **lasso
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_lasso)),  # const smi_lasso **lasso
         ctypes.POINTER(ctypes.c_int),  # int *one_se
     )),
     ('smi_vma_get_progress', ctypes.c_int, (  # int smi_vma_get_progress(...)
-        ctypes.c_void_p,  # const smi_vma *cfg
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
         ctypes.POINTER(smi_progress_fn),  # smi_progress_fn *fn
         ctypes.POINTER(ctypes.c_void_p),  # void **user
     )),
     ('smi_vma_run', ctypes.c_int, (  # int smi_vma_run(...)
-        ctypes.c_void_p,  # const smi_dataset *ds
-        ctypes.c_void_p,  # const smi_vma *cfg
-        ctypes.POINTER(ctypes.c_void_p),  # smi_vma_result **out
+        ctypes.POINTER(smi_dataset),  # const smi_dataset *ds
+        ctypes.POINTER(smi_vma),  # const smi_vma *cfg
+        ctypes.POINTER(ctypes.POINTER(smi_vma_result)),  # smi_vma_result **out
     )),
     ('smi_vma_result_free', None, (  # void smi_vma_result_free(...)
-        ctypes.c_void_p,  # smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # smi_vma_result *res
     )),
     ('smi_vma_result_status', ctypes.c_int, (  # int smi_vma_result_status(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
     ('smi_vma_result_caveat', ctypes.c_char_p, (  # const char *smi_vma_result_caveat(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
-    ('smi_vma_result_config', ctypes.c_void_p, (  # const smi_vma *smi_vma_result_config(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+    ('smi_vma_result_config', ctypes.POINTER(smi_vma), (  # const smi_vma *smi_vma_result_config(...)
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
-    ('smi_vma_result_data', ctypes.c_void_p, (  # const smi_data_id *smi_vma_result_data(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+    ('smi_vma_result_data', ctypes.POINTER(smi_data_id), (  # const smi_data_id *smi_vma_result_data(...)
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
     ('smi_vma_result_n_sizes', ctypes.c_size_t, (  # size_t smi_vma_result_n_sizes(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
     ('smi_vma_result_trials', ctypes.c_size_t, (  # size_t smi_vma_result_trials(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
     ('smi_vma_result_p', ctypes.c_size_t, (  # size_t smi_vma_result_p(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
     )),
     ('smi_vma_result_sizes', ctypes.c_int, (  # int smi_vma_result_sizes(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *sizes
     )),
     ('smi_vma_result_model', ctypes.c_int, (  # int smi_vma_result_model(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_size_t),  # size_t *features
         ctypes.POINTER(ctypes.c_double),  # double *coefficients
@@ -1279,22 +1375,22 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *noise_sd
     )),
     ('smi_vma_result_recovery_rate', ctypes.c_int, (  # int smi_vma_result_recovery_rate(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *rates
     )),
     ('smi_vma_result_selection_frequency', ctypes.c_int, (  # int smi_vma_result_selection_frequency(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_double),  # double *frequency
     )),
     ('smi_vma_result_chosen_size', ctypes.c_int, (  # int smi_vma_result_chosen_size(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
     )),
     ('smi_vma_result_failures', ctypes.c_int, (  # int smi_vma_result_failures(...)
-        ctypes.c_void_p,  # const smi_vma_result *res
+        ctypes.POINTER(smi_vma_result),  # const smi_vma_result *res
         ctypes.c_size_t,  # size_t capacity
         ctypes.POINTER(ctypes.c_uint64),  # uint64_t *counts
     )),

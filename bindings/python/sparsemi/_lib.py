@@ -2,10 +2,15 @@
 
 The library is looked up in this order (DESIGN.md section 6):
   1. the path in the environment variable SPARSEMI_LIBRARY;
-  2. a meson build tree: build*/lib/libsparsemi.so* in this package's folder or above,
-     nearest first, build/ before other build* folders (a build linked against ASan is
-     skipped unless libasan is in LD_PRELOAD: loading it would end the process);
+  2. for a package installed by `meson install` (which writes _installed.py beside this
+     file): the library installed with it, PREFIX/LIBDIR/libsparsemi.so.0 (found relative
+     to this folder, so a relocated or DESTDIR copy finds its own library);
+     for the package in a source tree: a meson build tree, build*/lib/libsparsemi.so* in
+     this package's folder or above, nearest first, build/ before other build* folders (a
+     build linked against ASan is skipped unless libasan is in LD_PRELOAD: loading it
+     would end the process);
   3. the soname, libsparsemi.so.0, wherever the dynamic loader finds it.
+`path` is the file that was loaded.
 """
 
 import ctypes
@@ -21,12 +26,35 @@ class Error(Exception):
 
     Attributes: status (the negative SMI_E* code), name (its short English name from
     smi_strerror). str(error) is the library's message from smi_last_error.
+    Error(status, message) makes the subclass of that status where there is one: an
+    invalid argument (SMI_EINVAL) is an InvalidArgument, also a ValueError and a TypeError;
+    an unknown name (SMI_ENOTFOUND) a NotFound, also a ValueError.
     """
+
+    def __new__(cls, status=None, message=None):
+        if cls is Error:
+            cls = _SUBCLASSES.get(status, Error)
+        return super().__new__(cls, status, message)
 
     def __init__(self, status, message=None):
         self.status = status
         self.name = strerror(status)
         super().__init__(message or self.name)
+
+    def __reduce__(self):
+        return (Error, (self.status, str(self)))
+
+
+class InvalidArgument(Error, ValueError, TypeError):
+    """SMI_EINVAL: an argument the library (or this layer, before calling it) refuses: a
+    value out of range, a setting that does not apply, a result of other data."""
+
+
+class NotFound(Error, ValueError):
+    """SMI_ENOTFOUND: an unknown name (feature, criterion), or what a result does not hold."""
+
+
+_SUBCLASSES = {_capi.SMI_EINVAL: InvalidArgument, _capi.SMI_ENOTFOUND: NotFound}
 
 
 def _links_asan(path):
@@ -56,11 +84,31 @@ def _build_tree_candidates():
         folder = parent
 
 
+def _installed_candidates():
+    """The library installed beside this package by `meson install` (_installed.py, written
+    only into the installed copy, names the two folders relative to the prefix)."""
+    try:
+        from . import _installed
+    except ImportError:
+        return None
+    prefix = _installed.PREFIX
+    if not os.path.isabs(_installed.PYTHON_DIR):
+        # PREFIX/PYTHON_DIR/sparsemi is this folder: find PREFIX from it, so that a copy
+        # installed with DESTDIR, or moved with its prefix, finds its own library.
+        prefix = os.path.dirname(os.path.abspath(__file__))
+        for _ in os.path.normpath(os.path.join(_installed.PYTHON_DIR, 'sparsemi')).split(os.sep):
+            prefix = os.path.dirname(prefix)
+    found = os.path.join(prefix, _installed.LIB_DIR, 'libsparsemi.so.0')
+    return [found] if os.path.isfile(found) else []
+
+
 def _load():
     explicit = os.environ.get('SPARSEMI_LIBRARY')
     if explicit:
         return ctypes.CDLL(explicit)   # an explicit choice that fails is an error
-    for path in _build_tree_candidates():
+    installed = _installed_candidates()
+    # An installed package uses the installed library; a source tree its build tree.
+    for path in installed if installed is not None else _build_tree_candidates():
         try:
             return ctypes.CDLL(path)
         except OSError:
@@ -68,7 +116,9 @@ def _load():
     return ctypes.CDLL('libsparsemi.so.0')
 
 
-lib = _capi.bind(_load())
+_cdll = _load()
+lib = _capi.bind(_cdll)
+path = _cdll._name
 
 
 def strerror(status):
@@ -77,61 +127,3 @@ def strerror(status):
 
 def last_error():
     return lib.smi_last_error().decode('utf-8', 'replace')
-
-
-def call(func, *args):
-    """Call a status-returning C function; raise Error for a negative status."""
-    status = func(*args)
-    if status < 0:
-        raise Error(status, last_error())
-    return status
-
-
-def encode(text):
-    """str -> NUL-terminated UTF-8 bytes for a `const char *` argument (None stays None)."""
-    if text is None:
-        return None
-    data = str(text).encode('utf-8')
-    if b'\0' in data:
-        raise ValueError('string contains a NUL character: %r' % text)
-    return data
-
-
-def decode(data):
-    return None if data is None else data.decode('utf-8', 'replace')
-
-
-def string_array(texts):
-    """A C array `const char *[len(texts)]` of encoded strings (keep it alive while used)."""
-    return (ctypes.c_char_p * len(texts))(*[encode(t) for t in texts])
-
-
-class Handle:
-    """Owner of one C handle: freed by close(), at the end of a `with` block, or when the
-    object is collected. Subclasses set _free_name (the C function that frees it) and
-    _kind (the name used in messages)."""
-
-    _free_name = None
-    _kind = 'object'
-    _handle = None
-
-    def close(self):
-        """Free the C object now; the Python object is unusable afterwards. Idempotent."""
-        handle, self._handle = getattr(self, '_handle', None), None
-        if handle and lib is not None:
-            getattr(lib, self._free_name)(handle)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    def __del__(self):
-        self.close()
-
-    @property
-    def _h(self):
-        if not self._handle:
-            raise ValueError('the %s is closed' % self._kind)
-        return self._handle

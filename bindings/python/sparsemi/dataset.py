@@ -7,20 +7,15 @@ import os
 import numpy as np
 
 from . import _capi
-from ._lib import Error, Handle, call, decode, encode, last_error, lib, string_array
+from ._common import (INT_P, Handle, call, data_id, decode, double_array, dptr, encode, named,
+                      null, string_array)
+from ._lib import lib
 
 Problem = collections.namedtuple('Problem', 'kind column other')
 Problem.__doc__ = """A column that a regression cannot use, found by Dataset.check().
 
 kind: SMI_ECONSTANT or SMI_EDUPLICATE; column: the feature index (p for the target);
 other: for a duplicate, the earlier column it equals, else None."""
-
-_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
-_INT_P = ctypes.POINTER(ctypes.c_int)
-
-
-def _dptr(array):
-    return array.ctypes.data_as(_DOUBLE_P)
 
 
 class Dataset(Handle):
@@ -38,10 +33,8 @@ class Dataset(Handle):
     _fold_column = None
 
     def __init__(self, X, y, names=None, target=None):
-        X = np.ascontiguousarray(X, dtype=np.float64)
+        X = double_array(X, 'X (n samples x p features)', ndim=2)
         y = np.ascontiguousarray(y, dtype=np.float64)
-        if X.ndim != 2:
-            raise ValueError('X must be a 2-d array (n samples x p features)')
         if y.shape != (X.shape[0],):
             raise ValueError('y must hold one value per row of X (%d), not shape %s'
                              % (X.shape[0], y.shape))
@@ -52,8 +45,8 @@ class Dataset(Handle):
             if len(names) != p:
                 raise ValueError('%d names given for %d features' % (len(names), p))
             c_names = string_array(names)
-        handle = ctypes.c_void_p()
-        call(lib.smi_dataset_create, ctypes.byref(handle), n, p, _dptr(X), _dptr(y),
+        handle = null('dataset')
+        call(lib.smi_dataset_create, ctypes.byref(handle), n, p, dptr(X), dptr(y),
              c_names, encode(target))
         self._handle = handle
 
@@ -86,7 +79,7 @@ class Dataset(Handle):
             c_features = string_array(list(features))
             opt.features = ctypes.cast(c_features, ctypes.POINTER(ctypes.c_char_p))
             opt.n_features = len(c_features)
-        handle = ctypes.c_void_p()
+        handle = null('dataset')
         call(lib.smi_dataset_read_csv, ctypes.byref(handle), os.fsencode(path),
              ctypes.byref(opt))
         ds = cls.__new__(cls)
@@ -122,6 +115,12 @@ class Dataset(Handle):
         """The target's name."""
         return decode(lib.smi_dataset_target_name(self._h))
 
+    @property
+    def id(self):
+        """The data set's identity (a DataId: n, p, features, target and the library's
+        fingerprint, smi_dataset_id), what every result keeps of its data."""
+        return data_id(lib.smi_dataset_id(self._h))
+
     def index(self, name):
         """The index of the feature called `name` (Error SMI_ENOTFOUND if none)."""
         index = ctypes.c_size_t()
@@ -132,14 +131,14 @@ class Dataset(Handle):
     def X(self):
         """A copy of the design matrix, n x p float64."""
         out = np.empty((self.n, self.p))
-        call(lib.smi_dataset_get_X, self._h, _dptr(out), out.size)
+        call(lib.smi_dataset_get_X, self._h, dptr(out), out.size)
         return out
 
     @property
     def y(self):
         """A copy of the target, n float64."""
         out = np.empty(self.n)
-        call(lib.smi_dataset_get_y, self._h, _dptr(out), out.size)
+        call(lib.smi_dataset_get_y, self._h, dptr(out), out.size)
         return out
 
     @property
@@ -165,13 +164,13 @@ class Dataset(Handle):
 
     @property
     def mean(self):
-        """Mean of each feature (p values)."""
-        return self._feature_stats()[0]
+        """Mean of each feature (p values; a NamedArray: mean['name'], mean.features)."""
+        return named(self._feature_stats()[0], self.names)
 
     @property
     def sd(self):
-        """Standard deviation of each feature, divisor n (p values)."""
-        return self._feature_stats()[1]
+        """Standard deviation of each feature, divisor n (p values, a NamedArray)."""
+        return named(self._feature_stats()[1], self.names)
 
     @property
     def target_sd(self):
@@ -186,18 +185,16 @@ class Dataset(Handle):
         """Columns a regression cannot use: a list of Problem, empty when all is well."""
         # smi_dataset_check returns the kind of the first problem; only other negative
         # statuses are failures. The first call counts, the second fills.
-        found = (_capi.SMI_OK, _capi.SMI_ECONSTANT, _capi.SMI_EDUPLICATE)
+        found = (_capi.SMI_ECONSTANT, _capi.SMI_EDUPLICATE)
         count = ctypes.c_size_t()
-        status = lib.smi_dataset_check(self._h, 0, None, None, None, ctypes.byref(count))
-        size = count.value if status in found else 0
+        call(lib.smi_dataset_check, self._h, 0, None, None, None, ctypes.byref(count),
+             allowed=found)
+        size = count.value
         kinds = (ctypes.c_int * size)()
         columns = (ctypes.c_size_t * size)()
         others = (ctypes.c_size_t * size)()
-        if status in found:
-            status = lib.smi_dataset_check(self._h, size, kinds, columns, others,
-                                           ctypes.byref(count))
-        if status not in found:
-            raise Error(status, last_error())
+        call(lib.smi_dataset_check, self._h, size, kinds, columns, others, ctypes.byref(count),
+             allowed=found)
         return [Problem(kinds[i], columns[i],
                         others[i] if kinds[i] == _capi.SMI_EDUPLICATE else None)
                 for i in range(size)]
@@ -231,5 +228,5 @@ class Dataset(Handle):
         if self.n_folds == 0:
             return None
         out = np.empty(self.n, dtype=np.intc)
-        call(lib.smi_dataset_get_folds, self._h, out.ctypes.data_as(_INT_P), out.size)
+        call(lib.smi_dataset_get_folds, self._h, out.ctypes.data_as(INT_P), out.size)
         return out

@@ -17,12 +17,11 @@ import warnings
 import numpy as np
 
 from . import _capi
-from ._lib import Error, call, decode, last_error, lib
-from .search import _feature_indices, _size_arg
+from ._common import (Config, DataResult, call, data_id, dataset_arg, decode, dptr,
+                      feature_indices, named, null, size_arg, size_array, tuple_arg)
+from ._lib import lib
 
 __all__ = ['Evidence', 'EvidenceWarning', 'evidence']
-
-_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 
 HYPER_MODES = {
     'fixed': _capi.SMI_HYPER_FIXED,
@@ -38,13 +37,6 @@ PRIORS = {
     'uniform': _capi.SMI_PRIOR_UNIFORM,
 }
 
-# The library's defaults (smi_evidence_create), used to complete partial settings.
-_DEFAULT_ALPHA = 1.0
-_DEFAULT_MAX_ITER = 1000
-_DEFAULT_TOL = 1e-10
-_DEFAULT_NOISE_GRID = (1e-3, 10.0, 20)
-_DEFAULT_COEF_GRID = (1e-2, 1e2, 20)
-
 
 class EvidenceWarning(UserWarning):
     """The optimisation of the hyperparameters did not converge (the result's status is
@@ -52,7 +44,7 @@ class EvidenceWarning(UserWarning):
     converged False and the caveat as its message."""
 
 
-class Evidence:
+class Evidence(DataResult):
     """The evidence of one model, copied out of an smi_evidence_result.
 
     Attributes:
@@ -68,7 +60,8 @@ class Evidence:
       features         the feature names, in the order given
       indices          their indices into the data set
       coefficients     dict name -> posterior mean, in the features' original units
-      mean             the posterior mean as a float64 array (same order as features)
+      mean             the posterior mean as a NamedArray (same order as features:
+                       mean['name'], mean.features)
       intercept        mean(y) - mean(X_S) . mean (0.0 with intercept=False)
       covariance       k x k posterior covariance (A^-1) in original units; for 'ng'
                        the scale matrix of the Student-t posterior
@@ -76,12 +69,14 @@ class Evidence:
       status           SMI_OK, or SMI_ENOCONV when not converged (smi_evidence_result_status)
       message          the library's caveat when not converged (smi_evidence_result_caveat),
                        else None
+      data             the DataId of the data it was computed on (smi_evidence_result_data);
+                       matches(ds) says whether ds is that data set
     """
 
     __slots__ = ('free_energy', 'log_evidence', 'alpha', 'beta', 'noise_sd', 'gamma_eff',
                  'fit_term', 'complexity_term', 'iterations', 'converged', 'features',
                  'indices', 'coefficients', 'mean', 'intercept', 'covariance', 'hyper',
-                 'status', 'message')
+                 'status', 'message', 'data')
 
     def __repr__(self):
         return ('<sparsemi.Evidence hyper=%r features=%r F=%.10g alpha=%.6g beta=%.6g%s>'
@@ -103,7 +98,10 @@ class Evidence:
 
 
 def _hyper_code(hyper):
-    """A mode name or SMI_HYPER_* value; ValueError for anything else."""
+    """A mode name or SMI_HYPER_* value (None: the library's default); ValueError for
+    anything else."""
+    if hyper is None:
+        return None
     if isinstance(hyper, str):
         try:
             return HYPER_MODES[hyper.lower()]
@@ -122,7 +120,7 @@ def _hyper_code(hyper):
 
 def _prior_args(prior):
     """'inverse', 'uniform', ('gamma', shape, scale) or 'gamma:SHAPE:SCALE' ->
-    (code, shape, scale)."""
+    (code, shape, scale); shape and scale None (the library's) for the others."""
     if isinstance(prior, str) and ':' in prior:
         prior = tuple(prior.split(':'))
     if isinstance(prior, str):
@@ -138,53 +136,51 @@ def _prior_args(prior):
         return PRIORS[name], float(prior[1]), float(prior[2])
     if len(prior) != 1:
         raise ValueError('the %s prior takes no parameters' % name)
-    return PRIORS[name], 1.0, 1.0
+    return PRIORS[name], None, None
 
 
-def _grid(grid, default, what):
+def _grid(grid, lib_grid, what):
+    """(lo, hi, n) of a grid, or the library's (lib_grid) when None."""
     if grid is None:
-        return default
-    try:
-        lo, hi, n = grid
-    except (TypeError, ValueError):
-        raise ValueError('%s must be (lo, hi, n)' % what) from None
-    return float(lo), float(hi), _size_arg(n, what + ' n')
+        return lib_grid
+    lo, hi, n = tuple_arg(grid, 3, what, '(lo, hi, n)')
+    return float(lo), float(hi), size_arg(n, what + ' n')
 
 
-def _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
-               sigma_coef_grid, prior, ng, intercept, standardize):
-    call(lib.smi_evidence_set_mode, cfg, mode)
-    call(lib.smi_evidence_set_intercept, cfg, int(bool(intercept)))
-    call(lib.smi_evidence_set_standardize, cfg, int(bool(standardize)))
+def _configure(cfg, mode, alpha, beta, max_iter, tol, sigma_noise_grid, sigma_coef_grid,
+               prior, ng, intercept, standardize):
+    """evidence()'s settings on a Config('evidence'); None leaves the library's default
+    (a pair or grid given in part keeps the library's rest)."""
+    c_double, c_size = ctypes.c_double, ctypes.c_size_t
+    if mode is not None:
+        cfg.set('mode', mode)
+    if intercept is not None:
+        cfg.set('intercept', int(bool(intercept)))
+    if standardize is not None:
+        cfg.set('standardize', int(bool(standardize)))
     if alpha is not None or beta is not None:
-        if alpha is None:
-            alpha = _DEFAULT_ALPHA
-        if beta is None:
-            var = float(np.var(ds.y))
-            if not var > 0:
-                raise Error(_capi.SMI_EINVAL, 'beta: the default 1 / var(y) needs a '
-                                              'target that is not constant')
-            beta = 1.0 / var
-        call(lib.smi_evidence_set_hyper, cfg, float(alpha), float(beta))
+        lib_alpha, lib_beta = cfg.get('hyper', c_double, c_double)   # beta 0: 1 / var(y)
+        cfg.set('hyper', float(lib_alpha if alpha is None else alpha),
+                float(lib_beta if beta is None else beta))
     if max_iter is not None or tol is not None:
-        call(lib.smi_evidence_set_iterations, cfg,
-             _size_arg(_DEFAULT_MAX_ITER if max_iter is None else max_iter, 'max_iter'),
-             float(_DEFAULT_TOL if tol is None else tol))
+        lib_iter, lib_tol = cfg.get('iterations', c_size, c_double)
+        cfg.set('iterations', lib_iter if max_iter is None else size_arg(max_iter, 'max_iter'),
+                lib_tol if tol is None else float(tol))
     if sigma_noise_grid is not None or sigma_coef_grid is not None:
-        call(lib.smi_evidence_set_grids, cfg,
-             *_grid(sigma_noise_grid, _DEFAULT_NOISE_GRID, 'sigma_noise_grid'),
-             *_grid(sigma_coef_grid, _DEFAULT_COEF_GRID, 'sigma_coef_grid'))
+        grids = cfg.get('grids', c_double, c_double, c_size, c_double, c_double, c_size)
+        cfg.set('grids', *_grid(sigma_noise_grid, grids[:3], 'sigma_noise_grid'),
+                *_grid(sigma_coef_grid, grids[3:], 'sigma_coef_grid'))
     if prior is not None:
-        call(lib.smi_evidence_set_prior, cfg, *_prior_args(prior))
+        code, shape, scale = _prior_args(prior)
+        if shape is None:
+            shape, scale = cfg.get('prior', ctypes.c_int, c_double, c_double)[1:]
+        cfg.set('prior', code, shape, scale)
     if ng is not None:
-        try:
-            lam, a0, b0 = ng
-        except (TypeError, ValueError):
-            raise ValueError('ng must be (lambda, a0, b0)') from None
-        call(lib.smi_evidence_set_normal_gamma, cfg, float(lam), float(a0), float(b0))
+        lam, a0, b0 = tuple_arg(ng, 3, 'ng', '(lambda, a0, b0)')
+        cfg.set('normal_gamma', float(lam), float(a0), float(b0))
 
 
-def _copy_out(ev, ds, indices, mode):
+def _copy_out(ev, ds, indices):
     k = len(indices)
     out = Evidence()
     out.free_energy = lib.smi_evidence_result_free_energy(ev)
@@ -199,21 +195,21 @@ def _copy_out(ev, ds, indices, mode):
     out.converged = bool(lib.smi_evidence_result_converged(ev))
     mean = np.empty(k)
     intercept = ctypes.c_double()
-    call(lib.smi_evidence_result_mean, ev, k, mean.ctypes.data_as(_DOUBLE_P), ctypes.byref(intercept))
+    call(lib.smi_evidence_result_mean, ev, k, dptr(mean), ctypes.byref(intercept))
     cov = np.empty((k, k))
-    call(lib.smi_evidence_result_covariance, ev, k * k, cov.ctypes.data_as(_DOUBLE_P))
-    names = ds.names
+    call(lib.smi_evidence_result_covariance, ev, k * k, dptr(cov))
+    out.data = data_id(lib.smi_evidence_result_data(ev))
+    names = out.data.features
     out.indices = tuple(indices)
     out.features = tuple(names[j] for j in indices)
-    out.mean = mean
+    out.mean = named(mean, out.features)
     out.coefficients = dict(zip(out.features, mean.tolist()))
     out.intercept = intercept.value
     out.covariance = cov
-    out.hyper = _HYPER_NAMES[mode]
+    cfg = Config.view('evidence', lib.smi_evidence_result_config(ev))
+    out.hyper = _HYPER_NAMES[cfg.get('mode', ctypes.c_int)]
     # A success with a caveat: SMI_ENOCONV and its message, the result still filled.
     out.status = lib.smi_evidence_result_status(ev)
-    if out.status < 0 and out.status != _capi.SMI_ENOCONV:
-        raise Error(out.status, last_error())
     out.message = None
     if out.status == _capi.SMI_ENOCONV:
         out.converged = False
@@ -221,47 +217,48 @@ def _copy_out(ev, ds, indices, mode):
     return out
 
 
-def evidence(ds, features, hyper='optimize', alpha=None, beta=None, max_iter=None, tol=None,
+def evidence(ds, features, hyper=None, alpha=None, beta=None, max_iter=None, tol=None,
              sigma_noise_grid=None, sigma_coef_grid=None, prior=None, ng=None,
-             intercept=True, standardize=True):
+             intercept=None, standardize=None):
     """The Bayesian evidence of the model y ~ features of ds (smi_evidence_run).
 
+    Every setting left None is the library's default (smi_evidence_create): 'optimize'
+    from alpha = 1 and beta = 1 / var(y), at most 1000 iterations to 1e-10, grids (1e-3,
+    10, 20) and (1e-2, 1e2, 20) in units of sd(y), the 'inverse' prior, normal-gamma
+    (1, 1e-6, 1e-6), intercept and standardisation on.
     features: names or indices (or one of them), at least one, distinct.
     hyper: 'fixed' (alpha, beta as given), 'optimize' (type-II maximum likelihood,
       starting from alpha, beta), 'marginal' (integrated over log-spaced grids of the noise
       and coefficient scales), 'ng' (normal-gamma conjugate prior), or an SMI_HYPER_*
       value. An unknown name raises ValueError (before the library is called).
-    alpha, beta: > 0 (defaults alpha = 1, beta = 1 / var(y); giving one completes the
-      other with its default).
-    max_iter, tol: of the optimisation (defaults 1000 and 1e-10).
-    sigma_noise_grid, sigma_coef_grid: (lo, hi, n) in units of sd(y) for 'marginal'
-      (defaults (1e-3, 10, 20) and (1e-2, 1e2, 20)).
-    prior: 'inverse' (default), 'uniform', or ('gamma', shape, scale) ('gamma:2:1' also).
-    ng: (lambda, a0, b0) of the normal-gamma prior (default (1, 1e-6, 1e-6)).
+    alpha, beta: > 0 (giving one keeps the library's other; beta 0 means 1 / var(y)).
+    max_iter, tol: of the optimisation.
+    sigma_noise_grid, sigma_coef_grid: (lo, hi, n) in units of sd(y) for 'marginal'.
+    prior: 'inverse', 'uniform', or ('gamma', shape, scale) ('gamma:2:1' also).
+    ng: (lambda, a0, b0) of the normal-gamma prior.
     intercept, standardize: centre the data / standardise the features (population sd).
 
     Returns an Evidence. When the optimisation does not converge (the library succeeds
     with a caveat: the result's status SMI_ENOCONV) the result at the last iterate is
     returned with converged False and the caveat in message, and an EvidenceWarning is
     emitted.
-    Every other failure raises sparsemi.Error (bad values: SMI_EINVAL; unknown feature
-    name: SMI_ENOTFOUND; a constant feature or singular system: SMI_ESINGULAR).
+    Every other failure raises sparsemi.Error (bad values: InvalidArgument, SMI_EINVAL;
+    unknown feature name: NotFound, SMI_ENOTFOUND; a constant feature or singular system:
+    SMI_ESINGULAR).
     """
+    dataset_arg(ds)
     mode = _hyper_code(hyper)
-    indices = _feature_indices(ds, features, 'feature index')
-    h = ds._h
-    cfg = ctypes.c_void_p()
-    call(lib.smi_evidence_create, ctypes.byref(cfg))
-    ev = ctypes.c_void_p()
-    try:
-        _configure(cfg, ds, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
-                   sigma_coef_grid, prior, ng, intercept, standardize)
-        subset = (ctypes.c_size_t * max(len(indices), 1))(*indices)
-        call(lib.smi_evidence_run, h, subset, len(indices), cfg, ctypes.byref(ev))
-        result = _copy_out(ev, ds, indices, mode)
-    finally:
-        lib.smi_evidence_result_free(ev)
-        lib.smi_evidence_free(cfg)
+    indices = feature_indices(ds, features, 'feature index')
+    ev = null('evidence_result')
+    with Config('evidence') as cfg:
+        try:
+            _configure(cfg, mode, alpha, beta, max_iter, tol, sigma_noise_grid,
+                       sigma_coef_grid, prior, ng, intercept, standardize)
+            call(lib.smi_evidence_run, ds._h, size_array(indices), len(indices), cfg.handle,
+                 ctypes.byref(ev))
+            result = _copy_out(ev, ds, indices)
+        finally:
+            lib.smi_evidence_result_free(ev)
     if result.message is not None:
         warnings.warn('sparsemi.evidence: %s' % result.message, EvidenceWarning,
                       stacklevel=2)

@@ -22,9 +22,12 @@ import math
 import numpy as np
 
 from . import _capi
+from ._common import (Config, DataResult, Handle, call, criterion_code, criterion_uses, data_id,
+                      dataset_arg, decode, double_array, dptr, invalid, named, null, read_doubles,
+                      size_arg)
 from ._folds import fold_spec
-from ._lib import Error, Handle, call, decode, last_error, lib
-from .search import _Config, _configure_model, _criterion_code, _dptr, _size_arg
+from ._lib import lib
+from .search import SearchResult, _configure_model
 
 __all__ = ['LarsPath', 'LassoCV', 'LassoPath', 'Support', 'SupportRank', 'lars_path',
            'lasso_cv', 'lasso_path']
@@ -51,29 +54,41 @@ _LARS_METHODS = {'lar': _capi.SMI_LARS_LAR, 'lasso': _capi.SMI_LARS_LASSO}
 _LARS_NAMES = {code: name for name, code in _LARS_METHODS.items()}
 
 
-class _SparsePath(Handle):
+class _SparsePath(Handle, DataResult):
     """What the LARS and coordinate-descent paths share: the data set they were computed on
     and the supports along them. Subclasses set _supports_name (the smi_path_supports_from_*
     function) besides Handle's _free_name and _kind."""
 
     _supports_name = None
+    _data_name = None
 
     def _own(self, handle, ds):
         self._handle = handle
         self._ds = ds
-        self.features = ds.names
+        self.data = data_id(getattr(lib, self._data_name)(handle))
+        self.features = list(self.data.features)
+
+    def matches(self, ds):
+        """Whether ds is the data set the path was computed on (smi_data_id_matches)."""
+        dataset_arg(ds)
+        if not self._handle:
+            return DataResult.matches(self, ds)
+        return bool(lib.smi_data_id_matches(getattr(lib, self._data_name)(self._h), ds._h))
 
     def _support_list(self, criterion, folds, fold_seed, alpha, beta, intercept, standardize,
                       normal_gamma, ratio_grid):
         """[Support], and the index of the best (None when no support could be scored)."""
         ds, names = self._ds, self.features
-        code = _criterion_code(criterion)
         spec = fold_spec(ds, folds, fold_seed)
-        handle = ctypes.c_void_p()
-        with _Config() as cfg:
+        handle = null('path_supports')
+        with Config('search') as cfg:
+            code = (cfg.get('criterion', ctypes.c_int) if criterion is None
+                    else criterion_code(criterion))
             _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
                              ratio_grid)
-            cfg.set_folds(spec)
+            if intercept is None:
+                intercept = bool(cfg.get('intercept', ctypes.c_int))
+            spec.apply(lib.smi_search_set_folds, lib.smi_search_set_fold_ids, cfg.handle)
             call(getattr(lib, self._supports_name), ds._h, self._h, cfg.handle,
                  ctypes.byref(handle))
         try:
@@ -83,11 +98,9 @@ class _SparsePath(Handle):
             penalty, crit, icpt = ctypes.c_double(), ctypes.c_double(), ctypes.c_double()
             out = []
             for i in range(lib.smi_path_supports_count(handle)):
-                status = lib.smi_path_supports_get(handle, i, p, idx, coef, ctypes.byref(size),
-                                                   ctypes.byref(penalty), ctypes.byref(crit),
-                                                   ctypes.byref(icpt))
-                if status < 0 and status != _capi.SMI_ESINGULAR:
-                    raise Error(status, last_error())
+                status = call(lib.smi_path_supports_get, handle, i, p, idx, coef,
+                              ctypes.byref(size), ctypes.byref(penalty), ctypes.byref(crit),
+                              ctypes.byref(icpt), allowed=(_capi.SMI_ESINGULAR,))
                 k = size.value
                 chosen = tuple(int(j) for j in idx[:k])
                 out.append(Support(
@@ -97,26 +110,26 @@ class _SparsePath(Handle):
                     intercept=icpt.value if intercept else None, criterion=crit.value,
                     singular=status == _capi.SMI_ESINGULAR))
             best = ctypes.c_size_t()
-            status = lib.smi_path_supports_best(handle, ctypes.byref(best))
-            if status < 0 and status != _capi.SMI_ENOTFOUND:
-                raise Error(status, last_error())
+            status = call(lib.smi_path_supports_best, handle, ctypes.byref(best),
+                          allowed=(_capi.SMI_ENOTFOUND,))
             return out, (best.value if status == _capi.SMI_OK else None)
         finally:
             lib.smi_path_supports_free(handle)
 
-    def supports(self, criterion='bic', folds=None, fold_seed=None, alpha=None, beta=None,
-                 intercept=True, standardize=True, normal_gamma=None, ratio_grid=None):
+    def supports(self, criterion=None, folds=None, fold_seed=None, alpha=None, beta=None,
+                 intercept=None, standardize=None, normal_gamma=None, ratio_grid=None):
         """The distinct non-empty supports along the path, in the order they first appear
         (decreasing penalty): a list of Support, each refitted by least squares and scored
-        by `criterion` with the settings of score_subset (folds, fold_seed, alpha, beta,
-        intercept, standardize, normal_gamma, ratio_grid mean what they mean there: the
-        folds of 'cv' are this call's own, by default the file's fold column or else 10
-        folds shuffled with seed 0, whatever folds the path was cross-validated on)."""
+        by `criterion` with the settings of score_subset (criterion, folds, fold_seed,
+        alpha, beta, intercept, standardize, normal_gamma, ratio_grid mean what they mean
+        there, None the library's default: BIC; the folds of 'cv' are this call's own, by
+        default the file's fold column or else the library's, whatever folds the path was
+        cross-validated on)."""
         return self._support_list(criterion, folds, fold_seed, alpha, beta, intercept,
                                   standardize, normal_gamma, ratio_grid)[0]
 
-    def best_support(self, criterion='bic', folds=None, fold_seed=None, alpha=None, beta=None,
-                     intercept=True, standardize=True, normal_gamma=None, ratio_grid=None):
+    def best_support(self, criterion=None, folds=None, fold_seed=None, alpha=None, beta=None,
+                     intercept=None, standardize=None, normal_gamma=None, ratio_grid=None):
         """The support of smallest criterion among supports(...) with the same settings (the
         first one on a tie; singular supports never win), or None when none could be
         scored. On a LARS path this is the LARS-OLS hybrid's choice."""
@@ -125,22 +138,48 @@ class _SparsePath(Handle):
         return None if best is None else found[best]
 
     def on_dos(self, result, criterion=None, folds=None, fold_seed=None, alpha=None,
-               beta=None, intercept=None, standardize=True, normal_gamma=None,
+               beta=None, intercept=None, standardize=None, normal_gamma=None,
                ratio_grid=None):
         """Each support placed among the subsets the exhaustive search `result` scored: a
         list of SupportRank in the order of supports(). criterion (default: the result's)
         and intercept (default: whether the search fitted one) must be the search's; give
         the other settings as they were given to exhaustive_search, so that a support's
         criterion is the value the search computed for that subset. A support larger than
-        the search's max_size is still ranked among the subsets it scored."""
+        the search's max_size is still ranked among the subsets it scored.
+        The search must be of the path's data (a result loaded from a file included:
+        SearchResult.matches), else InvalidArgument (a sparsemi.Error, also a ValueError)."""
+        if not isinstance(result, SearchResult):
+            raise TypeError('on_dos: result must be a SearchResult, not %s'
+                            % type(result).__name__)
+        if not result.matches(self._ds):
+            raise invalid('on_dos: the search was run on other data (n=%d, p=%d, target %r) '
+                          'than the path (n=%d, p=%d, target %r)'
+                          % (result.data.n, result.data.p, result.data.target, self.data.n,
+                             self.data.p, self.data.target))
         searched = result.criterion
         if criterion is None:
             criterion = searched
-        elif _criterion_code(criterion) != _criterion_code(searched):
-            raise Error(_capi.SMI_EINVAL, 'on_dos: criterion %r, but the search scored %r'
-                        % (criterion, searched))
+        elif criterion_code(criterion) != criterion_code(searched):
+            raise invalid('on_dos: criterion %r, but the search scored %r'
+                          % (criterion, searched))
         if intercept is None:
-            intercept = result._request['fit_intercept']
+            intercept = result.fit_intercept
+        # The search's own settings, as its result holds them, unless given.
+        cfg, code = result.config, criterion_code(criterion)
+        if standardize is None:
+            standardize = cfg['standardize']
+        if (alpha, beta) == (None, None) and criterion_uses(code, _capi.SMI_CRITERION_FE_HYPER):
+            alpha, beta = cfg['fe_hyper']
+        if normal_gamma is None and criterion_uses(code, _capi.SMI_CRITERION_NG_PRIOR):
+            normal_gamma = cfg['normal_gamma']
+        if ratio_grid is None and criterion_uses(code, _capi.SMI_CRITERION_RATIO_GRID):
+            ratio_grid = cfg['ratio_grid']
+        if (folds, fold_seed) == (None, None) and criterion_uses(code, _capi.SMI_CRITERION_FOLDS):
+            if cfg['fold_ids'] is not None:
+                folds = np.array(cfg['fold_ids'])
+            else:
+                folds, shuffle, fold_seed = cfg['folds']
+                fold_seed = fold_seed if shuffle else 'none'
         out = []
         for s in self.supports(criterion, folds, fold_seed, alpha, beta, intercept,
                                standardize, normal_gamma, ratio_grid):
@@ -169,34 +208,30 @@ class LarsPath(_SparsePath):
     _free_name = 'smi_lars_result_free'
     _kind = 'LarsPath'
     _supports_name = 'smi_path_supports_from_lars'
-
-    def __init__(self):
-        raise TypeError('LarsPath objects come from sparsemi.lars_path')
+    _data_name = 'smi_lars_result_data'
+    _made_by = 'sparsemi.lars_path'
 
     @classmethod
     def _read(cls, handle, ds):
         self = cls.__new__(cls)
         self._own(handle, ds)   # from here on the handle is freed with the object
-        T, p = lib.smi_lars_result_n_knots(handle), ds.p
+        T, p = lib.smi_lars_result_n_knots(handle), len(self.features)
         alphas, coef, icpt = np.empty(T), np.empty((T, p)), np.empty(T)
-        call(lib.smi_lars_result_knots, handle, T, _dptr(alphas))
-        call(lib.smi_lars_result_coefficients, handle, T * p, _dptr(coef), _dptr(icpt))
+        call(lib.smi_lars_result_knots, handle, T, dptr(alphas))
+        call(lib.smi_lars_result_coefficients, handle, T * p, dptr(coef), dptr(icpt))
         active = []
         buf, count = (ctypes.c_size_t * max(p, 1))(), ctypes.c_size_t()
         for t in range(T):
             call(lib.smi_lars_result_active, handle, t, p, buf, ctypes.byref(count))
             active.append([self.features[buf[i]] for i in range(count.value)])
-        self.alphas, self.coefficients, self.intercepts = alphas, coef, icpt
+        self.alphas, self.intercepts = alphas, icpt
+        self.coefficients = named(coef, self.features)
         self.active, self.status = active, lib.smi_lars_result_status(handle)
         self.caveat = decode(lib.smi_lars_result_caveat(handle)) or ''
-        cfg = lib.smi_lars_result_config(handle)
-        method, positive, steps = ctypes.c_int(), ctypes.c_int(), ctypes.c_size_t()
-        call(lib.smi_lars_get_method, cfg, ctypes.byref(method))
-        call(lib.smi_lars_get_positive, cfg, ctypes.byref(positive))
-        call(lib.smi_lars_get_max_steps, cfg, ctypes.byref(steps))
-        self.method = _LARS_NAMES[method.value]
-        self.positive = bool(positive.value)
-        self.max_steps = steps.value or None
+        cfg = Config.view('lars', lib.smi_lars_result_config(handle))
+        self.method = _LARS_NAMES[cfg.get('method', ctypes.c_int)]
+        self.positive = bool(cfg.get('positive', ctypes.c_int))
+        self.max_steps = cfg.get('max_steps', ctypes.c_size_t) or None
         return self
 
     def __repr__(self):
@@ -204,82 +239,64 @@ class LarsPath(_SparsePath):
             self.method, len(self.alphas), self.status, '' if self._handle else ' (closed)')
 
 
-def lars_path(ds, method='lasso', positive=False, max_steps=None):
+def lars_path(ds, method=None, positive=None, max_steps=None):
     """Least angle regression of ds's target on its features (centred, standardised by
     their sd, coefficients reported in original units; alphas as scikit-learn's lars_path
-    reports them on the standardised data). method: 'lar' or 'lasso'; positive: coefficients
-    kept >= 0 ('lasso' only: Error SMI_EINVAL with 'lar'); max_steps: None for the whole
-    path. These become an smi_lars configuration (smi_lars_set_method, _set_positive,
-    _set_max_steps) for smi_lars_run. Returns a LarsPath; a path cut short at a
-    rank-deficient active set is returned with status SMI_ESINGULAR and its caveat."""
-    if method not in _LARS_METHODS:
+    reports them on the standardised data). method: 'lar' (least angle regression, the
+    library's default, as scikit-learn's) or 'lasso' (the LASSO path); positive:
+    coefficients kept >= 0 ('lasso' only: InvalidArgument with 'lar'; None: the library's
+    default, off); max_steps: None for the library's default, the whole path. These become an
+    smi_lars configuration (smi_lars_set_method, _set_positive, _set_max_steps) for
+    smi_lars_run. Returns a LarsPath; a path cut short at a rank-deficient active set is
+    returned with status SMI_ESINGULAR and its caveat."""
+    dataset_arg(ds)
+    if method is not None and method not in _LARS_METHODS:
         raise ValueError("method must be 'lar' or 'lasso', not %r" % (method,))
-    steps = 0 if max_steps is None else _size_arg(max_steps, 'max_steps', minimum=1)
-    cfg = ctypes.c_void_p()
-    call(lib.smi_lars_create, ctypes.byref(cfg))
-    handle = ctypes.c_void_p()
-    try:
-        call(lib.smi_lars_set_method, cfg, _LARS_METHODS[method])
-        call(lib.smi_lars_set_positive, cfg, 1 if positive else 0)   # after the method
-        call(lib.smi_lars_set_max_steps, cfg, steps)
-        call(lib.smi_lars_run, ds._h, cfg, ctypes.byref(handle))
-    finally:
-        lib.smi_lars_free(cfg)
+    handle = null('lars_result')
+    with Config('lars') as cfg:
+        if method is not None:
+            cfg.set('method', _LARS_METHODS[method])
+        if positive is not None:
+            cfg.set('positive', 1 if positive else 0)   # after the method
+        if max_steps is not None:
+            cfg.set('max_steps', size_arg(max_steps, 'max_steps', minimum=1))
+        call(lib.smi_lars_run, ds._h, cfg.handle, ctypes.byref(handle))
     return LarsPath._read(handle, ds)
 
 
 # -- coordinate descent -------------------------------------------------------------------
 
-class _LassoConfig:
-    """An smi_lasso holding lasso_path's options, freed on exit. set_folds and set_cv add
-    lasso_cv's."""
-
-    def __init__(self, ds, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=None,
-                 positive=False, penalty_factors=None, tol=1e-7, max_passes=100000,
-                 threads=1):
-        handle = ctypes.c_void_p()
-        call(lib.smi_lasso_create, ctypes.byref(handle))
-        self.handle = handle
-        try:
-            self._set(ds, alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
-                      penalty_factors, tol, max_passes, threads)
-        except BaseException:
-            self.__exit__()
-            raise
-
-    def _set(self, ds, alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
-             penalty_factors, tol, max_passes, threads):
-        h = self.handle
-        call(lib.smi_lasso_set_alpha, h, float(alpha))
-        call(lib.smi_lasso_set_path, h, _size_arg(n_lambdas, 'n_lambdas'),
-             0.0 if lambda_min_ratio is None else float(lambda_min_ratio))
+def _lasso_config(ds, alpha=None, n_lambdas=None, lambda_min_ratio=None, lambdas=None,
+                  positive=None, penalty_factors=None, tol=None, max_passes=None,
+                  threads=None):
+    """A Config('lasso') holding lasso_path's options; None leaves the library's default
+    (a pair given in part keeps the library's other half)."""
+    cfg = Config('lasso')
+    try:
+        if alpha is not None:
+            cfg.set('alpha', float(alpha))
+        if n_lambdas is not None or lambda_min_ratio is not None:
+            lib_n, lib_ratio = cfg.get('path', ctypes.c_size_t, ctypes.c_double)
+            cfg.set('path', lib_n if n_lambdas is None else size_arg(n_lambdas, 'n_lambdas'),
+                    lib_ratio if lambda_min_ratio is None else float(lambda_min_ratio))
         if lambdas is not None:   # after set_path, which drops given lambdas
-            values = np.ascontiguousarray(lambdas, dtype=np.float64)
-            if values.ndim != 1:
-                raise ValueError('lambdas must be a 1-d array')
-            call(lib.smi_lasso_set_lambdas, h, _dptr(values), values.size)
-        call(lib.smi_lasso_set_positive, h, 1 if positive else 0)
+            values = double_array(lambdas, 'lambdas')
+            cfg.set('lambdas', dptr(values), values.size)
+        if positive is not None:
+            cfg.set('positive', 1 if positive else 0)
         if penalty_factors is not None:
             factors = _penalty_factors(ds, penalty_factors)
-            call(lib.smi_lasso_set_penalty_factors, h, _dptr(factors), factors.size)
-        call(lib.smi_lasso_set_tolerance, h, float(tol),
-             _size_arg(max_passes, 'max_passes'))
-        call(lib.smi_lasso_set_threads, h, _size_arg(threads, 'threads'))
-
-    def set_folds(self, spec):
-        """The folds of the cross-validation (a FoldSpec)."""
-        spec.apply(lib.smi_lasso_set_folds, lib.smi_lasso_set_fold_ids, self.handle)
-
-    def set_cv(self, on=True):
-        call(lib.smi_lasso_set_cv, self.handle, 1 if on else 0)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        handle, self.handle = self.handle, None
-        if handle:
-            lib.smi_lasso_free(handle)
+            cfg.set('penalty_factors', dptr(factors), factors.size)
+        if tol is not None or max_passes is not None:
+            lib_tol, lib_passes = cfg.get('tolerance', ctypes.c_double, ctypes.c_size_t)
+            cfg.set('tolerance', lib_tol if tol is None else float(tol),
+                    lib_passes if max_passes is None else size_arg(max_passes, 'max_passes'))
+        if threads is not None:
+            cfg.set('threads', size_arg(threads, 'threads'))
+    except BaseException:
+        cfg.close()
+        raise
+    return cfg
 
 
 def _penalty_factors(ds, factors):
@@ -289,38 +306,37 @@ def _penalty_factors(ds, factors):
         for name, f in factors.items():
             out[ds.index(name)] = float(f)
         return out
-    out = np.ascontiguousarray(factors, dtype=np.float64)
-    if out.ndim != 1:
-        raise ValueError('penalty_factors must be a 1-d array or a dict name -> factor')
-    return out
+    return double_array(factors, 'penalty_factors (or a dict name -> factor)')
 
 
 class LassoPath(_SparsePath):
     """A LASSO or elastic-net path by coordinate descent (smi_lasso_result), made by lasso_path.
 
     Attributes: lambdas (L, decreasing), coef (L x p, original units, columns in the data
-    set's order), intercept (L), features (the data set's feature names), alpha (the
-    mixing parameter), positive. Methods: supports(), best_support(), on_dos().
+    set's order: a NamedArray, coef['name'] the column of that feature), intercept (L),
+    features (the data set's feature names), data (the DataId of the data it was computed
+    on), alpha (the mixing parameter), positive, as the path's configuration holds them
+    (smi_lasso_result_config). Methods: matches(ds), supports(), best_support(), on_dos().
     """
 
     _free_name = 'smi_lasso_result_free'
     _kind = 'LassoPath'
     _supports_name = 'smi_path_supports_from_lasso'
-
-    def __init__(self):
-        raise TypeError('%s objects come from sparsemi.lasso_path or sparsemi.lasso_cv'
-                        % type(self).__name__)
+    _data_name = 'smi_lasso_result_data'
+    _made_by = 'sparsemi.lasso_path or sparsemi.lasso_cv'
 
     @classmethod
-    def _read(cls, handle, ds, alpha, positive):
+    def _read(cls, handle, ds):
         self = cls.__new__(cls)
         self._own(handle, ds)   # from here on the handle is freed with the object
         L, p = lib.smi_lasso_result_n_lambdas(handle), lib.smi_lasso_result_p(handle)
-        lambdas, coef, icpt = np.empty(L), np.empty((L, p)), np.empty(L)
-        call(lib.smi_lasso_result_lambdas, handle, L, _dptr(lambdas))
-        call(lib.smi_lasso_result_coefficients, handle, L * p, _dptr(coef), _dptr(icpt))
-        self.lambdas, self.coef, self.intercept = lambdas, coef, icpt
-        self.alpha, self.positive = float(alpha), bool(positive)
+        coef, icpt = np.empty((L, p)), np.empty(L)
+        self.lambdas = read_doubles(lib.smi_lasso_result_lambdas, handle, L)
+        call(lib.smi_lasso_result_coefficients, handle, L * p, dptr(coef), dptr(icpt))
+        self.coef, self.intercept = named(coef, self.features), icpt
+        cfg = Config.view('lasso', lib.smi_lasso_result_config(handle))
+        self.alpha = cfg.get('alpha', ctypes.c_double)
+        self.positive = bool(cfg.get('positive', ctypes.c_int))
         return self
 
     def __repr__(self):
@@ -337,18 +353,20 @@ class LassoCV(LassoPath):
     error over the folds, weighted by fold size, and its standard error, as cv.glmnet
     computes them); index_min, lambda_min (the largest lambda of smallest mean) and
     index_1se, lambda_1se (the largest lambda whose mean is at most the smallest mean plus
-    its se); coef_min, intercept_min, coef_1se, intercept_1se (the solutions there);
-    folds (each sample's fold, n ints in 0..K-1, as the run assigned them).
+    its se); coef_min, intercept_min, coef_1se, intercept_1se (the solutions there;
+    coef_min and coef_1se are NamedArrays: coef_1se['bmi'], .features, .as_dict());
+    support_min, support_1se (the names of their nonzero coefficients, in the data set's
+    order); folds (each sample's fold, n ints in 0..K-1, as the run assigned them).
     """
 
     _kind = 'LassoCV'
 
     @classmethod
-    def _read(cls, handle, ds, alpha, positive, folds):
-        self = super()._read(handle, ds, alpha, positive)
+    def _read(cls, handle, ds, folds):
+        self = super()._read(handle, ds)
         L = len(self.lambdas)
         mean, se = np.empty(L), np.empty(L)
-        call(lib.smi_lasso_result_cv_curve, handle, L, _dptr(mean), _dptr(se))
+        call(lib.smi_lasso_result_cv_curve, handle, L, dptr(mean), dptr(se))
         imin, i1se = ctypes.c_size_t(), ctypes.c_size_t()
         call(lib.smi_lasso_result_cv_choice, handle, ctypes.byref(imin), ctypes.byref(i1se))
         self.cv_mean, self.cv_se = mean, se
@@ -373,6 +391,14 @@ class LassoCV(LassoPath):
         return self.coef[self.index_1se]
 
     @property
+    def support_min(self):
+        return tuple(name for name, c in zip(self.features, self.coef_min) if c != 0)
+
+    @property
+    def support_1se(self):
+        return tuple(name for name, c in zip(self.features, self.coef_1se) if c != 0)
+
+    @property
     def intercept_min(self):
         return float(self.intercept[self.index_min])
 
@@ -381,51 +407,55 @@ class LassoCV(LassoPath):
         return float(self.intercept[self.index_1se])
 
 
-def lasso_path(ds, *, alpha=1.0, n_lambdas=100, lambda_min_ratio=None, lambdas=None,
-               positive=False, penalty_factors=None, tol=1e-7, max_passes=100000):
+def lasso_path(ds, *, alpha=None, n_lambdas=None, lambda_min_ratio=None, lambdas=None,
+               positive=None, penalty_factors=None, tol=None, max_passes=None):
     """The LASSO (alpha 1) or elastic-net path of ds's target on its features by coordinate
     descent, as glmnet computes it (smi_lasso_run): minimise over b0 and w
         (1/2n)|y - b0 - Xw|^2 + lambda sum_j f_j (alpha |w_j| + (1 - alpha)/2 w_j^2)
     with the features standardised (sd with divisor n) while solving; coefficients come
-    back in the data's units.
+    back in the data's units. Every option left None is the library's default
+    (smi_lasso_create: the LASSO, 100 lambdas, min ratio 1e-4 when n > p else 1e-2, no
+    sign constraint, tolerance 1e-7 with 100000 passes).
     alpha: the mixing parameter, 0 < alpha <= 1. n_lambdas lambdas log-spaced from
-    lambda_max (every penalised coefficient 0) down to lambda_min_ratio lambda_max (None:
-    1e-4 when n > p, else 1e-2); or `lambdas`, decreasing, instead. positive: every
-    coefficient >= 0. penalty_factors: the f_j, an array of p values >= 0 or a dict
-    name -> factor (the others 1); rescaled to sum to p, as glmnet does. tol, max_passes:
-    coordinate descent stops when no update changes the objective by more than tol times
-    the null deviance / n (glmnet's thresh); more than max_passes passes at one lambda
-    raise Error SMI_ENOCONV.
+    lambda_max (every penalised coefficient 0) down to lambda_min_ratio lambda_max; or
+    `lambdas`, decreasing, instead. positive: every coefficient >= 0. penalty_factors: the
+    f_j, an array of p values >= 0 or a dict name -> factor (the others 1); rescaled to
+    sum to p, as glmnet does. tol, max_passes: coordinate descent stops when no update
+    changes the objective by more than tol times the null deviance / n (glmnet's thresh);
+    more than max_passes passes at one lambda raise Error SMI_ENOCONV.
     Returns a LassoPath; raises sparsemi.Error with the library's message."""
+    dataset_arg(ds)
     options = dict(alpha=alpha, n_lambdas=n_lambdas, lambda_min_ratio=lambda_min_ratio,
                    lambdas=lambdas, positive=positive, penalty_factors=penalty_factors,
                    tol=tol, max_passes=max_passes)
-    handle = ctypes.c_void_p()
-    with _LassoConfig(ds, **options) as cfg:
+    handle = null('lasso_result')
+    with _lasso_config(ds, **options) as cfg:
         call(lib.smi_lasso_run, ds._h, cfg.handle, ctypes.byref(handle))
-    return LassoPath._read(handle, ds, alpha, positive)
+    return LassoPath._read(handle, ds)
 
 
-def lasso_cv(ds, *, folds=None, fold_seed=None, threads=1, alpha=1.0, n_lambdas=100,
-             lambda_min_ratio=None, lambdas=None, positive=False, penalty_factors=None,
-             tol=1e-7, max_passes=100000):
+def lasso_cv(ds, *, folds=None, fold_seed=None, threads=None, alpha=None, n_lambdas=None,
+             lambda_min_ratio=None, lambdas=None, positive=None, penalty_factors=None,
+             tol=None, max_passes=None):
     """lasso_path's path, then K-fold cross-validation over its lambdas (smi_lasso_run with
     smi_lasso_set_cv): each training set is fitted at the full data's lambdas (standardised
     on its own rows) and predicts its held-out fold, as cv.glmnet does with foldid.
     folds, fold_seed: as for exhaustive_search's 'cv', set on this run's configuration (ds
     is only read): None uses the file's fold column (Dataset.folds) when there is one,
-    else 10 folds shuffled with seed 0 (the library's and `sparsemi lasso --cv`'s
-    default); an int K makes K folds shuffled with fold_seed (None: seed 0; 'none':
-    unshuffled, sample i in fold i % K); an array gives each sample's fold id.
-    threads: for the folds, 0 meaning every core; the result does not depend on it.
+    else the library's default, 10 folds shuffled with seed 0 (as `sparsemi lasso --cv
+    10`); an int K makes K folds shuffled with fold_seed (None: the library's seed;
+    'none': unshuffled, sample i in fold i % K); an array gives each sample's fold id.
+    threads: for the folds, None the library's default (every core, as the CLI), 0 every
+    core; the result does not depend on it.
     The other options are lasso_path's. Returns a LassoCV."""
+    dataset_arg(ds)
     options = dict(alpha=alpha, n_lambdas=n_lambdas, lambda_min_ratio=lambda_min_ratio,
                    lambdas=lambdas, positive=positive, penalty_factors=penalty_factors,
                    tol=tol, max_passes=max_passes, threads=threads)
     spec = fold_spec(ds, folds, fold_seed)
-    handle = ctypes.c_void_p()
-    with _LassoConfig(ds, **options) as cfg:
-        cfg.set_cv(True)
-        cfg.set_folds(spec)
+    handle = null('lasso_result')
+    with _lasso_config(ds, **options) as cfg:
+        cfg.set('cv', 1)
+        spec.apply(lib.smi_lasso_set_folds, lib.smi_lasso_set_fold_ids, cfg.handle)
         call(lib.smi_lasso_run, ds._h, cfg.handle, ctypes.byref(handle))
-    return LassoCV._read(handle, ds, alpha, positive, spec.assignment(ds.n))
+    return LassoCV._read(handle, ds, spec.assignment(ds.n))

@@ -17,10 +17,12 @@ import ctypes
 import numpy as np
 
 from . import _capi
-from ._lib import Error, call, last_error, lib
-from .lasso import _LassoConfig
-from .search import (_Config, _Progress, _configure_model, _criterion_code, _dptr,
-                     _feature_indices, _size_arg, _size_array)
+from ._common import (UINT64_P, Config, DataResult, Progress, call, criterion_code, data_id,
+                      dataset_arg, double_array, dptr, feature_indices, named, null, seed_arg,
+                      size_arg, size_array)
+from ._lib import lib
+from .lasso import _lasso_config
+from .search import _configure_model, _configure_space
 
 __all__ = ['VmaModel', 'VmaResult', 'vma']
 
@@ -31,39 +33,42 @@ order given), coefficients (dict name -> coefficient, data units), intercept, no
 _ROWS = {'resample': _capi.SMI_VMA_RESAMPLE, 'gaussian': _capi.SMI_VMA_GAUSSIAN}
 _METHODS = ('es', 'lasso')
 
-_UINT64_P = ctypes.POINTER(ctypes.c_uint64)
 
-
-class VmaResult:
+class VmaResult(DataResult):
     """What a virtual measurement found, copied out of the library.
 
     sizes (S sample sizes n'), trials (T data sets per size); per size: recovery_rate (the
     fraction of the T data sets whose chosen subset is exactly the model's), failures (data
     sets on which the method could not choose); selection_frequency (S x p: the fraction
-    choosing feature j; a failure chooses none) and selection_by_name (dict name -> its
-    column); chosen_size (S x (p + 1): data sets choosing a subset of each size 0..p, each
+    choosing feature j; a failure chooses none; a NamedArray: selection_frequency['name']
+    is that feature's column) and selection_by_name (dict name -> its column); chosen_size
+    (S x (p + 1): data sets choosing a subset of each size 0..p, each
     row summing to T minus the failures); model (VmaModel: the truth as used); features
-    (the data set's names); method ('es' or 'lasso'); rows ('resample' or 'gaussian')."""
+    (the data set's names); data (the DataId of the data; matches(ds)); method ('es' or
+    'lasso'); rows ('resample' or 'gaussian'), as the result's configuration holds them."""
 
-    def __init__(self, handle, names, method, rows):
+    def __init__(self, handle):
         h = handle
-        S, T, p = lib.smi_vma_result_n_sizes(h), lib.smi_vma_result_trials(h), lib.smi_vma_result_p(h)
+        self.data = data_id(lib.smi_vma_result_data(h))
+        names = self.data.features
+        S, T = lib.smi_vma_result_n_sizes(h), lib.smi_vma_result_trials(h)
+        p = lib.smi_vma_result_p(h)
         sizes = (ctypes.c_size_t * max(S, 1))()
         call(lib.smi_vma_result_sizes, h, S, sizes)
         self.sizes = np.array(sizes[:S], dtype=np.int64)
         self.trials = T
         self.recovery_rate = np.empty(S)
-        call(lib.smi_vma_result_recovery_rate, h, S, _dptr(self.recovery_rate))
-        self.selection_frequency = np.empty((S, p))
-        call(lib.smi_vma_result_selection_frequency, h, S * p, _dptr(self.selection_frequency))
+        call(lib.smi_vma_result_recovery_rate, h, S, dptr(self.recovery_rate))
+        frequency = np.empty((S, p))
+        call(lib.smi_vma_result_selection_frequency, h, S * p, dptr(frequency))
+        self.selection_frequency = named(frequency, names)
         self.chosen_size = np.empty((S, p + 1), dtype=np.uint64)
         call(lib.smi_vma_result_chosen_size, h, S * (p + 1),
-             self.chosen_size.ctypes.data_as(_UINT64_P))
+             self.chosen_size.ctypes.data_as(UINT64_P))
         self.failures = np.empty(S, dtype=np.uint64)
-        call(lib.smi_vma_result_failures, h, S, self.failures.ctypes.data_as(_UINT64_P))
+        call(lib.smi_vma_result_failures, h, S, self.failures.ctypes.data_as(UINT64_P))
         self.features = list(names)
-        self.selection_by_name = {name: self.selection_frequency[:, j].copy()
-                                  for j, name in enumerate(names)}
+        self.selection_by_name = {name: frequency[:, j].copy() for j, name in enumerate(names)}
         k = ctypes.c_size_t()
         call(lib.smi_vma_result_model, h, 0, None, None, ctypes.byref(k), None, None)
         idx = (ctypes.c_size_t * max(k.value, 1))()
@@ -75,7 +80,10 @@ class VmaResult:
         self.model = VmaModel(tuple(names[j] for j in chosen), chosen,
                               {names[j]: float(c) for j, c in zip(chosen, coef[:k.value])},
                               icpt.value, sd.value)
-        self.method, self.rows = method, rows
+        cfg = Config.view('vma', lib.smi_vma_result_config(h))
+        method = cfg.get('method', ctypes.c_int)
+        self.method = 'lasso' if method == _capi.SMI_VMA_LASSO_CV else 'es'
+        self.rows = {code: name for name, code in _ROWS.items()}[cfg.get('rows', ctypes.c_int)]
 
     def __repr__(self):
         return '<sparsemi.VmaResult model=%r sizes=%s recovery=%s>' % (
@@ -88,7 +96,7 @@ def _model_features(ds, model):
     features = getattr(model, 'features', model)
     if isinstance(features, (str, bytes)) or np.ndim(features) == 0:
         features = [features]
-    return _feature_indices(ds, list(features), 'model')
+    return feature_indices(ds, list(features), 'model')
 
 
 def _model_coefficients(ds, idx, coefficients, intercept):
@@ -112,7 +120,7 @@ def _model_coefficients(ds, idx, coefficients, intercept):
                                 [names[j] for j in idx]))
         values = np.array([by_index[j] for j in idx])
     else:
-        values = np.ascontiguousarray(coefficients, dtype=np.float64)
+        values = double_array(coefficients, 'coefficients')
         if values.shape != (len(idx),):
             raise ValueError('%d coefficients for the %d features of the model'
                              % (values.size, len(idx)))
@@ -121,45 +129,49 @@ def _model_coefficients(ds, idx, coefficients, intercept):
 
 def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_se, alpha,
                 beta, normal_gamma, ratio_grid, standardize, lasso):
-    """The selection method of vc. K of the folds goes on the search's or the LASSO's own
-    configuration (smi_search_set_folds, smi_lasso_set_folds), where smi_vma_set_search and
-    smi_vma_set_lasso take it from; each synthetic data set still gets its own shuffle."""
-    folds = _size_arg(folds, 'folds')
+    """The selection method of vc. K of the folds (None: the library's) goes on the
+    search's or the LASSO's own configuration (smi_search_set_folds, smi_lasso_set_folds),
+    where smi_vma_set_search and smi_vma_set_lasso take it from; each synthetic data set
+    still gets its own shuffle."""
+    folds = None if folds is None else size_arg(folds, 'folds')
     if method == 'lasso':
         search_set = [name for name, value in (
             ('criterion', criterion), ('min_size', min_size), ('max_size', max_size),
             ('keep', keep), ('alpha', alpha), ('beta', beta), ('normal_gamma', normal_gamma),
-            ('ratio_grid', ratio_grid)) if value is not None]
-        if search_set or not standardize:
+            ('ratio_grid', ratio_grid), ('standardize', standardize)) if value is not None]
+        if search_set:
             raise ValueError("%s apply to method 'es', not 'lasso' (LASSO options go in "
-                             "lasso=dict(...))" % ', '.join(search_set or ['standardize']))
-        with _LassoConfig(ds, **(lasso or {})) as cfg:
-            call(lib.smi_lasso_set_folds, cfg.handle, folds, 1, 0)
+                             "lasso=dict(...))" % ', '.join(search_set))
+        with _lasso_config(ds, **(lasso or {})) as cfg:
+            if folds is not None:
+                k, shuffle, seed = cfg.get('folds', ctypes.c_size_t, ctypes.c_int,
+                                           ctypes.c_uint64)
+                cfg.set('folds', folds, shuffle, seed)
             call(lib.smi_vma_set_lasso, vc, cfg.handle, 1 if one_se else 0)
         return
     if lasso is not None or one_se:
         raise ValueError("lasso and one_se apply to method 'lasso', not 'es'")
-    code = _criterion_code('bic' if criterion is None else criterion)
-    keep_idx = _feature_indices(ds, keep, 'keep')
-    with _Config() as cfg:
+    with Config('search') as cfg:
+        code = (cfg.get('criterion', ctypes.c_int) if criterion is None
+                else criterion_code(criterion))
         _configure_model(cfg, code, alpha, beta, True, standardize, normal_gamma, ratio_grid)
-        cfg.set('model_prior', _capi.SMI_MODEL_PRIOR_NONE, 0.5)
-        cfg.set('size_range', _size_arg(1 if min_size is None else min_size, 'min_size'),
-                0 if max_size is None else _size_arg(max_size, 'max_size', minimum=1))
-        if keep_idx:
-            cfg.set('keep', _size_array(keep_idx), len(keep_idx))
-        if code == _capi.SMI_CRIT_CV:   # other criteria have no folds
-            cfg.set('folds', folds, 1, 0)
+        _configure_space(cfg, ds, min_size, max_size, keep, None, None, None)
+        if folds is not None and code == _capi.SMI_CRIT_CV:   # other criteria have no folds
+            k, shuffle, seed = cfg.get('folds', ctypes.c_size_t, ctypes.c_int, ctypes.c_uint64)
+            cfg.set('folds', folds, shuffle, seed)
         call(lib.smi_vma_set_search, vc, cfg.handle)
 
 
-def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows='resample',
-        sizes=(20, 40, 80), trials=100, seed=0, threads=1, method='es', criterion=None,
-        min_size=None, max_size=None, keep=None, folds=10, one_se=False, alpha=None,
-        beta=None, normal_gamma=None, ratio_grid=None, standardize=True, lasso=None,
+def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows=None,
+        sizes=None, trials=None, seed=None, threads=None, method='es', criterion=None,
+        min_size=None, max_size=None, keep=None, folds=None, one_se=None, alpha=None,
+        beta=None, normal_gamma=None, ratio_grid=None, standardize=None, lasso=None,
         progress=None):
     """Virtual measurement analysis of ds with a true model (smi_vma_run).
 
+    Every setting left None is the library's default (smi_vma_create: rows resampled,
+    sizes 20, 40, 80, 100 trials per size, seed 0, every core; the search's and the
+    LASSO's defaults, BIC and 10 folds among them).
     model: its features (names or indices, any order), or an object with a `features`
     attribute (a Model of exhaustive_search, a Support of a path). coefficients (an array
     in the model's order, or a dict name -> value) and intercept, in the data's units: both,
@@ -169,51 +181,45 @@ def vma(ds, model, *, coefficients=None, intercept=None, noise_sd=None, rows='re
     rows: 'resample' (rows of X drawn with replacement) or 'gaussian' (multivariate normal
     with X's mean and covariance). sizes: the sample sizes n'; trials: data sets per size;
     seed: of every draw; threads: 0 meaning every core, the result does not depend on it.
-    method 'es': the best model of an exhaustive search with criterion (default 'bic'),
-    min_size, max_size, keep, alpha, beta, normal_gamma, ratio_grid and standardize as for
+    method 'es': the best model of an exhaustive search with criterion, min_size,
+    max_size, keep, alpha, beta, normal_gamma, ratio_grid and standardize as for
     exhaustive_search (always with an intercept); with 'cv' each data set gets its own
     shuffled min(folds, n')-fold split. method 'lasso': the support at lambda_min (or
     lambda_1se with one_se) of lasso_cv on a shuffled min(folds, n')-fold split; `lasso`,
     a dict of lasso_path's options (alpha, n_lambdas, lambda_min_ratio, lambdas, positive,
-    penalty_factors, tol, max_passes). folds: K only (default 10, the library's), as
-    every synthetic data set is new: no fold ids, no fold seed. progress: None or a
-    callable(fraction); an exception it raises (KeyboardInterrupt included) cancels the
-    run and propagates.
+    penalty_factors, tol, max_passes). folds: K only, as every synthetic data set is new:
+    no fold ids, no fold seed. progress: None or a callable(fraction); an exception it
+    raises (KeyboardInterrupt included) cancels the run and propagates.
     Returns a VmaResult; raises sparsemi.Error with the library's message (SMI_EINVAL for
     a bad setting, SMI_ESINGULAR for a model singular on ds, ...)."""
-    if rows not in _ROWS:
+    dataset_arg(ds)
+    if rows is not None and rows not in _ROWS:
         raise ValueError("rows must be 'resample' or 'gaussian', not %r" % (rows,))
     if method not in _METHODS:
         raise ValueError("method must be 'es' or 'lasso', not %r" % (method,))
-    names = ds.names
     idx = _model_features(ds, model)
     coef, b0 = _model_coefficients(ds, idx, coefficients, intercept)
-    sizes = [_size_arg(s, 'sizes') for s in np.atleast_1d(sizes).tolist()]
-    vc = ctypes.c_void_p()
-    call(lib.smi_vma_create, ctypes.byref(vc))
+    with Config('vma') as vc, Progress(progress) as prog:
+        vc.set('model', size_array(idx), len(idx), None if coef is None else dptr(coef), b0,
+               -1.0 if noise_sd is None else float(noise_sd))
+        if rows is not None:
+            vc.set('rows', _ROWS[rows])
+        if sizes is not None:
+            sizes = [size_arg(s, 'sizes') for s in np.atleast_1d(sizes).tolist()]
+            vc.set('sizes', size_array(sizes), len(sizes))
+        if trials is not None:
+            vc.set('trials', size_arg(trials, 'trials'))
+        if seed is not None:
+            vc.set('seed', seed_arg(seed))
+        if threads is not None:
+            vc.set('threads', size_arg(threads, 'threads'))
+        _set_method(vc.handle, ds, method, criterion, min_size, max_size, keep, folds, one_se,
+                    alpha, beta, normal_gamma, ratio_grid, standardize, lasso)
+        vc.set('progress', prog.c_func, None)
+        handle = null('vma_result')
+        prog.run(lib.smi_vma_run, ds._h, vc.handle, ctypes.byref(handle),
+                 free=lib.smi_vma_result_free)
     try:
-        call(lib.smi_vma_set_model, vc, _size_array(idx), len(idx),
-             None if coef is None else _dptr(coef), b0,
-             -1.0 if noise_sd is None else float(noise_sd))
-        call(lib.smi_vma_set_rows, vc, _ROWS[rows])
-        call(lib.smi_vma_set_sizes, vc, _size_array(sizes), len(sizes))
-        call(lib.smi_vma_set_trials, vc, _size_arg(trials, 'trials'))
-        call(lib.smi_vma_set_seed, vc, int(seed) & 0xFFFFFFFFFFFFFFFF)
-        call(lib.smi_vma_set_threads, vc, _size_arg(threads, 'threads'))
-        _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_se, alpha,
-                    beta, normal_gamma, ratio_grid, standardize, lasso)
-        with _Progress(progress) as prog:
-            call(lib.smi_vma_set_progress, vc, prog.c_func, None)
-            handle = ctypes.c_void_p()
-            status = lib.smi_vma_run(ds._h, vc, ctypes.byref(handle))
-            message = last_error() if status < 0 else None
-        try:
-            prog.raise_pending()   # the callback's exception first: it caused SMI_ECANCELED
-            if status < 0:
-                raise Error(status, message)
-            return VmaResult(handle, names, method, rows)
-        finally:
-            if handle:
-                lib.smi_vma_result_free(handle)
+        return VmaResult(handle)
     finally:
-        lib.smi_vma_free(vc)
+        lib.smi_vma_result_free(handle)

@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "search/search.h"
 
@@ -104,11 +103,7 @@ static int compare_tasks(const void *a, const void *b)
 
 static size_t thread_count(const struct smi_search *cfg, size_t n_tasks)
 {
-    size_t t = cfg->threads;
-    if (t == 0) {
-        long cores = sysconf(_SC_NPROCESSORS_ONLN);
-        t = cores > 0 ? (size_t)cores : 1;
-    }
+    size_t t = smi_thread_count(cfg->threads);
     return t < n_tasks ? t : (n_tasks ? n_tasks : 1);
 }
 

@@ -720,9 +720,9 @@ static int parse_identity(reader *r, smi_state *s)
     return parse_config_folds(r, s, s->cfg);
 }
 
-static int parse_state(reader *r, smi_state *s, int kind)
+/* Everything after the header line (parse_header). */
+static int parse_rest(reader *r, smi_state *s, int kind)
 {
-    SMI_TRY(parse_header(r, kind));
     SMI_TRY(parse_shape(r, s));
     if (kind == SMI_STATE_RESULT)
         SMI_TRY(parse_identity(r, s));
@@ -806,13 +806,17 @@ int smi_state_load(smi_state *s, int kind, const char *path, int *missing)
         *missing = 0;
     char *buf = NULL;
     SMI_TRY(read_file(path, &buf, missing));
+    /* The checksum is checked first, but a file of another kind or version is named as
+     * such, whatever its checksum. */
     int checked = check_checksum(path, buf);
-    if (checked != SMI_OK) {
+    reader r = { .path = path, .next = buf };
+    int rc = parse_header(&r, kind);
+    if (rc == SMI_OK && checked != SMI_OK) {
         free(buf);
         return checked;
     }
-    reader r = { .path = path, .next = buf };
-    int rc = parse_state(&r, s, kind);
+    if (rc == SMI_OK)
+        rc = parse_rest(&r, s, kind);
     free(buf);
     if (rc != SMI_OK)
         smi_state_free(s);
