@@ -331,7 +331,7 @@ class TestEsErrors(CliTestCase):
         self.failing(2, "--alpha", "1", contains=["--beta"])
         self.failing(2, "--alpha", "1", "--beta", "1", contains=["fe"])
         self.failing(2, "--criterion", "fe", "--alpha", "-1", "--beta", "1",
-                     contains=["--alpha"])
+                     contains=["--prior-precision"])  # --alpha is its alias
         self.failing(2, "--max-size", "two", contains=["--max-size", "'two'"])
 
     def test_bad_input(self):

@@ -269,19 +269,21 @@ class TestEvidenceErrors(CliTestCase):
         self.failing(2, "--alpha", "1", contains=["--alpha", "--beta"])
         self.failing(2, "--hyper", "fixed", "--beta", "1", contains=["--alpha", "--beta"])
         self.failing(2, "--hyper", "fixed", "--alpha", "0", "--beta", "1",
-                     contains=["--alpha"])
+                     contains=["--alpha", "--prior-precision"])
         self.failing(2, "--hyper", "fixed", "--lambda", "1", contains=["--lambda", "fixed"])
         self.failing(2, "--hyper", "fixed", "--max-iter", "5", contains=["--max-iter"])
         self.failing(2, "--hyper", "optimize", "--sigma-noise-grid", "0.1:1:3",
                      contains=["--sigma-noise-grid", "optimize"])
         self.failing(2, "--prior", "uniform", contains=["--prior"])
         self.failing(2, "--hyper", "marginal", "--alpha", "1", "--beta", "1",
-                     contains=["--alpha", "marginal"])
+                     contains=["--prior-precision", "marginal"])
         self.failing(2, "--hyper", "ng", "--tol", "1e-6", contains=["--tol", "ng"])
         self.failing(2, "--hyper", "ng", "--a0", "-1", contains=["--a0"])
         self.failing(2, "--max-iter", "0", contains=["--max-iter"])
         self.failing(2, "--tol", "0", contains=["--tol"])
         self.failing(2, "--alpha", "nan", "--beta", "1", contains=["--alpha"])
+        self.failing(2, "--prior-precision", "1", contains=["--prior-precision",
+                                                             "--noise-precision"])
         self.failing(2, "--bogus", contains=["--bogus"])
         self.failing(2, features=None, contains=["--features"])
 

@@ -1,4 +1,4 @@
-/* Tests of the sparsemi program's shared pieces (tools/sparsemi/cli.h): the JSON
+/* Tests of the sparsemi program's shared pieces (tools/sparsemi/common/cli.h): the JSON
  * writer's exact output, option parsing and its usage errors, the progress bar's text,
  * and atomic output, including removal of the temporary file on a fatal signal.
  * Usage errors print their messages to stderr; that is expected in the log. */

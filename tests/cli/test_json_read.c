@@ -1,4 +1,4 @@
-/* Tests of the JSON reader of the sparsemi program (tools/sparsemi/json_read.c): what it
+/* Tests of the JSON reader of the sparsemi program (tools/sparsemi/common/json_read.c): what it
  * accepts and builds, what it refuses and where, and a round trip through the writer. */
 #include <math.h>
 #include <stdio.h>

@@ -12,6 +12,7 @@ file must share) and loo. The free-energy criteria's inclusion probabilities are
 against the exact model posterior of es. Shares run() and the SPARSEMI_CLI_WRAPPER
 convention with test_cli.py."""
 import json
+import re
 import math
 import os
 import pty
@@ -299,6 +300,36 @@ class TestRemcRuns(CliTestCase):
         self.assertExit(proc, 1)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "never.json")))
 
+    def test_exact_from_the_saved_result(self):
+        """--exact also takes the result file of es --save, alone: its DOS (the counts es
+        wrote to its JSON) and best model are read through the library, and a result of
+        other data is refused, naming both fingerprints."""
+        args = ("--criterion", "bic", "--max-size", "4")
+        saved = os.path.join(self.dir, "bic.res")
+        path = os.path.join(self.dir, "bic.json")
+        proc = run("es", self.d.data, "--target", "y", "--quiet", *args, "--save", saved,
+                   "--json", path)
+        self.assertExit(proc, 0)
+        with open(path, encoding="utf-8") as f:
+            es = json.load(f)
+        self.assertFalse(os.path.exists(saved + ".meta.json"))
+        sampler = ("--sweeps", "300", "--replicas", "4")
+        r = self.d.remc_json(*args, *sampler, "--exact", saved)
+        self.assertEqual(r["exact"]["n_models"], es["n_models"])
+        self.assertEqual(r["exact"]["counts"], es["dos"]["counts"])
+        self.assertEqual(r["dos"]["edges"], es["dos"]["edges"])
+        other = os.path.join(self.dir, "other.csv")
+        with open(self.d.data, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        lines[3] = lines[3].replace("1", "2", 1)
+        with open(other, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+        proc = run("remc", other, "--target", "y", "--quiet", *args, *sampler,
+                   "--exact", saved)
+        self.assertExit(proc, 1)
+        self.assertIn("other data", proc.stderr)
+        self.assertEqual(len(set(re.findall(r"\b[0-9a-f]{16}\b", proc.stderr))), 2)
+
     def test_no_inclusion_without_beta_one(self):
         r = self.d.remc_json("--criterion", "fe", "--beta-max", "0.5", "--sweeps", "200",
                              "--replicas", "4")
@@ -457,7 +488,7 @@ class TestRemcErrors(CliTestCase):
         self.failing(2, "--exact", self.es_bic, "--bins", "8", contains=["--bins", "--exact"])
         self.failing(2, "--alpha", "1", "--beta", "1", contains=["--criterion fe"])
         self.failing(2, "--criterion", "fe", "--alpha", "-1", "--beta", "1",
-                     contains=["--alpha"])
+                     contains=["--prior-precision"])  # --alpha is its alias
         self.failing(2, "--top", "0", contains=["--top"])
 
     def test_bad_input(self):

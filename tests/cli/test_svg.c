@@ -1,4 +1,4 @@
-/* Tests of the SVG writer of the sparsemi program (tools/sparsemi/svg.c): exact output of
+/* Tests of the SVG writer of the sparsemi program (tools/sparsemi/common/svg.c): exact output of
  * the elements, XML escaping of any bytes, nice axis ticks and their labels, and the
  * diverging colour scale of the weight diagram. Whole pictures are tested in test_es.py. */
 #include <math.h>

@@ -329,7 +329,8 @@ class TestRuns(VmaCase):
         r = self.d.vma_json("--criterion", "cv", "--sizes", "40", "--trials", "5")
         self.assertEqual(r["request"]["folds"], 10)  # as es
         r = self.d.vma_json("--criterion", "fe", "--sizes", "40", "--trials", "5")
-        self.assertEqual((r["request"]["alpha"], r["request"]["beta"]), (0.01, 1))
+        # The library's defaults, as es's: alpha 1, beta 1/var(y) of each synthetic set (null).
+        self.assertEqual((r["request"]["alpha"], r["request"]["beta"]), (1, None))
         r = self.d.vma_json("--criterion", "fe-marg", "--ratio-grid", "1e-2:1e2:5", "--sizes",
                             "40", "--trials", "5", "--keep", "x1", "--max-size", "3")
         q = r["request"]
@@ -442,7 +443,11 @@ class TestErrors(CliTestCase):
         self.failing(2, "--method", "lasso", "--criterion", "aic",
                      contains=["--criterion", "--method es"])
         self.failing(2, "--method", "lasso", "--folds", "5", contains=["--folds", "--cv"])
-        self.failing(2, "--method", "lasso", "--alpha", "2", contains=["--alpha", "2"])
+        self.failing(2, "--method", "lasso", "--alpha", "2", contains=["--l1-ratio", "2"])
+        self.failing(2, "--method", "lasso", "--l1-ratio", "2", contains=["--l1-ratio", "2"])
+        self.failing(2, "--l1-ratio", "0.5", contains=["--l1-ratio", "--method lasso"])
+        self.failing(2, "--method", "lasso", "--prior-precision", "1",
+                     contains=["--prior-precision", "--method es"])
         self.failing(2, "--method", "lasso", "--cv", "1", contains=["--cv", "at least 2"])
         self.failing(2, model="x1,x1", contains=["--model", "'x1'", "twice"])
 

@@ -632,8 +632,12 @@ class SearchResult(Handle, DataResult):
         out = {}
         if m.rank is not None:
             out['rank'] = m.rank
-        out.update(size=m.size, features=list(m.features), criterion=_json_number(m.criterion),
-                   rmse=_json_number(m.rmse),
+        out.update(size=m.size, features=list(m.features), criterion=_json_number(m.criterion))
+        if criterion_uses(lib.smi_search_result_criterion(self._h),
+                          _capi.SMI_CRITERION_HELD_OUT):
+            # a held-out mean squared error: also its root, in the target's units
+            out['cv_rmse'] = _json_number(math.sqrt(m.criterion))
+        out.update(rmse=_json_number(m.rmse),
                    intercept=None if m.intercept is None else _json_number(m.intercept),
                    coefficients={k: _json_number(v) for k, v in m.coefficients.items()})
         return out

@@ -1,0 +1,362 @@
+/* Option values shared by `es`, `remc`, `lasso` and `vma` (search_options.h): the one table
+ * of criterion options, the free-energy settings and their defaults (the library's), the
+ * folds of cv, the delimiter and the files named; the model prior's names and the JSON of
+ * the free-energy settings. The rules for the values
+ * are the library's: a scratch configuration takes each value, and one it refuses is a
+ * usage error that carries its message and names the option. */
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "search_options.h"
+
+int es_option_check(const char *command, int status, const char *option, const char *text)
+{
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    if (status < 0)
+        return cli_usage_error(command, "option '--%s': '%s': %s", option, text,
+                               smi_last_error());
+    return CLI_CONTINUE;
+}
+
+/* The criterion options of es, remc, lasso and vma, and the setting of smi_search each
+ * sets; which criteria use a setting is the library's (smi_criterion_flags). */
+static const struct es_criterion_option {
+    const char *option;
+    int flag;
+} criterion_options[] = {
+    { "fe-hyper", SMI_CRITERION_FE_HYPER },
+    { "alpha", SMI_CRITERION_FE_HYPER },
+    { "beta", SMI_CRITERION_FE_HYPER },
+    { "prior-precision", SMI_CRITERION_FE_HYPER },
+    { "noise-precision", SMI_CRITERION_FE_HYPER },
+    { "ng-prior", SMI_CRITERION_NG_PRIOR },
+    { "ratio-grid", SMI_CRITERION_RATIO_GRID },
+    { "model-prior", SMI_CRITERION_FREE_ENERGY },
+    { "folds", SMI_CRITERION_FOLDS },
+    { "fold-seed", SMI_CRITERION_FOLDS },
+};
+
+int es_criterion_uses(int criterion, int flag)
+{
+    return (smi_criterion_flags(criterion) & flag) != 0;
+}
+
+static int option_flag(const char *option)
+{
+    for (size_t k = 0; k < sizeof criterion_options / sizeof criterion_options[0]; k++)
+        if (strcmp(criterion_options[k].option, option) == 0)
+            return criterion_options[k].flag;
+    return 0;
+}
+
+/* "fe-ng' or 'fe-marg": the criteria with flag, as the inside of a quoted list. */
+static void criteria_using(int flag, char *buf, size_t cap)
+{
+    size_t used = 0, count = 0, total = 0;
+    for (int c = 0; smi_criterion_name(c); c++)
+        total += es_criterion_uses(c, flag);
+    buf[0] = '\0';
+    for (int c = 0; smi_criterion_name(c) && used < cap; c++) {
+        if (!es_criterion_uses(c, flag))
+            continue;
+        const char *sep = count == 0 ? "" : count + 1 == total ? "' or '" : "', '";
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", sep, smi_criterion_name(c));
+        count++;
+    }
+}
+
+int es_criterion_option_check(const char *command, int criterion, const char *option,
+                              int given)
+{
+    int flag = option_flag(option);
+    assert(flag != 0);
+    if (!given || es_criterion_uses(criterion, flag))
+        return CLI_CONTINUE;
+    char criteria[160];
+    criteria_using(flag, criteria, sizeof criteria);
+    return cli_usage_error(command, "option '--%s' needs '--criterion %s'", option, criteria);
+}
+
+void es_fill_fe_settings(int criterion, int with_posterior, es_fe_options *fe,
+                         const es_fe_given *given)
+{
+    const cli_defaults *d = cli_library_defaults();
+    if (!with_posterior || !es_criterion_uses(criterion, SMI_CRITERION_FREE_ENERGY))
+        fe->model_prior = -1, fe->prior_q = NAN;
+    else if (!given->model_prior)
+        fe->model_prior = d->model_prior, fe->prior_q = NAN;
+    if (!es_criterion_uses(criterion, SMI_CRITERION_RATIO_GRID))
+        fe->ratio_lo = fe->ratio_hi = NAN, fe->ratio_n = 0;
+    else if (!given->ratio_grid)
+        fe->ratio_lo = d->ratio_lo, fe->ratio_hi = d->ratio_hi, fe->ratio_n = d->ratio_n;
+    if (!es_criterion_uses(criterion, SMI_CRITERION_NG_PRIOR))
+        fe->ng_a0 = fe->ng_b0 = NAN;
+    else if (!given->ng_prior)
+        fe->ng_lambda = d->ng_lambda, fe->ng_a0 = d->ng_a0, fe->ng_b0 = d->ng_b0;
+    if (!es_criterion_uses(criterion, SMI_CRITERION_NG_LAMBDA))
+        fe->ng_lambda = NAN;
+}
+
+void es_criterion_heading(char *buf, size_t cap, int criterion, const char *target)
+{
+    const char *name = smi_criterion_name(criterion);
+    int held_out = es_criterion_uses(criterion, SMI_CRITERION_HELD_OUT);
+    if (held_out || criterion == SMI_CRIT_RSS)
+        snprintf(buf, cap, "%s [%s, %s^2]", name, held_out ? "MSE" : "RSS", target);
+    else
+        snprintf(buf, cap, "%s", name ? name : "criterion");
+}
+
+int es_settings_without_posterior(const char *command, int criterion, const char *ng_prior_text,
+                                  const char *ratio_grid_text, es_fe_options *fe)
+{
+    int rc = es_criterion_option_check(command, criterion, "ng-prior", ng_prior_text != NULL);
+    if (rc == CLI_CONTINUE)
+        rc = es_criterion_option_check(command, criterion, "ratio-grid",
+                                       ratio_grid_text != NULL);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    es_fe_given given = { ng_prior_text != NULL, ratio_grid_text != NULL, 0 };
+    es_fill_fe_settings(criterion, 0, fe, &given);
+    return CLI_CONTINUE;
+}
+
+int es_data_load(const char *command, const cli_data_request *rq, int criterion,
+                 cli_folds kfold, es_data *d)
+{
+    int status = cli_read_dataset(rq->path, rq->delimiter, rq->target, rq->label_column,
+                                  rq->fold_column, rq->features, &d->ds);
+    if (status < 0)
+        return cli_fail_library(status);
+    int rc = cli_require_target(command, rq, d->ds);
+    if (rc != CLI_CONTINUE)
+        return rc;
+    return es_data_folds(d, criterion, rq->fold_column, kfold);
+}
+
+void es_fe_hyper_used(int criterion, const smi_dataset *ds, double *alpha, double *beta)
+{
+    if (criterion != SMI_CRIT_FE)
+        return;
+    smi_search *fresh = NULL;
+    double lib_alpha = NAN, lib_beta = NAN, mean, sd;
+    if (smi_search_create(&fresh) == SMI_OK)
+        smi_search_get_fe_hyper(fresh, &lib_alpha, &lib_beta);
+    smi_search_free(fresh);
+    if (lib_beta == 0.0 && smi_dataset_target_stats(ds, &mean, &sd, NULL, NULL) == SMI_OK)
+        lib_beta = 1.0 / (sd * sd);
+    if (isnan(*alpha))
+        *alpha = lib_alpha;
+    if (isnan(*beta))
+        *beta = lib_beta;
+}
+
+int es_parse_fe_hyper(const char *command, const char *text, double *alpha, double *beta,
+                      smi_search *scratch)
+{
+    double v[2];
+    if (!text)
+        return CLI_CONTINUE;
+    if (!isnan(*alpha) || !isnan(*beta))
+        return cli_usage_error(command, "option '--fe-hyper' sets what '--prior-precision' and "
+                               "'--noise-precision' (--alpha, --beta) "
+                               "set: give one or the other");
+    if (cli_parse_numbers(text, v, 2) < 0)
+        return cli_usage_error(command, "option '--fe-hyper': '%s' is not ALPHA:BETA (two "
+                               "numbers)", text);
+    *alpha = v[0];
+    *beta = v[1];
+    return es_option_check(command, smi_search_set_fe_hyper(scratch, v[0], v[1]), "fe-hyper",
+                           text);
+}
+
+int es_parse_ng_prior(const char *command, const char *text, es_fe_options *fe,
+                      smi_search *scratch)
+{
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0)
+        return cli_usage_error(command, "option '--ng-prior': '%s' is not LAMBDA:A0:B0 (three "
+                               "numbers)", text);
+    fe->ng_lambda = v[0];
+    fe->ng_a0 = v[1];
+    fe->ng_b0 = v[2];
+    return es_option_check(command, smi_search_set_normal_gamma(scratch, v[0], v[1], v[2]),
+                           "ng-prior", text);
+}
+
+int es_parse_ratio_grid(const char *command, const char *text, es_fe_options *fe,
+                        smi_search *scratch)
+{
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
+        return cli_usage_error(command, "option '--ratio-grid': '%s' is not LO:HI:N (two "
+                               "numbers and a whole number)", text);
+    fe->ratio_lo = v[0];
+    fe->ratio_hi = v[1];
+    fe->ratio_n = (size_t)v[2];
+    return es_option_check(command, smi_search_set_ratio_grid(scratch, v[0], v[1], fe->ratio_n),
+                           "ratio-grid", text);
+}
+
+/* A non-negative decimal integer below 2^64. */
+static int parse_seed(const char *text, unsigned long long *value)
+{
+    unsigned long long x = 0;
+    if (!*text)
+        return -1;
+    for (const char *c = text; *c; c++) {
+        if (*c < '0' || *c > '9')
+            return -1;
+        unsigned d = (unsigned)(*c - '0');
+        if (x > (~0ULL - d) / 10)
+            return -1;
+        x = x * 10 + d;
+    }
+    *value = x;
+    return 0;
+}
+
+int es_check_folds(const char *command, const es_folds_request *rq, size_t default_folds,
+                   size_t *folds, int *shuffle, unsigned long long *seed)
+{
+    int given = *folds != ES_UNSET || rq->seed_text || rq->column;
+    if (given && rq->criterion != SMI_CRIT_CV)
+        return cli_usage_error(command, "options '--folds', '--fold-seed' and '--fold-column' "
+                               "need '--criterion cv'");
+    if (rq->column && (*folds != ES_UNSET || rq->seed_text))
+        return cli_usage_error(command, "option '--fold-column' takes the folds from the "
+                               "data: '--%s' does not go with it",
+                               *folds != ES_UNSET ? "folds" : "fold-seed");
+    if (*folds != ES_UNSET && *folds < 2)
+        return cli_usage_error(command, "option '--folds': must be at least 2");
+    if (*folds == ES_UNSET)
+        *folds = default_folds;
+    if (!rq->seed_text)
+        return CLI_CONTINUE;
+    if (strcmp(rq->seed_text, "none") == 0) {
+        *shuffle = 0;
+        return CLI_CONTINUE;
+    }
+    if (parse_seed(rq->seed_text, seed) < 0)
+        return cli_usage_error(command, "option '--fold-seed': '%s' is neither a non-negative "
+                               "integer below 2^64 nor 'none'", rq->seed_text);
+    return CLI_CONTINUE;
+}
+
+int es_parse_delimiter(const char *command, const char *text, char *delimiter)
+{
+    if (text && cli_parse_delimiter(text, delimiter) < 0)
+        return cli_usage_error(command, "option '--delimiter': '%s' is not one character, "
+                               "tab, space or auto", text);
+    return CLI_CONTINUE;
+}
+
+int es_check_file_name(const char *command, const char *option, const char *path)
+{
+    if (path && strcmp(path, "-") == 0)
+        return cli_usage_error(command, "option '--%s' needs a file name, not '-'", option);
+    return CLI_CONTINUE;
+}
+
+int es_check_distinct(const char *command, const char *option_a, const char *path_a,
+                      const char *option_b, const char *path_b)
+{
+    if (path_a && path_b && strcmp(path_a, path_b) == 0)
+        return cli_usage_error(command, "options '--%s' and '--%s' name the same file '%s'",
+                               option_a, option_b, path_a);
+    return CLI_CONTINUE;
+}
+
+int es_library_option(const char *command, int status, const char *option)
+{
+    if (status >= 0)
+        return CLI_CONTINUE;
+    if (status == SMI_ENOMEM)
+        return cli_fail_library(status);
+    return cli_usage_error(command, "option '--%s': %s", option, smi_last_error());
+}
+
+int es_resolve_keep(const smi_dataset *ds, const cli_list *keep, size_t **indices,
+                    size_t *count, size_t *min_size)
+{
+    if (keep->count == 0)
+        return CLI_EXIT_OK;
+    *indices = calloc(keep->count, sizeof **indices);
+    if (!*indices)
+        return cli_fail("out of memory");
+    for (size_t k = 0; k < keep->count; k++) {
+        int status = smi_dataset_feature_index(ds, keep->items[k], &(*indices)[k]);
+        if (status < 0)
+            return cli_fail_library(status);
+        ++*count;
+    }
+    if (*min_size < *count) /* every model has the forced features: say so */
+        *min_size = *count;
+    return CLI_EXIT_OK;
+}
+
+int es_data_folds(es_data *d, int criterion, const char *fold_column, cli_folds kfold)
+{
+    d->folds = (cli_folds){ 0 };
+    if (criterion != SMI_CRIT_CV)
+        return CLI_EXIT_OK;
+    if (fold_column) {
+        int status = cli_folds_column(d->ds, &d->column, &d->folds);
+        return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+    }
+    d->folds = kfold;
+    return CLI_EXIT_OK;
+}
+
+void es_data_free(es_data *d)
+{
+    smi_dataset_free(d->ds);
+    free(d->column);
+    *d = (es_data){ 0 };
+}
+
+const char *es_model_prior_name(int kind)
+{
+    switch (kind) {
+    case SMI_MODEL_PRIOR_NONE: return "none";
+    case SMI_MODEL_PRIOR_UNIFORM: return "uniform";
+    case SMI_MODEL_PRIOR_BERNOULLI: return "bernoulli";
+    }
+    return NULL;
+}
+
+void es_model_prior_text(char *buf, size_t cap, const es_fe_options *fe)
+{
+    const char *name = es_model_prior_name(fe->model_prior);
+    if (fe->model_prior == SMI_MODEL_PRIOR_BERNOULLI)
+        snprintf(buf, cap, "%s (q = %.6g)", name, fe->prior_q);
+    else
+        snprintf(buf, cap, "%s", name ? name : "none");
+}
+
+void es_json_ratio_grid(cli_json *j, const es_fe_options *fe)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "lo"), cli_json_number(j, fe->ratio_lo);
+    cli_json_key(j, "hi"), cli_json_number(j, fe->ratio_hi);
+    cli_json_key(j, "n"), cli_json_uint(j, fe->ratio_n);
+    cli_json_end_object(j);
+}
+
+/* lambda null for fe-marg, whose grid of ratios replaces it. */
+void es_json_ng_prior(cli_json *j, const es_fe_options *fe)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "lambda"), cli_json_number(j, fe->ng_lambda);
+    cli_json_key(j, "a0"), cli_json_number(j, fe->ng_a0);
+    cli_json_key(j, "b0"), cli_json_number(j, fe->ng_b0);
+    cli_json_end_object(j);
+}
