@@ -175,9 +175,8 @@ def default(thing, field, *types):
 # -- arguments ---------------------------------------------------------------------------
 
 def dataset_arg(ds, what='ds'):
-    """ds itself when it is a sparsemi.Dataset, else TypeError."""
-    from .dataset import Dataset
-    if not isinstance(ds, Dataset):
+    """ds itself when it is a sparsemi.Dataset (a Handle of an smi_dataset), else TypeError."""
+    if not (isinstance(ds, Handle) and ds._free_name == 'smi_dataset_free'):
         raise TypeError('%s must be a sparsemi.Dataset, not %s' % (what, type(ds).__name__))
     return ds
 
