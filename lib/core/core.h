@@ -64,6 +64,20 @@ void smi_fnv_u64(smi_fnv *f, uint64_t v);
 void smi_fnv_double(smi_fnv *f, double v);
 void smi_fnv_string(smi_fnv *f, const char *s);
 
+/* An index of names (names.c): positions into a caller's array of strings, found by hash.
+ * init for up to `count` names; add puts names[i] in and returns SIZE_MAX, or, when an equal
+ * name is in already, that one's position (names[i] is then not added); find returns the
+ * position of `name`, or SIZE_MAX. The array must not change while indexed. */
+typedef struct smi_name_index {
+    size_t mask;
+    size_t *slot; /* position + 1; 0: empty */
+} smi_name_index;
+int smi_name_index_init(smi_name_index *ix, size_t count);
+void smi_name_index_free(smi_name_index *ix);
+size_t smi_name_index_add(smi_name_index *ix, const char *const *names, size_t i);
+size_t smi_name_index_find(const smi_name_index *ix, const char *const *names,
+                           const char *name);
+
 /* CRC-32C (Castagnoli, reflected polynomial 0x82F63B78, initial and final XOR ~0) of
  * `len` bytes: the checksum that ends every saved result and checkpoint (hash.c). */
 uint32_t smi_crc32c(const void *data, size_t len);

@@ -47,6 +47,55 @@ static int columns_equal(const smi_dataset *ds, size_t a, size_t b)
     return 1;
 }
 
+/* Columns are grouped by a hash of their values, so that finding duplicates costs O(n p +
+ * p log p), not O(n p^2): for 10^6 columns that is seconds instead of hours. */
+typedef struct keyed {
+    uint64_t hash;
+    size_t column;
+} keyed;
+
+static int compare_keyed(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return (x->column > y->column) - (x->column < y->column);
+}
+
+static uint64_t column_hash(const smi_dataset *ds, size_t j)
+{
+    smi_fnv f = smi_fnv_start();
+    for (size_t i = 0; i < ds->n; i++)
+        smi_fnv_double(&f, ds->X[i * ds->p + j] + 0.0); /* -0 and +0 are equal values */
+    return f.h;
+}
+
+/* first[j]: the first column i < j equal to column j, or SIZE_MAX. */
+static int find_duplicates(const smi_dataset *ds, size_t *first)
+{
+    size_t p = ds->p;
+    keyed *key = smi_alloc_array(p, sizeof *key, "column hashes");
+    if (!key)
+        return SMI_ENOMEM;
+    for (size_t j = 0; j < p; j++) {
+        key[j] = (keyed){ column_hash(ds, j), j };
+        first[j] = SIZE_MAX;
+    }
+    qsort(key, p, sizeof *key, compare_keyed);
+    for (size_t a = 0; a < p;) {
+        size_t b = a + 1;
+        while (b < p && key[b].hash == key[a].hash)
+            b++;
+        for (size_t t = a + 1; t < b; t++) /* in column order within a run of equal hashes */
+            for (size_t s = a; s < t && first[key[t].column] == SIZE_MAX; s++)
+                if (columns_equal(ds, key[s].column, key[t].column))
+                    first[key[t].column] = key[s].column;
+        a = b;
+    }
+    free(key);
+    return SMI_OK;
+}
+
 SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds,
                               size_t *columns, size_t *others, size_t *count)
 {
@@ -55,6 +104,12 @@ SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds
                 "smi_dataset_check: capacity %zu with a NULL output array", capacity);
     problem_list list = { .capacity = capacity, .kinds = kinds, .columns = columns,
                           .others = others };
+    size_t *first = smi_alloc_array(ds->p, sizeof *first, "duplicate columns");
+    int rc = first ? find_duplicates(ds, first) : SMI_ENOMEM;
+    if (rc != SMI_OK) {
+        free(first);
+        return rc;
+    }
     char text[384];
     for (size_t j = 0; j < ds->p; j++) {
         if (ds->min[j] == ds->max[j]) {
@@ -63,15 +118,14 @@ SMI_API int smi_dataset_check(const smi_dataset *ds, size_t capacity, int *kinds
             note(&list, SMI_ECONSTANT, j, j, text);
             continue;
         }
-        for (size_t i = 0; i < j; i++) {
-            if (columns_equal(ds, i, j)) {
-                snprintf(text, sizeof text, "feature '%s' duplicates feature '%s'",
-                         ds->feature_names[j], ds->feature_names[i]);
-                note(&list, SMI_EDUPLICATE, j, i, text);
-                break;
-            }
+        size_t i = first[j];
+        if (i != SIZE_MAX && ds->min[i] != ds->max[i]) { /* constants are reported as such */
+            snprintf(text, sizeof text, "feature '%s' duplicates feature '%s'",
+                     ds->feature_names[j], ds->feature_names[i]);
+            note(&list, SMI_EDUPLICATE, j, i, text);
         }
     }
+    free(first);
     if (ds->min[ds->p] == ds->max[ds->p]) {
         snprintf(text, sizeof text, "target '%s' is constant (%g)", ds->target_name,
                  ds->min[ds->p]);

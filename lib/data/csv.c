@@ -22,6 +22,7 @@ typedef struct reader {
     size_t n_cols, n;       /* columns in the header, data rows */
     char **names;           /* header names (owned by the table's buffer or `generated`) */
     char *generated;        /* "column<j>" names for empty header fields */
+    smi_name_index by_name; /* the header names by hash: reading stays linear in the file */
     size_t *n_bad;          /* per column: fields that are not numbers */
     double *values;         /* n x n_cols: each field parsed once; NAN where it is no number */
     unsigned char *parsed;  /* n x n_cols: 1 where the field is a number */
@@ -57,7 +58,7 @@ static int read_header(reader *r)
     r->n = t->n_rows - 1;
     r->names = smi_calloc_array(r->n_cols, sizeof *r->names, "column names");
     r->generated = smi_calloc_array(r->n_cols, GENERATED_NAME_SIZE, "column names");
-    if (!r->names || !r->generated)
+    if (!r->names || !r->generated || smi_name_index_init(&r->by_name, r->n_cols) != SMI_OK)
         return SMI_ENOMEM;
     const smi_csv_field *h = smi_csv_row(t, 0);
     for (size_t j = 0; j < r->n_cols; j++) {
@@ -66,10 +67,10 @@ static int read_header(reader *r)
             r->names[j] = r->generated + GENERATED_NAME_SIZE * j;
             snprintf(r->names[j], GENERATED_NAME_SIZE, "column%zu", j + 1);
         }
-        for (size_t i = 0; i < j; i++)
-            SMI_FAIL_IF(strcmp(r->names[i], r->names[j]) == 0, SMI_EDUPLICATE,
-                        "%s:%zu:%zu: column name '%s' appears twice (columns %zu and %zu)",
-                        r->path, h[j].line, h[j].col, r->names[j], i + 1, j + 1);
+        size_t i = smi_name_index_add(&r->by_name, (const char *const *)r->names, j);
+        SMI_FAIL_IF(i != SIZE_MAX, SMI_EDUPLICATE,
+                    "%s:%zu:%zu: column name '%s' appears twice (columns %zu and %zu)",
+                    r->path, h[j].line, h[j].col, r->names[j], i + 1, j + 1);
     }
     return SMI_OK;
 }
@@ -119,11 +120,10 @@ static int is_text(const reader *r, size_t j)
 
 static int find_column(const reader *r, const char *name, const char *role, size_t *col)
 {
-    for (size_t j = 0; j < r->n_cols; j++) {
-        if (strcmp(r->names[j], name) == 0) {
-            *col = j;
-            return SMI_OK;
-        }
+    size_t j = smi_name_index_find(&r->by_name, (const char *const *)r->names, name);
+    if (j != SIZE_MAX) {
+        *col = j;
+        return SMI_OK;
     }
     return smi_error_set(SMI_ENOTFOUND, "%s: no column named '%s' (asked for as the %s)",
                          r->path, name, role);
@@ -158,13 +158,12 @@ static int choose_roles(reader *r)
     return SMI_OK;
 }
 
-static int role_conflict(const reader *r, size_t col)
+/* taken[col]: the column is already a feature (a mark per column keeps this linear). */
+static int role_conflict(const reader *r, size_t col, const unsigned char *taken)
 {
     const char *role = col == r->target ? "target" : col == r->label ? "label column"
-                                                   : col == r->fold ? "fold column" : NULL;
-    for (size_t k = 0; k < r->p && !role; k++)
-        if (r->features[k] == col)
-            role = "feature list, twice";
+                       : col == r->fold ? "fold column" : taken[col] ? "feature list, twice"
+                                                                     : NULL;
     if (!role)
         return SMI_OK;
     return smi_error_set(col == r->target || role[0] == 'f' ? SMI_EDUPLICATE : SMI_EINVAL,
@@ -179,13 +178,21 @@ static int choose_features(reader *r)
     if (!r->features)
         return SMI_ENOMEM;
     if (o->features) {
-        for (size_t k = 0; k < o->n_features; k++) {
-            size_t col;
-            SMI_FAIL_IF(!o->features[k], SMI_EINVAL, "feature name %zu is NULL", k + 1);
-            SMI_TRY(find_column(r, o->features[k], "feature", &col));
-            SMI_TRY(role_conflict(r, col));
-            r->features[r->p++] = col;
+        unsigned char *taken = smi_calloc_array(r->n_cols ? r->n_cols : 1, 1, "feature marks");
+        int rc = taken ? SMI_OK : SMI_ENOMEM;
+        for (size_t k = 0; k < o->n_features && rc == SMI_OK; k++) {
+            size_t col = 0;
+            rc = o->features[k] ? find_column(r, o->features[k], "feature", &col)
+                                : smi_error_set(SMI_EINVAL, "feature name %zu is NULL", k + 1);
+            if (rc == SMI_OK)
+                rc = role_conflict(r, col, taken);
+            if (rc == SMI_OK) {
+                taken[col] = 1;
+                r->features[r->p++] = col;
+            }
         }
+        free(taken);
+        SMI_TRY(rc);
     } else {
         for (size_t j = 0; j < r->n_cols; j++)
             if (j != r->target && j != r->label && j != r->fold)
@@ -327,6 +334,7 @@ SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
     freelocale(c_locale);
     smi_csv_table_free(&r.table);
     free(r.names);
+    smi_name_index_free(&r.by_name);
     free(r.generated);
     free(r.n_bad);
     free(r.values);

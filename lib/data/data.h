@@ -22,6 +22,7 @@ struct smi_data_id {
 
 struct smi_dataset {
     smi_data_id *id;      /* made once the values are checked */
+    smi_name_index by_name; /* feature_names by hash (smi_dataset_feature_index) */
     size_t n, p;
     double *X;
     double *y;

@@ -17,6 +17,7 @@ SMI_API void smi_dataset_free(smi_dataset *ds)
     smi_free_strings(ds->labels, ds->n);
     free(ds->label_column);
     smi_data_id_free(ds->id);
+    smi_name_index_free(&ds->by_name);
     free(ds->column_folds);
     free(ds->folds);
     free(ds->mean);
@@ -69,15 +70,18 @@ static int compute_stats(smi_dataset *ds)
     return SMI_OK;
 }
 
-static int check_names(char *const *names, size_t p, const char *target)
+/* Names non-empty and distinct, none the target's; `by_name` indexes them (linear time). */
+static int check_names(char *const *names, size_t p, const char *target,
+                       smi_name_index *by_name)
 {
+    SMI_TRY(smi_name_index_init(by_name, p));
     for (size_t j = 0; j < p; j++) {
         SMI_FAIL_IF(names[j][0] == '\0', SMI_EINVAL, "feature %zu has an empty name", j + 1);
         SMI_FAIL_IF(strcmp(names[j], target) == 0, SMI_EDUPLICATE,
                     "feature %zu has the target's name '%s'", j + 1, target);
-        for (size_t i = 0; i < j; i++)
-            SMI_FAIL_IF(strcmp(names[i], names[j]) == 0, SMI_EDUPLICATE,
-                        "features %zu and %zu are both named '%s'", i + 1, j + 1, names[j]);
+        size_t i = smi_name_index_add(by_name, (const char *const *)names, j);
+        SMI_FAIL_IF(i != SIZE_MAX, SMI_EDUPLICATE, "features %zu and %zu are both named '%s'",
+                    i + 1, j + 1, names[j]);
     }
     SMI_FAIL_IF(target[0] == '\0', SMI_EINVAL, "the target has an empty name");
     return SMI_OK;
@@ -114,7 +118,7 @@ int smi_dataset_adopt(smi_dataset **out, size_t n, size_t p, double *X, double *
     *ds = (smi_dataset){ .n = n, .p = p, .X = X, .y = y, .feature_names = feature_names,
                          .target_name = target_name, .labels = labels,
                          .label_column = label_column };
-    int rc = check_names(feature_names, p, target_name);
+    int rc = check_names(feature_names, p, target_name, &ds->by_name);
     if (rc == SMI_OK)
         rc = check_finite(X, y, n, p, feature_names, target_name);
     if (rc == SMI_OK)
@@ -201,11 +205,10 @@ SMI_API const char *smi_dataset_target_name(const smi_dataset *ds)
 SMI_API int smi_dataset_feature_index(const smi_dataset *ds, const char *name, size_t *index)
 {
     SMI_FAIL_IF(!ds || !name || !index, SMI_EINVAL, "smi_dataset_feature_index: NULL argument");
-    for (size_t j = 0; j < ds->p; j++) {
-        if (strcmp(ds->feature_names[j], name) == 0) {
-            *index = j;
-            return SMI_OK;
-        }
+    size_t j = smi_name_index_find(&ds->by_name, (const char *const *)ds->feature_names, name);
+    if (j != SIZE_MAX) {
+        *index = j;
+        return SMI_OK;
     }
     return smi_error_set(SMI_ENOTFOUND, "no feature named '%s'", name);
 }

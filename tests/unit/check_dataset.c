@@ -182,6 +182,95 @@ START_TEST(check_finds_constant_and_duplicate_columns)
 }
 END_TEST
 
+/* Many columns with planted duplicates (and a -0 against a +0, equal values): the problems
+ * smi_dataset_check lists equal those of the pairwise comparison done here, in order; a
+ * wide CSV header of distinct names reads, and a repeated name far apart is found. */
+START_TEST(check_and_header_scale_to_many_columns)
+{
+    enum { N = 4, P = 3000 };
+    double *X = malloc(sizeof(double) * N * P), y[N] = { 1, 2, 4, 3 };
+    ck_assert_ptr_nonnull(X);
+    uint64_t seed = 77;
+    for (size_t i = 0; i < N * P; i++)
+        X[i] = floor(4.0 * tu_uniform(&seed)); /* few values: many columns nearly equal */
+    for (size_t j = 100; j < P; j += 97) { /* plant copies of earlier columns */
+        size_t from = (j * 31) % j;
+        for (size_t i = 0; i < N; i++)
+            X[i * P + j] = X[i * P + from] == 0.0 && j % 2 ? -0.0 : X[i * P + from];
+    }
+    smi_dataset *ds;
+    ck_assert_int_eq(smi_dataset_create(&ds, N, P, X, y, NULL, NULL), SMI_OK);
+    size_t want = 0, cols[P], others[P], count = 0;
+    int kinds[P];
+    size_t *wc = malloc(P * sizeof *wc), *wo = malloc(P * sizeof *wo);
+    int *wk = malloc(P * sizeof *wk);
+    for (size_t j = 0; j < P; j++) { /* the definition, pair by pair */
+        int constant = 1;
+        for (size_t i = 1; i < N; i++)
+            constant &= X[i * P + j] == X[j];
+        if (constant) {
+            wk[want] = SMI_ECONSTANT, wc[want] = wo[want] = j, want++;
+            continue;
+        }
+        for (size_t a = 0; a < j; a++) {
+            int equal = 1;
+            for (size_t i = 0; i < N && equal; i++)
+                equal = X[i * P + a] == X[i * P + j];
+            if (equal) {
+                wk[want] = SMI_EDUPLICATE, wc[want] = j, wo[want] = a, want++;
+                break;
+            }
+        }
+    }
+    ck_assert_uint_gt(want, 30);
+    smi_dataset_check(ds, P, kinds, cols, others, &count);
+    ck_assert_uint_eq(count, want);
+    for (size_t t = 0; t < want; t++) {
+        ck_assert_int_eq(kinds[t], wk[t]);
+        ck_assert_uint_eq(cols[t], wc[t]);
+        ck_assert_uint_eq(others[t], wo[t]);
+    }
+    smi_dataset_free(ds);
+    free(wc), free(wo), free(wk), free(X);
+
+    /* a header of 200 000 distinct names, then the same with one name repeated */
+    enum { WIDE = 200000 };
+    char path[512];
+    snprintf(path, sizeof path, "%s/wide.csv", tmpdir);
+    for (int repeat = 0; repeat < 2; repeat++) {
+        FILE *f = fopen(path, "w");
+        ck_assert_ptr_nonnull(f);
+        fputs("y", f);
+        for (int j = 0; j < WIDE; j++)
+            fprintf(f, ",x%d", repeat && j == WIDE - 1 ? 17 : j);
+        for (int row = 0; row < 2; row++) {
+            fprintf(f, "\n%d", row);
+            for (int j = 0; j < WIDE; j++)
+                fprintf(f, ",%d", (row + 1) * (j % 5 + 1));
+        }
+        fputc('\n', f);
+        fclose(f);
+        smi_csv_options opt;
+        smi_csv_options_init(&opt);
+        opt.target = "y";
+        ds = NULL;
+        int rc = smi_dataset_read_csv(&ds, path, &opt);
+        if (!repeat) {
+            ck_assert_int_eq(rc, SMI_OK);
+            ck_assert_uint_eq(smi_dataset_p(ds), WIDE);
+            size_t at = 0;
+            ck_assert_int_eq(smi_dataset_feature_index(ds, "x123456", &at), SMI_OK);
+            ck_assert_uint_eq(at, 123456);
+            ck_assert_int_eq(smi_dataset_feature_index(ds, "x200000", &at), SMI_ENOTFOUND);
+        } else {
+            ck_assert_int_eq(rc, SMI_EDUPLICATE);
+            ck_assert_ptr_nonnull(strstr(smi_last_error(), "columns 19 and 200001"));
+        }
+        smi_dataset_free(ds);
+    }
+}
+END_TEST
+
 START_TEST(condition_number_closed_forms)
 {
     /* Two standardised columns with correlation r: Z'Z = n [[1, r], [r, 1]], whose singular
@@ -832,6 +921,7 @@ static Suite *dataset_suite(void)
     tcase_add_test(csv, csv_bad_feature_lists_and_options);
     tcase_add_test(csv, csv_octet_binaries);
     tcase_add_test(csv, csv_hundred_thousand_rows);
+    tcase_add_test(csv, check_and_header_scale_to_many_columns);
     tcase_set_timeout(csv, 120);
     suite_add_tcase(s, csv);
     return s;
