@@ -266,3 +266,16 @@ def test_on_dos_refuses_a_search_of_other_data(diabetes, tmp_path):
         placed = cv.on_dos(res)
     with sparsemi.load_result(full) as loaded:   # a loaded result of the same data works
         assert cv.on_dos(loaded) == placed
+
+
+def test_a_nul_in_a_path_is_refused(tmp_path):
+    """C would read a path only up to a NUL byte: 'good.csv\\0junk' must not open good.csv."""
+    good = tmp_path / 'good.csv'
+    good.write_text('x,y\n1,2\n2,3\n3,5\n')
+    with pytest.raises(ValueError) as info:
+        sparsemi.Dataset.from_csv(str(good) + '\0junk')
+    assert isinstance(info.value, sparsemi.InvalidArgument) and 'NUL' in str(info.value)
+    with pytest.raises(ValueError):
+        sparsemi.load_result(str(good) + '\0junk')
+    with pytest.raises(TypeError):
+        sparsemi.Dataset.from_csv(3.5)

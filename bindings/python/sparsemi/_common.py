@@ -10,6 +10,7 @@ the library.
 
 import collections
 import ctypes
+import os
 import operator
 import signal
 import threading
@@ -48,6 +49,19 @@ def call(func, *args, allowed=()):
 def invalid(message):
     """An InvalidArgument (sparsemi.Error SMI_EINVAL, a ValueError and a TypeError)."""
     return Error(_capi.SMI_EINVAL, message)
+
+
+def path_arg(path, what='path'):
+    """A file path as the C library takes it (bytes): TypeError for what is no path,
+    InvalidArgument for a path holding a NUL byte, which C would silently cut there."""
+    try:
+        raw = os.fsencode(path)
+    except TypeError:
+        raise TypeError('%s must be a str, bytes or os.PathLike, not %s'
+                        % (what, type(path).__name__)) from None
+    if b'\0' in raw:
+        raise invalid('%s %r holds a NUL byte' % (what, path))
+    return raw
 
 
 def encode(text):

@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _capi
 from ._common import (INT_P, Handle, call, data_id, decode, double_array, dptr, encode, named,
-                      null, string_array)
+                      null, path_arg, string_array)
 from ._lib import lib
 
 Problem = collections.namedtuple('Problem', 'kind column other')
@@ -80,7 +80,7 @@ class Dataset(Handle):
             opt.features = ctypes.cast(c_features, ctypes.POINTER(ctypes.c_char_p))
             opt.n_features = len(c_features)
         handle = null('dataset')
-        call(lib.smi_dataset_read_csv, ctypes.byref(handle), os.fsencode(path),
+        call(lib.smi_dataset_read_csv, ctypes.byref(handle), path_arg(path),
              ctypes.byref(opt))
         ds = cls.__new__(cls)
         ds._handle = handle

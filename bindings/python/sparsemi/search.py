@@ -23,7 +23,7 @@ from . import _capi
 from ._common import (UINT64_P, Config, DataResult, Handle, Progress, call, criterion_code,
                       criterion_label, criterion_name, criterion_uses, data_id, dataset_arg,
                       decode, double_array, dptr, feature_indices, invalid, named,
-                      null, same_data, size_arg, size_array, tuple_arg)
+                      null, path_arg, same_data, size_arg, size_array, tuple_arg)
 from ._folds import fold_spec
 from ._lib import lib
 
@@ -217,7 +217,7 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
             cfg.set('shard', size_arg(index, 'shard index'),
                     size_arg(count, 'shard count', minimum=1))
         if checkpoint is not None:
-            cfg.set('checkpoint', os.fsencode(checkpoint), float(checkpoint_interval))
+            cfg.set('checkpoint', path_arg(checkpoint, 'checkpoint'), float(checkpoint_interval))
         cfg.set('progress', prog.c_func, None)
         handle = null('search_result')
         start = time.perf_counter()
@@ -241,7 +241,7 @@ def load_result(path, ds=None, intercept=None):
     Only elapsed_s (None) and, for the cv criterion, the name of a file's fold column are
     not in the file."""
     handle = null('search_result')
-    call(lib.smi_search_result_load, ctypes.byref(handle), os.fsencode(path))
+    call(lib.smi_search_result_load, ctypes.byref(handle), path_arg(path))
     res = SearchResult._own(handle, {'elapsed_s': None, 'fold_column': None,
                                      'target_sd': None})
     if ds is not None:
@@ -624,7 +624,7 @@ class SearchResult(Handle, DataResult):
         """Write the result to `path` in the library's result format (smi_search_result_save),
         for load_result and merge_results: one versioned file with the names, the data's
         identity and the configuration, enough alone to load."""
-        call(lib.smi_search_result_save, self._h, os.fsencode(path))
+        call(lib.smi_search_result_save, self._h, path_arg(path))
 
     # -- JSON ----------------------------------------------------------------------
 

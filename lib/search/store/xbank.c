@@ -73,7 +73,7 @@ static int cover(smi_xbank *b, int64_t lo, int64_t hi)
  * holds whatever is left (the range grows when that would not fit in 2^32 either). */
 int smi_xbank_normalise(smi_xbank *b)
 {
-    for (size_t a = 0; a < b->count; a++) {
+    for (size_t a = 0; a < b->count && b->d; a++) { /* no limbs yet: nothing to carry */
         int64_t *x = b->d + a * b->limbs;
         for (size_t i = 0; i + 1 < b->limbs; i++) {
             x[i + 1] += x[i] >> LIMB_BITS;
