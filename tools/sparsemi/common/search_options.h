@@ -129,6 +129,17 @@ int es_data_load(const char *command, const cli_data_request *rq, int criterion,
       "the target column (required when DATA has several numeric columns)" },               \
     { "features", CLI_OPT_LIST, &(a)->features, "A,B,...",                                   \
       "candidate features, in order (default: all other numeric)" }
+/* The folds of cv and the size range, shared by es and remc. */
+#define ES_OPTIONS_FOLDS_SIZES(a)                                                            \
+    { "folds", CLI_OPT_SIZE, &(a)->folds, "K", "cv: the number of folds (default 10)" },     \
+    { "fold-seed", CLI_OPT_STRING, &(a)->fold_seed_text, "S",                                \
+      "cv: shuffle the folds with seed S (default 0); none: sample i in fold i mod K" },     \
+    { "fold-column", CLI_OPT_STRING, &(a)->fold_column, "NAME",                              \
+      "cv: the folds from a column of integer fold ids" },                                   \
+    { "min-size", CLI_OPT_SIZE, &(a)->min_size, "A",                                         \
+      "the smallest model size, forced features included (default 1)" },                     \
+    { "max-size", CLI_OPT_SIZE, &(a)->max_size, "K",                                         \
+      "the largest model size (default: every feature)" }
 #define ES_OPTIONS_FORMAT(a)                                                                 \
     { "label-column", CLI_OPT_STRING, &(a)->label_column, "NAME",                            \
       "the column of row labels (default: the non-numeric one)" },                           \
