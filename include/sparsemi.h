@@ -474,6 +474,11 @@ SMI_API const smi_data_id *smi_search_result_data(const smi_search_result *res);
 /* Counts: subsets scored, and subsets skipped as singular. */
 SMI_API uint64_t smi_search_result_n_models(const smi_search_result *res);
 SMI_API uint64_t smi_search_result_n_singular(const smi_search_result *res);
+/* smi_search_result_n_nonfinite: subsets skipped because their criterion is not finite (or
+ * beyond +-2^1000, where the DOS's bins could not be finite): neither ranked, histogrammed
+ * nor weighted. Data that make a criterion overflow a double everywhere are refused before
+ * the search (SMI_ENONFINITE naming the column); this counts the subsets left. 0 for NULL. */
+SMI_API uint64_t smi_search_result_n_nonfinite(const smi_search_result *res);
 /* The criterion, the number of features p of the data set, the largest model size. */
 SMI_API int smi_search_result_criterion(const smi_search_result *res);
 SMI_API size_t smi_search_result_p(const smi_search_result *res);

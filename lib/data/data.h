@@ -37,6 +37,15 @@ struct smi_dataset {
     double *mean, *sd, *min, *max;
 };
 
+/* Columns whose largest magnitude lies in [2^-SMI_SAFE_EXPONENT, 2^(SMI_SAFE_EXPONENT+1))
+ * are used as they are; larger or smaller ones are scaled by an exact power of two before
+ * sums of squares and products (their statistics here, the Gram matrices of the searches),
+ * so that n squares of them neither overflow nor underflow. smi_column_exponent gives that
+ * power: 0 for a column in the safe range, else the binary exponent of its largest
+ * magnitude (column j < p of ds, or the target for j == p). */
+#define SMI_SAFE_EXPONENT 400
+int smi_column_exponent(const smi_dataset *ds, size_t j);
+
 /* smi_dataset_adopt: take ownership of the arrays (allocated with malloc) and build a data
  * set around them, checking invariants (1)-(3). On failure everything passed is freed.
  * labels and label_column may be NULL. */

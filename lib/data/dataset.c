@@ -27,30 +27,52 @@ SMI_API void smi_dataset_free(smi_dataset *ds)
     free(ds);
 }
 
+/* The power of two that brings the largest magnitude of a column near 1, or 0 when its
+ * values need none: scaling by it is exact, so sums of the scaled values and of their
+ * squares neither overflow (values near 1e300) nor underflow (values near 1e-300). */
+static int column_exponent(double lo, double hi)
+{
+    double big = fmax(fabs(lo), fabs(hi));
+    if (!(big > 0.0) || !isfinite(big))
+        return 0;
+    int e = ilogb(big);
+    return e > SMI_SAFE_EXPONENT || e < -SMI_SAFE_EXPONENT ? e : 0;
+}
+
 /* Mean and standard deviation (divisor n) by two passes: the second pass on centred values
- * keeps full accuracy for columns with a large offset (NIST's Longley data has one). */
+ * keeps full accuracy for columns with a large offset (NIST's Longley data has one). The
+ * passes run on the values scaled by 2^-e (column_exponent; exact), so the sums stay in
+ * range whatever the magnitude, and the results are scaled back. */
 static void column_stats(const double *v, size_t n, size_t stride, double *mean, double *sd,
                          double *min, double *max)
 {
-    double sum = 0.0, lo = v[0], hi = v[0];
+    double lo = v[0], hi = v[0];
     for (size_t i = 0; i < n; i++) {
         double x = v[i * stride];
-        sum += x;
         lo = x < lo ? x : lo;
         hi = x > hi ? x : hi;
     }
+    int e = column_exponent(lo, hi);
+    double sum = 0.0;
+    for (size_t i = 0; i < n; i++)
+        sum += ldexp(v[i * stride], -e);
     double m = sum / (double)n, ss = 0.0, corr = 0.0;
     for (size_t i = 0; i < n; i++) {
-        double d = v[i * stride] - m;
+        double d = ldexp(v[i * stride], -e) - m;
         ss += d * d;
         corr += d;
     }
     /* Corrected two-pass formula (Chan, Golub and LeVeque 1983). */
     double var = (ss - corr * corr / (double)n) / (double)n;
-    *mean = m;
-    *sd = var > 0.0 ? sqrt(var) : 0.0;
+    *mean = ldexp(m, e);
+    *sd = var > 0.0 ? ldexp(sqrt(var), e) : 0.0;
     *min = lo;
     *max = hi;
+}
+
+int smi_column_exponent(const smi_dataset *ds, size_t j)
+{
+    return column_exponent(ds->min[j], ds->max[j]);
 }
 
 static int compute_stats(smi_dataset *ds)

@@ -63,7 +63,8 @@ static void one_free(smi_chain *ch)
 }
 
 /* The energy of a state of k free features with the given RSS term and ln|W_SS|; INFINITY
- * when the criterion is undefined there (AIC, BIC without a residual degree of freedom). */
+ * when the criterion is undefined there (AIC, BIC without a residual degree of freedom) or
+ * out of range (smi_value_in_range): a state the chains never move to. */
 static double energy_of(const smi_problem *pb, size_t k, double rss, double logdet)
 {
     size_t total = pb->n_keep + k;
@@ -71,7 +72,8 @@ static double energy_of(const smi_problem *pb, size_t k, double rss, double logd
     if ((crit == SMI_CRIT_AIC || crit == SMI_CRIT_BIC)
         && !(total + (pb->cfg->intercept ? 1u : 0u) < pb->n && rss > 0.0))
         return INFINITY;
-    return smi_criterion_value(pb, total, rss, pb->logdet_keep + logdet);
+    double v = smi_criterion_value(pb, total, rss, pb->logdet_keep + logdet);
+    return smi_value_in_range(v) ? v : INFINITY;
 }
 
 /* The pivot of candidate j against the smallest earlier ratio is acceptable (sweep.c). */
@@ -330,7 +332,7 @@ static double grid_energy(const smi_chain *ch, const double *rss, const double *
         L[g] = pb->grid_logdet_keep[g] + logdet[g];
     }
     double v = smi_grid_value(pb, pb->n_keep + ch->sub[0].k + ch->k_change, R, L);
-    return isnan(v) ? INFINITY : v;
+    return smi_value_in_range(v) ? v : INFINITY;
 }
 
 /* The energy of the subs' current states. */

@@ -91,6 +91,8 @@ static int hist_cover(fine_hist *h, int64_t idx)
 static void record(run_ctx *x, slot *s, size_t block)
 {
     double e = s->chain.energy;
+    if (!smi_value_in_range(e)) /* a start where the criterion is undefined: no energy */
+        return;
     int64_t idx = (int64_t)floor((e - x->origin) / x->width);
     if (s->status == SMI_OK)
         s->status = hist_cover(&s->hist, idx);
@@ -329,9 +331,20 @@ static void free_slots(run_ctx *x)
     free(x->slots);
 }
 
+/* Widen [lo, hi] to the energy e when it is defined (smi_value_in_range). */
+static void note_range(double *lo, double *hi, double e)
+{
+    if (smi_value_in_range(e)) {
+        *lo = fmin(*lo, e);
+        *hi = fmax(*hi, e);
+    }
+}
+
 /* The fine bins: SMI_REMC_FINE_BINS over the range of energies the burn-in saw. */
 static void fix_bins(run_ctx *x, double lo, double hi)
 {
+    if (lo > hi) /* no defined energy seen yet: bins from 0 of width 1e-6 */
+        lo = hi = 0.0;
     x->origin = lo;
     x->width = hi > lo ? (hi - lo) / SMI_REMC_FINE_BINS : fmax(fabs(lo), 1.0) * 1e-6;
 }
@@ -396,8 +409,7 @@ static int run_sweeps(run_ctx *x, uint64_t *tried, uint64_t *taken, double *trac
     smi_rng_seed(&xrng, x->cfg->seed ^ 0x5851f42d4c957f2dULL);
     double lo = INFINITY, hi = -INFINITY; /* the energies seen before recording starts */
     for (size_t r = 0; r < x->R; r++) {
-        lo = fmin(lo, x->slots[r].chain.energy);
-        hi = fmax(hi, x->slots[r].chain.energy);
+        note_range(&lo, &hi, x->slots[r].chain.energy);
     }
     int rc = SMI_OK;
     size_t window = x->cfg->burn_in / TUNE_WINDOWS;
@@ -418,8 +430,7 @@ static int run_sweeps(run_ctx *x, uint64_t *tried, uint64_t *taken, double *trac
             sweep_share(x, 0);
         }
         for (size_t r = 0; r < x->R; r++) {
-            lo = fmin(lo, x->slots[r].chain.energy);
-            hi = fmax(hi, x->slots[r].chain.energy);
+            note_range(&lo, &hi, x->slots[r].chain.energy);
             if (x->slots[r].status != SMI_OK)
                 rc = x->slots[r].status;
         }

@@ -192,6 +192,7 @@ static int derive(smi_search_result *r)
     r->n_top = s->n_kept;
     r->n_models = s->n_models;
     r->n_singular = s->n_singular;
+    r->n_nonfinite = s->n_nonfinite;
     size_t n_dropped = 0;
     double *dropped = smi_alloc_array(s->n_kept + s->kmax + 2, sizeof *dropped, "result");
     int rc = dropped ? alloc_result(r) : SMI_ENOMEM;
@@ -246,6 +247,7 @@ int smi_search_result_build(const smi_dataset *ds, const smi_problem *pb, smi_co
 
 SMI_API uint64_t smi_search_result_n_models(const smi_search_result *res) { return res ? res->n_models : 0; }
 SMI_API uint64_t smi_search_result_n_singular(const smi_search_result *res) { return res ? res->n_singular : 0; }
+SMI_API uint64_t smi_search_result_n_nonfinite(const smi_search_result *res) { return res ? res->n_nonfinite : 0; }
 SMI_API int smi_search_result_criterion(const smi_search_result *res) { return res ? res->criterion : -1; }
 SMI_API size_t smi_search_result_p(const smi_search_result *res) { return res ? res->p : 0; }
 SMI_API size_t smi_search_result_max_size(const smi_search_result *res) { return res ? res->kmax : 0; }

@@ -29,6 +29,28 @@ static inline int smi_column_is_constant(const smi_dataset *ds, size_t j)
 }
 
 #define SMI_LN_2PI 1.8378770664093454835606594728112353 /* ln(2 pi) */
+#define SMI_LN2 0.6931471805599453094172321214581766 /* ln 2 */
+
+struct smi_search;
+/* The power of two that scales the target for the sweeps and refits of cfg's criterion
+ * (criterion.c): the target's smi_column_exponent for the criteria that shift by a known
+ * constant when y is scaled (AIC, BIC, fe-opt), else 0 (the others are refused out of the
+ * safe range by smi_criterion_check_range, or see y as it is). */
+int smi_target_exponent(const smi_dataset *ds, const struct smi_search *cfg);
+/* SMI_OK when cfg's criterion can be computed on ds in double precision, else SMI_ENONFINITE
+ * naming the column (and a way out): the rss, cv and loo criteria in units of y^2 with a
+ * target out of the safe range, cv and loo (their own Gram matrices) or fe without
+ * standardisation with such a feature, fe's default beta = 1 / var(y) out of range. */
+int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cfg);
+
+/* A criterion value a search keeps: finite and within +-2^1000, so that the DOS's bin
+ * edges (up to two bin widths beyond the values) stay finite. Others are counted apart as
+ * non-finite (n_nonfinite), never histogrammed or weighted. */
+#define SMI_VALUE_MAX 0x1p1000
+static inline int smi_value_in_range(double v)
+{
+    return v >= -SMI_VALUE_MAX && v <= SMI_VALUE_MAX;
+}
 
 struct smi_search {
     int criterion;
@@ -67,6 +89,7 @@ static inline int smi_search_resolve(const struct smi_search *cfg, const smi_dat
                                      struct smi_search *use)
 {
     *use = *cfg;
+    SMI_TRY(smi_criterion_check_range(ds, cfg));
     if (cfg->criterion != SMI_CRIT_FE || cfg->beta > 0.0)
         return SMI_OK;
     double sd = ds->sd[ds->p], mean = ds->mean[ds->p];
@@ -75,6 +98,11 @@ static inline int smi_search_resolve(const struct smi_search *cfg, const smi_dat
                              "1 / var(y) of the fe criterion is undefined (set alpha and beta)",
                              ds->target_name, sd);
     use->beta = 1.0 / (sd * sd);
+    if (!(use->beta >= 0x1p-1022 && isfinite(use->beta))) /* normal: 1 / sd^2 in range */
+        return smi_error_set(SMI_ENONFINITE, "target '%s' has standard deviation %g: the default "
+                             "beta = 1 / var(y) of the fe criterion is out of the range of a "
+                             "double (rescale the target, or set alpha and beta)",
+                             ds->target_name, sd);
     return SMI_OK;
 }
 
@@ -153,6 +181,11 @@ typedef struct smi_problem {
     double logdet_keep;       /* sum of ln pivots of the forced features */
     double minrel_keep;       /* smallest pivot ratio among the forced features (1 if none) */
     double ng_an, ng_const;   /* SMI_CRIT_FE_NG: a0 + n/2 and the terms that depend on n only */
+    /* The target as the sweeps see it is y 2^-y_exponent (smi_target_exponent); y_shift is
+     * what that takes off the criterion (AIC, BIC: 2 n e ln 2; fe-opt: n e ln 2), added
+     * back to every value. 0 and 0.0 for targets in the safe range. */
+    int y_exponent;
+    double y_shift;
     /* Grid criteria: G ratios lambda_g (ln_ratio, ascending, step grid_step in ln), the
      * ln of each one's weight in fe-marg's average (ln_wgrid), and per ratio the root
      * matrix (grid_root + g (q+1)^2) and ln pivots of the forced features. */
@@ -232,7 +265,7 @@ typedef struct smi_collector {
     smi_model *best; /* kmax + 1 entries; value NAN when none */
     size_t *storage;
     smi_hist hist;
-    uint64_t n_models, n_singular;
+    uint64_t n_models, n_singular, n_nonfinite;
     size_t *scratch_subset;
     /* The model posterior (when pb's configuration has one): exact sums of the weights per
      * size (kmax + 1) then per feature (p); the DOS bins' in hist.w. post_status: the
@@ -322,16 +355,21 @@ void smi_collector_reset(smi_collector *c);
 void smi_collector_offer(smi_collector *c, const smi_model *m, int top, int best);
 int smi_model_compare(const smi_model *a, const smi_model *b);
 
+/* Add v to h; v must pass smi_value_in_range (others are ignored, never binned). */
 void smi_hist_add(smi_hist *h, double v);
 
 /* smi_collector_add for the hot loops, inline: most subsets only update the count and a
  * DOS bin inside the current window, and lose to the worst kept model and to the best of
  * their size; those need no call at all (measured: about a fifth of the time per subset in
  * an all-subsets BIC search). The outcome is the same as smi_collector_add's. */
-static inline void smi_collector_add_fast(smi_collector *c, const smi_problem *pb,
-                                          double value, const size_t *path, size_t depth)
+static inline int smi_collector_add_fast(smi_collector *c, const smi_problem *pb,
+                                         double value, const size_t *path, size_t depth)
 {
     smi_hist *h = &c->hist;
+    if (!smi_value_in_range(value)) {
+        c->n_nonfinite++;
+        return 0;
+    }
     c->n_models++;
     double bin = h->scale != 0.0 && h->scale_exponent == h->exponent && !h->edges
                      ? floor(value * h->scale) : -INFINITY;
@@ -345,6 +383,7 @@ static inline void smi_collector_add_fast(smi_collector *c, const smi_problem *p
     const smi_model *best = &c->best[pb->n_keep + depth];
     if (c->heap_size < c->top || value <= c->heap[0].value || !(value > best->value))
         smi_collector_keep(c, pb, value, path, depth);
+    return 1;
 }
 /* Final bins of the merged accumulators: edges (n_bins + 1) and counts; and when wlog is
  * not NULL and the parts carry posterior sums, the ln of each final bin's sum (n_bins
@@ -422,7 +461,8 @@ void smi_grid_ws_free(smi_grid_ws *ws);
 void smi_task_run_grid(const smi_task *task, const smi_problem *pb, smi_grid_ws *ws,
                        size_t *path, smi_post *post, smi_collector *col);
 
-/* Fill ng_an and ng_const of a problem whose cfg and n are set (problem.c). */
+/* Fill ng_an and ng_const of a problem whose cfg and n are set (problem.c), and y_shift
+ * from y_exponent. */
 void smi_problem_set_constants(smi_problem *pb);
 
 /* Criterion of a subset from its RSS (or FE residual term) and ln-determinant (criterion.c). */
@@ -438,9 +478,9 @@ static inline double smi_criterion_of(const smi_problem *pb, size_t k, double rs
     case SMI_CRIT_RSS:
         return rss;
     case SMI_CRIT_AIC:
-        return n * log(rss / n) + 2.0 * params;
+        return n * log(rss / n) + 2.0 * params + pb->y_shift;
     case SMI_CRIT_BIC:
-        return n * log(rss / n) + params * log(n);
+        return n * log(rss / n) + params * log(n) + pb->y_shift;
     case SMI_CRIT_FE_NG: /* -ln of the closed form: rss is y'y - b'(lambda I + Z'Z)^-1 b */
         return pb->ng_const - 0.5 * (double)k * log(cfg->ng_lambda) + 0.5 * logdet
                + pb->ng_an * log(cfg->ng_b0 + 0.5 * rss);
@@ -504,7 +544,8 @@ typedef struct smi_kept {
  *   (1) kept[0..n_kept) ascend in sweep order, and n_kept == min(top, n_models);
  *   (2) best[k] is the first model of size k in sweep order (status NONE when none);
  *   (3) hist holds the sweep values of the n_models scored subsets (hist.n == n_models);
- *   (4) n_models and n_singular are the sweep's counts, before refits drop any model;
+ *   (4) n_models, n_singular and n_nonfinite (criteria out of range, SMI_VALUE_MAX) are
+ *       the sweep's counts, before refits drop any model;
  *   (5) done marks the tasks of the sorted plan that the state covers. */
 typedef struct smi_state {
     uint64_t fingerprint; /* of the data and configuration (smi_state_fingerprint) */
@@ -512,7 +553,7 @@ typedef struct smi_state {
     size_t p, kmax, top;
     size_t shard_count, n_tasks;
     uint64_t *done;       /* SMI_DONE_WORDS(n_tasks) words */
-    uint64_t n_models, n_singular;
+    uint64_t n_models, n_singular, n_nonfinite;
     size_t n_kept;
     smi_kept *kept;       /* top entries */
     smi_kept *best;       /* kmax + 1 entries */
@@ -583,7 +624,7 @@ int smi_search_result_from_state(smi_search_result **out, smi_state *s);
 struct smi_search_result {
     int criterion;
     size_t p, kmax, n_top;
-    uint64_t n_models, n_singular;
+    uint64_t n_models, n_singular, n_nonfinite;
     size_t *top_size;
     size_t *top_features; /* n_top x kmax */
     double *top_value, *top_coef, *top_intercept, *top_rmse; /* coef: n_top x kmax */

@@ -694,6 +694,13 @@ function smi_search_result_n_singular(res)
           res)
 end
 
+# uint64_t smi_search_result_n_nonfinite(const smi_search_result *res)
+function smi_search_result_n_nonfinite(res)
+    ccall((:smi_search_result_n_nonfinite, libsparsemi), UInt64,
+          (Ptr{Cvoid},),
+          res)
+end
+
 # int smi_search_result_criterion(const smi_search_result *res)
 function smi_search_result_criterion(res)
     ccall((:smi_search_result_criterion, libsparsemi), Cint,

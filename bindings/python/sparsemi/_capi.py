@@ -553,6 +553,9 @@ SIGNATURES = (
     ('smi_search_result_n_singular', ctypes.c_uint64, (  # uint64_t smi_search_result_n_singular(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
+    ('smi_search_result_n_nonfinite', ctypes.c_uint64, (  # uint64_t smi_search_result_n_nonfinite(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
+    )),
     ('smi_search_result_criterion', ctypes.c_int, (  # int smi_search_result_criterion(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),

@@ -164,6 +164,7 @@ int smi_collector_merge(smi_collector *into, const smi_collector *from)
     smi_hist_fold(&into->hist, &from->hist);
     into->n_models += from->n_models;
     into->n_singular += from->n_singular;
+    into->n_nonfinite += from->n_nonfinite;
     if (into->posterior) {
         if (into->post_status == SMI_OK)
             into->post_status = from->post_status;
@@ -184,7 +185,7 @@ void smi_collector_reset(smi_collector *c)
     for (size_t k = 0; k <= c->kmax; k++)
         c->best[k].value = NAN;
     smi_hist_reset(&c->hist);
-    c->n_models = c->n_singular = 0;
+    c->n_models = c->n_singular = c->n_nonfinite = 0;
     smi_xbank_reset(&c->post_sums);
     smi_xbank_reset(&c->avg_pos);
     smi_xbank_reset(&c->avg_neg);

@@ -1,9 +1,58 @@
 /* The criteria's values from the terms the sweeps and refits compute (DESIGN.md 4.2, 4.4):
  * smi_criterion_value for one matrix (search.h's smi_criterion_of, out of line), and the
- * grid criteria fe-opt and fe-marg from R and ln|A| at every ratio of the grid. */
+ * grid criteria fe-opt and fe-marg from R and ln|A| at every ratio of the grid; which
+ * data each criterion can be computed on in double precision (smi_criterion_check_range)
+ * and the scale of the target the sweeps use (smi_target_exponent). */
 #include <math.h>
 
 #include "search/search.h"
+
+/* AIC, BIC and fe-opt shift by a known constant when y is scaled: n ln(RSS / n) by
+ * 2 n ln c, fe-opt's n/2 ln(R / n) likewise by n ln c. */
+static int shifts_with_target_scale(int criterion)
+{
+    return criterion == SMI_CRIT_AIC || criterion == SMI_CRIT_BIC || criterion == SMI_CRIT_FE_OPT;
+}
+
+int smi_target_exponent(const smi_dataset *ds, const struct smi_search *cfg)
+{
+    return shifts_with_target_scale(cfg->criterion) ? smi_column_exponent(ds, ds->p) : 0;
+}
+
+static double column_magnitude(const smi_dataset *ds, size_t j)
+{
+    return fmax(fabs(ds->min[j]), fabs(ds->max[j]));
+}
+
+int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cfg)
+{
+    int crit = cfg->criterion;
+    int held = crit == SMI_CRIT_CV || crit == SMI_CRIT_LOO;
+    if ((held || crit == SMI_CRIT_RSS) && smi_column_exponent(ds, ds->p) != 0)
+        return smi_error_set(SMI_ENONFINITE, "target '%s' has values of magnitude %g: the %s "
+                             "criterion, in units of y^2, is out of the range of a double there "
+                             "(rescale the target, or use aic or bic)", ds->target_name,
+                             column_magnitude(ds, ds->p), crit == SMI_CRIT_RSS ? "rss"
+                             : crit == SMI_CRIT_CV ? "cv" : "loo");
+    if ((crit == SMI_CRIT_FE_NG || crit == SMI_CRIT_FE_MARG) && smi_column_exponent(ds, ds->p) != 0)
+        return smi_error_set(SMI_ENONFINITE, "target '%s' has values of magnitude %g: the %s "
+                             "criterion's noise prior (b0) and residual terms, in units of y^2, "
+                             "are out of the range of a double there (rescale the target, or "
+                             "use fe-opt)", ds->target_name, column_magnitude(ds, ds->p),
+                             crit == SMI_CRIT_FE_NG ? "fe-ng" : "fe-marg");
+    /* cv and loo form their Gram matrices from the raw columns, and fe without
+     * standardisation uses a feature in its own units */
+    int raw = held || (smi_is_fe(crit) && !cfg->standardize);
+    for (size_t j = 0; raw && j < ds->p; j++)
+        if (smi_column_exponent(ds, j) != 0)
+            return smi_error_set(SMI_ENONFINITE, "feature '%s' has values of magnitude %g: the "
+                                 "%s criterion%s cannot be computed on it in double precision "
+                                 "(rescale the feature%s)", ds->feature_names[j],
+                                 column_magnitude(ds, j), held ? (crit == SMI_CRIT_CV ? "cv" : "loo") : "fe",
+                                 held ? "" : " without standardisation",
+                                 held ? "" : ", or standardise");
+    return SMI_OK;
+}
 
 double smi_criterion_value(const smi_problem *pb, size_t k, double rss, double logdet)
 {
@@ -33,7 +82,7 @@ static int grid_terms(const smi_problem *pb, size_t k, const double *R, const do
             return 0;
         if (cfg->criterion == SMI_CRIT_FE_OPT) /* beta = n / R */
             f[g] = 0.5 * n * (SMI_LN_2PI + 1.0 + log(R[g] / n)) - half_k * pb->ln_ratio[g]
-                   + 0.5 * L[g];
+                   + 0.5 * L[g] + pb->y_shift;
         else /* the normal-gamma evidence at lambda_g (sweep.c's SMI_CRIT_FE_NG) */
             f[g] = pb->ng_const - half_k * pb->ln_ratio[g] + 0.5 * L[g]
                    + pb->ng_an * log(cfg->ng_b0 + 0.5 * R[g]);

@@ -108,6 +108,11 @@ static void add_to_edges(smi_hist *h, double v)
 
 void smi_hist_add(smi_hist *h, double v)
 {
+    /* Bin indices of values beyond +-2^1000 would not convert to integers, nor their bins'
+     * edges to finite doubles: callers count such values apart (smi_collector_add_fast);
+     * one that comes here anyway is not counted rather than turned into an index. */
+    if (!smi_value_in_range(v))
+        return;
     if (v < h->lo)
         h->lo = v;
     if (v > h->hi)

@@ -116,31 +116,57 @@ static int count_subsets(smi_problem *pb)
 
 /* Column j of the design as the search sees it: centred when there is an intercept; for FE
  * divided by the standard deviation when standardising; for the least-squares criteria
- * scaled to unit norm, which changes no fit and evens out the pivots. y is only centred. */
+ * scaled to unit norm, which changes no fit and evens out the pivots. y is only centred,
+ * and scaled by 2^-y_exponent. A column out of the safe range is first scaled by its power
+ * of two 2^-e (smi_column_exponent), exactly, so that its sum of squares stays finite;
+ * the factor then carries 2^e back, which gives the same bits as without the prescale. */
 static void fill_design(const smi_dataset *ds, const struct smi_search *cfg,
-                        const size_t *order, size_t m, double *Z)
+                        const size_t *order, size_t m, int y_exponent, double *Z)
 {
     size_t n = ds->n;
     for (size_t t = 0; t < m; t++) {
         size_t j = order[t];
-        double *z = Z + t * n, mean = cfg->intercept ? ds->mean[j] : 0.0, ss = 0.0;
+        int e = smi_column_exponent(ds, j);
+        double *z = Z + t * n, mean = cfg->intercept ? ldexp(ds->mean[j], -e) : 0.0, ss = 0.0;
         for (size_t i = 0; i < n; i++) {
-            z[i] = ds->X[i * ds->p + j] - mean;
+            z[i] = ldexp(ds->X[i * ds->p + j], -e) - mean;
             ss += z[i] * z[i];
         }
-        double scale = 1.0;
+        double scale = ldexp(1.0, e);
         if (cfg->intercept && smi_column_is_constant(ds, j))
             scale = ss = 0.0; /* exactly zero: every subset with it is singular */
         else if (smi_is_fe(cfg->criterion))
-            scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
+            scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ldexp(ds->sd[j], -e) : scale;
         else if (ss > 0.0)
             scale = 1.0 / sqrt(ss);
         for (size_t i = 0; i < n; i++)
             z[i] *= scale;
     }
-    double *zy = Z + m * n, ymean = cfg->intercept ? ds->mean[ds->p] : 0.0;
+    double *zy = Z + m * n, ymean = cfg->intercept ? ldexp(ds->mean[ds->p], -y_exponent) : 0.0;
     for (size_t i = 0; i < n; i++)
-        zy[i] = ds->y[i] - ymean;
+        zy[i] = ldexp(ds->y[i], -y_exponent) - ymean;
+}
+
+/* Every diagonal entry of the root matrix (dimension d, columns in `order`, y last) is
+ * finite, else SMI_ENONFINITE naming the column whose squares overflow. */
+static int check_root_finite(const smi_problem *pb, const smi_dataset *ds, const size_t *order,
+                             size_t d)
+{
+    for (size_t t = 0; t < d; t++) {
+        double v = pb->root[t * d + t];
+        if (isfinite(v))
+            continue;
+        if (t + 1 == d)
+            return smi_error_set(SMI_ENONFINITE, "target '%s' (values up to %g): its sum of "
+                                 "squares for the %s criterion overflows a double (rescale the "
+                                 "target)", ds->target_name,
+                                 fmax(fabs(ds->min[ds->p]), fabs(ds->max[ds->p])),
+                                 smi_criterion_name(pb->cfg->criterion));
+        return smi_error_set(SMI_ENONFINITE, "feature '%s': its sum of squares for the %s "
+                             "criterion overflows a double (rescale the feature)",
+                             ds->feature_names[order[t]], smi_criterion_name(pb->cfg->criterion));
+    }
+    return SMI_OK;
 }
 
 /* Sweep the forced features (the first n_keep rows of G) out of G, dimension d. */
@@ -214,7 +240,8 @@ static int prepare_average(smi_problem *pb, const smi_dataset *ds, const size_t 
     for (size_t t = 0; t + 1 < d; t++) {
         size_t j = order[t];
         pb->avg_feature[t] = j;
-        pb->avg_scale[t] = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0;
+        pb->avg_scale[t] = ldexp(cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0,
+                                 pb->y_exponent); /* y was scaled by 2^-y_exponent */
         pb->avg_xmean[t] = cfg->intercept ? ds->mean[j] : 0.0;
     }
     pb->avg_ymean = cfg->intercept ? ds->mean[ds->p] : 0.0;
@@ -235,7 +262,7 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
     if (rc == SMI_OK) {
         memcpy(order, pb->keep, pb->n_keep * sizeof *order);
         memcpy(order + pb->n_keep, pb->cand, pb->q * sizeof *order);
-        fill_design(ds, cfg, order, m, Z);
+        fill_design(ds, cfg, order, m, pb->y_exponent, Z);
         rc = smi_linalg_gram(Z, n, d, pb->root);
     }
     double *gram = NULL;
@@ -259,6 +286,9 @@ static int build_root(smi_problem *pb, const smi_dataset *ds)
             pb->diag0[pb->q + t] = pb->root[t * d + t];
         for (size_t t = 0; t < m; t++)
             pb->inv_diag0[t] = pb->diag0[t] > 0.0 ? 1.0 / pb->diag0[t] : 0.0;
+        rc = check_root_finite(pb, ds, order, d);
+    }
+    if (rc == SMI_OK) {
         rc = sweep_forced(pb, ds, pb->root, d);
     }
     if (rc == SMI_OK && pb->n_grid)
@@ -278,6 +308,7 @@ static int prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_sear
     pb->cfg = cfg;
     pb->n = ds->n;
     pb->p = ds->p;
+    pb->y_exponent = smi_target_exponent(ds, cfg);
     smi_problem_set_constants(pb);
     int rc = choose_features(pb, ds, cfg);
     if (rc == SMI_OK && enumerate)
@@ -371,6 +402,13 @@ void smi_problem_set_constants(smi_problem *pb)
     pb->ng_an = cfg->ng_a0 + 0.5 * n;
     pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + smi_lgamma(cfg->ng_a0)
                    - smi_lgamma(pb->ng_an);
+    double e = (double)pb->y_exponent; /* y scaled by 2^-e: n ln(RSS / n) drops 2 n e ln 2 */
+    if (cfg->criterion == SMI_CRIT_AIC || cfg->criterion == SMI_CRIT_BIC)
+        pb->y_shift = 2.0 * n * e * SMI_LN2;
+    else if (cfg->criterion == SMI_CRIT_FE_OPT)
+        pb->y_shift = n * e * SMI_LN2;
+    else
+        pb->y_shift = 0.0;
     pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
     if (pb->n_grid) {
         /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */

@@ -11,35 +11,44 @@
 #include "linalg/linalg.h"
 #include "search/search.h"
 
-/* Least squares of y on the design: coefficients, intercept and RSS. The empty design
- * (no intercept, no feature) leaves RSS = y'y. */
+/* Least squares of y on the design: coefficients, intercept, RSS and *rss_scaled, the RSS of
+ * y 2^-ey (ey: the target's smi_column_exponent, exact; smi_target_exponent's for AIC and
+ * BIC, which are computed from it), so that the fit and its RMSE are right whatever the
+ * magnitude of y. The empty design (no intercept, no feature) leaves RSS = y'y. */
 static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
-                         const size_t *features, size_t k, smi_fit *fit)
+                         const size_t *features, size_t k, smi_fit *fit, double *rss_scaled)
 {
     size_t n = ds->n, icpt = cfg->intercept ? 1 : 0, cols = k + icpt;
     SMI_FAIL_IF(cols > n, SMI_ESINGULAR, "%zu parameters for %zu samples", cols, n);
+    int ey = smi_column_exponent(ds, ds->p);
     fit->intercept = 0.0;
     if (cols == 0) {
         double yy = 0.0;
         for (size_t i = 0; i < n; i++)
-            yy += ds->y[i] * ds->y[i];
-        fit->rss = yy;
-        fit->rmse = sqrt(yy / (double)n);
+            yy += ldexp(ds->y[i], -ey) * ldexp(ds->y[i], -ey);
+        *rss_scaled = yy;
+        fit->rss = ldexp(yy, 2 * ey);
+        fit->rmse = ldexp(sqrt(yy / (double)n), ey);
         return SMI_OK;
     }
     double *A = smi_alloc_array(cols, n * sizeof *A, "least squares");
     double *scale = smi_alloc_array(cols, sizeof *scale, "least squares");
     double *x = smi_alloc_array(cols, sizeof *x, "least squares");
-    int rc = A && scale && x ? smi_refit_design(ds, cfg, features, k, NULL, n, A, scale)
-                             : SMI_ENOMEM;
+    double *y = smi_alloc_array(n, sizeof *y, "least squares");
+    int rc = A && scale && x && y ? smi_refit_design(ds, cfg, features, k, NULL, n, A, scale)
+                                  : SMI_ENOMEM;
+    for (size_t i = 0; rc == SMI_OK && i < n; i++)
+        y[i] = ldexp(ds->y[i], -ey);
     if (rc == SMI_OK)
-        rc = smi_linalg_lstsq(A, n, cols, ds->y, scale, sqrt(SMI_PIVOT_TOLERANCE), x, &fit->rss);
-    if (rc == SMI_OK) {
-        fit->intercept = icpt ? x[0] : 0.0;
-        memcpy(fit->coef, x + icpt, k * sizeof *fit->coef);
-        fit->rmse = sqrt(fit->rss / (double)n);
+        rc = smi_linalg_lstsq(A, n, cols, y, scale, sqrt(SMI_PIVOT_TOLERANCE), x, rss_scaled);
+    if (rc == SMI_OK) { /* back to the units of y and of each (scaled) column */
+        fit->intercept = icpt ? ldexp(x[0], ey) : 0.0;
+        for (size_t t = 0; t < k; t++)
+            fit->coef[t] = ldexp(x[icpt + t], ey - smi_column_exponent(ds, features[t]));
+        fit->rss = ldexp(*rss_scaled, 2 * ey);
+        fit->rmse = ldexp(sqrt(*rss_scaled / (double)n), ey);
     }
-    free(A), free(scale), free(x);
+    free(A), free(scale), free(x), free(y);
     return rc;
 }
 
@@ -55,17 +64,22 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
     double *u = smi_alloc_array(k + 1, sizeof *u, "free energy");
     double *tau = smi_alloc_array(k + 1, sizeof *tau, "free energy");
     int rc = S && u && tau ? SMI_OK : SMI_ENOMEM;
-    double yy = 0.0, ymean = cfg->intercept ? ds->mean[ds->p] : 0.0;
+    /* y and each column scaled by powers of two (exact) as the search scales them
+     * (problem.c's fill_design): the same values, without overflow in the sums */
+    int ey = smi_target_exponent(ds, cfg);
+    double yy = 0.0, ymean = cfg->intercept ? ldexp(ds->mean[ds->p], -ey) : 0.0;
     for (size_t i = 0; i < n; i++)
-        yy += (ds->y[i] - ymean) * (ds->y[i] - ymean);
+        yy += (ldexp(ds->y[i], -ey) - ymean) * (ldexp(ds->y[i], -ey) - ymean);
     for (size_t t = 0; rc == SMI_OK && t < k; t++) {
         size_t j = features[t];
-        double mean = cfg->intercept ? ds->mean[j] : 0.0;
-        double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ds->sd[j] : 1.0, bt = 0.0;
+        int e = smi_column_exponent(ds, j);
+        double mean = cfg->intercept ? ldexp(ds->mean[j], -e) : 0.0;
+        double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ldexp(ds->sd[j], -e)
+                                                          : ldexp(1.0, e), bt = 0.0;
         for (size_t i = 0; i < n; i++) {
-            double z = (ds->X[i * ds->p + j] - mean) * scale;
+            double z = (ldexp(ds->X[i * ds->p + j], -e) - mean) * scale;
             S[t * rows + i] = sqrt(beta) * z;
-            bt += z * (ds->y[i] - ymean);
+            bt += z * (ldexp(ds->y[i], -ey) - ymean);
         }
         S[t * rows + n + t] = sqrt(alpha);
         u[t] = bt;
@@ -89,7 +103,7 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
         int nk = (int)k, lda = (int)rows, one = 1, info = 0;
         dtrtrs_("U", "N", "N", &nk, &one, S, &lda, u, &nk, &info, 1, 1, 1);
         for (size_t t = 0; t < k; t++)
-            m[t] = beta * u[t];
+            m[t] = ldexp(beta * u[t], ey);
     }
     free(S), free(u), free(tau);
     return rc;
@@ -142,8 +156,10 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
               size_t k, smi_fit *fit)
 {
     SMI_FAIL_IF(ds->n > INT_MAX, SMI_ETOOLARGE, "%zu samples are too many for LAPACK", ds->n);
-    SMI_TRY(least_squares(ds, cfg, features, k, fit));
-    smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p };
+    double rss_scaled;
+    SMI_TRY(least_squares(ds, cfg, features, k, fit, &rss_scaled));
+    smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p,
+                       .y_exponent = smi_target_exponent(ds, cfg) };
     smi_problem_set_constants(&pb);
     if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
         SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)
@@ -166,9 +182,10 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
             SMI_TRY(posterior_mean(ds, cfg, &pb, features, k, fit));
     } else {
         SMI_FAIL_IF((cfg->criterion == SMI_CRIT_AIC || cfg->criterion == SMI_CRIT_BIC)
-                        && (k + (cfg->intercept ? 1u : 0u) >= ds->n || !(fit->rss > 0.0)),
+                        && (k + (cfg->intercept ? 1u : 0u) >= ds->n || !(rss_scaled > 0.0)),
                     SMI_ESINGULAR, "no residual degree of freedom for AIC or BIC");
-        fit->value = smi_criterion_value(&pb, k, fit->rss, 0.0);
+        /* AIC, BIC: the RSS of the scaled y with its shift (pb.y_shift); rss: the RSS */
+        fit->value = smi_criterion_value(&pb, k, pb.y_exponent ? rss_scaled : fit->rss, 0.0);
     }
     return SMI_OK;
 }

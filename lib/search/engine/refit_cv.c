@@ -1,4 +1,5 @@
-/* The design of a refit (smi_refit_design, shared with refit.c), and CV and LOO of one
+/* The design of a refit (smi_refit_design, shared with refit.c; each column out of the safe
+ * range scaled by its power of two, smi_column_exponent), and CV and LOO of one
  * subset, computed directly, independently of the sweep: for CV one QR
  * least-squares fit per training set and the predictions of its held-out rows; for LOO
  * the full fit's residuals r and leverages h (from the thin Q) in (1/n) sum (r/(1-h))^2. */
@@ -22,10 +23,11 @@ int smi_refit_design(const smi_dataset *ds, const struct smi_search *cfg,
         scale[0] = sqrt((double)n_rows);
     for (size_t t = 0; t < k; t++) {
         size_t j = features[t];
+        int e = smi_column_exponent(ds, j); /* exact; the fit's coefficient scales by 2^-e */
         double *col = A + (icpt + t) * n_rows, sum = 0.0, ss = 0.0;
         for (size_t i = 0, r = 0; i < ds->n; i++)
             if (!rows || rows[i])
-                sum += col[r++] = ds->X[i * ds->p + j];
+                sum += col[r++] = ldexp(ds->X[i * ds->p + j], -e);
         double mean = icpt ? sum / (double)n_rows : 0.0;
         for (size_t r = 0; r < n_rows; r++)
             ss += (col[r] - mean) * (col[r] - mean);

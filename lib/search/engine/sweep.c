@@ -90,7 +90,8 @@ static double record(const smi_problem *pb, smi_workspace *ws, smi_collector *c,
         return 0.0;
     }
     double value = smi_criterion_of(pb, k, rss, logdet);
-    smi_collector_add_fast(c, pb, value, path, depth);
+    if (!smi_collector_add_fast(c, pb, value, path, depth))
+        return 0.0; /* counted apart as non-finite */
     return ws->post.on ? smi_post_record(&ws->post, c, depth, value) : 0.0;
 }
 

@@ -178,7 +178,7 @@ static void record_held(const smi_problem *pb, smi_collector *col, const size_t 
     if (isnan(value))
         col->n_singular++;
     else
-        smi_collector_add_fast(col, pb, value, path, depth);
+        (void)smi_collector_add_fast(col, pb, value, path, depth);
 }
 
 static void visit_held(const smi_problem *pb, double **levels, size_t *path, double *g,

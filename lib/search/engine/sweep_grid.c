@@ -114,7 +114,8 @@ static double record(const smi_problem *pb, smi_grid_ws *ws, smi_post *post, smi
         c->n_singular++;
         return 0.0;
     }
-    smi_collector_add_fast(c, pb, value, path, depth);
+    if (!smi_collector_add_fast(c, pb, value, path, depth))
+        return 0.0; /* counted apart as non-finite */
     return smi_post_record(post, c, depth, value);
 }
 

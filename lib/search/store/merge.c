@@ -115,6 +115,8 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
         rc = add_counts(&out->n_models, parts[i]->n_models);
         if (rc == SMI_OK)
             rc = add_counts(&out->n_singular, parts[i]->n_singular);
+        if (rc == SMI_OK)
+            rc = add_counts(&out->n_nonfinite, parts[i]->n_nonfinite);
         merge_best(out, parts[i]);
         if (rc == SMI_OK)
             smi_hist_fold(&out->hist, &parts[i]->hist);

@@ -135,6 +135,7 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
     smi_hist_copy(&s->hist, &c->hist);
     s->n_models = c->n_models;
     s->n_singular = c->n_singular;
+    s->n_nonfinite = c->n_nonfinite;
     int rc = s->posterior ? smi_xbank_fold_all(&s->post_sums, &c->post_sums) : SMI_OK;
     if (rc == SMI_OK && s->average)
         rc = smi_xbank_fold_all(&s->avg_pos, &c->avg_pos);
@@ -163,6 +164,7 @@ void smi_state_restore(const smi_state *s, smi_collector *c)
     smi_hist_copy(&c->hist, &s->hist);
     c->n_models = s->n_models;
     c->n_singular = s->n_singular;
+    c->n_nonfinite = s->n_nonfinite;
     if (c->posterior && s->posterior) {
         int rc = smi_xbank_fold_all(&c->post_sums, &s->post_sums);
         if (rc == SMI_OK && c->average && s->average)

@@ -17,7 +17,7 @@
  *   config shard <index> <count> keep <K> <feature indices...>
  *   config folds <k> shuffle <0|1> seed <seed> ids <m> <m ids...>
  *   done                            (then the task bitmap: 64-bit hex words, 8 a line)
- *   models <scored> singular <singular>
+ *   models <scored> singular <singular> [nonfinite <out of range>]
  *   dos n <n> lo <min> hi <max> exponent <e> base <b> below <u> above <u> nonzero <K>
  *   <bin> <count>                   (K lines, the nonzero counts of the accumulator)
  *   posterior none                  (or, for a model posterior:)
@@ -147,7 +147,10 @@ static void write_counts(FILE *f, const smi_state *s)
     size_t words = SMI_DONE_WORDS(s->n_tasks);
     for (size_t w = 0; w < words; w++)
         fprintf(f, "%016" PRIx64 "%c", s->done[w], w % 8 == 7 || w + 1 == words ? '\n' : ' ');
-    fprintf(f, "models %" PRIu64 " singular %" PRIu64 "\n", s->n_models, s->n_singular);
+    fprintf(f, "models %" PRIu64 " singular %" PRIu64, s->n_models, s->n_singular);
+    if (s->n_nonfinite)
+        fprintf(f, " nonfinite %" PRIu64, s->n_nonfinite);
+    fputc('\n', f);
     size_t nonzero = 0;
     for (size_t t = 0; t < h->capacity; t++)
         nonzero += h->counts[t] != 0;

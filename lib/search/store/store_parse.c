@@ -286,6 +286,11 @@ static int parse_counts(reader *r, smi_state *s)
     SMI_TRY(get_u64(r, "models", &s->n_models));
     SMI_TRY(get_word(r, "singular"));
     SMI_TRY(get_u64(r, "singular", &s->n_singular));
+    s->n_nonfinite = 0; /* written only when some criterion was out of range */
+    if (at_word(r, "nonfinite")) {
+        SMI_TRY(get_word(r, "nonfinite"));
+        SMI_TRY(get_u64(r, "nonfinite", &s->n_nonfinite));
+    }
     SMI_TRY(end_line(r));
     SMI_TRY(next_line(r));
     size_t line = r->line, nonzero;

@@ -80,7 +80,7 @@ typedef struct es_report {
     size_t p;
     int criterion;
     size_t max_size;
-    uint64_t n_models, n_singular;
+    uint64_t n_models, n_singular, n_nonfinite;
     size_t n_top;
     es_model *top;            /* n_top models, best first */
     es_model *by_size;        /* by_size[k] for k = 0..max_size; size SIZE_MAX: none */

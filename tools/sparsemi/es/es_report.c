@@ -115,6 +115,7 @@ int es_report_collect(es_report *r, const smi_search_result *res)
     r->max_size = smi_search_result_max_size(res);
     r->n_models = smi_search_result_n_models(res);
     r->n_singular = smi_search_result_n_singular(res);
+    r->n_nonfinite = smi_search_result_n_nonfinite(res);
     int rc = collect_top(r, res);
     if (rc == CLI_EXIT_OK)
         rc = collect_by_size(r, res);
@@ -217,7 +218,7 @@ static void print_time(FILE *out, const es_report *r)
         fprintf(out, "merged     %zu result%s\n", r->n_inputs, r->n_inputs == 1 ? "" : "s");
         return;
     }
-    double visited = (double)r->n_models + (double)r->n_singular;
+    double visited = (double)r->n_models + (double)r->n_singular + (double)r->n_nonfinite;
     fprintf(out, "time       %.3g s with %zu thread%s", r->elapsed_s, r->threads,
             r->threads == 1 ? "" : "s");
     if (r->elapsed_s > 0)
@@ -248,8 +249,11 @@ static void print_header(FILE *out, const es_report *r)
     }
     print_fe(out, r);
     print_shards(out, r);
-    fprintf(out, "subsets    %llu scored, %llu singular\n", (unsigned long long)r->n_models,
+    fprintf(out, "subsets    %llu scored, %llu singular", (unsigned long long)r->n_models,
             (unsigned long long)r->n_singular);
+    if (r->n_nonfinite > 0) /* criteria out of the range of a double: not scored */
+        fprintf(out, ", %llu with a non-finite criterion", (unsigned long long)r->n_nonfinite);
+    fputc('\n', out);
     print_time(out, r);
 }
 
@@ -391,7 +395,10 @@ void es_print_table(FILE *out, const es_report *r, size_t rows)
 {
     print_header(out, r);
     if (r->n_models == 0) {
-        fputs(r->n_singular > 0 || r->shard_count == 0
+        fputs(r->n_nonfinite > 0
+                  ? "\nNo model: every subset in the size range is singular or has a non-finite "
+                    "criterion.\n"
+                  : r->n_singular > 0 || r->shard_count == 0
                   ? "\nNo model: every subset in the size range is singular.\n"
                   : "\nNo model: this shard holds no subset of the size range.\n", out);
         return;
