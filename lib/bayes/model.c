@@ -89,10 +89,30 @@ static int eigenbasis(smi_bayes_model *md)
     return SMI_OK;
 }
 
+/* The evidence works on y and (unless standardised) the features in their own units, with
+ * y'y, beta and the Gram matrix formed directly: a column out of the safe range
+ * (smi_column_exponent) would overflow or underflow them, so it is refused by name. */
+static int check_scales(const smi_dataset *ds, const size_t *subset, size_t k, int standardize)
+{
+    size_t p = ds->p;
+    SMI_FAIL_IF(smi_column_exponent(ds, p) != 0, SMI_ENONFINITE, "target '%s' has values of "
+                "magnitude %g: the evidence, with y'y and the noise precision in units of y, "
+                "is out of the range of a double there (rescale the target)", ds->target_name,
+                fmax(fabs(ds->min[p]), fabs(ds->max[p])));
+    for (size_t t = 0; !standardize && t < k; t++)
+        SMI_FAIL_IF(smi_column_exponent(ds, subset[t]) != 0, SMI_ENONFINITE, "feature '%s' has "
+                    "values of magnitude %g: the evidence without standardisation is out of "
+                    "the range of a double there (rescale the feature, or standardise)",
+                    ds->feature_names[subset[t]],
+                    fmax(fabs(ds->min[subset[t]]), fabs(ds->max[subset[t]])));
+    return SMI_OK;
+}
+
 int smi_bayes_model_prepare(smi_bayes_model *md, const smi_dataset *ds, const size_t *subset,
                             size_t k, int intercept, int standardize)
 {
     memset(md, 0, sizeof *md);
+    SMI_TRY(check_scales(ds, subset, k, standardize));
     size_t n = ds->n;
     SMI_FAIL_IF(n > INT_MAX || k > 16384, SMI_ETOOLARGE,
                 "a model of %zu features on %zu samples is too large", k, n);

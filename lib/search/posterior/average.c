@@ -154,7 +154,7 @@ static void record(smi_avg *a, size_t k, size_t free_k)
         F = smi_criterion_value(pb, k, beta * R[0], (double)k * log(beta) + Ld[0]);
         pi[0] = 1.0;
     }
-    if (!isfinite(F))
+    if (!smi_value_in_range(F)) /* counted apart by the sweep, not weighted */
         return;
     double lw = -F + (double)free_k * a->log_odds;
     if (!(fabs(lw) < 1e15)) /* not a weight a double can scale: its sums report it */
