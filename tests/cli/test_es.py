@@ -308,6 +308,52 @@ class TestEsProgress(CliTestCase):
         self.assertEqual(proc.stderr, "")
 
 
+class TestEsMagnitudes(CliTestCase):
+    """A target scaled by 1e200 or 1e-300 and features near 1e300 (issue 12): BIC shifts by
+    2 n ln c from numpy's least squares on the unscaled data, the ranking is unchanged, the
+    DOS edges are finite numbers; criteria a double cannot hold are refused naming 'y'."""
+
+    def data(self, name, xscale, yscale):
+        rows = ["a,b,c,y"]
+        for i in range(20):
+            x = [math.sin(1.3 * (i + 1) * (j + 1)) + 0.1 * j for j in range(3)]
+            y = x[0] - 2.0 * x[1] + 0.3 * math.sin(7.0 * i + 1.0)
+            rows.append(",".join(repr(v * s) for v, s in zip(x + [y], xscale + [yscale])))
+        return self.write(name, "\n".join(rows) + "\n")
+
+    @unittest.skipIf(np is None, "numpy is not installed")
+    def test_scaled_target_bic(self):
+        for c in (1e200, 1e-300):
+            path = self.data("scaled.csv", [1e300, 1.0, 1e-300], c)
+            proc = run("es", path, "--target", "y", "--json", "-")
+            self.assertExit(proc, 0)
+            out = json.loads(proc.stdout)
+            self.assertEqual(out["n_models"], 7)
+            self.assertEqual(out["n_singular"] + out["n_nonfinite"], 0)
+            self.assertTrue(all(isinstance(e, (int, float)) and math.isfinite(e)
+                                for e in out["dos"]["edges"]), out["dos"]["edges"])
+            _, cols = base.read_columns(path)
+            X = np.array([[float(v) for v in cols[k]] for k in "abc"]).T
+            y = np.array([float(v) for v in cols["y"]])
+            Xu, yu = X / np.array([1e300, 1.0, 1e-300]), y / c  # the unscaled data
+            for m in out["models"]:
+                idx = ["abc".index(f) for f in m["features"]]
+                _, rss = lstsq(Xu, yu, idx)
+                want = 20 * math.log(rss / 20) + (len(idx) + 1) * math.log(20)
+                self.assertLess(abs(m["criterion"] - 40 * math.log(c) - want),
+                                1e-9 * 40 * abs(math.log(c)), m)
+
+    def test_out_of_range_refused(self):
+        path = self.data("big.csv", [1.0, 1.0, 1.0], 1e200)
+        for crit in ("rss", "cv", "fe", "fe-ng", "fe-marg"):
+            proc = run("es", path, "--target", "y", "--criterion", crit)
+            self.assertExit(proc, 1)
+            self.assertIn("'y'", proc.stderr)
+        proc = run("evidence", path, "--target", "y", "--features", "a,b")
+        self.assertExit(proc, 1)
+        self.assertIn("'y'", proc.stderr)
+
+
 class TestEsErrors(CliTestCase):
     """Bad calls exit 2, bad input 1; neither leaves an output file behind."""
 

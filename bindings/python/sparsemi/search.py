@@ -307,7 +307,7 @@ class SearchResult(Handle, DataResult):
     """The result of exhaustive_search (an smi_search_result, owned by this object).
 
     Attributes: criterion (its name), criterion_label (what its values are, e.g. 'CV mean
-    squared error'), n_models (subsets scored), n_singular (skipped as singular), models
+    squared error'), n_models (subsets scored), n_singular (skipped as singular), n_nonfinite (skipped: criterion not finite), models
     (the top models, best first, a list of Model), best_by_size (dict size -> Model), dos
     (DOS), feature_frequency (dict name -> fraction of the top models using it), features
     (the data set's feature names), n_samples, n_features, target, min_size, max_size,
@@ -468,6 +468,11 @@ class SearchResult(Handle, DataResult):
     def n_singular(self):
         """The number of subsets skipped as singular."""
         return lib.smi_search_result_n_singular(self._h)
+
+    @functools.cached_property
+    def n_nonfinite(self):
+        """The number of subsets skipped because their criterion is not finite."""
+        return lib.smi_search_result_n_nonfinite(self._h)
 
     def _model(self, rank, size, indices, coefficients, criterion, intercept, rmse):
         names = self.data.features
@@ -698,6 +703,7 @@ class SearchResult(Handle, DataResult):
             'shard': shard,
             'n_models': self.n_models,
             'n_singular': self.n_singular,
+            'n_nonfinite': self.n_nonfinite,
             'models': [self._model_json(m) for m in self.models],
             'best_by_size': [self._model_json(m) for m in self.best_by_size.values()],
             'dos': {'edges': [_json_number(e) for e in dos.edges],
