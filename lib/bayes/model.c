@@ -95,6 +95,7 @@ static int eigenbasis(smi_bayes_model *md)
 static int check_scales(const smi_dataset *ds, const size_t *subset, size_t k, int standardize)
 {
     size_t p = ds->p;
+    SMI_TRY(smi_dataset_check_coefficient_range(ds));
     SMI_FAIL_IF(smi_column_exponent(ds, p) != 0, SMI_ENONFINITE, "target '%s' has values of "
                 "magnitude %g: the evidence, with y'y and the noise precision in units of y, "
                 "is out of the range of a double there (rescale the target)", ds->target_name,

@@ -45,6 +45,10 @@ struct smi_dataset {
  * magnitude (column j < p of ds, or the target for j == p). */
 #define SMI_SAFE_EXPONENT 400
 int smi_column_exponent(const smi_dataset *ds, size_t j);
+/* SMI_OK when every coefficient (units of y per feature) can be a double on ds: the
+ * magnitudes of y and of each feature within 2^1000 of each other; else SMI_ENONFINITE
+ * naming the feature (the searches and the evidence check it before they start). */
+int smi_dataset_check_coefficient_range(const smi_dataset *ds);
 
 /* smi_dataset_adopt: take ownership of the arrays (allocated with malloc) and build a data
  * set around them, checking invariants (1)-(3). On failure everything passed is freed.

@@ -75,6 +75,37 @@ int smi_column_exponent(const smi_dataset *ds, size_t j)
     return column_exponent(ds->min[j], ds->max[j]);
 }
 
+/* The largest magnitude of column j (the target for j == p). */
+static double magnitude(const smi_dataset *ds, size_t j)
+{
+    return fmax(fabs(ds->min[j]), fabs(ds->max[j]));
+}
+
+/* Binary exponent of a column's largest magnitude (0 for a zero column). */
+static int magnitude_exponent(const smi_dataset *ds, size_t j)
+{
+    double big = magnitude(ds, j);
+    return big > 0.0 ? ilogb(big) : 0;
+}
+
+int smi_dataset_check_coefficient_range(const smi_dataset *ds)
+{
+    int ey = magnitude_exponent(ds, ds->p);
+    for (size_t j = 0; j < ds->p; j++) {
+        int d = ey - magnitude_exponent(ds, j);
+        /* a coefficient is of order 2^d in units of y per feature: 2^d within 2^+-1000
+         * leaves it a finite double (the refits refuse any that is not) */
+        if (magnitude(ds, j) > 0.0 && (d > 1000 || d < -1000))
+            return smi_error_set(SMI_ENONFINITE, "feature '%s' (values of magnitude %g) and "
+                                 "target '%s' (%g): a coefficient in units of %s per %s is out "
+                                 "of the range of a double (rescale one of them)",
+                                 ds->feature_names[j], magnitude(ds, j), ds->target_name,
+                                 magnitude(ds, ds->p), ds->target_name,
+                                 ds->feature_names[j]);
+    }
+    return SMI_OK;
+}
+
 static int compute_stats(smi_dataset *ds)
 {
     size_t cols = ds->p + 1;

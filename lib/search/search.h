@@ -43,6 +43,7 @@ int smi_target_exponent(const smi_dataset *ds, const struct smi_search *cfg);
  * standardisation with such a feature, fe's default beta = 1 / var(y) out of range. */
 int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cfg);
 
+
 /* A criterion value a search keeps: finite and within +-2^1000, so that the DOS's bin
  * edges (up to two bin widths beyond the values) stay finite. Others are counted apart as
  * non-finite (n_nonfinite), never histogrammed or weighted. */

@@ -323,8 +323,8 @@ class TestEsMagnitudes(CliTestCase):
 
     @unittest.skipIf(np is None, "numpy is not installed")
     def test_scaled_target_bic(self):
-        for c in (1e200, 1e-300):
-            path = self.data("scaled.csv", [1e300, 1.0, 1e-300], c)
+        for c, xs in ((1e200, [1e300, 1.0, 1e160]), (1e-300, [1e-300, 1.0, 1e-160])):
+            path = self.data("scaled.csv", xs, c)
             proc = run("es", path, "--target", "y", "--json", "-")
             self.assertExit(proc, 0)
             out = json.loads(proc.stdout)
@@ -335,7 +335,7 @@ class TestEsMagnitudes(CliTestCase):
             _, cols = base.read_columns(path)
             X = np.array([[float(v) for v in cols[k]] for k in "abc"]).T
             y = np.array([float(v) for v in cols["y"]])
-            Xu, yu = X / np.array([1e300, 1.0, 1e-300]), y / c  # the unscaled data
+            Xu, yu = X / np.array(xs), y / c  # the unscaled data
             for m in out["models"]:
                 idx = ["abc".index(f) for f in m["features"]]
                 _, rss = lstsq(Xu, yu, idx)
@@ -352,6 +352,11 @@ class TestEsMagnitudes(CliTestCase):
         proc = run("evidence", path, "--target", "y", "--features", "a,b")
         self.assertExit(proc, 1)
         self.assertIn("'y'", proc.stderr)
+        # y near 1e200 on a feature near 1e-300: a coefficient near 1e500
+        path = self.data("apart.csv", [1.0, 1e-300, 1.0], 1e200)
+        proc = run("es", path, "--target", "y")
+        self.assertExit(proc, 1)
+        self.assertIn("feature 'b'", proc.stderr)
 
 
 class TestEsErrors(CliTestCase):

@@ -224,6 +224,12 @@ START_TEST(test_out_of_range_refused_by_name)
     }
     assert_refused(big_x, SMI_CRIT_CV, "'c'");
     assert_refused(big_x, SMI_CRIT_LOO, "'c'");
+    /* y near 1e200 on a feature near 1e-300: its coefficient would be near 1e500 */
+    static const double tiny_b[P] = { 1.0, 1e-300, 1.0, 1.0 };
+    smi_dataset *apart = scaled_data(tiny_b, 1e200);
+    assert_refused(apart, SMI_CRIT_BIC, "'b'");
+    assert_refused(apart, SMI_CRIT_FE_OPT, "'b'");
+    smi_dataset_free(apart);
 
     smi_evidence *ev = NULL;
     smi_evidence_result *out = NULL;

@@ -26,6 +26,7 @@ static double column_magnitude(const smi_dataset *ds, size_t j)
 
 int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cfg)
 {
+    SMI_TRY(smi_dataset_check_coefficient_range(ds));
     int crit = cfg->criterion;
     int held = crit == SMI_CRIT_CV || crit == SMI_CRIT_LOO;
     if ((held || crit == SMI_CRIT_RSS) && smi_column_exponent(ds, ds->p) != 0)

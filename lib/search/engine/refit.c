@@ -187,6 +187,11 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
         /* AIC, BIC: the RSS of the scaled y with its shift (pb.y_shift); rss: the RSS */
         fit->value = smi_criterion_value(&pb, k, pb.y_exponent ? rss_scaled : fit->rss, 0.0);
     }
+    for (size_t t = 0; t < k; t++) /* never an infinite coefficient reported as a fit */
+        SMI_FAIL_IF(!isfinite(fit->coef[t]) || (fit->pmean && !isfinite(fit->pmean[t])),
+                    SMI_ENONFINITE, "the coefficient of feature '%s' is not finite: the scales "
+                    "of the feature and the target are beyond double precision",
+                    ds->feature_names[features[t]]);
     /* what a search counts apart as non-finite is an error for one subset */
     SMI_FAIL_IF(!smi_value_in_range(fit->value), SMI_ENONFINITE, "the %s criterion of a subset of "
                 "%zu features is not finite (%g): the data's scale is beyond double precision",
