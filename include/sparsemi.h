@@ -458,7 +458,9 @@ SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double 
  * singular, not scored: a pivot below 1e-10 of its column's squared norm, or within 1e3
  * times the rounding noise that earlier small pivots leave (eps over the smallest earlier
  * pivot ratio); so is a kept model whose QR refit finds it rank deficient. With AIC and
- * BIC, a model with no residual degree of freedom is counted as singular too.
+ * BIC, a model with no residual degree of freedom is counted as singular too. A constant
+ * feature (with an intercept) makes every subset holding it singular, and a feature equal
+ * to another every subset holding both: smi_dataset_check names them before a run.
  * Ties in the ranking are broken by the subsets' lexicographic order of feature indices.
  * Thread safety: ds and cfg are only read; several runs may share them. */
 SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out);
