@@ -121,7 +121,8 @@ static int parse_fields(reader *r)
         unsigned char *ok = r->parsed + i * r->n_cols;
         for (size_t j = 0; j < r->n_cols; j++) {
             ok[j] = (unsigned char)parse_number(row[j].text, &v[j]);
-            int missing = is_missing_mark(row[j].text);
+            /* a finite number is no mark: the common case costs no comparison */
+            int missing = !(ok[j] && isfinite(v[j])) && is_missing_mark(row[j].text);
             r->n_missing[j] += (size_t)missing;
             r->n_text[j] += !ok[j] && !missing;
         }
@@ -287,8 +288,9 @@ static int value_at(const reader *r, size_t row, size_t col, double *v)
                                  ? " (a second text column: name the features to leave it out)"
                                  : "");
     }
-    return smi_error_set(SMI_ENONFINITE, "%s:%zu:%zu: '%s' is not a finite number in column '%s'",
-                         r->path, f->line, f->col, f->text, r->names[col]);
+    return smi_error_set(SMI_ENONFINITE,
+                         "%s:%zu:%zu: '%s' is not a finite number in column '%s'", r->path,
+                         f->line, f->col, f->text, r->names[col]);
 }
 
 static int fill_values(const reader *r, double *X, double *y, int *folds)
@@ -301,8 +303,9 @@ static int fill_values(const reader *r, double *X, double *y, int *folds)
             double id;
             SMI_TRY(value_at(r, i, r->fold, &id));
             const smi_csv_field *f = cell(r, i, r->fold);
-            SMI_FAIL_IF(id != floor(id), SMI_EINVAL, "%s:%zu:%zu: fold id '%s' is not an integer",
-                        r->path, f->line, f->col, f->text);
+            SMI_FAIL_IF(id != floor(id), SMI_EINVAL,
+                        "%s:%zu:%zu: fold id '%s' is not an integer", r->path, f->line, f->col,
+                        f->text);
             SMI_FAIL_IF(id < INT_MIN || id > INT_MAX, SMI_EINVAL,
                         "%s:%zu:%zu: fold id '%s' is out of range: fold ids are integers from "
                         "%d to %d", r->path, f->line, f->col, f->text, INT_MIN, INT_MAX);
@@ -388,8 +391,9 @@ static int check_delimiter(char delimiter)
                       : c == '\n' || c == '\r' ? "it ends a line"
                       : c >= 0x7f ? "it is not a printable ASCII character"
                                   : "it is a control character";
-    return smi_error_set(SMI_EINVAL, "smi_csv_options: delimiter 0x%02x cannot separate fields: "
-                         "%s (use 0 to detect, tab, or a printable ASCII character)", c, why);
+    return smi_error_set(SMI_EINVAL,
+                         "smi_csv_options: delimiter 0x%02x cannot separate fields: %s (use 0 "
+                         "to detect, tab, or a printable ASCII character)", c, why);
 }
 
 SMI_API void smi_csv_options_init(smi_csv_options *opt)

@@ -1,7 +1,8 @@
 /* Lexer for delimited text: UTF-8 BOM, LF, CRLF or CR (old Mac OS) line ends, '#' comment
- * lines, blank lines, RFC 4180 quoting ("" inside quotes is one quote; a quoted field may span lines), and blanks
- * around fields. Fields are unquoted in place: the unquoted text is never longer than the
- * quoted one, so it overwrites its own bytes and the buffer needs no copy. */
+ * lines, blank lines, RFC 4180 quoting ("" inside quotes is one quote; a quoted field may
+ * span lines), and blanks around fields. Fields are unquoted in place: the unquoted text is
+ * never longer than the quoted one, so it overwrites its own bytes and the buffer needs no
+ * copy. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
