@@ -63,25 +63,28 @@ static char *copy_text(const char *text)
     return copy ? memcpy(copy, text, len) : NULL;
 }
 
-/* The text of one problem smi_dataset_check found, or NULL when it does not make subsets
- * singular: without an intercept a constant column is a regressor like any other, unless
- * it is all zeros. */
-static char *problem_text(const smi_dataset *ds, int intercept, int kind, size_t j, size_t i)
+/* The text of one problem smi_dataset_check found in *text, left NULL when it does not
+ * make subsets singular: without an intercept a constant column is a regressor like any
+ * other, unless it is all zeros. Returns 0, or -1 when memory runs out. */
+static int problem_text(const smi_dataset *ds, int intercept, int kind, size_t j, size_t i,
+                        char **text)
 {
-    char text[512];
+    char buf[512];
     double value = 0.0;
+    *text = NULL;
     if (kind == SMI_ECONSTANT) {
         smi_dataset_feature_stats(ds, j, NULL, NULL, &value, NULL);
         if (!intercept && value != 0.0)
-            return NULL;
-        snprintf(text, sizeof text, "feature '%s' is constant (%g): every subset holding it "
+            return 0;
+        snprintf(buf, sizeof buf, "feature '%s' is constant (%g): every subset holding it "
                  "is singular", smi_dataset_feature_name(ds, j), value);
     } else {
-        snprintf(text, sizeof text, "feature '%s' duplicates feature '%s': every subset "
+        snprintf(buf, sizeof buf, "feature '%s' duplicates feature '%s': every subset "
                  "holding both is singular", smi_dataset_feature_name(ds, j),
                  smi_dataset_feature_name(ds, i));
     }
-    return copy_text(text);
+    *text = copy_text(buf);
+    return *text ? 0 : -1;
 }
 
 int cli_feature_warnings(const smi_dataset *ds, int intercept, char ***texts, size_t *count)
@@ -104,11 +107,11 @@ int cli_feature_warnings(const smi_dataset *ds, int intercept, char ***texts, si
     for (size_t k = 0; rc == CLI_EXIT_OK && k < total; k++) {
         if (columns[k] >= p) /* the target: the run itself refuses a constant one */
             continue;
-        char *text = problem_text(ds, intercept, kinds[k], columns[k], others[k]);
-        if (text)
-            out[n++] = text;
-        else if (kinds[k] != SMI_ECONSTANT || intercept)
+        char *text = NULL;
+        if (problem_text(ds, intercept, kinds[k], columns[k], others[k], &text) < 0)
             rc = cli_fail("out of memory");
+        else if (text)
+            out[n++] = text;
     }
     free(kinds);
     free(columns);
