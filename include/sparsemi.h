@@ -130,7 +130,8 @@ SMI_API int smi_dataset_create(smi_dataset **out, size_t n, size_t p, const doub
  * fields you need; struct_size lets later versions add fields at the end. */
 typedef struct smi_csv_options {
     size_t struct_size;          /* sizeof(smi_csv_options), set by smi_csv_options_init */
-    char delimiter;              /* 0: detect; ',', ';', '\t'; ' ' means runs of blanks */
+    char delimiter;              /* 0: detect; ',', ';', '\t' or another printable ASCII
+                                    character but '"' and '#'; ' ' means runs of blanks */
     const char *target;          /* target column; NULL: the first numeric column */
     const char *const *features; /* feature columns in this order; NULL: every other numeric */
     size_t n_features;           /* length of `features` */
@@ -143,11 +144,17 @@ typedef struct smi_csv_options {
 SMI_API void smi_csv_options_init(smi_csv_options *opt);
 
 /* smi_dataset_read_csv: read a delimited text file with a header row of column names.
- * Accepts: a UTF-8 byte-order mark, CRLF or LF line ends, '#' comment lines and blank
- * lines, fields quoted with '"' (a doubled "" inside is one quote), surrounding blanks.
- * A column is numeric when every field parses completely as a finite number; at most one
- * non-numeric column may be present (the row labels, e.g. the compound name), unless
- * features are named explicitly, in which case other columns are ignored.
+ * Accepts: a UTF-8 byte-order mark, LF, CRLF or CR (old Mac OS) line ends, '#' comment
+ * lines and blank lines, fields quoted with '"' (a doubled "" inside is one quote),
+ * surrounding blanks. A column is text when more than half of its fields are text: neither
+ * a number nor a mark of a missing value (an empty field or one of pandas' default
+ * na_values: NA, N/A, n/a, NaN, nan, NULL, null, None, #N/A, <NA>, ...). Every other column
+ * is numeric: each of its fields must parse completely as a finite number, and a missing
+ * value is refused as such, naming the column, its first row and how many there are. At
+ * most one text column may be present (the row labels, e.g. the compound name), unless
+ * features are named explicitly, in which case other columns are ignored. The label column
+ * by default is the first text column that is not the named target, fold column or a named
+ * feature.
  * Needs: path; opt NULL (defaults) or initialised by smi_csv_options_init.
  * Returns SMI_OK and a new data set in *out, or a status with smi_last_error() naming
  * file, line and column: SMI_EIO (cannot read), SMI_EEMPTY (no header, no rows, no
@@ -155,7 +162,9 @@ SMI_API void smi_csv_options_init(smi_csv_options *opt);
  * that is not a number in a numeric column, an unterminated quote, two non-numeric
  * columns), SMI_ENONFINITE ('nan', 'inf'), SMI_ENOTFOUND (an unknown column name),
  * SMI_EDUPLICATE (a column name twice), SMI_ETOOFEW (fewer than 2 rows), SMI_EINVAL
- * (a fold id that is not an integer, a fold left with fewer than 2 training rows).
+ * (a fold id that is not an integer or out of the range of int, a fold left with fewer
+ * than 2 training rows; a delimiter that cannot separate fields: '"', '#', a line end or
+ * another control character than tab, a byte outside printable ASCII).
  * *out is NULL after a failure. */
 SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
                                  const smi_csv_options *opt);
@@ -440,7 +449,8 @@ SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double 
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
  * Returns SMI_OK and a new result in *out (free with smi_search_result_free), or SMI_EINVAL,
  * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ESINGULAR (the forced
- * features are collinear), SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
+ * features are collinear), SMI_ECONSTANT (a constant target with an intercept: every
+ * model fits it exactly), SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
  * checkpoint is set), and with a checkpoint SMI_EIO (it cannot be written) or SMI_EPARSE
  * (the file at its path is not a checkpoint, or is damaged) or SMI_EINVAL (it belongs to
  * another search; it is never overwritten); *out is then NULL.
@@ -448,7 +458,9 @@ SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double 
  * singular, not scored: a pivot below 1e-10 of its column's squared norm, or within 1e3
  * times the rounding noise that earlier small pivots leave (eps over the smallest earlier
  * pivot ratio); so is a kept model whose QR refit finds it rank deficient. With AIC and
- * BIC, a model with no residual degree of freedom is counted as singular too.
+ * BIC, a model with no residual degree of freedom is counted as singular too. A constant
+ * feature (with an intercept) makes every subset holding it singular, and a feature equal
+ * to another every subset holding both: smi_dataset_check names them before a run.
  * Ties in the ranking are broken by the subsets' lexicographic order of feature indices.
  * Thread safety: ds and cfg are only read; several runs may share them. */
 SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out);

@@ -23,7 +23,8 @@ typedef struct reader {
     char **names;           /* header names (owned by the table's buffer or `generated`) */
     char *generated;        /* "column<j>" names for empty header fields */
     smi_name_index by_name; /* the header names by hash: reading stays linear in the file */
-    size_t *n_bad;          /* per column: fields that are not numbers */
+    size_t *n_text;         /* per column: fields that are text (no number, no missing mark) */
+    size_t *n_missing;      /* per column: fields that mark a missing value ('', NA, n/a...) */
     double *values;         /* n x n_cols: each field parsed once; NAN where it is no number */
     unsigned char *parsed;  /* n x n_cols: 1 where the field is a number */
     size_t label, target, fold;
@@ -90,14 +91,29 @@ static int check_rows(const reader *r)
     return SMI_OK;
 }
 
+/* The marks of a missing value that pandas' read_csv recognises by default (na_values),
+ * and the empty field: such a field is a missing number, never text. */
+static int is_missing_mark(const char *text)
+{
+    static const char *const marks[] = {
+        "", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND",
+        "1.#QNAN", "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null",
+    };
+    for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++)
+        if (strcmp(text, marks[k]) == 0)
+            return 1;
+    return 0;
+}
+
 /* Parse every field once: the counts decide which columns are text, the values are
  * then copied out without a second strtod. */
 static int parse_fields(reader *r)
 {
-    r->n_bad = smi_calloc_array(r->n_cols, sizeof *r->n_bad, "column types");
+    r->n_text = smi_calloc_array(r->n_cols, sizeof *r->n_text, "column types");
+    r->n_missing = smi_calloc_array(r->n_cols, sizeof *r->n_missing, "missing values");
     r->values = smi_alloc_array(r->n, r->n_cols * sizeof *r->values, "parsed values");
     r->parsed = smi_alloc_array(r->n, r->n_cols, "parsed flags");
-    if (!r->n_bad || !r->values || !r->parsed)
+    if (!r->n_text || !r->n_missing || !r->values || !r->parsed)
         return SMI_ENOMEM;
     for (size_t i = 0; i < r->n; i++) {
         const smi_csv_field *row = cell(r, i, 0);
@@ -105,17 +121,22 @@ static int parse_fields(reader *r)
         unsigned char *ok = r->parsed + i * r->n_cols;
         for (size_t j = 0; j < r->n_cols; j++) {
             ok[j] = (unsigned char)parse_number(row[j].text, &v[j]);
-            r->n_bad[j] += !ok[j];
+            /* a finite number is no mark: the common case costs no comparison */
+            int missing = !(ok[j] && isfinite(v[j])) && is_missing_mark(row[j].text);
+            r->n_missing[j] += (size_t)missing;
+            r->n_text[j] += !ok[j] && !missing;
         }
     }
     return SMI_OK;
 }
 
-/* A column is text (labels, comments) when most of its fields are not numbers; a numeric
- * column with a few bad fields is reported at the first bad field, not taken as text. */
+/* A column is text (labels, comments) when most of its fields are text: neither numbers
+ * nor marks of a missing value. So a numeric column with missing values, however many,
+ * stays numeric and is reported at its first missing value; one with a few stray words is
+ * reported at the first of them. */
 static int is_text(const reader *r, size_t j)
 {
-    return 2 * r->n_bad[j] > r->n;
+    return 2 * r->n_text[j] > r->n;
 }
 
 static int find_column(const reader *r, const char *name, const char *role, size_t *col)
@@ -129,23 +150,61 @@ static int find_column(const reader *r, const char *name, const char *role, size
                          r->path, name, role);
 }
 
+/* The automatic label column: the first text column not asked for in another role (the
+ * target, the fold column, a named feature). A text column named as the target is then
+ * reported as text, and a numeric column is never taken for labels. */
+static int choose_label(reader *r)
+{
+    const smi_csv_options *o = r->opt;
+    if (o->label_column)
+        return find_column(r, o->label_column, "label column", &r->label);
+    unsigned char *named = smi_calloc_array(r->n_cols ? r->n_cols : 1, 1, "column roles");
+    if (!named)
+        return SMI_ENOMEM;
+    for (size_t k = 0; k < o->n_features; k++) {
+        size_t j = o->features[k] ? smi_name_index_find(&r->by_name,
+                                                        (const char *const *)r->names,
+                                                        o->features[k])
+                                  : SIZE_MAX;
+        if (j != SIZE_MAX) /* an unknown name is reported with the features */
+            named[j] = 1;
+    }
+    for (size_t j = 0; j < r->n_cols && r->label == NO_COLUMN; j++)
+        if (!named[j] && j != r->target && j != r->fold && is_text(r, j))
+            r->label = j;
+    free(named);
+    return SMI_OK;
+}
+
+/* A target named by the user that holds text: say so at its first text field. */
+static int check_target_numeric(const reader *r)
+{
+    if (!is_text(r, r->target))
+        return SMI_OK;
+    for (size_t i = 0; i < r->n; i++) {
+        const smi_csv_field *f = cell(r, i, r->target);
+        if (!r->parsed[i * r->n_cols + r->target] && !is_missing_mark(f->text))
+            return smi_error_set(SMI_EPARSE,
+                                 "%s:%zu:%zu: the target '%s' is a text column, not numbers "
+                                 "('%s'; %zu of %zu rows are text)",
+                                 r->path, f->line, f->col, r->names[r->target], f->text,
+                                 r->n_text[r->target], r->n);
+    }
+    return SMI_OK;
+}
+
 static int choose_roles(reader *r)
 {
     const smi_csv_options *o = r->opt;
     r->label = r->target = r->fold = NO_COLUMN;
-    if (o->label_column)
-        SMI_TRY(find_column(r, o->label_column, "label column", &r->label));
-    else
-        for (size_t j = 0; j < r->n_cols && r->label == NO_COLUMN; j++)
-            if (is_text(r, j))
-                r->label = j;
     if (o->fold_column)
         SMI_TRY(find_column(r, o->fold_column, "fold column", &r->fold));
+    if (o->target)
+        SMI_TRY(find_column(r, o->target, "target", &r->target));
+    SMI_TRY(choose_label(r));
     SMI_FAIL_IF(r->fold != NO_COLUMN && r->fold == r->label, SMI_EINVAL,
                 "%s: column '%s' cannot hold both labels and folds", r->path, o->fold_column);
-    if (o->target) {
-        SMI_TRY(find_column(r, o->target, "target", &r->target));
-    } else {
+    if (!o->target) {
         for (size_t j = 0; j < r->n_cols && r->target == NO_COLUMN; j++)
             if (j != r->label && j != r->fold && !is_text(r, j))
                 r->target = j;
@@ -155,7 +214,7 @@ static int choose_roles(reader *r)
     SMI_FAIL_IF(r->target == r->label || r->target == r->fold, SMI_EINVAL,
                 "%s: the target '%s' is also the %s column", r->path, r->names[r->target],
                 r->target == r->label ? "label" : "fold");
-    return SMI_OK;
+    return check_target_numeric(r);
 }
 
 /* taken[col]: the column is already a feature (a mark per column keeps this linear). */
@@ -203,12 +262,25 @@ static int choose_features(reader *r)
     return SMI_OK;
 }
 
-/* The value at (row, col), or a located message: not a number, or not finite. */
+/* The value at (row, col), or a located message: a missing value, not a number, or not
+ * finite. */
 static int value_at(const reader *r, size_t row, size_t col, double *v)
 {
     const smi_csv_field *f = cell(r, row, col);
     *v = r->values[row * r->n_cols + col];
-    if (!r->parsed[row * r->n_cols + col]) {
+    int parsed = r->parsed[row * r->n_cols + col];
+    if (parsed && isfinite(*v))
+        return SMI_OK;
+    if (is_missing_mark(f->text)) {
+        size_t k = r->n_missing[col];
+        return smi_error_set(parsed ? SMI_ENONFINITE : SMI_EPARSE,
+                             "%s:%zu:%zu: '%s' is not a %snumber in column '%s': a missing "
+                             "value (%zu of %zu rows in this column); fill %s or leave the "
+                             "column out",
+                             r->path, f->line, f->col, f->text, parsed ? "finite " : "",
+                             r->names[col], k, r->n, k == 1 ? "it" : "them");
+    }
+    if (!parsed) {
         int text_col = is_text(r, col);
         return smi_error_set(SMI_EPARSE, "%s:%zu:%zu: '%s' is not a number in column '%s'%s",
                              r->path, f->line, f->col, f->text, r->names[col],
@@ -216,10 +288,9 @@ static int value_at(const reader *r, size_t row, size_t col, double *v)
                                  ? " (a second text column: name the features to leave it out)"
                                  : "");
     }
-    SMI_FAIL_IF(!isfinite(*v), SMI_ENONFINITE,
-                "%s:%zu:%zu: '%s' is not a finite number in column '%s'", r->path, f->line,
-                f->col, f->text, r->names[col]);
-    return SMI_OK;
+    return smi_error_set(SMI_ENONFINITE,
+                         "%s:%zu:%zu: '%s' is not a finite number in column '%s'", r->path,
+                         f->line, f->col, f->text, r->names[col]);
 }
 
 static int fill_values(const reader *r, double *X, double *y, int *folds)
@@ -232,9 +303,12 @@ static int fill_values(const reader *r, double *X, double *y, int *folds)
             double id;
             SMI_TRY(value_at(r, i, r->fold, &id));
             const smi_csv_field *f = cell(r, i, r->fold);
-            SMI_FAIL_IF(id != floor(id) || fabs(id) > INT_MAX, SMI_EINVAL,
+            SMI_FAIL_IF(id != floor(id), SMI_EINVAL,
                         "%s:%zu:%zu: fold id '%s' is not an integer", r->path, f->line, f->col,
                         f->text);
+            SMI_FAIL_IF(id < INT_MIN || id > INT_MAX, SMI_EINVAL,
+                        "%s:%zu:%zu: fold id '%s' is out of range: fold ids are integers from "
+                        "%d to %d", r->path, f->line, f->col, f->text, INT_MIN, INT_MAX);
             folds[i] = (int)id;
         }
     }
@@ -304,6 +378,24 @@ static int read_csv(reader *r, smi_dataset **out)
     return build(r, out);
 }
 
+/* A delimiter is 0 (detect), tab, or a printable ASCII character other than '"' (which
+ * opens a quoted field) and '#' (which opens a comment line); a line end, another control
+ * character or a byte of a multi-byte UTF-8 character cannot separate fields. */
+static int check_delimiter(char delimiter)
+{
+    unsigned char c = (unsigned char)delimiter;
+    if (c == 0 || c == '\t' || (c >= 0x20 && c < 0x7f && c != '"' && c != '#'))
+        return SMI_OK;
+    const char *why = c == '"'    ? "'\"' opens a quoted field"
+                      : c == '#'  ? "'#' opens a comment line"
+                      : c == '\n' || c == '\r' ? "it ends a line"
+                      : c >= 0x7f ? "it is not a printable ASCII character"
+                                  : "it is a control character";
+    return smi_error_set(SMI_EINVAL,
+                         "smi_csv_options: delimiter 0x%02x cannot separate fields: %s (use 0 "
+                         "to detect, tab, or a printable ASCII character)", c, why);
+}
+
 SMI_API void smi_csv_options_init(smi_csv_options *opt)
 {
     if (opt)
@@ -324,6 +416,7 @@ SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
                     opt->struct_size, sizeof *opt);
         SMI_FAIL_IF(opt->n_features > 0 && !opt->features, SMI_EINVAL,
                     "smi_csv_options: n_features is %zu but features is NULL", opt->n_features);
+        SMI_TRY(check_delimiter(opt->delimiter));
     }
     reader r = { .path = path, .opt = opt ? opt : &defaults };
     locale_t c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
@@ -336,7 +429,8 @@ SMI_API int smi_dataset_read_csv(smi_dataset **out, const char *path,
     free(r.names);
     smi_name_index_free(&r.by_name);
     free(r.generated);
-    free(r.n_bad);
+    free(r.n_text);
+    free(r.n_missing);
     free(r.values);
     free(r.parsed);
     free(r.features);

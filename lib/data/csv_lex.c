@@ -1,7 +1,8 @@
-/* Lexer for delimited text: UTF-8 BOM, LF or CRLF line ends, '#' comment lines, blank lines,
- * RFC 4180 quoting ("" inside quotes is one quote; a quoted field may span lines), and blanks
- * around fields. Fields are unquoted in place: the unquoted text is never longer than the
- * quoted one, so it overwrites its own bytes and the buffer needs no copy. */
+/* Lexer for delimited text: UTF-8 BOM, LF, CRLF or CR (old Mac OS) line ends, '#' comment
+ * lines, blank lines, RFC 4180 quoting ("" inside quotes is one quote; a quoted field may
+ * span lines), and blanks around fields. Fields are unquoted in place: the unquoted text is
+ * never longer than the quoted one, so it overwrites its own bytes and the buffer needs no
+ * copy. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,20 +61,19 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
+/* A line ends at LF, CRLF or a lone CR (files saved by old Mac OS programs). */
 static int at_line_end(const char *p)
 {
-    return *p == '\0' || *p == '\n' || (*p == '\r' && (p[1] == '\n' || p[1] == '\0'));
+    return *p == '\0' || *p == '\n' || *p == '\r';
 }
 
 static void skip_line_end(lexer *lx)
 {
-    if (*lx->p == '\r')
-        lx->p++;
-    if (*lx->p == '\n') {
-        lx->p++;
-        lx->line++;
-        lx->line_start = lx->p;
-    }
+    if (*lx->p != '\r' && *lx->p != '\n')
+        return;
+    lx->p += lx->p[0] == '\r' && lx->p[1] == '\n' ? 2 : 1;
+    lx->line++;
+    lx->line_start = lx->p;
 }
 
 /* Skip blank lines and comment lines; leave p at the first byte of a record or at NUL. */
@@ -84,7 +84,7 @@ static void skip_to_record(lexer *lx)
         while (is_blank(*q))
             q++;
         if (*q == '#') {
-            while (*q != '\0' && *q != '\n')
+            while (!at_line_end(q))
                 q++;
         }
         if (!at_line_end(q) || *q == '\0') {
@@ -140,7 +140,7 @@ static int lex_quoted(lexer *lx, char **end)
         } else {
             *w++ = c;
             lx->p++;
-            if (c == '\n') {
+            if (c == '\n' || (c == '\r' && *lx->p != '\n')) { /* LF, CRLF or CR */
                 lx->line++;
                 lx->line_start = lx->p;
             }
@@ -208,7 +208,7 @@ static char detect_delimiter(const char *p)
 {
     size_t comma = 0, semicolon = 0, tab = 0;
     int quoted = 0;
-    for (; *p != '\0' && (quoted || *p != '\n'); p++) {
+    for (; *p != '\0' && (quoted || (*p != '\n' && *p != '\r')); p++) {
         if (*p == '"')
             quoted = !quoted;
         else if (!quoted) {

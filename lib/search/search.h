@@ -85,11 +85,17 @@ void smi_search_release(struct smi_search *cfg);
 
 /* smi_search_resolve: *use = cfg for a run on ds (a shallow copy sharing cfg's arrays, never
  * released), with the fe criterion's beta 0 (the default) resolved to 1 / var(y) as
- * smi_evidence does. SMI_EINVAL when that needs the variance of a constant target. */
+ * smi_evidence does. SMI_ECONSTANT for a constant target with an intercept (every model
+ * fits it exactly: nothing to select); SMI_EINVAL when beta needs the variance of a
+ * constant target. */
 static inline int smi_search_resolve(const struct smi_search *cfg, const smi_dataset *ds,
                                      struct smi_search *use)
 {
     *use = *cfg;
+    if (cfg->intercept && smi_column_is_constant(ds, ds->p))
+        return smi_error_set(SMI_ECONSTANT, "target '%s' is constant (%g in every row): with "
+                             "an intercept every model fits it exactly, so there is nothing "
+                             "to select", ds->target_name, ds->y[0]);
     SMI_TRY(smi_criterion_check_range(ds, cfg));
     if (cfg->criterion != SMI_CRIT_FE || cfg->beta > 0.0)
         return SMI_OK;

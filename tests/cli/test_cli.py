@@ -8,6 +8,7 @@ statistics.fmean/pstdev from the csv module's values, numpy's SVD for the condit
 number. SPARSEMI_CLI_WRAPPER (e.g. "valgrind -q --error-exitcode=9 --leak-check=full")
 runs every call of the program under that command."""
 import csv
+import itertools
 import json
 import os
 import re
@@ -386,6 +387,98 @@ class TestInfoProblems(CliTestCase):
         self.assertExit(proc, 0)
         self.assertEqual(json.loads(proc.stdout)["features"], names)
         self.assertIn("caf\u00e9 \u03b1\u2082", proc.stdout)  # UTF-8 passes through
+
+
+class TestMessagesNameTheCause(CliTestCase):
+    """Inputs once refused with a message about something else, or accepted silently: the
+    message now names the cause, and where it is."""
+
+    def fails(self, *args, status=1):
+        proc = run(*args)
+        self.assertExit(proc, status)
+        self.assertEqual(proc.stdout, "")
+        return proc.stderr
+
+    def test_text_target(self):
+        path = self.write("text_y.csv", "y,a,b\nx1,1,2\nx2,2,3\nx3,3,5\nx4,5,1\n")
+        message = self.fails("es", path, "--target", "y")
+        self.assertIn(path + ":2:1: the target 'y' is a text column", message)
+        self.assertNotIn("label column", message)
+
+    def test_mostly_missing_column_is_not_the_label_column(self):
+        path = self.write("gaps.csv",
+                          "y,a,b,c\n1,n/a,2,1\n2,n/a,3,4\n3,n/a,5,2\n4,7,1,5\n5,8,3,3\n")
+        message = self.fails("es", path, "--target", "y")
+        self.assertIn(path + ":2:3: 'n/a' is not a number in column 'a': a missing value "
+                      "(3 of 5 rows in this column)", message)
+        proc = run("info", path, "--target", "y", "--features", "b,c", "--json", "-")
+        self.assertExit(proc, 0)
+        self.assertEqual(json.loads(proc.stdout)["features"], ["b", "c"])
+
+    def test_constant_target(self):
+        path = self.write("const_y.csv", "y,a,b\n1,1,2\n1,2,3\n1,3,5\n1,5,1\n")
+        message = self.fails("es", path, "--target", "y")
+        self.assertIn("target 'y' is constant (1 in every row)", message)
+        self.assertNotIn("singular", message)
+
+    def test_fold_id_out_of_range(self):
+        path = self.write("folds.csv",
+                          "y,a,b,f\n1,1,2,0\n2,2,3,3e9\n3,3,5,0\n4,5,1,1\n5,4,4,1\n6,3,3,0\n")
+        message = self.fails("es", path, "--target", "y", "--criterion", "cv",
+                             "--fold-column", "f")
+        self.assertIn(path + ":3:7: fold id '3e9' is out of range", message)
+        self.assertNotIn("not an integer", message)
+
+    def test_cr_line_ends(self):
+        text = "y,a,b\n1,1,2\n2,2,3\n3,3,5\n4,5,1\n5,4,4\n"
+        outs = []
+        for name, data in (("lf.csv", text), ("cr.csv", text.replace("\n", "\r"))):
+            proc = run("es", self.write(name, data), "--target", "y", "--json", "-")
+            self.assertExit(proc, 0)
+            r = json.loads(proc.stdout)
+            outs.append((r["n_samples"], r["features"], r["n_models"], r["models"]))
+        self.assertEqual(outs[0], outs[1])
+        self.assertEqual(outs[1][0], 5)
+
+    def test_quote_and_hash_delimiters_say_why(self):
+        path = self.write("d.csv", "y,a,b\n1,1,2\n2,2,3\n3,3,5\n")
+        for command in ("es", "info", "lasso"):
+            for delimiter, why in (('"', "quoted field"), ("#", "comment line")):
+                message = self.fails(command, path, "--target", "y", "--delimiter", delimiter,
+                                     status=2)
+                self.assertIn("cannot separate fields: it opens a " + why, message)
+
+    def test_es_names_constant_and_duplicate_features(self):
+        # c is constant, d equals a: every subset holding c, or both a and d, is singular
+        path = self.write("unusable.csv", "y,a,b,c,d\n1,1,2,7,1\n2,2,3,7,2\n3,3,5,7,3\n"
+                                          "4,5,1,7,5\n5,4,4,7,4\n6,3,3,7,3\n")
+        proc = run("es", path, "--target", "y", "--json", "-", "--quiet")
+        self.assertExit(proc, 0)
+        warnings = ["feature 'c' is constant (7): every subset holding it is singular",
+                    "feature 'd' duplicates feature 'a': every subset holding both is singular"]
+        lines = [line for line in proc.stderr.splitlines() if "warning" in line]
+        self.assertEqual(lines, ["sparsemi: warning: " + "; ".join(warnings)])
+        r = json.loads(proc.stdout)
+        self.assertEqual(r["warnings"], warnings)
+        names = ["a", "b", "c", "d"]
+        spoiled = sum(1 for k in range(1, 5) for s in itertools.combinations(names, k)
+                      if "c" in s or {"a", "d"} <= set(s))
+        self.assertEqual((r["n_singular"], r["n_models"]), (spoiled, 15 - spoiled))
+        # the warning comes before the search: on stderr ahead of the table
+        proc = run("es", path, "--target", "y")
+        self.assertExit(proc, 0)
+        self.assertIn("feature 'c' is constant", proc.stderr)
+        # without an intercept a constant feature is a regressor like any other
+        proc = run("es", path, "--target", "y", "--no-intercept", "--json", "-", "--quiet")
+        self.assertExit(proc, 0)
+        self.assertEqual(json.loads(proc.stdout)["warnings"], warnings[1:])
+
+    def test_clean_data_has_no_warnings(self):
+        proc = run("es", OCTET, "--target", OCTET_TARGET, "--features",
+                   "IP_A,EA_A,r_s_A,r_p_A", "--json", "-", "--quiet")
+        self.assertExit(proc, 0)
+        self.assertNotIn("warnings", json.loads(proc.stdout))
+        self.assertNotIn("warning", proc.stderr)
 
 
 def main(usage=__doc__):

@@ -638,6 +638,14 @@ static const csv_case good_cases[] = {
     { "spaces", "name , a , b , t\nr1 , 1 , 2 , 3\nr2,4,5,6.5\nr3,7,8,-1e1\n", 0, "t" },
     { "forced", "name;a;b;t\nr1;1;2;3\nr2;4;5;6.5\nr3;7;8;-1e1\n", ';', "t" },
     { "target_first", "t,name,a,b\n3,r1,1,2\n6.5,r2,4,5\n-1e1,r3,7,8\n", 0, NULL },
+    /* CR alone ends a line, as in files saved by old Mac OS programs */
+    { "cr_only", "name,a,b,t\rr1,1,2,3\rr2,4,5,6.5\rr3,7,8,-1e1\r", 0, "t" },
+    { "cr_comments", "# made on a Mac\r\rname\ta\tb\tt\r# note\rr1\t1\t2\t3\rr2\t4\t5\t6.5\r"
+                     "r3\t7\t8\t-1e1", 0, "t" },
+    { "cr_quoted", "name,a,b,t\r\"r1\",1,2,3\rr2,4,5,\"6.5\"\rr3,7,8,-1e1\r", 0, "t" },
+    /* a column of missing values is numeric, never the labels: named, it stays out */
+    { "missing_not_labels", "name,a,b,t,gap\nr1,1,2,3,n/a\nr2,4,5,6.5,\nr3,7,8,-1e1,NA\n", 0,
+      "t" },
 };
 
 START_TEST(csv_accepted_forms)
@@ -648,6 +656,11 @@ START_TEST(csv_accepted_forms)
     smi_csv_options_init(&opt);
     opt.delimiter = c->delimiter;
     opt.target = c->target;
+    const char *ab[] = { "a", "b" };
+    if (strcmp(c->name, "missing_not_labels") == 0) {
+        opt.features = ab;
+        opt.n_features = 2;
+    }
     smi_dataset *ds = NULL;
     int rc = smi_dataset_read_csv(&ds, path, &opt);
     ck_assert_msg(rc == SMI_OK, "%s: %s", c->name, smi_last_error());
@@ -769,8 +782,25 @@ static const bad_case bad_cases[] = {
       "%s:3:3: fold id '1.5' is not an integer" },
     { "fold_one.csv", "a,f,t\n1,3,2\n2,3,3\n3,3,4\n", 0, NULL, "f", SMI_EINVAL,
       "need at least 2 folds" },
-    { "target_is_label.csv", "name,a,t\nx,1,2\ny,2,3\n", 0, "name", NULL, SMI_EINVAL,
-      "the target 'name' is also the label column" },
+    { "target_is_text.csv", "name,a,t\nx,1,2\ny,2,3\n", 0, "name", NULL, SMI_EPARSE,
+      "%s:2:1: the target 'name' is a text column, not numbers ('x'; 2 of 2 rows are text)" },
+    { "target_is_text2.csv", "label,y,a\nA,x1,1\nB,x2,2\nC,x3,4\n", 0, "y", NULL, SMI_EPARSE,
+      "%s:2:3: the target 'y' is a text column" },
+    { "mostly_missing.csv", "y,a,b\n1,n/a,2\n2,n/a,3\n3,NA,5\n4,7,1\n", 0, "y", NULL,
+      SMI_EPARSE, "%s:2:3: 'n/a' is not a number in column 'a': a missing value (3 of 4 rows "
+                  "in this column)" },
+    { "all_missing.csv", "y,a,b\n1,,2\n2,,3\n", 0, "y", NULL, SMI_EPARSE,
+      "%s:2:3: '' is not a number in column 'a': a missing value (2 of 2 rows" },
+    { "missing_nan.csv", "y,a,b\n1,1,2\n2,NaN,3\n3,2,1\n", 0, "y", NULL, SMI_ENONFINITE,
+      "%s:3:3: 'NaN' is not a finite number in column 'a': a missing value (1 of 3 rows" },
+    { "fold_big.csv", "a,f,t\n1,0,2\n2,3e9,3\n3,0,4\n4,1,6\n", 0, NULL, "f", SMI_EINVAL,
+      "%s:3:3: fold id '3e9' is out of range: fold ids are integers from -2147483648 to "
+      "2147483647" },
+    { "fold_small.csv", "a,f,t\n1,0,2\n2,-2147483649,3\n3,0,4\n4,1,6\n", 0, NULL, "f",
+      SMI_EINVAL, "fold id '-2147483649' is out of range" },
+    { "cr_header_only.csv", "a,b,t\r", 0, NULL, NULL, SMI_EEMPTY, "%s: no data rows" },
+    { "cr_bad_field.csv", "a,b,t\r1,2,3\r4,x,6\r7,8,9\r", 0, NULL, NULL, SMI_EPARSE,
+      "%s:3:3: 'x' is not a number in column 'b'" },
     { "only_target.csv", "t\n1\n2\n", 0, NULL, NULL, SMI_EEMPTY,
       "no feature columns besides the target 't'" },
     { "nul.csv", "a,b,t\n1,2,3\n4,5\0,6\n", 18, NULL, NULL, SMI_EPARSE, "NUL byte" },
@@ -828,6 +858,70 @@ START_TEST(csv_bad_feature_lists_and_options)
     ck_assert_int_eq(smi_dataset_read_csv(&ds, tmpdir, NULL), SMI_EIO); /* a directory */
     ck_assert_int_eq(smi_dataset_read_csv(&ds, NULL, NULL), SMI_EINVAL);
     ck_assert_int_eq(smi_dataset_read_csv(NULL, path, NULL), SMI_EINVAL);
+}
+END_TEST
+
+/* The roles of columns: an explicit label column that is also the target; a text column
+ * among the named features is not taken for the labels; the range of fold ids. */
+START_TEST(csv_column_roles)
+{
+    const char *path = write_file("roles.csv", "name,kind,a,t\nx,metal,1,2\ny,oxide,2,3\n"
+                                                "z,metal,4,1\n");
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    opt.target = "name";
+    opt.label_column = "name";
+    smi_dataset *ds = NULL;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EINVAL);
+    ck_assert_ptr_nonnull(strstr(smi_last_error(), "the target 'name' is also the label column"));
+    const char *features[] = { "kind", "a" };
+    smi_csv_options_init(&opt);
+    opt.target = "t";
+    opt.features = features;
+    opt.n_features = 2;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EPARSE);
+    ck_assert_msg(strstr(smi_last_error(), ":2:3: 'metal' is not a number in column 'kind'"),
+                  "%s", smi_last_error());
+    /* the extreme fold ids that fit an int are ids like any other */
+    path = write_file("fold_ends.csv", "a,f,t\n1,-2147483648,2\n2,2147483647,3\n"
+                                       "3,-2147483648,4\n4,2147483647,6\n");
+    smi_csv_options_init(&opt);
+    opt.fold_column = "f";
+    ck_assert_msg(smi_dataset_read_csv(&ds, path, &opt) == SMI_OK, "%s", smi_last_error());
+    int folds[4];
+    ck_assert_int_eq(smi_dataset_get_folds(ds, folds, 4), SMI_OK);
+    ck_assert_int_eq(folds[0], 0);
+    ck_assert_int_eq(folds[1], 1);
+    smi_dataset_free(ds);
+}
+END_TEST
+
+/* A delimiter must be able to separate fields: a quote opens a quoted field, '#' a comment,
+ * CR and LF end lines; other control characters and non-ASCII bytes are refused too. */
+START_TEST(csv_refused_delimiters)
+{
+    const char *path = write_file("delims.csv", "a,b,t\n1,2,3\n4,5,6\n7,8,10\n");
+    static const struct { char c; const char *why; } refused[] = {
+        { '"', "opens a quoted field" }, { '#', "opens a comment line" },
+        { '\n', "ends a line" },          { '\r', "ends a line" },
+        { '\x01', "control character" },  { '\x7f', "not a printable ASCII" },
+        { (char)0xC3, "not a printable ASCII" },
+    };
+    smi_csv_options opt;
+    smi_csv_options_init(&opt);
+    for (size_t k = 0; k < sizeof refused / sizeof refused[0]; k++) {
+        opt.delimiter = refused[k].c;
+        smi_dataset *ds = (smi_dataset *)1;
+        ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_EINVAL);
+        ck_assert_ptr_null(ds);
+        ck_assert_msg(strstr(smi_last_error(), refused[k].why) &&
+                          strstr(smi_last_error(), "cannot separate fields"),
+                      "0x%02x: %s", (unsigned char)refused[k].c, smi_last_error());
+    }
+    opt.delimiter = ',';
+    smi_dataset *ds = NULL;
+    ck_assert_int_eq(smi_dataset_read_csv(&ds, path, &opt), SMI_OK);
+    smi_dataset_free(ds);
 }
 END_TEST
 
@@ -919,6 +1013,8 @@ static Suite *dataset_suite(void)
     tcase_add_test(csv, csv_quoted_text_and_choices);
     tcase_add_loop_test(csv, csv_bad_input, 0, sizeof bad_cases / sizeof bad_cases[0]);
     tcase_add_test(csv, csv_bad_feature_lists_and_options);
+    tcase_add_test(csv, csv_column_roles);
+    tcase_add_test(csv, csv_refused_delimiters);
     tcase_add_test(csv, csv_octet_binaries);
     tcase_add_test(csv, csv_hundred_thousand_rows);
     tcase_add_test(csv, check_and_header_scale_to_many_columns);

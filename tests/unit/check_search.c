@@ -1566,6 +1566,52 @@ START_TEST(run_rejects_settings_the_data_cannot_meet)
 }
 END_TEST
 
+/* A constant target with an intercept: every model fits it exactly, so there is nothing to
+ * select; every criterion refuses it naming the target (it used to count every subset
+ * singular, or fail with an unrelated message). Without an intercept the same target is an
+ * ordinary regression: 3 random columns, n = 8, 7 subsets, none singular. */
+START_TEST(constant_target_refused_with_an_intercept)
+{
+    double X[8 * 3], y[8];
+    uint64_t state = 12345;
+    for (size_t i = 0; i < 8 * 3; i++) {
+        state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+        X[i] = (double)(state >> 11) / 9007199254740992.0;
+    }
+    for (size_t i = 0; i < 8; i++)
+        y[i] = 2.5;
+    smi_dataset *ds = NULL;
+    ck_assert_int_eq(smi_dataset_create(&ds, 8, 3, X, y, NULL, "y"), SMI_OK);
+    const int criteria[] = { SMI_CRIT_BIC, SMI_CRIT_AIC, SMI_CRIT_RSS, SMI_CRIT_LOO, SMI_CRIT_CV,
+                             SMI_CRIT_FE, SMI_CRIT_FE_NG, SMI_CRIT_FE_OPT, SMI_CRIT_FE_MARG };
+    for (size_t c = 0; c < sizeof criteria / sizeof criteria[0]; c++) {
+        smi_search *cfg = NULL;
+        ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
+        ck_assert_int_eq(smi_search_set_criterion(cfg, criteria[c]), SMI_OK);
+        ck_assert_int_eq(smi_search_set_folds(cfg, 4, 1, 0), SMI_OK);
+        smi_search_result *res = (smi_search_result *)ds; /* anything not NULL */
+        ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_ECONSTANT);
+        ck_assert_ptr_null(res);
+        ck_assert_msg(strstr(smi_last_error(), "target 'y' is constant (2.5 in every row)"),
+                      "criterion %d: %s", criteria[c], smi_last_error());
+        size_t one = 0;
+        double value = 0.0;
+        ck_assert_int_eq(smi_search_score_subset(ds, cfg, &one, 1, &value), SMI_ECONSTANT);
+        smi_search_free(cfg);
+    }
+    smi_search *cfg = NULL;
+    ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_search_set_intercept(cfg, 0), SMI_OK);
+    smi_search_result *res = NULL;
+    ck_assert_msg(smi_search_run(ds, cfg, &res) == SMI_OK, "%s", smi_last_error());
+    ck_assert_uint_eq(smi_search_result_n_models(res), 7);
+    ck_assert_uint_eq(smi_search_result_n_singular(res), 0);
+    smi_search_result_free(res);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 /* CV uses the configuration's folds. Unset, they are the documented defaults, 10 folds
  * shuffled with seed 0: the oracle's CV on those folds (computed by the rule, testutil.h).
  * K > n is accepted by the setter but refused by the search and smi_search_score_subset
@@ -1964,6 +2010,7 @@ static Suite *search_suite(void)
     tcase_add_test(tc, setters_reject_bad_values_and_leave_config_unchanged);
     tcase_add_loop_test(tc, run_rejects_settings_the_data_cannot_meet, 0,
                         sizeof bad_run_cases / sizeof bad_run_cases[0]);
+    tcase_add_test(tc, constant_target_refused_with_an_intercept);
     tcase_add_test(tc, cv_uses_the_configurations_folds);
     tcase_add_test(tc, null_pointers_and_bad_subsets);
     tcase_add_test(tc, progress_and_cancel);

@@ -28,9 +28,41 @@ INT_P = ctypes.POINTER(ctypes.c_int)
 
 # -- calling ---------------------------------------------------------------------------
 
+_INTEGER_TYPES = (ctypes.c_int, ctypes.c_uint, ctypes.c_long, ctypes.c_ulong,
+                  ctypes.c_longlong, ctypes.c_ulonglong, ctypes.c_size_t, ctypes.c_ssize_t,
+                  ctypes.c_int32, ctypes.c_uint32, ctypes.c_int64, ctypes.c_uint64)
+
+
+def _integer_range(ctype):
+    """(lowest, highest) of a ctypes integer type."""
+    bits = 8 * ctypes.sizeof(ctype)
+    if ctype(-1).value < 0:
+        return -2**(bits - 1), 2**(bits - 1) - 1
+    return 0, 2**bits - 1
+
+
+_RANGES = {t: _integer_range(t) for t in _INTEGER_TYPES}
+
+
+def _check_integers(func, args):
+    """InvalidArgument for a Python integer outside the range of its C parameter: ctypes
+    would silently keep only the low bits (2**64 becomes 0, -1 becomes SIZE_MAX)."""
+    for k, (arg, ctype) in enumerate(zip(args, getattr(func, 'argtypes', None) or ())):
+        bounds = _RANGES.get(ctype)
+        if bounds is None or isinstance(arg, bool) or not isinstance(arg, (int, np.integer)):
+            continue
+        lo, hi = bounds
+        if not lo <= arg <= hi:
+            raise invalid('%s: argument %d = %d is too %s for a C %s (%d to %d)'
+                          % (getattr(func, '__name__', 'libsparsemi'), k + 1, arg,
+                             'large' if arg > hi else 'small', ctype.__name__, lo, hi))
+
+
 def cvalue(func, *args):
     """func(*args) for a C function that returns a value; TypeError for an argument of the
-    wrong type (ctypes.ArgumentError), before the library is called."""
+    wrong type (ctypes.ArgumentError), InvalidArgument for an integer out of its C type's
+    range, before the library is called."""
+    _check_integers(func, args)
     try:
         return func(*args)
     except ctypes.ArgumentError as exc:
@@ -202,8 +234,10 @@ def size_arg(value, what, minimum=0):
         value = operator.index(value)
     except TypeError:
         raise TypeError('%s must be an integer, not %r' % (what, value)) from None
-    if not minimum <= value < 2**63:
+    if value < minimum:
         raise invalid('%s = %d: must be at least %d' % (what, value, minimum))
+    if value >= 2**63:
+        raise invalid('%s = %d is too large: at most 2**63 - 1 = %d' % (what, value, 2**63 - 1))
     return value
 
 

@@ -116,8 +116,10 @@ def fold_spec(ds, folds=None, fold_seed=None):
         except TypeError:
             raise TypeError('folds must be None, an integer K or fold ids, not %r'
                             % (folds,)) from None
-        if not 2 <= k < 2**63:
+        if k < 2:
             raise invalid('%d folds: K-fold cross-validation needs K >= 2' % k)
+        if k >= 2**63:
+            raise invalid('%d folds is too large: K is at most 2**63 - 1' % k)
         shuffle, seed = _seed_arg(fold_seed)
         return FoldSpec('kfold', k=k, shuffle=shuffle, seed=seed)
     if fold_seed is not None:

@@ -7,8 +7,8 @@ import os
 import numpy as np
 
 from . import _capi
-from ._common import (INT_P, Handle, call, data_id, decode, double_array, dptr, encode, named,
-                      null, path_arg, string_array)
+from ._common import (INT_P, Handle, call, data_id, decode, double_array, dptr, encode,
+                      invalid, named, null, path_arg, string_array)
 from ._lib import lib
 
 Problem = collections.namedtuple('Problem', 'kind column other')
@@ -67,6 +67,8 @@ class Dataset(Handle):
         if delimiter is not None:
             if len(delimiter) != 1:
                 raise ValueError('delimiter must be one character, not %r' % delimiter)
+            if delimiter == '\0':
+                raise invalid("delimiter must not be NUL (None detects it)")
             opt.delimiter = encode(delimiter)
         if target is not None:
             opt.target = encode(target)

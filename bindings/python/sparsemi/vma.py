@@ -146,7 +146,7 @@ def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_
             if folds is not None:
                 k, shuffle, seed = cfg.get('folds', ctypes.c_size_t, ctypes.c_int,
                                            ctypes.c_uint64)
-                cfg.set('folds', folds, shuffle, seed)
+                cfg.set('folds', size_arg(folds, 'folds'), shuffle, seed)
             call(lib.smi_vma_set_lasso, vc, cfg.handle, 1 if one_se else 0)
         return
     if lasso is not None or one_se:
@@ -158,7 +158,7 @@ def _set_method(vc, ds, method, criterion, min_size, max_size, keep, folds, one_
         _configure_space(cfg, ds, min_size, max_size, keep, None, None, None)
         if folds is not None and code == _capi.SMI_CRIT_CV:   # other criteria have no folds
             k, shuffle, seed = cfg.get('folds', ctypes.c_size_t, ctypes.c_int, ctypes.c_uint64)
-            cfg.set('folds', folds, shuffle, seed)
+            cfg.set('folds', size_arg(folds, 'folds'), shuffle, seed)
         call(lib.smi_vma_set_search, vc, cfg.handle)
 
 

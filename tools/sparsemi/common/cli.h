@@ -81,6 +81,18 @@ typedef struct cli_data_request {
  * error of `command` naming DATA's numeric columns. */
 int cli_require_target(const char *command, const cli_data_request *rq, const smi_dataset *ds);
 
+/* cli_feature_warnings: the features a search can never use, found by smi_dataset_check:
+ * a constant feature (with an intercept; without one only a column of zeros) makes every
+ * subset holding it singular, a feature equal to an earlier one every subset holding both.
+ * One text per feature in *texts (NULL and 0 when there is none; free with
+ * cli_strings_free). Returns CLI_EXIT_OK, or CLI_EXIT_INPUT after a message.
+ * cli_warn_features: print them as one warning line on stderr, naming at most
+ * CLI_WARN_NAMED of them, before a search starts. */
+#define CLI_WARN_NAMED 20
+int cli_feature_warnings(const smi_dataset *ds, int intercept, char ***texts, size_t *count);
+void cli_warn_features(char *const *texts, size_t count);
+void cli_strings_free(char **texts, size_t count);
+
 /* ------------------------------------------------------------------------------------
  * The library's defaults: defaults.c
  * Every default the command line shares with the library is read from a fresh
@@ -201,6 +213,9 @@ int cli_parse_numbers(const char *text, double *values, size_t count);
  * "auto" -> 0, "tab" or "\t" -> '\t', "space" -> ' ', "comma", "semicolon", or any one
  * printable character other than '"' and '#'. Returns 0, or -1 for anything else. */
 int cli_parse_delimiter(const char *text, char *delimiter);
+/* cli_delimiter_option: --delimiter's text (NULL: not given, *delimiter untouched) for
+ * `command`: CLI_CONTINUE, or exit 2 after a usage error saying why it cannot be one. */
+int cli_delimiter_option(const char *command, const char *text, char *delimiter);
 
 /* ------------------------------------------------------------------------------------
  * JSON writer: json.c

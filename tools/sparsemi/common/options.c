@@ -243,3 +243,15 @@ int cli_parse_delimiter(const char *text, char *delimiter)
     }
     return -1;
 }
+
+int cli_delimiter_option(const char *command, const char *text, char *delimiter)
+{
+    if (!text || cli_parse_delimiter(text, delimiter) == 0)
+        return CLI_CONTINUE;
+    if (strcmp(text, "\"") == 0 || strcmp(text, "#") == 0)
+        return cli_usage_error(command, "option '--delimiter': '%s' cannot separate fields: "
+                               "it opens a %s", text, text[0] == '#' ? "comment line"
+                                                                      : "quoted field");
+    return cli_usage_error(command, "option '--delimiter': '%s' is not one printable "
+                           "character, tab, space or auto", text);
+}

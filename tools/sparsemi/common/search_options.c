@@ -253,10 +253,7 @@ int es_check_folds(const char *command, const es_folds_request *rq, size_t defau
 
 int es_parse_delimiter(const char *command, const char *text, char *delimiter)
 {
-    if (text && cli_parse_delimiter(text, delimiter) < 0)
-        return cli_usage_error(command, "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", text);
-    return CLI_CONTINUE;
+    return cli_delimiter_option(command, text, delimiter);
 }
 
 int es_check_file_name(const char *command, const char *option, const char *path)

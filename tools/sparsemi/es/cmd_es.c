@@ -185,8 +185,24 @@ static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r)
     return cli_outputs_commit(o);
 }
 
+/* Constant and duplicate features, named on stderr before the search and kept for the
+ * JSON: the search counts every subset they spoil as singular without a word. */
+static int warn_features(const es_args *a, const smi_dataset *ds, es_report *r,
+                         char ***warnings)
+{
+    size_t count = 0;
+    int rc = cli_feature_warnings(ds, !a->no_intercept, warnings, &count);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    cli_warn_features(*warnings, count);
+    r->warnings = *warnings;
+    r->n_warnings = count;
+    return CLI_EXIT_OK;
+}
+
 static int run(const es_args *a)
 {
+    char **warnings = NULL;
     cli_outputs o = { 0 };
     es_data d = { 0 };
     smi_search *cfg = NULL;
@@ -209,6 +225,8 @@ static int run(const es_args *a)
     if (rc == CLI_EXIT_OK)
         rc = configure(a, &r, &d.folds, cfg);
     if (rc == CLI_EXIT_OK)
+        rc = warn_features(a, d.ds, &r, &warnings);
+    if (rc == CLI_EXIT_OK)
         rc = search(a, d.ds, cfg, &r, &res);
     if (rc == CLI_EXIT_OK)
         rc = es_report_collect(&r, res);
@@ -220,6 +238,7 @@ static int run(const es_args *a)
         es_print_table(stdout, &r, TABLE_ROWS);
     cli_outputs_discard(&o);
     es_report_free(&r);
+    cli_strings_free(warnings, r.n_warnings);
     smi_search_result_free(res);
     smi_search_free(cfg);
     es_data_free(&d);

@@ -75,6 +75,8 @@ typedef struct es_report {
     size_t n_inputs;
     size_t threads;           /* threads used (0 resolved to the number of cores) */
     double elapsed_s;         /* wall time of smi_search_run (merge: summed over parts) */
+    char *const *warnings;    /* es: features the search cannot use (cli_feature_warnings; */
+    size_t n_warnings;        /* not the report's), written to JSON when there are any */
 
     /* What came back, filled in by es_report_collect. */
     size_t p;

@@ -194,6 +194,12 @@ void es_write_json(FILE *out, const es_report *r)
         cli_json_end_array(&j);
     }
     results(&j, r);
+    if (r->n_warnings > 0) {
+        cli_json_key(&j, "warnings"), cli_json_begin_array(&j);
+        for (size_t k = 0; k < r->n_warnings; k++)
+            cli_json_string(&j, r->warnings[k]);
+        cli_json_end_array(&j);
+    }
     cli_json_key(&j, "elapsed_s"), cli_json_number(&j, r->elapsed_s);
     cli_json_key(&j, "threads"), cli_json_uint(&j, r->threads);
     cli_json_end_object(&j);

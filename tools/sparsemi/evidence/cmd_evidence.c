@@ -270,9 +270,8 @@ static int parse_args(evidence_args *a, int argc, char **argv)
         return rc;
     if (a->features.count == 0)
         return cli_usage_error(CMD, "option '--features' is required");
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error(CMD, "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
+    if (cli_delimiter_option(CMD, a->delimiter_text, &a->delimiter) != CLI_CONTINUE)
+        return CLI_EXIT_USAGE;
     rc = check_modes(a);
     if (rc == CLI_CONTINUE && a->noise_grid_text)
         rc = parse_grid("sigma-noise-grid", a->noise_grid_text, &a->noise);

@@ -64,9 +64,8 @@ static int parse_args(info_args *a, int argc, char **argv)
     int rc = cli_parse(&spec, argc, argv, &a->data, &n_positional);
     if (rc != CLI_CONTINUE)
         return rc;
-    if (a->delimiter_text && cli_parse_delimiter(a->delimiter_text, &a->delimiter) < 0)
-        return cli_usage_error("info", "option '--delimiter': '%s' is not one character, "
-                               "tab, space or auto", a->delimiter_text);
+    if (cli_delimiter_option("info", a->delimiter_text, &a->delimiter) != CLI_CONTINUE)
+        return CLI_EXIT_USAGE;
     return CLI_CONTINUE;
 }
 
