@@ -208,7 +208,7 @@ typedef struct smi_problem {
     double *avg_gram;
     size_t *avg_feature;
     double *avg_scale, *avg_xmean, avg_ymean;
-    uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax */
+    uint64_t **binom_prefix;  /* [m][s] = sum_{t <= s} C(m, t), s <= kmax - n_keep */
     /* Held-out criteria (CV, LOO; sweep_cv.c): a node's state is a block of n_mats Gram
      * Schur complements (one per training set), the held-out residuals E (n rows of the
      * undecided columns and y, rows grouped by fold) and, for LOO, the leverages h. */
@@ -417,6 +417,9 @@ int smi_problem_prepare(smi_problem *pb, const smi_dataset *ds, const struct smi
  * (binom_prefix NULL), so a space beyond a 64-bit count is not refused. */
 int smi_problem_prepare_sampling(smi_problem *pb, const smi_dataset *ds,
                                  const struct smi_search *cfg);
+/* Only the sizes, forced features and subset counts of a search over p features, without
+ * data: what smi_task_plan needs (a saved result's check, store_parse.c). */
+int smi_problem_prepare_plan(smi_problem *pb, size_t p, const struct smi_search *cfg);
 void smi_problem_free(smi_problem *pb);
 /* Number of subsets with `extra` more candidates chosen from m, for a node of size k. */
 static inline uint64_t smi_problem_subtree_count(const smi_problem *pb, size_t m, size_t k)
@@ -451,6 +454,9 @@ void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **lev
                        size_t *path, double *g, smi_collector *col);
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
+/* The plan in the order a run numbers its tasks (largest first; run.c): the positions of a
+ * state's task bitmap. */
+int smi_task_plan_sorted(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
 
 /* Exact model averaging (average.c): a thread's walker, NULL when the problem has no
  * averaging; smi_avg_task adds the task's subsets to col's sums. */
@@ -594,9 +600,12 @@ typedef struct smi_run_info {
     const uint64_t *done;
 } smi_run_info;
 
-/* Allocate a state whose scalar fields (criterion, p, kmax, top, n_tasks) are set: empty
- * models, an empty DOS on `bins` equal bins or on the n_edges edges (copied). */
-int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edges);
+/* Allocate a state whose scalar fields (criterion, p, kmax, top, n_tasks) are set: room for
+ * `kept` top models (at most top: a state that is only read or merged needs no more than
+ * it holds), empty models, an empty DOS on `bins` equal bins or on the n_edges edges
+ * (copied). */
+int smi_state_alloc(smi_state *s, size_t kept, size_t bins, const double *edges,
+                    size_t n_edges);
 void smi_state_free(smi_state *s);
 /* A kept model's content copied (not its storage); the order of smi_model_compare. */
 void smi_kept_copy(smi_kept *dst, const smi_kept *src);
@@ -606,6 +615,14 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
                        const smi_run_info *info);
 /* Put a state's models, DOS and counts into the empty collector c (made for its problem). */
 void smi_state_restore(const smi_state *s, smi_collector *c);
+/* A state's claims against the plan of the search that made it (tasks[0..n_tasks) of
+ * problem pb; shard `index` of the state's shard count, or SIZE_MAX for any task, as after
+ * a merge): the plan's size, done tasks in the shard, scored plus singular subsets equal to
+ * those of the done tasks, models of sizes the search scores holding the forced features,
+ * the posterior's sizes. SMI_OK, or SMI_EPARSE "path: inconsistent: ..." naming the file's
+ * field. */
+int smi_state_check_plan(const smi_state *s, const smi_problem *pb, const smi_task *tasks,
+                         size_t n_tasks, size_t index, const char *path);
 /* Refit every PENDING model by QR: status OK or SINGULAR. */
 int smi_state_refit(smi_state *s, const smi_dataset *ds, const struct smi_search *cfg);
 /* The hash of everything that decides a search's result (data, configuration, plan). */

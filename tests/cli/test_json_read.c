@@ -101,6 +101,38 @@ static void test_refused(void)
 }
 
 /* What the writer writes, the reader reads back, numbers exactly. */
+/* A key twice in one object is refused, naming the key and its line, at any depth and
+ * however many keys the object has (they are hashed); the same key in two objects is not
+ * a duplicate. */
+static void test_duplicate_keys(void)
+{
+    CHECK(strcmp(refused("{\"a\": 1, \"b\": 2, \"a\": 3}"),
+                 "line 1: the key \"a\" appears twice in an object") == 0);
+    CHECK(strcmp(refused("{\"x\": {\"k\": 1,\n\"k\": 1}}"),
+                 "line 2: the key \"k\" appears twice in an object") == 0);
+    CHECK(strstr(refused("[{\"a\": 1}, {\"b\": [], \"b\": []}]"), "\"b\" appears twice"));
+    CHECK(strstr(refused("{\"\\u00e9\": 1, \"\xc3\xa9\": 2}"), "appears twice")); /* decoded */
+    cli_jv *v = parse("[{\"a\": 1}, {\"a\": 2}, {\"a\": {\"a\": 3}}]");
+    CHECK(v && v->count == 3);
+    cli_jv_free(v);
+    /* 5000 distinct keys (the table grows several times), then the first one again */
+    size_t n = 5000, len = 0;
+    char *text = malloc(n * 24 + 64);
+    CHECK(text != NULL);
+    if (!text)
+        return;
+    len += (size_t)sprintf(text + len, "{");
+    for (size_t k = 0; k < n; k++)
+        len += (size_t)sprintf(text + len, "%s\"key%zu\": %zu", k ? ", " : "", k, k);
+    strcpy(text + len, "}");
+    v = parse(text);
+    CHECK(v && v->count == n && cli_jv_get(v, "key4999") && cli_jv_get(v, "key4999")->number == 4999);
+    cli_jv_free(v);
+    strcpy(text + len, ", \"key0\": 0}");
+    CHECK(strstr(refused(text), "\"key0\" appears twice") != NULL);
+    free(text);
+}
+
 static void test_round_trip(void)
 {
     char *text = NULL;
@@ -139,6 +171,7 @@ int main(void)
     test_values();
     test_strings();
     test_refused();
+    test_duplicate_keys();
     test_round_trip();
     printf("%d checks, %d failed\n", n_checks, n_failed);
     return n_failed ? 1 : 0;

@@ -299,6 +299,19 @@ class TestRemcRuns(CliTestCase):
                    "--json", os.path.join(self.dir, "never.json"))
         self.assertExit(proc, 1)
         self.assertFalse(os.path.exists(os.path.join(self.dir, "never.json")))
+        # the same JSON with a key given twice (its first value another count): refused,
+        # naming the key, rather than either value silently taken
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.startswith("{") and '"n_models"' in text)
+        twice = os.path.join(self.dir, "twice.json")
+        with open(twice, "w", encoding="utf-8") as f:
+            f.write('{"n_models": 1,' + text[1:])
+        proc = run("remc", self.d.data, "--target", "y", "--quiet", *grid, "--exact", twice,
+                   "--json", os.path.join(self.dir, "never.json"))
+        self.assertExit(proc, 1)
+        self.assertIn('the key "n_models" appears twice', proc.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.dir, "never.json")))
 
     def test_exact_from_the_saved_result(self):
         """--exact also takes the result file of es --save, alone: its DOS (the counts es

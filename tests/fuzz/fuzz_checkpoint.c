@@ -1,7 +1,9 @@
 /* libFuzzer harness of resuming from a checkpoint (smi_search_set_checkpoint): whatever
  * bytes lie at the checkpoint's path, the run either refuses them (SMI_EPARSE, SMI_EINVAL,
  * SMI_EIO) or gives exactly the result of an uninterrupted run on the same data: the same
- * counts, DOS and ranked models. A damaged file must never resume to another result. */
+ * counts, DOS and ranked models. A damaged file must never resume to another result. The
+ * checksum line is made anew for each input (fuzz_write_sealed), so that a change reaches
+ * the checks of the counts against the plan. */
 #include <math.h>
 
 #include "sparsemi.h"
@@ -73,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         smi_search_result_free(res);
         smi_search_free(plain);
     }
-    if (!fuzz_write_input(data, size))
+    if (!fuzz_write_sealed(data, size))
         return 0;
     smi_search *cfg = make_config(fuzz_input_path());
     smi_search_result *res = NULL;

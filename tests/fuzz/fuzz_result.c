@@ -1,6 +1,8 @@
 /* libFuzzer harness of the saved-result reader (smi_search_result_load): any bytes either
  * load as a result that answers every accessor consistently and saves to a file that loads
- * back to the same counts, or are refused with SMI_EPARSE (or SMI_ENOMEM) and a message. */
+ * back to the same counts, or are refused with SMI_EPARSE (or SMI_ENOMEM) and a message.
+ * The checksum line is made anew for each input (fuzz_write_sealed), so that mutations
+ * reach the structural checks: counts against the plan, allocations against the size. */
 #include <math.h>
 
 #include "sparsemi.h"
@@ -19,6 +21,7 @@ static void check_result(const smi_search_result *res)
     for (size_t b = 0; b < B; b++)
         total += counts[b];
     FUZZ_ASSERT(total + below + above == smi_search_result_n_models(res));
+    FUZZ_ASSERT(n_top <= smi_search_result_n_models(res));
     for (size_t r = 0; r < n_top; r++) {
         double value, intercept, rmse;
         int rc = smi_search_result_model(res, r, p, features, coef, &k, &value, &intercept,
@@ -43,7 +46,7 @@ static void check_result(const smi_search_result *res)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!fuzz_write_input(data, size))
+    if (!fuzz_write_sealed(data, size))
         return 0;
     smi_search_result *res = NULL;
     int rc = smi_search_result_load(&res, fuzz_input_path());

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -672,6 +673,171 @@ START_TEST(damaged_result_files_are_refused)
 }
 END_TEST
 
+/* A saved result changed in one field and sealed again with a matching checksum, refused
+ * with a message that names `field`. */
+static void assert_edit_refused(const char *path, const char *text, const char *from,
+                                const char *to, const char *field)
+{
+    write_edited(path, text, from, to);
+    assert_refused(path, SMI_EPARSE, field);
+    ck_assert_msg(strstr(smi_last_error(), field) != NULL, "'%s' -> '%s': the message does not "
+                  "name %s: %s", from, to, field, smi_last_error());
+}
+
+/* The line that starts with `prefix` (whole, with its newline) into line[cap]. */
+static void line_of(const char *text, const char *prefix, char *line, size_t cap)
+{
+    const char *at = strstr(text, prefix);
+    ck_assert_msg(at != NULL, "no line '%s'", prefix);
+    size_t len = strcspn(at, "\n") + 1;
+    ck_assert_uint_lt(len, cap);
+    snprintf(line, cap, "%.*s", (int)len, at);
+}
+
+/* A result's counts are checked against its configuration: one forced feature of 12, sizes
+ * 2 to 4, so C(11, 1) + C(11, 2) + C(11, 3) = 231 subsets, each scored or singular. */
+START_TEST(resealed_results_with_inconsistent_counts_are_refused)
+{
+    search_case c = case_at(N_GRID + 1);
+    ck_assert(c.p == 12 && c.keep && c.min_size == 2 && c.max_size == 4);
+    smi_dataset *ds = random_dataset(c.seed, c.n, c.p, 0);
+    smi_search *cfg = make_config(&c, 1);
+    smi_search_result *res = run_ok(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(res) + smi_search_result_n_singular(res),
+                      11 + 55 + 165);
+    make_test_dir();
+    char good[512], bad[512], from[256], to[256];
+    path_in_dir(good, sizeof good, "good.smr");
+    path_in_dir(bad, sizeof bad, "bad.smr");
+    save_ok(res, good);
+    size_t len;
+    char *text = read_text(good, &len);
+    unsigned long long models, singular, a, b;
+    line_of(text, "models ", from, sizeof from);
+    ck_assert_int_eq(sscanf(from, "models %llu singular %llu", &models, &singular), 2);
+    snprintf(to, sizeof to, "models %llu singular %llu\n", models, singular + 1);
+    assert_edit_refused(bad, text, from, to, "'singular'");
+    /* a task no longer marked done: its subsets are still counted */
+    const char *word = strstr(text, "\ndone\n") + 6;
+    snprintf(from, sizeof from, "\ndone\n%.16s", word);
+    unsigned digit = (unsigned)strtoul((char[]){ word[15], 0 }, NULL, 16);
+    snprintf(to, sizeof to, "\ndone\n%.15s%x", word, digit & 1u ? digit - 1 : digit + 1);
+    assert_edit_refused(bad, text, from, to, "'done'");
+    /* another size range or forced feature: other subsets than those counted */
+    line_of(text, "config sizes ", from, sizeof from);
+    ck_assert_int_eq(sscanf(from, "config sizes %llu %llu", &a, &b), 2);
+    snprintf(to, sizeof to, "config sizes %llu %llu%s", a + 1, b, strchr(from + 13, ' ')
+             + strcspn(strchr(from + 13, ' ') + 1, " ") + 1);
+    assert_edit_refused(bad, text, from, to, "inconsistent: 'tasks'");
+    line_of(text, "config shard ", from, sizeof from);
+    char *keep = strstr(from, " keep 1 ");
+    ck_assert_ptr_nonnull(keep);
+    snprintf(to, sizeof to, "%.*s keep 1 %llu\n", (int)(keep - from),
+             from, strtoull(keep + 8, NULL, 10) + 1);
+    assert_edit_refused(bad, text, from, to, "forced feature");
+    line_of(text, "shards ", from, sizeof from);
+    ck_assert_int_eq(sscanf(from, "shards %llu tasks %llu", &a, &b), 2);
+    snprintf(to, sizeof to, "shards %llu tasks %llu\n", a, b + 1);
+    assert_edit_refused(bad, text, from, to, "'tasks'");
+    line_of(text, "dos-bins ", from, sizeof from);
+    ck_assert_int_eq(sscanf(from, "dos-bins %llu", &a), 1);
+    snprintf(to, sizeof to, "dos-bins %llu\n", a + 1);
+    assert_edit_refused(bad, text, from, to, "'dos-bins'");
+    smi_search_result *loaded = load_ok(good);
+    assert_same_result(res, loaded, "after the resealed edits");
+    smi_search_result_free(loaded);
+    free(text);
+    smi_search_result_free(res);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+    remove_test_dir();
+}
+END_TEST
+
+/* Seal `body` with its CRC-32C checksum line and write it to path. */
+static void write_sealed(const char *path, const char *body)
+{
+    char *text = malloc(strlen(body) + 32);
+    ck_assert_ptr_nonnull(text);
+    sprintf(text, "%schecksum %08lx\n", body,
+            (unsigned long)crc32c_reference(body, strlen(body)));
+    write_text(path, text, strlen(text));
+    free(text);
+}
+
+/* Load path in a child process (as a result, or as the checkpoint of a search), which
+ * must refuse it with SMI_EPARSE; returns the child's peak memory in KiB. */
+static long load_in_child(const char *path, int checkpoint, const smi_dataset *ds)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        int rc;
+        smi_search *cfg = NULL;
+        smi_search_result *res = NULL;
+        if (checkpoint && (smi_search_create(&cfg) != SMI_OK
+                           || smi_search_set_checkpoint(cfg, path, 1e9) != SMI_OK))
+            _exit(3);
+        rc = checkpoint ? smi_search_run(ds, cfg, &res) : smi_search_result_load(&res, path);
+        if (rc != SMI_EPARSE)
+            fprintf(stderr, "%s: status %d: %s\n", path, rc, smi_last_error());
+        struct rusage ru;
+        long kib = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss : -1;
+        _exit(write(fds[1], &kib, sizeof kib) == sizeof kib && rc == SMI_EPARSE ? 0 : 1);
+    }
+    close(fds[1]);
+    long kib = -1;
+    ck_assert_int_eq(read(fds[0], &kib, sizeof kib), sizeof kib);
+    close(fds[0]);
+    int status = 0;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s: not refused", path);
+    return kib;
+}
+
+/* Files of a few hundred bytes claiming huge counts (top models, tasks, bins, features,
+ * exact sums): refused before the reader allocates what they claim. Before, a 148-byte
+ * result made the loader touch 1.3 GB (2^24 kept models) before it failed. */
+START_TEST(short_files_claiming_huge_counts_are_refused_without_allocating_them)
+{
+    static const char *const results[] = {
+        "features 10 max-size 2 top 16777216\nshards 1 tasks 1\ndos-bins 64\n",
+        "features 10 max-size 2 top 10\nshards 1 tasks 67108864\ndos-bins 64\n",
+        "features 10 max-size 2 top 10\nshards 1 tasks 1\ndos-bins 16777216\n",
+        "features 2147483648 max-size 2147483647 top 10\nshards 1 tasks 1\ndos-bins 64\n",
+        "features 10 max-size 2 top 10\nshards 1 tasks 1\ndos-edges 16777217\n0\n1\n",
+    };
+    make_test_dir();
+    char path[512], body[512];
+    path_in_dir(path, sizeof path, "huge.smr");
+    smi_dataset *ds = random_dataset(5, 12, 3, 0);
+    for (size_t i = 0; i < sizeof results / sizeof results[0]; i++) {
+        for (int checkpoint = 0; checkpoint <= 1; checkpoint++) {
+            snprintf(body, sizeof body, "libsparsemi-%s 2\nfingerprint 0123456789abcdef\n"
+                     "criterion bic\n%sdone\n0000000000000001\nmodels 0 singular 0\n",
+                     checkpoint ? "checkpoint" : "result", results[i]);
+            write_sealed(path, body);
+            long kib = load_in_child(path, checkpoint, ds);
+            ck_assert_msg(kib < 200 * 1024, "case %zu (%s): the reader peaked at %ld KiB", i,
+                          checkpoint ? "checkpoint" : "result", kib);
+        }
+    }
+    /* exact sums of 2^24 accumulators of 4096 limbs, none of them written */
+    snprintf(body, sizeof body, "libsparsemi-checkpoint 2\nfingerprint 0123456789abcdef\n"
+             "criterion bic\nfeatures 3 max-size 3 top 10\nshards 1 tasks 1\ndos-bins 64\n"
+             "done\n0000000000000000\nmodels 0 singular 0\ndos n 0 lo inf hi -inf exponent 0 "
+             "base 0 below 0 above 0 nonzero 0\nposterior forced 0 min-size 0 q 0x1p-1\n"
+             "sums 7 low 0 limbs 4096 nonzero 0\n");
+    write_sealed(path, body);
+    ck_assert_int_lt(load_in_child(path, 1, ds), 200 * 1024);
+    smi_dataset_free(ds);
+    remove_test_dir();
+}
+END_TEST
+
 /* ------------------------------------------------------------------------------------
  * (c) Checkpoints: canceled, killed, resumed; the same result as one uninterrupted run
  * ------------------------------------------------------------------------------------ */
@@ -917,6 +1083,57 @@ START_TEST(killed_checkpointed_run_resumes_to_the_same_result)
 }
 END_TEST
 
+/* A finished checkpoint with one task no longer marked done, its checksum made anew: a run
+ * resumed from it would score that task again, more subsets than exist (2^18 - 1 here);
+ * it is refused, naming the counts, and left as it is. */
+START_TEST(resealed_damaged_checkpoint_is_refused)
+{
+    const search_case *c = &checkpoint_case;
+    ck_assert(c->p == 18 && c->min_size <= 1 && c->max_size == 0 && !c->keep);
+    smi_dataset *ds = random_dataset(c->seed, c->n, c->p, 0);
+    smi_search *cfg = make_config(c, 2);
+    make_test_dir();
+    char path[512], from[256], to[256];
+    path_in_dir(path, sizeof path, "run.ckpt");
+    ck_assert_int_eq(smi_search_set_checkpoint(cfg, path, 1e9), SMI_OK);
+    smi_search_result *want = run_ok(ds, cfg);
+    ck_assert_uint_eq(smi_search_result_n_models(want) + smi_search_result_n_singular(want),
+                      (1u << 18) - 1);
+    size_t len;
+    char *text = read_text(path, &len);
+    const char *word = strstr(text, "\ndone\n") + 6;
+    ck_assert(strncmp(word, "ffffffffffffffff", 16) == 0);
+    snprintf(from, sizeof from, "\ndone\n%.16s", word);
+    snprintf(to, sizeof to, "\ndone\n%.15se", word); /* task 0 not done */
+    write_edited(path, text, from, to);
+    smi_search_result *res = (smi_search_result *)&res;
+    ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_EPARSE);
+    ck_assert_ptr_null(res);
+    ck_assert_msg(strstr(smi_last_error(), path) && strstr(smi_last_error(), "'models'")
+                  && strstr(smi_last_error(), "'done'"), "message: %s", smi_last_error());
+    char *after = read_text(path, &len);
+    ck_assert_msg(strncmp(after, text, (size_t)(word - text)) == 0, "the checkpoint changed");
+    free(after);
+    /* the counts changed instead of the tasks */
+    line_of(text, "models ", from, sizeof from);
+    unsigned long long models, singular;
+    ck_assert_int_eq(sscanf(from, "models %llu singular %llu", &models, &singular), 2);
+    snprintf(to, sizeof to, "models %llu singular %llu\n", models, singular + 1);
+    write_edited(path, text, from, to);
+    ck_assert_int_eq(smi_search_run(ds, cfg, &res), SMI_EPARSE);
+    ck_assert_msg(strstr(smi_last_error(), "'singular'"), "message: %s", smi_last_error());
+    /* the checkpoint as written resumes to the same result */
+    write_text(path, text, strlen(text));
+    smi_search_result *got = run_ok(ds, cfg);
+    assert_same_result(want, got, "resumed from the finished checkpoint");
+    free(text);
+    smi_search_result_free(got), smi_search_result_free(want);
+    smi_search_free(cfg);
+    smi_dataset_free(ds);
+    remove_test_dir();
+}
+END_TEST
+
 /* ------------------------------------------------------------------------------------ */
 
 static Suite *shards_suite(void)
@@ -934,6 +1151,8 @@ static Suite *shards_suite(void)
     tcase_add_loop_test(tc, saved_results_load_identical_and_merge, 0,
                         (int)(sizeof file_cases / sizeof file_cases[0]));
     tcase_add_test(tc, damaged_result_files_are_refused);
+    tcase_add_test(tc, resealed_results_with_inconsistent_counts_are_refused);
+    tcase_add_test(tc, short_files_claiming_huge_counts_are_refused_without_allocating_them);
     suite_add_tcase(s, tc);
 
     tc = tcase_create("checkpoints");
@@ -941,6 +1160,7 @@ static Suite *shards_suite(void)
     tcase_add_test(tc, canceled_checkpointed_run_resumes_to_the_same_result);
     tcase_add_test(tc, checkpoint_of_another_search_is_left_alone);
     tcase_add_test(tc, killed_checkpointed_run_resumes_to_the_same_result);
+    tcase_add_test(tc, resealed_damaged_checkpoint_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

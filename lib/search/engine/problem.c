@@ -52,7 +52,8 @@ static int choose_features(smi_problem *pb, const smi_dataset *ds, const struct 
         SMI_FAIL_IF(pb->keep[i] >= pb->p, SMI_EINVAL,
                     "forced feature index %zu: the data set has %zu features", pb->keep[i], pb->p);
         SMI_FAIL_IF(i > 0 && pb->keep[i] == pb->keep[i - 1], SMI_EINVAL,
-                    "feature '%s' is forced twice", ds->feature_names[pb->keep[i]]);
+                    "feature '%s' is forced twice",
+                    ds ? ds->feature_names[pb->keep[i]] : "(by index)");
     }
     for (size_t j = 0, i = 0; j < pb->p; j++) {
         if (i < pb->n_keep && pb->keep[i] == j)
@@ -73,8 +74,9 @@ static int choose_features(smi_problem *pb, const smi_dataset *ds, const struct 
     return SMI_OK;
 }
 
-/* binom_prefix[m][s] = sum_{t <= s} C(m, t) for s <= kmax, after checking in floating
- * point that the number of subsets fits a 64-bit count (then every entry used does). */
+/* binom_prefix[m][s] = sum_{t <= s} C(m, t) for s <= kmax - n_keep (the most candidates a
+ * model holds), after checking in floating point that the number of subsets fits a 64-bit
+ * count (then every entry used does). */
 static int count_subsets(smi_problem *pb)
 {
     size_t lo = pb->kmin - pb->n_keep, hi = pb->kmax - pb->n_keep, q = pb->q;
@@ -83,7 +85,7 @@ static int count_subsets(smi_problem *pb)
         total += exp(smi_lgamma((double)q + 1) - smi_lgamma((double)s + 1) - smi_lgamma((double)(q - s) + 1));
     SMI_FAIL_IF(total > 9.0e18, SMI_ETOOLARGE,
                 "%.3g subsets are too many to enumerate: limit the model size", total);
-    size_t cols = pb->kmax + 1;
+    size_t cols = pb->kmax - pb->n_keep + 1;
     pb->binom_prefix = smi_calloc_array(q + 1, sizeof *pb->binom_prefix, "subset counts");
     if (!pb->binom_prefix)
         return SMI_ENOMEM;
@@ -331,6 +333,19 @@ int smi_problem_prepare_sampling(smi_problem *pb, const smi_dataset *ds,
                                  const struct smi_search *cfg)
 {
     return prepare(pb, ds, cfg, 0);
+}
+
+int smi_problem_prepare_plan(smi_problem *pb, size_t p, const struct smi_search *cfg)
+{
+    memset(pb, 0, sizeof *pb);
+    pb->cfg = cfg;
+    pb->p = p;
+    int rc = choose_features(pb, NULL, cfg);
+    if (rc == SMI_OK)
+        rc = count_subsets(pb);
+    if (rc != SMI_OK)
+        smi_problem_free(pb);
+    return rc;
 }
 
 /* ---------- the plan ---------- */

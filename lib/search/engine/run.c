@@ -101,6 +101,13 @@ static int compare_tasks(const void *a, const void *b)
     return x->self_only - y->self_only;
 }
 
+int smi_task_plan_sorted(const smi_problem *pb, smi_task **tasks, size_t *n_tasks)
+{
+    SMI_TRY(smi_task_plan(pb, tasks, n_tasks));
+    qsort(*tasks, *n_tasks, sizeof **tasks, compare_tasks);
+    return SMI_OK;
+}
+
 static size_t thread_count(const struct smi_search *cfg, size_t n_tasks)
 {
     size_t t = smi_thread_count(cfg->threads);
@@ -144,8 +151,7 @@ typedef struct search_ctx {
 static int make_plan(search_ctx *x)
 {
     size_t n_tasks = 0;
-    SMI_TRY(smi_task_plan(x->pb, &x->tasks, &n_tasks));
-    qsort(x->tasks, n_tasks, sizeof *x->tasks, compare_tasks);
+    SMI_TRY(smi_task_plan_sorted(x->pb, &x->tasks, &n_tasks));
     x->done = smi_calloc_array(SMI_DONE_WORDS(n_tasks) + 1, sizeof *x->done, "task list");
     x->pending = smi_alloc_array(n_tasks, sizeof *x->pending, "task list");
     if (!x->done || !x->pending)
@@ -259,7 +265,10 @@ static int check_checkpoint(const search_ctx *x, const smi_state *s)
         SMI_FAIL_IF(SMI_DONE_GET(s->done, t) && t % cfg->shard_count != cfg->shard_index,
                     SMI_EINVAL, "checkpoint %s belongs to another shard than %zu of %zu",
                     cfg->checkpoint, cfg->shard_index, cfg->shard_count);
-    return SMI_OK;
+    /* The file's counts against the plan: a damaged checkpoint whose checksum was made to
+     * match must not resume to another result (more subsets scored than exist). */
+    return smi_state_check_plan(s, x->pb, x->tasks, x->info.n_tasks, cfg->shard_index,
+                                cfg->checkpoint);
 }
 
 /* Continue from the checkpoint file if there is one; *fresh = 1 when there is none. */

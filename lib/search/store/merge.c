@@ -109,7 +109,10 @@ static int merge_states(smi_state *out, const smi_state *const *parts, size_t n_
                         .kmax = a->kmax, .top = a->top, .shard_count = a->shard_count,
                         .n_tasks = a->n_tasks, .posterior = a->posterior, .n_keep = a->n_keep,
                         .kmin = a->kmin, .prior_q = a->prior_q, .average = a->average };
-    SMI_TRY(smi_state_alloc(out, a->hist.capacity, a->edges, a->hist.n_edges));
+    size_t kept = 0; /* the merged top M holds at most all the parts' kept models */
+    for (size_t i = 0; i < n_parts; i++)
+        kept += parts[i]->n_kept;
+    SMI_TRY(smi_state_alloc(out, kept, a->hist.capacity, a->edges, a->hist.n_edges));
     int rc = check_parts(parts, n_parts, out->done);
     for (size_t i = 0; rc == SMI_OK && i < n_parts; i++) {
         rc = add_counts(&out->n_models, parts[i]->n_models);

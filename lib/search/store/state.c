@@ -36,11 +36,13 @@ void smi_state_free(smi_state *s)
     memset(s, 0, sizeof *s);
 }
 
-int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edges)
+int smi_state_alloc(smi_state *s, size_t kept, size_t bins, const double *edges,
+                    size_t n_edges)
 {
-    size_t w = s->kmax ? s->kmax : 1, slots = s->top + s->kmax + 1;
+    size_t room = kept < s->top ? kept : s->top;
+    size_t w = s->kmax ? s->kmax : 1, slots = room + s->kmax + 1;
     s->done = smi_calloc_array(SMI_DONE_WORDS(s->n_tasks) + 1, sizeof *s->done, "task list");
-    s->kept = smi_calloc_array(s->top, sizeof *s->kept, "kept models");
+    s->kept = smi_calloc_array(room, sizeof *s->kept, "kept models");
     s->best = smi_calloc_array(s->kmax + 1, sizeof *s->best, "best models");
     s->feature_store = smi_calloc_array(slots, w * sizeof *s->feature_store, "kept models");
     s->coef_store = smi_calloc_array(slots, w * sizeof *s->coef_store, "kept models");
@@ -55,7 +57,7 @@ int smi_state_alloc(smi_state *s, size_t bins, const double *edges, size_t n_edg
         return SMI_ENOMEM;
     }
     for (size_t i = 0; i < slots; i++) {
-        smi_kept *m = i < s->top ? &s->kept[i] : &s->best[i - s->top];
+        smi_kept *m = i < room ? &s->kept[i] : &s->best[i - room];
         m->features = s->feature_store + i * w;
         m->coef = s->coef_store + i * w;
         m->pmean = s->pmean_store + i * w;
@@ -122,7 +124,7 @@ int smi_state_snapshot(smi_state *s, const smi_problem *pb, const smi_collector 
                       .prior_q = cfg->prior_q, .average = c->average };
     SMI_TRY(c->post_status);
     SMI_TRY(c->hist.wstatus);
-    SMI_TRY(smi_state_alloc(s, cfg->bins, cfg->edges, cfg->n_edges));
+    SMI_TRY(smi_state_alloc(s, c->heap_size, cfg->bins, cfg->edges, cfg->n_edges));
     memcpy(s->done, info->done, SMI_DONE_WORDS(s->n_tasks) * sizeof *s->done);
     for (size_t i = 0; i < c->heap_size; i++)
         kept_from_model(&s->kept[i], &c->heap[i]);
@@ -174,6 +176,67 @@ void smi_state_restore(const smi_state *s, smi_collector *c)
         if (rc != SMI_OK && c->post_status == SMI_OK)
             c->post_status = rc;
     }
+}
+
+/* ---------- a state against its plan ---------- */
+
+/* Whether model m has a size the search scores and holds every forced feature. */
+static const char *model_misfits(const smi_kept *m, const smi_problem *pb)
+{
+    if (m->size < pb->kmin || m->size > pb->kmax)
+        return "its size is outside the search's sizes";
+    size_t t = 0;
+    for (size_t i = 0; i < pb->n_keep; i++) {
+        while (t < m->size && m->features[t] < pb->keep[i])
+            t++;
+        if (t == m->size || m->features[t] != pb->keep[i])
+            return "it lacks a forced feature";
+    }
+    return NULL;
+}
+
+static int check_models(const smi_state *s, const smi_problem *pb, const char *path)
+{
+    for (size_t i = 0; i < s->n_kept; i++) {
+        const char *why = model_misfits(&s->kept[i], pb);
+        SMI_FAIL_IF(why, SMI_EPARSE, "%s: inconsistent: kept model %zu (of size %zu): %s (sizes %zu to "
+                    "%zu, %zu forced features)", path, i + 1, s->kept[i].size, why, pb->kmin,
+                    pb->kmax, pb->n_keep);
+    }
+    for (size_t k = 0; k <= s->kmax; k++) {
+        const char *why = s->best[k].status == SMI_KEPT_NONE
+                              ? NULL : model_misfits(&s->best[k], pb);
+        SMI_FAIL_IF(why, SMI_EPARSE, "%s: inconsistent: the best model of size %zu: %s (sizes %zu to %zu, "
+                    "%zu forced features)", path, k, why, pb->kmin, pb->kmax, pb->n_keep);
+    }
+    return SMI_OK;
+}
+
+int smi_state_check_plan(const smi_state *s, const smi_problem *pb, const smi_task *tasks,
+                         size_t n_tasks, size_t index, const char *path)
+{
+    SMI_FAIL_IF(s->n_tasks != n_tasks, SMI_EPARSE, "%s: inconsistent: 'tasks' %zu, but the search's plan "
+                "has %zu tasks", path, s->n_tasks, n_tasks);
+    SMI_FAIL_IF(s->kmax != pb->kmax, SMI_EPARSE, "%s: inconsistent: 'max-size' %zu, but the search's "
+                "largest model has %zu features", path, s->kmax, pb->kmax);
+    uint64_t subsets = 0; /* at most the plan's total, below 9e18 (count_subsets) */
+    for (size_t t = 0; t < n_tasks; t++) {
+        if (!SMI_DONE_GET(s->done, t))
+            continue;
+        SMI_FAIL_IF(index != SIZE_MAX && t % s->shard_count != index, SMI_EPARSE,
+                    "%s: inconsistent: 'done' marks task %zu, which is not of shard %zu of "
+                    "%zu", path, t, index, s->shard_count);
+        subsets += tasks[t].weight;
+    }
+    SMI_FAIL_IF(s->n_singular > subsets || s->n_models != subsets - s->n_singular, SMI_EPARSE,
+                "%s: inconsistent: 'models' %llu and 'singular' %llu, but the tasks marked 'done' hold "
+                "%llu subsets", path, (unsigned long long)s->n_models,
+                (unsigned long long)s->n_singular, (unsigned long long)subsets);
+    SMI_FAIL_IF(s->posterior && (s->n_keep != pb->n_keep || s->kmin != pb->kmin), SMI_EPARSE,
+                "%s: inconsistent: 'posterior forced' %zu 'min-size' %zu, but the search forces %zu "
+                "features and scores sizes from %zu", path, s->n_keep, s->kmin, pb->n_keep,
+                pb->kmin);
+    return check_models(s, pb, path);
 }
 
 /* Refit one model: OK with its values, or SINGULAR when QR finds it rank deficient. */

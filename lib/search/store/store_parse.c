@@ -17,11 +17,22 @@
 #define MAX_TASKS ((size_t)1 << 26)
 #define MAX_BINS ((size_t)1 << 24)
 
+/* What a file can make the reader allocate: an array filled from the file's lines is sized
+ * only after its count was checked against the bytes left (backed); the arrays the writer
+ * stores sparsely (DOS bins, exact sums, model storage) may take up to ALLOC_FLOOR, or
+ * ALLOC_FACTOR times the file's size (affordable). So a short file claiming huge counts is
+ * refused before anything is allocated. */
+#define ALLOC_FLOOR ((size_t)64 << 20)
+#define ALLOC_FACTOR 256
+
 typedef struct reader {
     const char *path;
     char *next;  /* first byte of the next line */
     char *cur;   /* read position in the current line */
     size_t line; /* the current line, 1-based */
+    const char *end;   /* the end of the text */
+    size_t size;       /* the file's size in bytes */
+    size_t kept_room;  /* the kept models the state has room for */
 } reader;
 
 static int bad(const reader *r, const char *fmt, ...) SMI_PRINTF(2, 3);
@@ -47,6 +58,26 @@ static int next_line(reader *r)
     *nl = '\0';
     r->cur = r->next;
     r->next = nl + 1;
+    return SMI_OK;
+}
+
+/* `count` items of at least `min_bytes` each fit in what is left of the file. */
+static int backed(const reader *r, size_t count, size_t min_bytes, const char *what)
+{
+    size_t left = (size_t)(r->end - r->next);
+    if (count > left / min_bytes)
+        return bad(r, "%zu %s cannot fit in the %zu bytes left in the file", count, what, left);
+    return SMI_OK;
+}
+
+/* `count` items of `each` bytes are within what a file of this size may allocate. */
+static int affordable(const reader *r, size_t count, size_t each, const char *what)
+{
+    size_t limit = r->size > (SIZE_MAX - ALLOC_FLOOR) / ALLOC_FACTOR
+                       ? SIZE_MAX : ALLOC_FLOOR + ALLOC_FACTOR * r->size;
+    if (each && count > limit / each)
+        return bad(r, "%zu %s would take more than %zu bytes of memory, too many for a file of "
+                   "%zu bytes", count, what, limit, r->size);
     return SMI_OK;
 }
 
@@ -214,6 +245,7 @@ static int parse_shape(reader *r, smi_state *s)
     SMI_TRY(get_size(r, "features", 1, MAX_FEATURES, &s->p));
     SMI_TRY(get_word(r, "max-size"));
     SMI_TRY(get_size(r, "max-size", 0, s->p, &s->kmax));
+    SMI_TRY(backed(r, s->kmax + 1, 7, "best models (max-size + 1 lines such as \"0 none\")"));
     SMI_TRY(get_word(r, "top"));
     SMI_TRY(get_size(r, "top", 1, MAX_TOP, &s->top));
     SMI_TRY(end_line(r));
@@ -222,6 +254,7 @@ static int parse_shape(reader *r, smi_state *s)
     SMI_TRY(get_size(r, "shards", 1, SIZE_MAX, &s->shard_count));
     SMI_TRY(get_word(r, "tasks"));
     SMI_TRY(get_size(r, "tasks", 1, MAX_TASKS, &s->n_tasks));
+    SMI_TRY(backed(r, SMI_DONE_WORDS(s->n_tasks), 17, "words of the task bitmap"));
     SMI_TRY(end_line(r));
     SMI_TRY(next_line(r));
     name = token(r);
@@ -230,13 +263,22 @@ static int parse_shape(reader *r, smi_state *s)
     if (!name || (!given && strcmp(name, "dos-bins") != 0))
         return bad(r, "expected 'dos-bins' or 'dos-edges'");
     SMI_TRY(get_size(r, given ? "edges" : "bins", 2, MAX_BINS + (given ? 1 : 0), &count));
+    SMI_TRY(given ? backed(r, count, 2, "bin edges") : SMI_OK);
+    SMI_TRY(affordable(r, count, 2 * sizeof(uint64_t), "DOS bins"));
     SMI_TRY(end_line(r));
+    /* Each kept model is a line of at least "0 0 ok\n"; its storage holds max-size features. */
+    r->kept_room = (size_t)(r->end - r->next) / 7;
+    if (r->kept_room > s->top)
+        r->kept_room = s->top;
+    size_t w = s->kmax ? s->kmax : 1;
+    SMI_TRY(affordable(r, r->kept_room + s->kmax + 1, w * (sizeof(size_t) + 2 * sizeof(double))
+                       + sizeof(smi_kept), "model slots"));
     double *edges = given ? smi_alloc_array(count, sizeof *edges, "DOS edges") : NULL;
     if (given && !edges)
         return SMI_ENOMEM;
     int rc = given ? parse_edges(r, count, edges) : SMI_OK;
     if (rc == SMI_OK)
-        rc = smi_state_alloc(s, count, edges, count);
+        rc = smi_state_alloc(s, r->kept_room, count, edges, count);
     free(edges);
     return rc;
 }
@@ -343,6 +385,8 @@ static int parse_bank(reader *r, const char *name, smi_xbank *b)
     SMI_TRY(end_line(r));
     if (limbs == 0 && nonzero > 0)
         return bad(r, "nonzero sums without limbs");
+    SMI_TRY(backed(r, nonzero, 17 * limbs + 2, "lines of nonzero sums"));
+    SMI_TRY(affordable(r, count, limbs * sizeof *b->d, "exact sums"));
     if (limbs > 0) {
         b->d = smi_calloc_array(count ? count : 1, limbs * sizeof *b->d, "posterior sums");
         if (!b->d)
@@ -461,7 +505,7 @@ static int parse_kept(reader *r, smi_state *s, int kind)
 {
     SMI_TRY(next_line(r));
     SMI_TRY(get_word(r, "kept"));
-    SMI_TRY(get_size(r, "kept models", 0, s->top, &s->n_kept));
+    SMI_TRY(get_size(r, "kept models", 0, r->kept_room, &s->n_kept));
     uint64_t expect = s->n_models < s->top ? s->n_models : s->top;
     if (s->n_kept != expect)
         return bad(r, "%zu models kept of %llu scored with top %zu", s->n_kept,
@@ -661,6 +705,8 @@ static int parse_config_sizes(reader *r, const smi_state *s, struct smi_search *
         return bad(r, "shard count %zu is neither 1 nor the file's %zu", count, s->shard_count);
     SMI_TRY(get_word(r, "keep"));
     SMI_TRY(get_size(r, "forced features", 0, s->p, &n_keep));
+    if ((strlen(r->cur) + 1) / 2 < n_keep) /* "0 " at least per index */
+        return bad(r, "the line is too short for %zu forced features", n_keep);
     SMI_TRY(accept(r, smi_search_set_shard(c, index, count)));
     size_t *keep = smi_alloc_array(n_keep ? n_keep : 1, sizeof *keep, "forced features");
     if (!keep)
@@ -725,6 +771,44 @@ static int parse_identity(reader *r, smi_state *s)
     return parse_config_folds(r, s, s->cfg);
 }
 
+/* A result's state against what its configuration implies (the DOS, the posterior, the
+ * plan of its search and so the subsets its done tasks hold): a file changed and sealed
+ * again with a matching checksum is still refused when its counts disagree. */
+static int check_result(const char *path, const smi_state *s)
+{
+    const struct smi_search *c = s->cfg;
+    size_t bins = c->edges ? c->n_edges - 1 : c->bins;
+    SMI_FAIL_IF(s->hist.capacity != bins, SMI_EPARSE, "%s: inconsistent: 'dos-bins' %zu, but "
+                "the configuration has %zu bins", path, s->hist.capacity, bins);
+    SMI_FAIL_IF(s->posterior != smi_has_posterior(c), SMI_EPARSE, "%s: inconsistent: "
+                "'posterior' %s, but the configuration has %s", path,
+                s->posterior ? "present" : "none", s->posterior ? "none" : "one");
+    /* A shard's result holds tasks of its shard; a merged one (configuration of one
+     * shard, state of several) holds any. */
+    size_t index = c->shard_count == s->shard_count ? c->shard_index : SIZE_MAX;
+    smi_problem pb;
+    smi_task *tasks = NULL;
+    size_t n_tasks = 0;
+    int rc = smi_problem_prepare_plan(&pb, s->p, c);
+    if (rc != SMI_OK && rc != SMI_ENOMEM) {
+        char why[256];
+        snprintf(why, sizeof why, "%s", smi_last_error());
+        return smi_error_set(SMI_EPARSE, "%s: inconsistent: the configuration: %s", path, why);
+    }
+    SMI_TRY(rc);
+    rc = smi_task_plan_sorted(&pb, &tasks, &n_tasks);
+    if (rc == SMI_OK)
+        rc = smi_state_check_plan(s, &pb, tasks, n_tasks, index, path);
+    int average = s->posterior && pb.q <= SMI_AVERAGE_MAX_FREE;
+    if (rc == SMI_OK && s->average != average)
+        rc = smi_error_set(SMI_EPARSE, "%s: inconsistent: 'average' %s, but a search with %zu "
+                           "free features averages %s", path, s->average ? "exact" : "top",
+                           pb.q, average ? "exactly" : "the top models");
+    free(tasks);
+    smi_problem_free(&pb);
+    return rc;
+}
+
 /* Everything after the header line (parse_header). */
 static int parse_rest(reader *r, smi_state *s, int kind)
 {
@@ -740,7 +824,9 @@ static int parse_rest(reader *r, smi_state *s, int kind)
     SMI_TRY(get_word(r, "end"));
     SMI_TRY(end_line(r));
     r->line++;
-    return *r->next ? bad(r, "text after the end") : SMI_OK;
+    if (*r->next)
+        return bad(r, "text after the end");
+    return kind == SMI_STATE_RESULT ? check_result(r->path, s) : SMI_OK;
 }
 
 static int read_file(const char *path, char **out, int *missing)
@@ -814,7 +900,7 @@ int smi_state_load(smi_state *s, int kind, const char *path, int *missing)
     /* The checksum is checked first, but a file of another kind or version is named as
      * such, whatever its checksum. */
     int checked = check_checksum(path, buf);
-    reader r = { .path = path, .next = buf };
+    reader r = { .path = path, .next = buf, .end = buf + strlen(buf), .size = strlen(buf) };
     int rc = parse_header(&r, kind);
     if (rc == SMI_OK && checked != SMI_OK) {
         free(buf);

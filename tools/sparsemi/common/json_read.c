@@ -3,7 +3,10 @@
  * strings are decoded to UTF-8 (\u escapes and surrogate pairs included, \u0000 refused
  * because strings are C strings); numbers keep their text next to their value, so that
  * an integer beyond 2^53 (a fold seed) is read exactly. Nesting is limited, so that a
- * hostile file cannot exhaust the stack. */
+ * hostile file cannot exhaust the stack. A key given twice in an object is refused: RFC
+ * 8259 leaves its meaning open, and keeping either value would silently ignore the other.
+ * Every allocation is bounded by the text: a string by its raw length, a container grows
+ * by doubling with at least one byte of text per item. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,8 +175,55 @@ static int number(reader *r, cli_jv *v)
 
 static int value(reader *r, cli_jv *v, int depth);
 
-/* Arrays and objects: items grow by doubling; keys only for objects. */
-static int container(reader *r, cli_jv *v, int object, int depth)
+/* The keys of one object seen so far, in an open-addressing table of key indices + 1
+ * (a power of two at least twice the keys), so that checking stays linear in the text. */
+typedef struct key_set {
+    size_t *slot, cap;
+} key_set;
+
+static size_t key_hash(const char *key)
+{
+    size_t h = (size_t)14695981039346656037ULL;
+    for (const unsigned char *c = (const unsigned char *)key; *c; c++)
+        h = (h ^ *c) * (size_t)1099511628211ULL;
+    return h;
+}
+
+/* The slot of `key` in the table: its own when present, else the empty one it would take. */
+static size_t key_slot(const key_set *set, char *const *keys, const char *key)
+{
+    size_t h = key_hash(key) & (set->cap - 1);
+    while (set->slot[h] && strcmp(keys[set->slot[h] - 1], key) != 0)
+        h = (h + 1) & (set->cap - 1);
+    return h;
+}
+
+/* Add keys[index] (the object's newest key) to the set; refused when it is there already. */
+static int add_key(reader *r, key_set *set, char *const *keys, size_t index)
+{
+    if (2 * (index + 1) > set->cap) {
+        size_t cap = set->cap ? 2 * set->cap : 16;
+        size_t *slot = calloc(cap, sizeof *slot), *old = set->slot;
+        if (!slot)
+            return fail(r, "out of memory");
+        set->slot = slot;
+        set->cap = cap;
+        for (size_t k = 0; k < index; k++)
+            slot[key_slot(set, keys, keys[k])] = k + 1;
+        free(old);
+    }
+    size_t h = key_slot(set, keys, keys[index]);
+    if (set->slot[h]) {
+        char what[128];
+        snprintf(what, sizeof what, "the key \"%.60s\" appears twice in an object",
+                 keys[index]);
+        return fail(r, what);
+    }
+    set->slot[h] = index + 1;
+    return 0;
+}
+
+static int members(reader *r, cli_jv *v, int object, int depth, key_set *set)
 {
     size_t cap = 0;
     v->type = object ? CLI_JV_OBJECT : CLI_JV_ARRAY;
@@ -201,6 +251,8 @@ static int container(reader *r, cli_jv *v, int object, int depth)
             r->s++;
             if (!(v->keys[v->count] = string(r)))
                 return -1;
+            if (add_key(r, set, v->keys, v->count) < 0)
+                return free(v->keys[v->count]), -1;
             skip_blanks(r);
             if (r->s >= r->end || *r->s++ != ':')
                 return free(v->keys[v->count]), fail(r, "expected ':'");
@@ -220,6 +272,15 @@ static int container(reader *r, cli_jv *v, int object, int depth)
         }
         return fail(r, object ? "expected ',' or '}'" : "expected ',' or ']'");
     }
+}
+
+/* Arrays and objects: items grow by doubling; keys only for objects, each once. */
+static int container(reader *r, cli_jv *v, int object, int depth)
+{
+    key_set keys = { 0 };
+    int rc = members(r, v, object, depth, &keys);
+    free(keys.slot);
+    return rc;
 }
 
 static int literal(reader *r, const char *word)
