@@ -47,6 +47,8 @@ static int grid_terms(const smi_problem *pb, size_t k, const double *R, const do
 
 double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L)
 {
+    if (pb->cfg->criterion == SMI_CRIT_FE_GRID)
+        return smi_fegrid_value(pb, k, R, L);
     double f[SMI_RATIO_GRID_MAX];
     size_t at, G = pb->n_grid;
     if (!grid_terms(pb, k, R, L, f, &at))
@@ -63,6 +65,10 @@ double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const do
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights)
 {
+    if (pb->cfg->criterion == SMI_CRIT_FE_GRID) {
+        smi_fegrid_weights(pb, k, R, L, weights);
+        return;
+    }
     double f[SMI_RATIO_GRID_MAX], sum = 0.0;
     size_t at, G = pb->n_grid;
     int ok = grid_terms(pb, k, R, L, f, &at);

@@ -278,6 +278,9 @@ static int prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_sear
     pb->cfg = cfg;
     pb->n = ds->n;
     pb->p = ds->p;
+    pb->fg_yy = (double)ds->n * ds->sd[ds->p] * ds->sd[ds->p];
+    if (cfg->criterion == SMI_CRIT_FE_GRID)
+        SMI_TRY(smi_fegrid_check(cfg));
     smi_problem_set_constants(pb);
     int rc = choose_features(pb, ds, cfg);
     if (rc == SMI_OK && enumerate)
@@ -371,6 +374,10 @@ void smi_problem_set_constants(smi_problem *pb)
     pb->ng_an = cfg->ng_a0 + 0.5 * n;
     pb->ng_const = 0.5 * n * SMI_LN_2PI - cfg->ng_a0 * log(cfg->ng_b0) + smi_lgamma(cfg->ng_a0)
                    - smi_lgamma(pb->ng_an);
+    if (cfg->criterion == SMI_CRIT_FE_GRID) {
+        smi_fegrid_set_constants(pb);
+        return;
+    }
     pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
     if (pb->n_grid) {
         /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */

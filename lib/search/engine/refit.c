@@ -143,7 +143,10 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
 {
     SMI_FAIL_IF(ds->n > INT_MAX, SMI_ETOOLARGE, "%zu samples are too many for LAPACK", ds->n);
     SMI_TRY(least_squares(ds, cfg, features, k, fit));
-    smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p };
+    smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p,
+                       .fg_yy = (double)ds->n * ds->sd[ds->p] * ds->sd[ds->p] };
+    if (cfg->criterion == SMI_CRIT_FE_GRID)
+        SMI_TRY(smi_fegrid_check(cfg));
     smi_problem_set_constants(&pb);
     if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
         SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)
