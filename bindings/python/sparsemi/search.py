@@ -731,6 +731,15 @@ class SearchResult(Handle, DataResult):
         if criterion_uses(code, _capi.SMI_CRITERION_RATIO_GRID):
             lo, hi, count = cfg['ratio_grid']
             out['ratio_grid'] = {'lo': lo, 'hi': hi, 'n': count}
+        if criterion_uses(code, _capi.SMI_CRITERION_SIGMA_GRID):
+            kind, shape, scale = cfg['grid_prior']
+            gamma = kind == 'gamma'
+            out['sigma_grid'] = {
+                'sigma_noise': dict(zip(('lo', 'hi', 'n'), cfg['sigma_noise_grid'])),
+                'sigma_coef': dict(zip(('lo', 'hi', 'n'), cfg['sigma_coef_grid'])),
+                'prior': {'kind': kind, 'shape': shape if gamma else None,
+                          'scale': scale if gamma else None},
+                'intercept_term': cfg['intercept_term']}
         if criterion_uses(code, _capi.SMI_CRITERION_FREE_ENERGY):
             kind, q = cfg['model_prior']
             out['model_prior'] = {'kind': kind, 'q': q if kind == 'bernoulli' else None}
