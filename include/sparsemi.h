@@ -279,7 +279,8 @@ typedef enum smi_criterion {
     SMI_CRIT_LOO = 5, /* leave-one-out mean squared error (closed form from the leverages) */
     SMI_CRIT_FE_NG = 6, /* free energy under the normal-gamma prior (smi_search_set_normal_gamma) */
     SMI_CRIT_FE_OPT = 7, /* free energy at the maximum of the evidence over alpha and beta */
-    SMI_CRIT_FE_MARG = 8 /* free energy with alpha and beta integrated out (see below) */
+    SMI_CRIT_FE_MARG = 8, /* free energy with alpha and beta integrated out (see below) */
+    SMI_CRIT_FE_GRID = 9  /* free energy on a (sigma_noise, sigma_coef) grid, as exhbma (below) */
 } smi_criterion;
 
 /* The free-energy criteria over a grid of ratios lambda = alpha / beta
@@ -291,9 +292,22 @@ typedef enum smi_criterion {
  *     exact optimum of one model is smi_evidence_run's SMI_HYPER_OPTIMIZE).
  *   SMI_CRIT_FE_MARG: for each lambda, the normal-gamma evidence (beta ~ Gamma(a0, b0) of
  *     smi_search_set_normal_gamma integrated in closed form), averaged over ln lambda with a
- *     flat prior on [ln lo, ln hi] and trapezoid weights. */
+ *     flat prior on [ln lo, ln hi] and trapezoid weights.
+ *   SMI_CRIT_FE_GRID: the evidence integrated over a grid of the noise standard deviation
+ *     sigma_n and the coefficients' prior standard deviation sigma_c (absolute units of the
+ *     design as the search sees it: y centred, features standardised), as the exhbma package
+ *     of Okada's group does: F = -ln sum_ij w_i v_j p(sn_i) p(sc_j) p(y | sn_i, sc_j) with
+ *     trapezoid weights w, v in sigma (not ln sigma), the grid prior p (set_grid_prior) and
+ *       ln p(y | sn, sc) = -n/2 ln(2 pi sn^2) + k/2 ln lambda - 1/2 ln|lambda I + Z'Z|
+ *                          - R(lambda) / (2 sn^2) [+ 1/2 ln(sn^2 / (n var(y) + sn^2))],
+ *     lambda = sn^2 / sc^2, the bracket with set_intercept_term (exhbma's term for the
+ *     intercept integrated out). Each distinct ratio costs one sweep (grids with equal steps
+ *     in ln sigma give 2N - 1 of them), each grid point O(1); at most SMI_RATIO_GRID_MAX
+ *     distinct ratios. With min_size 0 and the uniform model prior the feature posteriors
+ *     are exhbma's (its alpha = 0.5, the null model included). */
 
-/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg";
+/* smi_criterion_name: "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng", "fe-opt", "fe-marg",
+ * "fe-grid";
  * NULL for an unknown value.
  * smi_criterion_from_name: the reverse; SMI_ENOTFOUND (naming it) for an unknown name. */
 SMI_API const char *smi_criterion_name(int criterion);
@@ -302,7 +316,8 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion);
 /* smi_criterion_label: what the criterion's values are, for a table or an axis: "RSS",
  * "AIC", "BIC", "CV mean squared error", "LOO mean squared error", "free energy F",
  * "free energy F (normal-gamma prior)", "free energy F (optimised alpha, beta)",
- * "free energy F (alpha, beta integrated out)"; NULL for an unknown value.
+ * "free energy F (alpha, beta integrated out)", "free energy F (sigma grid)"; NULL for an
+ * unknown value.
  * smi_criterion_flags: which settings of smi_search the criterion uses, an OR of the
  * SMI_CRITERION_* bits below; 0 for an unknown value. */
 #define SMI_CRITERION_FREE_ENERGY 1 /* a free energy: it has a model posterior */
@@ -312,6 +327,7 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion);
 #define SMI_CRITERION_RATIO_GRID 16 /* smi_search_set_ratio_grid (fe-opt, fe-marg) */
 #define SMI_CRITERION_FOLDS 32      /* smi_search_set_folds (cv) */
 #define SMI_CRITERION_HELD_OUT 64   /* an out-of-sample mean squared error (cv, loo) */
+#define SMI_CRITERION_SIGMA_GRID 128 /* the sigma grids, grid prior, intercept term (fe-grid) */
 SMI_API const char *smi_criterion_label(int criterion);
 SMI_API int smi_criterion_flags(int criterion);
 
@@ -444,6 +460,37 @@ SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, siz
 SMI_API int smi_search_get_model_prior(const smi_search *cfg, int *kind, double *q);
 SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double *hi,
                                       size_t *count);
+
+/* The settings of SMI_CRIT_FE_GRID.
+ * set_sigma_noise_grid, set_sigma_coef_grid: count points from lo to hi with equal steps in
+ *   ln sigma (lo (hi / lo)^(i / (count - 1))), 0 < lo < hi finite,
+ *   2 <= count <= SMI_SIGMA_GRID_MAX; defaults those of exhbma's tutorial,
+ *   10^-2.5 to 10^0.5 (noise) and 10^-2 to 10^1 (coefficients), 20 points each.
+ * set_grid_prior: the prior density of both sigmas, each normalised over its grid's range
+ *   [lo, hi] as exhbma does: SMI_GRID_PRIOR_INVERSE (1 / sigma, the default),
+ *   SMI_GRID_PRIOR_UNIFORM, or SMI_GRID_PRIOR_GAMMA (sigma^(shape - 1) exp(-sigma / scale),
+ *   shape and scale positive and finite; exhbma's default is shape 1e-3, scale 1e3); shape
+ *   and scale are ignored (and read back as 0) for the others.
+ * set_intercept_term: 1 adds exhbma's 1/2 ln(sn^2 / (n var(y) + sn^2)) to ln p(y | sn, sc)
+ *   (default 0).
+ * The getters return the settings; all return SMI_OK or SMI_EINVAL (bad or NULL argument). */
+typedef enum smi_grid_prior {
+    SMI_GRID_PRIOR_INVERSE = 0,
+    SMI_GRID_PRIOR_UNIFORM = 1,
+    SMI_GRID_PRIOR_GAMMA = 2
+} smi_grid_prior;
+#define SMI_SIGMA_GRID_MAX 128
+SMI_API int smi_search_set_sigma_noise_grid(smi_search *cfg, double lo, double hi, size_t count);
+SMI_API int smi_search_set_sigma_coef_grid(smi_search *cfg, double lo, double hi, size_t count);
+SMI_API int smi_search_set_grid_prior(smi_search *cfg, int kind, double shape, double scale);
+SMI_API int smi_search_set_intercept_term(smi_search *cfg, int on);
+SMI_API int smi_search_get_sigma_noise_grid(const smi_search *cfg, double *lo, double *hi,
+                                            size_t *count);
+SMI_API int smi_search_get_sigma_coef_grid(const smi_search *cfg, double *lo, double *hi,
+                                           size_t *count);
+SMI_API int smi_search_get_grid_prior(const smi_search *cfg, int *kind, double *shape,
+                                      double *scale);
+SMI_API int smi_search_get_intercept_term(const smi_search *cfg, int *on);
 
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).

@@ -15,6 +15,7 @@ static const char *const criterion_names[] = {
     [SMI_CRIT_FE_NG] = "fe-ng",
     [SMI_CRIT_FE_OPT] = "fe-opt",
     [SMI_CRIT_FE_MARG] = "fe-marg",
+    [SMI_CRIT_FE_GRID] = "fe-grid",
 };
 #define N_CRITERIA (sizeof criterion_names / sizeof criterion_names[0])
 
@@ -41,6 +42,8 @@ static const struct {
     [SMI_CRIT_FE_MARG] = { "free energy F (alpha, beta integrated out)",
                            SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_RATIO_GRID
                                | SMI_CRITERION_NG_PRIOR },
+    [SMI_CRIT_FE_GRID] = { "free energy F (sigma grid)",
+                           SMI_CRITERION_FREE_ENERGY | SMI_CRITERION_SIGMA_GRID },
 };
 
 SMI_API const char *smi_criterion_label(int criterion)
@@ -62,7 +65,7 @@ SMI_API int smi_criterion_from_name(const char *name, int *criterion)
             return SMI_OK;
         }
     }
-    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo, fe-ng, fe-opt, fe-marg)", name);
+    return smi_error_set(SMI_ENOTFOUND, "unknown criterion '%s' (known: rss, aic, bic, fe, cv, loo, fe-ng, fe-opt, fe-marg, fe-grid)", name);
 }
 
 SMI_API int smi_search_create(smi_search **out)
@@ -77,7 +80,11 @@ SMI_API int smi_search_create(smi_search **out)
                          .ratio_lo = 1e-4, .ratio_hi = 1e4, .ratio_n = 20,
                          .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
                          .top = 100, .bins = 64, .threads = 0, .intercept = 1,
-                         .standardize = 1, .shard_count = 1 };
+                         .standardize = 1, .shard_count = 1,
+                         /* exhbma's tutorial grids */
+                         .sigma_lo = { 3.1622776601683794e-3, 1e-2 },
+                         .sigma_hi = { 3.1622776601683795, 10.0 }, .sigma_n = { 20, 20 },
+                         .grid_prior = SMI_GRID_PRIOR_INVERSE };
     smi_folds_defaults(&cfg->folds);
     return SMI_OK;
 }
@@ -192,6 +199,56 @@ SMI_API int smi_search_set_ratio_grid(smi_search *cfg, double lo, double hi, siz
     cfg->ratio_lo = lo;
     cfg->ratio_hi = hi;
     cfg->ratio_n = count;
+    return SMI_OK;
+}
+
+static int set_sigma_grid(smi_search *cfg, int which, double lo, double hi, size_t count)
+{
+    const char *what = which == 0 ? "sigma_noise" : "sigma_coef";
+    SMI_FAIL_IF(!(lo > 0.0 && isfinite(lo) && hi > 0.0 && isfinite(hi)), SMI_EINVAL,
+                "%s grid %g to %g: both ends must be positive and finite", what, lo, hi);
+    SMI_FAIL_IF(count < 2 || count > SMI_SIGMA_GRID_MAX || !(hi > lo), SMI_EINVAL,
+                "%s grid %g to %g with %zu points: need lo < hi and 2 to %d points", what, lo,
+                hi, count, SMI_SIGMA_GRID_MAX);
+    cfg->sigma_lo[which] = lo;
+    cfg->sigma_hi[which] = hi;
+    cfg->sigma_n[which] = count;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_sigma_noise_grid(smi_search *cfg, double lo, double hi, size_t count)
+{
+    CHECK_CFG(cfg);
+    return set_sigma_grid(cfg, 0, lo, hi, count);
+}
+
+SMI_API int smi_search_set_sigma_coef_grid(smi_search *cfg, double lo, double hi, size_t count)
+{
+    CHECK_CFG(cfg);
+    return set_sigma_grid(cfg, 1, lo, hi, count);
+}
+
+SMI_API int smi_search_set_grid_prior(smi_search *cfg, int kind, double shape, double scale)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(kind != SMI_GRID_PRIOR_INVERSE && kind != SMI_GRID_PRIOR_UNIFORM
+                    && kind != SMI_GRID_PRIOR_GAMMA,
+                SMI_EINVAL, "unknown grid prior %d", kind);
+    SMI_FAIL_IF(kind == SMI_GRID_PRIOR_GAMMA && !(shape > 0.0 && isfinite(shape) && scale > 0.0
+                                                  && isfinite(scale)),
+                SMI_EINVAL, "gamma grid prior shape = %g, scale = %g: both must be positive and "
+                "finite", shape, scale);
+    cfg->grid_prior = kind;
+    cfg->grid_shape = kind == SMI_GRID_PRIOR_GAMMA ? shape : 0.0;
+    cfg->grid_scale = kind == SMI_GRID_PRIOR_GAMMA ? scale : 0.0;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_intercept_term(smi_search *cfg, int on)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(on != 0 && on != 1, SMI_EINVAL, "intercept term %d: must be 0 or 1", on);
+    cfg->intercept_term = on;
     return SMI_OK;
 }
 
@@ -498,6 +555,43 @@ SMI_API int smi_search_get_ratio_grid(const smi_search *cfg, double *lo, double 
     *lo = cfg->ratio_lo;
     *hi = cfg->ratio_hi;
     *count = cfg->ratio_n;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_sigma_noise_grid(const smi_search *cfg, double *lo, double *hi,
+                                            size_t *count)
+{
+    CHECK_OUT(lo && hi && count);
+    *lo = cfg->sigma_lo[0];
+    *hi = cfg->sigma_hi[0];
+    *count = cfg->sigma_n[0];
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_sigma_coef_grid(const smi_search *cfg, double *lo, double *hi,
+                                           size_t *count)
+{
+    CHECK_OUT(lo && hi && count);
+    *lo = cfg->sigma_lo[1];
+    *hi = cfg->sigma_hi[1];
+    *count = cfg->sigma_n[1];
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_grid_prior(const smi_search *cfg, int *kind, double *shape,
+                                      double *scale)
+{
+    CHECK_OUT(kind && shape && scale);
+    *kind = cfg->grid_prior;
+    *shape = cfg->grid_shape;
+    *scale = cfg->grid_scale;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_intercept_term(const smi_search *cfg, int *on)
+{
+    CHECK_OUT(on);
+    *on = cfg->intercept_term;
     return SMI_OK;
 }
 

@@ -76,6 +76,13 @@ struct smi_search {
     char *checkpoint;                /* checkpoint file, or NULL (state.c, run.c) */
     double checkpoint_interval;      /* seconds between checkpoint saves */
     smi_folds folds;                 /* SMI_CRIT_CV's folds */
+    /* SMI_CRIT_FE_GRID (sweep_fegrid.c): the sigma grids (index 0 noise, 1 coefficients),
+     * their prior and exhbma's intercept term */
+    double sigma_lo[2], sigma_hi[2];
+    size_t sigma_n[2];
+    int grid_prior;
+    double grid_shape, grid_scale;
+    int intercept_term;
 };
 
 /* smi_search_copy_into: a deep copy of src into the zeroed *dst (free its arrays with
@@ -126,7 +133,8 @@ static inline int smi_search_view(const smi_dataset *ds, const struct smi_search
  * with (lambda_g, 1) for every ratio of the grid, walked together (sweep_grid.c). */
 static inline int smi_is_grid(int criterion)
 {
-    return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG;
+    return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG
+           || criterion == SMI_CRIT_FE_GRID;
 }
 static inline int smi_is_fe(int criterion)
 {
@@ -134,6 +142,8 @@ static inline int smi_is_fe(int criterion)
 }
 static inline double smi_fe_alpha(const struct smi_search *cfg)
 {
+    if (cfg->criterion == SMI_CRIT_FE_GRID) /* the smallest ratio sn^2 / sc^2 */
+        return cfg->sigma_lo[0] * cfg->sigma_lo[0] / (cfg->sigma_hi[1] * cfg->sigma_hi[1]);
     if (smi_is_grid(cfg->criterion))
         return cfg->ratio_lo;
     return cfg->criterion == SMI_CRIT_FE_NG ? cfg->ng_lambda : cfg->alpha;
@@ -201,6 +211,15 @@ typedef struct smi_problem {
     double ln_ratio[SMI_RATIO_GRID_MAX], ln_wgrid[SMI_RATIO_GRID_MAX];
     double *grid_root;
     double *grid_logdet_keep;
+    /* fe-grid (fegrid.c): its distinct ratios are the ratio grid above; per grid point
+     * (i * fg_n[1] + j) the index of its ratio, per noise point i the terms in sn_i alone
+     * (trapezoid weight, prior, -n/2 ln(2 pi sn^2), the intercept term) and 1 / (2 sn_i^2),
+     * per coefficient point j its weight and prior; fg_yy = n var(y) for the intercept term. */
+    double fg_yy;
+    size_t fg_n[2];
+    double fg_noise[SMI_SIGMA_GRID_MAX], fg_inv2s2[SMI_SIGMA_GRID_MAX];
+    double fg_coef[SMI_SIGMA_GRID_MAX];
+    uint8_t fg_index[SMI_SIGMA_GRID_MAX * SMI_SIGMA_GRID_MAX];
     /* Exact model averaging (average.c; q <= SMI_AVERAGE_MAX_FREE with a posterior): the
      * Gram matrix of the columns as the search scales them (forced features, candidates, y;
      * no ratio added), each column's feature index, the factor from its scaled to its
@@ -509,6 +528,14 @@ static inline double smi_criterion_of(const smi_problem *pb, size_t k, double rs
  * smi_grid_weights: the weight of each ratio in the posterior mean (summing to 1): fe-opt
  * all on the ratio of the smallest F, fe-marg p(lambda_g | S, y). */
 double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L);
+/* fe-grid (fegrid.c): smi_fegrid_check refuses grids with more distinct ratios than
+ * SMI_RATIO_GRID_MAX; smi_fegrid_set_constants fills pb's ratio grid and point tables (pb->n
+ * and pb->fg_yy set); value and weights as smi_grid_value and smi_grid_weights. */
+int smi_fegrid_check(const struct smi_search *cfg);
+void smi_fegrid_set_constants(smi_problem *pb);
+double smi_fegrid_value(const smi_problem *pb, size_t k, const double *R, const double *L);
+void smi_fegrid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
+                        double *weights);
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights);
 

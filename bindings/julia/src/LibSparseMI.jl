@@ -31,7 +31,9 @@ const SMI_CRITERION_NG_LAMBDA = 8  # its lambda (fe-ng)
 const SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-marg)
 const SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
 const SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
+const SMI_CRITERION_SIGMA_GRID = 128  # the sigma grids, grid prior, intercept term (fe-grid)
 const SMI_RATIO_GRID_MAX = 256
+const SMI_SIGMA_GRID_MAX = 128
 const SMI_REMC_MAX_REPLICAS = 256
 const SMI_CRIT_RSS = 0
 const SMI_CRIT_AIC = 1
@@ -42,9 +44,13 @@ const SMI_CRIT_LOO = 5
 const SMI_CRIT_FE_NG = 6
 const SMI_CRIT_FE_OPT = 7
 const SMI_CRIT_FE_MARG = 8
+const SMI_CRIT_FE_GRID = 9
 const SMI_MODEL_PRIOR_NONE = 0
 const SMI_MODEL_PRIOR_UNIFORM = 1
 const SMI_MODEL_PRIOR_BERNOULLI = 2
+const SMI_GRID_PRIOR_INVERSE = 0
+const SMI_GRID_PRIOR_UNIFORM = 1
+const SMI_GRID_PRIOR_GAMMA = 2
 const SMI_HYPER_FIXED = 0
 const SMI_HYPER_OPTIMIZE = 1
 const SMI_HYPER_MARGINAL = 2
@@ -80,6 +86,9 @@ const smi_criterion = Cint
 
 # typedef enum smi_model_prior smi_model_prior
 const smi_model_prior = Cint
+
+# typedef enum smi_grid_prior smi_grid_prior
+const smi_grid_prior = Cint
 
 # typedef enum smi_hyper_mode smi_hyper_mode
 const smi_hyper_mode = Cint
@@ -629,6 +638,62 @@ function smi_search_get_ratio_grid(cfg, lo, hi, count)
     ccall((:smi_search_get_ratio_grid, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t},),
           cfg, lo, hi, count)
+end
+
+# int smi_search_set_sigma_noise_grid(smi_search *cfg, double lo, double hi, size_t count)
+function smi_search_set_sigma_noise_grid(cfg, lo, hi, count)
+    ccall((:smi_search_set_sigma_noise_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t,),
+          cfg, lo, hi, count)
+end
+
+# int smi_search_set_sigma_coef_grid(smi_search *cfg, double lo, double hi, size_t count)
+function smi_search_set_sigma_coef_grid(cfg, lo, hi, count)
+    ccall((:smi_search_set_sigma_coef_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble, Cdouble, Csize_t,),
+          cfg, lo, hi, count)
+end
+
+# int smi_search_set_grid_prior(smi_search *cfg, int kind, double shape, double scale)
+function smi_search_set_grid_prior(cfg, kind, shape, scale)
+    ccall((:smi_search_set_grid_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint, Cdouble, Cdouble,),
+          cfg, kind, shape, scale)
+end
+
+# int smi_search_set_intercept_term(smi_search *cfg, int on)
+function smi_search_set_intercept_term(cfg, on)
+    ccall((:smi_search_set_intercept_term, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cint,),
+          cfg, on)
+end
+
+# int smi_search_get_sigma_noise_grid(const smi_search *cfg, double *lo, double *hi, size_t *count)
+function smi_search_get_sigma_noise_grid(cfg, lo, hi, count)
+    ccall((:smi_search_get_sigma_noise_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, lo, hi, count)
+end
+
+# int smi_search_get_sigma_coef_grid(const smi_search *cfg, double *lo, double *hi, size_t *count)
+function smi_search_get_sigma_coef_grid(cfg, lo, hi, count)
+    ccall((:smi_search_get_sigma_coef_grid, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble}, Ptr{Cdouble}, Ptr{Csize_t},),
+          cfg, lo, hi, count)
+end
+
+# int smi_search_get_grid_prior(const smi_search *cfg, int *kind, double *shape, double *scale)
+function smi_search_get_grid_prior(cfg, kind, shape, scale)
+    ccall((:smi_search_get_grid_prior, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint}, Ptr{Cdouble}, Ptr{Cdouble},),
+          cfg, kind, shape, scale)
+end
+
+# int smi_search_get_intercept_term(const smi_search *cfg, int *on)
+function smi_search_get_intercept_term(cfg, on)
+    ccall((:smi_search_get_intercept_term, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cint},),
+          cfg, on)
 end
 
 # int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_search_result **out)

@@ -32,7 +32,9 @@ SMI_CRITERION_NG_LAMBDA = 8  # its lambda (fe-ng)
 SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-marg)
 SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
 SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
+SMI_CRITERION_SIGMA_GRID = 128  # the sigma grids, grid prior, intercept term (fe-grid)
 SMI_RATIO_GRID_MAX = 256
+SMI_SIGMA_GRID_MAX = 128
 SMI_REMC_MAX_REPLICAS = 256
 SMI_CRIT_RSS = 0
 SMI_CRIT_AIC = 1
@@ -43,9 +45,13 @@ SMI_CRIT_LOO = 5
 SMI_CRIT_FE_NG = 6
 SMI_CRIT_FE_OPT = 7
 SMI_CRIT_FE_MARG = 8
+SMI_CRIT_FE_GRID = 9
 SMI_MODEL_PRIOR_NONE = 0
 SMI_MODEL_PRIOR_UNIFORM = 1
 SMI_MODEL_PRIOR_BERNOULLI = 2
+SMI_GRID_PRIOR_INVERSE = 0
+SMI_GRID_PRIOR_UNIFORM = 1
+SMI_GRID_PRIOR_GAMMA = 2
 SMI_HYPER_FIXED = 0
 SMI_HYPER_OPTIMIZE = 1
 SMI_HYPER_MARGINAL = 2
@@ -91,6 +97,9 @@ class smi_search_result(ctypes.Structure):
 
 # typedef enum smi_model_prior smi_model_prior
 smi_model_prior = ctypes.c_int
+
+# typedef enum smi_grid_prior smi_grid_prior
+smi_grid_prior = ctypes.c_int
 
 # typedef enum smi_hyper_mode smi_hyper_mode
 smi_hyper_mode = ctypes.c_int
@@ -519,6 +528,50 @@ SIGNATURES = (
         ctypes.POINTER(ctypes.c_double),  # double *lo
         ctypes.POINTER(ctypes.c_double),  # double *hi
         ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_search_set_sigma_noise_grid', ctypes.c_int, (  # int smi_search_set_sigma_noise_grid(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        ctypes.c_double,  # double lo
+        ctypes.c_double,  # double hi
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_search_set_sigma_coef_grid', ctypes.c_int, (  # int smi_search_set_sigma_coef_grid(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        ctypes.c_double,  # double lo
+        ctypes.c_double,  # double hi
+        ctypes.c_size_t,  # size_t count
+    )),
+    ('smi_search_set_grid_prior', ctypes.c_int, (  # int smi_search_set_grid_prior(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        ctypes.c_int,  # int kind
+        ctypes.c_double,  # double shape
+        ctypes.c_double,  # double scale
+    )),
+    ('smi_search_set_intercept_term', ctypes.c_int, (  # int smi_search_set_intercept_term(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        ctypes.c_int,  # int on
+    )),
+    ('smi_search_get_sigma_noise_grid', ctypes.c_int, (  # int smi_search_get_sigma_noise_grid(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *lo
+        ctypes.POINTER(ctypes.c_double),  # double *hi
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_search_get_sigma_coef_grid', ctypes.c_int, (  # int smi_search_get_sigma_coef_grid(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *lo
+        ctypes.POINTER(ctypes.c_double),  # double *hi
+        ctypes.POINTER(ctypes.c_size_t),  # size_t *count
+    )),
+    ('smi_search_get_grid_prior', ctypes.c_int, (  # int smi_search_get_grid_prior(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *kind
+        ctypes.POINTER(ctypes.c_double),  # double *shape
+        ctypes.POINTER(ctypes.c_double),  # double *scale
+    )),
+    ('smi_search_get_intercept_term', ctypes.c_int, (  # int smi_search_get_intercept_term(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_int),  # int *on
     )),
     ('smi_search_run', ctypes.c_int, (  # int smi_search_run(...)
         ctypes.POINTER(smi_dataset),  # const smi_dataset *ds

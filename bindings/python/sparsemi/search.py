@@ -88,11 +88,44 @@ def _applies(code, flag, what):
                       % (what, _criteria_with(flag), criterion_name(code)))
 
 
+_GRID_PRIORS = {'inverse': _capi.SMI_GRID_PRIOR_INVERSE,
+                'uniform': _capi.SMI_GRID_PRIOR_UNIFORM,
+                'gamma': _capi.SMI_GRID_PRIOR_GAMMA}
+_GRID_PRIOR_NAMES = {code: name for name, code in _GRID_PRIORS.items()}
+
+
+def _configure_sigma_grid(cfg, code, sigma_noise_grid, sigma_coef_grid, grid_prior,
+                          intercept_term):
+    """The settings of 'fe-grid' (None leaves the library's default)."""
+    for value, name in ((sigma_noise_grid, 'sigma_noise_grid'),
+                        (sigma_coef_grid, 'sigma_coef_grid')):
+        if value is not None:
+            lo, hi, count = tuple_arg(value, 3, name, '(lo, hi, count)')
+            _applies(code, _capi.SMI_CRITERION_SIGMA_GRID, name)
+            cfg.set(name, float(lo), float(hi), size_arg(count, name + ' count'))
+    if grid_prior is not None:
+        _applies(code, _capi.SMI_CRITERION_SIGMA_GRID, 'grid_prior')
+        if isinstance(grid_prior, str) and grid_prior in ('inverse', 'uniform'):
+            cfg.set('grid_prior', _GRID_PRIORS[grid_prior], 0.0, 0.0)
+        elif (isinstance(grid_prior, (tuple, list)) and len(grid_prior) == 3
+              and grid_prior[0] == 'gamma'):
+            cfg.set('grid_prior', _capi.SMI_GRID_PRIOR_GAMMA, float(grid_prior[1]),
+                    float(grid_prior[2]))
+        else:
+            raise ValueError("grid_prior must be 'inverse', 'uniform' or ('gamma', shape, "
+                             "scale), not %r" % (grid_prior,))
+    if intercept_term is not None:
+        _applies(code, _capi.SMI_CRITERION_SIGMA_GRID, 'intercept_term')
+        cfg.set('intercept_term', 1 if intercept_term else 0)
+
+
 def _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma=None,
-                     ratio_grid=None):
+                     ratio_grid=None, sigma=(None, None, None, None)):
     """The criterion settings shared by exhaustive_search, score_subset, remc, the paths'
-    supports and vma, on a Config('search'); None leaves the library's default."""
+    supports and vma, on a Config('search'); None leaves the library's default. sigma:
+    fe-grid's (sigma_noise_grid, sigma_coef_grid, grid_prior, intercept_term)."""
     cfg.set('criterion', code)
+    _configure_sigma_grid(cfg, code, *sigma)
     if alpha is not None or beta is not None:
         _applies(code, _capi.SMI_CRITERION_FE_HYPER, 'alpha and beta')
         lib_alpha, lib_beta = cfg.get('fe_hyper', ctypes.c_double, ctypes.c_double)
@@ -145,7 +178,9 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
                       top=None, bins=None, bin_edges=None, alpha=None, beta=None, threads=None,
                       intercept=None, standardize=None, progress=None, fold_seed=None,
                       shard=None, checkpoint=None, checkpoint_interval=5.0,
-                      normal_gamma=None, ratio_grid=None, model_prior=None, prior_q=None):
+                      normal_gamma=None, ratio_grid=None, model_prior=None, prior_q=None,
+                      sigma_noise_grid=None, sigma_coef_grid=None, grid_prior=None,
+                      intercept_term=None):
     """Score every subset of ds's features with min_size <= k <= max_size (smi_search_run).
 
     Every setting left None is the library's default (smi_search_create, also the CLI's):
@@ -153,8 +188,9 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
     standardisation on, fe's alpha 1 and beta 1 / var(y), 10 folds shuffled with seed 0
     for 'cv', the uniform model prior; sparsemi.SearchResult.config of a result, or the
     library's header, lists them.
-    criterion: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt' or 'fe-marg' (or
-    an SMI_CRIT_* value; the free energies are described in include/sparsemi.h);
+    criterion: 'rss', 'aic', 'bic', 'fe', 'cv', 'loo', 'fe-ng', 'fe-opt', 'fe-marg' or
+    'fe-grid' (or an SMI_CRIT_* value; the free energies are described in
+    include/sparsemi.h);
     folds, fold_seed (for 'cv'): the folds of this run, set on its configuration (ds is
     only read, never changed). folds None: the file's fold column when ds was read with
     one (Dataset.folds), else the library's default (10 must not exceed n); fold_seed
@@ -172,6 +208,12 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
     (a0 and b0 only: its lambda runs over the ratio grid).
     ratio_grid: (lo, hi, count), the grid of ratios lambda = alpha / beta of 'fe-opt' and
     'fe-marg': count points log-spaced from lo to hi.
+    sigma_noise_grid, sigma_coef_grid: (lo, hi, count), the grids of 'fe-grid' (the evidence
+    integrated over the noise and coefficient standard deviations as the exhbma package
+    does): count points log-spaced from lo to hi, in the units of centred y and
+    standardised features. grid_prior: their prior, 'inverse' (the library's default),
+    'uniform' or ('gamma', shape, scale). intercept_term: True adds exhbma's
+    1/2 ln(sn^2 / (n var(y) + sn^2)). With min_size=0 the null model is scored too.
     model_prior: the prior over models of the posterior that the free-energy criteria
     accumulate (SearchResult.log_evidence_total, posterior_inclusion, ...): 'uniform'
     (every scored subset equally likely, the library's default), 'bernoulli' (each free
@@ -200,7 +242,8 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
         if code is None:
             code = cfg.get('criterion', ctypes.c_int)
         _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
-                         ratio_grid)
+                         ratio_grid, (sigma_noise_grid, sigma_coef_grid, grid_prior,
+                                      intercept_term))
         folds.apply(lib.smi_search_set_folds, lib.smi_search_set_fold_ids, cfg.handle)
         if prior_code == _capi.SMI_MODEL_PRIOR_BERNOULLI:
             _applies(code, _capi.SMI_CRITERION_FREE_ENERGY, "model_prior 'bernoulli'")
@@ -278,10 +321,11 @@ def merge_results(parts):
 
 def score_subset(ds, features, criterion=None, folds=None, fold_seed=None, alpha=None,
                  beta=None, intercept=None, standardize=None, normal_gamma=None,
-                 ratio_grid=None):
+                 ratio_grid=None, sigma_noise_grid=None, sigma_coef_grid=None,
+                 grid_prior=None, intercept_term=None):
     """The criterion of one subset of features (names or indices), computed directly by
-    QR with the definitions of exhaustive_search (smi_search_score_subset), normal_gamma and
-    ratio_grid included, and the folds of 'cv' (folds and fold_seed as there: this run's
+    QR with the definitions of exhaustive_search (smi_search_score_subset), normal_gamma,
+    ratio_grid and fe-grid's settings included, and the folds of 'cv' (folds and fold_seed as there: this run's
     own; ds is only read). Settings left None are the library's defaults, as there.
     Raises sparsemi.Error, SMI_ESINGULAR for a rank-deficient subset."""
     dataset_arg(ds)
@@ -292,7 +336,8 @@ def score_subset(ds, features, criterion=None, folds=None, fold_seed=None, alpha
         code = (cfg.get('criterion', ctypes.c_int) if criterion is None
                 else criterion_code(criterion))
         _configure_model(cfg, code, alpha, beta, intercept, standardize, normal_gamma,
-                         ratio_grid)
+                         ratio_grid, (sigma_noise_grid, sigma_coef_grid, grid_prior,
+                                      intercept_term))
         spec.apply(lib.smi_search_set_folds, lib.smi_search_set_fold_ids, cfg.handle)
         call(lib.smi_search_score_subset, ds._h, cfg.handle, size_array(subset), len(subset),
              ctypes.byref(value))
@@ -357,7 +402,8 @@ class SearchResult(Handle, DataResult):
         a dict: criterion, min_size, max_size (0: p), keep (indices), top, bins,
         bin_edges (None for bins of equal width), threads (0: every core), intercept,
         standardize, fe_hyper (alpha, beta; beta 0 meaning 1 / var(y)), normal_gamma
-        (lambda, a0, b0), ratio_grid (lo, hi, count), model_prior (name, q), folds (k,
+        (lambda, a0, b0), ratio_grid (lo, hi, count), sigma_noise_grid and sigma_coef_grid
+        (lo, hi, count), grid_prior (name, shape, scale), intercept_term, model_prior (name, q), folds (k,
         shuffle, seed), fold_ids (None for K-fold), shard (index, count)."""
         ptr = lib.smi_search_result_config(self._h)
         if not ptr:
@@ -381,6 +427,11 @@ class SearchResult(Handle, DataResult):
             'fe_hyper': cfg.get('fe_hyper', c_double, c_double),
             'normal_gamma': cfg.get('normal_gamma', c_double, c_double, c_double),
             'ratio_grid': cfg.get('ratio_grid', c_double, c_double, c_size),
+            'sigma_noise_grid': cfg.get('sigma_noise_grid', c_double, c_double, c_size),
+            'sigma_coef_grid': cfg.get('sigma_coef_grid', c_double, c_double, c_size),
+            'grid_prior': (lambda k, a, b: (_GRID_PRIOR_NAMES.get(k, k), a, b))(
+                *cfg.get('grid_prior', c_int, c_double, c_double)),
+            'intercept_term': bool(cfg.get('intercept_term', c_int)),
             'model_prior': (_MODEL_PRIOR_NAMES.get(prior, prior), q),
             'folds': (k, bool(shuffle), seed),
             'fold_ids': tuple(ids) if ids else None,
@@ -685,6 +736,15 @@ class SearchResult(Handle, DataResult):
         if criterion_uses(code, _capi.SMI_CRITERION_RATIO_GRID):
             lo, hi, count = cfg['ratio_grid']
             out['ratio_grid'] = {'lo': lo, 'hi': hi, 'n': count}
+        if criterion_uses(code, _capi.SMI_CRITERION_SIGMA_GRID):
+            kind, shape, scale = cfg['grid_prior']
+            gamma = kind == 'gamma'
+            out['sigma_grid'] = {
+                'sigma_noise': dict(zip(('lo', 'hi', 'n'), cfg['sigma_noise_grid'])),
+                'sigma_coef': dict(zip(('lo', 'hi', 'n'), cfg['sigma_coef_grid'])),
+                'prior': {'kind': kind, 'shape': shape if gamma else None,
+                          'scale': scale if gamma else None},
+                'intercept_term': cfg['intercept_term']}
         if criterion_uses(code, _capi.SMI_CRITERION_FREE_ENERGY):
             kind, q = cfg['model_prior']
             out['model_prior'] = {'kind': kind, 'q': q if kind == 'bernoulli' else None}

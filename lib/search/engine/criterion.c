@@ -35,12 +35,14 @@ int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cf
                              "(rescale the target, or use aic or bic)", ds->target_name,
                              column_magnitude(ds, ds->p), crit == SMI_CRIT_RSS ? "rss"
                              : crit == SMI_CRIT_CV ? "cv" : "loo");
-    if ((crit == SMI_CRIT_FE_NG || crit == SMI_CRIT_FE_MARG) && smi_column_exponent(ds, ds->p) != 0)
+    if ((crit == SMI_CRIT_FE_NG || crit == SMI_CRIT_FE_MARG || crit == SMI_CRIT_FE_GRID)
+        && smi_column_exponent(ds, ds->p) != 0)
         return smi_error_set(SMI_ENONFINITE, "target '%s' has values of magnitude %g: the %s "
-                             "criterion's noise prior (b0) and residual terms, in units of y^2, "
+                             "criterion's noise prior and residual terms, in units of y^2, "
                              "are out of the range of a double there (rescale the target, or "
                              "use fe-opt)", ds->target_name, column_magnitude(ds, ds->p),
-                             crit == SMI_CRIT_FE_NG ? "fe-ng" : "fe-marg");
+                             crit == SMI_CRIT_FE_NG ? "fe-ng"
+                             : crit == SMI_CRIT_FE_MARG ? "fe-marg" : "fe-grid");
     /* cv and loo form their Gram matrices from the raw columns, and fe without
      * standardisation uses a feature in its own units */
     int raw = held || (smi_is_fe(crit) && !cfg->standardize);
@@ -97,6 +99,8 @@ static int grid_terms(const smi_problem *pb, size_t k, const double *R, const do
 
 double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const double *L)
 {
+    if (pb->cfg->criterion == SMI_CRIT_FE_GRID)
+        return smi_fegrid_value(pb, k, R, L);
     double f[SMI_RATIO_GRID_MAX];
     size_t at, G = pb->n_grid;
     if (!grid_terms(pb, k, R, L, f, &at))
@@ -113,6 +117,10 @@ double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const do
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights)
 {
+    if (pb->cfg->criterion == SMI_CRIT_FE_GRID) {
+        smi_fegrid_weights(pb, k, R, L, weights);
+        return;
+    }
     double f[SMI_RATIO_GRID_MAX], sum = 0.0;
     size_t at, G = pb->n_grid;
     int ok = grid_terms(pb, k, R, L, f, &at);

@@ -311,6 +311,9 @@ static int prepare(smi_problem *pb, const smi_dataset *ds, const struct smi_sear
     pb->n = ds->n;
     pb->p = ds->p;
     pb->y_exponent = smi_target_exponent(ds, cfg);
+    pb->fg_yy = (double)ds->n * ds->sd[ds->p] * ds->sd[ds->p];
+    if (cfg->criterion == SMI_CRIT_FE_GRID)
+        SMI_TRY(smi_fegrid_check(cfg));
     smi_problem_set_constants(pb);
     int rc = choose_features(pb, ds, cfg);
     if (rc == SMI_OK && enumerate)
@@ -424,6 +427,10 @@ void smi_problem_set_constants(smi_problem *pb)
         pb->y_shift = n * e * SMI_LN2;
     else
         pb->y_shift = 0.0;
+    if (cfg->criterion == SMI_CRIT_FE_GRID) {
+        smi_fegrid_set_constants(pb);
+        return;
+    }
     pb->n_grid = smi_is_grid(cfg->criterion) ? cfg->ratio_n : 0;
     if (pb->n_grid) {
         /* fe-marg: a flat prior on ln lambda over the grid's range, trapezoid weights */

@@ -159,7 +159,10 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
     double rss_scaled;
     SMI_TRY(least_squares(ds, cfg, features, k, fit, &rss_scaled));
     smi_problem pb = { .cfg = cfg, .n = ds->n, .p = ds->p,
-                       .y_exponent = smi_target_exponent(ds, cfg) };
+                       .y_exponent = smi_target_exponent(ds, cfg),
+                       .fg_yy = (double)ds->n * ds->sd[ds->p] * ds->sd[ds->p] };
+    if (cfg->criterion == SMI_CRIT_FE_GRID)
+        SMI_TRY(smi_fegrid_check(cfg));
     smi_problem_set_constants(&pb);
     if (cfg->criterion == SMI_CRIT_CV || cfg->criterion == SMI_CRIT_LOO) {
         SMI_TRY(cfg->criterion == SMI_CRIT_CV ? smi_refit_cv(ds, cfg, features, k, &fit->value)

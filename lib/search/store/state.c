@@ -317,6 +317,17 @@ static void hash_config(smi_fnv *f, const smi_problem *pb)
     smi_fnv_u64(f, (uint64_t)cfg->intercept);
     smi_fnv_u64(f, (uint64_t)cfg->standardize);
     smi_fnv_u64(f, cfg->shard_count);
+    if (cfg->criterion == SMI_CRIT_FE_GRID) { /* only fe-grid reads these */
+        for (int a = 0; a < 2; a++) {
+            smi_fnv_double(f, cfg->sigma_lo[a]);
+            smi_fnv_double(f, cfg->sigma_hi[a]);
+            smi_fnv_u64(f, cfg->sigma_n[a]);
+        }
+        smi_fnv_u64(f, (uint64_t)cfg->grid_prior);
+        smi_fnv_double(f, cfg->grid_shape);
+        smi_fnv_double(f, cfg->grid_scale);
+        smi_fnv_u64(f, (uint64_t)cfg->intercept_term);
+    }
 }
 
 uint64_t smi_state_fingerprint(const smi_dataset *ds, const smi_problem *pb,

@@ -13,6 +13,8 @@
  *   feature <name>                   '%', as %XX; p feature lines)
  *   config criterion <name> alpha <a> beta <b> normal-gamma <lambda> <a0> <b0>
  *   config ratio-grid <lo> <hi> <count> model-prior <kind> <q>
+ *   config sigma-grid <lo> <hi> <n> <lo> <hi> <n> prior <kind> <shape> <scale> intercept-term
+ *     <0|1>                         (fe-grid only: the noise and coefficient grids)
  *   config sizes <min> <max> top <M> bins <B> threads <T> intercept <0|1> standardize <0|1>
  *   config shard <index> <count> keep <K> <feature indices...>
  *   config folds <k> shuffle <0|1> seed <seed> ids <m> <m ids...>
@@ -109,6 +111,10 @@ static void write_identity(FILE *f, const smi_state *s)
             c->ng_b0);
     fprintf(f, "config ratio-grid %a %a %zu model-prior %d %a\n", c->ratio_lo, c->ratio_hi,
             c->ratio_n, c->model_prior, c->prior_q);
+    if (c->criterion == SMI_CRIT_FE_GRID)
+        fprintf(f, "config sigma-grid %a %a %zu %a %a %zu prior %d %a %a intercept-term %d\n",
+                c->sigma_lo[0], c->sigma_hi[0], c->sigma_n[0], c->sigma_lo[1], c->sigma_hi[1],
+                c->sigma_n[1], c->grid_prior, c->grid_shape, c->grid_scale, c->intercept_term);
     fprintf(f, "config sizes %zu %zu top %zu bins %zu threads %zu intercept %d standardize %d\n",
             c->min_size, c->max_size, c->top, c->bins, c->threads, c->intercept,
             c->standardize);

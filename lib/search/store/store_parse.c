@@ -628,6 +628,32 @@ static int accept(reader *r, int rc)
     return bad(r, "invalid configuration: %s", why);
 }
 
+/* fe-grid's line: its two sigma grids, their prior and the intercept term. */
+static int parse_config_sigma_grid(reader *r, struct smi_search *c)
+{
+    double lo[2] = { 0, 0 }, hi[2] = { 0, 0 }, shape = 0, scale = 0;
+    size_t n[2] = { 0, 0 }, prior = 0, term = 0;
+    SMI_TRY(next_line(r));
+    SMI_TRY(get_word(r, "config"));
+    SMI_TRY(get_word(r, "sigma-grid"));
+    for (int a = 0; a < 2; a++) {
+        SMI_TRY(get_double(r, "sigma grid low", &lo[a]));
+        SMI_TRY(get_double(r, "sigma grid high", &hi[a]));
+        SMI_TRY(get_size(r, "sigma grid count", 0, SMI_SIGMA_GRID_MAX, &n[a]));
+    }
+    SMI_TRY(get_word(r, "prior"));
+    SMI_TRY(get_size(r, "grid prior", 0, 2, &prior));
+    SMI_TRY(get_double(r, "grid prior shape", &shape));
+    SMI_TRY(get_double(r, "grid prior scale", &scale));
+    SMI_TRY(get_word(r, "intercept-term"));
+    SMI_TRY(get_size(r, "intercept-term", 0, 1, &term));
+    SMI_TRY(end_line(r));
+    SMI_TRY(accept(r, smi_search_set_sigma_noise_grid(c, lo[0], hi[0], n[0])));
+    SMI_TRY(accept(r, smi_search_set_sigma_coef_grid(c, lo[1], hi[1], n[1])));
+    SMI_TRY(accept(r, smi_search_set_grid_prior(c, (int)prior, shape, scale)));
+    return accept(r, smi_search_set_intercept_term(c, (int)term));
+}
+
 static int parse_config_hyper(reader *r, struct smi_search *c)
 {
     double a = 0, b = 0, l = 0, a0 = 0, b0 = 0, lo = 0, hi = 0, q = 0;
@@ -662,6 +688,8 @@ static int parse_config_hyper(reader *r, struct smi_search *c)
     SMI_TRY(get_double(r, "prior q", &q));
     SMI_TRY(end_line(r));
     SMI_TRY(accept(r, smi_search_set_ratio_grid(c, lo, hi, count)));
+    if (criterion == SMI_CRIT_FE_GRID)
+        SMI_TRY(parse_config_sigma_grid(r, c));
     /* The uniform prior is stored with q = 1/2 and takes no q when set. */
     return accept(r, smi_search_set_model_prior(c, (int)prior,
                                                 prior == SMI_MODEL_PRIOR_BERNOULLI ? q : 0.5));

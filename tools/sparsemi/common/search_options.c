@@ -38,6 +38,10 @@ static const struct es_criterion_option {
     { "model-prior", SMI_CRITERION_FREE_ENERGY },
     { "folds", SMI_CRITERION_FOLDS },
     { "fold-seed", SMI_CRITERION_FOLDS },
+    { "sigma-noise-grid", SMI_CRITERION_SIGMA_GRID },
+    { "sigma-coef-grid", SMI_CRITERION_SIGMA_GRID },
+    { "prior", SMI_CRITERION_SIGMA_GRID },
+    { "intercept-term", SMI_CRITERION_SIGMA_GRID },
 };
 
 int es_criterion_uses(int criterion, int flag)
@@ -355,5 +359,142 @@ void es_json_ng_prior(cli_json *j, const es_fe_options *fe)
     cli_json_key(j, "lambda"), cli_json_number(j, fe->ng_lambda);
     cli_json_key(j, "a0"), cli_json_number(j, fe->ng_a0);
     cli_json_key(j, "b0"), cli_json_number(j, fe->ng_b0);
+    cli_json_end_object(j);
+}
+
+/* ---- fe-grid ------------------------------------------------------------------------- */
+
+static int parse_sigma_axis(const char *command, const char *option, const char *text,
+                            int which, smi_search *scratch)
+{
+    double v[3];
+    if (!text)
+        return CLI_CONTINUE;
+    if (cli_parse_numbers(text, v, 3) < 0 || !(v[2] >= 0 && v[2] <= 1e9 && v[2] == floor(v[2])))
+        return cli_usage_error(command, "option '--%s': '%s' is not LO:HI:N (two numbers and "
+                               "a whole number)", option, text);
+    int status = which == 0 ? smi_search_set_sigma_noise_grid(scratch, v[0], v[1], (size_t)v[2])
+                            : smi_search_set_sigma_coef_grid(scratch, v[0], v[1], (size_t)v[2]);
+    return es_option_check(command, status, option, text);
+}
+
+/* "inverse", "uniform" or "gamma:SHAPE:SCALE". */
+static int parse_grid_prior(const char *command, const char *text, smi_search *scratch)
+{
+    static const char gamma[] = "gamma:";
+    double v[2] = { 0.0, 0.0 };
+    int kind;
+    if (!text)
+        return CLI_CONTINUE;
+    if (strcmp(text, "inverse") == 0)
+        kind = SMI_GRID_PRIOR_INVERSE;
+    else if (strcmp(text, "uniform") == 0)
+        kind = SMI_GRID_PRIOR_UNIFORM;
+    else if (strncmp(text, gamma, sizeof gamma - 1) == 0
+             && cli_parse_numbers(text + sizeof gamma - 1, v, 2) == 0)
+        kind = SMI_GRID_PRIOR_GAMMA;
+    else
+        return cli_usage_error(command, "option '--prior': '%s' is not inverse, uniform or "
+                               "gamma:SHAPE:SCALE", text);
+    return es_option_check(command, smi_search_set_grid_prior(scratch, kind, v[0], v[1]),
+                           "prior", text);
+}
+
+int es_parse_sigma_grid(const char *command, int criterion, const es_sigma_texts *t,
+                        es_fe_options *fe, smi_search *scratch)
+{
+    const struct { const char *option; int given; } given[] = {
+        { "sigma-noise-grid", t->noise != NULL }, { "sigma-coef-grid", t->coef != NULL },
+        { "prior", t->prior != NULL }, { "intercept-term", t->intercept_term },
+    };
+    int rc = CLI_CONTINUE;
+    for (size_t k = 0; rc == CLI_CONTINUE && k < sizeof given / sizeof given[0]; k++)
+        rc = es_criterion_option_check(command, criterion, given[k].option, given[k].given);
+    if (rc == CLI_CONTINUE)
+        rc = parse_sigma_axis(command, "sigma-noise-grid", t->noise, 0, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_sigma_axis(command, "sigma-coef-grid", t->coef, 1, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = parse_grid_prior(command, t->prior, scratch);
+    if (rc == CLI_CONTINUE && t->intercept_term)
+        rc = es_option_check(command, smi_search_set_intercept_term(scratch, 1),
+                             "intercept-term", "");
+    if (rc == CLI_CONTINUE)
+        es_sigma_grid_from_config(fe, criterion, scratch);
+    return rc;
+}
+
+void es_sigma_grid_from_config(es_fe_options *fe, int criterion, const smi_search *cfg)
+{
+    es_sigma_grid *g = &fe->grid;
+    *g = (es_sigma_grid){ .n = { 0, 0 } };
+    if (!es_criterion_uses(criterion, SMI_CRITERION_SIGMA_GRID))
+        return;
+    smi_search_get_sigma_noise_grid(cfg, &g->lo[0], &g->hi[0], &g->n[0]);
+    smi_search_get_sigma_coef_grid(cfg, &g->lo[1], &g->hi[1], &g->n[1]);
+    smi_search_get_grid_prior(cfg, &g->prior, &g->shape, &g->scale);
+    smi_search_get_intercept_term(cfg, &g->intercept_term);
+}
+
+int es_set_sigma_grid(const es_fe_options *fe, smi_search *cfg)
+{
+    const es_sigma_grid *g = &fe->grid;
+    if (g->n[0] == 0)
+        return SMI_OK;
+    int status = smi_search_set_sigma_noise_grid(cfg, g->lo[0], g->hi[0], g->n[0]);
+    if (status >= 0)
+        status = smi_search_set_sigma_coef_grid(cfg, g->lo[1], g->hi[1], g->n[1]);
+    if (status >= 0)
+        status = smi_search_set_grid_prior(cfg, g->prior, g->shape, g->scale);
+    if (status >= 0)
+        status = smi_search_set_intercept_term(cfg, g->intercept_term);
+    return status;
+}
+
+static const char *grid_prior_name(int kind)
+{
+    switch (kind) {
+    case SMI_GRID_PRIOR_INVERSE: return "inverse";
+    case SMI_GRID_PRIOR_UNIFORM: return "uniform";
+    case SMI_GRID_PRIOR_GAMMA: return "gamma";
+    }
+    return "unknown";
+}
+
+void es_print_sigma_grid(FILE *out, const es_fe_options *fe)
+{
+    const es_sigma_grid *g = &fe->grid;
+    if (g->n[0] == 0)
+        return;
+    fprintf(out, "sigma      noise %zu values from %.6g to %.6g, coefficients %zu from %.6g to "
+            "%.6g\n", g->n[0], g->lo[0], g->hi[0], g->n[1], g->lo[1], g->hi[1]);
+    fprintf(out, "grid prior %s", grid_prior_name(g->prior));
+    if (g->prior == SMI_GRID_PRIOR_GAMMA)
+        fprintf(out, " (shape %.6g, scale %.6g)", g->shape, g->scale);
+    fprintf(out, "%s\n", g->intercept_term ? ", with the intercept term" : "");
+}
+
+static void json_axis(cli_json *j, const es_sigma_grid *g, int which)
+{
+    cli_json_begin_object(j);
+    cli_json_key(j, "lo"), cli_json_number(j, g->lo[which]);
+    cli_json_key(j, "hi"), cli_json_number(j, g->hi[which]);
+    cli_json_key(j, "n"), cli_json_uint(j, g->n[which]);
+    cli_json_end_object(j);
+}
+
+void es_json_sigma_grid(cli_json *j, const es_fe_options *fe)
+{
+    const es_sigma_grid *g = &fe->grid;
+    int gamma = g->prior == SMI_GRID_PRIOR_GAMMA;
+    cli_json_begin_object(j);
+    cli_json_key(j, "sigma_noise"), json_axis(j, g, 0);
+    cli_json_key(j, "sigma_coef"), json_axis(j, g, 1);
+    cli_json_key(j, "prior"), cli_json_begin_object(j);
+    cli_json_key(j, "kind"), cli_json_string(j, grid_prior_name(g->prior));
+    cli_json_key(j, "shape"), cli_json_number(j, gamma ? g->shape : NAN);
+    cli_json_key(j, "scale"), cli_json_number(j, gamma ? g->scale : NAN);
+    cli_json_end_object(j);
+    cli_json_key(j, "intercept_term"), cli_json_bool(j, g->intercept_term);
     cli_json_end_object(j);
 }

@@ -22,12 +22,20 @@
  * and the report records them. A setting the criterion does not use is marked unused:
  * model_prior -1 (criteria without a posterior), ratio_n 0 (all but fe-opt and fe-marg),
  * ng_a0 NaN (all but fe-ng and fe-marg), ng_lambda NaN (all but fe-ng). */
+typedef struct es_sigma_grid {
+    size_t n[2];       /* points of the noise (0) and coefficient (1) grids; n[0] 0: unused */
+    double lo[2], hi[2];
+    int prior;         /* smi_grid_prior */
+    double shape, scale;
+    int intercept_term;
+} es_sigma_grid;
 typedef struct es_fe_options {
     int model_prior;   /* smi_model_prior, or -1 */
     double prior_q;    /* SMI_MODEL_PRIOR_BERNOULLI: q; else NaN */
     double ratio_lo, ratio_hi;
     size_t ratio_n;
     double ng_lambda, ng_a0, ng_b0;
+    es_sigma_grid grid; /* fe-grid's settings (all but fe-grid: grid.n[0] 0) */
 } es_fe_options;
 
 /* es_criterion_uses: whether criterion uses the setting `flag` (an SMI_CRITERION_* bit of
@@ -153,6 +161,27 @@ const char *es_model_prior_name(int kind);
 
 /* es_model_prior_text: the model prior for people, "uniform" or "bernoulli (q = 0.3)". */
 void es_model_prior_text(char *buf, size_t cap, const es_fe_options *fe);
+
+/* fe-grid's options --sigma-noise-grid LO:HI:N, --sigma-coef-grid LO:HI:N,
+ * --prior inverse|uniform|gamma:SHAPE:SCALE and --intercept-term.
+ * es_parse_sigma_grid: each given one checked against the criterion and set on scratch (a
+ *   fresh configuration, which holds the library's defaults); then, for fe-grid, all of them
+ *   read back into fe->grid (else fe->grid.n[0] = 0). CLI_CONTINUE or a usage error's status.
+ * es_set_sigma_grid: fe->grid onto cfg when used (the library's status).
+ * es_print_sigma_grid, es_json_sigma_grid: the settings for the table, and as the object
+ *   "sigma_grid" ({sigma_noise: {lo, hi, n}, sigma_coef: {...}, prior: {kind, shape, scale},
+ *   intercept_term}) of es's request. es_sigma_grid_from_config: from a saved result's
+ *   configuration. */
+typedef struct es_sigma_texts {
+    const char *noise, *coef, *prior;
+    int intercept_term;
+} es_sigma_texts;
+int es_parse_sigma_grid(const char *command, int criterion, const es_sigma_texts *t,
+                        es_fe_options *fe, smi_search *scratch);
+int es_set_sigma_grid(const es_fe_options *fe, smi_search *cfg);
+void es_print_sigma_grid(FILE *out, const es_fe_options *fe);
+void es_json_sigma_grid(cli_json *j, const es_fe_options *fe);
+void es_sigma_grid_from_config(es_fe_options *fe, int criterion, const smi_search *cfg);
 
 /* es_json_ng_prior, es_json_ratio_grid: the objects "ng_prior" ({lambda, a0, b0}, lambda
  * null for fe-marg) and "ratio_grid" ({lo, hi, n}) of es's request, for the commands that

@@ -78,6 +78,8 @@ static int configure_fe(const es_fe_options *fe, smi_search *cfg)
     if (rc == CLI_CONTINUE && fe->model_prior >= 0)
         rc = setter(smi_search_set_model_prior(cfg, fe->model_prior, fe->prior_q),
                     "model-prior");
+    if (rc == CLI_CONTINUE)
+        rc = setter(es_set_sigma_grid(fe, cfg), "sigma-noise-grid");
     return rc;
 }
 

@@ -22,6 +22,7 @@ typedef struct es_args {
     const char *data, *target, *label_column, *delimiter_text, *criterion_text;
     const char *json, *plot, *save, *checkpoint, *fold_seed_text, *fold_column, *shard_text;
     const char *fe_hyper_text, *ng_prior_text, *ratio_grid_text, *model_prior_text;
+    es_sigma_texts sigma;            /* fe-grid's options as given */
     cli_list features, keep;
     size_t min_size, max_size, top, bins, threads, folds; /* ES_UNSET when not given */
     double alpha, beta, checkpoint_interval;               /* NaN when not given */

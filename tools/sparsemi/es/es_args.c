@@ -23,8 +23,8 @@ static const char description[] =
     "model of each size and how often each feature appears among the best. The density\n"
     "of states (DOS), a histogram of the criterion over every subset scored, goes to\n"
     "the JSON and to the DOS picture. Subsets whose fit is singular are counted apart.\n"
-    "The free-energy criteria (fe, fe-ng, fe-opt, fe-marg) also give the model posterior:\n"
-    "the total evidence and each feature's posterior inclusion probability.\n"
+    "The free-energy criteria (fe, fe-ng, fe-opt, fe-marg, fe-grid) also give the model\n"
+    "posterior: the total evidence and each feature's posterior inclusion probability.\n"
     "A large search can run in shards (--shard, --save) merged by 'sparsemi merge',\n"
     "and resume after an interruption (--checkpoint).\n";
 
@@ -158,6 +158,8 @@ static int check_fe(es_args *a)
         rc = es_parse_ratio_grid("es", a->ratio_grid_text, &a->fe, scratch);
     if (rc == CLI_CONTINUE)
         rc = parse_model_prior(a, scratch);
+    if (rc == CLI_CONTINUE)
+        rc = es_parse_sigma_grid("es", a->criterion, &a->sigma, &a->fe, scratch);
     smi_search_free(scratch);
     const struct { const char *option, *text; } given[] = {
         { "fe-hyper", a->fe_hyper_text }, { "ng-prior", a->ng_prior_text },
@@ -214,8 +216,8 @@ int es_parse_args(es_args *a, int argc, char **argv)
     const cli_option options[] = {
         ES_OPTIONS_DATA(a),
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",
-          "rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, cv or loo; smaller is "
-          "better" },
+          "rss, aic, bic (default), fe, fe-ng, fe-opt, fe-marg, fe-grid, cv or loo; "
+          "smaller is better" },
         ES_OPTIONS_FOLDS_SIZES(a),
         { "keep", CLI_OPT_LIST, &a->keep, "A,B,...", "features forced into every model" },
         { "top", CLI_OPT_SIZE, &a->top, "M", "the number of best models kept (default 100)" },
@@ -235,6 +237,14 @@ int es_parse_args(es_args *a, int argc, char **argv)
           "fe-opt, fe-marg: N ratios alpha/beta, log-spaced (default 1e-4:1e4:20)" },
         { "model-prior", CLI_OPT_STRING, &a->model_prior_text, "PRIOR",
           "fe*: uniform (default), bernoulli:Q or none (no posterior)" },
+        { "sigma-noise-grid", CLI_OPT_STRING, &a->sigma.noise, "LO:HI:N",
+          "fe-grid: N noise sd's, log-spaced (default 0.00316:3.16:20)" },
+        { "sigma-coef-grid", CLI_OPT_STRING, &a->sigma.coef, "LO:HI:N",
+          "fe-grid: N coefficient prior sd's, log-spaced (default 0.01:10:20)" },
+        { "prior", CLI_OPT_STRING, &a->sigma.prior, "PRIOR",
+          "fe-grid: prior of both sd's, inverse (default), uniform or gamma:SHAPE:SCALE" },
+        { "intercept-term", CLI_OPT_FLAG, &a->sigma.intercept_term, NULL,
+          "fe-grid: add exhbma's 1/2 ln(sn^2 / (n var(y) + sn^2))" },
         { "threads", CLI_OPT_SIZE, &a->threads, "T", "threads; 0: every core (default)" },
         { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
         { "shard", CLI_OPT_STRING, &a->shard_text, "i/N",

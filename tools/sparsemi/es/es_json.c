@@ -107,6 +107,8 @@ void es_json_request(cli_json *j, const es_report *r)
         cli_json_key(j, "ng_prior"), es_json_ng_prior(j, &r->fe);
     if (r->fe.ratio_n > 0)
         cli_json_key(j, "ratio_grid"), es_json_ratio_grid(j, &r->fe);
+    if (r->fe.grid.n[0] > 0)
+        cli_json_key(j, "sigma_grid"), es_json_sigma_grid(j, &r->fe);
     if (r->fe.model_prior >= 0)
         cli_json_key(j, "model_prior"), model_prior(j, &r->fe);
     cli_json_key(j, "folds"), folds(j, r);

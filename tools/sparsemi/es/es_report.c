@@ -192,6 +192,7 @@ static void print_fe(FILE *out, const es_report *r)
     if (fe->ratio_n > 0)
         fprintf(out, "ratios     %zu values of alpha/beta from %.6g to %.6g\n", fe->ratio_n,
                 fe->ratio_lo, fe->ratio_hi);
+    es_print_sigma_grid(out, fe);
     char prior[64];
     es_model_prior_text(prior, sizeof prior, fe);
     if (fe->model_prior >= 0)

@@ -31,6 +31,7 @@ static void fe_from_config(es_report *r, int criterion, const smi_search *cfg)
         fe->ng_lambda = NAN;
     if (flags & SMI_CRITERION_RATIO_GRID)
         smi_search_get_ratio_grid(cfg, &fe->ratio_lo, &fe->ratio_hi, &fe->ratio_n);
+    es_sigma_grid_from_config(fe, criterion, cfg);
     if (flags & SMI_CRITERION_FREE_ENERGY) {
         smi_search_get_model_prior(cfg, &fe->model_prior, &fe->prior_q);
         if (fe->model_prior != SMI_MODEL_PRIOR_BERNOULLI)
