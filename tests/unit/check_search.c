@@ -1449,15 +1449,15 @@ END_TEST
 START_TEST(criterion_names_round_trip)
 {
     static const char *const names[] = { "rss", "aic", "bic", "fe", "cv", "loo", "fe-ng",
-                                         "fe-opt", "fe-marg" };
-    for (int c = 0; c < 9; c++) {
+                                         "fe-opt", "fe-marg", "fe-grid" };
+    for (int c = 0; c < 10; c++) {
         ck_assert_str_eq(smi_criterion_name(c), names[c]);
         int back = -1;
         ck_assert_int_eq(smi_criterion_from_name(names[c], &back), SMI_OK);
         ck_assert_int_eq(back, c);
     }
     ck_assert_ptr_null(smi_criterion_name(-1));
-    ck_assert_ptr_null(smi_criterion_name(9));
+    ck_assert_ptr_null(smi_criterion_name(10));
     ck_assert_ptr_null(smi_criterion_name(1000));
     int back = 77;
     ck_assert_int_eq(smi_criterion_from_name("nonsense", &back), SMI_ENOTFOUND);
@@ -1484,7 +1484,7 @@ START_TEST(setters_reject_bad_values_and_leave_config_unchanged)
     smi_search *cfg = NULL;
     ck_assert_int_eq(smi_search_create(&cfg), SMI_OK);
     ASSERT_FAILS(smi_search_set_criterion(cfg, -1), SMI_EINVAL);
-    ASSERT_FAILS(smi_search_set_criterion(cfg, 9), SMI_EINVAL);
+    ASSERT_FAILS(smi_search_set_criterion(cfg, 10), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 0.0, 1.0), SMI_EINVAL);
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, 1.0, -1.0), SMI_EINVAL); /* 0 is 1 / var(y) */
     ASSERT_FAILS(smi_search_set_fe_hyper(cfg, -1.0, 1.0), SMI_EINVAL);
