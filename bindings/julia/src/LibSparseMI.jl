@@ -1044,6 +1044,13 @@ function smi_evidence_result_gamma_eff(ev)
           ev)
 end
 
+# double smi_evidence_result_quadrature_error(const smi_evidence_result *ev)
+function smi_evidence_result_quadrature_error(ev)
+    ccall((:smi_evidence_result_quadrature_error, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
 # size_t smi_evidence_result_iterations(const smi_evidence_result *ev)
 function smi_evidence_result_iterations(ev)
     ccall((:smi_evidence_result_iterations, libsparsemi), Csize_t,

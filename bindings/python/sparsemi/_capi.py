@@ -785,6 +785,9 @@ SIGNATURES = (
     ('smi_evidence_result_gamma_eff', ctypes.c_double, (  # double smi_evidence_result_gamma_eff(...)
         ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
+    ('smi_evidence_result_quadrature_error', ctypes.c_double, (  # double smi_evidence_result_quadrature_error(...)
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
+    )),
     ('smi_evidence_result_iterations', ctypes.c_size_t, (  # size_t smi_evidence_result_iterations(...)
         ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
