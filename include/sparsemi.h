@@ -461,13 +461,27 @@ SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg
 
 SMI_API void smi_search_result_free(smi_search_result *res);
 
-/* smi_search_result_status: SMI_OK (a search has no success with a caveat); SMI_EINVAL for
- * NULL. smi_search_result_caveat: "".
+/* smi_search_result_status: SMI_OK, or SMI_ENOCONV for a success with a caveat: under
+ * fe-opt or fe-marg, smi_search_result_quadrature_error above 0.01 in F or a top model at
+ * an end of the ratio grid (smi_search_result_grid_edge_models > 0); SMI_EINVAL for NULL.
+ * smi_search_result_caveat: its message, "" when SMI_OK.
+ * smi_search_result_quadrature_error: fe-opt and fe-marg: the largest, over the top models,
+ *   of the grid's error estimate of F: fe-marg |F - F on every other ratio| (the trapezoid
+ *   rule on the half grid, which bounds the full grid's error where the rule converges);
+ *   fe-opt the grid minimum minus its parabolic refinement (the refinement's size, an
+ *   upper estimate of its error). NAN for the other criteria and for results loaded from
+ *   files written before it was recorded.
+ * smi_search_result_grid_edge_models: how many top models have their fe-opt minimum at an
+ *   end of the ratio grid (not refined: the optimum may lie beyond), or, under fe-marg,
+ *   a posterior density of ln lambda above 0.01 at an end (the grid cuts the posterior);
+ *   0 for the other criteria.
  * smi_search_result_config: a copy of the configuration that made res, and
  * smi_search_result_data: the identity of its data (both valid until res is freed); NULL
  * for a result that was loaded or merged. */
 SMI_API int smi_search_result_status(const smi_search_result *res);
 SMI_API const char *smi_search_result_caveat(const smi_search_result *res);
+SMI_API double smi_search_result_quadrature_error(const smi_search_result *res);
+SMI_API size_t smi_search_result_grid_edge_models(const smi_search_result *res);
 SMI_API const smi_search *smi_search_result_config(const smi_search_result *res);
 SMI_API const smi_data_id *smi_search_result_data(const smi_search_result *res);
 

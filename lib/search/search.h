@@ -459,6 +459,17 @@ double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const do
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights);
 
+/* smi_grid_accuracy: how far the grid's value may be from the continuous one (criterion.c).
+ * fe-marg: *error from |F - F on every other ratio| and the same one level coarser (see
+ * marg_error), *edge when the posterior density of ln lambda at an end of the grid exceeds
+ * SMI_GRID_EDGE_DENSITY; fe-opt: *error = the grid minimum minus its parabolic refinement
+ * (the refinement's size, which bounds its error where the parabola fits), *edge when the
+ * minimum is at an end (not refined: the optimum may lie beyond). *error NAN when some
+ * R_g <= 0. */
+#define SMI_GRID_EDGE_DENSITY 0.01
+void smi_grid_accuracy(const smi_problem *pb, size_t k, const double *R, const double *L,
+                       double *error, int *edge);
+
 /* Least squares refit by QR on the original data (refit.c). */
 typedef struct smi_fit {
     double value, intercept, rmse, rss;
@@ -468,6 +479,9 @@ typedef struct smi_fit {
      * criterion's hyperparameters (fe-opt: the grid ratio of the smallest F; fe-marg: the
      * average over the ratios weighted by p(lambda_g | S, y)). */
     double *pmean, pintercept;
+    /* The grid criteria: smi_grid_accuracy of the refitted terms (NAN, 0 otherwise). */
+    double grid_error;
+    int grid_edge;
 } smi_fit;
 int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
               size_t k, smi_fit *fit);
@@ -497,6 +511,8 @@ typedef struct smi_kept {
     double value, intercept, rmse;
     double *coef;     /* size values when OK */
     double *pmean, pintercept; /* the posterior mean (smi_fit), when the state has a posterior */
+    double grid_error;         /* the grid criteria: smi_fit's (when OK; NAN unknown) */
+    int grid_edge;
 } smi_kept;
 
 /* Everything a search over a set of tasks found, in a form that merges exactly and is saved
@@ -598,6 +614,11 @@ struct smi_search_result {
     double log_evidence_total, log_total_weight; /* the latter: ln of the sum of weights */
     double *post_inclusion, *post_size, *post_dos; /* p, kmax + 1, n_bins */
     double *avg_coef, avg_intercept, avg_mass;     /* p; the posterior mass averaged over */
+    /* The grid criteria: the largest grid_error of the top models (NAN when none is known),
+     * how many of them have grid_edge, and the caveat they make (result.c). */
+    double grid_error;
+    size_t grid_edge;
+    smi_caveat caveat;
     smi_state state;    /* state.data and state.cfg: what made it */
 };
 

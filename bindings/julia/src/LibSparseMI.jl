@@ -666,6 +666,20 @@ function smi_search_result_caveat(res)
           res)
 end
 
+# double smi_search_result_quadrature_error(const smi_search_result *res)
+function smi_search_result_quadrature_error(res)
+    ccall((:smi_search_result_quadrature_error, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_search_result_grid_edge_models(const smi_search_result *res)
+function smi_search_result_grid_edge_models(res)
+    ccall((:smi_search_result_grid_edge_models, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
 # const smi_search *smi_search_result_config(const smi_search_result *res)
 function smi_search_result_config(res)
     ccall((:smi_search_result_config, libsparsemi), Ptr{Cvoid},

@@ -541,6 +541,12 @@ SIGNATURES = (
     ('smi_search_result_caveat', ctypes.c_char_p, (  # const char *smi_search_result_caveat(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
+    ('smi_search_result_quadrature_error', ctypes.c_double, (  # double smi_search_result_quadrature_error(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
+    )),
+    ('smi_search_result_grid_edge_models', ctypes.c_size_t, (  # size_t smi_search_result_grid_edge_models(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
+    )),
     ('smi_search_result_config', ctypes.POINTER(smi_search), (  # const smi_search *smi_search_result_config(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
