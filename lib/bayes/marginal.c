@@ -246,15 +246,21 @@ static void quad_level_run(const smi_bayes_model *md, const scale_prior *sp,
 static int accurate_integral(const smi_bayes_model *md, const scale_prior *sp,
                              quad_level *res, int *converged)
 {
-    double *lg = smi_alloc_array(QUAD_MAX_POINTS, sizeof *lg, "marginal integrand");
-    if (!lg)
-        return SMI_ENOMEM;
+    double *lg = NULL;
+    size_t capacity = 0;
     quad_box bx = { .t0 = { log(sp[0].lo), log(sp[1].lo) },
                     .t1 = { log(sp[0].hi), log(sp[1].hi) }, .n = { QUAD_START, QUAD_START } };
     const quad_box domain = bx;
     size_t passes = 0;
     *converged = 0;
     for (size_t level = 0; level < QUAD_LEVELS; level++) {
+        if (bx.n[0] * bx.n[1] > capacity) { /* the box's points, grown as it refines */
+            free(lg);
+            capacity = bx.n[0] * bx.n[1];
+            lg = smi_alloc_array(capacity, sizeof *lg, "marginal integrand");
+            if (!lg)
+                return SMI_ENOMEM;
+        }
         quad_level q;
         quad_level_run(md, sp, &bx, lg, &q);
         if (!isfinite(q.log_integral)) {
