@@ -79,9 +79,9 @@ class Evidence(DataResult):
     """
 
     __slots__ = ('free_energy', 'log_evidence', 'alpha', 'beta', 'noise_sd', 'gamma_eff',
-                 'quadrature_error', 'fit_term', 'complexity_term', 'iterations', 'converged', 'features',
-                 'indices', 'coefficients', 'mean', 'intercept', 'covariance', 'hyper',
-                 'status', 'message', 'data')
+                 'quadrature_error', 'fit_term', 'complexity_term', 'iterations', 'converged',
+                 'features', 'indices', 'coefficients', 'mean', 'intercept', 'covariance',
+                 'hyper', 'status', 'message', 'data')
 
     def __repr__(self):
         return ('<sparsemi.Evidence hyper=%r features=%r F=%.10g alpha=%.6g beta=%.6g%s>'

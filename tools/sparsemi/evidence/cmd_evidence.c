@@ -61,8 +61,9 @@ static const char description[] =
     "of F and the posterior mean and standard deviation of every coefficient.\n"
     "--hyper picks how alpha and beta are treated: fixed (as given by --prior-precision\n"
     "and --noise-precision), optimize (type-II maximum likelihood, starting there; the default),\n"
-    "marginal (integrated over log-spaced grids of the noise and coefficient standard\n"
-    "deviations, in units of sd(y), with a prior) or ng (normal-gamma closed form).\n"
+    "marginal (integrated over the noise and coefficient standard deviations, in units\n"
+    "of sd(y), with a prior: accurately over the default ranges, or on the grids given,\n"
+    "literally, with the quadrature error reported) or ng (normal-gamma closed form).\n"
     "Options of another mode than the chosen one are refused.\n";
 
 static const char *const mode_names[] = { "fixed", "optimize", "marginal", "ng" };
@@ -238,9 +239,9 @@ static int parse_args(evidence_args *a, int argc, char **argv)
         { "tol", CLI_OPT_DOUBLE, &a->tol, "T",
           "optimize: relative tolerance (default 1e-10)" },
         { "sigma-noise-grid", CLI_OPT_STRING, &a->noise_grid_text, "LO:HI:N",
-          "marginal: noise sd grid, x sd(y) (default 1e-3:10:20)" },
+          "marginal: noise sd grid, x sd(y), literal (default 1e-3 to 10, adaptive)" },
         { "sigma-coef-grid", CLI_OPT_STRING, &a->coef_grid_text, "LO:HI:N",
-          "marginal: coefficient sd grid, x sd(y) (default 1e-2:1e2:20)" },
+          "marginal: coefficient sd grid, x sd(y), literal (default 1e-2 to 1e2, adaptive)" },
         { "prior", CLI_OPT_STRING, &a->prior_text, "PRIOR",
           "marginal: inverse (default), uniform or gamma:SHAPE:SCALE" },
         { "lambda", CLI_OPT_DOUBLE, &a->lambda, "L",
