@@ -520,13 +520,27 @@ SMI_API int smi_search_score_subset(const smi_dataset *ds, const smi_search *cfg
 
 SMI_API void smi_search_result_free(smi_search_result *res);
 
-/* smi_search_result_status: SMI_OK (a search has no success with a caveat); SMI_EINVAL for
- * NULL. smi_search_result_caveat: "".
+/* smi_search_result_status: SMI_OK, or SMI_ENOCONV for a success with a caveat: under
+ * fe-opt or fe-marg, smi_search_result_quadrature_error above 0.01 in F or a top model at
+ * an end of the ratio grid (smi_search_result_grid_edge_models > 0); SMI_EINVAL for NULL.
+ * smi_search_result_caveat: its message, "" when SMI_OK.
+ * smi_search_result_quadrature_error: fe-opt and fe-marg: the largest, over the top models,
+ *   of the grid's error estimate of F: fe-marg |F - F on every other ratio| (the trapezoid
+ *   rule on the half grid, which bounds the full grid's error where the rule converges);
+ *   fe-opt the grid minimum minus its parabolic refinement (the refinement's size, an
+ *   upper estimate of its error). NAN for the other criteria and for results loaded from
+ *   files written before it was recorded.
+ * smi_search_result_grid_edge_models: how many top models have their fe-opt minimum at an
+ *   end of the ratio grid (not refined: the optimum may lie beyond), or, under fe-marg,
+ *   a posterior density of ln lambda above 0.01 at an end (the grid cuts the posterior);
+ *   0 for the other criteria.
  * smi_search_result_config: a copy of the configuration that made res, and
  * smi_search_result_data: the identity of its data (both valid until res is freed); NULL
  * for a result that was loaded or merged. */
 SMI_API int smi_search_result_status(const smi_search_result *res);
 SMI_API const char *smi_search_result_caveat(const smi_search_result *res);
+SMI_API double smi_search_result_quadrature_error(const smi_search_result *res);
+SMI_API size_t smi_search_result_grid_edge_models(const smi_search_result *res);
 SMI_API const smi_search *smi_search_result_config(const smi_search_result *res);
 SMI_API const smi_data_id *smi_search_result_data(const smi_search_result *res);
 
@@ -665,8 +679,11 @@ SMI_API void smi_evidence_free(smi_evidence *cfg);
  *   max(1, |value|)).
  * set_grids: sigma_noise in [noise_lo, noise_hi] and sigma_coef in [coef_lo, coef_hi],
  *   0 < lo < hi, n >= 2 log-spaced points each, both ends included; the ends are multiples
- *   of sd(y) (the grid runs from lo * sd(y) to hi * sd(y)); integrated with trapezoid
- *   weights in sigma.
+ *   of sd(y) (the grid runs from lo * sd(y) to hi * sd(y)). Without set_grids, the
+ *   default ranges are integrated accurately (an adaptive Simpson rule in ln sigma, to
+ *   about 1e-9 in F; n is not used); after it, the grids are used literally, with
+ *   trapezoid weights in sigma (as the seed lab's exhbma), and the result reports the
+ *   grid's quadrature error.
  * set_prior: a smi_scale_prior; shape > 0 and scale > 0 for SMI_PRIOR_GAMMA (ignored
  *   otherwise; the scale, like the grids, in units of sd(y)). Each prior density is
  *   normalised over its grid's range: 1 / (sigma ln(hi/lo)) for SMI_PRIOR_INVERSE,
@@ -718,7 +735,11 @@ SMI_API int smi_evidence_get_standardize(const smi_evidence *cfg, int *on);
  * NULL then. When SMI_HYPER_OPTIMIZE does not converge, or its optimum lies at alpha or
  * beta = infinity, the run succeeds with a caveat: the result at the last iterate, with
  * smi_evidence_result_status() == SMI_ENOCONV, the reason in smi_evidence_result_caveat()
- * and smi_evidence_result_converged() == 0.
+ * and smi_evidence_result_converged() == 0. SMI_HYPER_MARGINAL succeeds with the caveat
+ * SMI_ENOCONV (converged stays 1) when the marginal posterior density of ln sigma_noise or
+ * ln sigma_coef at an end of its range exceeds 0.01 (the range cuts the posterior: widen
+ * it) or a given grid's quadrature error exceeds 0.01 in F (use more points); and with
+ * converged 0 when the accurate rule did not reach its tolerance.
  * Thread safety: ds and cfg are only read. */
 SMI_API int smi_evidence_run(const smi_dataset *ds, const size_t *subset, size_t k,
                              const smi_evidence *cfg, smi_evidence_result **out);
@@ -742,9 +763,14 @@ SMI_API const smi_data_id *smi_evidence_result_data(const smi_evidence_result *e
  * on that design and
  * A = alpha I + beta X'X; alpha, beta (the optimum, the fixed values, or posterior
  * means on the grid / of the normal-gamma posterior, where beta = a_n / b_n and
- * alpha = lambda beta); noise_sd = beta^-1/2; gamma_eff =
+ * alpha = lambda beta; for SMI_HYPER_MARGINAL by default those of the accurate integral
+ * over the ranges, with a given grid those of the grid); noise_sd = beta^-1/2; gamma_eff =
  * sum l_i / (alpha + l_i) over the eigenvalues l_i of beta X'X; iterations used; converged
- * (1, or 0 when the optimisation stopped without converging). NAN / 0 for NULL. */
+ * (1, or 0 when the optimisation stopped without converging); quadrature_error, for
+ * SMI_HYPER_MARGINAL, an upper estimate of |F - the exact integral over the ranges|: the
+ * accurate rule's own estimate (|ln S_h - ln S_2h| of its last two Simpson sums), plus,
+ * with a given grid, that grid's distance from the accurate integral (0 for the other
+ * modes). NAN / 0 for NULL. */
 SMI_API double smi_evidence_result_free_energy(const smi_evidence_result *ev);
 SMI_API double smi_evidence_result_fit_term(const smi_evidence_result *ev);
 SMI_API double smi_evidence_result_complexity_term(const smi_evidence_result *ev);
@@ -752,6 +778,7 @@ SMI_API double smi_evidence_result_alpha(const smi_evidence_result *ev);
 SMI_API double smi_evidence_result_beta(const smi_evidence_result *ev);
 SMI_API double smi_evidence_result_noise_sd(const smi_evidence_result *ev);
 SMI_API double smi_evidence_result_gamma_eff(const smi_evidence_result *ev);
+SMI_API double smi_evidence_result_quadrature_error(const smi_evidence_result *ev);
 SMI_API size_t smi_evidence_result_iterations(const smi_evidence_result *ev);
 SMI_API int smi_evidence_result_converged(const smi_evidence_result *ev);
 

@@ -109,6 +109,7 @@ SMI_API int smi_evidence_set_grids(smi_evidence *cfg, double noise_lo, double no
     cfg->coef_lo = coef_lo;
     cfg->coef_hi = coef_hi;
     cfg->coef_n = coef_n;
+    cfg->grid_given = 1;
     return SMI_OK;
 }
 
@@ -391,6 +392,11 @@ SMI_API double smi_evidence_result_beta(const smi_evidence_result *ev)
 SMI_API double smi_evidence_result_noise_sd(const smi_evidence_result *ev)
 {
     return ev ? 1.0 / sqrt(ev->beta) : NAN;
+}
+
+SMI_API double smi_evidence_result_quadrature_error(const smi_evidence_result *ev)
+{
+    return ev ? ev->quadrature_error : NAN;
 }
 
 SMI_API double smi_evidence_result_gamma_eff(const smi_evidence_result *ev)

@@ -32,6 +32,7 @@ struct smi_evidence {
     double tolerance;
     double noise_lo, noise_hi, coef_lo, coef_hi;
     size_t noise_n, coef_n;
+    int grid_given; /* set_grids called: the grids are used literally (marginal.c) */
     int prior;
     double shape, scale;
     double ng_lambda, ng_a0, ng_b0;
@@ -39,7 +40,8 @@ struct smi_evidence {
 };
 
 /* The result handle: scalars, then k posterior means and k x k covariances in data[]
- * (original units of the features). */
+ * (original units of the features). caveat: SMI_ENOCONV also when the marginal integral
+ * is cut by its ranges or inaccurate (marginal.c). */
 struct smi_evidence_result {
     struct smi_evidence cfg; /* the configuration that made it */
     smi_data_id *data_id;    /* the data it was computed on */
@@ -48,6 +50,7 @@ struct smi_evidence_result {
     size_t k;
     double free_energy, fit, complexity;
     double alpha, beta, gamma_eff;
+    double quadrature_error; /* marginal: the estimated error of F (0 for the other modes) */
     size_t iterations;
     int converged;
     double intercept;
@@ -114,7 +117,10 @@ int smi_bayes_finish(const smi_bayes_model *md, double alpha, double beta, smi_e
 /* The modes: each fills ev from the prepared model and the configuration (whose beta <= 0
  * has been resolved to 1 / var(y) by api.c) and returns SMI_OK or a negative status:
  * SMI_ESINGULAR from smi_bayes_finish; smi_bayes_optimize returns SMI_ENOCONV with ev
- * filled (converged 0) when max_iter is reached or the optimum lies at infinity. */
+ * filled (converged 0) when max_iter is reached or the optimum lies at infinity;
+ * smi_bayes_marginal returns SMI_ENOCONV with ev filled when the posterior mass reaches an
+ * end of a range or the quadrature error is too large (converged 0 only when its
+ * adaptive rule did not reach its tolerance). */
 typedef int (*smi_bayes_mode_fn)(const smi_bayes_model *md,
                                  const struct smi_evidence *cfg, smi_evidence_result *ev);
 int smi_bayes_fixed(const smi_bayes_model *md, const struct smi_evidence *cfg,

@@ -183,6 +183,41 @@ static int remove_from_dos(smi_search_result *r, double v)
     return SMI_OK;
 }
 
+/* The grid criteria's accuracy over the top models: the largest quadrature error (NAN when
+ * no model's is known), how many sit at a grid edge, and the caveat (SMI_ENOCONV) when the
+ * error exceeds SMI_GRID_ERROR_LIMIT in F or some model sits at an edge. */
+#define SMI_GRID_ERROR_LIMIT 0.01
+static void grid_accuracy(smi_search_result *r, const smi_state *s)
+{
+    r->grid_error = NAN;
+    r->grid_edge = 0;
+    smi_caveat_set(&r->caveat, SMI_OK, "%s", "");
+    if (!smi_is_ratio_grid(s->criterion))
+        return;
+    for (size_t i = 0; i < s->n_kept; i++) {
+        const smi_kept *m = &s->kept[i];
+        if (m->status != SMI_KEPT_OK || isnan(m->grid_error))
+            continue;
+        if (isnan(r->grid_error) || m->grid_error > r->grid_error)
+            r->grid_error = m->grid_error;
+        r->grid_edge += m->grid_edge != 0;
+    }
+    int marg = s->criterion == SMI_CRIT_FE_MARG, coarse = r->grid_error > SMI_GRID_ERROR_LIMIT;
+    if (coarse && r->grid_edge)
+        smi_caveat_set(&r->caveat, SMI_ENOCONV, "the ratio grid's quadrature error reaches %.3g "
+                       "in F (above %g) and %zu of the top models %s at an end of the grid: "
+                       "use a wider grid with more points", r->grid_error,
+                       SMI_GRID_ERROR_LIMIT, r->grid_edge,
+                       marg ? "have posterior mass" : "have their optimum");
+    else if (coarse)
+        smi_caveat_set(&r->caveat, SMI_ENOCONV, "the ratio grid's quadrature error reaches %.3g "
+                       "in F (above %g): use more points", r->grid_error, SMI_GRID_ERROR_LIMIT);
+    else if (r->grid_edge)
+        smi_caveat_set(&r->caveat, SMI_ENOCONV, "%zu of the top models %s at an end of the "
+                       "ratio grid: widen it", r->grid_edge,
+                       marg ? "have posterior mass" : "have their optimum");
+}
+
 static int derive(smi_search_result *r)
 {
     const smi_state *s = &r->state;
@@ -207,6 +242,7 @@ static int derive(smi_search_result *r)
     for (size_t i = 0; rc == SMI_OK && i < n_dropped; i++)
         rc = remove_from_dos(r, dropped[i]);
     free(dropped);
+    grid_accuracy(r, s);
     return rc;
 }
 
@@ -410,13 +446,22 @@ SMI_API int smi_search_result_model_average(const smi_search_result *res, size_t
 
 SMI_API int smi_search_result_status(const smi_search_result *res)
 {
-    return res ? SMI_OK : SMI_EINVAL;
+    return res ? res->caveat.status : SMI_EINVAL;
 }
 
 SMI_API const char *smi_search_result_caveat(const smi_search_result *res)
 {
-    (void)res;
-    return "";
+    return res ? res->caveat.message : "";
+}
+
+SMI_API double smi_search_result_quadrature_error(const smi_search_result *res)
+{
+    return res ? res->grid_error : NAN;
+}
+
+SMI_API size_t smi_search_result_grid_edge_models(const smi_search_result *res)
+{
+    return res ? res->grid_edge : 0;
 }
 
 SMI_API const smi_search *smi_search_result_config(const smi_search_result *res)

@@ -131,6 +131,11 @@ static inline int smi_search_view(const smi_dataset *ds, const struct smi_search
  * SMI_CRIT_FE with its alpha and beta; SMI_CRIT_FE_NG with (lambda, 1), which gives its
  * ln|lambda I + Z'Z| and y'y - b'(lambda I + Z'Z)^-1 b; the grid criteria (fe-opt, fe-marg)
  * with (lambda_g, 1) for every ratio of the grid, walked together (sweep_grid.c). */
+/* fe-opt and fe-marg: a grid over the ratio lambda alone (their quadrature is judged) */
+static inline int smi_is_ratio_grid(int criterion)
+{
+    return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG;
+}
 static inline int smi_is_grid(int criterion)
 {
     return criterion == SMI_CRIT_FE_OPT || criterion == SMI_CRIT_FE_MARG
@@ -539,6 +544,17 @@ void smi_fegrid_weights(const smi_problem *pb, size_t k, const double *R, const 
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights);
 
+/* smi_grid_accuracy: how far the grid's value may be from the continuous one (criterion.c).
+ * fe-marg: *error from |F - F on every other ratio| and the same one level coarser (see
+ * marg_error), *edge when the posterior density of ln lambda at an end of the grid exceeds
+ * SMI_GRID_EDGE_DENSITY; fe-opt: *error = the grid minimum minus its parabolic refinement
+ * (the refinement's size, which bounds its error where the parabola fits), *edge when the
+ * minimum is at an end (not refined: the optimum may lie beyond). *error NAN when some
+ * R_g <= 0. */
+#define SMI_GRID_EDGE_DENSITY 0.01
+void smi_grid_accuracy(const smi_problem *pb, size_t k, const double *R, const double *L,
+                       double *error, int *edge);
+
 /* Least squares refit by QR on the original data (refit.c). */
 typedef struct smi_fit {
     double value, intercept, rmse, rss;
@@ -548,6 +564,9 @@ typedef struct smi_fit {
      * criterion's hyperparameters (fe-opt: the grid ratio of the smallest F; fe-marg: the
      * average over the ratios weighted by p(lambda_g | S, y)). */
     double *pmean, pintercept;
+    /* The grid criteria: smi_grid_accuracy of the refitted terms (NAN, 0 otherwise). */
+    double grid_error;
+    int grid_edge;
 } smi_fit;
 int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t *features,
               size_t k, smi_fit *fit);
@@ -577,6 +596,8 @@ typedef struct smi_kept {
     double value, intercept, rmse;
     double *coef;     /* size values when OK */
     double *pmean, pintercept; /* the posterior mean (smi_fit), when the state has a posterior */
+    double grid_error;         /* the grid criteria: smi_fit's (when OK; NAN unknown) */
+    int grid_edge;
 } smi_kept;
 
 /* Everything a search over a set of tasks found, in a form that merges exactly and is saved
@@ -690,6 +711,11 @@ struct smi_search_result {
     double log_evidence_total, log_total_weight; /* the latter: ln of the sum of weights */
     double *post_inclusion, *post_size, *post_dos; /* p, kmax + 1, n_bins */
     double *avg_coef, avg_intercept, avg_mass;     /* p; the posterior mass averaged over */
+    /* The grid criteria: the largest grid_error of the top models (NAN when none is known),
+     * how many of them have grid_edge, and the caveat they make (result.c). */
+    double grid_error;
+    size_t grid_edge;
+    smi_caveat caveat;
     smi_state state;    /* state.data and state.cfg: what made it */
 };
 

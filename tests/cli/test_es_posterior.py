@@ -30,6 +30,10 @@ try:
     import numpy as np
 except ImportError:  # the numerical checks skip themselves
     np = None
+try:
+    from scipy import integrate, optimize
+except ImportError:
+    integrate = optimize = None
 
 N, P = 30, 6
 NAMES = ["x%d" % (j + 1) for j in range(P)]
@@ -314,6 +318,107 @@ class TestOtherCriteria(PosteriorCase):
         self.assertEqual((r["alpha"], r["beta"]), (0.5, 4))
         self.assertPosteriorShape(r)
         self.assertInclusionSvg(prefix + "-inclusion.svg", "fe", r["posterior_inclusion"])
+
+
+def log_evidence_opt(Xa, ya, subset, lam):
+    """ln p(y|S) at ratio lambda with beta at its optimum n / R: fe-opt's profile."""
+    n, k = len(ya), len(subset)
+    Xs = Xa[:, list(subset)]
+    Z = (Xs - Xs.mean(axis=0)) / Xs.std(axis=0)
+    yc = ya - ya.mean()
+    A = lam * np.eye(k) + Z.T @ Z
+    b = Z.T @ yc
+    R = float(yc @ yc - b @ np.linalg.solve(A, b))
+    logdet = np.linalg.slogdet(A)[1]
+    return -(0.5 * n * (math.log(2 * math.pi) + 1 + math.log(R / n)) - 0.5 * k * math.log(lam)
+             + 0.5 * logdet)
+
+
+def exact_fe_marg(Xa, ya, subset, lo, hi):
+    """-ln of (1 / ln(hi/lo)) times the integral of the normal-gamma evidence over ln lambda
+    on [ln lo, ln hi], by scipy's adaptive quadrature (scaled by the largest value)."""
+    grid = np.linspace(math.log(lo), math.log(hi), 401)
+    top = max(log_evidence_ng(Xa, ya, subset, math.exp(t)) for t in grid)
+    total, _ = integrate.quad(lambda t: math.exp(log_evidence_ng(Xa, ya, subset, math.exp(t))
+                                                 - top), math.log(lo), math.log(hi),
+                              epsabs=0, epsrel=1e-12, limit=400, points=list(grid[1:-1:40]))
+    return -(top + math.log(total / math.log(hi / lo)))
+
+
+def exact_fe_opt(Xa, ya, subset, lo, hi):
+    """The minimum over lambda in [lo, hi] of fe-opt's profile, by scipy's bounded scalar
+    minimiser started in the best of 401 points."""
+    grid = np.linspace(math.log(lo), math.log(hi), 401)
+    values = [-log_evidence_opt(Xa, ya, subset, math.exp(t)) for t in grid]
+    i = int(np.argmin(values))
+    a, b = grid[max(i - 1, 0)], grid[min(i + 1, len(grid) - 1)]
+    res = optimize.minimize_scalar(lambda t: -log_evidence_opt(Xa, ya, subset, math.exp(t)),
+                                   bounds=(a, b), method="bounded",
+                                   options={"xatol": 1e-12})
+    return min(res.fun, min(values))
+
+
+@unittest.skipIf(np is None or integrate is None, "numpy or scipy is not installed")
+class TestGridAccuracy(PosteriorCase):
+    """fe-marg and fe-opt report the ratio grid's error: the largest, over the top models,
+    bounds the distance of each top model's value from the exact integral (scipy's quad)
+    or the exact minimum over [lo, hi] (scipy's bounded minimiser); above 0.01 in F it is
+    a warning and the JSON's caveat, as is a top model at an end of the grid."""
+
+    def check(self, criterion, grid, exact):
+        lo, hi, count = (float(v) for v in grid.split(":"))
+        path = os.path.join(self.dir, "out.json")
+        proc = run("es", self.csv, "--target", "y", "--criterion", criterion,
+                   "--ratio-grid", grid, "--top", "8", "--json", path)
+        self.assertExit(proc, 0)
+        with open(path, encoding="utf-8") as f:
+            r = json.load(f)
+        errors = []
+        for m in r["models"]:
+            subset = [NAMES.index(name) for name in m["features"]]
+            errors.append(abs(m["criterion"] - exact(self.X, self.y, subset, lo, hi)))
+        self.assertGreaterEqual(r["quadrature_error"] + 1e-9, max(errors),
+                                (criterion, grid, errors))
+        if r["quadrature_error"] > 0.01 or r["grid_edge_models"] > 0:
+            self.assertNotEqual(r["caveat"], "")
+            self.assertIn("warning: " + r["caveat"], proc.stderr)
+        else:
+            self.assertEqual(r["caveat"], "")
+            self.assertNotIn("warning", proc.stderr)
+        return r, max(errors)
+
+    def test_fe_marg(self):
+        self.check("fe-marg", "1e-4:1e4:20", exact_fe_marg)
+        r, truth = self.check("fe-marg", "1e-4:1e4:41", exact_fe_marg)
+        self.assertLess(r["quadrature_error"], 0.01)
+        r, truth = self.check("fe-marg", "1e-4:1e4:6", exact_fe_marg)
+        self.assertGreater(truth, 0.01)
+        self.assertIn("quadrature error", r["caveat"])
+        r, truth = self.check("fe-marg", "1e-4:1e-2:9", exact_fe_marg)  # cut: mass at hi
+        self.assertGreater(r["grid_edge_models"], 0)
+        self.assertIn("end of the", r["caveat"])
+
+    def test_fe_opt(self):
+        r, truth = self.check("fe-opt", "1e-4:1e4:20", exact_fe_opt)
+        r, truth = self.check("fe-opt", "1e-4:1e4:200", exact_fe_opt)
+        self.assertLess(r["quadrature_error"], 0.01)
+        r, truth = self.check("fe-opt", "1e-4:1e-2:9", exact_fe_opt)  # the optimum beyond hi
+        self.assertGreater(r["grid_edge_models"], 0)
+        self.assertIn("end of the", r["caveat"])
+
+    def test_saved_result_keeps_it(self):
+        saved = os.path.join(self.dir, "r.smi")
+        proc = run("es", self.csv, "--target", "y", "--criterion", "fe-marg", "--ratio-grid",
+                   "1e-4:1e4:6", "--save", saved, "--json", os.path.join(self.dir, "a.json"))
+        self.assertExit(proc, 0)
+        with open(os.path.join(self.dir, "a.json"), encoding="utf-8") as f:
+            before = json.load(f)
+        proc = run("merge", os.path.join(self.dir, "b.json"), saved)
+        self.assertExit(proc, 0)
+        with open(os.path.join(self.dir, "b.json"), encoding="utf-8") as f:
+            after = json.load(f)
+        for key in ("quadrature_error", "grid_edge_models", "caveat"):
+            self.assertEqual(after[key], before[key])
 
 
 class TestBadValues(PosteriorCase):

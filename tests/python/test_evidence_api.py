@@ -263,6 +263,28 @@ def test_marginal_is_the_grid_sum(octet, prior):
     assert ev.fit_term + ev.complexity_term == pytest.approx(ev.free_energy, rel=1e-12)
 
 
+def test_marginal_default_and_given_grid_report_their_error(octet):
+    """A coarse given grid is used literally (the test's own grid sum), warns, and reports as
+    its error its distance from the default, accurate integral (checked against scipy in
+    tests/cli/test_evidence.py), whose own estimate is tiny."""
+    features = ['r_s_B', 'r_p_A']
+    ev = sparsemi.evidence(octet, features, hyper='marginal')
+    assert ev.quadrature_error < 1e-8 and ev.status == sparsemi.SMI_OK and ev.converged
+    Z, yc, _ = design(octet.X, octet.y, indices_of(octet, features))
+    noise, coef = (1e-3, 10.0, 9), (1e-2, 1e2, 9)
+    with pytest.warns(sparsemi.EvidenceWarning):
+        coarse = sparsemi.evidence(octet, features, hyper='marginal', sigma_noise_grid=noise,
+                                   sigma_coef_grid=coef)
+    assert coarse.free_energy == pytest.approx(
+        marginal_reference(Z, yc, octet.y.std(), noise, coef, ('inverse',)), rel=1e-10)
+    assert coarse.status == sparsemi.SMI_ENOCONV and coarse.converged
+    assert 'quadrature error' in coarse.message
+    truth = abs(coarse.free_energy - ev.free_energy)
+    assert truth > 0.01
+    assert coarse.quadrature_error == pytest.approx(truth, rel=1e-6)
+    assert coarse.to_dict()['quadrature_error'] == coarse.quadrature_error
+
+
 def test_marginal_prior_string_form(octet):
     a = sparsemi.evidence(octet, ['r_s_B'], hyper='marginal', prior=('gamma', 2.0, 0.5))
     b = sparsemi.evidence(octet, ['r_s_B'], hyper='marginal', prior='gamma:2:0.5')

@@ -867,19 +867,6 @@ START_TEST(marginal_same_grid_exact)
         assert_posterior(ev, &g, 1e-9);
         smi_evidence_result_free(ev);
     }
-    /* the defaults of smi_evidence_create are the first grid with the inverse prior */
-    if (pc->prior == SMI_PRIOR_INVERSE) {
-        smi_evidence *cfg;
-        smi_evidence_create(&cfg);
-        smi_evidence_set_mode(cfg, SMI_HYPER_MARGINAL);
-        smi_evidence_result *ev = fit_ok(&d, S, 3, cfg);
-        double ma, mb;
-        assert_rel(smi_evidence_result_free_energy(ev),
-                   oracle_marginal(&g, grids[0][0], grids[0][1], SMI_PRIOR_INVERSE, 0, 0, &ma, &mb),
-                   REL_TOL, "marginal F, default grid");
-        smi_evidence_result_free(ev);
-        smi_evidence_free(cfg);
-    }
     design_free(&g);
     data_free(&d);
 }
@@ -901,6 +888,117 @@ START_TEST(marginal_converges_to_integral)
     assert_rel(smi_evidence_result_free_energy(ev), want, 1e-4, "marginal F, 200 vs 400 points");
     assert_rel(smi_evidence_result_alpha(ev), ma, 1e-3, "posterior mean of alpha, 200 vs 400");
     assert_rel(smi_evidence_result_beta(ev), mb, 1e-3, "posterior mean of beta, 200 vs 400");
+    smi_evidence_result_free(ev);
+    design_free(&g);
+    data_free(&d);
+}
+END_TEST
+
+/* The integral over the default ranges by the test's trapezoid rule in sigma on N and
+ * 2N - 1 points per axis, extrapolated (Richardson: its error is even in the ln step). */
+static double oracle_integral(const design *g, const struct prior_case *pc, size_t N,
+                              double *mean_alpha, double *mean_beta)
+{
+    grid_spec noise = { 1e-3, 10.0, N }, coef = { 1e-2, 1e2, N };
+    grid_spec noise2 = { 1e-3, 10.0, 2 * N - 1 }, coef2 = { 1e-2, 1e2, 2 * N - 1 };
+    double ma, mb;
+    double coarse = oracle_marginal(g, noise, coef, pc->prior, pc->shape, pc->scale, &ma, &mb);
+    double fine = oracle_marginal(g, noise2, coef2, pc->prior, pc->shape, pc->scale,
+                                  mean_alpha, mean_beta);
+    *mean_alpha += (*mean_alpha - ma) / 3.0;
+    *mean_beta += (*mean_beta - mb) / 3.0;
+    return fine + (fine - coarse) / 3.0;
+}
+
+static smi_evidence_result *fit_marginal_default(const data *d, const size_t *S, size_t k,
+                                                 const struct prior_case *pc)
+{
+    smi_evidence *cfg;
+    ck_assert_int_eq(smi_evidence_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_mode(cfg, SMI_HYPER_MARGINAL), SMI_OK);
+    ck_assert_int_eq(smi_evidence_set_prior(cfg, pc->prior, pc->shape, pc->scale), SMI_OK);
+    smi_evidence_result *ev = fit_ok(d, S, k, cfg);
+    smi_evidence_free(cfg);
+    return ev;
+}
+
+/* Without set_grids the default ranges are integrated accurately: F and the posterior
+ * means equal the brute-force integral, with a tiny error estimate (the 20-point grid of
+ * the defaults was off by up to tens in F on real data). */
+START_TEST(marginal_default_is_the_integral)
+{
+    const struct prior_case *pc = &prior_cases[_i];
+    data d = data_random(3000 + (uint64_t)_i, 40, 6, PLAIN);
+    size_t S[3] = { 0, 2, 5 };
+    design g = design_make(&d, S, 3, 1, 1);
+    smi_evidence_result *ev = fit_marginal_default(&d, S, 3, pc);
+    double ma, mb, want = oracle_integral(&g, pc, 1001, &ma, &mb);
+    ck_assert_msg(fabs(smi_evidence_result_free_energy(ev) - want) < 1e-7,
+                  "default marginal F %.12g, integral %.12g", smi_evidence_result_free_energy(ev),
+                  want);
+    assert_rel(smi_evidence_result_alpha(ev), ma, 1e-6, "posterior mean of alpha");
+    assert_rel(smi_evidence_result_beta(ev), mb, 1e-6, "posterior mean of beta");
+    ck_assert(smi_evidence_result_quadrature_error(ev) < 1e-8);
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+    smi_evidence_result_free(ev);
+    design_free(&g);
+    data_free(&d);
+}
+END_TEST
+
+/* A given grid is used literally; its reported quadrature error bounds its distance from
+ * the integral, and above 0.01 in F it is a caveat. */
+START_TEST(marginal_given_grid_reports_its_error)
+{
+    const struct prior_case *pc = &prior_cases[_i];
+    static const grid_spec grids[][2] = {
+        { { 1e-3, 10.0, 20 }, { 1e-2, 1e2, 20 } },
+        { { 1e-3, 10.0, 7 }, { 1e-2, 1e2, 9 } },
+        { { 1e-3, 10.0, 300 }, { 1e-2, 1e2, 300 } },
+    };
+    data d = data_random(3000 + (uint64_t)_i, 40, 6, PLAIN);
+    size_t S[3] = { 0, 2, 5 };
+    design g = design_make(&d, S, 3, 1, 1);
+    double ma, mb, exact = oracle_integral(&g, pc, 1001, &ma, &mb);
+    for (size_t r = 0; r < sizeof grids / sizeof grids[0]; r++) {
+        smi_evidence_result *ev = fit_marginal(&d, S, 3, pc, grids[r][0], grids[r][1]);
+        double F = smi_evidence_result_free_energy(ev);
+        double err = smi_evidence_result_quadrature_error(ev), truth = fabs(F - exact);
+        ck_assert_msg(err >= truth - 1e-7 && err <= truth + 1e-6,
+                      "grid %zu: reported error %.6g, true error %.6g", r, err, truth);
+        int coarse = truth > 0.01 + 1e-6;
+        if (coarse || err <= 0.01) {
+            ck_assert_int_eq(smi_evidence_result_status(ev), coarse ? SMI_ENOCONV : SMI_OK);
+            if (coarse)
+                ck_assert_ptr_nonnull(strstr(smi_evidence_result_caveat(ev), "quadrature error"));
+        }
+        ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
+        smi_evidence_result_free(ev);
+    }
+    design_free(&g);
+    data_free(&d);
+}
+END_TEST
+
+/* A range that cuts the posterior (the noise range ending below the residual sd) is a
+ * caveat naming that end; the default ranges hold this posterior. */
+START_TEST(marginal_edge_is_flagged)
+{
+    data d = data_random(3000, 40, 6, PLAIN);
+    size_t S[3] = { 0, 2, 5 };
+    design g = design_make(&d, S, 3, 1, 1);
+    const struct prior_case *pc = &prior_cases[0];
+    smi_evidence_result *ev = fit_marginal_default(&d, S, 3, pc);
+    ck_assert_msg(smi_evidence_result_status(ev) == SMI_OK, "caveat: %s",
+                  smi_evidence_result_caveat(ev));
+    double noise = smi_evidence_result_noise_sd(ev) / g.ysd;
+    smi_evidence_result_free(ev);
+    grid_spec cut = { 1e-3, 0.5 * noise, 400 }, coef = { 1e-2, 1e2, 400 };
+    ev = fit_marginal(&d, S, 3, pc, cut, coef);
+    ck_assert_int_eq(smi_evidence_result_status(ev), SMI_ENOCONV);
+    ck_assert_ptr_nonnull(strstr(smi_evidence_result_caveat(ev),
+                                 "upper end of the sigma_noise range"));
+    ck_assert_int_eq(smi_evidence_result_converged(ev), 1);
     smi_evidence_result_free(ev);
     design_free(&g);
     data_free(&d);
@@ -1163,6 +1261,9 @@ static Suite *evidence_suite(void)
     tc = tcase_create("marginal");
     tcase_add_loop_test(tc, marginal_same_grid_exact, 0, N_PRIOR_CASES);
     tcase_add_loop_test(tc, marginal_converges_to_integral, 0, N_PRIOR_CASES);
+    tcase_add_loop_test(tc, marginal_default_is_the_integral, 0, N_PRIOR_CASES);
+    tcase_add_loop_test(tc, marginal_given_grid_reports_its_error, 0, N_PRIOR_CASES);
+    tcase_add_test(tc, marginal_edge_is_flagged);
     suite_add_tcase(s, tc);
     tc = tcase_create("normal-gamma");
     tcase_add_loop_test(tc, normal_gamma_matches_student_t, 0, N_FIXED_CASES);

@@ -731,6 +731,20 @@ function smi_search_result_caveat(res)
           res)
 end
 
+# double smi_search_result_quadrature_error(const smi_search_result *res)
+function smi_search_result_quadrature_error(res)
+    ccall((:smi_search_result_quadrature_error, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          res)
+end
+
+# size_t smi_search_result_grid_edge_models(const smi_search_result *res)
+function smi_search_result_grid_edge_models(res)
+    ccall((:smi_search_result_grid_edge_models, libsparsemi), Csize_t,
+          (Ptr{Cvoid},),
+          res)
+end
+
 # const smi_search *smi_search_result_config(const smi_search_result *res)
 function smi_search_result_config(res)
     ccall((:smi_search_result_config, libsparsemi), Ptr{Cvoid},
@@ -1112,6 +1126,13 @@ end
 # double smi_evidence_result_gamma_eff(const smi_evidence_result *ev)
 function smi_evidence_result_gamma_eff(ev)
     ccall((:smi_evidence_result_gamma_eff, libsparsemi), Cdouble,
+          (Ptr{Cvoid},),
+          ev)
+end
+
+# double smi_evidence_result_quadrature_error(const smi_evidence_result *ev)
+function smi_evidence_result_quadrature_error(ev)
+    ccall((:smi_evidence_result_quadrature_error, libsparsemi), Cdouble,
           (Ptr{Cvoid},),
           ev)
 end

@@ -594,6 +594,12 @@ SIGNATURES = (
     ('smi_search_result_caveat', ctypes.c_char_p, (  # const char *smi_search_result_caveat(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
+    ('smi_search_result_quadrature_error', ctypes.c_double, (  # double smi_search_result_quadrature_error(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
+    )),
+    ('smi_search_result_grid_edge_models', ctypes.c_size_t, (  # size_t smi_search_result_grid_edge_models(...)
+        ctypes.POINTER(smi_search_result),  # const smi_search_result *res
+    )),
     ('smi_search_result_config', ctypes.POINTER(smi_search), (  # const smi_search *smi_search_result_config(...)
         ctypes.POINTER(smi_search_result),  # const smi_search_result *res
     )),
@@ -839,6 +845,9 @@ SIGNATURES = (
         ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_gamma_eff', ctypes.c_double, (  # double smi_evidence_result_gamma_eff(...)
+        ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
+    )),
+    ('smi_evidence_result_quadrature_error', ctypes.c_double, (  # double smi_evidence_result_quadrature_error(...)
         ctypes.POINTER(smi_evidence_result),  # const smi_evidence_result *ev
     )),
     ('smi_evidence_result_iterations', ctypes.c_size_t, (  # size_t smi_evidence_result_iterations(...)

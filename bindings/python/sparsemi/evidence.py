@@ -39,9 +39,10 @@ PRIORS = {
 
 
 class EvidenceWarning(UserWarning):
-    """The optimisation of the hyperparameters did not converge (the result's status is
-    SMI_ENOCONV: a success with a caveat); the result at the last iterate is returned with
-    converged False and the caveat as its message."""
+    """A success with a caveat (the result's status is SMI_ENOCONV): the optimisation of the
+    hyperparameters did not converge (the result at the last iterate is returned with
+    converged False), or a marginal range cuts the posterior or a given grid is too coarse;
+    the caveat is the result's message."""
 
 
 class Evidence(DataResult):
@@ -54,9 +55,12 @@ class Evidence(DataResult):
                        means on the grid / of the normal-gamma posterior)
       noise_sd         beta^-1/2
       gamma_eff        the effective number of parameters
+      quadrature_error 'marginal': an upper estimate of |F - the exact integral over the
+                       ranges| (0 for the other modes)
       fit_term, complexity_term   F = fit_term + complexity_term (see the header)
       iterations       optimisation iterations used (0 for the closed forms)
-      converged        False when SMI_HYPER_OPTIMIZE stopped without converging
+      converged        False when SMI_HYPER_OPTIMIZE (or the adaptive integral of
+                       'marginal') stopped without converging
       features         the feature names, in the order given
       indices          their indices into the data set
       coefficients     dict name -> posterior mean, in the features' original units
@@ -66,17 +70,18 @@ class Evidence(DataResult):
       covariance       k x k posterior covariance (A^-1) in original units; for 'ng'
                        the scale matrix of the Student-t posterior
       hyper            'fixed', 'optimize', 'marginal' or 'ng'
-      status           SMI_OK, or SMI_ENOCONV when not converged (smi_evidence_result_status)
-      message          the library's caveat when not converged (smi_evidence_result_caveat),
-                       else None
+      status           SMI_OK, or SMI_ENOCONV with a caveat: not converged, or for
+                       'marginal' a range that cuts the posterior or a given grid whose
+                       quadrature error exceeds 0.01 (smi_evidence_result_status)
+      message          the library's caveat then (smi_evidence_result_caveat), else None
       data             the DataId of the data it was computed on (smi_evidence_result_data);
                        matches(ds) says whether ds is that data set
     """
 
     __slots__ = ('free_energy', 'log_evidence', 'alpha', 'beta', 'noise_sd', 'gamma_eff',
-                 'fit_term', 'complexity_term', 'iterations', 'converged', 'features',
-                 'indices', 'coefficients', 'mean', 'intercept', 'covariance', 'hyper',
-                 'status', 'message', 'data')
+                 'quadrature_error', 'fit_term', 'complexity_term', 'iterations', 'converged',
+                 'features', 'indices', 'coefficients', 'mean', 'intercept', 'covariance',
+                 'hyper', 'status', 'message', 'data')
 
     def __repr__(self):
         return ('<sparsemi.Evidence hyper=%r features=%r F=%.10g alpha=%.6g beta=%.6g%s>'
@@ -89,7 +94,8 @@ class Evidence(DataResult):
             'command': 'evidence', 'hyper': self.hyper, 'features': list(self.features),
             'free_energy': self.free_energy, 'log_evidence': self.log_evidence,
             'alpha': self.alpha, 'beta': self.beta, 'noise_sd': self.noise_sd,
-            'gamma_eff': self.gamma_eff, 'fit_term': self.fit_term,
+            'gamma_eff': self.gamma_eff, 'quadrature_error': self.quadrature_error,
+            'fit_term': self.fit_term,
             'complexity_term': self.complexity_term, 'iterations': self.iterations,
             'converged': self.converged, 'intercept': self.intercept,
             'coefficients': dict(self.coefficients),
@@ -191,6 +197,7 @@ def _copy_out(ev, ds, indices):
     out.beta = lib.smi_evidence_result_beta(ev)
     out.noise_sd = lib.smi_evidence_result_noise_sd(ev)
     out.gamma_eff = lib.smi_evidence_result_gamma_eff(ev)
+    out.quadrature_error = lib.smi_evidence_result_quadrature_error(ev)
     out.iterations = int(lib.smi_evidence_result_iterations(ev))
     out.converged = bool(lib.smi_evidence_result_converged(ev))
     mean = np.empty(k)
@@ -212,7 +219,6 @@ def _copy_out(ev, ds, indices):
     out.status = lib.smi_evidence_result_status(ev)
     out.message = None
     if out.status == _capi.SMI_ENOCONV:
-        out.converged = False
         out.message = decode(lib.smi_evidence_result_caveat(ev)) or 'not converged'
     return out
 
@@ -223,8 +229,9 @@ def evidence(ds, features, hyper=None, alpha=None, beta=None, max_iter=None, tol
     """The Bayesian evidence of the model y ~ features of ds (smi_evidence_run).
 
     Every setting left None is the library's default (smi_evidence_create): 'optimize'
-    from alpha = 1 and beta = 1 / var(y), at most 1000 iterations to 1e-10, grids (1e-3,
-    10, 20) and (1e-2, 1e2, 20) in units of sd(y), the 'inverse' prior, normal-gamma
+    from alpha = 1 and beta = 1 / var(y), at most 1000 iterations to 1e-10, the ranges
+    1e-3 to 10 and 1e-2 to 1e2 in units of sd(y) integrated accurately (an adaptive rule;
+    given grids are used literally), the 'inverse' prior, normal-gamma
     (1, 1e-6, 1e-6), intercept and standardisation on.
     features: names or indices (or one of them), at least one, distinct.
     hyper: 'fixed' (alpha, beta as given), 'optimize' (type-II maximum likelihood,
@@ -241,7 +248,8 @@ def evidence(ds, features, hyper=None, alpha=None, beta=None, max_iter=None, tol
     Returns an Evidence. When the optimisation does not converge (the library succeeds
     with a caveat: the result's status SMI_ENOCONV) the result at the last iterate is
     returned with converged False and the caveat in message, and an EvidenceWarning is
-    emitted.
+    emitted; so too, with converged True, for a marginal range that cuts the posterior or
+    a given grid whose quadrature error exceeds 0.01 in F.
     Every other failure raises sparsemi.Error (bad values: InvalidArgument, SMI_EINVAL;
     unknown feature name: NotFound, SMI_ENOTFOUND; a constant feature or singular system:
     SMI_ESINGULAR).

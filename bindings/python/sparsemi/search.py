@@ -356,9 +356,10 @@ class SearchResult(Handle, DataResult):
     (the top models, best first, a list of Model), best_by_size (dict size -> Model), dos
     (DOS), feature_frequency (dict name -> fraction of the top models using it), features
     (the data set's feature names), n_samples, n_features, target, min_size, max_size,
-    keep, fit_intercept, elapsed_s; data (the DataId of the data searched) and config (the
-    search's settings, a dict) as the result itself holds them, so a loaded result has
-    them too; matches(ds), weight_diagram(), rank(value), to_json().
+    keep, fit_intercept, elapsed_s; for fe-opt and fe-marg quadrature_error and
+    grid_edge_models, and caveat ('' when none); data (the DataId of the data searched)
+    and config (the search's settings, a dict) as the result itself holds them, so a
+    loaded result has them too; matches(ds), weight_diagram(), rank(value), to_json().
     The model posterior of a free-energy search (exhaustive_search's model_prior):
     has_posterior, log_evidence_total, posterior_inclusion, size_posterior, dos_posterior,
     model_average, each None when the result has none (another criterion, or model_prior
@@ -524,6 +525,21 @@ class SearchResult(Handle, DataResult):
     def n_nonfinite(self):
         """The number of subsets skipped because their criterion is not finite."""
         return lib.smi_search_result_n_nonfinite(self._h)
+    def quadrature_error(self):
+        """fe-opt, fe-marg: the ratio grid's error estimate of F, the largest over the top
+        models (smi_search_result_quadrature_error); None for the other criteria or when
+        not recorded."""
+        return _json_number(lib.smi_search_result_quadrature_error(self._h))
+
+    @functools.cached_property
+    def grid_edge_models(self):
+        """fe-opt, fe-marg: how many top models sit at an end of the ratio grid."""
+        return int(lib.smi_search_result_grid_edge_models(self._h))
+
+    @functools.cached_property
+    def caveat(self):
+        """The result's caveat (the ratio grid too coarse or too narrow), '' when none."""
+        return decode(lib.smi_search_result_caveat(self._h)) or ''
 
     def _model(self, rank, size, indices, coefficients, criterion, intercept, rmse):
         names = self.data.features
@@ -764,6 +780,11 @@ class SearchResult(Handle, DataResult):
             'n_models': self.n_models,
             'n_singular': self.n_singular,
             'n_nonfinite': self.n_nonfinite,
+        })
+        if criterion_uses(code, _capi.SMI_CRITERION_RATIO_GRID):   # as the CLI
+            out.update({'quadrature_error': self.quadrature_error,
+                        'grid_edge_models': self.grid_edge_models, 'caveat': self.caveat})
+        out.update({
             'models': [self._model_json(m) for m in self.models],
             'best_by_size': [self._model_json(m) for m in self.best_by_size.values()],
             'dos': {'edges': [_json_number(e) for e in dos.edges],

@@ -174,6 +174,7 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
                                       &R[g], NULL));
         fit->value = smi_grid_value(&pb, k, R, L);
         SMI_FAIL_IF(isnan(fit->value), SMI_ESINGULAR, "the model fits y exactly");
+        smi_grid_accuracy(&pb, k, R, L, &fit->grid_error, &fit->grid_edge);
         if (fit->pmean)
             SMI_TRY(posterior_mean(ds, cfg, &pb, features, k, fit));
     } else if (smi_is_fe(cfg->criterion)) {

@@ -92,6 +92,8 @@ void smi_kept_copy(smi_kept *dst, const smi_kept *src)
     memcpy(dst->coef, src->coef, src->size * sizeof *dst->coef);
     memcpy(dst->pmean, src->pmean, src->size * sizeof *dst->pmean);
     dst->pintercept = src->pintercept;
+    dst->grid_error = src->grid_error;
+    dst->grid_edge = src->grid_edge;
 }
 
 int smi_kept_compare(const smi_kept *a, const smi_kept *b)
@@ -245,7 +247,7 @@ static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_searc
 {
     if (m->status != SMI_KEPT_PENDING)
         return SMI_OK;
-    smi_fit fit = { .coef = m->coef, .pmean = posterior ? m->pmean : NULL };
+    smi_fit fit = { .coef = m->coef, .pmean = posterior ? m->pmean : NULL, .grid_error = NAN };
     int rc = smi_refit(ds, cfg, m->features, m->size, &fit);
     if (rc == SMI_ESINGULAR) {
         m->status = SMI_KEPT_SINGULAR;
@@ -258,6 +260,8 @@ static int refit_kept(smi_kept *m, const smi_dataset *ds, const struct smi_searc
     m->intercept = fit.intercept;
     m->rmse = fit.rmse;
     m->pintercept = fit.pintercept;
+    m->grid_error = fit.grid_error;
+    m->grid_edge = fit.grid_edge;
     return SMI_OK;
 }
 

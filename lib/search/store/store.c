@@ -37,7 +37,9 @@
  *
  * A model: <sweep value> <size> <features...> <status>, and after status "ok" the refit:
  * <criterion> <intercept> <rmse> <coefficients...>, and with a posterior the posterior
- * mean's <intercept> <coefficients...>. Status "pending" (checkpoints: not
+ * mean's <intercept> <coefficients...>, and for fe-opt and fe-marg the grid's
+ * <quadrature error> <at edge 0|1> (optional when reading: files written before they were
+ * added load with the error unknown). Status "pending" (checkpoints: not
  * refitted yet) or "ok"/"singular" (results).
  * Files are written to PATH.tmp.<random> in the same directory, flushed, synced and renamed
  * over PATH, so PATH is at every moment absent, the old file or the new one, never a part.
@@ -45,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +68,7 @@ const char *const smi_store_status[4] = {
     [SMI_KEPT_SINGULAR] = "singular",
 };
 
-static void write_model(FILE *f, const smi_kept *m, int posterior)
+static void write_model(FILE *f, const smi_kept *m, int posterior, int grid)
 {
     fprintf(f, "%a %zu", m->sweep, m->size);
     for (size_t t = 0; t < m->size; t++)
@@ -80,6 +83,8 @@ static void write_model(FILE *f, const smi_kept *m, int posterior)
             for (size_t t = 0; t < m->size; t++)
                 fprintf(f, " %a", m->pmean[t]);
         }
+        if (grid && !isnan(m->grid_error)) /* unknown (an older file): not written */
+            fprintf(f, " %a %d", m->grid_error, m->grid_edge);
     }
     fputc('\n', f);
 }
@@ -213,14 +218,14 @@ static void write_models(FILE *f, const smi_state *s)
 {
     fprintf(f, "kept %zu\n", s->n_kept);
     for (size_t i = 0; i < s->n_kept; i++)
-        write_model(f, &s->kept[i], s->posterior);
+        write_model(f, &s->kept[i], s->posterior, smi_is_ratio_grid(s->criterion));
     fputs("best\n", f);
     for (size_t k = 0; k <= s->kmax; k++) {
         fprintf(f, "%zu ", k);
         if (s->best[k].status == SMI_KEPT_NONE)
             fputs("none\n", f);
         else
-            write_model(f, &s->best[k], s->posterior);
+            write_model(f, &s->best[k], s->posterior, smi_is_ratio_grid(s->criterion));
     }
     fputs("end\n", f);
 }

@@ -465,6 +465,27 @@ static int parse_status(reader *r, int kind, int *status)
     return bad(r, "unknown model status '%s'", t ? t : "");
 }
 
+/* The grid criteria's <quadrature error> <at edge>, when the line has them (older files:
+ * unknown, NAN). */
+static int parse_grid_accuracy(reader *r, const smi_state *s, smi_kept *m)
+{
+    m->grid_error = NAN;
+    m->grid_edge = 0;
+    if (!smi_is_ratio_grid(s->criterion))
+        return SMI_OK;
+    while (is_space(*r->cur)) /* nothing more on the line: not recorded */
+        r->cur++;
+    if (!*r->cur)
+        return SMI_OK;
+    size_t edge;
+    SMI_TRY(get_double(r, "quadrature error", &m->grid_error));
+    if (!(m->grid_error >= 0.0) || !isfinite(m->grid_error))
+        return bad(r, "quadrature error %g: must be finite and >= 0", m->grid_error);
+    SMI_TRY(get_size(r, "grid edge flag", 0, 1, &edge));
+    m->grid_edge = (int)edge;
+    return SMI_OK;
+}
+
 /* One model after its line's leading fields; `size` is SIZE_MAX for any size. */
 static int parse_model(reader *r, const smi_state *s, int kind, size_t size, smi_kept *m)
 {
@@ -491,6 +512,7 @@ static int parse_model(reader *r, const smi_state *s, int kind, size_t size, smi
             for (size_t t = 0; t < m->size; t++)
                 SMI_TRY(get_double(r, "posterior coefficient", &m->pmean[t]));
         }
+        SMI_TRY(parse_grid_accuracy(r, s, m));
     }
     return end_line(r);
 }

@@ -84,6 +84,9 @@ typedef struct es_report {
     int criterion;
     size_t max_size;
     uint64_t n_models, n_singular, n_nonfinite;
+    double quadrature_error;  /* fe-opt, fe-marg: smi_search_result_quadrature_error */
+    size_t grid_edge_models;  /* fe-opt, fe-marg: smi_search_result_grid_edge_models */
+    char caveat[512];         /* smi_search_result_caveat ("" when none) */
     size_t n_top;
     es_model *top;            /* n_top models, best first */
     es_model *by_size;        /* by_size[k] for k = 0..max_size; size SIZE_MAX: none */
@@ -105,6 +108,8 @@ typedef struct es_report {
  * Returns CLI_EXIT_OK, or CLI_EXIT_INPUT after a message. Free with es_report_free
  * either way. */
 int es_report_collect(es_report *r, const smi_search_result *res);
+/* es_is_grid_criterion: whether the criterion runs over the ratio grid (fe-opt, fe-marg). */
+int es_is_grid_criterion(int criterion);
 void es_report_free(es_report *r);
 
 /* es_feature_name: the name of feature j of the report's data set. */

@@ -166,6 +166,11 @@ static void results(cli_json *j, const es_report *r)
     cli_json_key(j, "n_models"), cli_json_uint(j, r->n_models);
     cli_json_key(j, "n_singular"), cli_json_uint(j, r->n_singular);
     cli_json_key(j, "n_nonfinite"), cli_json_uint(j, r->n_nonfinite);
+    if (es_is_grid_criterion(r->criterion)) {
+        cli_json_key(j, "quadrature_error"), cli_json_number(j, r->quadrature_error);
+        cli_json_key(j, "grid_edge_models"), cli_json_uint(j, r->grid_edge_models);
+        cli_json_key(j, "caveat"), cli_json_string(j, r->caveat);
+    }
     cli_json_key(j, "models"), cli_json_begin_array(j);
     for (size_t k = 0; k < r->n_top; k++)
         model(j, r, &r->top[k], k + 1);

@@ -108,6 +108,11 @@ static int collect_posterior(es_report *r, const smi_search_result *res)
     return CLI_EXIT_OK;
 }
 
+int es_is_grid_criterion(int criterion)
+{
+    return (smi_criterion_flags(criterion) & SMI_CRITERION_RATIO_GRID) != 0;
+}
+
 int es_report_collect(es_report *r, const smi_search_result *res)
 {
     r->p = smi_search_result_p(res);
@@ -116,6 +121,11 @@ int es_report_collect(es_report *r, const smi_search_result *res)
     r->n_models = smi_search_result_n_models(res);
     r->n_singular = smi_search_result_n_singular(res);
     r->n_nonfinite = smi_search_result_n_nonfinite(res);
+    r->quadrature_error = smi_search_result_quadrature_error(res);
+    r->grid_edge_models = smi_search_result_grid_edge_models(res);
+    snprintf(r->caveat, sizeof r->caveat, "%s", smi_search_result_caveat(res));
+    if (r->caveat[0]) /* a success with a caveat (the ratio grid): a warning */
+        fprintf(stderr, "sparsemi: warning: %s\n", r->caveat);
     int rc = collect_top(r, res);
     if (rc == CLI_EXIT_OK)
         rc = collect_by_size(r, res);
@@ -255,6 +265,9 @@ static void print_header(FILE *out, const es_report *r)
     if (r->n_nonfinite > 0) /* criteria out of the range of a double: not scored */
         fprintf(out, ", %llu with a non-finite criterion", (unsigned long long)r->n_nonfinite);
     fputc('\n', out);
+    if (es_is_grid_criterion(r->criterion) && !isnan(r->quadrature_error))
+        fprintf(out, "grid error %.3g in F (largest of the top models), %zu at an end of the "
+                "ratio grid\n", r->quadrature_error, r->grid_edge_models);
     print_time(out, r);
 }
 

@@ -61,8 +61,9 @@ static const char description[] =
     "of F and the posterior mean and standard deviation of every coefficient.\n"
     "--hyper picks how alpha and beta are treated: fixed (as given by --prior-precision\n"
     "and --noise-precision), optimize (type-II maximum likelihood, starting there; the default),\n"
-    "marginal (integrated over log-spaced grids of the noise and coefficient standard\n"
-    "deviations, in units of sd(y), with a prior) or ng (normal-gamma closed form).\n"
+    "marginal (integrated over the noise and coefficient standard deviations, in units\n"
+    "of sd(y), with a prior: accurately over the default ranges, or on the grids given,\n"
+    "literally, with the quadrature error reported) or ng (normal-gamma closed form).\n"
     "Options of another mode than the chosen one are refused.\n";
 
 static const char *const mode_names[] = { "fixed", "optimize", "marginal", "ng" };
@@ -238,9 +239,9 @@ static int parse_args(evidence_args *a, int argc, char **argv)
         { "tol", CLI_OPT_DOUBLE, &a->tol, "T",
           "optimize: relative tolerance (default 1e-10)" },
         { "sigma-noise-grid", CLI_OPT_STRING, &a->noise_grid_text, "LO:HI:N",
-          "marginal: noise sd grid, x sd(y) (default 1e-3:10:20)" },
+          "marginal: noise sd grid, x sd(y), literal (default 1e-3 to 10, adaptive)" },
         { "sigma-coef-grid", CLI_OPT_STRING, &a->coef_grid_text, "LO:HI:N",
-          "marginal: coefficient sd grid, x sd(y) (default 1e-2:1e2:20)" },
+          "marginal: coefficient sd grid, x sd(y), literal (default 1e-2 to 1e2, adaptive)" },
         { "prior", CLI_OPT_STRING, &a->prior_text, "PRIOR",
           "marginal: inverse (default), uniform or gamma:SHAPE:SCALE" },
         { "lambda", CLI_OPT_DOUBLE, &a->lambda, "L",
@@ -282,6 +283,13 @@ static int parse_args(evidence_args *a, int argc, char **argv)
     return rc;
 }
 
+/* Whether the marginal grids were given (used literally) or the ranges are integrated
+ * accurately. */
+static int given_grids(const evidence_args *a)
+{
+    return a->noise_grid_text || a->coef_grid_text;
+}
+
 /* The library's status as an exit code; SMI_OK passes. */
 static int lib(int status)
 {
@@ -297,7 +305,7 @@ static int configure(const evidence_args *a, smi_evidence *cfg)
         rc = lib(smi_evidence_set_iterations(cfg, a->max_iter != UNSET_SIZE ? a->max_iter
                                                                           : 1000,
                                              isnan(a->tol) ? 1e-10 : a->tol));
-    if (rc == CLI_EXIT_OK)
+    if (rc == CLI_EXIT_OK && (a->noise_grid_text || a->coef_grid_text))
         rc = lib(smi_evidence_set_grids(cfg, a->noise.lo, a->noise.hi, a->noise.n, a->coef.lo,
                                         a->coef.hi, a->coef.n));
     if (rc == CLI_EXIT_OK)
@@ -355,6 +363,9 @@ static void print_table(FILE *out, const evidence_args *a, const evidence_report
     fprintf(out, "beta            %.10g\n", smi_evidence_result_beta(ev));
     fprintf(out, "noise sd        %.10g\n", smi_evidence_result_noise_sd(ev));
     fprintf(out, "gamma_eff       %.10g\n", smi_evidence_result_gamma_eff(ev));
+    if (a->mode == SMI_HYPER_MARGINAL)
+        fprintf(out, "quadrature err  %.3g (%s)\n", smi_evidence_result_quadrature_error(ev),
+                given_grids(a) ? "the given grid" : "adaptive rule over the ranges");
     fprintf(out, "iterations      %zu (%s)\n", smi_evidence_result_iterations(ev),
             smi_evidence_result_converged(ev) ? "converged" : "not converged");
     fputc('\n', out);
@@ -395,6 +406,7 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
             cli_json_key(&j, "scale"), cli_json_number(&j, a->scale);
         }
         cli_json_end_object(&j);
+        cli_json_key(&j, "grid_given"), cli_json_bool(&j, given_grids(a));
         const grid *grids[2] = { &a->noise, &a->coef };
         const char *keys[2] = { "sigma_noise_grid", "sigma_coef_grid" };
         for (int g = 0; g < 2; g++) {
@@ -413,6 +425,10 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
     cli_json_key(&j, "gamma_eff"), cli_json_number(&j, smi_evidence_result_gamma_eff(ev));
     cli_json_key(&j, "fit_term"), cli_json_number(&j, smi_evidence_result_fit_term(ev));
     cli_json_key(&j, "complexity_term"), cli_json_number(&j, smi_evidence_result_complexity_term(ev));
+    if (a->mode == SMI_HYPER_MARGINAL)
+        cli_json_key(&j, "quadrature_error"),
+            cli_json_number(&j, smi_evidence_result_quadrature_error(ev));
+    cli_json_key(&j, "caveat"), cli_json_string(&j, smi_evidence_result_caveat(ev));
     cli_json_key(&j, "iterations"), cli_json_uint(&j, smi_evidence_result_iterations(ev));
     cli_json_key(&j, "converged"), cli_json_bool(&j, smi_evidence_result_converged(ev));
     cli_json_key(&j, "coefficients"), cli_json_begin_object(&j);
@@ -443,8 +459,10 @@ static void write_json(FILE *out, const evidence_args *a, const evidence_report 
     (void)balanced;
 }
 
-/* A result with a caveat (SMI_ENOCONV: the optimiser stopped without converging): warn
- * with its message and report it, with exit status 1 in the end. Returns 1 then, else 0. */
+/* A result with a caveat (SMI_ENOCONV: the optimiser or the marginal integral stopped
+ * without converging, or the marginal ranges cut the posterior, or a given grid is too
+ * coarse): warn with its message and report it. Returns 1 when it did not converge (exit
+ * status 1 in the end), else 0 (a warning only). */
 static int warn_caveat(const smi_evidence_result *ev)
 {
     int status = smi_evidence_result_status(ev);
@@ -453,7 +471,7 @@ static int warn_caveat(const smi_evidence_result *ev)
     const char *caveat = smi_evidence_result_caveat(ev);
     fprintf(stderr, "sparsemi: warning: %s\n",
             caveat && *caveat ? caveat : smi_strerror(status));
-    return 1;
+    return !smi_evidence_result_converged(ev);
 }
 
 /* The evidence of the model of every feature of the data set. */
