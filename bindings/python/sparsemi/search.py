@@ -525,6 +525,8 @@ class SearchResult(Handle, DataResult):
     def n_nonfinite(self):
         """The number of subsets skipped because their criterion is not finite."""
         return lib.smi_search_result_n_nonfinite(self._h)
+
+    @functools.cached_property
     def quadrature_error(self):
         """fe-opt, fe-marg: the ratio grid's error estimate of F, the largest over the top
         models (smi_search_result_quadrature_error); None for the other criteria or when
