@@ -37,20 +37,25 @@ static void transpose_rows(const smi_dataset *ds, const size_t *rows, smi_cd_dat
 }
 
 /* Mean and sd (divisor n) of feature j, whose values are in column j of Z; the column
- * centred and scaled. */
+ * centred and scaled. A column out of the safe range is worked on scaled by its power of
+ * two 2^-e (smi_column_exponent; exact, the same standardised values), so that its
+ * variance neither overflows nor underflows. */
 static int standardise_column(const smi_dataset *ds, size_t j, int strict, smi_cd_data *d)
 {
     size_t n = d->n;
+    int e = smi_column_exponent(ds, j);
     double *z = d->Z + j * n, m = 0.0, v = 0.0;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        z[i] = ldexp(z[i], -e);
         m += z[i];
+    }
     m /= (double)n;
     for (size_t i = 0; i < n; i++) {
         z[i] -= m;
         v += z[i] * z[i];
     }
     double sd = sqrt(v / (double)n);
-    d->mean[j] = m;
+    d->mean[j] = ldexp(m, e);
     SMI_FAIL_IF(!isfinite(sd), SMI_ENONFINITE, "LASSO: the variance of feature '%s' overflows",
                 ds->feature_names[j]);
     /* Constant up to the rounding of its mean. */
@@ -61,7 +66,9 @@ static int standardise_column(const smi_dataset *ds, size_t j, int strict, smi_c
         d->sd[j] = 1.0;
         return SMI_OK;
     }
-    d->sd[j] = sd;
+    d->sd[j] = ldexp(sd, e);
+    SMI_FAIL_IF(!isfinite(d->sd[j]), SMI_ENONFINITE, "LASSO: the standard deviation of feature "
+                "'%s' overflows", ds->feature_names[j]);
     for (size_t i = 0; i < n; i++)
         z[i] /= sd;
     return SMI_OK;
@@ -105,6 +112,16 @@ int smi_cd_data_build(const smi_dataset *ds, const size_t *rows, size_t n_rows, 
         smi_cd_data_free(d);
         return smi_error_set(SMI_ENONFINITE, "LASSO: the variance of the target '%s' overflows",
                              ds->target_name);
+    }
+    /* the penalty and the tolerances are in units of y and y^2: a target whose variance
+     * is not a normal double cannot set them (before: "constant") */
+    if (smi_column_exponent(ds, ds->p) != 0 && !(d->y_var >= 0x1p-1022)
+        && ds->sd[ds->p] > 1e-13 * fabs(ds->mean[ds->p])) {
+        smi_cd_data_free(d);
+        return smi_error_set(SMI_ENONFINITE, "LASSO: the target '%s' has values of magnitude "
+                             "%g: its variance is out of the range of a double (rescale the "
+                             "target)", ds->target_name,
+                             fmax(fabs(ds->min[ds->p]), fabs(ds->max[ds->p])));
     }
     if (strict && !(sqrt(d->y_var) > 1e-13 * fabs(m))) {
         smi_cd_data_free(d);

@@ -274,7 +274,7 @@ static double log_n_states(size_t q, size_t lo, size_t hi, double *count)
     return top + log(sum);
 }
 
-/* A random nonsingular starting subset for slot r (up to 100 tries). */
+/* A random nonsingular starting subset with a finite energy for slot r (up to 100 tries). */
 static int start_slot(run_ctx *x, slot *s)
 {
     size_t *perm = smi_alloc_array(x->q ? x->q : 1, sizeof *perm, "replica start");
@@ -293,7 +293,8 @@ static int start_slot(run_ctx *x, slot *s)
     if (rc == SMI_OK)
         offer(x, s);
     return rc == SMI_ESINGULAR
-               ? smi_error_set(rc, "replica exchange: no nonsingular starting subset in 100 tries")
+               ? smi_error_set(rc, "replica exchange: no starting subset in 100 tries is nonsingular "
+                               "with a finite criterion")
                : rc;
 }
 

@@ -309,6 +309,32 @@ def test_given_bin_edges(problem):
         assert int(res.dos.counts.sum()) == res.n_models
 
 
+def test_nonfinite_criteria_are_counted_apart():
+    """fe with beta = 1e306: the squares in the sweep overflow, every criterion is infinite
+    or NaN; those subsets are counted apart, never ranked nor binned (issue 12)."""
+    X, y = random_problem(p=4)
+    with sparsemi.Dataset(X, y / np.std(y)) as ds:
+        with sparsemi.exhaustive_search(ds, criterion='fe', alpha=1.0, beta=1e306) as res:
+            assert res.n_models + res.n_singular + res.n_nonfinite == 15
+            assert res.n_nonfinite > 0
+            assert all(math.isfinite(m.criterion) for m in res.models)
+            assert np.all(np.isfinite(res.dos.edges))
+            assert res.as_dict()['n_nonfinite'] == res.n_nonfinite
+
+
+def test_target_near_1e200_shifts_bic():
+    """y scaled by 1e200: BIC shifts by 2 n ln 1e200, the ranking is the same (issue 12)."""
+    X, y = random_problem(p=4)
+    with sparsemi.Dataset(X, y) as ds, sparsemi.Dataset(X, y * 1e200) as big:
+        with sparsemi.exhaustive_search(ds, top=15) as a, \
+                sparsemi.exhaustive_search(big, top=15) as b:
+            assert b.n_nonfinite == 0 and b.n_models == a.n_models
+            shift = 2 * len(y) * math.log(1e200)
+            for ma, mb in zip(a.models, b.models):
+                assert ma.features == mb.features
+                assert abs((mb.criterion - shift) - ma.criterion) <= 1e-9 * shift
+
+
 def test_singular_subsets_are_counted():
     X, y = random_problem(p=4)
     X = np.column_stack([X, X[:, 0] + X[:, 1]])   # x4 = x0 + x1

@@ -276,6 +276,47 @@ START_TEST(test_nonfinite_counted_apart)
 }
 END_TEST
 
+/* Replica exchange with BIC on y x 1e200: finite DOS edges, and its best model is the
+ * exhaustive search's best on the unscaled data with the value shifted by 2 n ln 1e200
+ * (the 15 subsets are all visited in 2000 sweeps). */
+START_TEST(test_remc_scaled_target)
+{
+    smi_dataset *ref = scaled_data(ONES, 1.0), *ds = scaled_data(ONES, 1e200);
+    int rc;
+    smi_search_result *r0 = search(ref, SMI_CRIT_BIC, &rc);
+    ck_assert_int_eq(rc, SMI_OK);
+    static ranked a;
+    read_models(r0, &a);
+    smi_search *scfg = NULL;
+    smi_remc *cfg = NULL;
+    ck_assert_int_eq(smi_search_create(&scfg), SMI_OK);
+    ck_assert_int_eq(smi_remc_create(&cfg), SMI_OK);
+    ck_assert_int_eq(smi_remc_set_sweeps(cfg, 2000, 200), SMI_OK);
+    smi_remc_result *res = NULL;
+    rc = smi_remc_run(ds, scfg, cfg, &res);
+    ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
+    size_t nb = smi_remc_result_n_bins(res), k;
+    double *edges = malloc((nb + 1) * sizeof *edges), *lc = malloc(nb * sizeof *lc), value;
+    double *err = malloc(nb * sizeof *err);
+    size_t features[P];
+    ck_assert_int_eq(smi_remc_result_dos(res, nb + 1, edges, lc, err), SMI_OK);
+    for (size_t b = 0; b <= nb; b++)
+        ck_assert(isfinite(edges[b]));
+    ck_assert_int_eq(smi_remc_result_model(res, 0, P, features, &k, &value), SMI_OK);
+    ck_assert_uint_eq(k, a.size[0]);
+    ck_assert_mem_eq(features, a.features[0], k * sizeof *features);
+    double shift = 2.0 * N * log(1e200);
+    ck_assert_msg(fabs((value - shift) - a.value[0]) <= 1e-9 * shift, "%.17g", value);
+    free(edges), free(lc), free(err);
+    smi_remc_result_free(res);
+    smi_remc_free(cfg);
+    smi_search_free(scfg);
+    smi_search_result_free(r0);
+    smi_dataset_free(ref);
+    smi_dataset_free(ds);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("scale");
@@ -286,6 +327,7 @@ int main(void)
     tcase_add_test(tc, test_scaled_target_shifts);
     tcase_add_test(tc, test_out_of_range_refused_by_name);
     tcase_add_test(tc, test_nonfinite_counted_apart);
+    tcase_add_test(tc, test_remc_scaled_target);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -33,16 +33,14 @@ int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cf
         return smi_error_set(SMI_ENONFINITE, "target '%s' has values of magnitude %g: the %s "
                              "criterion, in units of y^2, is out of the range of a double there "
                              "(rescale the target, or use aic or bic)", ds->target_name,
-                             column_magnitude(ds, ds->p), crit == SMI_CRIT_RSS ? "rss"
-                             : crit == SMI_CRIT_CV ? "cv" : "loo");
+                             column_magnitude(ds, ds->p), smi_criterion_name(crit));
     if ((crit == SMI_CRIT_FE_NG || crit == SMI_CRIT_FE_MARG || crit == SMI_CRIT_FE_GRID)
         && smi_column_exponent(ds, ds->p) != 0)
         return smi_error_set(SMI_ENONFINITE, "target '%s' has values of magnitude %g: the %s "
                              "criterion's noise prior and residual terms, in units of y^2, "
                              "are out of the range of a double there (rescale the target, or "
                              "use fe-opt)", ds->target_name, column_magnitude(ds, ds->p),
-                             crit == SMI_CRIT_FE_NG ? "fe-ng"
-                             : crit == SMI_CRIT_FE_MARG ? "fe-marg" : "fe-grid");
+                             smi_criterion_name(crit));
     /* cv and loo form their Gram matrices from the raw columns, and fe without
      * standardisation uses a feature in its own units */
     int raw = held || (smi_is_fe(crit) && !cfg->standardize);
@@ -51,7 +49,7 @@ int smi_criterion_check_range(const smi_dataset *ds, const struct smi_search *cf
             return smi_error_set(SMI_ENONFINITE, "feature '%s' has values of magnitude %g: the "
                                  "%s criterion%s cannot be computed on it in double precision "
                                  "(rescale the feature%s)", ds->feature_names[j],
-                                 column_magnitude(ds, j), held ? (crit == SMI_CRIT_CV ? "cv" : "loo") : "fe",
+                                 column_magnitude(ds, j), smi_criterion_name(crit),
                                  held ? "" : " without standardisation",
                                  held ? "" : ", or standardise");
     return SMI_OK;
