@@ -17,9 +17,8 @@
 /* The most rows of the ranked table on stdout; JSON has every model kept. */
 #define TABLE_ROWS 20
 
-/* The outputs (cli_outputs; the result file of --save is the library's, written last,
- * through its own temporary). */
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION };
+/* The outputs (cli_outputs), the result file of --save among them: committed together. */
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_SAVE };
 
 /* The data and the folds of cv (a fold count above n: the library refuses it at run). */
 static int load(const es_args *a, es_data *d)
@@ -156,22 +155,16 @@ static int open_outputs(const es_args *a, cli_outputs *o)
     int posterior = es_criterion_uses(a->criterion, SMI_CRITERION_FREE_ENERGY) &&
                     a->fe.model_prior != SMI_MODEL_PRIOR_NONE;
     int last = posterior ? OUT_INCLUSION : OUT_WEIGHTS;
-    return cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
+    int rc = cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
+    return rc == CLI_EXIT_OK && a->save ? es_open_save(o, OUT_SAVE, "es", a->save) : rc;
 }
 
-/* The library writes the result file, with the data's identity and the configuration,
- * through its own temporary file. */
-static int save(const es_args *a, const smi_search_result *res)
+static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r,
+                         const smi_search_result *res)
 {
-    int status = smi_search_result_save(res, a->save);
-    if (status < 0)
-        return cli_fail_library(status);
-    cli_announce_written(a->save);
-    return CLI_EXIT_OK;
-}
-
-static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r)
-{
+    int rc = a->save ? es_write_save(o, OUT_SAVE, res) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (a->json)
         es_write_json(o->file[OUT_JSON].stream, r);
     if (a->plot) {
@@ -212,10 +205,8 @@ static int run(const es_args *a)
         rc = search(a, d.ds, cfg, &r, &res);
     if (rc == CLI_EXIT_OK)
         rc = es_report_collect(&r, res);
-    if (rc == CLI_EXIT_OK && a->save)
-        rc = save(a, res);
     if (rc == CLI_EXIT_OK)
-        rc = write_outputs(a, &o, &r);
+        rc = write_outputs(a, &o, &r, res);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
         es_print_table(stdout, &r, TABLE_ROWS);
     cli_outputs_discard(&o);
