@@ -77,7 +77,8 @@ SMI_API int smi_search_create(smi_search **out)
                          .ratio_lo = 1e-4, .ratio_hi = 1e4, .ratio_n = 20,
                          .model_prior = SMI_MODEL_PRIOR_UNIFORM, .prior_q = 0.5,
                          .top = 100, .bins = 64, .threads = 0, .intercept = 1,
-                         .standardize = 1, .shard_count = 1 };
+                         .standardize = 1, .shard_count = 1,
+                         .max_time = SMI_SEARCH_MAX_TIME_DEFAULT };
     smi_folds_defaults(&cfg->folds);
     return SMI_OK;
 }
@@ -294,6 +295,23 @@ SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *u
     return SMI_OK;
 }
 
+SMI_API int smi_search_set_max_time(smi_search *cfg, double seconds)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!(seconds >= 0.0), SMI_EINVAL,
+                "maximum time %g s: must be at least 0 (0 or infinity: no limit)", seconds);
+    cfg->max_time = seconds;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_estimate(smi_search *cfg, smi_estimate_fn fn, void *user)
+{
+    CHECK_CFG(cfg);
+    cfg->estimate = fn;
+    cfg->estimate_user = user;
+    return SMI_OK;
+}
+
 SMI_API int smi_search_set_intercept(smi_search *cfg, int on)
 {
     CHECK_CFG(cfg);
@@ -420,6 +438,21 @@ SMI_API int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, 
     CHECK_OUT(fn && user);
     *fn = cfg->progress;
     *user = cfg->progress_user;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_max_time(const smi_search *cfg, double *seconds)
+{
+    CHECK_OUT(seconds);
+    *seconds = cfg->max_time;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_estimate(const smi_search *cfg, smi_estimate_fn *fn, void **user)
+{
+    CHECK_OUT(fn && user);
+    *fn = cfg->estimate;
+    *user = cfg->estimate_user;
     return SMI_OK;
 }
 

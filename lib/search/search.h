@@ -48,6 +48,9 @@ struct smi_search {
     size_t threads;
     smi_progress_fn progress;
     void *progress_user;
+    double max_time;                 /* seconds; 0 or INFINITY: no limit (run.c) */
+    smi_estimate_fn estimate;
+    void *estimate_user;
     int intercept, standardize;
     size_t shard_index, shard_count; /* run the plan positions t with t mod count == index */
     char *checkpoint;                /* checkpoint file, or NULL (state.c, run.c) */

@@ -103,6 +103,8 @@ static int configure(const es_args *a, const es_report *r, const cli_folds *fold
         rc = setter(smi_search_set_intercept(cfg, 0), "no-intercept");
     if (rc == CLI_CONTINUE && a->shard_count > 0)
         rc = setter(smi_search_set_shard(cfg, a->shard_index, a->shard_count), "shard");
+    if (rc == CLI_CONTINUE && !isnan(a->max_time))
+        rc = setter(smi_search_set_max_time(cfg, a->max_time), "max-time");
     if (rc == CLI_CONTINUE && a->checkpoint)
         rc = setter(smi_search_set_checkpoint(cfg, a->checkpoint, a->checkpoint_interval),
                     "checkpoint");
@@ -132,6 +134,41 @@ static double subsets_to_visit(const es_report *r, size_t p, size_t max_size)
     return total;
 }
 
+/* The library's estimate of the run (smi_search_set_estimate), shown before a long one;
+ * a run over the limit is refused instead (refused_for_time). */
+typedef struct time_estimate {
+    double seconds; /* NAN until the library gives it */
+    double limit;   /* the configuration's max time; 0 or infinity: none */
+    int quiet;
+} time_estimate;
+
+#define ESTIMATE_SHOWN_ABOVE 10.0 /* seconds */
+
+static int over_limit(const time_estimate *e)
+{
+    return e->limit > 0 && e->seconds > e->limit;
+}
+
+static int on_estimate(void *user, double subsets, double seconds)
+{
+    time_estimate *e = user;
+    e->seconds = seconds;
+    if (!e->quiet && seconds > ESTIMATE_SHOWN_ABOVE && !over_limit(e))
+        fprintf(stderr, "sparsemi es: %.4g subsets to score, estimated %.3g s (%.3g hours)\n",
+                subsets, seconds, seconds / 3600.0);
+    return 0;
+}
+
+/* The library refused a run longer than the time limit: its message gives the estimate;
+ * say how to raise the limit. */
+static int refused_for_time(const time_estimate *e)
+{
+    int rc = cli_fail_library(SMI_ETOOLARGE);
+    fprintf(stderr, "sparsemi es: option '--max-time SECONDS' raises the limit of %g s "
+                    "(0: no limit)\n", e->limit);
+    return rc;
+}
+
 static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_report *r,
                   smi_search_result **res)
 {
@@ -141,10 +178,15 @@ static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_r
     cli_progress progress;
     cli_progress_start(&progress, a->quiet, a->shard_count ? total / a->shard_count : total);
     smi_search_set_progress(cfg, cli_progress_update, &progress);
+    time_estimate estimate = { NAN, 0.0, a->quiet };
+    smi_search_get_max_time(cfg, &estimate.limit);
+    smi_search_set_estimate(cfg, on_estimate, &estimate);
     double start = cli_seconds();
     int status = smi_search_run(ds, cfg, res);
     r->elapsed_s = cli_seconds() - start;
     cli_progress_finish(&progress);
+    if (status == SMI_ETOOLARGE && over_limit(&estimate))
+        return refused_for_time(&estimate);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 

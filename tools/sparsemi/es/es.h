@@ -24,7 +24,7 @@ typedef struct es_args {
     const char *fe_hyper_text, *ng_prior_text, *ratio_grid_text, *model_prior_text;
     cli_list features, keep;
     size_t min_size, max_size, top, bins, threads, folds; /* ES_UNSET when not given */
-    double alpha, beta, checkpoint_interval;               /* NaN when not given */
+    double alpha, beta, checkpoint_interval, max_time;     /* NaN when not given */
     es_fe_options fe;                /* the other free-energy settings, defaults filled in */
     int no_intercept, quiet;
     char delimiter;
