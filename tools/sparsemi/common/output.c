@@ -310,6 +310,18 @@ static int keep_old(const char *path, char **copy)
     return err == EPERM || err == ENOTSUP || err == EOPNOTSUPP || err == EMLINK ? 0 : err;
 }
 
+/* Put back the file that was at `path` before a member of the set was renamed over it:
+ * its kept link `old` renamed back, or, when there was none, the new file removed. Should
+ * even that rename fail, both stay (the new file at path, the old one at its kept name,
+ * a temporary's name): a mixed set, but nothing removed here. */
+static void undo_rename(const char *path, const char *old)
+{
+    if (!old)
+        unlink(path);
+    else
+        rename(old, path);
+}
+
 /* Rename the finished temporary files over their paths, in slot order. When a rename
  * fails, the members already renamed are put back: the old file from its kept link, or
  * removed when there was none. Runs with the fatal signals blocked. Returns 0, or the
@@ -330,10 +342,10 @@ static int install_all(cli_outputs *o, int *failed)
             *failed = k;
     }
     for (int j = 0; j < CLI_OUTPUTS_MAX; j++) {
-        if (err && renamed[j] && !(old[j] && rename(old[j], o->file[j].path) == 0))
-            unlink(o->file[j].path);
-        if (old[j])
-            unlink(old[j]); /* after a success, or a restore that failed */
+        if (err && renamed[j])
+            undo_rename(o->file[j].path, old[j]);
+        else if (old[j])
+            unlink(old[j]); /* the old file's extra name, no longer needed */
         free(old[j]);
         if (renamed[j] && !err)
             release(&o->file[j], 0);
