@@ -346,7 +346,8 @@ SMI_API void smi_search_free(smi_search *cfg);
  *   64th of the work) and multiplies the subsets left by the measured time per subset,
  *   divided by its thread count (an estimate, typically within a factor of a few);
  *   seconds >= 0, 0 or INFINITY: no limit (and no sample unless set_estimate is set).
- *   Default SMI_SEARCH_MAX_TIME_DEFAULT, one day.
+ *   Default SMI_SEARCH_MAX_TIME_DEFAULT, one day. smi_vma_run applies the limit of its
+ *   search to all its searches together (trials x sizes, one search of ds timed).
  * set_estimate: fn(user, subsets, seconds), called once before the enumeration with the
  *   number of subsets left to score and the estimated seconds (computed as for
  *   set_max_time, also when there is no limit; before a refusal too); a nonzero return

@@ -575,6 +575,13 @@ enum { SMI_STATE_RESULT, SMI_STATE_CHECKPOINT };
 int smi_state_save(const smi_state *s, int kind, const char *path);
 int smi_state_load(smi_state *s, int kind, const char *path, int *missing);
 
+/* smi_search_estimate_time: the subsets of a whole search of cfg on ds (prepared as
+ * smi_problem_prepare does: the caller resolves cfg and views the folds) and its estimated
+ * seconds on one thread, timed as smi_search_run times itself (run.c); for runs made of
+ * many searches (vma). */
+int smi_search_estimate_time(const smi_dataset *ds, const struct smi_search *cfg,
+                             double *subsets, double *seconds);
+
 /* Merge the collectors (into the first), refit the kept models, finish the DOS (result.c). */
 int smi_search_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,
                      size_t n, const smi_run_info *info, smi_search_result **out);

@@ -246,6 +246,24 @@ class TestTimeLimit(OutputsCase):
         self.assertExit(proc, 2)
         self.assertIn("--max-time", proc.stderr)
 
+    def test_vma_trials_are_refused_past_the_limit(self):
+        args = ["vma", self.data, "--target", "y", "--model", "b,c", "--noise", "0.5",
+                "--quiet", "--trials", "4", "--sizes", "7", "--json", "-"]
+        proc = run(*args, "--max-time", "1e-12")
+        self.assertExit(proc, 1)
+        self.assertIn("4 searches (trials x sizes) of 15 subsets", proc.stderr)  # 2^4 - 1
+        self.assertIn("option '--max-time SECONDS' raises the limit", proc.stderr)
+        self.assertExit(run(*args, "--max-time", "0"), 0)
+        self.assertExit(run(*args), 0)
+        data = self.path("p62.csv")
+        write_random_csv(data, 70, 62, 4)
+        start = time.monotonic()
+        proc = run("vma", data, "--target", "y", "--model", "x0,x1", "--noise", "0.5",
+                   "--quiet", "--trials", "2")
+        self.assertExit(proc, 1)
+        self.assertLess(time.monotonic() - start, 60.0)
+        self.assertIn("%.4g subsets each" % (2.0 ** 62 - 1), proc.stderr)
+
     def test_remc_threads_warning(self):
         proc = run("remc", self.data, "--target", "y", "--quiet", "--sweeps", "8",
                    "--burn-in", "0", "--replicas", "4", "--threads", "100000", "--json", "-")

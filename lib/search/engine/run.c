@@ -309,6 +309,31 @@ static int check_time(search_ctx *x)
     return SMI_OK;
 }
 
+int smi_search_estimate_time(const smi_dataset *ds, const struct smi_search *cfg,
+                             double *subsets, double *seconds)
+{
+    struct smi_search one = *cfg;
+    one.threads = 1;
+    one.shard_index = 0;
+    one.shard_count = 1;
+    smi_problem pb;
+    SMI_TRY(smi_problem_prepare(&pb, ds, &one));
+    search_ctx x = { .ds = ds, .pb = &pb };
+    int rc = make_plan(&x);
+    if (rc == SMI_OK) {
+        choose_pending(&x);
+        rc = make_workers(&x);
+    }
+    double per_subset = 0.0;
+    if (rc == SMI_OK && x.st.total > 0)
+        rc = seconds_per_subset(&x, x.st.total, &per_subset);
+    *subsets = (double)x.st.total;
+    *seconds = (double)x.st.total * per_subset;
+    free_ctx(&x);
+    smi_problem_free(&pb);
+    return rc;
+}
+
 /* Without a checkpoint: one round over the share. */
 static int run_plain(search_ctx *x, smi_search_result **out)
 {
