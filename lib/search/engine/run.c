@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/tmpfile.h"
 #include "search/search.h"
 
 typedef struct run_state {
@@ -424,6 +425,7 @@ static void end_round(search_ctx *x, size_t *start)
 static int run_checkpointed(search_ctx *x, smi_search_result **out)
 {
     int fresh;
+    smi_tmpfile_sweep(x->pb->cfg->checkpoint); /* the temporaries a killed run left */
     SMI_TRY(smi_collector_init(&x->acc, x->pb));
     SMI_TRY(resume(x, &fresh));
     choose_pending(x);

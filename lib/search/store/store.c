@@ -286,7 +286,8 @@ static int write_temporary(int fd, const char *tmp, const smi_state *s, int kind
 int smi_state_save(const smi_state *s, int kind, const char *path)
 {
     char *tmp;
-    smi_tmpfile_sweep(path); /* what a killed run left (tmpfile.c) */
+    if (kind == SMI_STATE_RESULT) /* checkpoints: once per run (run.c), not every save */
+        smi_tmpfile_sweep(path); /* what a killed run left (tmpfile.c) */
     int fd = smi_tmpfile_create(path, &tmp);
     if (fd < 0)
         return smi_error_set(errno == ENOMEM ? SMI_ENOMEM : SMI_EIO,
