@@ -365,6 +365,18 @@ SMI_API void smi_search_free(smi_search *cfg);
  * set_shard: score only shard `index` of `count` (0 <= index < count): a fixed split of
  *   the tree into tasks, the same for every count; the results of all shards of one count,
  *   merged with smi_search_result_merge, equal the result of the whole search. count 1: everything.
+ * set_max_time: refuse a run that would take longer than `seconds` (SMI_ETOOLARGE, before
+ *   any subset is scored, the message giving the estimate): the run first times a sample
+ *   of its own smallest tasks with the configured criterion (at most about 20 ms, or a
+ *   64th of the work) and multiplies the subsets left by the measured time per subset,
+ *   divided by its thread count (an estimate, typically within a factor of a few);
+ *   seconds >= 0, 0 or INFINITY: no limit (and no sample unless set_estimate is set).
+ *   Default SMI_SEARCH_MAX_TIME_DEFAULT, one day. smi_vma_run applies the limit of its
+ *   search to all its searches together (trials x sizes, one search of ds timed).
+ * set_estimate: fn(user, subsets, seconds), called once before the enumeration with the
+ *   number of subsets left to score and the estimated seconds (computed as for
+ *   set_max_time, also when there is no limit; before a refusal too); a nonzero return
+ *   cancels the run (SMI_ECANCELED). NULL: none (the default).
  * set_checkpoint: while running, save the progress to `path` every `interval` seconds
  *   (written to a temporary file, synced, renamed); a run started with the same data,
  *   configuration and path resumes from the saved progress and gives the same result as an
@@ -378,6 +390,10 @@ SMI_API int smi_search_set_bins(smi_search *cfg, size_t bins);
 SMI_API int smi_search_set_bin_edges(smi_search *cfg, const double *edges, size_t n_edges);
 SMI_API int smi_search_set_threads(smi_search *cfg, size_t threads);
 SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *user);
+#define SMI_SEARCH_MAX_TIME_DEFAULT 86400 /* seconds: one day */
+typedef int (*smi_estimate_fn)(void *user, double subsets, double seconds);
+SMI_API int smi_search_set_max_time(smi_search *cfg, double seconds);
+SMI_API int smi_search_set_estimate(smi_search *cfg, smi_estimate_fn fn, void *user);
 SMI_API int smi_search_set_intercept(smi_search *cfg, int on);
 SMI_API int smi_search_set_standardize(smi_search *cfg, int on);
 SMI_API int smi_search_set_normal_gamma(smi_search *cfg, double lambda, double a0, double b0);
@@ -387,7 +403,8 @@ SMI_API int smi_search_set_checkpoint(smi_search *cfg, const char *path, double 
 /* Getters, one per setter, the setter's arguments as outputs: what it stored, or the
  * defaults of smi_search_create. Each returns SMI_OK, or SMI_EINVAL (cfg or an output NULL)
  * with a message. Defaults not named above: size range 1 to 0 (0: p), shard 0 of 1,
- * checkpoint path NULL with interval 0 (none), progress fn and user NULL (none).
+ * checkpoint path NULL with interval 0 (none), progress fn and user NULL (none), max time
+ * SMI_SEARCH_MAX_TIME_DEFAULT, estimate fn and user NULL (none).
  * get_keep, get_bin_edges (and the other array getters of this header, "capacity in, count
  *   out"): *count (count may be NULL) always becomes the number of values (0: none set;
  *   get_bin_edges: 0 while bins of equal width are used); SMI_EINVAL with a message giving
@@ -405,6 +422,8 @@ SMI_API int smi_search_get_bin_edges(const smi_search *cfg, size_t capacity, dou
                                      size_t *n_edges);
 SMI_API int smi_search_get_threads(const smi_search *cfg, size_t *threads);
 SMI_API int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, void **user);
+SMI_API int smi_search_get_max_time(const smi_search *cfg, double *seconds);
+SMI_API int smi_search_get_estimate(const smi_search *cfg, smi_estimate_fn *fn, void **user);
 SMI_API int smi_search_get_intercept(const smi_search *cfg, int *on);
 SMI_API int smi_search_get_standardize(const smi_search *cfg, int *on);
 SMI_API int smi_search_get_normal_gamma(const smi_search *cfg, double *lambda, double *a0,
@@ -495,9 +514,10 @@ SMI_API int smi_search_get_intercept_term(const smi_search *cfg, int *on);
 /* smi_search_run: score every subset allowed by cfg on ds.
  * Needs: cfg's forced features and size range valid for ds (the message says which is not).
  * Returns SMI_OK and a new result in *out (free with smi_search_result_free), or SMI_EINVAL,
- * SMI_ETOOLARGE (more subsets than a 64-bit count holds), SMI_ESINGULAR (the forced
- * features are collinear), SMI_ECONSTANT (a constant target with an intercept: every
- * model fits it exactly), SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
+ * SMI_ETOOLARGE (more subsets than a 64-bit count holds, or an estimated time above the
+ * limit of smi_search_set_max_time), SMI_ESINGULAR (the forced features are collinear),
+ * SMI_ECONSTANT (a constant target with an intercept: every model fits it exactly),
+ * SMI_ENOMEM, SMI_ECANCELED (progress is saved first when a
  * checkpoint is set), and with a checkpoint SMI_EIO (it cannot be written) or SMI_EPARSE
  * (the file at its path is not a checkpoint, or is damaged) or SMI_EINVAL (it belongs to
  * another search; it is never overwritten); *out is then NULL.
@@ -818,7 +838,8 @@ typedef struct smi_remc_result smi_remc_result;
  *   windows of at least 20 sweeps), each time moving them half way towards a ladder on which
  *   every neighbouring pair exchanges equally often; the ends stay. Off by default.
  * set_threads: replicas run in parallel threads, 0 meaning every core; the result is the
- *   same bits for any thread count. */
+ *   same bits for any thread count. A run never starts more threads than replicas, so a
+ *   count above SMI_REMC_MAX_REPLICAS is stored (and read back) as SMI_REMC_MAX_REPLICAS. */
 SMI_API int smi_remc_create(smi_remc **out);
 SMI_API int smi_remc_copy(smi_remc **out, const smi_remc *src);
 SMI_API void smi_remc_free(smi_remc *cfg);

@@ -95,7 +95,8 @@ SMI_API int smi_remc_set_tuning(smi_remc *cfg, int on)
 SMI_API int smi_remc_set_threads(smi_remc *cfg, size_t threads)
 {
     CHECK_CFG(cfg);
-    cfg->threads = threads;
+    /* more threads than the most replicas a run can have would never be started */
+    cfg->threads = threads > SMI_REMC_MAX_REPLICAS ? SMI_REMC_MAX_REPLICAS : threads;
     return SMI_OK;
 }
 

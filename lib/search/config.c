@@ -84,7 +84,8 @@ SMI_API int smi_search_create(smi_search **out)
                          /* exhbma's tutorial grids */
                          .sigma_lo = { 3.1622776601683794e-3, 1e-2 },
                          .sigma_hi = { 3.1622776601683795, 10.0 }, .sigma_n = { 20, 20 },
-                         .grid_prior = SMI_GRID_PRIOR_INVERSE };
+                         .grid_prior = SMI_GRID_PRIOR_INVERSE,
+                         .max_time = SMI_SEARCH_MAX_TIME_DEFAULT };
     smi_folds_defaults(&cfg->folds);
     return SMI_OK;
 }
@@ -351,6 +352,23 @@ SMI_API int smi_search_set_progress(smi_search *cfg, smi_progress_fn fn, void *u
     return SMI_OK;
 }
 
+SMI_API int smi_search_set_max_time(smi_search *cfg, double seconds)
+{
+    CHECK_CFG(cfg);
+    SMI_FAIL_IF(!(seconds >= 0.0), SMI_EINVAL,
+                "maximum time %g s: must be at least 0 (0 or infinity: no limit)", seconds);
+    cfg->max_time = seconds;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_set_estimate(smi_search *cfg, smi_estimate_fn fn, void *user)
+{
+    CHECK_CFG(cfg);
+    cfg->estimate = fn;
+    cfg->estimate_user = user;
+    return SMI_OK;
+}
+
 SMI_API int smi_search_set_intercept(smi_search *cfg, int on)
 {
     CHECK_CFG(cfg);
@@ -477,6 +495,21 @@ SMI_API int smi_search_get_progress(const smi_search *cfg, smi_progress_fn *fn, 
     CHECK_OUT(fn && user);
     *fn = cfg->progress;
     *user = cfg->progress_user;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_max_time(const smi_search *cfg, double *seconds)
+{
+    CHECK_OUT(seconds);
+    *seconds = cfg->max_time;
+    return SMI_OK;
+}
+
+SMI_API int smi_search_get_estimate(const smi_search *cfg, smi_estimate_fn *fn, void **user)
+{
+    CHECK_OUT(fn && user);
+    *fn = cfg->estimate;
+    *user = cfg->estimate_user;
     return SMI_OK;
 }
 

@@ -71,6 +71,9 @@ struct smi_search {
     size_t threads;
     smi_progress_fn progress;
     void *progress_user;
+    double max_time;                 /* seconds; 0 or INFINITY: no limit (run.c) */
+    smi_estimate_fn estimate;
+    void *estimate_user;
     int intercept, standardize;
     size_t shard_index, shard_count; /* run the plan positions t with t mod count == index */
     char *checkpoint;                /* checkpoint file, or NULL (state.c, run.c) */
@@ -684,6 +687,13 @@ uint64_t smi_state_fingerprint(const smi_dataset *ds, const smi_problem *pb,
 enum { SMI_STATE_RESULT, SMI_STATE_CHECKPOINT };
 int smi_state_save(const smi_state *s, int kind, const char *path);
 int smi_state_load(smi_state *s, int kind, const char *path, int *missing);
+
+/* smi_search_estimate_time: the subsets of a whole search of cfg on ds (prepared as
+ * smi_problem_prepare does: the caller resolves cfg and views the folds) and its estimated
+ * seconds on one thread, timed as smi_search_run times itself (run.c); for runs made of
+ * many searches (vma). */
+int smi_search_estimate_time(const smi_dataset *ds, const struct smi_search *cfg,
+                             double *subsets, double *seconds);
 
 /* Merge the collectors (into the first), refit the kept models, finish the DOS (result.c). */
 int smi_search_result_build(const smi_dataset *ds, const smi_problem *pb, smi_collector *const *cols,

@@ -6,6 +6,7 @@
  * Progress is reported by the calling thread after each of its trials; a nonzero return
  * stops every thread from claiming more, and the run returns SMI_ECANCELED. */
 #include <pthread.h>
+#include <math.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,36 @@ static int check_request(const smi_dataset *ds, const smi_vma *cfg)
     smi_problem pb;
     SMI_TRY(smi_problem_prepare(&pb, ds, &probe));
     smi_problem_free(&pb);
+    return SMI_OK;
+}
+
+/* The search's time limit (smi_search_set_max_time) applied to the trials: one search of
+ * the data timed as smi_search_run times itself, times the searches (trials x sizes),
+ * over the threads. An estimate that cannot be made (a criterion whose preparation needs
+ * the synthetic data) leaves the trials to report their own errors. */
+static int check_time(const smi_dataset *ds, const smi_vma *cfg, size_t threads)
+{
+    double limit = cfg->search ? cfg->search->max_time : 0.0;
+    if (cfg->method != SMI_VMA_SEARCH || !(limit > 0.0 && limit < INFINITY))
+        return SMI_OK;
+    struct smi_search use;
+    smi_dataset view;
+    double subsets, one;
+    if (smi_search_resolve(cfg->search, ds, &use) != SMI_OK
+        || smi_search_view(ds, &use, &view) != SMI_OK)
+        return SMI_OK;
+    int estimated = smi_search_estimate_time(&view, &use, &subsets, &one) == SMI_OK;
+    smi_dataset_fold_view_release(&view);
+    if (!estimated)
+        return SMI_OK;
+    double searches = (double)cfg->trials * (double)cfg->n_sizes;
+    double seconds = one * searches / (double)threads;
+    SMI_FAIL_IF(seconds > limit, SMI_ETOOLARGE, "virtual measurement would take about %.3g s "
+                "(%.3g hours): %.4g searches (trials x sizes) of %.4g subsets each, about %.3g s "
+                "each on one thread, on %zu thread%s; more than the time limit of %g s (the "
+                "search's max_time); raise the limit, or run fewer trials or sizes",
+                seconds, seconds / 3600.0, searches, subsets, one, threads,
+                threads == 1 ? "" : "s", limit);
     return SMI_OK;
 }
 
@@ -332,7 +363,12 @@ static int run_trials(smi_vma_plan *pl, smi_vma_result **out)
         x.truth[pl->features[i]] = 1;
     size_t n = thread_count(cfg, x.total);
     worker *w = NULL;
-    int rc = make_workers(&x, &w, n);
+    int rc = check_time(pl->ds, cfg, n);
+    if (rc != SMI_OK) {
+        free(x.truth);
+        return rc;
+    }
+    rc = make_workers(&x, &w, n);
     if (rc == SMI_OK)
         rc = run_workers(&x, w, n);
     smi_vma_result *res = rc == SMI_OK ? new_result(pl) : NULL;

@@ -676,3 +676,28 @@ def test_checkpoint_resumes(tmp_path, sigint_default):
         assert seen[0] > 0.2   # resumed, not started again
         raises(sparsemi.SMI_EINVAL, sparsemi.exhaustive_search, ds, checkpoint=path,
                checkpoint_interval=0)
+
+
+# -- the time limit (smi_search_set_max_time) -------------------------------------------------
+
+def test_max_time_refuses_p62_quickly_with_the_estimate():
+    X, y = random_problem(n=70, p=62, seed=3)
+    with sparsemi.Dataset(X, y) as ds:
+        start = time.monotonic()
+        err = raises(sparsemi._capi.SMI_ETOOLARGE, sparsemi.exhaustive_search, ds)
+        assert time.monotonic() - start < 60
+        # 2^62 - 1 subsets, the closed form, in the message with the estimate
+        assert 'would take about' in str(err) and '%.4g subsets' % (2.0 ** 62 - 1) in str(err)
+
+
+def test_max_time_tiny_limit_refuses_and_no_limit_runs(problem):
+    X, y, ds = problem
+    err = raises(sparsemi._capi.SMI_ETOOLARGE, sparsemi.exhaustive_search, ds, max_time=1e-12)
+    assert '%d subsets' % (2 ** P - 1) in str(err)
+    for limit in (0, math.inf, 3600.0):
+        res = sparsemi.exhaustive_search(ds, max_time=limit)
+        assert res is not None
+    with pytest.raises(ValueError):
+        sparsemi.exhaustive_search(ds, max_time=-1.0)
+    with pytest.raises(ValueError):
+        sparsemi.exhaustive_search(ds, max_time=float('nan'))

@@ -32,6 +32,7 @@ const SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-mar
 const SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
 const SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
 const SMI_CRITERION_SIGMA_GRID = 128  # the sigma grids, grid prior, intercept term (fe-grid)
+const SMI_SEARCH_MAX_TIME_DEFAULT = 86400  # seconds: one day
 const SMI_RATIO_GRID_MAX = 256
 const SMI_SIGMA_GRID_MAX = 128
 const SMI_REMC_MAX_REPLICAS = 256
@@ -83,6 +84,9 @@ end
 
 # typedef enum smi_criterion smi_criterion
 const smi_criterion = Cint
+
+# typedef int (*smi_estimate_fn)(void *user, double subsets, double seconds)
+const smi_estimate_fn = Ptr{Cvoid}
 
 # typedef enum smi_model_prior smi_model_prior
 const smi_model_prior = Cint
@@ -444,6 +448,20 @@ function smi_search_set_progress(cfg, fn, user)
           cfg, fn, user)
 end
 
+# int smi_search_set_max_time(smi_search *cfg, double seconds)
+function smi_search_set_max_time(cfg, seconds)
+    ccall((:smi_search_set_max_time, libsparsemi), Cint,
+          (Ptr{Cvoid}, Cdouble,),
+          cfg, seconds)
+end
+
+# int smi_search_set_estimate(smi_search *cfg, smi_estimate_fn fn, void *user)
+function smi_search_set_estimate(cfg, fn, user)
+    ccall((:smi_search_set_estimate, libsparsemi), Cint,
+          (Ptr{Cvoid}, smi_estimate_fn, Ptr{Cvoid},),
+          cfg, fn, user)
+end
+
 # int smi_search_set_intercept(smi_search *cfg, int on)
 function smi_search_set_intercept(cfg, on)
     ccall((:smi_search_set_intercept, libsparsemi), Cint,
@@ -539,6 +557,20 @@ end
 function smi_search_get_progress(cfg, fn, user)
     ccall((:smi_search_get_progress, libsparsemi), Cint,
           (Ptr{Cvoid}, Ptr{smi_progress_fn}, Ptr{Ptr{Cvoid}},),
+          cfg, fn, user)
+end
+
+# int smi_search_get_max_time(const smi_search *cfg, double *seconds)
+function smi_search_get_max_time(cfg, seconds)
+    ccall((:smi_search_get_max_time, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{Cdouble},),
+          cfg, seconds)
+end
+
+# int smi_search_get_estimate(const smi_search *cfg, smi_estimate_fn *fn, void **user)
+function smi_search_get_estimate(cfg, fn, user)
+    ccall((:smi_search_get_estimate, libsparsemi), Cint,
+          (Ptr{Cvoid}, Ptr{smi_estimate_fn}, Ptr{Ptr{Cvoid}},),
           cfg, fn, user)
 end
 

@@ -33,6 +33,7 @@ SMI_CRITERION_RATIO_GRID = 16  # smi_search_set_ratio_grid (fe-opt, fe-marg)
 SMI_CRITERION_FOLDS = 32  # smi_search_set_folds (cv)
 SMI_CRITERION_HELD_OUT = 64  # an out-of-sample mean squared error (cv, loo)
 SMI_CRITERION_SIGMA_GRID = 128  # the sigma grids, grid prior, intercept term (fe-grid)
+SMI_SEARCH_MAX_TIME_DEFAULT = 86400  # seconds: one day
 SMI_RATIO_GRID_MAX = 256
 SMI_SIGMA_GRID_MAX = 128
 SMI_REMC_MAX_REPLICAS = 256
@@ -94,6 +95,9 @@ class smi_search(ctypes.Structure):
 
 class smi_search_result(ctypes.Structure):
     """C: struct smi_search_result, opaque (used through pointers only)."""
+
+# typedef int (*smi_estimate_fn)(void *user, double subsets, double seconds)
+smi_estimate_fn = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_double, ctypes.c_double)
 
 # typedef enum smi_model_prior smi_model_prior
 smi_model_prior = ctypes.c_int
@@ -386,6 +390,15 @@ SIGNATURES = (
         smi_progress_fn,  # smi_progress_fn fn
         ctypes.c_void_p,  # void *user
     )),
+    ('smi_search_set_max_time', ctypes.c_int, (  # int smi_search_set_max_time(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        ctypes.c_double,  # double seconds
+    )),
+    ('smi_search_set_estimate', ctypes.c_int, (  # int smi_search_set_estimate(...)
+        ctypes.POINTER(smi_search),  # smi_search *cfg
+        smi_estimate_fn,  # smi_estimate_fn fn
+        ctypes.c_void_p,  # void *user
+    )),
     ('smi_search_set_intercept', ctypes.c_int, (  # int smi_search_set_intercept(...)
         ctypes.POINTER(smi_search),  # smi_search *cfg
         ctypes.c_int,  # int on
@@ -451,6 +464,15 @@ SIGNATURES = (
     ('smi_search_get_progress', ctypes.c_int, (  # int smi_search_get_progress(...)
         ctypes.POINTER(smi_search),  # const smi_search *cfg
         ctypes.POINTER(smi_progress_fn),  # smi_progress_fn *fn
+        ctypes.POINTER(ctypes.c_void_p),  # void **user
+    )),
+    ('smi_search_get_max_time', ctypes.c_int, (  # int smi_search_get_max_time(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(ctypes.c_double),  # double *seconds
+    )),
+    ('smi_search_get_estimate', ctypes.c_int, (  # int smi_search_get_estimate(...)
+        ctypes.POINTER(smi_search),  # const smi_search *cfg
+        ctypes.POINTER(smi_estimate_fn),  # smi_estimate_fn *fn
         ctypes.POINTER(ctypes.c_void_p),  # void **user
     )),
     ('smi_search_get_intercept', ctypes.c_int, (  # int smi_search_get_intercept(...)

@@ -180,7 +180,7 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
                       shard=None, checkpoint=None, checkpoint_interval=5.0,
                       normal_gamma=None, ratio_grid=None, model_prior=None, prior_q=None,
                       sigma_noise_grid=None, sigma_coef_grid=None, grid_prior=None,
-                      intercept_term=None):
+                      intercept_term=None, max_time=None):
     """Score every subset of ds's features with min_size <= k <= max_size (smi_search_run).
 
     Every setting left None is the library's default (smi_search_create, also the CLI's):
@@ -219,6 +219,9 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
     (every scored subset equally likely, the library's default), 'bernoulli' (each free
     feature in with probability prior_q, renormalised over the size range) or 'none' (no
     posterior; a faster search). Other criteria have no posterior whatever it is.
+    max_time: seconds; a search estimated (from a timed sample of its own work) to take
+    longer is refused before it starts, with the estimate in the message (sparsemi.Error,
+    SMI_ETOOLARGE). None: the library's default of one day; 0 or math.inf: no limit.
     threads: 0 means every core; the result does not depend on it. intercept,
     standardize: on or off (standardisation matters for the free energies only).
     progress: None or a callable(fraction); an exception it raises (KeyboardInterrupt
@@ -255,6 +258,8 @@ def exhaustive_search(ds, criterion=None, folds=None, min_size=None, max_size=No
         _configure_space(cfg, ds, min_size, max_size, keep, top, bins, bin_edges)
         if threads is not None:
             cfg.set('threads', size_arg(threads, 'threads'))
+        if max_time is not None:
+            cfg.set('max_time', float(max_time))
         if shard is not None:
             index, count = tuple_arg(shard, 2, 'shard', '(index, count)')
             cfg.set('shard', size_arg(index, 'shard index'),

@@ -14,11 +14,13 @@
  * without a checkpoint is one such round with nothing saved: no extra cost. */
 #include <math.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "core/tmpfile.h"
 #include "search/search.h"
 
 typedef struct run_state {
@@ -218,11 +220,133 @@ static int build(search_ctx *x, smi_collector **cols, size_t n, smi_search_resul
     return smi_search_result_build(x->ds, x->pb, cols, n, &x->info, out);
 }
 
+/* ---------- the estimate of the time a run takes (smi_search_set_max_time) ---------- */
+
+/* The calibration: pending tasks scored into a scratch collector by the calling thread's
+ * workspace, from the smallest up, until CALIBRATION_SECONDS have passed or a
+ * CALIBRATION_SHARE-th of the subsets left is done: it costs about 20 ms at most, and
+ * never more than 1/64 of the run. Tasks of fewer than CALIBRATION_MIN_WEIGHT subsets are
+ * skipped when larger ones are there: a small task is dominated by the cost of reaching
+ * its root (a one-subset task costs a whole factorisation), and timing those made
+ * estimates many times too long. Threads are assumed to scale: the estimate is a guide to
+ * the order of magnitude, which is what a refusal needs. */
+#define CALIBRATION_SECONDS 0.02
+#define CALIBRATION_SHARE 64
+#define CALIBRATION_MIN_WEIGHT 4096
+
+/* Score the pending tasks of floor..cap subsets, smallest first, as said above. */
+static uint64_t sample_tasks(search_ctx *x, smi_collector *scratch, uint64_t floor,
+                             uint64_t cap, double *elapsed)
+{
+    uint64_t sampled = 0;
+    double start = now();
+    for (size_t i = x->st.n_pending; i-- > 0;) { /* the plan is sorted largest first */
+        const smi_task *task = &x->tasks[x->pending[i]];
+        if (task->weight < floor)
+            continue;
+        if (task->weight > cap)
+            break;
+        smi_task_run(task, x->pb, x->w[0].ws, scratch);
+        sampled += task->weight;
+        *elapsed = now() - start;
+        if (*elapsed >= CALIBRATION_SECONDS || sampled >= cap)
+            break;
+    }
+    return sampled;
+}
+
+/* *per_subset: seconds per subset on one thread; 0 when no task is small enough to time. */
+static int seconds_per_subset(search_ctx *x, uint64_t left, double *per_subset)
+{
+    smi_collector scratch;
+    SMI_TRY(smi_collector_init(&scratch, x->pb));
+    uint64_t cap = left / CALIBRATION_SHARE > 0 ? left / CALIBRATION_SHARE : 1;
+    double elapsed = 0.0;
+    uint64_t sampled = sample_tasks(x, &scratch, CALIBRATION_MIN_WEIGHT, cap, &elapsed);
+    if (sampled == 0)
+        sampled = sample_tasks(x, &scratch, 0, cap, &elapsed);
+    smi_collector_free(&scratch);
+    *per_subset = sampled ? elapsed / (double)sampled : 0.0;
+    return SMI_OK;
+}
+
+/* "1.2e+03 s (20 minutes)": seconds and the largest unit that fits. */
+static void format_duration(double seconds, char *text, size_t size)
+{
+    static const struct { const char *name; double s; } units[] = {
+        { "years", 365.25 * 86400.0 }, { "days", 86400.0 }, { "hours", 3600.0 },
+        { "minutes", 60.0 } };
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        if (seconds >= units[u].s) {
+            double count = seconds / units[u].s;
+            int one = strcmp(units[u].name, "") != 0 && count < 1.0005; /* "1 day" */
+            snprintf(text, size, "%.3g s (%.3g %.*s)", seconds, count,
+                     (int)strlen(units[u].name) - one, units[u].name);
+            return;
+        }
+    }
+    snprintf(text, size, "%.3g s", seconds);
+}
+
+/* Estimate the time of the subsets left, tell the estimate callback, and refuse a run
+ * longer than the limit. Nothing is measured when neither asks for it. */
+static int check_time(search_ctx *x)
+{
+    const struct smi_search *cfg = x->pb->cfg;
+    int limited = cfg->max_time > 0.0 && cfg->max_time < INFINITY;
+    uint64_t left = x->st.total - atomic_load(&x->st.done);
+    if ((!limited && !cfg->estimate) || left == 0)
+        return SMI_OK;
+    double per_subset;
+    SMI_TRY(seconds_per_subset(x, left, &per_subset));
+    double seconds = (double)left * per_subset / (double)x->n_workers;
+    if (cfg->estimate && cfg->estimate(cfg->estimate_user, (double)left, seconds))
+        return smi_error_set(SMI_ECANCELED, "the search was canceled by its estimate callback");
+    if (limited && seconds > cfg->max_time) {
+        char took[64], limit[64];
+        format_duration(seconds, took, sizeof took);
+        format_duration(cfg->max_time, limit, sizeof limit);
+        return smi_error_set(SMI_ETOOLARGE, "the search would take about %s: %.4g subsets at "
+                             "%.3g per second on %zu thread%s, more than the time limit of %s "
+                             "(max_time); raise the limit, or search fewer features or "
+                             "smaller models", took, (double)left,
+                             per_subset > 0 ? 1.0 / per_subset : INFINITY, x->n_workers,
+                             x->n_workers == 1 ? "" : "s", limit);
+    }
+    return SMI_OK;
+}
+
+int smi_search_estimate_time(const smi_dataset *ds, const struct smi_search *cfg,
+                             double *subsets, double *seconds)
+{
+    struct smi_search one = *cfg;
+    one.threads = 1;
+    one.shard_index = 0;
+    one.shard_count = 1;
+    smi_problem pb;
+    SMI_TRY(smi_problem_prepare(&pb, ds, &one));
+    search_ctx x = { .ds = ds, .pb = &pb };
+    int rc = make_plan(&x);
+    if (rc == SMI_OK) {
+        choose_pending(&x);
+        rc = make_workers(&x);
+    }
+    double per_subset = 0.0;
+    if (rc == SMI_OK && x.st.total > 0)
+        rc = seconds_per_subset(&x, x.st.total, &per_subset);
+    *subsets = (double)x.st.total;
+    *seconds = (double)x.st.total * per_subset;
+    free_ctx(&x);
+    smi_problem_free(&pb);
+    return rc;
+}
+
 /* Without a checkpoint: one round over the share. */
 static int run_plain(search_ctx *x, smi_search_result **out)
 {
     choose_pending(x);
     SMI_TRY(make_workers(x));
+    SMI_TRY(check_time(x));
     SMI_TRY(run_workers(&x->st, x->w, x->n_workers));
     for (size_t i = 0; i < x->st.n_pending; i++)
         SMI_DONE_SET(x->done, x->pending[i]);
@@ -310,10 +434,12 @@ static void end_round(search_ctx *x, size_t *start)
 static int run_checkpointed(search_ctx *x, smi_search_result **out)
 {
     int fresh;
+    smi_tmpfile_sweep(x->pb->cfg->checkpoint); /* the temporaries a killed run left */
     SMI_TRY(smi_collector_init(&x->acc, x->pb));
     SMI_TRY(resume(x, &fresh));
     choose_pending(x);
     SMI_TRY(make_workers(x));
+    SMI_TRY(check_time(x)); /* before a fresh checkpoint is written */
     if (fresh)
         SMI_TRY(save_checkpoint(x)); /* a path that cannot be written fails now, not later */
     for (size_t start = 0;;) {
@@ -367,6 +493,8 @@ SMI_API int smi_search_run(const smi_dataset *ds, const smi_search *cfg, smi_sea
     if (rc == SMI_OK) { /* the callback belongs to this run, not to its result */
         (*out)->state.cfg->progress = NULL;
         (*out)->state.cfg->progress_user = NULL;
+        (*out)->state.cfg->estimate = NULL;
+        (*out)->state.cfg->estimate_user = NULL;
     }
     if (rc != SMI_OK) {
         smi_search_result_free(*out);

@@ -41,8 +41,9 @@
  * <quadrature error> <at edge 0|1> (optional when reading: files written before they were
  * added load with the error unknown). Status "pending" (checkpoints: not
  * refitted yet) or "ok"/"singular" (results).
- * Files are written to PATH.tmp.<random> in the same directory, flushed, synced and renamed
- * over PATH, so PATH is at every moment absent, the old file or the new one, never a part.
+ * Files are written to PATH.tmp.<host>-<pid>-<random> in the same directory (a later save
+ * removes those a killed process left: core/tmpfile.c), flushed, synced and renamed over PATH, so PATH is at every moment
+ * absent, the old file or the new one, never a part.
  * The parser is store_parse.c. */
 #include <errno.h>
 #include <fcntl.h>
@@ -52,9 +53,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdint.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "core/tmpfile.h"
 #include "search/store/store.h"
 
 const char *const smi_store_magic[2] = {
@@ -296,39 +297,16 @@ static int write_temporary(int fd, const char *tmp, const smi_state *s, int kind
     return failed ? smi_error_set(SMI_EIO, "%s: cannot write: %s", tmp, strerror(err)) : SMI_OK;
 }
 
-/* Create PATH.tmp.NNNNNNNNNNNNNNNN exclusively, with mode 0666 less the umask (mkstemp
- * would give 0600, surprising for a result the user saves). The suffix mixes the process,
- * the time and the attempt; O_EXCL makes a clash a retry, never a shared file. */
-static int create_temporary(const char *path, char *tmp, size_t tmp_size)
-{
-    uint64_t seed = (uint64_t)getpid() * UINT64_C(0x9e3779b97f4a7c15) ^ (uint64_t)time(NULL)
-                    ^ (uint64_t)(uintptr_t)tmp;
-    smi_rng rng;
-    smi_rng_seed(&rng, seed);
-    for (int attempt = 0; attempt < 100; attempt++) {
-        snprintf(tmp, tmp_size, "%s.tmp.%016llx", path,
-                 (unsigned long long)smi_rng_next(&rng));
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-        if (fd >= 0 || errno != EEXIST)
-            return fd;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
 int smi_state_save(const smi_state *s, int kind, const char *path)
 {
-    size_t size = strlen(path) + sizeof ".tmp." + 16;
-    char *tmp = smi_alloc_array(size, 1, "file name");
-    if (!tmp)
-        return SMI_ENOMEM;
-    int fd = create_temporary(path, tmp, size);
-    if (fd < 0) {
-        int rc = smi_error_set(SMI_EIO, "%s: cannot create a temporary file next to it: %s",
-                               path, strerror(errno));
-        free(tmp);
-        return rc;
-    }
+    char *tmp;
+    if (kind == SMI_STATE_RESULT) /* checkpoints: once per run (run.c), not every save */
+        smi_tmpfile_sweep(path); /* what a killed run left (tmpfile.c) */
+    int fd = smi_tmpfile_create(path, &tmp);
+    if (fd < 0)
+        return smi_error_set(errno == ENOMEM ? SMI_ENOMEM : SMI_EIO,
+                             "%s: cannot create a temporary file next to it: %s", path,
+                             strerror(errno));
     int rc = write_temporary(fd, tmp, s, kind);
     if (rc == SMI_OK && rename(tmp, path) != 0)
         rc = smi_error_set(SMI_EIO, "%s: cannot rename %s over it: %s", path, tmp,

@@ -309,9 +309,10 @@ int cli_jv_equal(const cli_jv *a, const cli_jv *b);
 
 /* ------------------------------------------------------------------------------------
  * Atomic output files: output.c
- * A file is written to a temporary file (mkstemp) in PATH's directory, flushed, fsync'd
- * and renamed over PATH, so PATH is either the old file or the complete new one. On any
- * failure, and on SIGINT, SIGTERM, SIGHUP or SIGPIPE, the temporary file is removed.
+ * A file is written to a temporary file PATH.tmp.HOST-PID-RANDOM in PATH's directory,
+ * flushed, fsync'd and renamed over PATH, so PATH is either the old file or the complete
+ * new one. On any failure, and on SIGINT, SIGTERM, SIGHUP or SIGPIPE, the temporary file
+ * is removed; opening PATH removes the temporaries of PATH that killed runs left.
  * The path "-" means standard output, written directly.
  * ------------------------------------------------------------------------------------ */
 
@@ -326,6 +327,12 @@ typedef struct cli_output {
  * Returns 0, or CLI_EXIT_INPUT after a message naming path. */
 int cli_output_open(cli_output *out, const char *path);
 
+/* cli_output_by_name: close the open temporary file and return its name, so that another
+ * writer (the library's smi_search_result_save) replaces it by name; the commit then
+ * renames that file over the path. NULL for standard output, a device or a pipe, which
+ * cannot be written that way. */
+const char *cli_output_by_name(cli_output *out);
+
 /* cli_output_commit: flush, fsync, close and rename the temporary file over the path;
  * for "-", flush standard output. Returns 0, or CLI_EXIT_INPUT after a message (the
  * temporary file is then removed). */
@@ -339,7 +346,7 @@ void cli_output_discard(cli_output *out);
  * committed together after it, and discarded together on any failure so that a failed
  * run leaves no file behind. Slot 0 is the JSON file; the others are the command's own
  * (its pictures PREFIX-suffix). Zero-initialise before use. */
-#define CLI_OUTPUTS_MAX 5 /* the most any command writes: es's JSON and 3 pictures */
+#define CLI_OUTPUTS_MAX 5 /* the most any command writes: es's JSON, 3 pictures, --save */
 
 typedef struct cli_outputs {
     cli_output file[CLI_OUTPUTS_MAX];
@@ -357,8 +364,10 @@ int cli_outputs_open(cli_outputs *o, const char *json, const char *prefix,
  * now owns; NULL (a failed allocation) fails with "out of memory". Returns as above. */
 int cli_outputs_open_at(cli_outputs *o, int k, char *path);
 
-/* cli_outputs_commit: commit every open slot in order, stopping at the first failure.
- * Returns 0, or CLI_EXIT_INPUT after a message. */
+/* cli_outputs_commit: commit every open slot, all or nothing: every temporary file is
+ * written out and synced before the first rename, and a failed rename undoes those before
+ * it, so that the set's files are all new or all as they were (output.c says how).
+ * Returns 0, or CLI_EXIT_INPUT after a message (the set is then discarded). */
 int cli_outputs_commit(cli_outputs *o);
 
 /* cli_announce_written: "sparsemi: wrote PATH" on stderr, for every file a command writes

@@ -17,9 +17,8 @@
 /* The most rows of the ranked table on stdout; JSON has every model kept. */
 #define TABLE_ROWS 20
 
-/* The outputs (cli_outputs; the result file of --save is the library's, written last,
- * through its own temporary). */
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION };
+/* The outputs (cli_outputs), the result file of --save among them: committed together. */
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_SAVE };
 
 /* The data and the folds of cv (a fold count above n: the library refuses it at run). */
 static int load(const es_args *a, es_data *d)
@@ -106,6 +105,8 @@ static int configure(const es_args *a, const es_report *r, const cli_folds *fold
         rc = setter(smi_search_set_intercept(cfg, 0), "no-intercept");
     if (rc == CLI_CONTINUE && a->shard_count > 0)
         rc = setter(smi_search_set_shard(cfg, a->shard_index, a->shard_count), "shard");
+    if (rc == CLI_CONTINUE && !isnan(a->max_time))
+        rc = setter(smi_search_set_max_time(cfg, a->max_time), "max-time");
     if (rc == CLI_CONTINUE && a->checkpoint)
         rc = setter(smi_search_set_checkpoint(cfg, a->checkpoint, a->checkpoint_interval),
                     "checkpoint");
@@ -135,6 +136,41 @@ static double subsets_to_visit(const es_report *r, size_t p, size_t max_size)
     return total;
 }
 
+/* The library's estimate of the run (smi_search_set_estimate), shown before a long one;
+ * a run over the limit is refused instead (refused_for_time). */
+typedef struct time_estimate {
+    double seconds; /* NAN until the library gives it */
+    double limit;   /* the configuration's max time; 0 or infinity: none */
+    int quiet;
+} time_estimate;
+
+#define ESTIMATE_SHOWN_ABOVE 10.0 /* seconds */
+
+static int over_limit(const time_estimate *e)
+{
+    return e->limit > 0 && e->seconds > e->limit;
+}
+
+static int on_estimate(void *user, double subsets, double seconds)
+{
+    time_estimate *e = user;
+    e->seconds = seconds;
+    if (!e->quiet && seconds > ESTIMATE_SHOWN_ABOVE && !over_limit(e))
+        fprintf(stderr, "sparsemi es: %.4g subsets to score, estimated %.3g s (%.3g hours)\n",
+                subsets, seconds, seconds / 3600.0);
+    return 0;
+}
+
+/* The library refused a run longer than the time limit: its message gives the estimate;
+ * say how to raise the limit. */
+static int refused_for_time(const time_estimate *e)
+{
+    int rc = cli_fail_library(SMI_ETOOLARGE);
+    fprintf(stderr, "sparsemi es: option '--max-time SECONDS' raises the limit of %g s "
+                    "(0: no limit)\n", e->limit);
+    return rc;
+}
+
 static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_report *r,
                   smi_search_result **res)
 {
@@ -144,10 +180,15 @@ static int search(const es_args *a, const smi_dataset *ds, smi_search *cfg, es_r
     cli_progress progress;
     cli_progress_start(&progress, a->quiet, a->shard_count ? total / a->shard_count : total);
     smi_search_set_progress(cfg, cli_progress_update, &progress);
+    time_estimate estimate = { NAN, 0.0, a->quiet };
+    smi_search_get_max_time(cfg, &estimate.limit);
+    smi_search_set_estimate(cfg, on_estimate, &estimate);
     double start = cli_seconds();
     int status = smi_search_run(ds, cfg, res);
     r->elapsed_s = cli_seconds() - start;
     cli_progress_finish(&progress);
+    if (status == SMI_ETOOLARGE && over_limit(&estimate))
+        return refused_for_time(&estimate);
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
@@ -158,22 +199,16 @@ static int open_outputs(const es_args *a, cli_outputs *o)
     int posterior = es_criterion_uses(a->criterion, SMI_CRITERION_FREE_ENERGY) &&
                     a->fe.model_prior != SMI_MODEL_PRIOR_NONE;
     int last = posterior ? OUT_INCLUSION : OUT_WEIGHTS;
-    return cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
+    int rc = cli_outputs_open(o, a->json, a->plot, suffix, last + 1);
+    return rc == CLI_EXIT_OK && a->save ? es_open_save(o, OUT_SAVE, "es", a->save) : rc;
 }
 
-/* The library writes the result file, with the data's identity and the configuration,
- * through its own temporary file. */
-static int save(const es_args *a, const smi_search_result *res)
+static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r,
+                         const smi_search_result *res)
 {
-    int status = smi_search_result_save(res, a->save);
-    if (status < 0)
-        return cli_fail_library(status);
-    cli_announce_written(a->save);
-    return CLI_EXIT_OK;
-}
-
-static int write_outputs(const es_args *a, cli_outputs *o, const es_report *r)
-{
+    int rc = a->save ? es_write_save(o, OUT_SAVE, res) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK)
+        return rc;
     if (a->json)
         es_write_json(o->file[OUT_JSON].stream, r);
     if (a->plot) {
@@ -232,10 +267,8 @@ static int run(const es_args *a)
         rc = search(a, d.ds, cfg, &r, &res);
     if (rc == CLI_EXIT_OK)
         rc = es_report_collect(&r, res);
-    if (rc == CLI_EXIT_OK && a->save)
-        rc = save(a, res);
     if (rc == CLI_EXIT_OK)
-        rc = write_outputs(a, &o, &r);
+        rc = write_outputs(a, &o, &r, res);
     if (rc == CLI_EXIT_OK && !(a->json && strcmp(a->json, "-") == 0))
         es_print_table(stdout, &r, TABLE_ROWS);
     cli_outputs_discard(&o);

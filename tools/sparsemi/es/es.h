@@ -25,7 +25,7 @@ typedef struct es_args {
     es_sigma_texts sigma;            /* fe-grid's options as given */
     cli_list features, keep;
     size_t min_size, max_size, top, bins, threads, folds; /* ES_UNSET when not given */
-    double alpha, beta, checkpoint_interval;               /* NaN when not given */
+    double alpha, beta, checkpoint_interval, max_time;     /* NaN when not given */
     es_fe_options fe;                /* the other free-energy settings, defaults filled in */
     int no_intercept, quiet;
     char delimiter;
@@ -148,6 +148,13 @@ int es_report_from_result(es_report *r, const smi_search_result *res);
 
 /* es_saved_shard: the shard of res's configuration (0 of 1 for a whole search). */
 void es_saved_shard(const smi_search_result *res, size_t *index, size_t *count);
+
+/* es_open_save: open slot k of o for the result file of `command --save path`, which must
+ * be a file (it is saved by name, to a temporary file renamed with the rest of the set).
+ * es_write_save: save res there (smi_search_result_save). Both return CLI_EXIT_OK or
+ * CLI_EXIT_INPUT after a message. */
+int es_open_save(cli_outputs *o, int k, const char *command, const char *path);
+int es_write_save(cli_outputs *o, int k, const smi_search_result *res);
 
 /* es_plot_dos, es_plot_weights: the DOS histogram and the weight diagram as SVG.
  * es_plot_inclusion: the posterior inclusion probabilities as a bar chart (r must have a

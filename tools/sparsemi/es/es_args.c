@@ -100,6 +100,8 @@ static int check_folds(es_args *a)
 
 static int check_checkpoint(es_args *a)
 {
+    if (!isnan(a->max_time) && !(a->max_time >= 0))
+        return cli_usage_error("es", "option '--max-time': must be at least 0 (0: no limit)");
     if (!isnan(a->checkpoint_interval) && !a->checkpoint)
         return cli_usage_error("es", "option '--checkpoint-interval' needs '--checkpoint'");
     if (!isnan(a->checkpoint_interval) && !(a->checkpoint_interval > 0))
@@ -210,7 +212,7 @@ int es_parse_args(es_args *a, int argc, char **argv)
 {
     *a = (es_args){ .criterion_text = "bic", .min_size = ES_UNSET, .max_size = ES_UNSET,
                     .top = ES_UNSET, .bins = ES_UNSET, .folds = ES_UNSET, .threads = 0,
-                    .alpha = NAN, .beta = NAN, .checkpoint_interval = NAN,
+                    .alpha = NAN, .beta = NAN, .checkpoint_interval = NAN, .max_time = NAN,
                     .fold_shuffle = cli_library_defaults()->fold_shuffle,
                     .fold_seed = cli_library_defaults()->fold_seed };
     const cli_option options[] = {
@@ -246,6 +248,8 @@ int es_parse_args(es_args *a, int argc, char **argv)
         { "intercept-term", CLI_OPT_FLAG, &a->sigma.intercept_term, NULL,
           "fe-grid: add exhbma's 1/2 ln(sn^2 / (n var(y) + sn^2))" },
         { "threads", CLI_OPT_SIZE, &a->threads, "T", "threads; 0: every core (default)" },
+        { "max-time", CLI_OPT_DOUBLE, &a->max_time, "SECONDS",
+          "refuse a search estimated to take longer (default 86400, one day; 0: no limit)" },
         { "no-intercept", CLI_OPT_FLAG, &a->no_intercept, NULL, "fit models without intercept" },
         { "shard", CLI_OPT_STRING, &a->shard_text, "i/N",
           "search only shard i of N (0 <= i < N); merge the saved shards" },

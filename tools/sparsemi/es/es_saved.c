@@ -104,3 +104,21 @@ void es_saved_shard(const smi_search_result *res, size_t *index, size_t *count)
     *count = 1;
     smi_search_get_shard(smi_search_result_config(res), index, count);
 }
+
+int es_open_save(cli_outputs *o, int k, const char *command, const char *path)
+{
+    int rc = cli_outputs_open_at(o, k, strdup(path));
+    if (rc == CLI_EXIT_OK && !o->file[k].tmp_path)
+        return cli_usage_error(command, "option '--save' needs a regular file, not '%s'", path);
+    return rc;
+}
+
+/* The library writes its own temporary file next to the set's and renames it over the
+ * set's (a rename within one directory); cli_outputs_commit then renames that with the
+ * JSON and the pictures. */
+int es_write_save(cli_outputs *o, int k, const smi_search_result *res)
+{
+    const char *tmp = cli_output_by_name(&o->file[k]);
+    int status = tmp ? smi_search_result_save(res, tmp) : SMI_EINVAL;
+    return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
+}

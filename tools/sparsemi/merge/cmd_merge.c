@@ -22,7 +22,7 @@ typedef struct merge_args {
     const char *save, *plot;
 } merge_args;
 
-enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION };
+enum { OUT_JSON, OUT_DOS, OUT_WEIGHTS, OUT_INCLUSION, OUT_SAVE };
 
 /* The shard of one part, from its saved configuration (count 1: a whole search). */
 typedef struct merge_part {
@@ -72,7 +72,8 @@ static int open_outputs(const merge_args *a, merge_state *s)
 {
     static const char *const suffix[] = { NULL, "-dos.svg", "-weights.svg", "-inclusion.svg" };
     /* the inclusion picture is discarded when the merged result has no posterior */
-    return cli_outputs_open(&s->out, a->positional[0], a->plot, suffix, OUT_INCLUSION + 1);
+    int rc = cli_outputs_open(&s->out, a->positional[0], a->plot, suffix, OUT_INCLUSION + 1);
+    return rc == CLI_EXIT_OK && a->save ? es_open_save(&s->out, OUT_SAVE, "merge", a->save) : rc;
 }
 
 /* Parts of one search: the same data (by the library's fingerprint) and shard count. */
@@ -185,12 +186,9 @@ static int describe(const merge_args *a, const merge_state *s, es_report *r)
 
 static int write_outputs(const merge_args *a, merge_state *s, const es_report *r)
 {
-    if (a->save) {
-        int status = smi_search_result_save(s->merged, a->save);
-        if (status < 0)
-            return cli_fail_library(status);
-        cli_announce_written(a->save);
-    }
+    int rc = a->save ? es_write_save(&s->out, OUT_SAVE, s->merged) : CLI_EXIT_OK;
+    if (rc != CLI_EXIT_OK)
+        return rc;
     es_write_json(s->out.file[OUT_JSON].stream, r);
     if (a->plot) {
         es_plot_dos(s->out.file[OUT_DOS].stream, r);

@@ -99,9 +99,20 @@ static int configure_search(const remc_args *a, const remc_report *r, const cli_
     return status < 0 ? cli_fail_library(status) : CLI_EXIT_OK;
 }
 
+/* A run starts at most one thread per replica (the library also stores at most
+ * SMI_REMC_MAX_REPLICAS): say so when more were asked for. */
+static void warn_threads(const remc_args *a)
+{
+    size_t replicas = a->n_ladder > 0 ? a->n_ladder : a->replicas;
+    if (a->threads > replicas)
+        fprintf(stderr, "sparsemi remc: warning: --threads %zu: a run uses at most one thread "
+                        "per replica; %zu threads are used\n", a->threads, replicas);
+}
+
 /* remc_args.c checked every value against a scratch configuration. */
 static int configure_sampler(const remc_args *a, smi_remc *cfg)
 {
+    warn_threads(a);
     int rc = a->n_ladder > 0 ? setter(smi_remc_set_ladder(cfg, a->ladder, a->n_ladder), "ladder")
                              : setter(smi_remc_set_replicas(cfg, a->replicas, a->beta_max),
                                       "replicas");

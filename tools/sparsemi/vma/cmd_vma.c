@@ -145,6 +145,8 @@ static int configure_search(const vma_args *a, const vma_report *r, smi_vma *cfg
         status = smi_search_set_intercept(s, !a->no_intercept);
     if (status == SMI_OK && a->criterion == SMI_CRIT_CV)
         status = smi_search_set_folds(s, a->folds, VMA_FOLD_SHUFFLE, VMA_FOLD_SEED);
+    if (status == SMI_OK && !isnan(a->max_time))
+        status = smi_search_set_max_time(s, a->max_time);
     if (status == SMI_OK)
         status = smi_vma_set_search(cfg, s);
     smi_search_free(s);
@@ -195,7 +197,12 @@ static int analyse(const vma_args *a, const smi_dataset *ds, smi_vma *cfg, vma_r
     int status = smi_vma_run(ds, cfg, res);
     r->elapsed_s = cli_seconds() - start;
     cli_progress_finish(&progress);
-    return library(status);
+    int refused_for_time = status == SMI_ETOOLARGE && strstr(smi_last_error(), "max_time");
+    int rc = library(status);
+    if (refused_for_time)
+        fprintf(stderr, "sparsemi vma: option '--max-time SECONDS' raises the limit "
+                        "(0: no limit)\n");
+    return rc;
 }
 
 /* The fe hyperparameters as given, else the library's: beta 0 there is 1 / var(y) of each

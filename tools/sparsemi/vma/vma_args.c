@@ -256,6 +256,8 @@ static int check_es(vma_args *a)
         a->folds = cli_library_defaults()->folds;
     if (a->max_size == 0)
         return cli_usage_error("vma", "option '--max-size': must be at least 1");
+    if (!isnan(a->max_time) && !(a->max_time >= 0))
+        return cli_usage_error("vma", "option '--max-time': must be at least 0 (0: no limit)");
     if (a->min_size != ES_UNSET && a->max_size != ES_UNSET && a->min_size > a->max_size)
         return cli_usage_error("vma", "option '--min-size' %zu is larger than '--max-size' %zu",
                                a->min_size, a->max_size);
@@ -280,6 +282,8 @@ static const char *es_option_given(const vma_args *a)
                                 : !isnan(a->beta) ? "noise-precision" : "fe-hyper";
     if (a->ng_prior_text || a->ratio_grid_text)
         return a->ng_prior_text ? "ng-prior" : "ratio-grid";
+    if (!isnan(a->max_time))
+        return "max-time";
     return a->no_intercept ? "no-intercept" : NULL;
 }
 
@@ -355,7 +359,7 @@ int vma_parse_args(vma_args *a, int argc, char **argv)
     *a = (vma_args){ .intercept = NAN, .noise = NAN, .trials = cli_library_defaults()->trials, .threads = 0,
                      .min_size = ES_UNSET, .max_size = ES_UNSET, .folds = ES_UNSET,
                      .cv = ES_UNSET, .alpha = NAN, .beta = NAN, .l1_ratio = NAN,
-                     .alpha_alias = NAN, .seed = cli_library_defaults()->vma_seed,
+                     .alpha_alias = NAN, .max_time = NAN, .seed = cli_library_defaults()->vma_seed,
                      .fe = { .model_prior = -1, .prior_q = NAN, .ratio_lo = NAN,
                              .ratio_hi = NAN, .ng_lambda = NAN, .ng_a0 = NAN, .ng_b0 = NAN } };
     const cli_option options[] = {
@@ -376,6 +380,8 @@ int vma_parse_args(vma_args *a, int argc, char **argv)
         { "seed", CLI_OPT_STRING, &a->seed_text, "S",
           "the random seed, 0 to 2^64-1 (default 0)" },
         { "threads", CLI_OPT_SIZE, &a->threads, "T", "threads; 0: every core (default)" },
+        { "max-time", CLI_OPT_DOUBLE, &a->max_time, "SECONDS",
+          "es: refuse trials estimated to take longer (default 86400, one day; 0: no limit)" },
         { "method", CLI_OPT_STRING, &a->method_text, "NAME",
           "es (the best model of an exhaustive search, the default) or lasso (with CV)" },
         { "criterion", CLI_OPT_STRING, &a->criterion_text, "NAME",

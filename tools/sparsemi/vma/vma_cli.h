@@ -40,6 +40,7 @@ typedef struct vma_args {
     double alpha, beta;        /* es, fe: prior and noise precision; NaN when not given */
     double l1_ratio;           /* lasso: the elastic-net mixing; NaN when not given */
     double alpha_alias;        /* --alpha: alpha with es, l1_ratio with lasso; NaN: none */
+    double max_time;           /* es: the search's time limit; NaN when not given */
     es_fe_options fe;          /* fe-ng's prior and the grid of fe-opt and fe-marg */
     int no_intercept, one_se, quiet;
     char delimiter;
