@@ -473,6 +473,16 @@ class TestMessagesNameTheCause(CliTestCase):
         self.assertExit(proc, 0)
         self.assertEqual(json.loads(proc.stdout)["warnings"], warnings[1:])
 
+    def test_remc_names_constant_and_duplicate_features(self):
+        path = self.write("unusable.csv", "y,a,b,c,d\n1,1,2,7,1\n2,2,3,7,2\n3,3,5,7,3\n"
+                                          "4,5,1,7,5\n5,4,4,7,4\n6,3,3,7,3\n")
+        proc = run("remc", path, "--target", "y", "--sweeps", "20", "--quiet")
+        self.assertExit(proc, 0)
+        lines = [line for line in proc.stderr.splitlines() if "warning" in line]
+        self.assertEqual(lines, ["sparsemi: warning: feature 'c' is constant (7): every subset "
+                                 "holding it is singular; feature 'd' duplicates feature 'a': "
+                                 "every subset holding both is singular"])
+
     def test_clean_data_has_no_warnings(self):
         proc = run("es", OCTET, "--target", OCTET_TARGET, "--features",
                    "IP_A,EA_A,r_s_A,r_p_A", "--json", "-", "--quiet")

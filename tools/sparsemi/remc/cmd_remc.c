@@ -178,6 +178,19 @@ static remc_report request(const remc_args *a)
         .exact = { .path = a->exact }, .has_exact = a->exact != NULL };
 }
 
+/* Constant and duplicate features, named on stderr before sampling, as es does: states
+ * holding them are singular, which the chains never visit. */
+static int warn_features(const remc_args *a, const smi_dataset *ds)
+{
+    char **warnings = NULL;
+    size_t count = 0;
+    int rc = cli_feature_warnings(ds, !a->no_intercept, &warnings, &count);
+    if (rc == CLI_EXIT_OK)
+        cli_warn_features(warnings, count);
+    cli_strings_free(warnings, count);
+    return rc;
+}
+
 static int run(const remc_args *a)
 {
     cli_outputs o = { 0 };
@@ -197,6 +210,8 @@ static int run(const remc_args *a)
         rc = es_resolve_keep(d.ds, &a->keep, &r.keep, &r.n_keep, &r.min_size);
     if (rc == CLI_EXIT_OK && r.has_exact)
         rc = remc_read_exact(&r, d.ds);
+    if (rc == CLI_EXIT_OK)
+        rc = warn_features(a, d.ds);
     if (rc == CLI_EXIT_OK && (smi_search_create(&scfg) < 0 || smi_remc_create(&cfg) < 0))
         rc = cli_fail_library(SMI_ENOMEM);
     if (rc == CLI_EXIT_OK)
