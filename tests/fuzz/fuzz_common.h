@@ -58,9 +58,14 @@ static inline uint32_t fuzz_crc32c(const uint8_t *data, size_t len)
 /* Write a result or checkpoint file with its checksum made anew: an input whose last line
  * starts "checksum " gets the CRC-32C of everything before that line, so that a mutation
  * anywhere else reaches the parser's own checks instead of stopping at the checksum. An
- * input without such a line is written as it is (the checksum's own refusals). */
-static inline int fuzz_write_sealed(const uint8_t *data, size_t size)
+ * input without such a line is written as it is (the checksum's own refusals). *forged is
+ * set when the line written differs from the input's: the file then passes the checksum
+ * although its contents were changed (forged may be NULL). */
+static inline int fuzz_write_sealed(const uint8_t *data, size_t size, int *forged)
 {
+    int changed = 0;
+    if (forged)
+        *forged = 0;
     size_t start = size >= 2 ? size - 1 : 0; /* the last line's first byte */
     while (start > 0 && data[start - 1] != '\n')
         start--;
@@ -68,11 +73,15 @@ static inline int fuzz_write_sealed(const uint8_t *data, size_t size)
     if (size == 0 || data[size - 1] != '\n' || size - start < sizeof key - 1
         || memcmp(data + start, key, sizeof key - 1) != 0)
         return fuzz_write_input(data, size);
+    char line[32];
+    snprintf(line, sizeof line, "checksum %08lx\n", (unsigned long)fuzz_crc32c(data, start));
+    changed = size - start != strlen(line) || memcmp(data + start, line, strlen(line)) != 0;
+    if (forged)
+        *forged = changed;
     FILE *f = fopen(fuzz_input_path(), "wb");
     if (!f)
         return 0;
-    int ok = fwrite(data, 1, start, f) == start
-             && fprintf(f, "checksum %08lx\n", (unsigned long)fuzz_crc32c(data, start)) > 0;
+    int ok = fwrite(data, 1, start, f) == start && fputs(line, f) >= 0;
     return fclose(f) == 0 && ok;
 }
 

@@ -46,7 +46,7 @@ static void check_result(const smi_search_result *res)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!fuzz_write_sealed(data, size))
+    if (!fuzz_write_sealed(data, size, NULL))
         return 0;
     smi_search_result *res = NULL;
     int rc = smi_search_result_load(&res, fuzz_input_path());
