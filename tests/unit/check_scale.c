@@ -6,8 +6,10 @@
  * column, or counted apart as non-finite, never put in the DOS. */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "sparsemi.h"
 
@@ -270,6 +272,19 @@ START_TEST(test_nonfinite_counted_apart)
                          SMI_OK);
         ck_assert(isfinite(value));
     }
+    /* saved and loaded: the counts still add up to the subsets of the done tasks */
+    char path[] = "/tmp/check_scale_XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    ck_assert_int_eq(smi_search_result_save(r, path), SMI_OK);
+    smi_search_result *loaded = NULL;
+    rc = smi_search_result_load(&loaded, path);
+    ck_assert_msg(rc == SMI_OK, "%s", smi_last_error());
+    ck_assert_uint_eq(smi_search_result_n_nonfinite(loaded), nonfinite);
+    ck_assert_uint_eq(smi_search_result_n_models(loaded), scored);
+    remove(path);
+    smi_search_result_free(loaded);
     smi_search_result_free(r);
     smi_search_free(cfg);
     smi_dataset_free(ds);

@@ -230,10 +230,13 @@ int smi_state_check_plan(const smi_state *s, const smi_problem *pb, const smi_ta
                     "%zu", path, t, index, s->shard_count);
         subsets += tasks[t].weight;
     }
-    SMI_FAIL_IF(s->n_singular > subsets || s->n_models != subsets - s->n_singular, SMI_EPARSE,
-                "%s: inconsistent: 'models' %llu and 'singular' %llu, but the tasks marked 'done' hold "
-                "%llu subsets", path, (unsigned long long)s->n_models,
-                (unsigned long long)s->n_singular, (unsigned long long)subsets);
+    /* every subset of a done task is scored, singular or out of range, once */
+    int counted = s->n_singular <= subsets && s->n_nonfinite <= subsets - s->n_singular
+                  && s->n_models == subsets - s->n_singular - s->n_nonfinite;
+    SMI_FAIL_IF(!counted, SMI_EPARSE, "%s: inconsistent: 'models' %llu, 'singular' %llu and "
+                "'nonfinite' %llu, but the tasks marked 'done' hold %llu subsets", path,
+                (unsigned long long)s->n_models, (unsigned long long)s->n_singular,
+                (unsigned long long)s->n_nonfinite, (unsigned long long)subsets);
     SMI_FAIL_IF(s->posterior && (s->n_keep != pb->n_keep || s->kmin != pb->kmin), SMI_EPARSE,
                 "%s: inconsistent: 'posterior forced' %zu 'min-size' %zu, but the search forces %zu "
                 "features and scores sizes from %zu", path, s->n_keep, s->kmin, pb->n_keep,
