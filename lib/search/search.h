@@ -217,6 +217,8 @@ typedef struct smi_problem {
     size_t n_grid;
     double grid_step;
     double ln_ratio[SMI_RATIO_GRID_MAX], ln_wgrid[SMI_RATIO_GRID_MAX];
+    /* fe-opt, fe-marg: 1 / the pivots of the spline's (1, 4, 1) system (criterion.c) */
+    double spline_inv_pivot[SMI_RATIO_GRID_MAX];
     double *grid_root;
     double *grid_logdet_keep;
     /* fe-grid (fegrid.c): its distinct ratios are the ratio grid above; per grid point
@@ -547,6 +549,8 @@ void smi_fegrid_weights(const smi_problem *pb, size_t k, const double *R, const 
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights);
 
+/* Fill pb->spline_inv_pivot from pb->n_grid (criterion.c). */
+void smi_grid_spline_constants(smi_problem *pb);
 /* smi_grid_point_value: a grid criterion's F at one ratio, ln lambda = ln_ratio, from R and
  * L there (criterion.c; the sweeps' formula). */
 double smi_grid_point_value(const smi_problem *pb, size_t k, double ln_ratio, double R,

@@ -113,23 +113,33 @@ static int grid_terms(const smi_problem *pb, size_t k, const double *R, const do
  * grid of step h (G >= SPLINE_MIN_POINTS): the interior equations M_{g-1} + 4 M_g + M_{g+1}
  * = 6 (f_{g-1} - 2 f_g + f_{g+1}) / h^2, where not-a-knot (M_0 - 2 M_1 + M_2 = 0 and its
  * mirror) turns the first and the last into 6 M_1 = rhs_1 and 6 M_{G-2} = rhs_{G-2}; the
- * (1, 4, 1) system left for M_2 .. M_{G-3} is eliminated in place (diagonally dominant). */
-static void spline_curvatures(const double *f, size_t G, double h, double *M)
+ * (1, 4, 1) system left for M_2 .. M_{G-3} is eliminated in place (diagonally dominant),
+ * its pivots' inverses computed once per grid (smi_grid_spline_constants). */
+void smi_grid_spline_constants(smi_problem *pb)
 {
-    double diag[SMI_RATIO_GRID_MAX];
+    double pivot = 4.0;
+    for (size_t g = 2; g + 2 < pb->n_grid; g++) {
+        pb->spline_inv_pivot[g] = 1.0 / pivot;
+        pivot = 4.0 - 1.0 / pivot;
+    }
+}
+
+static void spline_curvatures(const smi_problem *pb, const double *f, double *M)
+{
+    size_t G = pb->n_grid;
+    double h = pb->grid_step;
+    const double *inv = pb->spline_inv_pivot;
     for (size_t g = 1; g + 1 < G; g++)
         M[g] = 6.0 * (f[g - 1] - 2.0 * f[g] + f[g + 1]) / (h * h);
     M[1] /= 6.0;
     M[G - 2] /= 6.0;
     M[2] -= M[1];
     M[G - 3] -= M[G - 2];
-    for (size_t g = 2; g + 2 < G; g++) {
-        diag[g] = g == 2 ? 4.0 : 4.0 - 1.0 / diag[g - 1];
-        if (g > 2)
-            M[g] -= M[g - 1] / diag[g - 1];
-    }
-    for (size_t g = G - 3; g >= 2; g--)
-        M[g] = (M[g] - (g + 3 < G ? M[g + 1] : 0.0)) / diag[g];
+    for (size_t g = 3; g + 2 < G; g++)
+        M[g] -= M[g - 1] * inv[g - 1];
+    M[G - 3] *= inv[G - 3];
+    for (size_t g = G - 4; g >= 2; g--)
+        M[g] = (M[g] - M[g + 1]) * inv[g];
     M[0] = 2.0 * M[1] - M[2];
     M[G - 1] = 2.0 * M[G - 2] - M[G - 3];
 }
@@ -170,17 +180,18 @@ static double spline_minimum(const double *f, const double *M, size_t G, double 
  * part of a double's sum), divided by the span: the flat prior on ln lambda. */
 static double spline_average(const double *f, const double *M, size_t G, double h, double best)
 {
-    double sum = 0.0;
+    double w[SMI_RATIO_GRID_MAX], sum = 0.0;
+    for (size_t g = 0; g < G; g++)
+        w[g] = exp(-(f[g] - best));
     for (size_t i = 0; i + 1 < G; i++) {
-        double wl = exp(-(f[i] - best)), wr = exp(-(f[i + 1] - best));
-        if (wl < 1e-17 && wr < 1e-17) {
-            sum += 0.5 * h * (wl + wr);
+        if (w[i] < 1e-17 && w[i + 1] < 1e-17) {
+            sum += 0.5 * h * (w[i] + w[i + 1]);
             continue;
         }
         double w1 = exp(-(spline_at(f, M, h, i, 0.25) - best));
         double w2 = exp(-(spline_at(f, M, h, i, 0.5) - best));
         double w3 = exp(-(spline_at(f, M, h, i, 0.75) - best));
-        sum += h / 12.0 * (wl + 4.0 * w1 + 2.0 * w2 + 4.0 * w3 + wr);
+        sum += h / 12.0 * (w[i] + 4.0 * w1 + 2.0 * w2 + 4.0 * w3 + w[i + 1]);
     }
     return sum / (h * (double)(G - 1));
 }
@@ -195,7 +206,7 @@ double smi_grid_value(const smi_problem *pb, size_t k, const double *R, const do
         return NAN;
     double best = f[at];
     if (G >= SPLINE_MIN_POINTS) {
-        spline_curvatures(f, G, pb->grid_step, M);
+        spline_curvatures(pb, f, M);
         if (pb->cfg->criterion == SMI_CRIT_FE_OPT)
             return spline_minimum(f, M, G, pb->grid_step, at);
         return best - log(spline_average(f, M, G, pb->grid_step, best));
