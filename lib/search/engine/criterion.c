@@ -260,7 +260,7 @@ static double spectral_f(const spectral_terms *s, double t)
 }
 
 /* The points of the scan that brackets the optimum and starts the quadrature. */
-#define SCAN_INTERVALS 64
+#define SCAN_INTERVALS 16
 
 /* The minimum of F on [a, b] by golden section (to 1e-10 in t, far below what F can tell
  * apart), its abscissa into *at; the ends are candidates too. */
@@ -358,7 +358,7 @@ static double exact_value(const spectral_terms *s, double lo, double hi, int *ed
     }
     for (size_t j = 0; j < SCAN_INTERVALS; j++) {
         double a = lo + (double)j * step, b = j + 1 == SCAN_INTERVALS ? hi : a + step;
-        exact += adaptive_integral(s, fmin, a, b, 1e-14 * total / SCAN_INTERVALS, 0);
+        exact += adaptive_integral(s, fmin, a, b, 1e-13 * total / SCAN_INTERVALS, 0);
     }
     /* the posterior density of ln lambda at each end: exp(-F) over the integral */
     *edge = exp(-(spectral_f(s, lo) - fmin)) / exact > SMI_GRID_EDGE_DENSITY
