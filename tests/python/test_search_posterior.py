@@ -260,6 +260,15 @@ def test_fe_marg_bernoulli_posterior(problem):
                      -log_evidence_marg(X, y, s, GRID, 2.0, 0.5))
 
 
+@pytest.mark.parametrize('grid', [(1e-2, 1e2, 5), (1e-2, 1e2, 6), (1e-4, 1e4, 20)])
+def test_fe_marg_spline_rule_on_small_and_default_grids(problem, grid):
+    """The spline rule from its smallest grid (5 ratios) to the default one."""
+    X, y, ds = problem
+    for s in [(0,), (1, 4), (0, 2, 3, 6)]:
+        assert close(sparsemi.score_subset(ds, s, criterion='fe-marg', ratio_grid=grid),
+                     -log_evidence_marg(X, y, s, grid, *NG_DEFAULT[1:]))
+
+
 def test_fe_opt_posterior_is_its_own_criterion(problem):
     """fe-opt: the posterior is exp(-F) of its reported scores (a consistency check)."""
     X, y, ds = problem
