@@ -287,12 +287,15 @@ typedef enum smi_criterion {
  * (smi_search_set_ratio_grid: G points log-spaced from lo to hi); every grid point costs
  * one more sweep of the tree, so these run at about 1/G of the speed of SMI_CRIT_FE.
  *   SMI_CRIT_FE_OPT: beta at its optimum n / R(lambda) for each lambda, where
- *     R(lambda) = y'y - b'(lambda I + X'X)^-1 b; the minimum of the resulting F over the grid,
- *     refined by the parabola in ln lambda through the three grid points around it (the
+ *     R(lambda) = y'y - b'(lambda I + X'X)^-1 b; the minimum of the resulting F, interpolated
+ *     between the grid points by the not-a-knot cubic spline in ln lambda (fewer than 5
+ *     points: the parabola through the three grid points around the grid minimum; the
  *     exact optimum of one model is smi_evidence_run's SMI_HYPER_OPTIMIZE).
  *   SMI_CRIT_FE_MARG: for each lambda, the normal-gamma evidence (beta ~ Gamma(a0, b0) of
  *     smi_search_set_normal_gamma integrated in closed form), averaged over ln lambda with a
- *     flat prior on [ln lo, ln hi] and trapezoid weights.
+ *     flat prior on [ln lo, ln hi]: -ln p interpolated by the same spline and integrated by
+ *     Simpson's rule on four sub-intervals per grid interval (fewer than 5 points: the
+ *     trapezoid rule on the grid).
  *   SMI_CRIT_FE_GRID: the evidence integrated over a grid of the noise standard deviation
  *     sigma_n and the coefficients' prior standard deviation sigma_c (absolute units of the
  *     design as the search sees it: y centred, features standardised), as the exhbma package
@@ -545,14 +548,14 @@ SMI_API void smi_search_result_free(smi_search_result *res);
  * an end of the ratio grid (smi_search_result_grid_edge_models > 0); SMI_EINVAL for NULL.
  * smi_search_result_caveat: its message, "" when SMI_OK.
  * smi_search_result_quadrature_error: fe-opt and fe-marg: the largest, over the top models,
- *   of the grid's error estimate of F: fe-marg |F - F on every other ratio| (the trapezoid
- *   rule on the half grid, which bounds the full grid's error where the rule converges);
- *   fe-opt the grid minimum minus its parabolic refinement (the refinement's size, an
- *   upper estimate of its error). NAN for the other criteria and for results loaded from
- *   files written before it was recorded.
- * smi_search_result_grid_edge_models: how many top models have their fe-opt minimum at an
- *   end of the ratio grid (not refined: the optimum may lie beyond), or, under fe-marg,
- *   a posterior density of ln lambda above 0.01 at an end (the grid cuts the posterior);
+ *   of the true error of the reported F (the grid rule's) against the exact criterion over
+ *   the same range [ln lo, ln hi], computed at the refit of each top model: fe-opt the
+ *   exact minimum over ln lambda, fe-marg the exact integral (both to about 1e-12 in F).
+ *   NAN for the other criteria and for results loaded from files written before it was
+ *   recorded.
+ * smi_search_result_grid_edge_models: how many top models have their exact fe-opt optimum
+ *   at an end of the ratio range (the optimum may lie beyond), or, under fe-marg, an exact
+ *   posterior density of ln lambda above 0.01 at an end (the range cuts the posterior);
  *   0 for the other criteria.
  * smi_search_result_config: a copy of the configuration that made res, and
  * smi_search_result_data: the identity of its data (both valid until res is freed); NULL

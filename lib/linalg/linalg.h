@@ -74,6 +74,10 @@ int smi_linalg_spd_solve_inverse(double *a, size_t n, double *b, double *work);
  * SMI_ETOOLARGE (a dimension beyond LAPACK's int) or SMI_ENOCONV. */
 int smi_linalg_singular_values(double *a, size_t rows, size_t cols, double *s);
 
+/* smi_linalg_svd_left: as smi_linalg_singular_values, and the left singular vectors into u
+ * (rows x min(rows, cols), column-major, leading dimension rows). */
+int smi_linalg_svd_left(double *a, size_t rows, size_t cols, double *s, double *u);
+
 /* smi_linalg_gram: C = A'A for the column-major rows x cols matrix A, all of C (cols x cols,
  * column-major) filled. Returns SMI_OK or SMI_ETOOLARGE. */
 int smi_linalg_gram(const double *a, size_t rows, size_t cols, double *c);

@@ -217,6 +217,8 @@ typedef struct smi_problem {
     size_t n_grid;
     double grid_step;
     double ln_ratio[SMI_RATIO_GRID_MAX], ln_wgrid[SMI_RATIO_GRID_MAX];
+    /* fe-opt, fe-marg: 1 / the pivots of the spline's (1, 4, 1) system (criterion.c) */
+    double spline_inv_pivot[SMI_RATIO_GRID_MAX];
     double *grid_root;
     double *grid_logdet_keep;
     /* fe-grid (fegrid.c): its distinct ratios are the ratio grid above; per grid point
@@ -547,16 +549,23 @@ void smi_fegrid_weights(const smi_problem *pb, size_t k, const double *R, const 
 void smi_grid_weights(const smi_problem *pb, size_t k, const double *R, const double *L,
                       double *weights);
 
-/* smi_grid_accuracy: how far the grid's value may be from the continuous one (criterion.c).
- * fe-marg: *error from |F - F on every other ratio| and the same one level coarser (see
- * marg_error), *edge when the posterior density of ln lambda at an end of the grid exceeds
- * SMI_GRID_EDGE_DENSITY; fe-opt: *error = the grid minimum minus its parabolic refinement
- * (the refinement's size, which bounds its error where the parabola fits), *edge when the
- * minimum is at an end (not refined: the optimum may lie beyond). *error NAN when some
- * R_g <= 0. */
+/* Fill pb->spline_inv_pivot from pb->n_grid (criterion.c). */
+void smi_grid_spline_constants(smi_problem *pb);
+/* smi_grid_point_value: a grid criterion's F at one ratio, ln lambda = ln_ratio, from R and
+ * L there (criterion.c; the sweeps' formula). */
+double smi_grid_point_value(const smi_problem *pb, size_t k, double ln_ratio, double R,
+                            double L);
+/* smi_grid_accuracy: the true error of a grid criterion's value (from the grid: fe-opt's
+ * parabola-refined minimum, fe-marg's trapezoid rule) against the exact criterion over the
+ * grid's range [ln lo, ln hi], computed from the subset's spectral form R(lambda) = r0 +
+ * sum_i c2_i lambda / (lambda + d_i), L(lambda) = sum_i ln(lambda + d_i) (k values; refit.c):
+ * fe-opt's minimum over ln lambda by golden section, fe-marg's integral with the flat prior
+ * on ln lambda by adaptive Gauss-Kronrod, both to about 1e-12 in F. *error = |value -
+ * exact| (NAN where either is not finite); *edge when fe-opt's exact optimum is at lo or hi,
+ * or fe-marg's posterior density of ln lambda at an end exceeds SMI_GRID_EDGE_DENSITY. */
 #define SMI_GRID_EDGE_DENSITY 0.01
-void smi_grid_accuracy(const smi_problem *pb, size_t k, const double *R, const double *L,
-                       double *error, int *edge);
+void smi_grid_accuracy(const smi_problem *pb, size_t k, double value, const double *d,
+                       const double *c2, double r0, double *error, int *edge);
 
 /* Least squares refit by QR on the original data (refit.c). */
 typedef struct smi_fit {
@@ -567,7 +576,7 @@ typedef struct smi_fit {
      * criterion's hyperparameters (fe-opt: the grid ratio of the smallest F; fe-marg: the
      * average over the ratios weighted by p(lambda_g | S, y)). */
     double *pmean, pintercept;
-    /* The grid criteria: smi_grid_accuracy of the refitted terms (NAN, 0 otherwise). */
+    /* The grid criteria: smi_grid_accuracy of the refitted value (NAN, 0 otherwise). */
     double grid_error;
     int grid_edge;
 } smi_fit;

@@ -133,8 +133,9 @@ static double naive_rate(const smi_dataset *ds, const smi_search *cfg)
         }
     }
     double rate = NAIVE_MODELS / (bench_now() - t0);
-    printf("naive fe-marg loop (G = %d, dpotrf + dpotrs per ratio): %.4g models/s; largest "
-           "difference to the library %.2g (sum %g)\n", G, rate, checked, sink);
+    printf("naive fe-marg loop (G = %d, dpotrf + dpotrs per ratio, trapezoid rule): %.4g "
+           "models/s; largest difference to the library's spline rule %.2g (sum %g)\n", G,
+           rate, checked, sink);
     free(c.Z);
     free(c.y);
     return rate;

@@ -11,6 +11,7 @@ import subprocess
 
 import numpy as np
 import pytest
+from scipy import integrate, interpolate
 
 import sparsemi
 
@@ -77,15 +78,18 @@ def log_evidence_ng(X, y, subset, lam, a0, b0):
 
 
 def log_evidence_marg(X, y, subset, grid, a0, b0):
-    """ln of the normal-gamma evidence averaged over lambda with trapezoid weights in
-    ln lambda on a log-spaced grid, normalised to sum 1."""
+    """ln of the normal-gamma evidence averaged over ln lambda with a flat prior on the
+    grid's range, the library's rule from 5 ratios on: scipy's not-a-knot cubic spline of
+    ln p(y | S, lambda) in ln lambda, its exponential integrated by Simpson's rule on four
+    sub-intervals per grid interval (scipy.integrate.simpson), divided by the span."""
     lo, hi, G = grid
-    lams = np.exp(np.linspace(math.log(lo), math.log(hi), G))
-    w = np.ones(G)
-    w[0] = w[-1] = 0.5
-    w /= G - 1
-    return logsumexp([math.log(wg) + log_evidence_ng(X, y, subset, lg, a0, b0)
-                      for wg, lg in zip(w, lams)])
+    t = np.linspace(math.log(lo), math.log(hi), G)
+    values = np.array([log_evidence_ng(X, y, subset, math.exp(tg), a0, b0) for tg in t])
+    spline = interpolate.CubicSpline(t, values, bc_type='not-a-knot')
+    fine = np.linspace(t[0], t[-1], 4 * (G - 1) + 1)
+    top = values.max()
+    total = integrate.simpson(np.exp(spline(fine) - top), x=fine)
+    return float(top + math.log(total / (t[-1] - t[0])))
 
 
 def free_energy_fe(X, y, subset, alpha=1e-2, beta=1.0):
@@ -254,6 +258,15 @@ def test_fe_marg_bernoulli_posterior(problem):
         assert close(sparsemi.score_subset(ds, s, criterion='fe-marg', ratio_grid=GRID,
                                            normal_gamma=ng),
                      -log_evidence_marg(X, y, s, GRID, 2.0, 0.5))
+
+
+@pytest.mark.parametrize('grid', [(1e-2, 1e2, 5), (1e-2, 1e2, 6), (1e-4, 1e4, 20)])
+def test_fe_marg_spline_rule_on_small_and_default_grids(problem, grid):
+    """The spline rule from its smallest grid (5 ratios) to the default one."""
+    X, y, ds = problem
+    for s in [(0,), (1, 4), (0, 2, 3, 6)]:
+        assert close(sparsemi.score_subset(ds, s, criterion='fe-marg', ratio_grid=grid),
+                     -log_evidence_marg(X, y, s, grid, *NG_DEFAULT[1:]))
 
 
 def test_fe_opt_posterior_is_its_own_criterion(problem):

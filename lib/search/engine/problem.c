@@ -441,5 +441,6 @@ void smi_problem_set_constants(smi_problem *pb)
             double end = g == 0 || g + 1 == pb->n_grid ? 0.5 : 1.0;
             pb->ln_wgrid[g] = log(end * pb->grid_step / span);
         }
+        smi_grid_spline_constants(pb);
     }
 }

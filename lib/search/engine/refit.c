@@ -52,6 +52,28 @@ static int least_squares(const smi_dataset *ds, const struct smi_search *cfg,
     return rc;
 }
 
+/* Column j of the design as the search scales it (problem.c's fill_design: powers of two,
+ * exact, then centred and standardised) into z (n values). */
+static void scaled_feature(const smi_dataset *ds, const struct smi_search *cfg, size_t j,
+                           double *z)
+{
+    int e = smi_column_exponent(ds, j);
+    double mean = cfg->intercept ? ldexp(ds->mean[j], -e) : 0.0;
+    double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ldexp(ds->sd[j], -e)
+                                                      : ldexp(1.0, e);
+    for (size_t i = 0; i < ds->n; i++)
+        z[i] = (ldexp(ds->X[i * ds->p + j], -e) - mean) * scale;
+}
+
+/* The target as the search scales (smi_target_exponent) and centres it into y (n values). */
+static void scaled_target(const smi_dataset *ds, const struct smi_search *cfg, double *y)
+{
+    int ey = smi_target_exponent(ds, cfg);
+    double ymean = cfg->intercept ? ldexp(ds->mean[ds->p], -ey) : 0.0;
+    for (size_t i = 0; i < ds->n; i++)
+        y[i] = ldexp(ds->y[i], -ey) - ymean;
+}
+
 /* FE terms by QR at (alpha, beta): ln|A| and the residual term beta y'y - beta^2 b'A^-1 b;
  * and when m is not NULL the posterior mean beta A^-1 b in the units of the features as the
  * search scales them (k values). */
@@ -67,19 +89,18 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
     /* y and each column scaled by powers of two (exact) as the search scales them
      * (problem.c's fill_design): the same values, without overflow in the sums */
     int ey = smi_target_exponent(ds, cfg);
-    double yy = 0.0, ymean = cfg->intercept ? ldexp(ds->mean[ds->p], -ey) : 0.0;
-    for (size_t i = 0; i < n; i++)
-        yy += (ldexp(ds->y[i], -ey) - ymean) * (ldexp(ds->y[i], -ey) - ymean);
+    double *y = smi_alloc_array(n, sizeof *y, "free energy"), yy = 0.0;
+    rc = rc == SMI_OK && !y ? SMI_ENOMEM : rc;
+    if (rc == SMI_OK)
+        scaled_target(ds, cfg, y);
+    for (size_t i = 0; rc == SMI_OK && i < n; i++)
+        yy += y[i] * y[i];
     for (size_t t = 0; rc == SMI_OK && t < k; t++) {
-        size_t j = features[t];
-        int e = smi_column_exponent(ds, j);
-        double mean = cfg->intercept ? ldexp(ds->mean[j], -e) : 0.0;
-        double scale = cfg->standardize && ds->sd[j] > 0.0 ? 1.0 / ldexp(ds->sd[j], -e)
-                                                          : ldexp(1.0, e), bt = 0.0;
+        double *z = &S[t * rows], bt = 0.0;
+        scaled_feature(ds, cfg, features[t], z);
         for (size_t i = 0; i < n; i++) {
-            double z = (ldexp(ds->X[i * ds->p + j], -e) - mean) * scale;
-            S[t * rows + i] = sqrt(beta) * z;
-            bt += z * (ldexp(ds->y[i], -ey) - ymean);
+            bt += z[i] * y[i];
+            z[i] *= sqrt(beta);
         }
         S[t * rows + n + t] = sqrt(alpha);
         u[t] = bt;
@@ -105,7 +126,45 @@ static int free_energy_terms(const smi_dataset *ds, const struct smi_search *cfg
         for (size_t t = 0; t < k; t++)
             m[t] = ldexp(beta * u[t], ey);
     }
-    free(S), free(u), free(tau);
+    free(S), free(u), free(tau), free(y);
+    return rc;
+}
+
+/* The spectral form of the grid terms, R(lambda) = r0 + sum_i c2_i lambda / (lambda + d_i)
+ * and L(lambda) = sum_i ln(lambda + d_i) (smi_grid_accuracy), from the QR factor of [Z y]:
+ * Z'Z = T'T and Z'y = T'r with T its leading k x k block, r the column above the last
+ * diagonal entry rho (r0 = rho^2, the least-squares RSS, free of cancellation); with T = U
+ * diag(s) V', d_i = s_i^2 and c2_i = (U'r)_i^2. Zero rows pad the factor when n < k + 1. */
+static int grid_spectrum(const smi_dataset *ds, const struct smi_search *cfg,
+                         const size_t *features, size_t k, double *d, double *c2, double *r0)
+{
+    size_t n = ds->n, rows = n > k + 1 ? n : k + 1;
+    double *S = smi_calloc_array(k + 1, rows * sizeof *S, "grid spectrum");
+    double *T = smi_alloc_array(k * k + 1, sizeof *T, "grid spectrum");
+    double *U = smi_alloc_array(k * k + 1, sizeof *U, "grid spectrum");
+    double *tau = smi_alloc_array(k + 1, sizeof *tau, "grid spectrum");
+    int rc = S && T && U && tau ? SMI_OK : SMI_ENOMEM;
+    for (size_t t = 0; rc == SMI_OK && t < k; t++)
+        scaled_feature(ds, cfg, features[t], &S[t * rows]);
+    if (rc == SMI_OK) {
+        scaled_target(ds, cfg, &S[k * rows]);
+        rc = smi_linalg_qr_upper(S, rows, k + 1, tau);
+    }
+    for (size_t t = 0; rc == SMI_OK && t < k; t++)
+        for (size_t i = 0; i < k; i++)
+            T[t * k + i] = i <= t ? S[t * rows + i] : 0.0;
+    if (rc == SMI_OK && k > 0)
+        rc = smi_linalg_svd_left(T, k, k, d, U);
+    for (size_t i = 0; rc == SMI_OK && i < k; i++) {
+        double c = 0.0;
+        for (size_t t = 0; t < k; t++)
+            c += U[i * k + t] * S[k * rows + t];
+        d[i] *= d[i];
+        c2[i] = c * c;
+    }
+    if (rc == SMI_OK)
+        *r0 = S[k * rows + k] * S[k * rows + k];
+    free(S), free(T), free(U), free(tau);
     return rc;
 }
 
@@ -174,7 +233,13 @@ int smi_refit(const smi_dataset *ds, const struct smi_search *cfg, const size_t 
                                       &R[g], NULL));
         fit->value = smi_grid_value(&pb, k, R, L);
         SMI_FAIL_IF(isnan(fit->value), SMI_ESINGULAR, "the model fits y exactly");
-        smi_grid_accuracy(&pb, k, R, L, &fit->grid_error, &fit->grid_edge);
+        double *d = smi_alloc_array(k + 1, 2 * sizeof *d, "grid spectrum"), r0 = 0.0;
+        int rc = d ? grid_spectrum(ds, cfg, features, k, d, d + k, &r0) : SMI_ENOMEM;
+        if (rc == SMI_OK)
+            smi_grid_accuracy(&pb, k, fit->value, d, d + k, r0, &fit->grid_error,
+                              &fit->grid_edge);
+        free(d);
+        SMI_TRY(rc);
         if (fit->pmean)
             SMI_TRY(posterior_mean(ds, cfg, &pb, features, k, fit));
     } else if (smi_is_fe(cfg->criterion)) {
