@@ -483,7 +483,7 @@ void smi_task_run_held(const smi_task *task, const smi_problem *pb, double **lev
                        size_t *path, double *g, smi_collector *col);
 /* A fixed plan of tasks covering every subset once; it depends only on the problem. */
 int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
-/* The plan in the order a run numbers its tasks (largest first; run.c): the positions of a
+/* The plan in the order a run numbers its tasks (largest first; problem.c): the positions of a
  * state's task bitmap. */
 int smi_task_plan_sorted(const smi_problem *pb, smi_task **tasks, size_t *n_tasks);
 

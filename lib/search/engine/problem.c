@@ -413,6 +413,29 @@ int smi_task_plan(const smi_problem *pb, smi_task **tasks, size_t *n_tasks)
     return SMI_OK;
 }
 
+/* The order a run numbers its tasks in (the bits of a state's task bitmap): here, beside
+ * the plan, so that a loaded result can be checked against it without the run. */
+static int compare_tasks(const void *a, const void *b)
+{
+    const smi_task *x = a, *y = b;
+    if (x->weight != y->weight)
+        return x->weight > y->weight ? -1 : 1; /* largest first: better balance */
+    size_t k = x->depth < y->depth ? x->depth : y->depth;
+    for (size_t i = 0; i < k; i++)
+        if (x->path[i] != y->path[i])
+            return x->path[i] < y->path[i] ? -1 : 1;
+    if (x->depth != y->depth)
+        return x->depth < y->depth ? -1 : 1;
+    return x->self_only - y->self_only;
+}
+
+int smi_task_plan_sorted(const smi_problem *pb, smi_task **tasks, size_t *n_tasks)
+{
+    SMI_TRY(smi_task_plan(pb, tasks, n_tasks));
+    qsort(*tasks, *n_tasks, sizeof **tasks, compare_tasks);
+    return SMI_OK;
+}
+
 void smi_problem_set_constants(smi_problem *pb)
 {
     const struct smi_search *cfg = pb->cfg;
