@@ -88,6 +88,34 @@ static inline smi_dataset *bench_dataset(size_t n, size_t p, uint64_t seed, doub
  * Linux). Linux keeps ru_maxrss across execve, so it also counts the peak of the process
  * that launched this one before its exec (meson's Python, about 28 MiB): see
  * bench_peak_vmhwm_mib for this program's own peak. */
+/* The naive references' design: Z (n x p, column-major) the columns of ds standardised
+ * with divisor n, y centred; returns y'y of the centred y. Exits on failure. */
+static inline double bench_standardized(const smi_dataset *ds, size_t n, double *Z, double *y)
+{
+    size_t p = smi_dataset_p(ds);
+    double *X = malloc(n * p * sizeof *X);
+    if (!X || smi_dataset_get_X(ds, X, n * p) != SMI_OK || smi_dataset_get_y(ds, y, n) != SMI_OK)
+        exit(1);
+    for (size_t j = 0; j < p; j++) {
+        double m = 0.0, v = 0.0;
+        for (size_t i = 0; i < n; i++)
+            m += X[i * p + j] / (double)n;
+        for (size_t i = 0; i < n; i++)
+            v += (X[i * p + j] - m) * (X[i * p + j] - m) / (double)n;
+        for (size_t i = 0; i < n; i++)
+            Z[j * n + i] = (X[i * p + j] - m) / sqrt(v);
+    }
+    double my = 0.0, yy = 0.0;
+    for (size_t i = 0; i < n; i++)
+        my += y[i] / (double)n;
+    for (size_t i = 0; i < n; i++) {
+        y[i] -= my;
+        yy += y[i] * y[i];
+    }
+    free(X);
+    return yy;
+}
+
 static inline double bench_peak_rss_mib(void)
 {
     struct rusage ru;

@@ -37,30 +37,11 @@ typedef struct naive {
 static naive naive_create(const smi_dataset *ds)
 {
     naive c = { .p = smi_dataset_p(ds) };
-    double *X = malloc(N * c.p * sizeof *X);
     c.Z = malloc(N * c.p * sizeof *c.Z);
     c.y = malloc(N * sizeof *c.y);
-    if (!X || !c.Z || !c.y || smi_dataset_get_X(ds, X, N * c.p) != SMI_OK
-        || smi_dataset_get_y(ds, c.y, N) != SMI_OK)
+    if (!c.Z || !c.y)
         exit(1);
-    for (size_t j = 0; j < c.p; j++) {
-        double m = 0.0, v = 0.0;
-        for (size_t i = 0; i < N; i++)
-            m += X[i * c.p + j] / N;
-        for (size_t i = 0; i < N; i++)
-            v += (X[i * c.p + j] - m) * (X[i * c.p + j] - m) / N;
-        for (size_t i = 0; i < N; i++)
-            c.Z[j * N + i] = (X[i * c.p + j] - m) / sqrt(v);
-    }
-    double my = 0.0;
-    for (size_t i = 0; i < N; i++)
-        my += c.y[i] / N;
-    c.yy = 0.0;
-    for (size_t i = 0; i < N; i++) {
-        c.y[i] -= my;
-        c.yy += c.y[i] * c.y[i];
-    }
-    free(X);
+    c.yy = bench_standardized(ds, N, c.Z, c.y);
     return c;
 }
 
