@@ -96,5 +96,8 @@ void smi_caveat_from_last_error(smi_caveat *c, int status);
 
 /* smi_lgamma: ln |Gamma(x)| for x > 0, thread-safe (unlike lgamma, which sets signgam). */
 double smi_lgamma(double x);
+/* smi_incomplete_gamma: the regularised lower incomplete gamma function P(a, z), or with
+ * `upper` its complement Q(a, z) = 1 - P, for a > 0, to about 1e-15 relative. */
+double smi_incomplete_gamma(double a, double z, int upper);
 
 #endif /* SMI_CORE_H */

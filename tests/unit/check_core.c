@@ -254,6 +254,28 @@ START_TEST(lgamma_is_exact)
 }
 END_TEST
 
+/* The incomplete gamma function against closed forms: P(1, z) = 1 - e^-z,
+ * P(1/2, z) = erf(sqrt z), P(2, z) = 1 - (1 + z) e^-z, on both sides of z = a + 1 (the
+ * series and the continued fraction), and P + Q = 1. */
+START_TEST(incomplete_gamma_matches_closed_forms)
+{
+    const double zs[] = { 1e-3, 0.1, 0.7, 1.4, 2.5, 6.0, 20.0, 60.0 };
+    for (size_t k = 0; k < sizeof zs / sizeof zs[0]; k++) {
+        double z = zs[k];
+        double want[3] = { -expm1(-z), erf(sqrt(z)), 1.0 - (1.0 + z) * exp(-z) };
+        double a[3] = { 1.0, 0.5, 2.0 };
+        for (int i = 0; i < 3; i++) {
+            double p = smi_incomplete_gamma(a[i], z, 0), q = smi_incomplete_gamma(a[i], z, 1);
+            ck_assert_msg(fabs(p - want[i]) <= 1e-14, "P(%g, %g) = %.17g, not %.17g", a[i], z,
+                          p, want[i]);
+            ck_assert_msg(fabs(q - (1.0 - want[i])) <= 1e-14, "Q(%g, %g) = %.17g", a[i], z, q);
+        }
+    }
+    ck_assert_msg(fabs(smi_incomplete_gamma(1.0, 30.0, 1) - exp(-30.0)) <= 1e-14 * exp(-30.0),
+                  "Q(1, 30) relative");
+}
+END_TEST
+
 static Suite *core_suite(void)
 {
     Suite *s = suite_create("core");
@@ -268,6 +290,7 @@ static Suite *core_suite(void)
     tcase_add_test(tc, rng_permutation_is_a_permutation);
     tcase_add_test(tc, test_helpers_reproduce_the_documented_generator);
     tcase_add_test(tc, lgamma_is_exact);
+    tcase_add_test(tc, incomplete_gamma_matches_closed_forms);
     tcase_add_test(tc, checksums_match_published_values);
     suite_add_tcase(s, tc);
     return s;

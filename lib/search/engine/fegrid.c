@@ -38,42 +38,6 @@ static double ln_trapezoid(const struct smi_search *cfg, int which, size_t i)
     return log(0.5 * (right - left));
 }
 
-/* The regularised lower incomplete gamma function P(a, z) (series) or its complement
- * Q(a, z) = 1 - P (Lentz's continued fraction) to about 1e-15 relative; neither LAPACK
- * nor C has it. `upper` selects Q. */
-static double incomplete_gamma(double a, double z, int upper)
-{
-    if (z <= 0.0)
-        return upper ? 1.0 : 0.0;
-    double ln_front = a * log(z) - z - smi_lgamma(a);
-    if (z < a + 1.0) {
-        double term = 1.0 / a, sum = term;
-        for (int n = 1; n < 10000 && fabs(term) > 1e-17 * fabs(sum); n++) {
-            term *= z / (a + n);
-            sum += term;
-        }
-        double p = sum * exp(ln_front);
-        return upper ? 1.0 - p : p;
-    }
-    const double tiny = 1e-300;
-    double b = z + 1.0 - a, c = 1.0 / tiny, d = 1.0 / b, h = d;
-    for (int i = 1; i < 10000; i++) {
-        double an = -i * (i - a);
-        b += 2.0;
-        d = an * d + b;
-        d = fabs(d) < tiny ? tiny : d;
-        c = b + an / c;
-        c = fabs(c) < tiny ? tiny : c;
-        d = 1.0 / d;
-        double delta = d * c;
-        h *= delta;
-        if (fabs(delta - 1.0) < 1e-16)
-            break;
-    }
-    double q = exp(ln_front) * h;
-    return upper ? q : 1.0 - q;
-}
-
 /* ln of the prior density of sigma = exp(ln_s) on grid `which`, normalised over [lo, hi]. */
 static double ln_prior(const struct smi_search *cfg, int which, double ln_s)
 {
@@ -84,8 +48,8 @@ static double ln_prior(const struct smi_search *cfg, int which, double ln_s)
         return -ln_s - log(log(hi / lo));
     double a = cfg->grid_shape, theta = cfg->grid_scale, zl = lo / theta, zh = hi / theta;
     /* the mass on [lo, hi] as a difference of whichever tail keeps it accurate */
-    double mass = zl >= a + 1.0 ? incomplete_gamma(a, zl, 1) - incomplete_gamma(a, zh, 1)
-                                : incomplete_gamma(a, zh, 0) - incomplete_gamma(a, zl, 0);
+    double mass = zl >= a + 1.0 ? smi_incomplete_gamma(a, zl, 1) - smi_incomplete_gamma(a, zh, 1)
+                                : smi_incomplete_gamma(a, zh, 0) - smi_incomplete_gamma(a, zl, 0);
     return (a - 1.0) * ln_s - exp(ln_s) / theta - smi_lgamma(a) - a * log(theta) - log(mass);
 }
 
